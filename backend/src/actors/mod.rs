@@ -1,0 +1,89 @@
+//! Actors: the identities (persons) of local users, and what all actors share — usernames,
+//! addresses on this instance, lookups. Groups have their own module; remote actors are cached
+//! here by the federation layer.
+
+pub mod persons;
+pub mod username;
+
+use entity::actor::{self, ActorKind};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::error::{Error, Result};
+use crate::settings::PublicUrl;
+
+/// The addresses of a local actor, derived from its username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalActorUrls {
+    pub ap_id: String,
+    pub inbox: String,
+    pub outbox: String,
+    pub followers: String,
+    pub shared_inbox: String,
+}
+
+impl LocalActorUrls {
+    pub fn new(public_url: &PublicUrl, username: &str) -> Self {
+        let ap_id = public_url.join(&format!("/@{username}"));
+        Self {
+            inbox: format!("{ap_id}/inbox"),
+            outbox: format!("{ap_id}/outbox"),
+            followers: format!("{ap_id}/followers"),
+            shared_inbox: public_url.join("/inbox"),
+            ap_id,
+        }
+    }
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<actor::Model> {
+    actor::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("actor"))
+}
+
+/// A local actor of any kind by username.
+pub async fn find_local_by_username(
+    conn: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::PreferredUsername.eq(username.to_ascii_lowercase()))
+        .filter(actor::Column::Domain.is_null())
+        .one(conn)
+        .await?)
+}
+
+/// A local actor of `kind` by username, or `not_found`.
+pub async fn find_local(
+    conn: &impl ConnectionTrait,
+    username: &str,
+    kind: ActorKind,
+) -> Result<actor::Model> {
+    find_local_by_username(conn, username)
+        .await?
+        .filter(|a| a.kind == kind && !a.suspended)
+        .ok_or(Error::not_found(match kind {
+            ActorKind::Person => "person",
+            ActorKind::Group => "group",
+            ActorKind::Application => "actor",
+        }))
+}
+
+/// `name@host` for display: the username alone for local actors.
+pub fn handle(actor: &actor::Model) -> String {
+    match &actor.domain {
+        Some(domain) => format!("{}@{}", actor.preferred_username, domain),
+        None => actor.preferred_username.clone(),
+    }
+}
+
+/// The name to show: display name, else username.
+pub fn display_name(actor: &actor::Model) -> String {
+    actor
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| actor.preferred_username.clone())
+}

@@ -1,0 +1,254 @@
+//! Identities: the persons a user acts as. A user has one or more (as in Mobilizon); one of them
+//! is the default.
+
+use entity::actor::{self, ActorKind, ActorVisibility, Openness};
+use entity::user;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{LocalActorUrls, username};
+use crate::context::AppContext;
+use crate::db::begin_write;
+use crate::error::{Error, Result, Validation, conflict_on_unique};
+use crate::users::{CurrentUser, email};
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_SUMMARY_CHARS: usize = 5000;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewPerson {
+    pub preferred_username: String,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// Changes to an identity; `None` leaves a field as it is, `Some("")` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct PersonChanges {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// Creates an identity for the logged-in user.
+pub async fn create(ctx: &AppContext, current: &CurrentUser, input: NewPerson) -> Result<actor::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let person = insert(ctx, &tx, current.id, input).await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+/// Creates the first identity of an account right after registration, before it is
+/// confirmed (Mobilizon's `registerPerson`). Refused once the account has an identity.
+pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Result<actor::Model> {
+    let email = email::normalize(raw_email)?;
+    let tx = begin_write(&ctx.db).await?;
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&tx)
+        .await?
+        .ok_or(Error::not_found("user"))?;
+    if count_for_user(&tx, user.id).await? > 0 {
+        return Err(Error::rule(
+            "identity_exists",
+            "this account already has an identity; log in to add another one",
+        ));
+    }
+    let person = insert(ctx, &tx, user.id, input).await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+async fn insert(
+    ctx: &AppContext,
+    tx: &DatabaseTransaction,
+    user_id: i64,
+    input: NewPerson,
+) -> Result<actor::Model> {
+    let mut validation = Validation::new();
+    let preferred_username =
+        validation.check(username::validate(&input.preferred_username, "preferredUsername"));
+    let name = validation.check(username::optional_text(
+        input.name.as_deref(),
+        "name",
+        MAX_NAME_CHARS,
+    ));
+    let summary = validation.check(username::optional_text(
+        input.summary.as_deref(),
+        "summary",
+        MAX_SUMMARY_CHARS,
+    ));
+    validation.finish()?;
+    let (Some(preferred_username), Some(name), Some(summary)) = (preferred_username, name, summary)
+    else {
+        return Err(Error::internal("validation passed without values"));
+    };
+
+    let now = ctx.now();
+    let urls = LocalActorUrls::new(&ctx.settings.public_url, &preferred_username);
+    let row = actor::ActiveModel {
+        id: NotSet,
+        ap_id: Set(urls.ap_id.clone()),
+        preferred_username: Set(preferred_username),
+        domain: Set(None),
+        kind: Set(ActorKind::Person),
+        name: Set(name),
+        summary: Set(summary),
+        user_id: Set(Some(user_id)),
+        url: Set(Some(urls.ap_id)),
+        inbox_url: Set(Some(urls.inbox)),
+        shared_inbox_url: Set(Some(urls.shared_inbox)),
+        outbox_url: Set(Some(urls.outbox)),
+        followers_url: Set(Some(urls.followers)),
+        public_key_pem: Set(None),
+        private_key_pem: Set(None),
+        visibility: Set(ActorVisibility::Public),
+        openness: Set(Openness::Open),
+        manually_approves_followers: Set(false),
+        suspended: Set(false),
+        last_refreshed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let person = actor::Entity::insert(row)
+        .exec_with_returning(tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, "preferredUsername", "this username is already taken"))?;
+    user::Entity::update_many()
+        .col_expr(user::Column::DefaultActorId, Expr::value(person.id))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::DefaultActorId.is_null())
+        .exec(tx)
+        .await?;
+    tracing::info!(actor_id = person.id, "identity created");
+    Ok(person)
+}
+
+/// An identity of the logged-in user, or `not_found` (also for others' identities, so ids
+/// cannot be probed).
+pub async fn own(conn: &impl ConnectionTrait, current: &CurrentUser, id: i64) -> Result<actor::Model> {
+    actor::Entity::find_by_id(id)
+        .filter(actor::Column::UserId.eq(current.id))
+        .filter(actor::Column::Kind.eq(ActorKind::Person))
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("person"))
+}
+
+/// The identity the user acts as: `actor_id` if given (must be theirs), else their default.
+pub async fn acting_as(
+    conn: &impl ConnectionTrait,
+    current: &CurrentUser,
+    actor_id: Option<i64>,
+) -> Result<actor::Model> {
+    if let Some(id) = actor_id {
+        return own(conn, current, id).await;
+    }
+    let user = crate::users::service::find(conn, current.id).await?;
+    match user.default_actor_id {
+        Some(id) => own(conn, current, id).await,
+        None => identities(conn, current.id)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                Error::rule(
+                    "no_identity",
+                    "create an identity (a profile) before doing this",
+                )
+            }),
+    }
+}
+
+pub async fn identities(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::UserId.eq(user_id))
+        .filter(actor::Column::Kind.eq(ActorKind::Person))
+        .order_by_asc(actor::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+async fn count_for_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::UserId.eq(user_id))
+        .filter(actor::Column::Kind.eq(ActorKind::Person))
+        .count(conn)
+        .await?)
+}
+
+pub async fn update(
+    ctx: &AppContext,
+    current: &CurrentUser,
+    id: i64,
+    changes: PersonChanges,
+) -> Result<actor::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let person = own(&tx, current, id).await?;
+    let mut validation = Validation::new();
+    let name = changes
+        .name
+        .as_deref()
+        .map(|n| validation.check(username::optional_text(Some(n), "name", MAX_NAME_CHARS)));
+    let summary = changes.summary.as_deref().map(|s| {
+        validation.check(username::optional_text(
+            Some(s),
+            "summary",
+            MAX_SUMMARY_CHARS,
+        ))
+    });
+    validation.finish()?;
+    let mut active: actor::ActiveModel = person.into();
+    if let Some(Some(name)) = name {
+        active.name = Set(name);
+    }
+    if let Some(Some(summary)) = summary {
+        active.summary = Set(summary);
+    }
+    active.updated_at = Set(ctx.now());
+    let person = active.update(&tx).await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+/// Deletes one of the user's identities. The last one cannot go (delete the account instead).
+pub async fn delete(ctx: &AppContext, current: &CurrentUser, id: i64) -> Result<actor::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let person = own(&tx, current, id).await?;
+    let all = identities(&tx, current.id).await?;
+    if all.len() <= 1 {
+        return Err(Error::rule(
+            "last_identity",
+            "an account keeps at least one identity; delete the account instead",
+        ));
+    }
+    let now = ctx.now();
+    let user = crate::users::service::find(&tx, current.id).await?;
+    if user.default_actor_id == Some(person.id) {
+        let next = all.iter().find(|a| a.id != person.id).map(|a| a.id);
+        user::Entity::update_many()
+            .col_expr(user::Column::DefaultActorId, Expr::value(next))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(current.id))
+            .exec(&tx)
+            .await?;
+    }
+    actor::Entity::delete_by_id(person.id).exec(&tx).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    tracing::info!(actor_id = person.id, "identity deleted");
+    Ok(person)
+}
+
+/// Makes `id` the identity the user acts as by default.
+pub async fn set_default(ctx: &AppContext, current: &CurrentUser, id: i64) -> Result<user::Model> {
+    let person = own(&ctx.db, current, id).await?;
+    let user = crate::users::service::find(&ctx.db, current.id).await?;
+    let mut active: user::ActiveModel = user.into();
+    active.default_actor_id = Set(Some(person.id));
+    active.updated_at = Set(ctx.now());
+    Ok(active.update(&ctx.db).await?)
+}

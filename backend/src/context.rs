@@ -1,0 +1,84 @@
+//! `AppContext`: everything a service needs, cloned cheaply into every request handler, job and
+//! inbox handler. There are no global statics.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::i18n::Locale;
+use crate::instance::InstanceSecrets;
+use crate::mail::Mailer;
+use crate::settings::Settings;
+
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub mailer: Mailer,
+    pub clock: Arc<dyn Clock>,
+    pub secrets: Arc<InstanceSecrets>,
+    /// Nudged after a commit that queued work, so local workers need not wait for their next
+    /// poll. Other nodes still find the job by polling.
+    pub job_wakeup: Arc<Notify>,
+}
+
+impl AppContext {
+    /// Connects to the database, applies migrations, loads the instance's secrets and prepares
+    /// the mailer.
+    pub async fn start(settings: Settings) -> Result<Self> {
+        let mailer = Mailer::from_settings(&settings).map_err(Error::internal)?;
+        Self::start_with(settings, mailer, Arc::new(SystemClock)).await
+    }
+
+    pub async fn start_with(
+        settings: Settings,
+        mailer: Mailer,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        let db = crate::db::connect(&settings.database_url, settings.database_max_connections)
+            .await?;
+        crate::db::migrate(&db).await?;
+        Self::with_database(db, settings, mailer, clock).await
+    }
+
+    /// Builds a context on an open, migrated database.
+    pub async fn with_database(
+        db: DatabaseConnection,
+        settings: Settings,
+        mailer: Mailer,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        let secrets =
+            InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
+        Ok(Self {
+            db,
+            settings: Arc::new(settings),
+            mailer,
+            clock,
+            secrets: Arc::new(secrets),
+            job_wakeup: Arc::new(Notify::new()),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Tells local workers that jobs were committed.
+    pub fn wake_workers(&self) {
+        self.job_wakeup.notify_one();
+    }
+
+    pub fn default_locale(&self) -> Locale {
+        Locale::parse(&self.settings.instance.default_locale).unwrap_or_default()
+    }
+
+    /// Absolute URL of a path on this instance.
+    pub fn url(&self, path: &str) -> String {
+        self.settings.public_url.join(path)
+    }
+}

@@ -1,0 +1,171 @@
+//! The one error type of the domain. Each variant has a stable snake_case `code()` that the edges
+//! (GraphQL, HTML, federation inbox) map once to their own vocabulary.
+
+use sea_orm::{DbErr, SqlErr};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A problem with one input field, named as the API names it (camelCase).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{}", invalid_summary(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("you need to log in")]
+    Unauthenticated,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("this account is not confirmed yet: follow the link in the confirmation mail")]
+    UserNotConfirmed,
+    #[error("too many attempts, try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// A domain rule that refuses the request with its own code (event_full, event_cancelled…).
+    #[error("{message}")]
+    Rule {
+        code: &'static str,
+        message: String,
+    },
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+fn invalid_summary(errors: &[FieldError]) -> String {
+    match errors {
+        [] => "invalid input".to_owned(),
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!(
+            "invalid input: {}",
+            many.iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
+}
+
+impl Error {
+    /// The stable code clients branch on (documented in the README).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Forbidden(_) => "forbidden",
+            Error::Invalid(_) => "invalid",
+            Error::Conflict { .. } => "conflict",
+            Error::Unauthenticated => "unauthenticated",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::UserNotConfirmed => "user_not_confirmed",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Rule { code, .. } => code,
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn not_found(what: &'static str) -> Self {
+        Error::NotFound { what }
+    }
+
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        Error::Forbidden(reason.into())
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Rule {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Internal(source.into())
+    }
+
+    /// Whether this is the server's fault (to be logged) rather than the caller's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Error::Internal(_))
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        Error::Internal(Box::new(err))
+    }
+}
+
+/// Turns a unique-constraint violation into a conflict on `field`; other errors stay internal.
+pub fn conflict_on_unique(err: DbErr, field: &str, message: &str) -> Error {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => Error::conflict(field, message),
+        _ => Error::from(err),
+    }
+}
+
+/// Collects field errors so that a caller sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Validation(Vec<FieldError>);
+
+impl Validation {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Records the error of a single-field check, keeping its value when it passes.
+    pub fn check<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(Error::Invalid(errors)) => {
+                self.0.extend(errors);
+                None
+            }
+            Err(other) => {
+                self.0.push(FieldError {
+                    field: String::new(),
+                    message: other.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.0))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! The domain of Convive: settings, the application context, errors, and one module per
+//! context (users, actors, jobs, mail…) holding its services and policies.
+//!
+//! Every rule lives here once. This crate knows nothing of HTTP, GraphQL or ActivityPub: the
+//! `web` and `federation` crates translate their input into calls to these services and their
+//! results back. No axum, async-graphql or activitypub_federation in here (CI checks).
+
+pub mod actors;
+pub mod clock;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod instance;
+pub mod jobs;
+pub mod mail;
+pub mod settings;
+pub mod users;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use context::AppContext;
+pub use error::{Error, Result};
+pub use settings::Settings;
+
+/// The job handlers of the backend's own contexts.
+pub fn job_registry() -> jobs::JobRegistry {
+    jobs::JobRegistry::new()
+        .with(mail::SendMailJob)
+        .with(users::PurgeUnconfirmedJob)
+        .with(users::PurgeSessionsJob)
+        .with(jobs::PurgeFinishedJob)
+}

@@ -1,0 +1,13 @@
+//! Outgoing mail: how a message is written (plain text and HTML, in the reader's language),
+//! queued (always through a job, never inside a request) and delivered (SMTP, `.eml` files, or
+//! memory for tests).
+
+mod layout;
+mod message;
+mod send_job;
+mod transport;
+
+pub use layout::{Block, Layout};
+pub use message::{Attachment, OutgoingMail};
+pub use send_job::{SEND_MAIL_JOB, SendMailJob, queue};
+pub use transport::{MailError, Mailer, SentMail};

@@ -1,0 +1,164 @@
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use super::OutgoingMail;
+use crate::settings::{MailTransportKind, Settings, SmtpSecurity};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("bad address: {0}")]
+    Address(String),
+    #[error("could not build the message: {0}")]
+    Build(String),
+    #[error("SMTP: {0}")]
+    Smtp(String),
+    #[error("could not write the message file: {0}")]
+    File(String),
+    #[error("mail configuration: {0}")]
+    Config(String),
+}
+
+impl MailError {
+    /// Whether trying again later may help.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, MailError::Smtp(_) | MailError::File(_))
+    }
+}
+
+/// A message as the memory transport keeps it, for tests to read.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub mail: OutgoingMail,
+    /// The formatted MIME message.
+    pub raw: String,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>),
+    Memory(Arc<Mutex<Vec<SentMail>>>),
+}
+
+/// Delivers messages through the configured transport.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from_name: String,
+    from_address: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::File(_) => "file",
+            Transport::Memory(_) => "memory",
+        };
+        f.debug_struct("Mailer").field("transport", &kind).finish()
+    }
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
+        let transport = match settings.mail.transport {
+            MailTransportKind::File => {
+                let dir = &settings.mail.outbox_dir;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    MailError::Config(format!(
+                        "mail.outbox_dir {}: cannot create it: {e}",
+                        dir.display()
+                    ))
+                })?;
+                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(dir))
+            }
+            MailTransportKind::Memory => Transport::Memory(Arc::default()),
+            MailTransportKind::Smtp => {
+                let smtp = &settings.mail.smtp;
+                let builder = match smtp.security {
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                            .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?
+                    }
+                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                        .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?,
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                    }
+                };
+                let mut builder = builder
+                    .port(smtp.port)
+                    .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
+                if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                }
+                let transport: AsyncSmtpTransport<Tokio1Executor> = builder.build();
+                Transport::Smtp(transport)
+            }
+        };
+        Ok(Self {
+            transport,
+            from_name: settings.instance.name.clone(),
+            from_address: settings.mail_from_address(),
+        })
+    }
+
+    /// A mailer that keeps messages in memory.
+    pub fn memory(from_name: &str, from_address: &str) -> Self {
+        Self {
+            transport: Transport::Memory(Arc::default()),
+            from_name: from_name.to_owned(),
+            from_address: from_address.to_owned(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::File(_) => "file",
+            Transport::Memory(_) => "memory",
+        }
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let message = mail.to_message(&self.from_name, &self.from_address)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message)
+                    .await
+                    .map_err(|e| MailError::Smtp(e.to_string()))?;
+            }
+            Transport::File(file) => {
+                file.send(message)
+                    .await
+                    .map_err(|e| MailError::File(e.to_string()))?;
+            }
+            Transport::Memory(sent) => {
+                let raw = String::from_utf8_lossy(&message.formatted()).into_owned();
+                sent.lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(SentMail {
+                        mail: mail.clone(),
+                        raw,
+                    });
+            }
+        }
+        // The recipient stays out of the logs.
+        tracing::info!(transport = self.kind(), subject = %mail.subject, "mail sent");
+        Ok(())
+    }
+
+    /// Messages kept by the memory transport (empty for the others).
+    pub fn sent(&self) -> Vec<SentMail> {
+        match &self.transport {
+            Transport::Memory(sent) => sent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Support for tests of this crate and of the crates above it: a fresh database per test
+//! (SQLite in a temporary directory by default; a fresh PostgreSQL schema when
+//! `CONVIVE_TEST_DATABASE_URL` is set), and a context with a manual clock and in-memory mail.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+use crate::clock::ManualClock;
+use crate::context::AppContext;
+use crate::mail::Mailer;
+use crate::settings::{MailTransportKind, Settings};
+
+pub const TEST_DATABASE_ENV: &str = "CONVIVE_TEST_DATABASE_URL";
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub db: DatabaseConnection,
+    /// A URL that opens this same database (for a server started by the test).
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, schema: String },
+}
+
+impl TestDatabase {
+    /// A migrated, empty database.
+    pub async fn new() -> Self {
+        Self::new_with_connections(8).await
+    }
+
+    pub async fn new_with_connections(max_connections: u32) -> Self {
+        let (url, cleanup) = match std::env::var(TEST_DATABASE_ENV) {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let admin = crate::db::connect(&admin_url, 1)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot reach {TEST_DATABASE_ENV}: {e}"));
+                admin
+                    .execute_raw(Statement::from_string(
+                        admin.get_database_backend(),
+                        format!("CREATE SCHEMA {schema}"),
+                    ))
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot create test schema: {e}"));
+                let _ = admin.close().await;
+                let separator = if admin_url.contains('?') { '&' } else { '?' };
+                let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
+                (url, Cleanup::Postgres { admin_url, schema })
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, Cleanup::Sqlite(dir))
+            }
+        };
+        let db = crate::db::connect(&url, max_connections)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open test database: {e}"));
+        crate::db::migrate(&db)
+            .await
+            .unwrap_or_else(|e| panic!("migrations failed: {e}"));
+        Self { db, url, cleanup }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup {
+            let admin_url = admin_url.clone();
+            let schema = schema.clone();
+            // Drop runs outside async; a short-lived runtime on its own thread does the work.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    if let Ok(admin) = crate::db::connect(&admin_url, 1).await {
+                        let _ = admin
+                            .execute_raw(Statement::from_string(
+                                admin.get_database_backend(),
+                                format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Settings for tests: memory mail, a fixed public URL.
+pub fn settings(database_url: &str) -> Settings {
+    let mut settings = Settings::default();
+    settings.database_url = database_url.to_owned();
+    settings.mail.transport = MailTransportKind::Memory;
+    settings.auth.token_secret = Some("test-secret-test-secret-test-secret!".to_owned());
+    settings.jobs.poll_interval_ms = 20;
+    settings
+}
+
+/// The moment tests start at, unless they choose another.
+pub fn default_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
+/// A context on a fresh database, with a manual clock and in-memory mail.
+pub struct TestContext {
+    pub ctx: AppContext,
+    pub clock: ManualClock,
+    pub database: TestDatabase,
+}
+
+impl TestContext {
+    pub async fn new() -> Self {
+        Self::with_settings(|_| {}).await
+    }
+
+    pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let database = TestDatabase::new().await;
+        let mut settings = settings(&database.url);
+        adjust(&mut settings);
+        let clock = ManualClock::new(default_now());
+        let mailer = Mailer::memory(&settings.instance.name, &settings.mail_from_address());
+        let ctx = AppContext::with_database(
+            database.db.clone(),
+            settings,
+            mailer,
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("test context: {e}"));
+        Self {
+            ctx,
+            clock,
+            database,
+        }
+    }
+
+    /// Runs every job that is due now, as a worker would, until none is left.
+    pub async fn run_due_jobs(&self) -> usize {
+        crate::jobs::run_due_now(&self.ctx, &crate::job_registry()).await
+    }
+}

@@ -1,0 +1,45 @@
+//! Local accounts: registration, confirmation, login sessions and tokens, passwords, deletion,
+//! and the mail these send.
+
+pub mod email;
+mod jobs;
+pub mod notices;
+pub mod password;
+pub mod service;
+pub mod sessions;
+pub mod tokens;
+
+use entity::user::{self, UserRole};
+
+pub use jobs::{PurgeSessionsJob, PurgeUnconfirmedJob};
+pub use service::{AdminAccountOptions, Login, NewAccount};
+
+use crate::i18n::Locale;
+
+/// The user a request speaks for, once authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub role: UserRole,
+    pub session_id: i64,
+    pub locale: Locale,
+}
+
+impl CurrentUser {
+    pub fn from_model(user: &user::Model, session_id: i64, locale: Locale) -> Self {
+        Self {
+            id: user.id,
+            role: user.role,
+            session_id,
+            locale,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == UserRole::Administrator
+    }
+
+    pub fn is_moderator(&self) -> bool {
+        matches!(self.role, UserRole::Administrator | UserRole::Moderator)
+    }
+}

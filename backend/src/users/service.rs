@@ -1,0 +1,538 @@
+//! Account flows: registration and confirmation, logging in and out, refreshing tokens,
+//! passwords, and deletion.
+
+use chrono::Duration;
+use entity::session::SessionKind;
+use entity::user::{self, UserRole};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::tokens::{self, hash_token, random_token};
+use super::{CurrentUser, email, notices, password, sessions};
+use crate::context::AppContext;
+use crate::db::begin_write;
+use crate::error::{Error, Result, Validation, conflict_on_unique};
+use crate::i18n::Locale;
+
+/// How long a confirmation link stays valid; unconfirmed accounts are purged after it.
+pub const CONFIRMATION_VALIDITY: Duration = Duration::hours(48);
+/// How long a password reset link stays valid.
+pub const RESET_VALIDITY: Duration = Duration::hours(2);
+/// A new confirmation or reset mail is not sent more often than this.
+pub const MAIL_RESEND_INTERVAL: Duration = Duration::seconds(60);
+/// Failed logins allowed per account within `LOGIN_WINDOW` before logins are refused.
+pub const MAX_FAILED_LOGINS: i32 = 10;
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub locale: Option<String>,
+}
+
+/// What a successful login hands out.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user: user::Model,
+}
+
+/// Options for accounts made by an administrator (the `users create` command).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AdminAccountOptions {
+    pub role: Option<UserRole>,
+    pub confirmed: bool,
+}
+
+fn parse_locale(ctx: &AppContext, raw: Option<&str>) -> Result<Locale> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(ctx.default_locale()),
+        Some(tag) => Locale::parse(tag).ok_or_else(|| {
+            Error::invalid(
+                "locale",
+                format!(
+                    "\"{tag}\" is not available; expected one of: {}",
+                    Locale::all_codes().join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
+    Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale())
+}
+
+/// Creates an unconfirmed account and queues its confirmation mail.
+pub async fn register(ctx: &AppContext, input: NewAccount) -> Result<user::Model> {
+    if !ctx.settings.instance.registrations_open {
+        return Err(Error::rule(
+            "registrations_closed",
+            "registrations are closed on this instance",
+        ));
+    }
+    create_account(ctx, input, AdminAccountOptions::default()).await
+}
+
+/// Creates an account; unless `options.confirmed`, it waits for its confirmation link.
+pub async fn create_account(
+    ctx: &AppContext,
+    input: NewAccount,
+    options: AdminAccountOptions,
+) -> Result<user::Model> {
+    let mut validation = Validation::new();
+    let email = validation.check(email::normalize(&input.email));
+    validation.check(password::validate_new(
+        &input.password,
+        ctx.settings.auth.min_password_length,
+        "password",
+    ));
+    let locale = validation.check(parse_locale(ctx, input.locale.as_deref()));
+    validation.finish()?;
+    let (Some(email), Some(locale)) = (email, locale) else {
+        return Err(Error::internal("validation passed without values"));
+    };
+
+    let password_hash = password::hash(&input.password).await?;
+    let now = ctx.now();
+    let (token, token_hash) = random_token();
+    let tx = begin_write(&ctx.db).await?;
+    let row = user::ActiveModel {
+        id: NotSet,
+        email: Set(email.clone()),
+        password_hash: Set(password_hash),
+        role: Set(options.role.unwrap_or(UserRole::User)),
+        locale: Set(locale.code().to_owned()),
+        timezone: Set(None),
+        confirmed_at: Set(options.confirmed.then_some(now)),
+        confirmation_token_hash: Set((!options.confirmed).then_some(token_hash)),
+        confirmation_sent_at: Set((!options.confirmed).then_some(now)),
+        reset_token_hash: Set(None),
+        reset_sent_at: Set(None),
+        default_actor_id: Set(None),
+        failed_logins: Set(0),
+        failed_login_window_started_at: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let user = user::Entity::insert(row)
+        .exec_with_returning(&tx)
+        .await
+        .map_err(|e| {
+            conflict_on_unique(e, "email", "an account with this email address already exists")
+        })?;
+    if !options.confirmed {
+        notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    tracing::info!(user_id = user.id, "account created");
+    Ok(user)
+}
+
+/// Confirms the account holding `token` and logs it in.
+pub async fn validate(ctx: &AppContext, token: &str) -> Result<Login> {
+    let now = ctx.now();
+    let invalid = || Error::invalid("token", "this confirmation link is invalid or has expired");
+    let user = user::Entity::find()
+        .filter(user::Column::ConfirmationTokenHash.eq(hash_token(token)))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(invalid)?;
+    let sent_at = user.confirmation_sent_at.unwrap_or(user.created_at);
+    if now - sent_at > CONFIRMATION_VALIDITY {
+        return Err(invalid());
+    }
+    let tx = begin_write(&ctx.db).await?;
+    let updated = user::Entity::update_many()
+        .col_expr(user::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(
+            user::Column::ConfirmationTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::ConfirmationTokenHash.eq(hash_token(token)))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(invalid());
+    }
+    let login = open_api_session(ctx, &tx, user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, "account confirmed");
+    Ok(login)
+}
+
+/// Sends the confirmation mail again. Answers the same whatever the address, so it cannot be
+/// used to learn who has an account.
+pub async fn resend_confirmation(ctx: &AppContext, raw_email: &str) -> Result<()> {
+    let email = email::normalize(raw_email)?;
+    let now = ctx.now();
+    let Some(user) = find_by_email(&ctx.db, &email).await? else {
+        return Ok(());
+    };
+    if user.confirmed_at.is_some()
+        || user
+            .confirmation_sent_at
+            .is_some_and(|at| now - at < MAIL_RESEND_INTERVAL)
+    {
+        return Ok(());
+    }
+    let (token, token_hash) = random_token();
+    let tx = begin_write(&ctx.db).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::ConfirmationTokenHash, Expr::value(token_hash))
+        .col_expr(user::Column::ConfirmationSentAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&tx)
+        .await?;
+    notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(())
+}
+
+pub async fn find_by_email(conn: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(conn)
+        .await?)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model> {
+    user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("user"))
+}
+
+/// Checks email and password and opens an API session.
+pub async fn login(ctx: &AppContext, raw_email: &str, password_input: &str) -> Result<Login> {
+    let user = check_credentials(ctx, raw_email, password_input).await?;
+    let tx = begin_write(&ctx.db).await?;
+    let login = open_api_session(ctx, &tx, user.id).await?;
+    tx.commit().await?;
+    Ok(login)
+}
+
+/// The account matching the credentials, with the login throttle applied. Shared by API and
+/// browser logins.
+pub async fn check_credentials(
+    ctx: &AppContext,
+    raw_email: &str,
+    password_input: &str,
+) -> Result<user::Model> {
+    let now = ctx.now();
+    let user = match email::normalize(raw_email) {
+        Ok(email) => find_by_email(&ctx.db, &email).await?,
+        Err(_) => None,
+    };
+    let Some(user) = user else {
+        // Same cost as a real check, so timing does not reveal which addresses have accounts.
+        password::verify(password_input, password::DUMMY_HASH).await?;
+        return Err(Error::InvalidCredentials);
+    };
+    let window_open = user
+        .failed_login_window_started_at
+        .is_some_and(|start| now - start < LOGIN_WINDOW);
+    if window_open && user.failed_logins >= MAX_FAILED_LOGINS {
+        let retry_after = user
+            .failed_login_window_started_at
+            .map(|start| std::cmp::max((start + LOGIN_WINDOW - now).num_seconds(), 1))
+            .unwrap_or(60);
+        return Err(Error::RateLimited {
+            retry_after_secs: u64::try_from(retry_after).unwrap_or(60),
+        });
+    }
+    if !password::verify(password_input, &user.password_hash).await? {
+        let mut update = user::Entity::update_many()
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(user.id));
+        update = if window_open {
+            update.col_expr(
+                user::Column::FailedLogins,
+                Expr::col(user::Column::FailedLogins).add(1),
+            )
+        } else {
+            update
+                .col_expr(user::Column::FailedLogins, Expr::value(1))
+                .col_expr(user::Column::FailedLoginWindowStartedAt, Expr::value(now))
+        };
+        update.exec(&ctx.db).await?;
+        return Err(Error::InvalidCredentials);
+    }
+    if user.confirmed_at.is_none() {
+        return Err(Error::UserNotConfirmed);
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::FailedLoginWindowStartedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(user::Column::LastLoginAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&ctx.db)
+        .await?;
+    Ok(user)
+}
+
+async fn open_api_session(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Login> {
+    let now = ctx.now();
+    let issued = sessions::create(
+        conn,
+        user_id,
+        SessionKind::Api,
+        now,
+        Duration::days(ctx.settings.auth.refresh_token_days),
+    )
+    .await?;
+    let user = find(conn, user_id).await?;
+    Ok(Login {
+        access_token: access_token_for(ctx, user_id, issued.session.id)?,
+        refresh_token: issued.token,
+        user,
+    })
+}
+
+fn access_token_for(ctx: &AppContext, user_id: i64, session_id: i64) -> Result<String> {
+    tokens::issue_access_token(
+        &ctx.secrets.token_signing_key,
+        user_id,
+        session_id,
+        ctx.now(),
+        Duration::minutes(ctx.settings.auth.access_token_minutes),
+    )
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token.
+pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<Login> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let issued = sessions::rotate(
+        &tx,
+        refresh_token,
+        now,
+        Duration::days(ctx.settings.auth.refresh_token_days),
+    )
+    .await;
+    // A detected reuse revoked a session: keep that even though the call fails.
+    let issued = match issued {
+        Ok(issued) => issued,
+        Err(err) => {
+            tx.commit().await?;
+            return Err(err);
+        }
+    };
+    let user = find(&tx, issued.session.user_id).await?;
+    tx.commit().await?;
+    Ok(Login {
+        access_token: access_token_for(ctx, user.id, issued.session.id)?,
+        refresh_token: issued.token,
+        user,
+    })
+}
+
+/// Ends the session of a refresh token. Unknown tokens are not an error: the result is the same.
+pub async fn logout(ctx: &AppContext, refresh_token: &str) -> Result<()> {
+    let now = ctx.now();
+    if let Some(session) =
+        sessions::find_active(&ctx.db, refresh_token, SessionKind::Api, now).await?
+    {
+        sessions::revoke(&ctx.db, session.id, now).await?;
+    }
+    Ok(())
+}
+
+/// Resolves an access token to the user it speaks for.
+pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<CurrentUser> {
+    let now = ctx.now();
+    let claims = tokens::decode_access_token(&ctx.secrets.token_signing_key, access_token, now)?;
+    let user_id: i64 = claims.sub.parse().map_err(|_| Error::Unauthenticated)?;
+    let session = sessions::find_by_id_active(&ctx.db, claims.sid, now)
+        .await?
+        .filter(|s| s.user_id == user_id)
+        .ok_or(Error::Unauthenticated)?;
+    let user = user::Entity::find_by_id(user_id)
+        .one(&ctx.db)
+        .await?
+        .filter(|u| u.confirmed_at.is_some())
+        .ok_or(Error::Unauthenticated)?;
+    Ok(CurrentUser::from_model(&user, session.id, user_locale(ctx, &user)))
+}
+
+/// Queues a reset link. Answers the same whether or not the account exists.
+pub async fn send_reset_password(ctx: &AppContext, raw_email: &str, locale: Option<&str>) -> Result<()> {
+    let email = email::normalize(raw_email)?;
+    // Checked even though unused when the account exists, so bad input is reported the same.
+    let _ = parse_locale(ctx, locale)?;
+    let now = ctx.now();
+    let Some(user) = find_by_email(&ctx.db, &email).await? else {
+        return Ok(());
+    };
+    if user
+        .reset_sent_at
+        .is_some_and(|at| now - at < MAIL_RESEND_INTERVAL)
+    {
+        return Ok(());
+    }
+    let (token, token_hash) = random_token();
+    let tx = begin_write(&ctx.db).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::ResetTokenHash, Expr::value(token_hash))
+        .col_expr(user::Column::ResetSentAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&tx)
+        .await?;
+    notices::queue_reset(ctx, &tx, &user, &token, now).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(())
+}
+
+/// Sets a new password from a reset link, ends every other session and logs in. Following the
+/// link proves the address, so an unconfirmed account becomes confirmed.
+pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -> Result<Login> {
+    password::validate_new(new_password, ctx.settings.auth.min_password_length, "password")?;
+    let now = ctx.now();
+    let invalid = || Error::invalid("token", "this reset link is invalid or has expired");
+    let user = user::Entity::find()
+        .filter(user::Column::ResetTokenHash.eq(hash_token(token)))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(invalid)?;
+    if user
+        .reset_sent_at
+        .is_none_or(|at| now - at > RESET_VALIDITY)
+    {
+        return Err(invalid());
+    }
+    let password_hash = password::hash(new_password).await?;
+    let tx = begin_write(&ctx.db).await?;
+    let updated = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(user::Column::ResetTokenHash, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::ConfirmedAt,
+            Expr::value(user.confirmed_at.unwrap_or(now)),
+        )
+        .col_expr(
+            user::Column::ConfirmationTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::ResetTokenHash.eq(hash_token(token)))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(invalid());
+    }
+    sessions::revoke_all(&tx, user.id, None, now).await?;
+    let login = open_api_session(ctx, &tx, user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, "password reset");
+    Ok(login)
+}
+
+/// Changes the password of the logged-in user; other sessions end.
+pub async fn change_password(
+    ctx: &AppContext,
+    current: &CurrentUser,
+    old_password: &str,
+    new_password: &str,
+) -> Result<user::Model> {
+    let user = find(&ctx.db, current.id).await?;
+    if !password::verify(old_password, &user.password_hash).await? {
+        return Err(Error::invalid("oldPassword", "the current password is wrong"));
+    }
+    password::validate_new(
+        new_password,
+        ctx.settings.auth.min_password_length,
+        "newPassword",
+    )?;
+    if old_password == new_password {
+        return Err(Error::invalid(
+            "newPassword",
+            "the new password must differ from the current one",
+        ));
+    }
+    let now = ctx.now();
+    let password_hash = password::hash(new_password).await?;
+    let tx = begin_write(&ctx.db).await?;
+    let mut active: user::ActiveModel = user.into();
+    active.password_hash = Set(password_hash);
+    active.updated_at = Set(now);
+    let user = active.update(&tx).await?;
+    sessions::revoke_all(&tx, user.id, Some(current.session_id), now).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Deletes the account and its identities after checking the password.
+pub async fn delete_account(ctx: &AppContext, current: &CurrentUser, password_input: &str) -> Result<()> {
+    let user = find(&ctx.db, current.id).await?;
+    if !password::verify(password_input, &user.password_hash).await? {
+        return Err(Error::invalid("password", "the password is wrong"));
+    }
+    let tx = begin_write(&ctx.db).await?;
+    user::Entity::delete_by_id(user.id).exec(&tx).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    tracing::info!(user_id = user.id, "account deleted");
+    Ok(())
+}
+
+/// Removes accounts never confirmed within the validity of their link.
+pub async fn purge_unconfirmed(ctx: &AppContext) -> Result<u64> {
+    let cutoff = ctx.now() - CONFIRMATION_VALIDITY;
+    let result = user::Entity::delete_many()
+        .filter(user::Column::ConfirmedAt.is_null())
+        .filter(user::Column::CreatedAt.lt(cutoff))
+        .exec(&ctx.db)
+        .await?;
+    if result.rows_affected > 0 {
+        tracing::info!(count = result.rows_affected, "unconfirmed accounts purged");
+    }
+    Ok(result.rows_affected)
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    page: u64,
+    limit: u64,
+) -> Result<(u64, Vec<user::Model>)> {
+    let query = user::Entity::find();
+    let total = query.clone().count(conn).await?;
+    let rows = query
+        .order_by_asc(user::Column::Id)
+        .offset(page.saturating_sub(1) * limit)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((total, rows))
+}
+
+/// Changes the language of the account.
+pub async fn set_locale(ctx: &AppContext, current: &CurrentUser, locale: &str) -> Result<user::Model> {
+    let locale = parse_locale(ctx, Some(locale))?;
+    let user = find(&ctx.db, current.id).await?;
+    let mut active: user::ActiveModel = user.into();
+    active.locale = Set(locale.code().to_owned());
+    active.updated_at = Set(ctx.now());
+    Ok(active.update(&ctx.db).await?)
+}

@@ -1,0 +1,44 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A local account. Its public faces are its identities (`actor` rows of kind person).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub email: String,
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub role: UserRole,
+    pub locale: String,
+    pub timezone: Option<String>,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub confirmation_token_hash: Option<String>,
+    pub confirmation_sent_at: Option<DateTimeUtc>,
+    pub reset_token_hash: Option<String>,
+    pub reset_sent_at: Option<DateTimeUtc>,
+    pub default_actor_id: Option<i64>,
+    pub failed_logins: i32,
+    pub failed_login_window_started_at: Option<DateTimeUtc>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum UserRole {
+    #[sea_orm(string_value = "user")]
+    User,
+    #[sea_orm(string_value = "moderator")]
+    Moderator,
+    #[sea_orm(string_value = "administrator")]
+    Administrator,
+}

@@ -1,0 +1,17 @@
+//! Convive's schema history: one change per file, applied in order at start-up or by
+//! `convive migrate`. This is the only place where DDL lives. Migrations never import `entity`:
+//! they describe the schema as it was when they were written, so they carry their own idents.
+//! Every statement must work on both SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_core::Migration)]
+    }
+}
