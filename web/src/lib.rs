@@ -1,1 +1,30 @@
-//! web
+//! The edge of Convive and its composition root: the `convive` binary's command line and
+//! start-up, the axum router (`app`), the GraphQL schema (thin adapters over backend
+//! services), HTML pages, feeds and static files. No domain rule lives here: handlers translate
+//! requests into backend calls and results into responses.
+
+pub mod cli;
+pub mod graphql;
+mod health;
+pub mod startup;
+pub mod state;
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::AppState;
+
+/// The whole HTTP surface of an instance.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::http::explorer).post(graphql::http::execute),
+        )
+        .route("/api/health", get(health::health))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

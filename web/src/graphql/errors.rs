@@ -1,0 +1,122 @@
+//! The one place where domain errors become GraphQL errors. Every error a client sees carries
+//! `extensions.code` from this set (documented in the README):
+//!
+//! - from the domain (`backend::Error::code`): `not_found`, `forbidden`, `invalid` (with
+//!   `field` and `fields`), `conflict` (with `field`), `unauthenticated`,
+//!   `invalid_credentials`, `user_not_confirmed`, `rate_limited` (with `retryAfter`),
+//!   `internal`, and rule codes such as `registrations_closed`, `event_full`;
+//! - from the GraphQL layer: `invalid_query` (does not parse or does not match the schema),
+//!   `query_too_deep`, `query_too_complex`, `payload_too_large`.
+
+use async_graphql::{ErrorExtensions, Response, ServerError, Value};
+
+pub type GqlResult<T> = async_graphql::Result<T>;
+
+/// Turns a domain error into a GraphQL error with its code. Internal causes are logged here
+/// and replaced by a generic message.
+pub fn to_gql(err: backend::Error) -> async_graphql::Error {
+    if let backend::Error::Internal(source) = &err {
+        tracing::error!(error = %source, "internal error while answering a GraphQL request");
+    }
+    let code = err.code();
+    let message = err.to_string();
+    let mut gql = async_graphql::Error::new(message);
+    gql = gql.extend_with(|_, ext| {
+        ext.set("code", code);
+        match &err {
+            backend::Error::Invalid(fields) => {
+                if let Some(first) = fields.first() {
+                    ext.set("field", first.field.clone());
+                }
+                ext.set(
+                    "fields",
+                    Value::List(
+                        fields
+                            .iter()
+                            .map(|f| {
+                                let mut obj = async_graphql::indexmap::IndexMap::new();
+                                obj.insert(
+                                    async_graphql::Name::new("field"),
+                                    Value::from(f.field.clone()),
+                                );
+                                obj.insert(
+                                    async_graphql::Name::new("message"),
+                                    Value::from(f.message.clone()),
+                                );
+                                Value::Object(obj)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+            backend::Error::Conflict {
+                field: Some(field), ..
+            } => ext.set("field", field.clone()),
+            backend::Error::RateLimited { retry_after_secs } => {
+                ext.set("retryAfter", *retry_after_secs)
+            }
+            _ => {}
+        }
+    });
+    gql
+}
+
+/// `?`-friendly conversion for service results.
+pub trait IntoGql<T> {
+    fn gql(self) -> GqlResult<T>;
+}
+
+impl<T> IntoGql<T> for Result<T, backend::Error> {
+    fn gql(self) -> GqlResult<T> {
+        self.map_err(to_gql)
+    }
+}
+
+/// An error made in the GraphQL layer itself (bad argument shape).
+pub fn invalid(field: &str, message: &str) -> async_graphql::Error {
+    to_gql(backend::Error::invalid(field, message))
+}
+
+/// Gives every error that lacks one a code: errors from parsing and validating the query get
+/// theirs from what went wrong; a resolver error without a code is a bug of ours, logged and
+/// shown as `internal`.
+pub fn ensure_codes(response: &mut Response) {
+    for error in &mut response.errors {
+        if has_code(error) {
+            continue;
+        }
+        let code = if !error.path.is_empty() {
+            tracing::error!(message = %error.message, "GraphQL resolver error without a code");
+            error.message = "internal error".to_owned();
+            "internal"
+        } else if error.message.contains("nested too deep") {
+            "query_too_deep"
+        } else if error.message.contains("too complex") {
+            "query_too_complex"
+        } else {
+            "invalid_query"
+        };
+        set_code(error, code);
+    }
+}
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .is_some()
+}
+
+fn set_code(error: &mut ServerError, code: &str) {
+    let mut extensions = error.extensions.take().unwrap_or_default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+}
+
+/// A response holding one error with `code` (for failures before GraphQL runs).
+pub fn error_response(message: &str, code: &str) -> Response {
+    let mut error = ServerError::new(message, None);
+    set_code(&mut error, code);
+    Response::from_errors(vec![error])
+}

@@ -1,0 +1,107 @@
+//! `POST /graphql` (with the caller's identity from `Authorization: Bearer`) and `GET /graphql`.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::Viewer;
+use super::errors::{ensure_codes, error_response};
+use crate::state::AppState;
+
+pub async fn execute(State(state): State<AppState>, request: Request) -> Response {
+    let limit = state.ctx.settings.graphql.body_limit_bytes;
+    let (parts, body) = request.into_parts();
+    let declared_too_large = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > limit);
+    if declared_too_large {
+        return too_large(limit);
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(limit),
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(batch) => batch,
+        Err(err) => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                &BatchResponse::Single(error_response(
+                    &format!("the request body is not a GraphQL request: {err}"),
+                    "invalid_query",
+                )),
+            );
+        }
+    };
+    let viewer = Viewer::from_headers(&state, &parts.headers).await;
+    let batch = batch.data(viewer);
+    let mut response = state.schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(single) => ensure_codes(single),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(ensure_codes),
+    }
+    json_response(StatusCode::OK, &response)
+}
+
+fn too_large(limit: usize) -> Response {
+    json_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &BatchResponse::Single(error_response(
+            &format!("the request body is larger than {limit} bytes"),
+            "payload_too_large",
+        )),
+    )
+}
+
+fn json_response(status: StatusCode, body: &BatchResponse) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "could not serialize a GraphQL response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// GraphiQL when enabled (it loads scripts from a CDN, so it gets its own relaxed policy);
+/// otherwise a short page on how to query the API.
+pub async fn explorer(State(state): State<AppState>) -> Response {
+    if state.ctx.settings.graphql.graphiql {
+        let page = GraphiQLSource::build().endpoint("/graphql").finish();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+                 style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; \
+                 connect-src 'self'; font-src 'self' https:",
+            ),
+        );
+        return (headers, Html(page)).into_response();
+    }
+    let base = state.ctx.settings.public_url.base();
+    Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>GraphQL API</title></head><body style=\"font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5\">\
+         <h1>GraphQL API</h1>\
+         <p>Send queries with <code>POST {base}/graphql</code> and a JSON body <code>{{\"query\": \"…\", \"variables\": {{…}}}}</code>. \
+         The operations keep Mobilizon's names, so clients written for Mobilizon's API need little change.</p>\
+         <pre style=\"background:#f4f4f5;padding:1rem;overflow:auto\">curl -s {base}/graphql -H 'Content-Type: application/json' \\\n  -d '{{\"query\":\"{{ config {{ name registrationsOpen }} }}\"}}'</pre>\
+         <p>Authenticate with <code>Authorization: Bearer &lt;accessToken&gt;</code> from the <code>login</code> mutation. \
+         Errors carry <code>extensions.code</code>.</p>\
+         <p>The interactive explorer (GraphiQL) loads scripts from a CDN, so it is off here. An administrator can turn it on with <code>graphql.graphiql = true</code>.</p>\
+         </body></html>"
+    ))
+    .into_response()
+}

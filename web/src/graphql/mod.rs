@@ -1,0 +1,95 @@
+//! The GraphQL API: thin adapters over backend services, with Mobilizon's operation, argument
+//! and type names. Each context has its own module with its query and mutation objects,
+//! merged here.
+
+mod config;
+pub mod errors;
+pub mod http;
+mod persons;
+mod users;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use axum::http::{HeaderMap, header};
+use backend::AppContext;
+use backend::users::CurrentUser;
+
+use crate::state::AppState;
+use errors::GqlResult;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    config::ConfigQuery,
+    users::UserQuery,
+    persons::PersonQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(users::UserMutation, persons::PersonMutation);
+
+pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
+
+pub fn build_schema(ctx: AppContext) -> ConviveSchema {
+    let limits = ctx.settings.graphql.clone();
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(ctx)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(64)
+        .finish()
+}
+
+/// Who is asking: set per request from the `Authorization` header.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub user: Option<CurrentUser>,
+}
+
+impl Viewer {
+    /// Reads `Authorization: Bearer <accessToken>`. A missing, expired or forged token leaves
+    /// the request anonymous: operations that need a user then answer `unauthenticated`.
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Self {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Self::default();
+        };
+        match backend::users::service::authenticate(&state.ctx, token).await {
+            Ok(user) => Self { user: Some(user) },
+            Err(backend::Error::Unauthenticated) => Self::default(),
+            Err(err) => {
+                tracing::error!(error = %err, "authenticating a request failed");
+                Self::default()
+            }
+        }
+    }
+}
+
+/// The domain context of the schema.
+pub fn app<'a>(ctx: &Context<'a>) -> GqlResult<&'a AppContext> {
+    ctx.data::<AppContext>()
+}
+
+/// The logged-in user, or an `unauthenticated` error.
+pub fn current_user<'a>(ctx: &Context<'a>) -> GqlResult<&'a CurrentUser> {
+    ctx.data_opt::<Viewer>()
+        .and_then(|viewer| viewer.user.as_ref())
+        .ok_or_else(|| errors::to_gql(backend::Error::Unauthenticated))
+}
+
+/// The logged-in user, if any.
+pub fn viewer<'a>(ctx: &Context<'a>) -> Option<&'a CurrentUser> {
+    ctx.data_opt::<Viewer>().and_then(|viewer| viewer.user.as_ref())
+}
+
+/// Parses a GraphQL `ID` holding one of our integer ids.
+pub fn parse_id(id: &async_graphql::ID, field: &str) -> GqlResult<i64> {
+    id.parse::<i64>()
+        .map_err(|_| errors::invalid(field, "not a valid id"))
+}

@@ -1,0 +1,259 @@
+//! Accounts: registration, confirmation, login, tokens, passwords, deletion.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::users::service as users;
+use chrono::{DateTime, Utc};
+use entity::user::{self, UserRole as DbUserRole};
+
+use super::errors::{GqlResult, IntoGql};
+use super::persons::Person;
+use super::{app, current_user};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "UserRole")]
+pub enum UserRole {
+    Administrator,
+    Moderator,
+    User,
+}
+
+impl From<DbUserRole> for UserRole {
+    fn from(role: DbUserRole) -> Self {
+        match role {
+            DbUserRole::Administrator => UserRole::Administrator,
+            DbUserRole::Moderator => UserRole::Moderator,
+            DbUserRole::User => UserRole::User,
+        }
+    }
+}
+
+/// A local account. Only its owner (and instance admins) see it.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID::from(self.0.id.to_string())
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn role(&self) -> UserRole {
+        self.0.role.into()
+    }
+
+    async fn locale(&self) -> &str {
+        &self.0.locale
+    }
+
+    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.confirmed_at
+    }
+
+    async fn confirmation_sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.confirmation_sent_at
+    }
+
+    async fn inserted_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn last_sign_in_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_login_at
+    }
+
+    /// Always false: disabled accounts do not exist here (suspension is per identity).
+    async fn disabled(&self) -> bool {
+        false
+    }
+
+    /// The identity used when none is chosen.
+    async fn default_actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
+        let Some(id) = self.0.default_actor_id else {
+            return Ok(None);
+        };
+        let app = app(ctx)?;
+        Ok(backend::actors::find(&app.db, id).await.ok().map(Person))
+    }
+
+    /// All identities of the account.
+    async fn actors(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
+        let app = app(ctx)?;
+        Ok(backend::actors::persons::identities(&app.db, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Person)
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "Login")]
+pub struct Login {
+    access_token: String,
+    refresh_token: String,
+    user: User,
+}
+
+impl From<backend::users::Login> for Login {
+    fn from(login: backend::users::Login) -> Self {
+        Self {
+            access_token: login.access_token,
+            refresh_token: login.refresh_token,
+            user: User(login.user),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RefreshedToken {
+    access_token: String,
+    refresh_token: String,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletedObject {
+    id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct UserQuery;
+
+#[Object]
+impl UserQuery {
+    /// The account of the caller.
+    async fn logged_user(&self, ctx: &Context<'_>) -> GqlResult<User> {
+        let current = current_user(ctx)?;
+        let app = app(ctx)?;
+        Ok(User(users::find(&app.db, current.id).await.gql()?))
+    }
+}
+
+#[derive(Default)]
+pub struct UserMutation;
+
+#[Object]
+impl UserMutation {
+    /// Registers an account and sends its confirmation mail.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        locale: Option<String>,
+    ) -> GqlResult<User> {
+        let app = app(ctx)?;
+        let user = users::register(
+            app,
+            backend::users::NewAccount {
+                email,
+                password,
+                locale,
+            },
+        )
+        .await
+        .gql()?;
+        Ok(User(user))
+    }
+
+    /// Confirms an account with the token from its confirmation mail, and logs in.
+    async fn validate_user(&self, ctx: &Context<'_>, token: String) -> GqlResult<Login> {
+        Ok(users::validate(app(ctx)?, &token).await.gql()?.into())
+    }
+
+    /// Sends the confirmation mail again. Answers the address whether or not it has an account.
+    async fn resend_confirmation_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        #[graphql(desc = "Ignored: the mail is written in the account's language.")]
+        _locale: Option<String>,
+    ) -> GqlResult<String> {
+        users::resend_confirmation(app(ctx)?, &email).await.gql()?;
+        Ok(email)
+    }
+
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<Login> {
+        Ok(users::login(app(ctx)?, &email, &password).await.gql()?.into())
+    }
+
+    /// Exchanges a refresh token for new tokens (the old refresh token stops working).
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> GqlResult<RefreshedToken> {
+        let login = users::refresh(app(ctx)?, &refresh_token).await.gql()?;
+        Ok(RefreshedToken {
+            access_token: login.access_token,
+            refresh_token: login.refresh_token,
+        })
+    }
+
+    /// Ends the session of this refresh token (and the access tokens issued for it).
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> GqlResult<String> {
+        users::logout(app(ctx)?, &refresh_token).await.gql()?;
+        Ok(refresh_token)
+    }
+
+    /// Sends a password reset link. Answers the address whether or not it has an account.
+    async fn send_reset_password(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        locale: Option<String>,
+    ) -> GqlResult<String> {
+        users::send_reset_password(app(ctx)?, &email, locale.as_deref())
+            .await
+            .gql()?;
+        Ok(email)
+    }
+
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        password: String,
+        #[graphql(desc = "Ignored: the account keeps its language.")] _locale: Option<String>,
+    ) -> GqlResult<Login> {
+        Ok(users::reset_password(app(ctx)?, &token, &password)
+            .await
+            .gql()?
+            .into())
+    }
+
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        old_password: String,
+        new_password: String,
+    ) -> GqlResult<User> {
+        let current = current_user(ctx)?;
+        let user = users::change_password(app(ctx)?, current, &old_password, &new_password)
+            .await
+            .gql()?;
+        Ok(User(user))
+    }
+
+    /// Deletes the caller's account and identities.
+    async fn delete_account(&self, ctx: &Context<'_>, password: String) -> GqlResult<DeletedObject> {
+        let current = current_user(ctx)?;
+        users::delete_account(app(ctx)?, current, &password)
+            .await
+            .gql()?;
+        Ok(DeletedObject {
+            id: Some(ID::from(current.id.to_string())),
+        })
+    }
+
+    /// Changes the language of the caller's account (`en` or `fr`).
+    async fn update_locale(&self, ctx: &Context<'_>, locale: String) -> GqlResult<User> {
+        let current = current_user(ctx)?;
+        Ok(User(
+            users::set_locale(app(ctx)?, current, &locale).await.gql()?,
+        ))
+    }
+}
