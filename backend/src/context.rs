@@ -39,8 +39,8 @@ impl AppContext {
         mailer: Mailer,
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
-        let db = crate::db::connect(&settings.database_url, settings.database_max_connections)
-            .await?;
+        let db =
+            crate::db::connect(&settings.database_url, settings.database_max_connections).await?;
         crate::db::migrate(&db).await?;
         Self::with_database(db, settings, mailer, clock).await
     }

@@ -35,10 +35,7 @@ pub enum Error {
     RateLimited { retry_after_secs: u64 },
     /// A domain rule that refuses the request with its own code (event_full, event_cancelled…).
     #[error("{message}")]
-    Rule {
-        code: &'static str,
-        message: String,
-    },
+    Rule { code: &'static str, message: String },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -113,7 +113,8 @@ impl Locale {
             Locale::En => "%A %-d %B %Y, %H:%M",
             Locale::Fr => "%A %-d %B %Y, %H:%M",
         };
-        at.format_localized(pattern, self.chrono_locale()).to_string()
+        at.format_localized(pattern, self.chrono_locale())
+            .to_string()
     }
 
     /// "Tuesday 24 November 2026" / "mardi 24 novembre 2026".

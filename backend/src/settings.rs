@@ -427,9 +427,7 @@ impl Settings {
                 report.ignored_env.push(name.clone());
             }
         }
-        figment = figment.merge(EnvProvider {
-            vars: setting_vars,
-        });
+        figment = figment.merge(EnvProvider { vars: setting_vars });
 
         let settings: Settings = figment
             .extract()
@@ -486,9 +484,9 @@ impl Settings {
                 "key \"mail.from_address\": \"{from}\" is not an email address"
             ));
         }
-        if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp.host.trim().is_empty()
-        {
-            problems.push("key \"mail.smtp.host\": required when mail.transport is smtp".to_owned());
+        if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp.host.trim().is_empty() {
+            problems
+                .push("key \"mail.smtp.host\": required when mail.transport is smtp".to_owned());
         }
         if let Some(secret) = &self.auth.token_secret
             && secret.len() < 32
@@ -499,19 +497,20 @@ impl Settings {
             );
         }
         if !(1..=24 * 60).contains(&self.auth.access_token_minutes) {
-            problems.push(
-                "key \"auth.access_token_minutes\": expected between 1 and 1440".to_owned(),
-            );
+            problems
+                .push("key \"auth.access_token_minutes\": expected between 1 and 1440".to_owned());
         }
         if !(1..=3650).contains(&self.auth.refresh_token_days) {
-            problems.push("key \"auth.refresh_token_days\": expected between 1 and 3650".to_owned());
+            problems
+                .push("key \"auth.refresh_token_days\": expected between 1 and 3650".to_owned());
         }
         if !(1..=3650).contains(&self.auth.browser_session_days) {
             problems
                 .push("key \"auth.browser_session_days\": expected between 1 and 3650".to_owned());
         }
         if !(6..=128).contains(&self.auth.min_password_length) {
-            problems.push("key \"auth.min_password_length\": expected between 6 and 128".to_owned());
+            problems
+                .push("key \"auth.min_password_length\": expected between 6 and 128".to_owned());
         }
         if self.graphql.max_depth == 0 || self.graphql.max_complexity == 0 {
             problems.push(

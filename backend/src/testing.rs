@@ -53,7 +53,8 @@ impl TestDatabase {
                 (url, Cleanup::Postgres { admin_url, schema })
             }
             _ => {
-                let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+                let dir =
+                    tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
                 (url, Cleanup::Sqlite(dir))
             }
@@ -104,8 +105,10 @@ impl Drop for TestDatabase {
 
 /// Settings for tests: memory mail, a fixed public URL.
 pub fn settings(database_url: &str) -> Settings {
-    let mut settings = Settings::default();
-    settings.database_url = database_url.to_owned();
+    let mut settings = Settings {
+        database_url: database_url.to_owned(),
+        ..Settings::default()
+    };
     settings.mail.transport = MailTransportKind::Memory;
     settings.auth.token_secret = Some("test-secret-test-secret-test-secret!".to_owned());
     settings.jobs.poll_interval_ms = 20;

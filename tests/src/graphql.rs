@@ -36,7 +36,10 @@ impl Gql {
             request = request.bearer_auth(token);
         }
         let response = request.send().await.expect("GraphQL request");
-        response.json::<Value>().await.expect("GraphQL JSON response")
+        response
+            .json::<Value>()
+            .await
+            .expect("GraphQL JSON response")
     }
 
     /// The data of a request that must succeed.

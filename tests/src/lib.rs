@@ -26,7 +26,10 @@ pub fn skip(why: &str) {
     let required = std::env::var(REQUIRE_EXTERNAL_ENV)
         .map(|v| !v.is_empty() && v != "0")
         .unwrap_or(false);
-    assert!(!required, "skipped: {why} (but {REQUIRE_EXTERNAL_ENV} is set)");
+    assert!(
+        !required,
+        "skipped: {why} (but {REQUIRE_EXTERNAL_ENV} is set)"
+    );
     eprintln!("skipped: {why}");
 }
 
@@ -40,8 +43,11 @@ pub struct TestServer {
     database: Arc<TestDatabase>,
 }
 
+/// A change to a server's settings before it starts.
+type SettingsChange = Box<dyn FnOnce(&mut Settings) + Send>;
+
 pub struct TestServerBuilder {
-    adjust: Vec<Box<dyn FnOnce(&mut Settings) + Send>>,
+    adjust: Vec<SettingsChange>,
     clock: Option<ManualClock>,
     database: Option<Arc<TestDatabase>>,
     mailer: Option<Mailer>,
@@ -81,8 +87,8 @@ impl TestServerBuilder {
             .expect("bind an ephemeral port");
         let address = listener.local_addr().expect("local address");
         let mut settings = backend::testing::settings(&database.url);
-        settings.public_url = backend::settings::PublicUrl::parse(&format!("http://{address}"))
-            .expect("public url");
+        settings.public_url =
+            backend::settings::PublicUrl::parse(&format!("http://{address}")).expect("public url");
         settings.bind = backend::settings::BindAddress(address);
         for adjust in self.adjust {
             adjust(&mut settings);
@@ -103,9 +109,8 @@ impl TestServerBuilder {
         let ctx = AppContext::start_with(settings, mailer, clock_for_ctx)
             .await
             .expect("context");
-        let server = Server::start(ctx.clone(), listener, std::future::pending())
-            .await
-            .expect("server starts");
+        let server =
+            Server::start(ctx.clone(), listener, std::future::pending()).expect("server starts");
         TestServer {
             base_url: format!("http://{address}"),
             ctx,

@@ -1,5 +1,7 @@
 //! Accounts and identities over GraphQL, against a real server.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
 use entity::{job, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -23,7 +25,10 @@ const CREATE_PERSON: &str = "mutation($u: String!, $name: String, $summary: Stri
 async fn register(server: &TestServer, email: &str, password: &str) -> String {
     server
         .gql()
-        .data(CREATE_USER, json!({ "email": email, "password": password, "locale": "en" }))
+        .data(
+            CREATE_USER,
+            json!({ "email": email, "password": password, "locale": "en" }),
+        )
         .await;
     let mail = server.wait_for_mail(email, "Confirm").await;
     let link = find_link(&mail.mail.text, "/validate/").expect("a confirmation link");
@@ -35,13 +40,18 @@ async fn register(server: &TestServer, email: &str, password: &str) -> String {
 async fn confirmed_user(server: &TestServer, email: &str, password: &str) -> (Gql, Value) {
     let token = register(server, email, password).await;
     let login = server.gql().data(VALIDATE, json!({ "token": token })).await;
-    let access = login["validateUser"]["accessToken"].as_str().expect("token");
-    (server.gql().with_token(access), login["validateUser"].clone())
+    let access = login["validateUser"]["accessToken"]
+        .as_str()
+        .expect("token");
+    (
+        server.gql().with_token(access),
+        login["validateUser"].clone(),
+    )
 }
 
 #[tokio::test]
 async fn a_new_account_is_confirmed_by_mail_then_logs_in_creates_an_identity_and_survives_a_restart()
-{
+ {
     let server = TestServer::start().await;
     let email = unique_email("alice");
     let created = server
@@ -51,7 +61,10 @@ async fn a_new_account_is_confirmed_by_mail_then_logs_in_creates_an_identity_and
             json!({ "email": email.to_uppercase(), "password": "long enough", "locale": "fr" }),
         )
         .await;
-    assert_eq!(created["createUser"]["email"], email, "emails are normalized");
+    assert_eq!(
+        created["createUser"]["email"], email,
+        "emails are normalized"
+    );
     assert_eq!(created["createUser"]["locale"], "fr");
     assert_eq!(created["createUser"]["role"], "USER");
     assert!(created["createUser"]["confirmedAt"].is_null());
@@ -96,7 +109,10 @@ async fn a_new_account_is_confirmed_by_mail_then_logs_in_creates_an_identity_and
     );
     let logged = me.data(LOGGED_USER, json!({})).await;
     assert_eq!(logged["loggedUser"]["email"], email);
-    assert_eq!(logged["loggedUser"]["defaultActor"]["preferredUsername"], "alice");
+    assert_eq!(
+        logged["loggedUser"]["defaultActor"]["preferredUsername"],
+        "alice"
+    );
 
     // Restart on the same database: the generated signing key was kept, so tokens still work.
     let mailer = server.mailer();
@@ -113,8 +129,14 @@ async fn a_new_account_is_confirmed_by_mail_then_logs_in_creates_an_identity_and
         .gql()
         .data(LOGIN, json!({ "email": email, "password": "long enough" }))
         .await;
-    let generated_access = fresh["login"]["accessToken"].as_str().expect("access").to_owned();
-    let generated_refresh = fresh["login"]["refreshToken"].as_str().expect("refresh").to_owned();
+    let generated_access = fresh["login"]["accessToken"]
+        .as_str()
+        .expect("access")
+        .to_owned();
+    let generated_refresh = fresh["login"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
     let mailer = server.mailer();
     let database = server.stop().await;
     let server = TestServer::builder()
@@ -145,7 +167,10 @@ async fn each_kind_of_bad_input_gets_its_own_code_and_writes_nothing() {
     let server = TestServer::start().await;
     let email = unique_email("bob");
     let (_, _) = confirmed_user(&server, &email, "long enough").await;
-    let users_before = user::Entity::find().count(&server.ctx.db).await.expect("count");
+    let users_before = user::Entity::find()
+        .count(&server.ctx.db)
+        .await
+        .expect("count");
     let mail_jobs = || {
         job::Entity::find()
             .filter(job::Column::Kind.eq(backend::mail::SEND_MAIL_JOB))
@@ -200,7 +225,10 @@ async fn each_kind_of_bad_input_gets_its_own_code_and_writes_nothing() {
 
     assert_eq!(
         anonymous
-            .error_code(LOGIN, json!({ "email": email, "password": "wrong password" }))
+            .error_code(
+                LOGIN,
+                json!({ "email": email, "password": "wrong password" })
+            )
             .await,
         "invalid_credentials"
     );
@@ -228,7 +256,10 @@ async fn each_kind_of_bad_input_gets_its_own_code_and_writes_nothing() {
     );
 
     assert_eq!(
-        user::Entity::find().count(&server.ctx.db).await.expect("count"),
+        user::Entity::find()
+            .count(&server.ctx.db)
+            .await
+            .expect("count"),
         users_before,
         "no account was half-created"
     );
@@ -296,11 +327,17 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_its_session() {
 
     // The first token was already used: someone copied it. The whole session ends.
     assert_eq!(
-        server.gql().error_code(REFRESH, json!({ "t": first })).await,
+        server
+            .gql()
+            .error_code(REFRESH, json!({ "t": first }))
+            .await,
         "unauthenticated"
     );
     assert_eq!(
-        server.gql().error_code(REFRESH, json!({ "t": second })).await,
+        server
+            .gql()
+            .error_code(REFRESH, json!({ "t": second }))
+            .await,
         "unauthenticated"
     );
     assert_eq!(
@@ -377,7 +414,10 @@ async fn a_forgotten_password_is_reset_through_a_mailed_link() {
     );
     server
         .gql()
-        .data(LOGIN, json!({ "email": email, "password": "a brand new secret" }))
+        .data(
+            LOGIN,
+            json!({ "email": email, "password": "a brand new secret" }),
+        )
         .await;
     assert_eq!(
         server
@@ -396,7 +436,10 @@ async fn changing_the_password_needs_the_current_one_and_deleting_the_account_re
     let (me, _) = confirmed_user(&server, &email, "long enough").await;
     const CHANGE: &str = "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { id } }";
     let wrong = me
-        .error(CHANGE, json!({ "o": "not it at all", "n": "another secret" }))
+        .error(
+            CHANGE,
+            json!({ "o": "not it at all", "n": "another secret" }),
+        )
         .await;
     assert_eq!(wrong["extensions"]["field"], "oldPassword");
     me.data(CHANGE, json!({ "o": "long enough", "n": "another secret" }))
@@ -414,7 +457,10 @@ async fn changing_the_password_needs_the_current_one_and_deleting_the_account_re
     assert_eq!(
         server
             .gql()
-            .error_code(LOGIN, json!({ "email": email, "password": "another secret" }))
+            .error_code(
+                LOGIN,
+                json!({ "email": email, "password": "another secret" })
+            )
             .await,
         "invalid_credentials"
     );
@@ -429,7 +475,10 @@ async fn identities_have_unique_lowercase_usernames_and_the_last_one_cannot_be_d
     let (me, _) = confirmed_user(&server, &unique_email("hana"), "long enough").await;
     let first = me.data(CREATE_PERSON, json!({ "u": "hana" })).await;
     let second = me
-        .data(CREATE_PERSON, json!({ "u": "hana_work", "name": "Hana at work" }))
+        .data(
+            CREATE_PERSON,
+            json!({ "u": "hana_work", "name": "Hana at work" }),
+        )
         .await;
     let (other, _) = confirmed_user(&server, &unique_email("ivan"), "long enough").await;
     let taken = other.error(CREATE_PERSON, json!({ "u": "hana" })).await;
@@ -483,8 +532,7 @@ async fn identities_have_unique_lowercase_usernames_and_the_last_one_cannot_be_d
     .await;
     let logged = me.data(LOGGED_USER, json!({})).await;
     assert_eq!(
-        logged["loggedUser"]["defaultActor"]["preferredUsername"],
-        "hana_work",
+        logged["loggedUser"]["defaultActor"]["preferredUsername"], "hana_work",
         "the default moves to a remaining identity"
     );
     assert_eq!(
@@ -503,7 +551,10 @@ async fn register_person_gives_a_fresh_account_its_first_identity_only_once() {
     let email = unique_email("jo");
     server
         .gql()
-        .data(CREATE_USER, json!({ "email": email, "password": "long enough" }))
+        .data(
+            CREATE_USER,
+            json!({ "email": email, "password": "long enough" }),
+        )
         .await;
     const REGISTER: &str = "mutation($e: String!, $u: String!) { registerPerson(email: $e, preferredUsername: $u) { preferredUsername } }";
     server
@@ -571,7 +622,10 @@ async fn queries_that_are_too_deep_too_large_or_malformed_get_clear_codes() {
     assert_eq!(
         server
             .gql()
-            .error_code("{ loggedUser { defaultActor { id } actors { id } } }", json!({}))
+            .error_code(
+                "{ loggedUser { defaultActor { id } actors { id } } }",
+                json!({})
+            )
             .await,
         "query_too_deep"
     );
@@ -603,7 +657,9 @@ async fn queries_that_are_too_deep_too_large_or_malformed_get_clear_codes() {
 #[tokio::test]
 async fn the_health_endpoint_reports_the_database() {
     let server = TestServer::start().await;
-    let response = reqwest::get(server.url("/api/health")).await.expect("health");
+    let response = reqwest::get(server.url("/api/health"))
+        .await
+        .expect("health");
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["status"], "ok");

@@ -47,7 +47,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(ctx.settings.bind.0)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", ctx.settings.bind.0))?;
-    let server = Server::start(ctx, listener, shutdown_signal()).await?;
+    let server = Server::start(ctx, listener, shutdown_signal())?;
     server.wait().await
 }
 
@@ -63,7 +63,7 @@ pub struct Server {
 impl Server {
     /// Starts serving on `listener` (workers too, when enabled) until `shutdown` completes or
     /// [`Server::stop`] is called.
-    pub async fn start(
+    pub fn start(
         ctx: AppContext,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,

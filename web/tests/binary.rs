@@ -1,6 +1,8 @@
 //! The `convive` binary as an administrator uses it: zero-configuration start, the account flow
 //! through the mail outbox, restarts, the command line, and refused configuration.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -120,12 +122,13 @@ fn decode_quoted_printable(raw: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -177,7 +180,10 @@ async fn with_no_configuration_the_binary_serves_and_the_account_flow_survives_a
     let mut server = Running::start(dir.path(), port, &database_url);
     server.wait_ready().await;
     if database_url.is_none() {
-        assert!(dir.path().join("convive.db").exists(), "SQLite file in the working directory");
+        assert!(
+            dir.path().join("convive.db").exists(),
+            "SQLite file in the working directory"
+        );
     }
 
     let email = "zero@example.org";
@@ -203,8 +209,14 @@ async fn with_no_configuration_the_binary_serves_and_the_account_flow_survives_a
             None,
         )
         .await;
-    let access = login["login"]["accessToken"].as_str().expect("access").to_owned();
-    let refresh = login["login"]["refreshToken"].as_str().expect("refresh").to_owned();
+    let access = login["login"]["accessToken"]
+        .as_str()
+        .expect("access")
+        .to_owned();
+    let refresh = login["login"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
     server
         .gql(
             "mutation { createPerson(preferredUsername: \"zero\") { id } }",
@@ -219,7 +231,10 @@ async fn with_no_configuration_the_binary_serves_and_the_account_flow_survives_a
             Some(&access),
         )
         .await;
-    assert_eq!(me["loggedUser"]["defaultActor"]["preferredUsername"], "zero");
+    assert_eq!(
+        me["loggedUser"]["defaultActor"]["preferredUsername"],
+        "zero"
+    );
     server.stop();
 
     let mut server = Running::start(dir.path(), port, &database_url);
@@ -227,7 +242,10 @@ async fn with_no_configuration_the_binary_serves_and_the_account_flow_survives_a
     let me = server
         .gql("{ loggedUser { email } }", json!({}), Some(&access))
         .await;
-    assert_eq!(me["loggedUser"]["email"], email, "the access token survived the restart");
+    assert_eq!(
+        me["loggedUser"]["email"], email,
+        "the access token survived the restart"
+    );
     let refreshed = server
         .gql(
             "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
@@ -266,7 +284,10 @@ async fn an_account_made_on_the_command_line_can_log_in() {
         .output()
         .expect("users list");
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
-    assert!(listed.contains("a@b.co") && listed.contains("Administrator"), "{listed}");
+    assert!(
+        listed.contains("a@b.co") && listed.contains("Administrator"),
+        "{listed}"
+    );
 
     let port = free_port();
     let mut server = Running::start(dir.path(), port, &database_url);
@@ -290,7 +311,10 @@ fn bad_configuration_stops_the_binary_with_a_message_naming_the_key() {
         .expect("runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("\"bind\"") && stderr.contains("CONVIVE_BIND"), "{stderr}");
+    assert!(
+        stderr.contains("\"bind\"") && stderr.contains("CONVIVE_BIND"),
+        "{stderr}"
+    );
 
     std::fs::write(dir.path().join("convive.toml"), "[mail]\ntransport = 42\n").expect("write");
     let output = convive(dir.path(), &[]).output().expect("runs");
@@ -298,15 +322,21 @@ fn bad_configuration_stops_the_binary_with_a_message_naming_the_key() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("mail.transport"), "{stderr}");
 
-    std::fs::write(dir.path().join("convive.toml"), "bind = \"127.0.0.1:1\"\n[mail\n")
-        .expect("write");
+    std::fs::write(
+        dir.path().join("convive.toml"),
+        "bind = \"127.0.0.1:1\"\n[mail\n",
+    )
+    .expect("write");
     let output = convive(dir.path(), &[]).output().expect("runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("convive.toml"));
 
-    let output = convive(dir.path(), &[("CONVIVE_CONFIG", "/nonexistent/convive.toml".to_owned())])
-        .output()
-        .expect("runs");
+    let output = convive(
+        dir.path(),
+        &[("CONVIVE_CONFIG", "/nonexistent/convive.toml".to_owned())],
+    )
+    .output()
+    .expect("runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/convive.toml"));
 }
@@ -314,14 +344,23 @@ fn bad_configuration_stops_the_binary_with_a_message_naming_the_key() {
 #[test]
 fn help_version_and_migrate_work() {
     let dir = tempfile::tempdir().expect("dir");
-    let help = convive(dir.path(), &[]).arg("--help").output().expect("help");
+    let help = convive(dir.path(), &[])
+        .arg("--help")
+        .output()
+        .expect("help");
     let text = String::from_utf8_lossy(&help.stdout);
     for command in ["serve", "migrate", "users", "jobs"] {
         assert!(text.contains(command), "{text}");
     }
-    let version = convive(dir.path(), &[]).arg("--version").output().expect("version");
+    let version = convive(dir.path(), &[])
+        .arg("--version")
+        .output()
+        .expect("version");
     assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
-    let migrate = convive(dir.path(), &[]).arg("migrate").output().expect("migrate");
+    let migrate = convive(dir.path(), &[])
+        .arg("migrate")
+        .output()
+        .expect("migrate");
     assert!(migrate.status.success(), "{migrate:?}");
     assert!(dir.path().join("convive.db").exists());
 }

@@ -33,7 +33,11 @@ pub struct PersonChanges {
 }
 
 /// Creates an identity for the logged-in user.
-pub async fn create(ctx: &AppContext, current: &CurrentUser, input: NewPerson) -> Result<actor::Model> {
+pub async fn create(
+    ctx: &AppContext,
+    current: &CurrentUser,
+    input: NewPerson,
+) -> Result<actor::Model> {
     let tx = begin_write(&ctx.db).await?;
     let person = insert(ctx, &tx, current.id, input).await?;
     tx.commit().await?;
@@ -68,8 +72,10 @@ async fn insert(
     input: NewPerson,
 ) -> Result<actor::Model> {
     let mut validation = Validation::new();
-    let preferred_username =
-        validation.check(username::validate(&input.preferred_username, "preferredUsername"));
+    let preferred_username = validation.check(username::validate(
+        &input.preferred_username,
+        "preferredUsername",
+    ));
     let name = validation.check(username::optional_text(
         input.name.as_deref(),
         "name",
@@ -115,7 +121,9 @@ async fn insert(
     let person = actor::Entity::insert(row)
         .exec_with_returning(tx)
         .await
-        .map_err(|e| conflict_on_unique(e, "preferredUsername", "this username is already taken"))?;
+        .map_err(|e| {
+            conflict_on_unique(e, "preferredUsername", "this username is already taken")
+        })?;
     user::Entity::update_many()
         .col_expr(user::Column::DefaultActorId, Expr::value(person.id))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
@@ -129,7 +137,11 @@ async fn insert(
 
 /// An identity of the logged-in user, or `not_found` (also for others' identities, so ids
 /// cannot be probed).
-pub async fn own(conn: &impl ConnectionTrait, current: &CurrentUser, id: i64) -> Result<actor::Model> {
+pub async fn own(
+    conn: &impl ConnectionTrait,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<actor::Model> {
     actor::Entity::find_by_id(id)
         .filter(actor::Column::UserId.eq(current.id))
         .filter(actor::Column::Kind.eq(ActorKind::Person))

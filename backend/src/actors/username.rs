@@ -56,7 +56,10 @@ pub fn optional_text(raw: Option<&str>, field: &str, max_chars: usize) -> Result
             format!("at most {max_chars} characters"),
         ));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(Error::invalid(field, "control characters are not allowed"));
     }
     Ok(Some(text.to_owned()))
@@ -69,7 +72,15 @@ mod tests {
     #[test]
     fn usernames_are_lowercase_letters_digits_and_underscores() {
         assert_eq!(validate("alice_2", "u").ok().as_deref(), Some("alice_2"));
-        for bad in ["", "Alice", "al ice", "alice-b", "élodie", "a.b", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Alice",
+            "al ice",
+            "alice-b",
+            "élodie",
+            "a.b",
+            &"a".repeat(65),
+        ] {
             assert!(validate(bad, "u").is_err(), "{bad:?} should be refused");
         }
     }

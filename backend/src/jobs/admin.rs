@@ -48,19 +48,23 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<job::Model> {
 }
 
 /// Gives a dead job a fresh set of attempts, due now.
-pub async fn retry_dead(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<job::Model> {
+pub async fn retry_dead(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<job::Model> {
     let existing = find(conn, id).await?;
     if existing.state != JobState::Dead {
-        return Err(Error::rule(
-            "job_not_dead",
-            "only dead jobs can be re-run",
-        ));
+        return Err(Error::rule("job_not_dead", "only dead jobs can be re-run"));
     }
     job::Entity::update_many()
         .col_expr(job::Column::State, Expr::value(JobState::Pending))
         .col_expr(job::Column::Attempts, Expr::value(0))
         .col_expr(job::Column::RunAt, Expr::value(now))
-        .col_expr(job::Column::FinishedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            job::Column::FinishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.eq(id))
         .filter(job::Column::State.eq(JobState::Dead))

@@ -5,14 +5,14 @@
 //! dead after its last attempt, where admins can see and re-run it.
 
 mod admin;
-mod purge;
 mod handler;
+mod purge;
 mod queue;
 mod worker;
 
 pub use admin::{JobCounts, JobFilter, count_by_state, find, list, retry_dead};
-pub use purge::PurgeFinishedJob;
 pub use handler::{JobError, JobHandler, JobRegistry, RetryPolicy};
+pub use purge::PurgeFinishedJob;
 pub use queue::{NewJob, OnDuplicate, cancel_pending, enqueue, find_pending};
 pub use worker::{WorkerConfig, WorkerPool, run_due_now};
 

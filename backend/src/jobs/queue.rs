@@ -90,9 +90,7 @@ pub async fn enqueue(conn: &impl ConnectionTrait, now: DateTime<Utc>, job: NewJo
     // The conflict target names the partial unique index on pending jobs.
     let mut conflict = OnConflict::column(job::Column::UniqueKey);
     // Literal, not bound: SQLite matches the predicate against the index's text.
-    conflict.target_and_where(Expr::cust(
-        "state = 'pending' AND unique_key IS NOT NULL",
-    ));
+    conflict.target_and_where(Expr::cust("state = 'pending' AND unique_key IS NOT NULL"));
     match on_duplicate {
         Some(OnDuplicate::Replace) => {
             conflict.update_columns([

@@ -46,7 +46,8 @@ impl JobHandler for Recorder {
 
     async fn run(&self, _ctx: &AppContext, job: &Job) -> Result<(), JobError> {
         let now_in_flight = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max_in_flight.fetch_max(now_in_flight, Ordering::SeqCst);
+        self.max_in_flight
+            .fetch_max(now_in_flight, Ordering::SeqCst);
         if !self
             .running
             .lock()
@@ -155,10 +156,17 @@ async fn a_job_whose_worker_died_runs_again_once_its_lease_expires() {
     .expect("enqueue");
 
     // Worker A claims the job and then "crashes": it never reports back.
-    let claimed = claim(&t.ctx, &config("worker-a", 1), 10).await.expect("claim");
+    let claimed = claim(&t.ctx, &config("worker-a", 1), 10)
+        .await
+        .expect("claim");
     assert_eq!(claimed.len(), 1);
     // While the lease holds, nobody else gets it.
-    assert!(claim(&t.ctx, &config("worker-b", 1), 10).await.expect("claim").is_empty());
+    assert!(
+        claim(&t.ctx, &config("worker-b", 1), 10)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
 
     t.clock.advance(chrono::Duration::seconds(61));
     let recorder = Recorder::default();
@@ -207,14 +215,25 @@ async fn a_unique_key_keeps_one_pending_job_which_is_kept_or_replaced() {
         .expect("job")
         .run_at(now + chrono::Duration::minutes(90))
         .unique("reminder:1:2", OnDuplicate::Replace);
-    assert_eq!(enqueue(&t.ctx.db, now, replaced).await.expect("enqueue"), id);
+    assert_eq!(
+        enqueue(&t.ctx.db, now, replaced).await.expect("enqueue"),
+        id
+    );
     let row = find(&t.ctx.db, id).await.expect("job");
     assert_eq!(row.payload["v"], 3);
     assert_eq!(row.run_at, now + chrono::Duration::minutes(90));
     assert_eq!(count_in_state(&t.ctx, JobState::Pending).await, 1);
 
-    assert_eq!(cancel_pending(&t.ctx.db, now, "reminder:1:").await.expect("cancel"), 1);
-    assert_eq!(find(&t.ctx.db, id).await.expect("job").state, JobState::Cancelled);
+    assert_eq!(
+        cancel_pending(&t.ctx.db, now, "reminder:1:")
+            .await
+            .expect("cancel"),
+        1
+    );
+    assert_eq!(
+        find(&t.ctx.db, id).await.expect("job").state,
+        JobState::Cancelled
+    );
     // Once the old one is no longer pending, the key is free again.
     let fresh = NewJob::new("test.record", &serde_json::json!({}))
         .expect("job")
@@ -238,7 +257,10 @@ async fn a_burst_of_ten_thousand_jobs_is_drained_with_bounded_concurrency() {
     }));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
     while count_in_state(&t.ctx, JobState::Done).await < 10_000 {
-        assert!(tokio::time::Instant::now() < deadline, "burst not drained in time");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "burst not drained in time"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let _ = stop.send(());
@@ -274,7 +296,10 @@ async fn two_worker_pools_on_one_database_never_run_the_same_job_at_once() {
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     while count_in_state(&t.ctx, JobState::Done).await < 400 {
-        assert!(tokio::time::Instant::now() < deadline, "jobs not drained in time");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "jobs not drained in time"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     for stop in stops {
@@ -341,6 +366,9 @@ async fn shutdown_hands_unfinished_jobs_back_to_the_queue() {
         .expect("worker stops");
     let released = find(&t.ctx.db, id).await.expect("job");
     assert_eq!(released.state, JobState::Pending);
-    assert_eq!(released.attempts, 0, "the interrupted attempt is not counted");
+    assert_eq!(
+        released.attempts, 0,
+        "the interrupted attempt is not counted"
+    );
     assert!(released.locked_by.is_none());
 }

@@ -9,15 +9,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use entity::job::{self, JobState};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::Job;
 use super::handler::{JobError, JobRegistry};
 use super::queue::{NewJob, OnDuplicate, enqueue};
-use super::Job;
 use crate::context::AppContext;
 use crate::error::Result;
 
@@ -134,7 +132,9 @@ impl WorkerPool {
         match self.release_own().await {
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "unfinished jobs handed back to the queue"),
-            Err(err) => tracing::warn!(error = %err, "could not release jobs; their leases will expire"),
+            Err(err) => {
+                tracing::warn!(error = %err, "could not release jobs; their leases will expire")
+            }
         }
         tracing::info!("job workers stopped");
     }
@@ -182,7 +182,11 @@ fn recurring_key(kind: &str) -> String {
     format!("recurring:{kind}")
 }
 
-pub(crate) async fn claim(ctx: &AppContext, config: &WorkerConfig, limit: usize) -> Result<Vec<Job>> {
+pub(crate) async fn claim(
+    ctx: &AppContext,
+    config: &WorkerConfig,
+    limit: usize,
+) -> Result<Vec<Job>> {
     let now = ctx.now();
     let lease_until = now
         + chrono::Duration::from_std(config.lease).unwrap_or_else(|_| chrono::Duration::minutes(5));
@@ -220,19 +224,34 @@ pub(crate) async fn claim(ctx: &AppContext, config: &WorkerConfig, limit: usize)
             limit.into(),
         ],
     );
-    Ok(job::Entity::find().from_raw_sql(statement).all(&ctx.db).await?)
+    Ok(job::Entity::find()
+        .from_raw_sql(statement)
+        .all(&ctx.db)
+        .await?)
 }
 
 async fn execute(ctx: &AppContext, registry: &JobRegistry, config: &WorkerConfig, job: Job) {
     if job.attempts > job.max_attempts {
         // Claimed again after its worker vanished during the last attempt.
-        settle(ctx, config, &job, Outcome::Dead("the worker stopped during the last attempt".into())).await;
+        settle(
+            ctx,
+            config,
+            &job,
+            Outcome::Dead("the worker stopped during the last attempt".into()),
+        )
+        .await;
         return;
     }
     let Some(handler) = registry.get(&job.kind) else {
         // Another node (a newer version) may know it; try again later without using an attempt.
         tracing::warn!(kind = %job.kind, "no handler for this job kind on this node");
-        settle(ctx, config, &job, Outcome::Postpone(Duration::from_secs(60))).await;
+        settle(
+            ctx,
+            config,
+            &job,
+            Outcome::Postpone(Duration::from_secs(60)),
+        )
+        .await;
         return;
     };
     // A job must finish within its lease, or another worker could start it too.
@@ -268,9 +287,12 @@ async fn execute(ctx: &AppContext, registry: &JobRegistry, config: &WorkerConfig
     settle(ctx, config, &job, outcome).await;
 
     if finished && let Some(every) = handler.every() {
-        let next = ctx.now() + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::hours(1));
-        let planned = NewJob::new(job.kind.clone(), &serde_json::json!({}))
-            .map(|j| j.run_at(next).unique(recurring_key(&job.kind), OnDuplicate::Keep));
+        let next =
+            ctx.now() + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::hours(1));
+        let planned = NewJob::new(job.kind.clone(), &serde_json::json!({})).map(|j| {
+            j.run_at(next)
+                .unique(recurring_key(&job.kind), OnDuplicate::Keep)
+        });
         let result = match planned {
             Ok(planned) => enqueue(&ctx.db, ctx.now(), planned).await.map(|_| ()),
             Err(err) => Err(err),
@@ -318,7 +340,10 @@ async fn settle(ctx: &AppContext, config: &WorkerConfig, job: &Job, outcome: Out
                 job::Column::RunAt,
                 Expr::value(now + chrono::Duration::from_std(delay).unwrap_or_default()),
             )
-            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1)),
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).sub(1),
+            ),
     };
     let result = update
         .filter(job::Column::Id.eq(job.id))
@@ -332,7 +357,9 @@ async fn settle(ctx: &AppContext, config: &WorkerConfig, job: &Job, outcome: Out
             "job was taken over by another worker (lease expired); its outcome here is dropped"
         ),
         Ok(_) => {}
-        Err(err) => tracing::error!(id = job.id, error = %err, "could not record job outcome; the lease will expire and it will run again"),
+        Err(err) => {
+            tracing::error!(id = job.id, error = %err, "could not record job outcome; the lease will expire and it will run again")
+        }
     }
 }
 

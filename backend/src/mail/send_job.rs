@@ -10,8 +10,17 @@ use crate::jobs::{Job, JobError, JobHandler, NewJob, RetryPolicy, enqueue};
 pub const SEND_MAIL_JOB: &str = "mail.send";
 
 /// Queues `mail` in the caller's transaction; a worker sends it after the commit.
-pub async fn queue(conn: &impl ConnectionTrait, now: DateTime<Utc>, mail: &OutgoingMail) -> Result<i64> {
-    enqueue(conn, now, NewJob::new(SEND_MAIL_JOB, mail)?.max_attempts(10)).await
+pub async fn queue(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    mail: &OutgoingMail,
+) -> Result<i64> {
+    enqueue(
+        conn,
+        now,
+        NewJob::new(SEND_MAIL_JOB, mail)?.max_attempts(10),
+    )
+    .await
 }
 
 /// Sends one queued message.

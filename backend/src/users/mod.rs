@@ -43,3 +43,6 @@ impl CurrentUser {
         matches!(self.role, UserRole::Administrator | UserRole::Moderator)
     }
 }
+
+#[cfg(test)]
+mod tests;

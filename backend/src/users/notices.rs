@@ -9,7 +9,13 @@ use crate::error::Result;
 use crate::i18n::{self, Locale, args};
 use crate::mail::{self, Layout, OutgoingMail};
 
-fn build(ctx: &AppContext, to: &str, locale: Locale, subject: String, layout: Layout) -> OutgoingMail {
+fn build(
+    ctx: &AppContext,
+    to: &str,
+    locale: Locale,
+    subject: String,
+    layout: Layout,
+) -> OutgoingMail {
     let instance = &ctx.settings.instance.name;
     OutgoingMail {
         to: to.to_owned(),

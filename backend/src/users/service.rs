@@ -125,7 +125,11 @@ pub async fn create_account(
         .exec_with_returning(&tx)
         .await
         .map_err(|e| {
-            conflict_on_unique(e, "email", "an account with this email address already exists")
+            conflict_on_unique(
+                e,
+                "email",
+                "an account with this email address already exists",
+            )
         })?;
     if !options.confirmed {
         notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
@@ -200,7 +204,10 @@ pub async fn resend_confirmation(ctx: &AppContext, raw_email: &str) -> Result<()
     Ok(())
 }
 
-pub async fn find_by_email(conn: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
+pub async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(conn)
@@ -370,11 +377,19 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
         .await?
         .filter(|u| u.confirmed_at.is_some())
         .ok_or(Error::Unauthenticated)?;
-    Ok(CurrentUser::from_model(&user, session.id, user_locale(ctx, &user)))
+    Ok(CurrentUser::from_model(
+        &user,
+        session.id,
+        user_locale(ctx, &user),
+    ))
 }
 
 /// Queues a reset link. Answers the same whether or not the account exists.
-pub async fn send_reset_password(ctx: &AppContext, raw_email: &str, locale: Option<&str>) -> Result<()> {
+pub async fn send_reset_password(
+    ctx: &AppContext,
+    raw_email: &str,
+    locale: Option<&str>,
+) -> Result<()> {
     let email = email::normalize(raw_email)?;
     // Checked even though unused when the account exists, so bad input is reported the same.
     let _ = parse_locale(ctx, locale)?;
@@ -406,7 +421,11 @@ pub async fn send_reset_password(ctx: &AppContext, raw_email: &str, locale: Opti
 /// Sets a new password from a reset link, ends every other session and logs in. Following the
 /// link proves the address, so an unconfirmed account becomes confirmed.
 pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -> Result<Login> {
-    password::validate_new(new_password, ctx.settings.auth.min_password_length, "password")?;
+    password::validate_new(
+        new_password,
+        ctx.settings.auth.min_password_length,
+        "password",
+    )?;
     let now = ctx.now();
     let invalid = || Error::invalid("token", "this reset link is invalid or has expired");
     let user = user::Entity::find()
@@ -424,7 +443,10 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
     let tx = begin_write(&ctx.db).await?;
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(user::Column::ResetTokenHash, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::ResetTokenHash,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             user::Column::ConfirmedAt,
             Expr::value(user.confirmed_at.unwrap_or(now)),
@@ -458,7 +480,10 @@ pub async fn change_password(
 ) -> Result<user::Model> {
     let user = find(&ctx.db, current.id).await?;
     if !password::verify(old_password, &user.password_hash).await? {
-        return Err(Error::invalid("oldPassword", "the current password is wrong"));
+        return Err(Error::invalid(
+            "oldPassword",
+            "the current password is wrong",
+        ));
     }
     password::validate_new(
         new_password,
@@ -484,7 +509,11 @@ pub async fn change_password(
 }
 
 /// Deletes the account and its identities after checking the password.
-pub async fn delete_account(ctx: &AppContext, current: &CurrentUser, password_input: &str) -> Result<()> {
+pub async fn delete_account(
+    ctx: &AppContext,
+    current: &CurrentUser,
+    password_input: &str,
+) -> Result<()> {
     let user = find(&ctx.db, current.id).await?;
     if !password::verify(password_input, &user.password_hash).await? {
         return Err(Error::invalid("password", "the password is wrong"));
@@ -528,7 +557,11 @@ pub async fn list(
 }
 
 /// Changes the language of the account.
-pub async fn set_locale(ctx: &AppContext, current: &CurrentUser, locale: &str) -> Result<user::Model> {
+pub async fn set_locale(
+    ctx: &AppContext,
+    current: &CurrentUser,
+    locale: &str,
+) -> Result<user::Model> {
     let locale = parse_locale(ctx, Some(locale))?;
     let user = find(&ctx.db, current.id).await?;
     let mut active: user::ActiveModel = user.into();

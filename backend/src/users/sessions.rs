@@ -4,9 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::session::{self, SessionKind};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::tokens::{hash_token, random_token};
 use crate::error::{Error, Result};

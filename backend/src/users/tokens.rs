@@ -93,18 +93,26 @@ mod tests {
     fn an_access_token_is_valid_until_it_expires() {
         let key = b"0123456789abcdef0123456789abcdef";
         let token = issue_access_token(key, 7, 3, now(), Duration::minutes(15)).expect("issue");
-        let claims = decode_access_token(key, &token, now() + Duration::minutes(14)).expect("valid");
+        let claims =
+            decode_access_token(key, &token, now() + Duration::minutes(14)).expect("valid");
         assert_eq!((claims.sub.as_str(), claims.sid), ("7", 3));
         assert!(decode_access_token(key, &token, now() + Duration::minutes(15)).is_err());
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
-        let token =
-            issue_access_token(b"key-one-key-one-key-one-key-one!", 1, 1, now(), Duration::minutes(5))
-                .expect("issue");
+        let token = issue_access_token(
+            b"key-one-key-one-key-one-key-one!",
+            1,
+            1,
+            now(),
+            Duration::minutes(5),
+        )
+        .expect("issue");
         assert!(decode_access_token(b"key-two-key-two-key-two-key-two!", &token, now()).is_err());
-        assert!(decode_access_token(b"key-one-key-one-key-one-key-one!", "garbage", now()).is_err());
+        assert!(
+            decode_access_token(b"key-one-key-one-key-one-key-one!", "garbage", now()).is_err()
+        );
     }
 
     #[test]

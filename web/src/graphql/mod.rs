@@ -17,11 +17,7 @@ use crate::state::AppState;
 use errors::GqlResult;
 
 #[derive(MergedObject, Default)]
-pub struct Query(
-    config::ConfigQuery,
-    users::UserQuery,
-    persons::PersonQuery,
-);
+pub struct Query(config::ConfigQuery, users::UserQuery, persons::PersonQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(users::UserMutation, persons::PersonMutation);
@@ -85,7 +81,8 @@ pub fn current_user<'a>(ctx: &Context<'a>) -> GqlResult<&'a CurrentUser> {
 
 /// The logged-in user, if any.
 pub fn viewer<'a>(ctx: &Context<'a>) -> Option<&'a CurrentUser> {
-    ctx.data_opt::<Viewer>().and_then(|viewer| viewer.user.as_ref())
+    ctx.data_opt::<Viewer>()
+        .and_then(|viewer| viewer.user.as_ref())
 }
 
 /// Parses a GraphQL `ID` holding one of our integer ids.

@@ -116,11 +116,17 @@ impl PersonQuery {
     async fn person(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Person> {
         let current = current_user(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Person(persons::own(&app(ctx)?.db, current, id).await.gql()?))
+        Ok(Person(
+            persons::own(&app(ctx)?.db, current, id).await.gql()?,
+        ))
     }
 
     /// A local identity's public profile by username.
-    async fn fetch_person(&self, ctx: &Context<'_>, preferred_username: String) -> GqlResult<Person> {
+    async fn fetch_person(
+        &self,
+        ctx: &Context<'_>,
+        preferred_username: String,
+    ) -> GqlResult<Person> {
         Ok(Person(
             backend::actors::find_local(&app(ctx)?.db, &preferred_username, ActorKind::Person)
                 .await

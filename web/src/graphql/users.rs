@@ -177,7 +177,10 @@ impl UserMutation {
     }
 
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<Login> {
-        Ok(users::login(app(ctx)?, &email, &password).await.gql()?.into())
+        Ok(users::login(app(ctx)?, &email, &password)
+            .await
+            .gql()?
+            .into())
     }
 
     /// Exchanges a refresh token for new tokens (the old refresh token stops working).
@@ -239,7 +242,11 @@ impl UserMutation {
     }
 
     /// Deletes the caller's account and identities.
-    async fn delete_account(&self, ctx: &Context<'_>, password: String) -> GqlResult<DeletedObject> {
+    async fn delete_account(
+        &self,
+        ctx: &Context<'_>,
+        password: String,
+    ) -> GqlResult<DeletedObject> {
         let current = current_user(ctx)?;
         users::delete_account(app(ctx)?, current, &password)
             .await

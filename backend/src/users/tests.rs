@@ -1,0 +1,112 @@
+use chrono::Duration;
+
+use super::service::{self, NewAccount};
+use crate::testing::TestContext;
+
+fn account(email: &str) -> NewAccount {
+    NewAccount {
+        email: email.to_owned(),
+        password: "long enough".to_owned(),
+        locale: None,
+    }
+}
+
+#[tokio::test]
+async fn unconfirmed_accounts_are_purged_after_48_hours_and_confirmed_ones_stay() {
+    let t = TestContext::new().await;
+    let waiting = service::register(&t.ctx, account("waiting@example.org"))
+        .await
+        .expect("register");
+    let kept = service::register(&t.ctx, account("kept@example.org"))
+        .await
+        .expect("register");
+    t.run_due_jobs().await;
+    let token = t
+        .ctx
+        .mailer
+        .sent()
+        .into_iter()
+        .find(|m| m.mail.to == "kept@example.org")
+        .and_then(|m| {
+            m.mail
+                .text
+                .split_whitespace()
+                .find(|w| w.contains("/validate/"))
+                .map(|w| w.rsplit('/').next().unwrap_or_default().to_owned())
+        })
+        .expect("confirmation link");
+    service::validate(&t.ctx, &token).await.expect("validate");
+
+    t.clock.advance(Duration::hours(47));
+    assert_eq!(service::purge_unconfirmed(&t.ctx).await.expect("purge"), 0);
+    t.clock.advance(Duration::hours(2));
+    assert_eq!(service::purge_unconfirmed(&t.ctx).await.expect("purge"), 1);
+    assert!(service::find(&t.ctx.db, waiting.id).await.is_err());
+    assert!(service::find(&t.ctx.db, kept.id).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_confirmation_link_expires_after_48_hours() {
+    let t = TestContext::new().await;
+    service::register(&t.ctx, account("late@example.org"))
+        .await
+        .expect("register");
+    t.run_due_jobs().await;
+    let text = t.ctx.mailer.sent()[0].mail.text.clone();
+    let token = text
+        .split_whitespace()
+        .find(|w| w.contains("/validate/"))
+        .and_then(|w| w.rsplit('/').next())
+        .expect("token")
+        .to_owned();
+    t.clock.advance(Duration::hours(49));
+    let err = service::validate(&t.ctx, &token).await.expect_err("expired");
+    assert_eq!(err.code(), "invalid");
+}
+
+#[tokio::test]
+async fn access_tokens_expire_after_their_lifetime() {
+    let t = TestContext::new().await;
+    service::create_account(
+        &t.ctx,
+        account("tok@example.org"),
+        super::AdminAccountOptions {
+            role: None,
+            confirmed: true,
+        },
+    )
+    .await
+    .expect("account");
+    let login = service::login(&t.ctx, "tok@example.org", "long enough")
+        .await
+        .expect("login");
+    assert!(service::authenticate(&t.ctx, &login.access_token).await.is_ok());
+    t.clock.advance(Duration::minutes(16));
+    assert_eq!(
+        service::authenticate(&t.ctx, &login.access_token)
+            .await
+            .expect_err("expired")
+            .code(),
+        "unauthenticated"
+    );
+    // The refresh token still works and gives a fresh access token.
+    let refreshed = service::refresh(&t.ctx, &login.refresh_token)
+        .await
+        .expect("refresh");
+    assert!(
+        service::authenticate(&t.ctx, &refreshed.access_token)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn mail_is_only_sent_by_workers_never_during_the_request() {
+    let t = TestContext::new().await;
+    service::register(&t.ctx, account("queued@example.org"))
+        .await
+        .expect("register");
+    assert!(t.ctx.mailer.sent().is_empty(), "nothing sent yet");
+    assert_eq!(t.run_due_jobs().await, 1);
+    assert_eq!(t.ctx.mailer.sent().len(), 1);
+}
