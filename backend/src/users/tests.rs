@@ -60,7 +60,9 @@ async fn a_confirmation_link_expires_after_48_hours() {
         .expect("token")
         .to_owned();
     t.clock.advance(Duration::hours(49));
-    let err = service::validate(&t.ctx, &token).await.expect_err("expired");
+    let err = service::validate(&t.ctx, &token)
+        .await
+        .expect_err("expired");
     assert_eq!(err.code(), "invalid");
 }
 
@@ -80,7 +82,11 @@ async fn access_tokens_expire_after_their_lifetime() {
     let login = service::login(&t.ctx, "tok@example.org", "long enough")
         .await
         .expect("login");
-    assert!(service::authenticate(&t.ctx, &login.access_token).await.is_ok());
+    assert!(
+        service::authenticate(&t.ctx, &login.access_token)
+            .await
+            .is_ok()
+    );
     t.clock.advance(Duration::minutes(16));
     assert_eq!(
         service::authenticate(&t.ctx, &login.access_token)
