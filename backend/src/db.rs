@@ -51,6 +51,22 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
 }
 
+/// Opens the database and applies pending migrations. On SQLite the pool is then reopened:
+/// a connection that read the schema before the migration may keep preparing statements
+/// against the old one (SQLite only re-checks the schema when a statement runs).
+pub async fn connect_and_migrate(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url, max_connections).await?;
+    migrate(&db).await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.close().await?;
+        return connect(url, max_connections).await;
+    }
+    Ok(db)
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "database
 /// is locked" instead of waiting when another writer got there first.

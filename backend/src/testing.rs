@@ -59,12 +59,9 @@ impl TestDatabase {
                 (url, Cleanup::Sqlite(dir))
             }
         };
-        let db = crate::db::connect(&url, max_connections)
+        let db = crate::db::connect_and_migrate(&url, max_connections)
             .await
-            .unwrap_or_else(|e| panic!("cannot open test database: {e}"));
-        crate::db::migrate(&db)
-            .await
-            .unwrap_or_else(|e| panic!("migrations failed: {e}"));
+            .unwrap_or_else(|e| panic!("cannot open and migrate the test database: {e}"));
         Self { db, url, cleanup }
     }
 
