@@ -29,6 +29,7 @@ pub struct Model {
     pub openness: Openness,
     pub manually_approves_followers: bool,
     pub suspended: bool,
+    pub physical_address_id: Option<i64>,
     pub last_refreshed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,15 +1,26 @@
 //! SeaORM entities for Convive: one module per table, with the enums stored in them.
 //!
-//! Nothing here holds logic: rules live in `backend`'s services and policies. The schema itself
-//! is defined by `migration`; these structs mirror it.
+//! Nothing here holds logic beyond small questions an enum answers about itself: rules live in
+//! `backend`'s services and policies. The schema itself is defined by `migration`; these
+//! structs mirror it.
 
 pub mod actor;
+pub mod address;
+pub mod event;
+pub mod event_tag;
+pub mod follow;
 pub mod instance_setting;
 pub mod job;
+pub mod member;
+pub mod participant;
 pub mod session;
+pub mod tag;
 pub mod user;
 
 pub use actor::{ActorKind, ActorVisibility, Openness};
+pub use event::{EventStatus, EventVisibility, JoinOptions};
 pub use job::JobState;
+pub use member::MemberRole;
+pub use participant::ParticipantRole;
 pub use session::SessionKind;
 pub use user::UserRole;

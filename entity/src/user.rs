@@ -23,6 +23,9 @@ pub struct Model {
     pub failed_logins: i32,
     pub failed_login_window_started_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
+    pub notification_on_day: bool,
+    pub notification_before_event: bool,
+    pub notification_pending_participation: PendingNotification,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -41,4 +44,18 @@ pub enum UserRole {
     Moderator,
     #[sea_orm(string_value = "administrator")]
     Administrator,
+}
+
+/// When organizers hear about participations waiting for their approval.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PendingNotification {
+    #[sea_orm(string_value = "none")]
+    None,
+    #[sea_orm(string_value = "direct")]
+    Direct,
+    #[sea_orm(string_value = "one_hour")]
+    OneHour,
+    #[sea_orm(string_value = "one_day")]
+    OneDay,
 }

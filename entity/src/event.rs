@@ -1,0 +1,91 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub uuid: String,
+    #[sea_orm(unique)]
+    pub ap_id: String,
+    pub url: String,
+    pub title: String,
+    /// Sanitized HTML.
+    pub description: String,
+    pub begins_on: DateTimeUtc,
+    pub ends_on: Option<DateTimeUtc>,
+    /// IANA zone the event happens in; times are stored in UTC.
+    pub timezone: String,
+    pub status: EventStatus,
+    pub visibility: EventVisibility,
+    pub join_options: JoinOptions,
+    pub external_participation_url: Option<String>,
+    pub draft: bool,
+    pub category: Option<String>,
+    pub language: Option<String>,
+    pub online_address: Option<String>,
+    pub physical_address_id: Option<i64>,
+    /// Copied from the address so searches by place use one table.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub maximum_attendee_capacity: Option<i32>,
+    pub show_remaining_attendee_capacity: bool,
+    pub anonymous_participation: bool,
+    pub hide_number_of_participants: bool,
+    pub organizer_actor_id: i64,
+    pub attributed_to_id: Option<i64>,
+    pub local: bool,
+    /// Bumped on every change that matters to attendees (iCalendar SEQUENCE).
+    pub sequence: i32,
+    /// Lowercased, accent-free title, tags and description text, for search.
+    pub search_text: String,
+    pub published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EventStatus {
+    #[sea_orm(string_value = "tentative")]
+    Tentative,
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EventVisibility {
+    /// Listed, searchable, federated.
+    #[sea_orm(string_value = "public")]
+    Public,
+    /// Reachable by its link, never listed.
+    #[sea_orm(string_value = "unlisted")]
+    Unlisted,
+    /// Only the group's members and the participants.
+    #[sea_orm(string_value = "private")]
+    Private,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum JoinOptions {
+    /// Anyone joins at once.
+    #[sea_orm(string_value = "free")]
+    Free,
+    /// The organizer approves each participant.
+    #[sea_orm(string_value = "restricted")]
+    Restricted,
+    /// Participation happens elsewhere (`external_participation_url`).
+    #[sea_orm(string_value = "external")]
+    External,
+}
