@@ -54,6 +54,7 @@ impl AppContext {
     ) -> Result<Self> {
         let secrets =
             InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
+        crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;
         Ok(Self {
             db,
             settings: Arc::new(settings),

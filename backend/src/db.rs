@@ -6,8 +6,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    DatabaseTransaction, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
 
 /// Opens a pool on `url`. SQLite files are created when missing and run in WAL mode with
@@ -70,17 +70,109 @@ pub async fn connect_and_migrate(
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "database
 /// is locked" instead of waiting when another writer got there first.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
+    let tx = match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             db.begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
-            .await
+            .await?
         }
-        _ => db.begin().await,
+        _ => db.begin().await?,
+    };
+    Ok(WriteTx(Some(tx)))
+}
+
+/// A write transaction that is rolled back as soon as it is dropped without `commit` (every
+/// early `?` return). A plain dropped transaction leaves its rollback to the connection pool's
+/// clean-up; until that runs, the connection stays "idle in transaction" holding its row locks
+/// (seen in tests, where it blocked the schema's removal for good).
+pub struct WriteTx(Option<DatabaseTransaction>);
+
+impl WriteTx {
+    fn inner(&self) -> Result<&DatabaseTransaction, DbErr> {
+        self.0
+            .as_ref()
+            .ok_or_else(|| DbErr::Custom("transaction already finished".to_owned()))
     }
+
+    pub async fn commit(mut self) -> Result<(), DbErr> {
+        match self.0.take() {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+
+    pub async fn rollback(mut self) -> Result<(), DbErr> {
+        match self.0.take() {
+            Some(tx) => tx.rollback().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move {
+                if let Err(err) = tx.rollback().await {
+                    tracing::warn!(%err, "rolling back an abandoned transaction failed");
+                }
+            });
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTx {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        match &self.0 {
+            Some(tx) => tx.get_database_backend(),
+            None => DatabaseBackend::Sqlite,
+        }
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.inner()?.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.inner()?.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.inner()?.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.inner()?.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.0.as_ref().is_some_and(|tx| tx.support_returning())
+    }
+}
+
+/// Locks one row until the end of the transaction, so that checks made after it (capacity,
+/// "at least one administrator") cannot race. SQLite write transactions already exclude each
+/// other (`begin_write`), so this only acts on PostgreSQL.
+pub async fn lock_row(
+    conn: &impl ConnectionTrait,
+    table: &'static str,
+    id: i64,
+) -> Result<(), DbErr> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"),
+            [id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Answers whether the database responds.

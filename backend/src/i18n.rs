@@ -153,6 +153,15 @@ pub fn args<const N: usize>(pairs: [(&'static str, String); N]) -> Args {
         .collect()
 }
 
+/// Adds a number argument, so that plural forms (`[one]`, `[other]`) are chosen by it.
+pub fn with_count(mut args: Args, count: usize) -> Args {
+    args.insert(
+        Cow::Borrowed("count"),
+        FluentValue::from(i64::try_from(count).unwrap_or(i64::MAX)),
+    );
+    args
+}
+
 /// A backend string (mail) in `locale`.
 pub fn text(locale: Locale, key: &str) -> String {
     MAIL_STRINGS.lookup(&locale.langid(), key)
@@ -195,6 +204,28 @@ mod tests {
             Locale::En.format_datetime(&at),
             "Tuesday 24 November 2026, 17:30"
         );
+    }
+
+    #[test]
+    fn plural_forms_follow_the_count() {
+        let one = text_with(
+            Locale::En,
+            "reminder-day-subject",
+            &with_count(Args::new(), 1),
+        );
+        let three = text_with(
+            Locale::En,
+            "reminder-day-subject",
+            &with_count(Args::new(), 3),
+        );
+        assert_eq!(one, "Today: your event");
+        assert_eq!(three, "Today: your 3 events");
+        let trois = text_with(
+            Locale::Fr,
+            "reminder-day-subject",
+            &with_count(Args::new(), 3),
+        );
+        assert_eq!(trois, "Aujourd’hui : vos 3 événements");
     }
 
     #[test]

@@ -6,14 +6,22 @@
 //! results back. No axum, async-graphql or activitypub_federation in here (CI checks).
 
 pub mod actors;
+pub mod addresses;
 pub mod clock;
 pub mod context;
 pub mod db;
 pub mod error;
+pub mod events;
+pub mod feeds;
+pub mod groups;
 pub mod i18n;
 pub mod instance;
 pub mod jobs;
 pub mod mail;
+pub mod pagination;
+pub mod participations;
+pub mod principal;
+pub mod search;
 pub mod settings;
 pub mod users;
 
@@ -31,4 +39,10 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(users::PurgeUnconfirmedJob)
         .with(users::PurgeSessionsJob)
         .with(jobs::PurgeFinishedJob)
+        .with(events::notices::UpdateNoticeJob)
+        .with(events::notices::AnnounceJob)
+        .with(participations::notices::PendingDigestJob)
+        .with(participations::reminders::BeforeEventReminderJob)
+        .with(participations::reminders::OnDayReminderJob)
+        .with(participations::PurgeAnonymousJob)
 }

@@ -49,7 +49,10 @@ impl TestDatabase {
                     .unwrap_or_else(|e| panic!("cannot create test schema: {e}"));
                 let _ = admin.close().await;
                 let separator = if admin_url.contains('?') { '&' } else { '?' };
-                let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
+                // Named after the schema, so that the cleanup can end this test's sessions.
+                let url = format!(
+                    "{admin_url}{separator}options=-c%20search_path%3D{schema}&application_name={schema}"
+                );
                 (url, Cleanup::Postgres { admin_url, schema })
             }
             _ => {
@@ -85,6 +88,17 @@ impl Drop for TestDatabase {
                 };
                 runtime.block_on(async move {
                     if let Ok(admin) = crate::db::connect(&admin_url, 1).await {
+                        // A test that ends right after a failed request leaves a rollback
+                        // queued on its runtime, which no longer runs: end those sessions.
+                        let _ = admin
+                            .execute_raw(Statement::from_string(
+                                admin.get_database_backend(),
+                                format!(
+                                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                                     WHERE application_name = '{schema}'"
+                                ),
+                            ))
+                            .await;
                         let _ = admin
                             .execute_raw(Statement::from_string(
                                 admin.get_database_backend(),
@@ -155,5 +169,106 @@ impl TestContext {
     /// Runs every job that is due now, as a worker would, until none is left.
     pub async fn run_due_jobs(&self) -> usize {
         crate::jobs::run_due_now(&self.ctx, &crate::job_registry()).await
+    }
+}
+
+/// A local person ready to act: their account and their first identity.
+#[derive(Debug, Clone)]
+pub struct TestPerson {
+    pub user: crate::users::CurrentUser,
+    pub actor: entity::actor::Model,
+}
+
+impl TestPerson {
+    pub fn principal(&self) -> crate::principal::Principal {
+        crate::principal::Principal::User(self.user.clone())
+    }
+}
+
+impl TestContext {
+    /// A confirmed account with one identity named `username`, made without hashing a
+    /// password (tests that log in use the real registration).
+    pub async fn person(&self, username: &str) -> TestPerson {
+        self.person_with(username, entity::user::UserRole::User, |_| {})
+            .await
+    }
+
+    pub async fn person_with(
+        &self,
+        username: &str,
+        role: entity::user::UserRole,
+        adjust: impl FnOnce(&mut entity::user::ActiveModel),
+    ) -> TestPerson {
+        use sea_orm::{ActiveValue::NotSet, EntityTrait, Set};
+        let now = self.ctx.now();
+        let mut row = entity::user::ActiveModel {
+            id: NotSet,
+            email: Set(format!("{username}@example.org")),
+            password_hash: Set("!no-password".to_owned()),
+            role: Set(role),
+            locale: Set("en".to_owned()),
+            timezone: Set(None),
+            confirmed_at: Set(Some(now)),
+            confirmation_token_hash: Set(None),
+            confirmation_sent_at: Set(None),
+            reset_token_hash: Set(None),
+            reset_sent_at: Set(None),
+            default_actor_id: Set(None),
+            failed_logins: Set(0),
+            failed_login_window_started_at: Set(None),
+            last_login_at: Set(None),
+            notification_on_day: Set(false),
+            notification_before_event: Set(false),
+            notification_pending_participation: Set(entity::user::PendingNotification::Direct),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        adjust(&mut row);
+        let user = entity::user::Entity::insert(row)
+            .exec_with_returning(&self.ctx.db)
+            .await
+            .unwrap_or_else(|e| panic!("test user: {e}"));
+        let current = crate::users::CurrentUser::from_model(&user, 0, crate::i18n::Locale::En);
+        let actor = crate::actors::persons::create(
+            &self.ctx,
+            &current,
+            crate::actors::persons::NewPerson {
+                preferred_username: username.to_owned(),
+                name: Some(username.to_owned()),
+                summary: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("test identity: {e}"));
+        TestPerson {
+            user: current,
+            actor,
+        }
+    }
+
+    /// Mail sent so far to `email`.
+    pub fn mail_to(&self, email: &str) -> Vec<crate::mail::OutgoingMail> {
+        self.ctx
+            .mailer
+            .sent()
+            .into_iter()
+            .map(|m| m.mail)
+            .filter(|m| m.to == email)
+            .collect()
+    }
+}
+
+/// A public event starting `in_hours` from the test's start, lasting two hours.
+pub fn new_event(title: &str, starts: DateTime<Utc>) -> crate::events::NewEvent {
+    crate::events::NewEvent {
+        title: title.to_owned(),
+        description: Some("<p>Bring snacks</p>".to_owned()),
+        begins_on: Some(starts),
+        ends_on: Some(starts + chrono::Duration::hours(2)),
+        options: crate::events::EventOptions {
+            timezone: Some("Europe/Paris".to_owned()),
+            ..Default::default()
+        },
+        ..Default::default()
     }
 }

@@ -13,3 +13,77 @@ reset-intro = Someone asked to reset the password of your account on { $instance
 reset-button = Choose a new password
 reset-expiry = This link is valid for 2 hours and works once.
 reset-not-you = If you did not ask for this, ignore this message: your password stays the same.
+
+## Facts about an event, shown in every mail about it
+event-title = Event
+event-when = When
+event-where = Where
+event-online = Online
+event-open = See the event
+footer-participant = You receive this message because you take part in this event on { $instance }.
+footer-group = You receive this message because you are a member or a follower of { $group } on { $instance }. Change this in your settings.
+footer-organizer = You receive this message because you organize events on { $instance }. Change how often in your settings.
+
+## To participants, about the event
+event-cancelled-subject = Cancelled: { $title }
+event-cancelled-title = This event is cancelled
+event-cancelled-intro = The organizers cancelled “{ $title }”. It will not take place.
+event-deleted-subject = Deleted: { $title }
+event-deleted-title = This event was deleted
+event-deleted-intro = The organizers deleted “{ $title }”. It will not take place as announced.
+event-updated-subject = Changed: { $title }
+event-updated-title = An event you take part in changed
+event-updated-intro = The organizers changed “{ $title }”. Here is what is new:
+changed-title = New title (it was “{ $before }”).
+changed-time = New time (it was { $before }).
+changed-place = New place (it was { $before }).
+changed-status-confirmed = The event is now confirmed.
+changed-status-tentative = The event is now tentative: it may still change.
+changed-status-cancelled = The event is cancelled.
+
+## To a group's members and followers
+new-group-event-subject = New event by { $group }: { $title }
+new-group-event-title = { $group } published a new event
+new-group-event-intro = “{ $title }” was just published by { $group }.
+
+## Participations
+participation-confirmed-subject = You take part in “{ $title }”
+participation-confirmed-title = See you there!
+participation-confirmed-intro = Your participation in “{ $title }” is confirmed. The event is attached: open it to add it to your calendar.
+participation-pending-subject = Your request for “{ $title }” is waiting
+participation-pending-title = Your request is waiting for the organizers
+participation-pending-intro = The organizers of “{ $title }” approve each participant. You will receive a message when they decide.
+participation-approved-subject = Approved: you take part in “{ $title }”
+participation-approved-title = Your participation is approved
+participation-approved-intro = The organizers approved your participation in “{ $title }”. The event is attached: open it to add it to your calendar.
+participation-rejected-subject = Your request for “{ $title }” was declined
+participation-rejected-title = Your request was declined
+participation-rejected-intro = The organizers of “{ $title }” could not accept your participation.
+participation-anonymous-subject = Confirm your participation in “{ $title }”
+participation-anonymous-title = Confirm your participation
+participation-anonymous-intro = Someone (probably you) asked to take part in “{ $title }” with this address. Confirm it with the button below; if it was not you, ignore this message.
+participation-confirm-button = Confirm my participation
+participation-cancel-button = Cancel my participation
+
+## To organizers
+pending-subject = { $count ->
+    [one] A participation waits for your approval
+   *[other] { $count } participations wait for your approval
+}
+pending-title = Participations wait for your approval
+pending-intro = People asked to take part in your events on { $instance }. Approve or decline them:
+pending-line = { $title }: { $count } waiting
+
+## Reminders
+reminder-before-subject = Soon: { $title }
+reminder-before-title = Your event starts in one hour
+reminder-before-intro = “{ $title }” starts soon.
+reminder-day-subject = { $count ->
+    [one] Today: your event
+   *[other] Today: your { $count } events
+}
+reminder-day-title = Your events today
+reminder-day-intro = { $count ->
+    [one] Here is the event you take part in today.
+   *[other] Here are the { $count } events you take part in today.
+}

@@ -13,3 +13,77 @@ reset-intro = Quelqu’un a demandé à réinitialiser le mot de passe de votre 
 reset-button = Choisir un nouveau mot de passe
 reset-expiry = Ce lien est valable 2 heures et ne fonctionne qu’une fois.
 reset-not-you = Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
+
+## Facts about an event, shown in every mail about it
+event-title = Événement
+event-when = Quand
+event-where = Où
+event-online = En ligne
+event-open = Voir l’événement
+footer-participant = Vous recevez ce message parce que vous participez à cet événement sur { $instance }.
+footer-group = Vous recevez ce message parce que vous êtes membre ou abonné·e de { $group } sur { $instance }. Modifiez ce choix dans vos paramètres.
+footer-organizer = Vous recevez ce message parce que vous organisez des événements sur { $instance }. Choisissez la fréquence dans vos paramètres.
+
+## To participants, about the event
+event-cancelled-subject = Annulé : { $title }
+event-cancelled-title = Cet événement est annulé
+event-cancelled-intro = Les organisateurs ont annulé « { $title } ». Il n’aura pas lieu.
+event-deleted-subject = Supprimé : { $title }
+event-deleted-title = Cet événement a été supprimé
+event-deleted-intro = Les organisateurs ont supprimé « { $title } ». Il n’aura pas lieu comme annoncé.
+event-updated-subject = Modifié : { $title }
+event-updated-title = Un événement auquel vous participez a changé
+event-updated-intro = Les organisateurs ont modifié « { $title } ». Voici ce qui change :
+changed-title = Nouveau titre (c’était « { $before } »).
+changed-time = Nouvel horaire (c’était { $before }).
+changed-place = Nouveau lieu (c’était { $before }).
+changed-status-confirmed = L’événement est maintenant confirmé.
+changed-status-tentative = L’événement est maintenant provisoire : il peut encore changer.
+changed-status-cancelled = L’événement est annulé.
+
+## To a group's members and followers
+new-group-event-subject = Nouvel événement de { $group } : { $title }
+new-group-event-title = { $group } a publié un nouvel événement
+new-group-event-intro = « { $title } » vient d’être publié par { $group }.
+
+## Participations
+participation-confirmed-subject = Vous participez à « { $title } »
+participation-confirmed-title = À bientôt !
+participation-confirmed-intro = Votre participation à « { $title } » est confirmée. L’événement est joint : ouvrez-le pour l’ajouter à votre agenda.
+participation-pending-subject = Votre demande pour « { $title } » est en attente
+participation-pending-title = Votre demande attend les organisateurs
+participation-pending-intro = Les organisateurs de « { $title } » approuvent chaque participation. Vous recevrez un message quand ils auront décidé.
+participation-approved-subject = Approuvée : vous participez à « { $title } »
+participation-approved-title = Votre participation est approuvée
+participation-approved-intro = Les organisateurs ont approuvé votre participation à « { $title } ». L’événement est joint : ouvrez-le pour l’ajouter à votre agenda.
+participation-rejected-subject = Votre demande pour « { $title } » a été refusée
+participation-rejected-title = Votre demande a été refusée
+participation-rejected-intro = Les organisateurs de « { $title } » n’ont pas pu accepter votre participation.
+participation-anonymous-subject = Confirmez votre participation à « { $title } »
+participation-anonymous-title = Confirmez votre participation
+participation-anonymous-intro = Quelqu’un (sans doute vous) a demandé à participer à « { $title } » avec cette adresse. Confirmez avec le bouton ci-dessous ; si ce n’était pas vous, ignorez ce message.
+participation-confirm-button = Confirmer ma participation
+participation-cancel-button = Annuler ma participation
+
+## To organizers
+pending-subject = { $count ->
+    [one] Une participation attend votre approbation
+   *[other] { $count } participations attendent votre approbation
+}
+pending-title = Des participations attendent votre approbation
+pending-intro = Des personnes ont demandé à participer à vos événements sur { $instance }. Acceptez ou refusez-les :
+pending-line = { $title } : { $count } en attente
+
+## Reminders
+reminder-before-subject = Bientôt : { $title }
+reminder-before-title = Votre événement commence dans une heure
+reminder-before-intro = « { $title } » commence bientôt.
+reminder-day-subject = { $count ->
+    [one] Aujourd’hui : votre événement
+   *[other] Aujourd’hui : vos { $count } événements
+}
+reminder-day-title = Vos événements du jour
+reminder-day-intro = { $count ->
+    [one] Voici l’événement auquel vous participez aujourd’hui.
+   *[other] Voici les { $count } événements auxquels vous participez aujourd’hui.
+}

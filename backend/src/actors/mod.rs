@@ -3,6 +3,7 @@
 //! here by the federation layer.
 
 pub mod persons;
+pub mod system;
 pub mod username;
 
 use entity::actor::{self, ActorKind};
@@ -53,6 +54,39 @@ pub async fn find_local_by_username(
         .await?)
 }
 
+/// An actor by `name` (local) or `name@host` (remote, already known here). A leading `@` is
+/// accepted; a host naming this instance means a local actor.
+pub async fn find_by_handle(
+    conn: &impl ConnectionTrait,
+    handle: &str,
+) -> Result<Option<actor::Model>> {
+    let handle = handle.trim().trim_start_matches('@');
+    match handle.split_once('@') {
+        None => find_local_by_username(conn, handle).await,
+        Some((name, host)) => {
+            let by_domain = actor::Entity::find()
+                .filter(actor::Column::PreferredUsername.eq(name.to_ascii_lowercase()))
+                .filter(actor::Column::Domain.eq(host.to_ascii_lowercase()))
+                .one(conn)
+                .await?;
+            match by_domain {
+                Some(actor) => Ok(Some(actor)),
+                // Our own host written out: look locally.
+                None => {
+                    let local = find_local_by_username(conn, name).await?;
+                    Ok(local.filter(|a| {
+                        a.ap_id
+                            .split("://")
+                            .nth(1)
+                            .and_then(|rest| rest.split('/').next())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(host))
+                    }))
+                }
+            }
+        }
+    }
+}
+
 /// A local actor of `kind` by username, or `not_found`.
 pub async fn find_local(
     conn: &impl ConnectionTrait,
@@ -86,4 +120,21 @@ pub fn display_name(actor: &actor::Model) -> String {
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| actor.preferred_username.clone())
+}
+
+/// Several actors by id, in one query.
+pub async fn find_many(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, actor::Model>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
 }

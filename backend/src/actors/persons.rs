@@ -5,8 +5,8 @@ use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use entity::user;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::{LocalActorUrls, username};
@@ -67,7 +67,7 @@ pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Re
 
 async fn insert(
     ctx: &AppContext,
-    tx: &DatabaseTransaction,
+    tx: &crate::db::WriteTx,
     user_id: i64,
     input: NewPerson,
 ) -> Result<actor::Model> {
@@ -114,6 +114,7 @@ async fn insert(
         openness: Set(Openness::Open),
         manually_approves_followers: Set(false),
         suspended: Set(false),
+        physical_address_id: Set(None),
         last_refreshed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),

@@ -7,6 +7,7 @@ pub mod notices;
 pub mod password;
 pub mod service;
 pub mod sessions;
+pub mod settings;
 pub mod tokens;
 
 use entity::user::{self, UserRole};

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use entity::session::SessionKind;
-use entity::user::{self, UserRole};
+use entity::user::{self, PendingNotification, UserRole};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -118,6 +118,9 @@ pub async fn create_account(
         failed_logins: Set(0),
         failed_login_window_started_at: Set(None),
         last_login_at: Set(None),
+        notification_on_day: Set(true),
+        notification_before_event: Set(false),
+        notification_pending_participation: Set(PendingNotification::Direct),
         created_at: Set(now),
         updated_at: Set(now),
     };

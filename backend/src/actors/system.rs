@@ -1,0 +1,65 @@
+//! The instance's own actors. `anonymous` stands for people who take part in an event by email
+//! without an account (Mobilizon publishes its id as `config.anonymous.actorId`, and its clients
+//! send it with anonymous RSVPs).
+
+use chrono::{DateTime, Utc};
+use entity::actor::{self, ActorKind, ActorVisibility, Openness};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::NotSet, ConnectionTrait, EntityTrait, Set};
+
+use super::LocalActorUrls;
+use crate::error::{Error, Result};
+use crate::settings::PublicUrl;
+
+pub const ANONYMOUS_USERNAME: &str = "anonymous";
+
+/// Creates the instance's actors if they are missing. Safe to run on several nodes at once.
+pub async fn ensure(
+    conn: &impl ConnectionTrait,
+    public_url: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let urls = LocalActorUrls::new(public_url, ANONYMOUS_USERNAME);
+    let row = actor::ActiveModel {
+        id: NotSet,
+        ap_id: Set(urls.ap_id.clone()),
+        preferred_username: Set(ANONYMOUS_USERNAME.to_owned()),
+        domain: Set(None),
+        kind: Set(ActorKind::Application),
+        name: Set(Some("Anonymous".to_owned())),
+        summary: Set(None),
+        user_id: Set(None),
+        url: Set(Some(urls.ap_id)),
+        inbox_url: Set(Some(urls.inbox)),
+        shared_inbox_url: Set(Some(urls.shared_inbox)),
+        outbox_url: Set(Some(urls.outbox)),
+        followers_url: Set(Some(urls.followers)),
+        public_key_pem: Set(None),
+        private_key_pem: Set(None),
+        visibility: Set(ActorVisibility::Private),
+        openness: Set(Openness::InviteOnly),
+        manually_approves_followers: Set(true),
+        suspended: Set(false),
+        physical_address_id: Set(None),
+        last_refreshed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    actor::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(actor::Column::ApId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// The actor anonymous participants act as.
+pub async fn anonymous(conn: &impl ConnectionTrait) -> Result<actor::Model> {
+    super::find_local_by_username(conn, ANONYMOUS_USERNAME)
+        .await?
+        .filter(|a| a.kind == ActorKind::Application)
+        .ok_or_else(|| Error::internal("the anonymous actor is missing"))
+}

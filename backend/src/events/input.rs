@@ -1,0 +1,344 @@
+//! What clients send to create or change an event, and its validation into stored values.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::event::{EventStatus, EventVisibility, JoinOptions};
+
+use super::{categories, sanitize};
+use crate::addresses::{self, AddressInput, Place};
+use crate::error::{Error, Result, Validation};
+
+pub const TITLE_MIN_CHARS: usize = 3;
+pub const TITLE_MAX_CHARS: usize = 200;
+pub const DESCRIPTION_MAX_CHARS: usize = 50_000;
+pub const MAX_TAGS: usize = 10;
+pub const TAG_MAX_CHARS: usize = 40;
+pub const MAX_CAPACITY: i32 = 1_000_000;
+
+/// Mobilizon's `EventOptionsInput` (the parts Convive acts on).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventOptions {
+    pub maximum_attendee_capacity: Option<i32>,
+    pub show_remaining_attendee_capacity: Option<bool>,
+    pub anonymous_participation: Option<bool>,
+    pub hide_number_of_participants: Option<bool>,
+    pub timezone: Option<String>,
+}
+
+/// A new event as given by a client.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent {
+    pub organizer_actor_id: Option<i64>,
+    pub attributed_to_id: Option<i64>,
+    pub title: String,
+    pub description: Option<String>,
+    pub begins_on: Option<DateTime<Utc>>,
+    pub ends_on: Option<DateTime<Utc>>,
+    pub status: Option<EventStatus>,
+    pub visibility: Option<EventVisibility>,
+    pub join_options: Option<JoinOptions>,
+    pub external_participation_url: Option<String>,
+    pub draft: Option<bool>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub online_address: Option<String>,
+    pub physical_address: Option<AddressInput>,
+    pub options: EventOptions,
+}
+
+/// Changes to an event: `None` leaves a field as it is. Empty strings clear optional text
+/// fields; an address whose fields are all empty removes the address.
+#[derive(Debug, Clone, Default)]
+pub struct EventChanges {
+    pub attributed_to_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub begins_on: Option<DateTime<Utc>>,
+    pub ends_on: Option<DateTime<Utc>>,
+    pub status: Option<EventStatus>,
+    pub visibility: Option<EventVisibility>,
+    pub join_options: Option<JoinOptions>,
+    pub external_participation_url: Option<String>,
+    pub draft: Option<bool>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub online_address: Option<String>,
+    pub physical_address: Option<AddressInput>,
+    pub options: EventOptions,
+}
+
+pub fn title(raw: &str) -> Result<String> {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = title.chars().count();
+    if !(TITLE_MIN_CHARS..=TITLE_MAX_CHARS).contains(&chars) {
+        return Err(Error::invalid(
+            "title",
+            format!("a title has between {TITLE_MIN_CHARS} and {TITLE_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(title)
+}
+
+pub fn description(raw: &str) -> Result<String> {
+    if raw.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(Error::invalid(
+            "description",
+            format!("at most {DESCRIPTION_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(sanitize::description(raw))
+}
+
+pub fn timezone(raw: &str) -> Result<Tz> {
+    raw.trim().parse::<Tz>().map_err(|_| {
+        Error::invalid(
+            "options.timezone",
+            format!("\"{raw}\" is not a time zone name such as Europe/Paris"),
+        )
+    })
+}
+
+pub fn dates(begins_on: DateTime<Utc>, ends_on: Option<DateTime<Utc>>) -> Result<()> {
+    if let Some(end) = ends_on
+        && end < begins_on
+    {
+        return Err(Error::invalid(
+            "endsOn",
+            "the end comes before the beginning",
+        ));
+    }
+    Ok(())
+}
+
+pub fn category(raw: &str) -> Result<Option<String>> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    categories::parse(raw)
+        .map(|c| Some(c.to_owned()))
+        .ok_or_else(|| {
+            Error::invalid(
+                "category",
+                format!(
+                    "\"{raw}\" is not a category; expected one of {}",
+                    categories::CATEGORIES.join(", ")
+                ),
+            )
+        })
+}
+
+/// Tags as typed, trimmed and deduplicated by their folded form.
+pub fn tags(raw: &[String]) -> Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut tags = Vec::new();
+    for tag in raw {
+        let tag = tag.trim().trim_start_matches('#').trim();
+        if tag.is_empty() {
+            continue;
+        }
+        if tag.chars().count() > TAG_MAX_CHARS {
+            return Err(Error::invalid(
+                "tags",
+                format!("a tag has at most {TAG_MAX_CHARS} characters"),
+            ));
+        }
+        if tag.chars().any(char::is_control) {
+            return Err(Error::invalid("tags", "control characters are not allowed"));
+        }
+        if seen.insert(crate::search::fold(tag)) {
+            tags.push(tag.to_owned());
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
+    }
+    Ok(tags)
+}
+
+/// An ISO 639 language code, optionally with a region: `fr`, `en-GB`.
+pub fn language(raw: &str) -> Result<Option<String>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let mut parts = raw.split(['-', '_']);
+    let primary = parts.next().unwrap_or_default();
+    let region = parts.next();
+    let ok = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && region.is_none_or(|r| {
+            (2..=8).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        && parts.next().is_none();
+    if !ok {
+        return Err(Error::invalid(
+            "language",
+            "expected a language code such as fr or en-GB",
+        ));
+    }
+    Ok(Some(match region {
+        Some(r) => format!(
+            "{}-{}",
+            primary.to_ascii_lowercase(),
+            r.to_ascii_uppercase()
+        ),
+        None => primary.to_ascii_lowercase(),
+    }))
+}
+
+/// An absolute http(s) URL, or none for an empty string.
+pub fn web_address(raw: &str, field: &str) -> Result<Option<String>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let url = url::Url::parse(raw)
+        .map_err(|_| Error::invalid(field, "expected a web address starting with https://"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || raw.len() > 2048 {
+        return Err(Error::invalid(
+            field,
+            "expected a web address starting with https://",
+        ));
+    }
+    Ok(Some(url.to_string()))
+}
+
+pub fn capacity(raw: i32) -> Result<Option<i32>> {
+    match raw {
+        0 => Ok(None),
+        n if (1..=MAX_CAPACITY).contains(&n) => Ok(Some(n)),
+        _ => Err(Error::invalid(
+            "options.maximumAttendeeCapacity",
+            format!("expected 0 (no limit) or a number up to {MAX_CAPACITY}"),
+        )),
+    }
+}
+
+/// The checked form of every field a change may touch.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedFields {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub timezone: Option<Tz>,
+    pub category: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    pub language: Option<Option<String>>,
+    pub online_address: Option<Option<String>>,
+    pub external_participation_url: Option<Option<String>>,
+    pub place: Option<Option<Place>>,
+    pub capacity: Option<Option<i32>>,
+}
+
+/// Checks every field that is present, collecting all problems at once.
+#[allow(clippy::too_many_arguments)]
+pub fn check_fields(
+    title_raw: Option<&str>,
+    description_raw: Option<&str>,
+    timezone_raw: Option<&str>,
+    category_raw: Option<&str>,
+    tags_raw: Option<&[String]>,
+    language_raw: Option<&str>,
+    online_raw: Option<&str>,
+    external_raw: Option<&str>,
+    address: Option<&AddressInput>,
+    capacity_raw: Option<i32>,
+) -> Result<CheckedFields> {
+    let mut v = Validation::new();
+    let fields = CheckedFields {
+        title: title_raw.and_then(|t| v.check(title(t))),
+        description: description_raw.and_then(|d| v.check(description(d))),
+        timezone: timezone_raw.and_then(|t| v.check(timezone(t))),
+        category: category_raw.and_then(|c| v.check(category(c))),
+        tags: tags_raw.and_then(|t| v.check(tags(t))),
+        language: language_raw.and_then(|l| v.check(language(l))),
+        online_address: online_raw.and_then(|o| v.check(web_address(o, "onlineAddress"))),
+        external_participation_url: external_raw
+            .and_then(|e| v.check(web_address(e, "externalParticipationUrl"))),
+        place: address.and_then(|a| {
+            v.check(addresses::validate(a, "physicalAddress"))
+                .map(|p| (!p.is_empty()).then_some(p))
+        }),
+        capacity: capacity_raw.and_then(|c| v.check(capacity(c))),
+    };
+    v.finish()?;
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_between_3_and_200_characters_after_trimming() {
+        assert!(title("  ab  ").is_err());
+        assert_eq!(
+            title("  Repair   café ").ok().as_deref(),
+            Some("Repair café")
+        );
+        assert!(title(&"é".repeat(200)).is_ok());
+        assert!(title(&"é".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(
+            timezone("Europe/Paris").ok(),
+            Some(chrono_tz::Europe::Paris)
+        );
+        assert!(timezone("Mars/Olympus").is_err());
+        assert!(timezone("+02:00").is_err());
+    }
+
+    #[test]
+    fn categories_are_mobilizons() {
+        assert_eq!(category("meeting").ok(), Some(Some("MEETING".to_owned())));
+        assert_eq!(category("").ok(), Some(None));
+        assert!(category("KNITTING").is_err());
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_bounded() {
+        let raw: Vec<String> = ["#Vélo", "velo", " repair ", ""]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            tags(&raw).ok(),
+            Some(vec!["Vélo".to_owned(), "repair".to_owned()])
+        );
+        let many: Vec<String> = (0..11).map(|i| format!("t{i}")).collect();
+        assert!(tags(&many).is_err());
+    }
+
+    #[test]
+    fn languages_and_addresses_are_checked() {
+        assert_eq!(language("FR").ok(), Some(Some("fr".to_owned())));
+        assert_eq!(language("en_gb").ok(), Some(Some("en-GB".to_owned())));
+        assert!(language("french").is_err());
+        assert!(web_address("javascript:alert(1)", "onlineAddress").is_err());
+        assert!(web_address("https://meet.example.org/room", "onlineAddress").is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_together() {
+        let err = check_fields(
+            Some("x"),
+            None,
+            Some("Nowhere/Town"),
+            Some("NOPE"),
+            None,
+            None,
+            Some("ftp://x"),
+            None,
+            None,
+            Some(-1),
+        )
+        .expect_err("invalid");
+        match err {
+            Error::Invalid(fields) => assert_eq!(fields.len(), 5, "{fields:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Events: what collectives publish. Creation and changes (`service`), who may see and run
+//! them (`policy`), lists and search (here), and what attendees are told (`notices`).
+
+pub mod calendar;
+pub mod categories;
+pub mod input;
+pub mod notices;
+pub mod policy;
+pub mod sanitize;
+pub mod service;
+pub mod tags;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::event::{self, EventStatus, EventVisibility};
+use entity::participant::{self, ParticipantRole};
+use sea_orm::QueryTrait as _;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+pub use input::{EventChanges, EventOptions, NewEvent};
+use policy::{Access, EventFacts};
+
+use crate::error::{Error, Result};
+use crate::pagination::{Page, Paginated};
+use crate::principal::Principal;
+
+pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<event::Model> {
+    event::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("event"))
+}
+
+pub async fn find_by_uuid(conn: &impl ConnectionTrait, uuid: &str) -> Result<event::Model> {
+    event::Entity::find()
+        .filter(event::Column::Uuid.eq(uuid.trim().to_ascii_lowercase()))
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("event"))
+}
+
+pub fn facts(event: &event::Model) -> EventFacts {
+    EventFacts {
+        visibility: event.visibility,
+        draft: event.draft,
+        in_group: event.attributed_to_id.is_some(),
+    }
+}
+
+/// How `principal` relates to `event`.
+pub async fn access(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    event: &event::Model,
+) -> Result<Access> {
+    let actor_ids = principal.actor_ids(conn).await?;
+    let mut access = Access {
+        instance_moderator: principal.is_instance_moderator(),
+        ..Access::default()
+    };
+    if actor_ids.is_empty() {
+        return Ok(access);
+    }
+    access.organizer = actor_ids.contains(&event.organizer_actor_id);
+    if let Some(group_id) = event.attributed_to_id {
+        access.group_role = crate::groups::membership_of(conn, principal, group_id)
+            .await?
+            .map(|m| m.role);
+    }
+    access.participant_role = participant::Entity::find()
+        .filter(participant::Column::EventId.eq(event.id))
+        .filter(participant::Column::ActorId.is_in(actor_ids))
+        .filter(participant::Column::Email.is_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.role)
+        .max_by_key(|r| match r {
+            ParticipantRole::Creator => 6,
+            ParticipantRole::Administrator => 5,
+            ParticipantRole::Moderator => 4,
+            ParticipantRole::Participant => 3,
+            ParticipantRole::NotApproved => 2,
+            ParticipantRole::NotConfirmed => 1,
+            ParticipantRole::Rejected => 0,
+        });
+    Ok(access)
+}
+
+/// The event if `principal` may see it; `not_found` otherwise (its existence stays hidden).
+pub async fn find_visible(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    uuid: &str,
+) -> Result<event::Model> {
+    let event = find_by_uuid(conn, uuid).await?;
+    let access = access(conn, principal, &event).await?;
+    if policy::can_view(facts(&event), access) {
+        Ok(event)
+    } else {
+        Err(Error::not_found("event"))
+    }
+}
+
+/// Events not over at `now`: ending later, or without end and starting later.
+fn not_over(now: DateTime<Utc>) -> Condition {
+    Condition::any().add(event::Column::EndsOn.gte(now)).add(
+        Condition::all()
+            .add(event::Column::EndsOn.is_null())
+            .add(event::Column::BeginsOn.gte(now)),
+    )
+}
+
+/// Published public events.
+fn listed() -> Select<event::Entity> {
+    event::Entity::find()
+        .filter(event::Column::Visibility.eq(EventVisibility::Public))
+        .filter(event::Column::Draft.eq(false))
+}
+
+async fn paginate(
+    conn: &impl ConnectionTrait,
+    query: Select<event::Entity>,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
+}
+
+/// Upcoming public events, soonest first.
+pub async fn upcoming(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    paginate(conn, listed().filter(not_over(now)), page).await
+}
+
+/// What `searchEvents` looks for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub term: Option<String>,
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    /// Center (latitude, longitude) and radius in km.
+    pub near: Option<((f64, f64), f64)>,
+    /// Events still happening at or after this time (default: now).
+    pub begins_on: Option<DateTime<Utc>>,
+    /// Events starting at or before this time.
+    pub ends_on: Option<DateTime<Utc>>,
+}
+
+pub const MAX_RADIUS_KM: f64 = 1000.0;
+
+/// Public events matching every given criterion, soonest first. Text matches title, tags,
+/// description and town, ignoring case and accents.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    query: &SearchQuery,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let mut select = listed().filter(not_over(query.begins_on.unwrap_or(now)));
+    if let Some(before) = query.ends_on {
+        select = select.filter(event::Column::BeginsOn.lte(before));
+    }
+    if let Some(term) = &query.term {
+        for word in crate::search::terms(term) {
+            select = select.filter(
+                Expr::col(event::Column::SearchText).like(
+                    sea_orm::sea_query::LikeExpr::new(format!(
+                        "%{}%",
+                        crate::search::like_escape(&word)
+                    ))
+                    .escape('\\'),
+                ),
+            );
+        }
+    }
+    if let Some(category) = &query.category {
+        let category = categories::parse(category).ok_or_else(|| {
+            Error::invalid("category", format!("\"{category}\" is not a category"))
+        })?;
+        select = select.filter(event::Column::Category.eq(category));
+    }
+    if !query.tags.is_empty() {
+        let slugs: Vec<String> = query.tags.iter().map(|t| tags::slug(t)).collect();
+        let tag_ids = entity::tag::Entity::find()
+            .select_only()
+            .column(entity::tag::Column::Id)
+            .filter(entity::tag::Column::Slug.is_in(slugs))
+            .into_query();
+        let tagged = entity::event_tag::Entity::find()
+            .select_only()
+            .column(entity::event_tag::Column::EventId)
+            .filter(entity::event_tag::Column::TagId.in_subquery(tag_ids))
+            .into_query();
+        select = select.filter(event::Column::Id.in_subquery(tagged));
+    }
+    if let Some(((lat, lon), radius)) = query.near {
+        if !(0.0..=MAX_RADIUS_KM).contains(&radius) {
+            return Err(Error::invalid(
+                "radius",
+                format!("expected a distance in km between 0 and {MAX_RADIUS_KM}"),
+            ));
+        }
+        let (min_lat, max_lat, min_lon, max_lon) = crate::search::bounding_box((lat, lon), radius);
+        // Equirectangular distance: only arithmetic, so it runs the same on SQLite and
+        // PostgreSQL; within a few hundred km it is off by well under 1%.
+        let km_per_degree = crate::search::EARTH_RADIUS_KM.to_radians();
+        let shrink = lat.to_radians().cos();
+        let radius_deg = radius / km_per_degree;
+        select = select
+            .filter(event::Column::Latitude.between(min_lat, max_lat))
+            .filter(event::Column::Longitude.between(min_lon, max_lon))
+            .filter(Expr::cust_with_values(
+                "((longitude - ?) * ?) * ((longitude - ?) * ?) + (latitude - ?) * (latitude - ?) <= ?",
+                [lon, shrink, lon, shrink, lat, lat, radius_deg * radius_deg],
+            ));
+    }
+    paginate(conn, select, page).await
+}
+
+/// Events organized by a person or a group, between two dates, as far as `principal` may see
+/// them.
+pub async fn organized_by(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    actor: &entity::actor::Model,
+    after: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let mut select = event::Entity::find();
+    let (sees_private, sees_drafts) = match actor.kind {
+        entity::ActorKind::Group => {
+            select = select.filter(event::Column::AttributedToId.eq(actor.id));
+            let role = crate::groups::membership_of(conn, principal, actor.id)
+                .await?
+                .map(|m| m.role);
+            (
+                role.is_some_and(entity::MemberRole::is_member),
+                role.is_some_and(entity::MemberRole::is_moderator),
+            )
+        }
+        _ => {
+            select = select.filter(event::Column::OrganizerActorId.eq(actor.id));
+            let mine = principal.actor_ids(conn).await?.contains(&actor.id);
+            (mine, mine)
+        }
+    };
+    let sees_private = sees_private || principal.is_instance_moderator();
+    if !sees_private {
+        select = select.filter(event::Column::Visibility.eq(EventVisibility::Public));
+    }
+    if !sees_drafts {
+        select = select.filter(event::Column::Draft.eq(false));
+    }
+    if let Some(after) = after {
+        select = select.filter(event::Column::BeginsOn.gte(after));
+    }
+    if let Some(before) = before {
+        select = select.filter(event::Column::BeginsOn.lt(before));
+    }
+    paginate(conn, select, page).await
+}
+
+/// Counts of participants by role (Mobilizon's `participantStats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParticipantStats {
+    pub going: u64,
+    pub participant: u64,
+    pub not_approved: u64,
+    pub not_confirmed: u64,
+    pub rejected: u64,
+    pub moderator: u64,
+    pub administrator: u64,
+    pub creator: u64,
+}
+
+#[derive(FromQueryResult)]
+struct RoleCount {
+    event_id: i64,
+    role: ParticipantRole,
+    count: i64,
+}
+
+/// Participant counts of several events in one query.
+pub async fn participant_stats(
+    conn: &impl ConnectionTrait,
+    event_ids: &[i64],
+) -> Result<HashMap<i64, ParticipantStats>> {
+    let mut stats: HashMap<i64, ParticipantStats> = event_ids
+        .iter()
+        .map(|id| (*id, ParticipantStats::default()))
+        .collect();
+    if event_ids.is_empty() {
+        return Ok(stats);
+    }
+    let rows = participant::Entity::find()
+        .select_only()
+        .column(participant::Column::EventId)
+        .column(participant::Column::Role)
+        .column_as(participant::Column::Id.count(), "count")
+        .filter(participant::Column::EventId.is_in(event_ids.iter().copied()))
+        .group_by(participant::Column::EventId)
+        .group_by(participant::Column::Role)
+        .into_model::<RoleCount>()
+        .all(conn)
+        .await?;
+    for row in rows {
+        let entry = stats.entry(row.event_id).or_default();
+        let n = u64::try_from(row.count).unwrap_or(0);
+        match row.role {
+            ParticipantRole::Creator => entry.creator += n,
+            ParticipantRole::Administrator => entry.administrator += n,
+            ParticipantRole::Moderator => entry.moderator += n,
+            ParticipantRole::Participant => entry.participant += n,
+            ParticipantRole::NotApproved => entry.not_approved += n,
+            ParticipantRole::NotConfirmed => entry.not_confirmed += n,
+            ParticipantRole::Rejected => entry.rejected += n,
+        }
+        if row.role.is_going() {
+            entry.going += n;
+        }
+    }
+    Ok(stats)
+}
+
+/// Seats left, when the event has a capacity.
+pub fn remaining_seats(event: &event::Model, stats: &ParticipantStats) -> Option<u64> {
+    event.maximum_attendee_capacity.map(|max| {
+        u64::try_from(max)
+            .unwrap_or(0)
+            .saturating_sub(stats.participant)
+    })
+}
+
+/// Whether the event is over at `now`.
+pub fn is_over(event: &event::Model, now: DateTime<Utc>) -> bool {
+    event.ends_on.unwrap_or(event.begins_on) < now
+}
+
+pub fn is_cancelled(event: &event::Model) -> bool {
+    event.status == EventStatus::Cancelled
+}
+
+/// The event's zone, falling back to UTC for a value stored before validation existed.
+pub fn timezone(event: &event::Model) -> chrono_tz::Tz {
+    event.timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! Who may see, edit, delete and manage an event. Pure functions of the caller's relation to
+//! the event, tested as tables.
+
+use entity::event::EventVisibility;
+use entity::{MemberRole, ParticipantRole};
+
+/// How the caller relates to one event.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Access {
+    /// One of the caller's identities organizes the event.
+    pub organizer: bool,
+    /// The caller's strongest role in the group the event belongs to.
+    pub group_role: Option<MemberRole>,
+    /// The caller's participation, if any.
+    pub participant_role: Option<ParticipantRole>,
+    pub instance_moderator: bool,
+}
+
+/// The facts about an event that decide access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventFacts {
+    pub visibility: EventVisibility,
+    pub draft: bool,
+    pub in_group: bool,
+}
+
+/// Running the event: the organizer, or the group's moderators for a group's event.
+pub fn can_edit(event: EventFacts, access: Access) -> bool {
+    access.organizer || (event.in_group && access.group_role.is_some_and(MemberRole::is_moderator))
+}
+
+/// Deleting: whoever may edit, and instance moderators (moderation).
+pub fn can_delete(event: EventFacts, access: Access) -> bool {
+    can_edit(event, access) || access.instance_moderator
+}
+
+/// Approving, rejecting and listing participants: whoever may edit, and participants the
+/// organizer made moderators or administrators of the event.
+pub fn can_manage_participants(event: EventFacts, access: Access) -> bool {
+    can_edit(event, access)
+        || access.participant_role.is_some_and(|r| {
+            matches!(
+                r,
+                ParticipantRole::Administrator | ParticipantRole::Moderator
+            )
+        })
+}
+
+/// Seeing the event at all. Drafts: only those who may edit. Private events: the group's
+/// members and the event's participants. Instance moderators see everything (moderation).
+pub fn can_view(event: EventFacts, access: Access) -> bool {
+    if can_edit(event, access) || access.instance_moderator {
+        return true;
+    }
+    if event.draft {
+        return false;
+    }
+    match event.visibility {
+        EventVisibility::Public | EventVisibility::Unlisted => true,
+        EventVisibility::Private => {
+            (event.in_group && access.group_role.is_some_and(MemberRole::is_member))
+                || access
+                    .participant_role
+                    .is_some_and(|r| r != ParticipantRole::Rejected)
+        }
+    }
+}
+
+/// Creating an event in a group's name.
+pub fn can_organize_for_group(group_role: Option<MemberRole>) -> bool {
+    group_role.is_some_and(MemberRole::is_moderator)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PUBLIC: EventFacts = EventFacts {
+        visibility: EventVisibility::Public,
+        draft: false,
+        in_group: true,
+    };
+    const PRIVATE: EventFacts = EventFacts {
+        visibility: EventVisibility::Private,
+        draft: false,
+        in_group: true,
+    };
+    const DRAFT: EventFacts = EventFacts {
+        visibility: EventVisibility::Public,
+        draft: true,
+        in_group: true,
+    };
+
+    fn anonymous() -> Access {
+        Access::default()
+    }
+    fn unrelated() -> Access {
+        Access::default()
+    }
+    fn member() -> Access {
+        Access {
+            group_role: Some(MemberRole::Member),
+            ..Access::default()
+        }
+    }
+    fn moderator() -> Access {
+        Access {
+            group_role: Some(MemberRole::Moderator),
+            ..Access::default()
+        }
+    }
+    fn group_admin() -> Access {
+        Access {
+            group_role: Some(MemberRole::Administrator),
+            ..Access::default()
+        }
+    }
+    fn organizer() -> Access {
+        Access {
+            organizer: true,
+            participant_role: Some(ParticipantRole::Creator),
+            ..Access::default()
+        }
+    }
+    fn instance_admin() -> Access {
+        Access {
+            instance_moderator: true,
+            ..Access::default()
+        }
+    }
+    fn participant() -> Access {
+        Access {
+            participant_role: Some(ParticipantRole::Participant),
+            ..Access::default()
+        }
+    }
+
+    /// (who, view public, view private, view draft, edit, delete, manage participants)
+    #[test]
+    fn event_permissions_by_relation() {
+        let table: [(&str, Access, [bool; 6]); 8] = [
+            (
+                "anonymous",
+                anonymous(),
+                [true, false, false, false, false, false],
+            ),
+            (
+                "unrelated user",
+                unrelated(),
+                [true, false, false, false, false, false],
+            ),
+            (
+                "participant",
+                participant(),
+                [true, true, false, false, false, false],
+            ),
+            (
+                "group member",
+                member(),
+                [true, true, false, false, false, false],
+            ),
+            (
+                "group moderator",
+                moderator(),
+                [true, true, true, true, true, true],
+            ),
+            (
+                "group administrator",
+                group_admin(),
+                [true, true, true, true, true, true],
+            ),
+            (
+                "organizer",
+                organizer(),
+                [true, true, true, true, true, true],
+            ),
+            (
+                "instance admin",
+                instance_admin(),
+                [true, true, true, false, true, false],
+            ),
+        ];
+        for (who, access, expected) in table {
+            let got = [
+                can_view(PUBLIC, access),
+                can_view(PRIVATE, access),
+                can_view(DRAFT, access),
+                can_edit(PUBLIC, access),
+                can_delete(PUBLIC, access),
+                can_manage_participants(PUBLIC, access),
+            ];
+            assert_eq!(got, expected, "{who}");
+        }
+    }
+
+    #[test]
+    fn group_roles_do_not_count_for_events_outside_the_group() {
+        let personal = EventFacts {
+            in_group: false,
+            ..PUBLIC
+        };
+        assert!(!can_edit(personal, moderator()));
+        assert!(can_edit(personal, organizer()));
+        let private_personal = EventFacts {
+            in_group: false,
+            ..PRIVATE
+        };
+        assert!(!can_view(private_personal, member()));
+        assert!(can_view(private_personal, participant()));
+    }
+
+    #[test]
+    fn rejected_participants_do_not_see_private_events() {
+        let rejected = Access {
+            participant_role: Some(ParticipantRole::Rejected),
+            ..Access::default()
+        };
+        assert!(!can_view(PRIVATE, rejected));
+    }
+
+    #[test]
+    fn only_group_moderators_organize_in_its_name() {
+        for (role, allowed) in [
+            (None, false),
+            (Some(MemberRole::Invited), false),
+            (Some(MemberRole::Member), false),
+            (Some(MemberRole::Moderator), true),
+            (Some(MemberRole::Administrator), true),
+            (Some(MemberRole::Creator), true),
+        ] {
+            assert_eq!(can_organize_for_group(role), allowed, "{role:?}");
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! Creating, changing, cancelling and deleting events.
+
+use chrono::{DateTime, Utc};
+use entity::actor;
+use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use entity::participant::{self, ParticipantRole};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    Set,
+};
+
+use super::input::{self, CheckedFields, EventChanges, NewEvent};
+use super::{facts, notices, policy, sanitize, tags};
+use crate::addresses::{self, Place};
+use crate::context::AppContext;
+use crate::db::{begin_write, lock_row};
+use crate::error::{Error, Result};
+use crate::principal::Principal;
+
+/// The organizer identity for a new event: one of the caller's.
+async fn organizer_for(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    organizer_actor_id: Option<i64>,
+) -> Result<actor::Model> {
+    match principal {
+        Principal::User(user) => {
+            crate::actors::persons::acting_as(conn, user, organizer_actor_id).await
+        }
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ => Err(Error::forbidden("only local users organize events here")),
+    }
+}
+
+/// Checks that `organizer` may publish in the group's name.
+async fn check_group(
+    conn: &impl ConnectionTrait,
+    organizer: &actor::Model,
+    group_id: i64,
+) -> Result<()> {
+    let group = crate::groups::find(conn, group_id).await?;
+    let role = crate::groups::role_of_actor(conn, organizer.id, group.id).await?;
+    if !policy::can_organize_for_group(role) {
+        return Err(Error::forbidden(
+            "only the group's moderators and administrators organize events in its name",
+        ));
+    }
+    Ok(())
+}
+
+/// Words searched for an event: title, tags, description and place, folded.
+fn search_text(title: &str, tags: &[String], description: &str, place: Option<&Place>) -> String {
+    let mut parts = vec![title.to_owned()];
+    parts.extend(tags.iter().cloned());
+    parts.push(sanitize::plain_text(description));
+    if let Some(place) = place {
+        parts.extend(
+            [&place.description, &place.locality, &place.region]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+    }
+    crate::search::fold(&parts.join(" "))
+}
+
+fn default_timezone(user_timezone: Option<&str>) -> chrono_tz::Tz {
+    user_timezone
+        .and_then(|tz| tz.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// Publishes (or drafts) a new event; its organizer becomes its creator participant.
+pub async fn create(
+    ctx: &AppContext,
+    principal: &Principal,
+    new: NewEvent,
+) -> Result<event::Model> {
+    let checked = input::check_fields(
+        Some(&new.title),
+        Some(new.description.as_deref().unwrap_or("")),
+        new.options.timezone.as_deref(),
+        new.category.as_deref(),
+        Some(new.tags.as_deref().unwrap_or(&[])),
+        new.language.as_deref(),
+        new.online_address.as_deref(),
+        new.external_participation_url.as_deref(),
+        new.physical_address.as_ref(),
+        new.options.maximum_attendee_capacity,
+    )?;
+    let Some(begins_on) = new.begins_on else {
+        return Err(Error::invalid("beginsOn", "an event needs a beginning"));
+    };
+    input::dates(begins_on, new.ends_on)?;
+    let join_options = new.join_options.unwrap_or(JoinOptions::Free);
+    let external_url = checked.external_participation_url.clone().flatten();
+    if join_options == JoinOptions::External && external_url.is_none() {
+        return Err(Error::invalid(
+            "externalParticipationUrl",
+            "an event with external participation needs the address where people register",
+        ));
+    }
+
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let organizer = organizer_for(&tx, principal, new.organizer_actor_id).await?;
+    if let Some(group_id) = new.attributed_to_id {
+        check_group(&tx, &organizer, group_id).await?;
+    }
+    let user_timezone = match principal {
+        Principal::User(user) => crate::users::service::find(&tx, user.id).await?.timezone,
+        _ => None,
+    };
+    let timezone = checked
+        .timezone
+        .unwrap_or_else(|| default_timezone(user_timezone.as_deref()));
+    let place = checked.place.clone().flatten();
+    let address = match &place {
+        Some(place) => Some(addresses::insert(&tx, place, now).await?),
+        None => None,
+    };
+    let title = checked.title.clone().unwrap_or_default();
+    let description = checked.description.clone().unwrap_or_default();
+    let tag_titles = checked.tags.clone().unwrap_or_default();
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let url = ctx.url(&format!("/events/{uuid}"));
+    let draft = new.draft.unwrap_or(false);
+    let row = event::ActiveModel {
+        id: NotSet,
+        uuid: Set(uuid),
+        ap_id: Set(url.clone()),
+        url: Set(url),
+        search_text: Set(search_text(
+            &title,
+            &tag_titles,
+            &description,
+            place.as_ref(),
+        )),
+        title: Set(title),
+        description: Set(description),
+        begins_on: Set(begins_on),
+        ends_on: Set(new.ends_on),
+        timezone: Set(timezone.name().to_owned()),
+        status: Set(new.status.unwrap_or(EventStatus::Confirmed)),
+        visibility: Set(new.visibility.unwrap_or(EventVisibility::Public)),
+        join_options: Set(join_options),
+        external_participation_url: Set(external_url),
+        draft: Set(draft),
+        category: Set(checked.category.clone().flatten()),
+        language: Set(checked.language.clone().flatten()),
+        online_address: Set(checked.online_address.clone().flatten()),
+        physical_address_id: Set(address.as_ref().map(|a| a.id)),
+        latitude: Set(place.as_ref().and_then(|p| p.latitude)),
+        longitude: Set(place.as_ref().and_then(|p| p.longitude)),
+        maximum_attendee_capacity: Set(checked.capacity.flatten()),
+        show_remaining_attendee_capacity: Set(new
+            .options
+            .show_remaining_attendee_capacity
+            .unwrap_or(false)),
+        anonymous_participation: Set(new.options.anonymous_participation.unwrap_or(false)),
+        hide_number_of_participants: Set(new.options.hide_number_of_participants.unwrap_or(false)),
+        organizer_actor_id: Set(organizer.id),
+        attributed_to_id: Set(new.attributed_to_id),
+        local: Set(true),
+        sequence: Set(0),
+        published_at: Set((!draft).then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
+    tags::set_for_event(&tx, event.id, &tag_titles).await?;
+    let creator = participant::Entity::insert(participant::ActiveModel {
+        id: NotSet,
+        event_id: Set(event.id),
+        actor_id: Set(organizer.id),
+        role: Set(ParticipantRole::Creator),
+        message: Set(None),
+        ap_id: Set(None),
+        email: Set(None),
+        locale: Set(None),
+        timezone: Set(None),
+        confirmation_token_hash: Set(None),
+        cancellation_token_hash: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&tx)
+    .await?;
+    crate::participations::reminders::plan(ctx, &tx, &event, &creator).await?;
+    if !event.draft {
+        notices::queue_announcement(ctx, &tx, &event, now).await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    tracing::info!(event_id = event.id, "event created");
+    Ok(event)
+}
+
+/// What changed, in the terms attendees care about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changed {
+    pub title: bool,
+    pub time: bool,
+    pub place: bool,
+    pub status: bool,
+    pub description: bool,
+}
+
+impl Changed {
+    /// Worth a new iCalendar SEQUENCE.
+    pub fn matters_to_calendars(&self) -> bool {
+        self.title || self.time || self.place || self.status || self.description
+    }
+
+    /// Worth a mail to participants.
+    pub fn matters_to_attendees(&self) -> bool {
+        self.title || self.time || self.place || self.status
+    }
+}
+
+/// Applies changes to an event. Attendees hear about changes of time, place, status or title
+/// (grouped when several edits come within 30 minutes); cancelling tells them at once.
+pub async fn update(
+    ctx: &AppContext,
+    principal: &Principal,
+    event_id: i64,
+    changes: EventChanges,
+) -> Result<event::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    lock_row(&tx, "events", event_id).await?;
+    let before = super::find(&tx, event_id).await?;
+    let access = super::access(&tx, principal, &before).await?;
+    if !policy::can_view(facts(&before), access) {
+        return Err(Error::not_found("event"));
+    }
+    if !policy::can_edit(facts(&before), access) {
+        return Err(Error::forbidden(
+            "only the organizer or the group's moderators can change this event",
+        ));
+    }
+    if !before.local {
+        return Err(Error::forbidden(
+            "events from other instances are changed there",
+        ));
+    }
+    let checked: CheckedFields = input::check_fields(
+        changes.title.as_deref(),
+        changes.description.as_deref(),
+        changes.options.timezone.as_deref(),
+        changes.category.as_deref(),
+        changes.tags.as_deref(),
+        changes.language.as_deref(),
+        changes.online_address.as_deref(),
+        changes.external_participation_url.as_deref(),
+        changes.physical_address.as_ref(),
+        changes.options.maximum_attendee_capacity,
+    )?;
+    let begins_on = changes.begins_on.unwrap_or(before.begins_on);
+    let ends_on = changes.ends_on.or(before.ends_on);
+    input::dates(begins_on, ends_on)?;
+    if let Some(group_id) = changes.attributed_to_id
+        && Some(group_id) != before.attributed_to_id
+    {
+        let organizer = crate::actors::find(&tx, before.organizer_actor_id).await?;
+        check_group(&tx, &organizer, group_id).await?;
+    }
+
+    let now = ctx.now();
+    let mut changed = Changed::default();
+    let mut active: event::ActiveModel = before.clone().into();
+    if let Some(title) = &checked.title
+        && *title != before.title
+    {
+        changed.title = true;
+        active.title = Set(title.clone());
+    }
+    if let Some(description) = &checked.description
+        && *description != before.description
+    {
+        changed.description = true;
+        active.description = Set(description.clone());
+    }
+    if begins_on != before.begins_on || ends_on != before.ends_on {
+        changed.time = true;
+        active.begins_on = Set(begins_on);
+        active.ends_on = Set(ends_on);
+    }
+    if let Some(tz) = checked.timezone
+        && tz.name() != before.timezone
+    {
+        changed.time = true;
+        active.timezone = Set(tz.name().to_owned());
+    }
+    if let Some(status) = changes.status
+        && status != before.status
+    {
+        changed.status = true;
+        active.status = Set(status);
+    }
+    if let Some(visibility) = changes.visibility {
+        active.visibility = Set(visibility);
+    }
+    if let Some(join) = changes.join_options {
+        active.join_options = Set(join);
+    }
+    if let Some(external) = checked.external_participation_url.clone() {
+        active.external_participation_url = Set(external);
+    }
+    if let Some(category) = checked.category.clone() {
+        active.category = Set(category);
+    }
+    if let Some(language) = checked.language.clone() {
+        active.language = Set(language);
+    }
+    if let Some(online) = checked.online_address.clone()
+        && online != before.online_address
+    {
+        changed.place = true;
+        active.online_address = Set(online);
+    }
+    if let Some(capacity) = checked.capacity {
+        active.maximum_attendee_capacity = Set(capacity);
+    }
+    if let Some(show) = changes.options.show_remaining_attendee_capacity {
+        active.show_remaining_attendee_capacity = Set(show);
+    }
+    if let Some(anonymous) = changes.options.anonymous_participation {
+        active.anonymous_participation = Set(anonymous);
+    }
+    if let Some(hide) = changes.options.hide_number_of_participants {
+        active.hide_number_of_participants = Set(hide);
+    }
+    if let Some(group_id) = changes.attributed_to_id {
+        active.attributed_to_id = Set(Some(group_id));
+    }
+    let mut place_now = match before.physical_address_id {
+        Some(id) => {
+            let a = addresses::find(&tx, id).await?;
+            Some(Place {
+                description: a.description,
+                street: a.street,
+                postal_code: a.postal_code,
+                locality: a.locality,
+                region: a.region,
+                country: a.country,
+                latitude: a.latitude,
+                longitude: a.longitude,
+            })
+        }
+        None => None,
+    };
+    if let Some(place) = checked.place.clone()
+        && place != place_now
+    {
+        changed.place = true;
+        let stored =
+            addresses::replace(&tx, before.physical_address_id, place.as_ref(), now).await?;
+        active.physical_address_id = Set(stored.as_ref().map(|a| a.id));
+        active.latitude = Set(place.as_ref().and_then(|p| p.latitude));
+        active.longitude = Set(place.as_ref().and_then(|p| p.longitude));
+        place_now = place;
+    }
+    let join_options = changes.join_options.unwrap_or(before.join_options);
+    let external = checked
+        .external_participation_url
+        .clone()
+        .unwrap_or(before.external_participation_url.clone());
+    if join_options == JoinOptions::External && external.is_none() {
+        return Err(Error::invalid(
+            "externalParticipationUrl",
+            "an event with external participation needs the address where people register",
+        ));
+    }
+    let tag_titles = match &checked.tags {
+        Some(tags) => {
+            tags::set_for_event(&tx, before.id, tags).await?;
+            tags.clone()
+        }
+        None => tags::for_events(&tx, &[before.id])
+            .await?
+            .remove(&before.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.title)
+            .collect(),
+    };
+    let publishing = before.draft && changes.draft == Some(false);
+    if let Some(draft) = changes.draft {
+        active.draft = Set(draft);
+    }
+    if publishing && before.published_at.is_none() {
+        active.published_at = Set(Some(now));
+    }
+    let title_now = checked.title.clone().unwrap_or(before.title.clone());
+    let description_now = checked
+        .description
+        .clone()
+        .unwrap_or(before.description.clone());
+    active.search_text = Set(search_text(
+        &title_now,
+        &tag_titles,
+        &description_now,
+        place_now.as_ref(),
+    ));
+    if changed.matters_to_calendars() {
+        active.sequence = Set(before.sequence + 1);
+    }
+    active.updated_at = Set(now);
+    let event = active.update(&tx).await?;
+
+    let cancelled_now =
+        event.status == EventStatus::Cancelled && before.status != EventStatus::Cancelled;
+    if cancelled_now {
+        notices::queue_cancelled(ctx, &tx, &event, now).await?;
+        crate::participations::reminders::cancel_for_event(&tx, event.id, now).await?;
+        notices::cancel_update_notice(&tx, event.id, now).await?;
+    } else if changed.matters_to_attendees() && !event.draft {
+        notices::queue_update_notice(ctx, &tx, &before, now).await?;
+        if changed.time || changed.status {
+            crate::participations::reminders::replan_event(ctx, &tx, &event).await?;
+        }
+    }
+    if publishing {
+        notices::queue_announcement(ctx, &tx, &event, now).await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(event)
+}
+
+/// Deletes an event; its participants are told.
+pub async fn delete(
+    ctx: &AppContext,
+    principal: &Principal,
+    event_id: i64,
+) -> Result<event::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    lock_row(&tx, "events", event_id).await?;
+    let event = super::find(&tx, event_id).await?;
+    let access = super::access(&tx, principal, &event).await?;
+    if !policy::can_view(facts(&event), access) {
+        return Err(Error::not_found("event"));
+    }
+    if !policy::can_delete(facts(&event), access) {
+        return Err(Error::forbidden(
+            "only the organizer or the group's moderators can delete this event",
+        ));
+    }
+    remove(ctx, &tx, &event, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    tracing::info!(event_id = event.id, "event deleted");
+    Ok(event)
+}
+
+/// Deletes every event of a group (inside the group's deletion).
+pub async fn delete_all_of_group(
+    ctx: &AppContext,
+    tx: &crate::db::WriteTx,
+    group_id: i64,
+) -> Result<()> {
+    let now = ctx.now();
+    let events = event::Entity::find()
+        .filter(event::Column::AttributedToId.eq(group_id))
+        .all(tx)
+        .await?;
+    for event in events {
+        remove(ctx, tx, &event, now).await?;
+    }
+    Ok(())
+}
+
+async fn remove(
+    ctx: &AppContext,
+    tx: &crate::db::WriteTx,
+    event: &event::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !event.draft && !super::is_over(event, now) {
+        notices::queue_deleted(ctx, tx, event, now).await?;
+    }
+    crate::participations::reminders::cancel_for_event(tx, event.id, now).await?;
+    notices::cancel_update_notice(tx, event.id, now).await?;
+    notices::cancel_announcement(tx, event.id, now).await?;
+    event::Entity::delete_by_id(event.id).exec(tx).await?;
+    if let Some(address_id) = event.physical_address_id {
+        addresses::replace(tx, Some(address_id), None, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,312 @@
+use chrono::Duration;
+use entity::actor::Openness;
+use entity::event::{EventStatus, EventVisibility};
+
+use super::{EventChanges, SearchQuery, service};
+use crate::addresses::AddressInput;
+use crate::groups::service::NewGroup;
+use crate::pagination::Page;
+use crate::principal::Principal;
+use crate::testing::{TestContext, new_event};
+
+fn place(locality: &str, lon_lat: &str) -> AddressInput {
+    AddressInput {
+        locality: Some(locality.to_owned()),
+        country: Some("France".to_owned()),
+        geom: Some(lon_lat.to_owned()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn private_and_draft_events_stay_hidden_from_anonymous_and_unrelated_people() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let stranger = t.person("stranger").await;
+    let start = t.ctx.now() + Duration::days(2);
+    let mut private = new_event("Members only", start);
+    private.visibility = Some(EventVisibility::Private);
+    let private = service::create(&t.ctx, &alice.principal(), private)
+        .await
+        .expect("private");
+    let mut draft = new_event("Not yet", start);
+    draft.draft = Some(true);
+    let draft = service::create(&t.ctx, &alice.principal(), draft)
+        .await
+        .expect("draft");
+    for event in [&private, &draft] {
+        for outsider in [Principal::Anonymous, stranger.principal()] {
+            let err = super::find_visible(&t.ctx.db, &outsider, &event.uuid)
+                .await
+                .expect_err("hidden");
+            assert_eq!(err.code(), "not_found");
+        }
+        super::find_visible(&t.ctx.db, &alice.principal(), &event.uuid)
+            .await
+            .expect("the organizer sees it");
+    }
+    let listed = super::upcoming(&t.ctx.db, t.ctx.now(), Page::default())
+        .await
+        .expect("list");
+    assert_eq!(listed.total, 0, "neither is listed");
+}
+
+#[tokio::test]
+async fn only_the_groups_moderators_publish_in_its_name() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let group = crate::groups::service::create(
+        &t.ctx,
+        &alice.actor,
+        NewGroup {
+            preferred_username: "collective".to_owned(),
+            openness: Some(Openness::Open),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("group");
+    crate::groups::members::join(&t.ctx, &bob.actor, group.id)
+        .await
+        .expect("join");
+    let mut in_group = new_event("Assembly", t.ctx.now() + Duration::days(1));
+    in_group.attributed_to_id = Some(group.id);
+    let err = service::create(&t.ctx, &bob.principal(), in_group.clone())
+        .await
+        .expect_err("a plain member");
+    assert_eq!(err.code(), "forbidden");
+    let event = service::create(&t.ctx, &alice.principal(), in_group)
+        .await
+        .expect("admin");
+    let err = service::update(
+        &t.ctx,
+        &bob.principal(),
+        event.id,
+        EventChanges {
+            title: Some("Hijacked".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect_err("member cannot edit");
+    assert_eq!(err.code(), "forbidden");
+}
+
+#[tokio::test]
+async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let start = t.ctx.now() + Duration::days(5);
+    let mut lyon = new_event("Fête de quartier", start);
+    lyon.tags = Some(vec!["Vélo".to_owned()]);
+    lyon.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    service::create(&t.ctx, &alice.principal(), lyon)
+        .await
+        .expect("lyon");
+    let mut paris = new_event("Atelier réparation", start);
+    paris.physical_address = Some(place("Paris", "2.3522;48.8566"));
+    service::create(&t.ctx, &alice.principal(), paris)
+        .await
+        .expect("paris");
+
+    let search = |query: SearchQuery| {
+        let db = t.ctx.db.clone();
+        let now = t.ctx.now();
+        async move {
+            super::search(&db, now, &query, Page::default())
+                .await
+                .expect("search")
+        }
+    };
+    let by_text = search(SearchQuery {
+        term: Some("FETE".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_text.total, 1);
+    let by_tag_word = search(SearchQuery {
+        term: Some("velo".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_tag_word.total, 1);
+    let near_lyon = search(SearchQuery {
+        near: Some(((45.75, 4.85), 20.0)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(near_lyon.total, 1);
+    assert_eq!(near_lyon.elements[0].title, "Fête de quartier");
+    let everywhere = search(SearchQuery {
+        near: Some(((47.0, 3.5), 400.0)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(everywhere.total, 2);
+}
+
+#[tokio::test]
+async fn several_edits_within_thirty_minutes_make_one_update_mail() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let start = t.ctx.now() + Duration::days(3);
+    let event = service::create(&t.ctx, &alice.principal(), new_event("Picnic", start))
+        .await
+        .expect("event");
+    crate::participations::service::join(
+        &t.ctx,
+        &bob.principal(),
+        crate::participations::JoinRequest {
+            event_id: event.id,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("join");
+    let edit = |changes: EventChanges| {
+        let ctx = t.ctx.clone();
+        let who = alice.principal();
+        async move {
+            service::update(&ctx, &who, event.id, changes)
+                .await
+                .expect("edit")
+        }
+    };
+    let moved = edit(EventChanges {
+        begins_on: Some(start + Duration::hours(1)),
+        ends_on: Some(start + Duration::hours(3)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(moved.sequence, 1);
+    t.clock.advance(Duration::minutes(10));
+    edit(EventChanges {
+        title: Some("Picnic in the park".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    // A change of description alone is not worth a mail.
+    edit(EventChanges {
+        description: Some("<p>Bring a blanket</p>".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    t.run_due_jobs().await;
+    let updates = |t: &TestContext| {
+        t.mail_to("bob@example.org")
+            .into_iter()
+            .filter(|m| m.subject.starts_with("Changed"))
+            .collect::<Vec<_>>()
+    };
+    assert!(updates(&t).is_empty(), "nothing before 30 minutes");
+    t.clock.advance(Duration::minutes(21));
+    t.run_due_jobs().await;
+    let mails = updates(&t);
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].text.contains("New time"), "{}", mails[0].text);
+    assert!(mails[0].text.contains("New title"), "{}", mails[0].text);
+}
+
+#[tokio::test]
+async fn descriptions_are_sanitized_and_links_are_marked_nofollow() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut new = new_event("Talk", t.ctx.now() + Duration::days(1));
+    new.description = Some(
+        r#"<p onclick="x()">Hi <script>alert(1)</script><a href="https://example.org">site</a></p>"#
+            .to_owned(),
+    );
+    let event = service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .expect("event");
+    assert!(
+        !event.description.contains("script"),
+        "{}",
+        event.description
+    );
+    assert!(
+        !event.description.contains("onclick"),
+        "{}",
+        event.description
+    );
+    assert!(
+        event.description.contains("nofollow"),
+        "{}",
+        event.description
+    );
+}
+
+#[tokio::test]
+async fn invalid_events_are_refused_field_by_field() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let start = t.ctx.now() + Duration::days(1);
+    let mut bad = new_event("Hi", start);
+    bad.ends_on = Some(start - Duration::hours(1));
+    bad.options.timezone = Some("Mars/Olympus".to_owned());
+    let err = service::create(&t.ctx, &alice.principal(), bad)
+        .await
+        .expect_err("invalid");
+    assert_eq!(err.code(), "invalid");
+    let text = err.to_string();
+    assert!(
+        text.contains("title") && text.contains("timezone"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_event_tells_its_participants_and_cancelling_shows_it() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let event = service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Concert", t.ctx.now() + Duration::days(2)),
+    )
+    .await
+    .expect("event");
+    crate::participations::service::join(
+        &t.ctx,
+        &bob.principal(),
+        crate::participations::JoinRequest {
+            event_id: event.id,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("join");
+    let cancelled = service::update(
+        &t.ctx,
+        &alice.principal(),
+        event.id,
+        EventChanges {
+            status: Some(EventStatus::Cancelled),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("cancel");
+    assert_eq!(cancelled.status, EventStatus::Cancelled);
+    assert_eq!(cancelled.sequence, 1);
+    service::delete(&t.ctx, &alice.principal(), event.id)
+        .await
+        .expect("delete");
+    t.run_due_jobs().await;
+    let subjects: Vec<String> = t
+        .mail_to("bob@example.org")
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.starts_with("Cancelled")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.starts_with("Deleted")),
+        "{subjects:?}"
+    );
+}

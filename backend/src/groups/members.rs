@@ -1,0 +1,327 @@
+//! Belonging to a group: joining, invitations, requests, roles, leaving and removal. A group
+//! always keeps at least one administrator.
+
+use entity::actor::{self, ActorKind};
+use entity::member::{self, MemberRole};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    Set,
+};
+
+use super::policy::{self, JoinOutcome};
+use super::service::other_administrators;
+use super::{find, membership_of};
+use crate::context::AppContext;
+use crate::db::{begin_write, lock_row};
+use crate::error::{Error, Result};
+use crate::principal::Principal;
+
+async fn find_member(conn: &impl ConnectionTrait, member_id: i64) -> Result<member::Model> {
+    member::Entity::find_by_id(member_id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("member"))
+}
+
+async fn membership(
+    conn: &impl ConnectionTrait,
+    actor_id: i64,
+    group_id: i64,
+) -> Result<Option<member::Model>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::ActorId.eq(actor_id))
+        .filter(member::Column::GroupId.eq(group_id))
+        .one(conn)
+        .await?)
+}
+
+async fn set_role(
+    conn: &impl ConnectionTrait,
+    member: member::Model,
+    role: MemberRole,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<member::Model> {
+    let mut active: member::ActiveModel = member.into();
+    active.role = Set(role);
+    active.updated_at = Set(now);
+    Ok(active.update(conn).await?)
+}
+
+fn last_administrator() -> Error {
+    Error::rule(
+        "last_administrator",
+        "a group keeps at least one administrator: name another one first",
+    )
+}
+
+/// `actor` asks to join: members at once in open groups, a request in moderated ones.
+pub async fn join(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let group = find(&tx, group_id).await?;
+    let role = match policy::join_outcome(group.openness) {
+        JoinOutcome::Member => MemberRole::Member,
+        JoinOutcome::AwaitApproval => MemberRole::NotApproved,
+        JoinOutcome::Refused => {
+            return Err(Error::forbidden(
+                "this group is on invitation only: ask one of its moderators",
+            ));
+        }
+    };
+    let member = match membership(&tx, actor.id, group.id).await? {
+        // An invitation answered by joining is accepted.
+        Some(existing) if existing.role == MemberRole::Invited => {
+            set_role(&tx, existing, MemberRole::Member, now).await?
+        }
+        Some(existing) if existing.role == MemberRole::Rejected => {
+            return Err(Error::forbidden(
+                "the group's moderators declined your membership",
+            ));
+        }
+        Some(_) => {
+            return Err(Error::conflict(
+                "groupId",
+                "you are already a member of this group or asked to be",
+            ));
+        }
+        None => {
+            member::Entity::insert(member::ActiveModel {
+                id: NotSet,
+                actor_id: Set(actor.id),
+                group_id: Set(group.id),
+                role: Set(role),
+                invited_by_id: Set(None),
+                ap_id: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_with_returning(&tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// `actor` leaves the group (or withdraws a request).
+pub async fn leave(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    lock_row(&tx, "actors", group_id).await?;
+    let group = find(&tx, group_id).await?;
+    let member = membership(&tx, actor.id, group.id)
+        .await?
+        .filter(|m| m.role != MemberRole::Rejected)
+        .ok_or(Error::not_found("member"))?;
+    if member.role.is_administrator() && other_administrators(&tx, group.id, member.id).await? == 0
+    {
+        return Err(last_administrator());
+    }
+    member::Entity::delete_by_id(member.id).exec(&tx).await?;
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// Invites a local person (by username) or a known remote one (`name@host`).
+pub async fn invite(
+    ctx: &AppContext,
+    principal: &Principal,
+    group_id: i64,
+    target_username: &str,
+) -> Result<member::Model> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let group = find(&tx, group_id).await?;
+    let inviter = membership_of(&tx, principal, group.id).await?;
+    if !policy::can_invite(inviter.as_ref().map(|m| m.role)) {
+        return Err(Error::forbidden("only the group's moderators can invite"));
+    }
+    let target = crate::actors::find_by_handle(&tx, target_username)
+        .await?
+        .filter(|a| a.kind == ActorKind::Person && !a.suspended)
+        .ok_or(Error::not_found("person"))?;
+    let member = match membership(&tx, target.id, group.id).await? {
+        Some(existing) if existing.role == MemberRole::NotApproved => {
+            // Inviting someone who asked to join lets them in.
+            set_role(&tx, existing, MemberRole::Member, now).await?
+        }
+        Some(existing) if existing.role == MemberRole::Rejected => {
+            let mut active: member::ActiveModel = existing.into();
+            active.role = Set(MemberRole::Invited);
+            active.invited_by_id = Set(inviter.map(|m| m.actor_id));
+            active.updated_at = Set(now);
+            active.update(&tx).await?
+        }
+        Some(_) => {
+            return Err(Error::conflict(
+                "targetActorUsername",
+                "this person is already a member or invited",
+            ));
+        }
+        None => {
+            member::Entity::insert(member::ActiveModel {
+                id: NotSet,
+                actor_id: Set(target.id),
+                group_id: Set(group.id),
+                role: Set(MemberRole::Invited),
+                invited_by_id: Set(inviter.map(|m| m.actor_id)),
+                ap_id: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_with_returning(&tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// The invited person (one of the caller's identities) answers an invitation.
+async fn answer_invitation(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+    accept: bool,
+) -> Result<member::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let member = find_member(&tx, member_id).await?;
+    let mine = principal.actor_ids(&tx).await?;
+    if !mine.contains(&member.actor_id) || member.role != MemberRole::Invited {
+        return Err(Error::not_found("invitation"));
+    }
+    let member = if accept {
+        set_role(&tx, member, MemberRole::Member, ctx.now()).await?
+    } else {
+        member::Entity::delete_by_id(member.id).exec(&tx).await?;
+        member
+    };
+    tx.commit().await?;
+    Ok(member)
+}
+
+pub async fn accept_invitation(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+) -> Result<member::Model> {
+    answer_invitation(ctx, principal, member_id, true).await
+}
+
+pub async fn reject_invitation(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+) -> Result<member::Model> {
+    answer_invitation(ctx, principal, member_id, false).await
+}
+
+/// A moderator decides on a request to join.
+async fn decide_request(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+    approve: bool,
+) -> Result<member::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let member = find_member(&tx, member_id).await?;
+    let role = membership_of(&tx, principal, member.group_id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_decide_requests(role) {
+        return Err(Error::forbidden(
+            "only the group's moderators decide on requests",
+        ));
+    }
+    if member.role != MemberRole::NotApproved {
+        return Err(Error::rule(
+            "not_pending",
+            "this person is not waiting for approval",
+        ));
+    }
+    let new_role = if approve {
+        MemberRole::Member
+    } else {
+        MemberRole::Rejected
+    };
+    let member = set_role(&tx, member, new_role, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(member)
+}
+
+pub async fn approve(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+) -> Result<member::Model> {
+    decide_request(ctx, principal, member_id, true).await
+}
+
+pub async fn reject(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+) -> Result<member::Model> {
+    decide_request(ctx, principal, member_id, false).await
+}
+
+/// An administrator gives a member another role.
+pub async fn update_role(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+    role: MemberRole,
+) -> Result<member::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let member = find_member(&tx, member_id).await?;
+    lock_row(&tx, "actors", member.group_id).await?;
+    let mine = membership_of(&tx, principal, member.group_id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_change_role(mine, member.role, role) {
+        return Err(Error::forbidden(
+            "only the group's administrators give roles, among member, moderator and administrator",
+        ));
+    }
+    if member.role.is_administrator()
+        && !role.is_administrator()
+        && other_administrators(&tx, member.group_id, member.id).await? == 0
+    {
+        return Err(last_administrator());
+    }
+    // The creator stays recognisable as such when made "administrator" again.
+    let role = if member.role == MemberRole::Creator && role == MemberRole::Administrator {
+        MemberRole::Creator
+    } else {
+        role
+    };
+    let member = set_role(&tx, member, role, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// A moderator or administrator removes someone from the group.
+pub async fn remove(
+    ctx: &AppContext,
+    principal: &Principal,
+    member_id: i64,
+) -> Result<member::Model> {
+    let tx = begin_write(&ctx.db).await?;
+    let member = find_member(&tx, member_id).await?;
+    lock_row(&tx, "actors", member.group_id).await?;
+    let mine = membership_of(&tx, principal, member.group_id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_remove(mine, member.role) {
+        return Err(Error::forbidden(
+            "you cannot remove this member from the group",
+        ));
+    }
+    if member.role.is_administrator()
+        && other_administrators(&tx, member.group_id, member.id).await? == 0
+    {
+        return Err(last_administrator());
+    }
+    member::Entity::delete_by_id(member.id).exec(&tx).await?;
+    tx.commit().await?;
+    Ok(member)
+}
