@@ -6,6 +6,7 @@
 
 pub mod graphql;
 pub mod mail;
+pub mod people;
 
 use std::sync::Arc;
 

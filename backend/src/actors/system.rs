@@ -19,6 +19,12 @@ pub async fn ensure(
     public_url: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    if super::find_local_by_username(conn, ANONYMOUS_USERNAME)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
     let urls = LocalActorUrls::new(public_url, ANONYMOUS_USERNAME);
     let row = actor::ActiveModel {
         id: NotSet,
@@ -46,11 +52,8 @@ pub async fn ensure(
         updated_at: Set(now),
     };
     actor::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(actor::Column::ApId)
-                .do_nothing()
-                .to_owned(),
-        )
+        // Another node may have made it meanwhile: any unique conflict means it exists.
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(conn)
         .await?;
     Ok(())

@@ -225,10 +225,14 @@ pub async fn search(
         select = select
             .filter(event::Column::Latitude.between(min_lat, max_lat))
             .filter(event::Column::Longitude.between(min_lon, max_lon))
-            .filter(Expr::cust_with_values(
-                "((longitude - ?) * ?) * ((longitude - ?) * ?) + (latitude - ?) * (latitude - ?) <= ?",
-                [lon, shrink, lon, shrink, lat, lat, radius_deg * radius_deg],
-            ));
+            .filter({
+                let dx = Expr::col(event::Column::Longitude).sub(lon).mul(shrink);
+                let dy = Expr::col(event::Column::Latitude).sub(lat);
+                dx.clone()
+                    .mul(dx)
+                    .add(dy.clone().mul(dy))
+                    .lte(radius_deg * radius_deg)
+            });
     }
     paginate(conn, select, page).await
 }

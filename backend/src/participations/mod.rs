@@ -186,6 +186,7 @@ pub async fn of_user(
     user_id: i64,
     actor_id: Option<i64>,
     after: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
     page: Page,
 ) -> Result<Paginated<(participant::Model, event::Model)>> {
     let mut actors = actor::Entity::find()
@@ -211,6 +212,9 @@ pub async fn of_user(
                     .is_null()
                     .and(Expr::col(event::Column::BeginsOn).gte(after))),
         );
+    }
+    if let Some(before) = before {
+        events = events.filter(event::Column::BeginsOn.lt(before));
     }
     let total = events.clone().count(conn).await?;
     let events = events

@@ -198,6 +198,7 @@ pub async fn replan_user(
         user_id,
         None,
         Some(now),
+        None,
         crate::pagination::Page::all(),
     )
     .await?;

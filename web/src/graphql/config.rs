@@ -1,9 +1,9 @@
 //! What the instance tells clients about itself (Mobilizon's `config` query).
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use super::app;
-use super::errors::GqlResult;
+use super::errors::{GqlResult, IntoGql};
 
 #[derive(SimpleObject)]
 pub struct Config {
@@ -14,6 +14,24 @@ pub struct Config {
     languages: Vec<String>,
     version: String,
     federating: bool,
+    anonymous: AnonymousConfig,
+}
+
+/// How people take part without an account (Mobilizon's `config.anonymous`).
+#[derive(SimpleObject)]
+pub struct AnonymousConfig {
+    /// The actor that anonymous participations are made as; Mobilizon clients send it as
+    /// `joinEvent(actorId)`.
+    actor_id: ID,
+    participation: AnonymousParticipationConfig,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousParticipationConfig {
+    /// Events may allow it one by one (`options.anonymousParticipation`).
+    allowed: bool,
+    /// A confirmation mail is always required.
+    email_confirmation_required: bool,
 }
 
 #[derive(Default)]
@@ -34,6 +52,19 @@ impl ConfigQuery {
                 .collect(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             federating: settings.federation.enabled,
+            anonymous: AnonymousConfig {
+                actor_id: ID::from(
+                    backend::actors::system::anonymous(&app.db)
+                        .await
+                        .gql()?
+                        .id
+                        .to_string(),
+                ),
+                participation: AnonymousParticipationConfig {
+                    allowed: true,
+                    email_confirmation_required: true,
+                },
+            },
         })
     }
 }

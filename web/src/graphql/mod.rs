@@ -2,9 +2,14 @@
 //! and type names. Each context has its own module with its query and mutation objects,
 //! merged here.
 
+mod addresses;
 mod config;
 pub mod errors;
+mod events;
+mod groups;
 pub mod http;
+mod loaders;
+mod participations;
 mod persons;
 mod users;
 
@@ -17,16 +22,29 @@ use crate::state::AppState;
 use errors::GqlResult;
 
 #[derive(MergedObject, Default)]
-pub struct Query(config::ConfigQuery, users::UserQuery, persons::PersonQuery);
+pub struct Query(
+    config::ConfigQuery,
+    users::UserQuery,
+    persons::PersonQuery,
+    groups::GroupQuery,
+    events::EventQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(users::UserMutation, persons::PersonMutation);
+pub struct Mutation(
+    users::UserMutation,
+    persons::PersonMutation,
+    groups::GroupMutation,
+    events::EventMutation,
+    participations::ParticipationMutation,
+);
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn build_schema(ctx: AppContext) -> ConviveSchema {
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(loaders::Loaders::new(&ctx.db))
         .data(ctx)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -83,6 +101,11 @@ pub fn current_user<'a>(ctx: &Context<'a>) -> GqlResult<&'a CurrentUser> {
 pub fn viewer<'a>(ctx: &Context<'a>) -> Option<&'a CurrentUser> {
     ctx.data_opt::<Viewer>()
         .and_then(|viewer| viewer.user.as_ref())
+}
+
+/// The caller as the domain sees them.
+pub fn principal(ctx: &Context<'_>) -> backend::principal::Principal {
+    viewer(ctx).cloned().into()
 }
 
 /// Parses a GraphQL `ID` holding one of our integer ids.

@@ -3,7 +3,10 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use backend::users::service as users;
 use chrono::{DateTime, Utc};
-use entity::user::{self, UserRole as DbUserRole};
+use entity::user::{self, PendingNotification, UserRole as DbUserRole};
+
+use super::groups::{Member, PaginatedMemberList};
+use super::participations::PaginatedParticipantList;
 
 use super::errors::{GqlResult, IntoGql};
 use super::persons::Person;
@@ -78,6 +81,51 @@ impl User {
         Ok(backend::actors::find(&app.db, id).await.ok().map(Person))
     }
 
+    /// Time zone and notification choices.
+    async fn settings(&self) -> UserSettings {
+        UserSettings::from(&self.0)
+    }
+
+    /// Memberships of all the account's identities (invitations and requests included).
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedMemberList> {
+        let list = backend::groups::memberships_of_user(
+            &app(ctx)?.db,
+            self.0.id,
+            super::groups::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedMemberList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Member).collect(),
+        })
+    }
+
+    /// Participations of all the account's identities, in events not over at `afterDatetime`
+    /// (and starting before `beforeDatetime`), soonest first.
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        after_datetime: Option<DateTime<Utc>>,
+        before_datetime: Option<DateTime<Utc>>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedParticipantList> {
+        super::participations::of_user(
+            ctx,
+            self.0.id,
+            after_datetime,
+            before_datetime,
+            super::groups::page(page, limit)?,
+        )
+        .await
+    }
+
     /// All identities of the account.
     async fn actors(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
         let app = app(ctx)?;
@@ -87,6 +135,60 @@ impl User {
             .into_iter()
             .map(Person)
             .collect())
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "NotificationPendingEnum")]
+pub enum NotificationPendingEnum {
+    None,
+    Direct,
+    OneHour,
+    OneDay,
+}
+
+impl From<PendingNotification> for NotificationPendingEnum {
+    fn from(p: PendingNotification) -> Self {
+        match p {
+            PendingNotification::None => NotificationPendingEnum::None,
+            PendingNotification::Direct => NotificationPendingEnum::Direct,
+            PendingNotification::OneHour => NotificationPendingEnum::OneHour,
+            PendingNotification::OneDay => NotificationPendingEnum::OneDay,
+        }
+    }
+}
+
+impl From<NotificationPendingEnum> for PendingNotification {
+    fn from(p: NotificationPendingEnum) -> Self {
+        match p {
+            NotificationPendingEnum::None => PendingNotification::None,
+            NotificationPendingEnum::Direct => PendingNotification::Direct,
+            NotificationPendingEnum::OneHour => PendingNotification::OneHour,
+            NotificationPendingEnum::OneDay => PendingNotification::OneDay,
+        }
+    }
+}
+
+/// Mobilizon's `UserSettings`.
+#[derive(SimpleObject)]
+pub struct UserSettings {
+    timezone: Option<String>,
+    /// A mail at 08:00 on the day of one's events.
+    notification_on_day: bool,
+    /// A mail one hour before each event.
+    notification_before_event: bool,
+    /// When organizers hear of participations waiting for approval.
+    notification_pending_participation: NotificationPendingEnum,
+}
+
+impl From<&user::Model> for UserSettings {
+    fn from(u: &user::Model) -> Self {
+        Self {
+            timezone: u.timezone.clone(),
+            notification_on_day: u.notification_on_day,
+            notification_before_event: u.notification_before_event,
+            notification_pending_participation: u.notification_pending_participation.into(),
+        }
     }
 }
 
@@ -116,7 +218,15 @@ pub struct RefreshedToken {
 
 #[derive(SimpleObject)]
 pub struct DeletedObject {
-    id: Option<ID>,
+    pub id: Option<ID>,
+}
+
+impl DeletedObject {
+    pub fn new(id: i64) -> Self {
+        Self {
+            id: Some(ID::from(id.to_string())),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -254,6 +364,32 @@ impl UserMutation {
         Ok(DeletedObject {
             id: Some(ID::from(current.id.to_string())),
         })
+    }
+
+    /// Time zone and notification choices; reminders already planned follow them.
+    async fn set_user_settings(
+        &self,
+        ctx: &Context<'_>,
+        timezone: Option<String>,
+        notification_on_day: Option<bool>,
+        notification_before_event: Option<bool>,
+        notification_pending_participation: Option<NotificationPendingEnum>,
+    ) -> GqlResult<UserSettings> {
+        let current = current_user(ctx)?;
+        let user = backend::users::settings::set(
+            app(ctx)?,
+            current,
+            backend::users::settings::SettingsChanges {
+                timezone,
+                notification_on_day,
+                notification_before_event,
+                notification_pending_participation: notification_pending_participation
+                    .map(Into::into),
+            },
+        )
+        .await
+        .gql()?;
+        Ok(UserSettings::from(&user))
     }
 
     /// Changes the language of the caller's account (`en` or `fr`).

@@ -1,0 +1,57 @@
+//! People for end-to-end tests, made as users make themselves: register, confirm by the mail's
+//! link, create an identity.
+
+use serde_json::json;
+
+use crate::{Gql, TestServer, find_link, unique_email};
+
+/// A confirmed, logged-in user with one identity.
+pub struct Member {
+    pub gql: Gql,
+    pub email: String,
+    pub person_id: String,
+    pub username: String,
+}
+
+pub async fn sign_up(server: &TestServer, username: &str) -> Member {
+    let email = unique_email(username);
+    server
+        .gql()
+        .data(
+            "mutation($email: String!, $password: String!) {
+                createUser(email: $email, password: $password, locale: \"en\") { id }
+            }",
+            json!({ "email": email, "password": "long enough password" }),
+        )
+        .await;
+    let mail = server.wait_for_mail(&email, "Confirm").await;
+    let link = find_link(&mail.mail.text, "/validate/").expect("confirmation link");
+    let token = link.rsplit('/').next().expect("token");
+    let login = server
+        .gql()
+        .data(
+            "mutation($token: String!) { validateUser(token: $token) { accessToken } }",
+            json!({ "token": token }),
+        )
+        .await;
+    let gql = server.gql().with_token(
+        login["validateUser"]["accessToken"]
+            .as_str()
+            .expect("access token"),
+    );
+    let person = gql
+        .data(
+            "mutation($u: String!) { createPerson(preferredUsername: $u, name: $u) { id } }",
+            json!({ "u": username }),
+        )
+        .await;
+    Member {
+        gql,
+        email,
+        person_id: person["createPerson"]["id"]
+            .as_str()
+            .expect("person id")
+            .to_owned(),
+        username: username.to_owned(),
+    }
+}

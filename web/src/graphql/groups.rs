@@ -1,0 +1,614 @@
+//! Groups, their members and followers, with Mobilizon's names.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::groups::service::{GroupChanges, NewGroup};
+use backend::groups::{self, GroupVisibility as DomainVisibility, follows, members};
+use backend::pagination::Page;
+use backend::principal::Principal;
+use chrono::{DateTime, Utc};
+use entity::actor::{self, Openness as DbOpenness};
+use entity::follow;
+use entity::member::{self, MemberRole};
+
+use super::addresses::{Address, AddressInput};
+use super::errors::{GqlResult, IntoGql, invalid};
+use super::events::PaginatedEventList;
+use super::loaders;
+use super::persons::Person;
+use super::users::DeletedObject;
+use super::{app, current_user, parse_id, principal};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "GroupVisibility")]
+pub enum GroupVisibility {
+    /// Listed and searchable.
+    Public,
+    /// Reachable by its address only.
+    Unlisted,
+}
+
+impl From<GroupVisibility> for DomainVisibility {
+    fn from(v: GroupVisibility) -> Self {
+        match v {
+            GroupVisibility::Public => DomainVisibility::Public,
+            GroupVisibility::Unlisted => DomainVisibility::Unlisted,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "Openness")]
+pub enum Openness {
+    InviteOnly,
+    Moderated,
+    Open,
+}
+
+impl From<Openness> for DbOpenness {
+    fn from(o: Openness) -> Self {
+        match o {
+            Openness::InviteOnly => DbOpenness::InviteOnly,
+            Openness::Moderated => DbOpenness::Moderated,
+            Openness::Open => DbOpenness::Open,
+        }
+    }
+}
+
+impl From<DbOpenness> for Openness {
+    fn from(o: DbOpenness) -> Self {
+        match o {
+            DbOpenness::InviteOnly => Openness::InviteOnly,
+            DbOpenness::Moderated => Openness::Moderated,
+            DbOpenness::Open => Openness::Open,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "MemberRoleEnum")]
+pub enum MemberRoleEnum {
+    NotApproved,
+    Invited,
+    Member,
+    Moderator,
+    Administrator,
+    Creator,
+    Rejected,
+}
+
+impl From<MemberRole> for MemberRoleEnum {
+    fn from(r: MemberRole) -> Self {
+        match r {
+            MemberRole::NotApproved => MemberRoleEnum::NotApproved,
+            MemberRole::Invited => MemberRoleEnum::Invited,
+            MemberRole::Member => MemberRoleEnum::Member,
+            MemberRole::Moderator => MemberRoleEnum::Moderator,
+            MemberRole::Administrator => MemberRoleEnum::Administrator,
+            MemberRole::Creator => MemberRoleEnum::Creator,
+            MemberRole::Rejected => MemberRoleEnum::Rejected,
+        }
+    }
+}
+
+impl From<MemberRoleEnum> for MemberRole {
+    fn from(r: MemberRoleEnum) -> Self {
+        match r {
+            MemberRoleEnum::NotApproved => MemberRole::NotApproved,
+            MemberRoleEnum::Invited => MemberRole::Invited,
+            MemberRoleEnum::Member => MemberRole::Member,
+            MemberRoleEnum::Moderator => MemberRole::Moderator,
+            MemberRoleEnum::Administrator => MemberRole::Administrator,
+            MemberRoleEnum::Creator => MemberRole::Creator,
+            MemberRoleEnum::Rejected => MemberRole::Rejected,
+        }
+    }
+}
+
+/// Mobilizon passes member roles as one string, comma-separated ("member,moderator").
+fn parse_roles(raw: Option<&str>) -> GqlResult<Vec<MemberRole>> {
+    let mut roles = Vec::new();
+    for name in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let role = match name.to_ascii_lowercase().as_str() {
+            "not_approved" => MemberRole::NotApproved,
+            "invited" => MemberRole::Invited,
+            "member" => MemberRole::Member,
+            "moderator" => MemberRole::Moderator,
+            "administrator" => MemberRole::Administrator,
+            "creator" => MemberRole::Creator,
+            "rejected" => MemberRole::Rejected,
+            _ => {
+                return Err(invalid(
+                    "roles",
+                    &format!("\"{name}\" is not a member role"),
+                ));
+            }
+        };
+        roles.push(role);
+    }
+    Ok(roles)
+}
+
+pub fn page(page: Option<i64>, limit: Option<i64>) -> GqlResult<Page> {
+    Page::new(page, limit).gql()
+}
+
+/// A group: a collective that organizes events.
+pub struct Group(pub actor::Model);
+
+#[Object]
+impl Group {
+    async fn id(&self) -> ID {
+        ID::from(self.0.id.to_string())
+    }
+
+    async fn url(&self) -> &str {
+        self.0.url.as_deref().unwrap_or(&self.0.ap_id)
+    }
+
+    async fn preferred_username(&self) -> &str {
+        &self.0.preferred_username
+    }
+
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+
+    async fn domain(&self) -> Option<&str> {
+        self.0.domain.as_deref()
+    }
+
+    async fn local(&self) -> bool {
+        self.0.is_local()
+    }
+
+    #[graphql(name = "type")]
+    async fn actor_type(&self) -> super::persons::ActorType {
+        self.0.kind.into()
+    }
+
+    async fn visibility(&self) -> GroupVisibility {
+        match DomainVisibility::of(&self.0) {
+            DomainVisibility::Public => GroupVisibility::Public,
+            DomainVisibility::Unlisted => GroupVisibility::Unlisted,
+        }
+    }
+
+    async fn openness(&self) -> Openness {
+        self.0.openness.into()
+    }
+
+    async fn manually_approves_followers(&self) -> bool {
+        self.0.manually_approves_followers
+    }
+
+    async fn physical_address(&self, ctx: &Context<'_>) -> GqlResult<Option<Address>> {
+        match self.0.physical_address_id {
+            Some(id) => Ok(loaders::loaders(ctx)?
+                .addresses
+                .load_one(id)
+                .await?
+                .map(Address)),
+            None => Ok(None),
+        }
+    }
+
+    /// Members by role (all when `roles` is empty); only members see this list.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        roles: Option<String>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedMemberList> {
+        let roles = parse_roles(roles.as_deref())?;
+        let list = groups::members(
+            &app(ctx)?.db,
+            &principal(ctx),
+            self.0.id,
+            &roles,
+            self::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedMemberList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Member).collect(),
+        })
+    }
+
+    async fn members_count(&self, ctx: &Context<'_>) -> GqlResult<u64> {
+        groups::members_count(&app(ctx)?.db, self.0.id).await.gql()
+    }
+
+    async fn followers_count(&self, ctx: &Context<'_>) -> GqlResult<u64> {
+        groups::followers_count(&app(ctx)?.db, self.0.id)
+            .await
+            .gql()
+    }
+
+    /// Events organized in the group's name, as far as the caller may see them.
+    async fn organized_events(
+        &self,
+        ctx: &Context<'_>,
+        after_datetime: Option<DateTime<Utc>>,
+        before_datetime: Option<DateTime<Utc>>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedEventList> {
+        let list = backend::events::organized_by(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &self.0,
+            after_datetime,
+            before_datetime,
+            self::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedEventList::from(list))
+    }
+
+    async fn inserted_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Someone's membership in a group.
+pub struct Member(pub member::Model);
+
+#[Object]
+impl Member {
+    async fn id(&self) -> ID {
+        ID::from(self.0.id.to_string())
+    }
+
+    async fn role(&self) -> MemberRoleEnum {
+        self.0.role.into()
+    }
+
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
+        Ok(Person(loaders::actor_required(ctx, self.0.actor_id).await?))
+    }
+
+    /// The group.
+    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Group> {
+        Ok(Group(loaders::actor_required(ctx, self.0.group_id).await?))
+    }
+
+    async fn invited_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
+        match self.0.invited_by_id {
+            Some(id) => Ok(loaders::actor(ctx, id).await?.map(Person)),
+            None => Ok(None),
+        }
+    }
+
+    async fn inserted_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PaginatedMemberList {
+    pub total: u64,
+    pub elements: Vec<Member>,
+}
+
+#[derive(SimpleObject)]
+pub struct PaginatedGroupList {
+    pub total: u64,
+    pub elements: Vec<Group>,
+}
+
+/// An actor following a group.
+pub struct Follower(pub follow::Model);
+
+#[Object]
+impl Follower {
+    async fn id(&self) -> ID {
+        ID::from(self.0.id.to_string())
+    }
+
+    async fn approved(&self) -> bool {
+        self.0.approved
+    }
+
+    async fn notify(&self) -> bool {
+        self.0.notify
+    }
+
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
+        Ok(Person(
+            loaders::actor_required(ctx, self.0.follower_id).await?,
+        ))
+    }
+
+    async fn target_actor(&self, ctx: &Context<'_>) -> GqlResult<Group> {
+        Ok(Group(loaders::actor_required(ctx, self.0.target_id).await?))
+    }
+
+    async fn inserted_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(Default)]
+pub struct GroupQuery;
+
+#[Object]
+impl GroupQuery {
+    /// A group by `name` (local) or `name@host`.
+    async fn group(&self, ctx: &Context<'_>, preferred_username: String) -> GqlResult<Group> {
+        Ok(Group(
+            groups::find_by_username(&app(ctx)?.db, &preferred_username)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Public groups whose name or username contains every word of `term`.
+    async fn search_groups(
+        &self,
+        ctx: &Context<'_>,
+        term: Option<String>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedGroupList> {
+        let list = groups::search(
+            &app(ctx)?.db,
+            term.as_deref().unwrap_or(""),
+            self::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedGroupList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Group).collect(),
+        })
+    }
+}
+
+/// The identity the caller acts as.
+async fn acting_actor(ctx: &Context<'_>, actor_id: Option<&ID>) -> GqlResult<actor::Model> {
+    let current = current_user(ctx)?;
+    let actor_id = actor_id.map(|id| parse_id(id, "actorId")).transpose()?;
+    backend::actors::persons::acting_as(&app(ctx)?.db, current, actor_id)
+        .await
+        .gql()
+}
+
+fn principal_required(ctx: &Context<'_>) -> GqlResult<Principal> {
+    Ok(Principal::User(current_user(ctx)?.clone()))
+}
+
+#[derive(Default)]
+pub struct GroupMutation;
+
+#[Object]
+impl GroupMutation {
+    #[allow(clippy::too_many_arguments)]
+    async fn create_group(
+        &self,
+        ctx: &Context<'_>,
+        preferred_username: String,
+        name: Option<String>,
+        summary: Option<String>,
+        visibility: Option<GroupVisibility>,
+        openness: Option<Openness>,
+        manually_approves_followers: Option<bool>,
+        physical_address: Option<AddressInput>,
+        #[graphql(
+            desc = "The identity that creates the group (default: the caller's default one)."
+        )]
+        creator_actor_id: Option<ID>,
+    ) -> GqlResult<Group> {
+        let creator = acting_actor(ctx, creator_actor_id.as_ref()).await?;
+        let group = backend::groups::service::create(
+            app(ctx)?,
+            &creator,
+            NewGroup {
+                preferred_username,
+                name,
+                summary,
+                visibility: visibility.map(Into::into),
+                openness: openness.map(Into::into),
+                manually_approves_followers,
+                physical_address: physical_address.map(Into::into),
+            },
+        )
+        .await
+        .gql()?;
+        Ok(Group(group))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn update_group(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        name: Option<String>,
+        summary: Option<String>,
+        visibility: Option<GroupVisibility>,
+        openness: Option<Openness>,
+        manually_approves_followers: Option<bool>,
+        physical_address: Option<AddressInput>,
+    ) -> GqlResult<Group> {
+        let group_id = parse_id(&id, "id")?;
+        let group = backend::groups::service::update(
+            app(ctx)?,
+            &principal_required(ctx)?,
+            group_id,
+            GroupChanges {
+                name,
+                summary,
+                visibility: visibility.map(Into::into),
+                openness: openness.map(Into::into),
+                manually_approves_followers,
+                physical_address: physical_address.map(Into::into),
+            },
+        )
+        .await
+        .gql()?;
+        Ok(Group(group))
+    }
+
+    async fn delete_group(&self, ctx: &Context<'_>, group_id: ID) -> GqlResult<DeletedObject> {
+        let id = parse_id(&group_id, "groupId")?;
+        let group = backend::groups::service::delete(app(ctx)?, &principal_required(ctx)?, id)
+            .await
+            .gql()?;
+        Ok(DeletedObject::new(group.id))
+    }
+
+    async fn join_group(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        actor_id: Option<ID>,
+    ) -> GqlResult<Member> {
+        let id = parse_id(&group_id, "groupId")?;
+        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        Ok(Member(members::join(app(ctx)?, &actor, id).await.gql()?))
+    }
+
+    async fn leave_group(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        actor_id: Option<ID>,
+    ) -> GqlResult<DeletedObject> {
+        let id = parse_id(&group_id, "groupId")?;
+        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        let member = members::leave(app(ctx)?, &actor, id).await.gql()?;
+        Ok(DeletedObject::new(member.id))
+    }
+
+    async fn invite_member(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        target_actor_username: String,
+    ) -> GqlResult<Member> {
+        let id = parse_id(&group_id, "groupId")?;
+        Ok(Member(
+            members::invite(
+                app(ctx)?,
+                &principal_required(ctx)?,
+                id,
+                &target_actor_username,
+            )
+            .await
+            .gql()?,
+        ))
+    }
+
+    async fn accept_invitation(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Member> {
+        let id = parse_id(&id, "id")?;
+        Ok(Member(
+            members::accept_invitation(app(ctx)?, &principal_required(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn reject_invitation(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Member> {
+        let id = parse_id(&id, "id")?;
+        Ok(Member(
+            members::reject_invitation(app(ctx)?, &principal_required(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn approve_member(&self, ctx: &Context<'_>, member_id: ID) -> GqlResult<Member> {
+        let id = parse_id(&member_id, "memberId")?;
+        Ok(Member(
+            members::approve(app(ctx)?, &principal_required(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn reject_member(&self, ctx: &Context<'_>, member_id: ID) -> GqlResult<Member> {
+        let id = parse_id(&member_id, "memberId")?;
+        Ok(Member(
+            members::reject(app(ctx)?, &principal_required(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn update_member(
+        &self,
+        ctx: &Context<'_>,
+        member_id: ID,
+        role: MemberRoleEnum,
+    ) -> GqlResult<Member> {
+        let id = parse_id(&member_id, "memberId")?;
+        Ok(Member(
+            members::update_role(app(ctx)?, &principal_required(ctx)?, id, role.into())
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Removes someone from a group (`groupId` is accepted as Mobilizon clients send it).
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        member_id: ID,
+        #[graphql(name = "groupId")] _group_id: Option<ID>,
+    ) -> GqlResult<Member> {
+        let id = parse_id(&member_id, "memberId")?;
+        Ok(Member(
+            members::remove(app(ctx)?, &principal_required(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn follow_group(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        notify: Option<bool>,
+        actor_id: Option<ID>,
+    ) -> GqlResult<Follower> {
+        let id = parse_id(&group_id, "groupId")?;
+        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        Ok(Follower(
+            follows::follow(app(ctx)?, &actor, id, notify.unwrap_or(true))
+                .await
+                .gql()?,
+        ))
+    }
+
+    async fn unfollow_group(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        actor_id: Option<ID>,
+    ) -> GqlResult<Follower> {
+        let id = parse_id(&group_id, "groupId")?;
+        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        Ok(Follower(
+            follows::unfollow(app(ctx)?, &actor, id).await.gql()?,
+        ))
+    }
+}

@@ -1,0 +1,313 @@
+//! RSVPs, with Mobilizon's names: `joinEvent`, `leaveEvent`, `confirmParticipation`,
+//! `updateParticipation`.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::participations::{self, AnonymousJoin, JoinRequest, service};
+use chrono::{DateTime, Utc};
+use entity::event;
+use entity::participant::{self, ParticipantRole};
+
+use super::errors::{GqlResult, IntoGql, invalid};
+use super::events::Event;
+use super::loaders;
+use super::persons::Person;
+use super::{app, parse_id, principal, viewer};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "ParticipantRoleEnum")]
+pub enum ParticipantRoleEnum {
+    Creator,
+    Administrator,
+    Moderator,
+    Participant,
+    NotApproved,
+    NotConfirmed,
+    Rejected,
+}
+
+impl From<ParticipantRole> for ParticipantRoleEnum {
+    fn from(r: ParticipantRole) -> Self {
+        match r {
+            ParticipantRole::Creator => ParticipantRoleEnum::Creator,
+            ParticipantRole::Administrator => ParticipantRoleEnum::Administrator,
+            ParticipantRole::Moderator => ParticipantRoleEnum::Moderator,
+            ParticipantRole::Participant => ParticipantRoleEnum::Participant,
+            ParticipantRole::NotApproved => ParticipantRoleEnum::NotApproved,
+            ParticipantRole::NotConfirmed => ParticipantRoleEnum::NotConfirmed,
+            ParticipantRole::Rejected => ParticipantRoleEnum::Rejected,
+        }
+    }
+}
+
+impl From<ParticipantRoleEnum> for ParticipantRole {
+    fn from(r: ParticipantRoleEnum) -> Self {
+        match r {
+            ParticipantRoleEnum::Creator => ParticipantRole::Creator,
+            ParticipantRoleEnum::Administrator => ParticipantRole::Administrator,
+            ParticipantRoleEnum::Moderator => ParticipantRole::Moderator,
+            ParticipantRoleEnum::Participant => ParticipantRole::Participant,
+            ParticipantRoleEnum::NotApproved => ParticipantRole::NotApproved,
+            ParticipantRoleEnum::NotConfirmed => ParticipantRole::NotConfirmed,
+            ParticipantRoleEnum::Rejected => ParticipantRole::Rejected,
+        }
+    }
+}
+
+/// Mobilizon passes participant roles as one comma-separated string ("participant,moderator").
+pub fn parse_participant_roles(raw: Option<&str>) -> GqlResult<Vec<ParticipantRole>> {
+    let mut roles = Vec::new();
+    for name in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let role = match name.to_ascii_lowercase().as_str() {
+            "creator" => ParticipantRole::Creator,
+            "administrator" => ParticipantRole::Administrator,
+            "moderator" => ParticipantRole::Moderator,
+            "participant" => ParticipantRole::Participant,
+            "not_approved" => ParticipantRole::NotApproved,
+            "not_confirmed" => ParticipantRole::NotConfirmed,
+            "rejected" => ParticipantRole::Rejected,
+            _ => {
+                return Err(invalid(
+                    "roles",
+                    &format!("\"{name}\" is not a participant role"),
+                ));
+            }
+        };
+        roles.push(role);
+    }
+    Ok(roles)
+}
+
+/// Someone's participation in an event. Anonymous participants show as the instance's
+/// anonymous actor; their email is never shown.
+pub struct Participant {
+    pub row: participant::Model,
+    pub event: Option<event::Model>,
+}
+
+impl Participant {
+    pub fn new(row: participant::Model) -> Self {
+        Self { row, event: None }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ParticipantMetadata {
+    message: Option<String>,
+}
+
+#[Object]
+impl Participant {
+    async fn id(&self) -> ID {
+        ID::from(self.row.id.to_string())
+    }
+
+    async fn role(&self) -> ParticipantRoleEnum {
+        self.row.role.into()
+    }
+
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
+        Ok(Person(
+            loaders::actor_required(ctx, self.row.actor_id).await?,
+        ))
+    }
+
+    async fn event(&self, ctx: &Context<'_>) -> GqlResult<Event> {
+        match &self.event {
+            Some(event) => Ok(Event(event.clone())),
+            None => Ok(Event(
+                backend::events::find(&app(ctx)?.db, self.row.event_id)
+                    .await
+                    .gql()?,
+            )),
+        }
+    }
+
+    async fn metadata(&self) -> ParticipantMetadata {
+        ParticipantMetadata {
+            message: self.row.message.clone(),
+        }
+    }
+
+    async fn inserted_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PaginatedParticipantList {
+    pub total: u64,
+    pub elements: Vec<Participant>,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletedParticipant {
+    id: ID,
+    event: DeletedRef,
+    actor: DeletedRef,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletedRef {
+    id: ID,
+}
+
+fn deleted(row: &participant::Model) -> DeletedParticipant {
+    DeletedParticipant {
+        id: ID::from(row.id.to_string()),
+        event: DeletedRef {
+            id: ID::from(row.event_id.to_string()),
+        },
+        actor: DeletedRef {
+            id: ID::from(row.actor_id.to_string()),
+        },
+    }
+}
+
+#[derive(Default)]
+pub struct ParticipationMutation;
+
+#[Object]
+impl ParticipationMutation {
+    /// RSVP. Logged in: as `actorId` (default identity when absent). Without an account, when
+    /// the event allows it: with `email` (and `actorId` = the instance's anonymous actor, as
+    /// Mobilizon clients send, or none); a confirmation mail follows.
+    #[allow(clippy::too_many_arguments)]
+    async fn join_event(
+        &self,
+        ctx: &Context<'_>,
+        event_id: ID,
+        actor_id: Option<ID>,
+        email: Option<String>,
+        message: Option<String>,
+        locale: Option<String>,
+        timezone: Option<String>,
+    ) -> GqlResult<Participant> {
+        let app = app(ctx)?;
+        let event_id = parse_id(&event_id, "eventId")?;
+        let actor_id = actor_id.map(|id| parse_id(&id, "actorId")).transpose()?;
+        let anonymous_id = backend::actors::system::anonymous(&app.db).await.gql()?.id;
+        let as_anonymous = actor_id == Some(anonymous_id)
+            || (actor_id.is_none() && viewer(ctx).is_none() && email.is_some());
+        let row = if as_anonymous {
+            let Some(email) = email else {
+                return Err(invalid(
+                    "email",
+                    "an email address is needed to take part without an account",
+                ));
+            };
+            service::join_anonymous(
+                app,
+                AnonymousJoin {
+                    event_id,
+                    email,
+                    message,
+                    locale,
+                    timezone,
+                },
+            )
+            .await
+            .gql()?
+        } else {
+            service::join(
+                app,
+                &principal(ctx),
+                JoinRequest {
+                    event_id,
+                    actor_id,
+                    message,
+                },
+            )
+            .await
+            .gql()?
+        };
+        Ok(Participant::new(row))
+    }
+
+    /// Leaves an event: as one of the caller's identities, or with the `token` from the mail
+    /// of an anonymous participation.
+    async fn leave_event(
+        &self,
+        ctx: &Context<'_>,
+        event_id: ID,
+        actor_id: Option<ID>,
+        token: Option<String>,
+    ) -> GqlResult<DeletedParticipant> {
+        let app = app(ctx)?;
+        let event_id = parse_id(&event_id, "eventId")?;
+        let row = match token.filter(|t| !t.trim().is_empty()) {
+            Some(token) => service::leave_by_token(app, event_id, &token).await.gql()?,
+            None => {
+                let anonymous_id = backend::actors::system::anonymous(&app.db).await.gql()?.id;
+                let actor_id = actor_id
+                    .map(|id| parse_id(&id, "actorId"))
+                    .transpose()?
+                    .filter(|id| *id != anonymous_id);
+                service::leave(app, &principal(ctx), event_id, actor_id)
+                    .await
+                    .gql()?
+            }
+        };
+        Ok(deleted(&row))
+    }
+
+    /// The link of the anonymous participation mail.
+    async fn confirm_participation(
+        &self,
+        ctx: &Context<'_>,
+        confirmation_token: String,
+    ) -> GqlResult<Participant> {
+        Ok(Participant::new(
+            service::confirm(app(ctx)?, &confirmation_token)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Approves (`PARTICIPANT`), rejects (`REJECTED`) or promotes a participant.
+    async fn update_participation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        role: ParticipantRoleEnum,
+    ) -> GqlResult<Participant> {
+        let id = parse_id(&id, "id")?;
+        Ok(Participant::new(
+            service::update_role(app(ctx)?, &principal(ctx), id, role.into())
+                .await
+                .gql()?,
+        ))
+    }
+}
+
+/// `loggedUser.participations`.
+pub async fn of_user(
+    ctx: &Context<'_>,
+    user_id: i64,
+    after: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+    page: backend::pagination::Page,
+) -> GqlResult<PaginatedParticipantList> {
+    let list = participations::of_user(&app(ctx)?.db, user_id, None, after, before, page)
+        .await
+        .gql()?;
+    Ok(PaginatedParticipantList {
+        total: list.total,
+        elements: list
+            .elements
+            .into_iter()
+            .map(|(row, event)| Participant {
+                row,
+                event: Some(event),
+            })
+            .collect(),
+    })
+}
