@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod graphql;
 mod health;
+pub mod pages;
 pub mod startup;
 pub mod state;
 
@@ -24,6 +25,7 @@ pub fn app(state: AppState) -> Router {
             get(graphql::http::explorer).post(graphql::http::execute),
         )
         .route("/api/health", get(health::health))
+        .merge(pages::routes())
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,6 +1,7 @@
 //! Local accounts: registration, confirmation, login sessions and tokens, passwords, deletion,
 //! and the mail these send.
 
+pub mod browser;
 pub mod email;
 mod jobs;
 pub mod notices;

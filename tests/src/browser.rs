@@ -1,0 +1,109 @@
+//! A small browser for page tests: keeps cookies, follows nothing by itself, and finds the
+//! CSRF token of the page's forms.
+
+use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode, redirect};
+
+pub struct Browser {
+    http: Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+    pub accept_language: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: HeaderMap,
+}
+
+impl Page {
+    /// The value of the first `csrf` hidden field.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a form with a CSRF token") + marker.len();
+        let end = self.body[start..].find('"').expect("end of token") + start;
+        self.body[start..end].to_owned()
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Self {
+            http: Client::builder()
+                .redirect(redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+            cookies: Vec::new(),
+            accept_language: "en".to_owned(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, headers: &HeaderMap) {
+        for value in headers.get_all(SET_COOKIE) {
+            let Ok(line) = value.to_str() else { continue };
+            let Some((pair, attributes)) = line.split_once(';').or(Some((line, ""))) else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            self.cookies.retain(|(k, _)| k != name);
+            if !attributes.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    async fn finish(&mut self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        self.keep_cookies(&headers);
+        let location = headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            body,
+            location,
+            headers,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("accept-language", &self.accept_language)
+            .send()
+            .await
+            .expect("GET");
+        self.finish(response).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("accept-language", &self.accept_language)
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(response).await
+    }
+}

@@ -1,0 +1,249 @@
+//! The HTML pages against a real server: signing up, logging in, RSVPs from the event page
+//! (with an account and by email), CSRF protection, languages and error pages.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+use tests::browser::Browser;
+use tests::people::sign_up;
+use tests::{TestServer, find_link};
+
+async fn public_event(server: &TestServer, anonymous: bool, restricted: bool) -> String {
+    let alice = sign_up(server, "alice").await;
+    let event = alice
+        .gql
+        .data(
+            "mutation($b: DateTime!, $anon: Boolean, $join: EventJoinOptions) {
+                createEvent(title: \"Soupe populaire\", beginsOn: $b, joinOptions: $join,
+                    description: \"<p>Bring <b>bowls</b></p><script>alert(1)</script>\",
+                    options: { anonymousParticipation: $anon, timezone: \"Europe/Paris\" }) { uuid }
+            }",
+            json!({
+                "b": Utc::now() + Duration::days(2),
+                "anon": anonymous,
+                "join": if restricted { "RESTRICTED" } else { "FREE" },
+            }),
+        )
+        .await;
+    event["createEvent"]["uuid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_visitor_signs_up_confirms_and_rsvps_from_the_event_page() {
+    let server = TestServer::start().await;
+    let uuid = public_event(&server, false, false).await;
+    let mut browser = Browser::new(&server.base_url);
+
+    let form = browser.get("/register").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let sent = browser
+        .post(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("username", "bea"),
+                ("email", "bea@example.org"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("Check your mailbox"));
+
+    let mail = server.wait_for_mail("bea@example.org", "Confirm").await;
+    let link = find_link(&mail.mail.text, "/validate/").unwrap();
+    let path = link.trim_start_matches(&server.base_url).to_owned();
+    let button = browser.get(&path).await;
+    assert_eq!(button.status, StatusCode::OK);
+    assert!(
+        button.body.contains("Confirm my account"),
+        "a GET changes nothing: it shows a button"
+    );
+    let csrf = button.csrf();
+    let confirmed = browser.post(&path, &[("csrf", &csrf)]).await;
+    assert!(
+        confirmed.body.contains("Your account is confirmed"),
+        "{}",
+        confirmed.body
+    );
+
+    let page = browser.get(&format!("/events/{uuid}")).await;
+    assert!(page.body.contains("Soupe populaire"));
+    assert!(
+        page.body.contains("<b>bowls</b>"),
+        "sanitized HTML is shown"
+    );
+    assert!(!page.body.contains("<script>alert"), "scripts never are");
+    assert!(page.body.contains("Europe/Paris"));
+    let csrf = page.csrf();
+    let joined = browser
+        .post(
+            &format!("/events/{uuid}/join"),
+            &[("csrf", &csrf), ("message", "")],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    let after = browser.get(joined.location.as_deref().unwrap()).await;
+    assert!(
+        after.body.contains("You take part in this event."),
+        "{}",
+        after.body
+    );
+    let mine = browser.get("/me/events").await;
+    assert!(
+        mine.body.contains("Soupe populaire") && mine.body.contains("Going"),
+        "{}",
+        mine.body
+    );
+}
+
+#[tokio::test]
+async fn an_anonymous_visitor_rsvps_by_email_and_confirms_with_the_mails_link() {
+    let server = TestServer::start().await;
+    let uuid = public_event(&server, true, false).await;
+    let mut browser = Browser::new(&server.base_url);
+    let page = browser.get(&format!("/events/{uuid}")).await;
+    assert!(page.body.contains("Take part without an account"));
+    let csrf = page.csrf();
+    let sent = browser
+        .post(
+            &format!("/events/{uuid}/join-anonymously"),
+            &[
+                ("csrf", &csrf),
+                ("email", "zoe@example.org"),
+                ("message", "hello"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let mail = server
+        .wait_for_mail("zoe@example.org", "Confirm your participation")
+        .await;
+    let link = find_link(&mail.mail.text, "/participation/email/confirm/").unwrap();
+    let path = link.trim_start_matches(&server.base_url).to_owned();
+    let button = browser.get(&path).await;
+    let csrf = button.csrf();
+    let done = browser.post(&path, &[("csrf", &csrf)]).await;
+    assert!(
+        done.body.contains("Your participation is confirmed."),
+        "{}",
+        done.body
+    );
+}
+
+#[tokio::test]
+async fn forms_without_their_csrf_token_are_refused_and_change_nothing() {
+    let server = TestServer::start().await;
+    let uuid = public_event(&server, true, false).await;
+    let mut browser = Browser::new(&server.base_url);
+    browser.get("/").await;
+    let refused = browser
+        .post(
+            &format!("/events/{uuid}/join-anonymously"),
+            &[("csrf", "forged"), ("email", "eve@example.org")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("This form expired"));
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        server
+            .sent_mail()
+            .iter()
+            .all(|m| m.mail.to != "eve@example.org"),
+        "nothing was done"
+    );
+    let login = browser
+        .post(
+            "/login",
+            &[("csrf", ""), ("email", "a@b.c"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_failing_login_says_so_and_a_good_one_opens_a_session_that_logout_ends() {
+    let server = TestServer::start().await;
+    let member = sign_up(&server, "carl").await;
+    let mut browser = Browser::new(&server.base_url);
+    let form = browser.get("/login").await;
+    let csrf = form.csrf();
+    let failed = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &member.email),
+                ("password", "wrong password"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    assert!(failed.body.contains("Wrong email or password."));
+    let ok = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &member.email),
+                ("password", "long enough password"),
+                ("next", "/me/events"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location.as_deref(), Some("/me/events"));
+    let cookie = ok
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let mine = browser.get("/me/events").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let csrf = mine.csrf();
+    browser.post("/logout", &[("csrf", &csrf)]).await;
+    let after = browser.get("/me/events").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "logged out");
+}
+
+#[tokio::test]
+async fn pages_speak_french_when_asked_and_say_what_is_missing() {
+    let server = TestServer::start().await;
+    let mut browser = Browser::new(&server.base_url);
+    browser.accept_language = "fr-FR,fr;q=0.9".to_owned();
+    let home = browser.get("/").await;
+    assert!(home.body.contains("<html lang=\"fr\">"));
+    assert!(home.body.contains("Événements à venir"));
+    let csp = home
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'self'"));
+    let missing = browser
+        .get("/events/00000000-0000-0000-0000-000000000000")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Retour aux événements à venir"));
+    let csrf = home.csrf();
+    browser.accept_language = "fr".to_owned();
+    browser
+        .post("/language", &[("csrf", &csrf), ("lang", "en")])
+        .await;
+    let english = browser.get("/").await;
+    assert!(
+        english.body.contains("Upcoming events"),
+        "the switch wins over the browser's language"
+    );
+}

@@ -1,0 +1,33 @@
+//! The stylesheet, compiled in, served under a name that carries its hash so browsers keep it
+//! for a year and fetch a new one only when it changes.
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+const STYLESHEET: &str = include_str!("../../assets/convive.css");
+
+static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(STYLESHEET.as_bytes());
+    format!("/assets/convive-{}.css", &hex::encode(digest)[..12])
+});
+
+pub fn stylesheet_path() -> String {
+    STYLESHEET_PATH.clone()
+}
+
+pub async fn stylesheet() -> Response {
+    let mut response = STYLESHEET.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    response
+}

@@ -1,0 +1,675 @@
+//! Finding events (home, search) and one event's page with its RSVP forms.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use backend::events::{self, SearchQuery};
+use backend::i18n::Locale;
+use backend::pagination::{Page, Paginated};
+use backend::participations::{self, AnonymousJoin, JoinRequest};
+use chrono::{NaiveDate, TimeZone, Utc};
+use entity::event::{self, EventStatus, JoinOptions};
+use entity::participant::ParticipantRole;
+use serde::Deserialize;
+
+use super::i18n::{count, t, with};
+use super::{Frame, Visitor, error_page, render, see_other};
+use crate::state::AppState;
+
+pub struct Card {
+    url: String,
+    title: String,
+    when: String,
+    place: Option<String>,
+    banner: Option<String>,
+    group: Option<String>,
+}
+
+/// The cards of a list of events, with their places and groups loaded in two queries.
+async fn cards(
+    state: &AppState,
+    locale: Locale,
+    list: &[event::Model],
+) -> backend::Result<Vec<Card>> {
+    let db = &state.ctx.db;
+    let address_ids: Vec<i64> = list.iter().filter_map(|e| e.physical_address_id).collect();
+    let addresses = backend::addresses::find_many(db, &address_ids).await?;
+    let group_ids: Vec<i64> = list.iter().filter_map(|e| e.attributed_to_id).collect();
+    let groups = backend::actors::find_many(db, &group_ids).await?;
+    Ok(list
+        .iter()
+        .map(|e| Card {
+            url: format!("/events/{}", e.uuid),
+            title: e.title.clone(),
+            when: backend::events::notices::format_when(locale, e),
+            place: e
+                .physical_address_id
+                .and_then(|id| addresses.get(&id))
+                .map(backend::addresses::one_line),
+            banner: match e.status {
+                EventStatus::Cancelled => Some(t(locale, "event-status-cancelled")),
+                EventStatus::Tentative => Some(t(locale, "event-status-tentative")),
+                EventStatus::Confirmed => None,
+            },
+            group: e
+                .attributed_to_id
+                .and_then(|id| groups.get(&id))
+                .map(backend::actors::display_name),
+        })
+        .collect())
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    radius: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    category: String,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct EventsPage {
+    frame: Frame,
+    search_form: bool,
+    query: SearchForm,
+    categories: Vec<(&'static str, String)>,
+    warning: Option<String>,
+    summary: String,
+    empty: String,
+    cards: Vec<Card>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+fn pager(base: &str, page: Page, total: u64) -> (Option<String>, Option<String>) {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let previous = (page.page > 1).then(|| format!("{base}{sep}page={}", page.page - 1));
+    let next =
+        (page.page * page.limit < total).then(|| format!("{base}{sep}page={}", page.page + 1));
+    (previous, next)
+}
+
+#[allow(clippy::too_many_arguments)] // one page, described field by field
+fn events_page(
+    visitor: Visitor,
+    title: String,
+    search_form: bool,
+    query: SearchForm,
+    warning: Option<String>,
+    list: Paginated<event::Model>,
+    cards: Vec<Card>,
+    page: Page,
+    base: &str,
+) -> Response {
+    let locale = visitor.locale;
+    let (previous, next) = pager(base, page, list.total);
+    let frame = Frame {
+        title,
+        visitor: visitor.clone(),
+        notice: None,
+    };
+    let template = EventsPage {
+        frame,
+        search_form,
+        query,
+        categories: backend::events::categories::CATEGORIES
+            .iter()
+            .map(|c| (*c, backend::events::categories::label(c)))
+            .collect(),
+        warning,
+        summary: count(locale, "search-results", list.total),
+        empty: t(locale, "home-empty"),
+        cards,
+        previous,
+        next,
+    };
+    render(&visitor, StatusCode::OK, &template)
+}
+
+#[derive(Deserialize)]
+pub struct PageParam {
+    page: Option<i64>,
+}
+
+/// Upcoming public events, soonest first.
+pub async fn home(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(p): Query<PageParam>,
+) -> Response {
+    let page = Page::new(p.page, Some(20)).unwrap_or_default();
+    let result = async {
+        let list = events::upcoming(&state.ctx.db, state.ctx.now(), page).await?;
+        let cards = cards(&state, visitor.locale, &list.elements).await?;
+        Ok::<_, backend::Error>((list, cards))
+    }
+    .await;
+    match result {
+        Ok((list, cards)) => {
+            let title = t(visitor.locale, "home-title");
+            events_page(
+                visitor,
+                title,
+                false,
+                SearchForm::default(),
+                None,
+                list,
+                cards,
+                page,
+                "/",
+            )
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+fn parse_day(raw: &str) -> Option<chrono::DateTime<Utc>> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| Utc.from_utc_datetime(&d))
+}
+
+/// Search by words, tags, category, dates and a place known to this instance.
+pub async fn search(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(form): Query<SearchForm>,
+) -> Response {
+    let locale = visitor.locale;
+    let page = Page::new(form.page, Some(20)).unwrap_or_default();
+    let result = async {
+        let mut warning = None;
+        let near = match form.place.trim() {
+            "" => None,
+            name => match backend::addresses::known_places(&state.ctx.db, name, 1)
+                .await?
+                .into_iter()
+                .next()
+            {
+                Some(place) => {
+                    let radius = form
+                        .radius
+                        .trim()
+                        .parse::<f64>()
+                        .unwrap_or(25.0)
+                        .clamp(1.0, events::MAX_RADIUS_KM);
+                    Some(((place.latitude, place.longitude), radius))
+                }
+                None => {
+                    warning = Some(with(
+                        locale,
+                        "search-unknown-place",
+                        "place",
+                        name.to_owned(),
+                    ));
+                    None
+                }
+            },
+        };
+        let query = SearchQuery {
+            term: Some(form.term.clone()).filter(|t| !t.trim().is_empty()),
+            tags: form
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            category: Some(form.category.clone()).filter(|c| !c.trim().is_empty()),
+            near,
+            begins_on: parse_day(&form.from),
+            ends_on: parse_day(&form.to).map(|d| d + chrono::Duration::days(1)),
+        };
+        let list = events::search(&state.ctx.db, state.ctx.now(), &query, page).await?;
+        let cards = cards(&state, locale, &list.elements).await?;
+        Ok::<_, backend::Error>((list, cards, warning))
+    }
+    .await;
+    match result {
+        Ok((list, cards, warning)) => {
+            let base = format!(
+                "/search?term={}&place={}&radius={}&from={}&to={}&tags={}&category={}",
+                encode(&form.term),
+                encode(&form.place),
+                encode(&form.radius),
+                encode(&form.from),
+                encode(&form.to),
+                encode(&form.tags),
+                encode(&form.category)
+            );
+            let title = t(locale, "search-title");
+            events_page(
+                visitor, title, true, form, warning, list, cards, page, &base,
+            )
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+fn encode(raw: &str) -> String {
+    url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
+}
+
+pub struct EventView {
+    uuid: String,
+    url: String,
+    title: String,
+    summary: String,
+    banner: Option<String>,
+    banner_class: &'static str,
+    when: String,
+    when_viewer: Option<String>,
+    place: Option<String>,
+    map: Option<String>,
+    online: Option<String>,
+    organizer: String,
+    group: Option<String>,
+    participants: Option<String>,
+    seats: Option<String>,
+    tags: Vec<String>,
+    description: String,
+    ics: String,
+    webcal: String,
+    google: String,
+    json_ld: String,
+}
+
+#[derive(Default)]
+pub struct Rsvp {
+    state: Option<String>,
+    closed: Option<String>,
+    external: Option<String>,
+    can_join: bool,
+    can_leave: bool,
+    restricted: bool,
+    login_to_join: bool,
+    anonymous: bool,
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    frame: Frame,
+    e: EventView,
+    rsvp: Rsvp,
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    done: Option<String>,
+}
+
+/// Everything about one event, and what the visitor can do about it.
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Response {
+    match build_event_page(&state, &visitor, &uuid, notice.done.as_deref()).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+async fn build_event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    uuid: &str,
+    done: Option<&str>,
+) -> backend::Result<EventPage> {
+    let ctx = &state.ctx;
+    let db = &ctx.db;
+    let locale = visitor.locale;
+    let principal = visitor.principal();
+    let event = events::find_visible(db, &principal, uuid).await?;
+    let access = events::access(db, &principal, &event).await?;
+    let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
+    let stats = events::participant_stats(db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    let address = match event.physical_address_id {
+        Some(id) => backend::addresses::find(db, id).await.ok(),
+        None => None,
+    };
+    let organizer = backend::actors::find(db, event.organizer_actor_id).await?;
+    let group = match event.attributed_to_id {
+        Some(id) => backend::actors::find(db, id).await.ok(),
+        None => None,
+    };
+    let tags: Vec<String> = backend::events::tags::for_events(db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    let tz = events::timezone(&event);
+    let viewer_tz = match &visitor.session {
+        Some(session) => backend::users::service::find(db, session.user.id)
+            .await?
+            .timezone
+            .and_then(|tz| tz.parse::<chrono_tz::Tz>().ok()),
+        None => None,
+    };
+    let when_viewer = viewer_tz.filter(|v| *v != tz).map(|v| {
+        let start = event.begins_on.with_timezone(&v);
+        format!("{} ({})", locale.format_datetime(&start), v.name())
+    });
+    let place = address.as_ref().map(backend::addresses::one_line);
+    let map = match (event.latitude, event.longitude) {
+        (Some(lat), Some(lon)) => Some(format!(
+            "https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}"
+        )),
+        _ => None,
+    };
+    let when = backend::events::notices::format_when(locale, &event);
+    let (banner, banner_class) = match event.status {
+        EventStatus::Cancelled => (Some(t(locale, "event-status-cancelled")), "cancelled"),
+        EventStatus::Tentative => (Some(t(locale, "event-status-tentative")), "tentative"),
+        EventStatus::Confirmed => (None, ""),
+    };
+    let participants = (!event.hide_number_of_participants || runs_it)
+        .then(|| count(locale, "event-participants", stats.going));
+    let seats = (event.show_remaining_attendee_capacity || runs_it)
+        .then(|| events::remaining_seats(&event, &stats))
+        .flatten()
+        .map(|n| count(locale, "event-seats-left", n));
+    let description_text = backend::feeds::html_to_text(&event.description);
+    let summary = {
+        let mut s = when.clone();
+        if let Some(place) = &place {
+            s.push_str(" · ");
+            s.push_str(place);
+        }
+        s
+    };
+    let absolute = ctx.url(&format!("/events/{}", event.uuid));
+    let ics_path = format!("/events/{}/export/ics", event.uuid);
+    let ics_absolute = ctx.url(&ics_path);
+    let webcal =
+        ics_absolute
+            .replacen("https://", "webcal://", 1)
+            .replacen("http://", "webcal://", 1);
+    let fmt = "%Y%m%dT%H%M%SZ";
+    let end = event
+        .ends_on
+        .unwrap_or(event.begins_on + chrono::Duration::hours(1));
+    let google = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}&location={}",
+        encode(&event.title),
+        event.begins_on.format(fmt),
+        end.format(fmt),
+        encode(&absolute),
+        encode(place.as_deref().unwrap_or_default())
+    );
+    let json_ld = json_ld(
+        &event,
+        &absolute,
+        place.as_deref(),
+        &organizer,
+        &description_text,
+    );
+    let view = EventView {
+        uuid: event.uuid.clone(),
+        url: absolute,
+        title: event.title.clone(),
+        summary,
+        banner,
+        banner_class,
+        when,
+        when_viewer,
+        place,
+        map,
+        online: event.online_address.clone(),
+        organizer: backend::actors::display_name(&organizer),
+        group: group.as_ref().map(backend::actors::display_name),
+        participants,
+        seats,
+        tags,
+        description: event.description.clone(),
+        ics: ics_path,
+        webcal,
+        google,
+        json_ld,
+    };
+    let rsvp = rsvp_state(ctx, visitor, &event, access.participant_role, &stats);
+    let notice = done.and_then(|d| match d {
+        "joined" => Some(t(locale, "event-joined")),
+        "requested" => Some(t(locale, "event-requested")),
+        "left" => Some(t(locale, "event-left")),
+        "anonymous" => Some(t(locale, "event-anonymous-sent")),
+        _ => None,
+    });
+    Ok(EventPage {
+        frame: Frame {
+            title: event.title.clone(),
+            visitor: visitor.clone(),
+            notice,
+        },
+        e: view,
+        rsvp,
+    })
+}
+
+/// What the RSVP box offers; the rules themselves are checked again by the service on post.
+fn rsvp_state(
+    ctx: &backend::AppContext,
+    visitor: &Visitor,
+    event: &event::Model,
+    role: Option<ParticipantRole>,
+    stats: &events::ParticipantStats,
+) -> Rsvp {
+    let locale = visitor.locale;
+    let mut rsvp = Rsvp {
+        restricted: event.join_options == JoinOptions::Restricted,
+        ..Rsvp::default()
+    };
+    rsvp.state = role.map(|r| {
+        t(
+            locale,
+            match r {
+                ParticipantRole::Creator
+                | ParticipantRole::Administrator
+                | ParticipantRole::Moderator => "event-you-organize",
+                ParticipantRole::Participant => "event-you-going",
+                ParticipantRole::NotApproved | ParticipantRole::NotConfirmed => "event-you-pending",
+                ParticipantRole::Rejected => "event-you-rejected",
+            },
+        )
+    });
+    let facts = backend::participations::policy::JoinFacts {
+        join_options: event.join_options,
+        status: event.status,
+        over: events::is_over(event, ctx.now()),
+        draft: event.draft,
+    };
+    let full = backend::participations::policy::is_full(
+        event.maximum_attendee_capacity,
+        stats.participant,
+    );
+    if let Some(refusal) = backend::participations::policy::refusal(facts) {
+        match refusal.code() {
+            "event_external" => rsvp.external = event.external_participation_url.clone(),
+            "event_cancelled" => rsvp.closed = Some(t(locale, "event-cancelled-no-rsvp")),
+            "event_past" => rsvp.closed = Some(t(locale, "event-past")),
+            _ => rsvp.closed = Some(refusal.to_string()),
+        }
+    } else if role.is_none() && full {
+        rsvp.closed = Some(t(locale, "event-full"));
+    }
+    let open = rsvp.closed.is_none() && rsvp.external.is_none();
+    rsvp.can_leave =
+        role.is_some_and(|r| r != ParticipantRole::Creator && r != ParticipantRole::Rejected);
+    if role.is_none() && open {
+        if visitor.session.is_some() {
+            rsvp.can_join = true;
+        } else {
+            rsvp.login_to_join = true;
+            rsvp.anonymous = event.anonymous_participation;
+        }
+    }
+    rsvp
+}
+
+/// schema.org `Event`, so links shared elsewhere show a card; safe to embed in a script tag.
+fn json_ld(
+    event: &event::Model,
+    url: &str,
+    place: Option<&str>,
+    organizer: &entity::actor::Model,
+    description: &str,
+) -> String {
+    let status = match event.status {
+        EventStatus::Cancelled => "https://schema.org/EventCancelled",
+        _ => "https://schema.org/EventScheduled",
+    };
+    let mut value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": url,
+        "startDate": event.begins_on.with_timezone(&events::timezone(event)).to_rfc3339(),
+        "eventStatus": status,
+        "description": description.chars().take(500).collect::<String>(),
+        "organizer": { "@type": "Organization", "name": backend::actors::display_name(organizer) },
+    });
+    if let Some(end) = event.ends_on {
+        value["endDate"] =
+            serde_json::json!(end.with_timezone(&events::timezone(event)).to_rfc3339());
+    }
+    if let Some(place) = place {
+        value["location"] =
+            serde_json::json!({ "@type": "Place", "name": place, "address": place });
+    } else if let Some(online) = &event.online_address {
+        value["location"] = serde_json::json!({ "@type": "VirtualLocation", "url": online });
+    }
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[derive(Deserialize)]
+pub struct RsvpForm {
+    csrf: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub(super) fn refuse_csrf(visitor: Visitor) -> Response {
+    let message = t(visitor.locale, "error-csrf");
+    let mut response = error_page(visitor, &backend::Error::forbidden(message));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+    Form(form): Form<RsvpForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    if visitor.session.is_none() {
+        return see_other(&visitor, &format!("/login?next=/events/{uuid}"));
+    }
+    let principal = visitor.principal();
+    let result = async {
+        let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
+        participations::service::join(
+            &state.ctx,
+            &principal,
+            JoinRequest {
+                event_id: event.id,
+                actor_id: None,
+                message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(p) if p.role == ParticipantRole::NotApproved => {
+            see_other(&visitor, &format!("/events/{uuid}?done=requested"))
+        }
+        Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=joined")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+    Form(form): Form<RsvpForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let principal = visitor.principal();
+    let result = async {
+        let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
+        participations::service::leave(&state.ctx, &principal, event.id, None).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=left")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn join_anonymously(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+    Form(form): Form<RsvpForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let result = async {
+        let event = events::find_visible(
+            &state.ctx.db,
+            &backend::principal::Principal::Anonymous,
+            &uuid,
+        )
+        .await?;
+        participations::service::join_anonymous(
+            &state.ctx,
+            AnonymousJoin {
+                event_id: event.id,
+                email: form.email.clone(),
+                message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
+                locale: Some(visitor.locale.code().to_owned()),
+                timezone: None,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=anonymous")),
+        Err(err) => error_page(visitor, &err),
+    }
+}

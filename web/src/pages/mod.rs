@@ -1,0 +1,170 @@
+//! The HTML interface: server-rendered pages that work without JavaScript and load nothing
+//! from other sites. Handlers translate forms into backend calls and results into pages; every
+//! rule stays in the backend.
+
+mod account;
+mod assets;
+mod events;
+pub mod i18n;
+mod visitor;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use visitor::Visitor;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(events::home))
+        .route("/search", get(events::search))
+        .route("/events/{uuid}", get(events::show))
+        .route("/events/{uuid}/join", post(events::join))
+        .route("/events/{uuid}/leave", post(events::leave))
+        .route(
+            "/events/{uuid}/join-anonymously",
+            post(events::join_anonymously),
+        )
+        .route("/me/events", get(account::my_events))
+        .route("/login", get(account::login_form).post(account::log_in))
+        .route("/logout", post(account::log_out))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route(
+            "/validate/{token}",
+            get(account::validate_form).post(account::validate),
+        )
+        .route("/language", post(account::set_language))
+        .route(
+            "/participation/email/confirm/{token}",
+            get(account::confirm_participation_form).post(account::confirm_participation),
+        )
+        .route(
+            "/participation/email/cancel/{uuid}/{token}",
+            get(account::cancel_participation_form).post(account::cancel_participation),
+        )
+        .route(&assets::stylesheet_path(), get(assets::stylesheet))
+        .fallback(not_found)
+}
+
+/// What every page shows around its content.
+pub struct Frame {
+    pub visitor: Visitor,
+    pub title: String,
+    /// A sentence shown above the content (after a form succeeded).
+    pub notice: Option<String>,
+}
+
+impl Frame {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.visitor.locale, key)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.visitor.locale.code()
+    }
+
+    pub fn stylesheet(&self) -> String {
+        assets::stylesheet_path()
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.visitor.csrf
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.visitor.session.is_some()
+    }
+
+    pub fn other_locale(&self) -> (&'static str, &'static str) {
+        match self.visitor.locale {
+            backend::i18n::Locale::En => ("fr", "Français"),
+            backend::i18n::Locale::Fr => ("en", "English"),
+        }
+    }
+}
+
+/// Renders a template into a response with our security headers and any cookie the visitor
+/// needs.
+pub fn render(visitor: &Visitor, status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, axum::response::Html(html)).into_response();
+            visitor.finish(&mut response);
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Headers of every HTML page: nothing from other origins, no framing, no referrer leaks.
+pub fn security_headers(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+        ),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    message: String,
+}
+
+/// A page that says what went wrong and where to go.
+pub fn error_page(visitor: Visitor, err: &backend::Error) -> Response {
+    let (status, key) = match err {
+        backend::Error::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
+        backend::Error::Forbidden(_) => (StatusCode::FORBIDDEN, "error-forbidden"),
+        backend::Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-forbidden"),
+        backend::Error::Internal(source) => {
+            tracing::error!(error = %source, "internal error while serving a page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
+    };
+    let mut message = i18n::t(visitor.locale, key);
+    if !err.is_internal() && !matches!(err, backend::Error::NotFound { .. }) {
+        message = format!("{message} {err}");
+    }
+    let frame = Frame {
+        title: i18n::t(visitor.locale, "error-title"),
+        visitor: visitor.clone(),
+        notice: None,
+    };
+    render(&visitor, status, &ErrorPage { frame, message })
+}
+
+async fn not_found(visitor: Visitor) -> Response {
+    error_page(visitor, &backend::Error::not_found("page"))
+}
+
+/// Where to go after a form: back to a page, with `303 See Other` (so a reload does not post
+/// again).
+pub fn see_other(visitor: &Visitor, to: &str) -> Response {
+    let mut response = axum::response::Redirect::to(to).into_response();
+    visitor.finish(&mut response);
+    response
+}
