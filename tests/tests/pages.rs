@@ -247,3 +247,118 @@ async fn pages_speak_french_when_asked_and_say_what_is_missing() {
         "the switch wins over the browser's language"
     );
 }
+
+async fn logged_in_browser(
+    server: &TestServer,
+    username: &str,
+) -> (Browser, tests::people::Member) {
+    let member = sign_up(server, username).await;
+    let mut browser = Browser::new(&server.base_url);
+    let form = browser.get("/login").await;
+    let csrf = form.csrf();
+    let ok = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &member.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    (browser, member)
+}
+
+#[tokio::test]
+async fn an_organizer_publishes_a_restricted_event_and_approves_a_request_from_the_pages() {
+    let server = TestServer::start().await;
+    let (mut organizer, _) = logged_in_browser(&server, "olga").await;
+    let (mut guest, _) = logged_in_browser(&server, "gus").await;
+
+    let form = organizer.get("/events/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let begins = (Utc::now() + Duration::days(3))
+        .format("%Y-%m-%dT19:00")
+        .to_string();
+    let created = organizer
+        .post(
+            "/events/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "Assemblée générale"),
+                ("description", "Ordre du jour :\nbudget"),
+                ("begins", &begins),
+                ("timezone", "Europe/Paris"),
+                ("join", "restricted"),
+                ("capacity", "10"),
+                ("visibility", "public"),
+                ("status", "confirmed"),
+                ("locality", "Grenoble"),
+                ("latitude", "45.19"),
+                ("longitude", "5.72"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let event_path = created.location.clone().unwrap();
+    let page = organizer.get(&event_path).await;
+    assert!(page.body.contains("19:00 (Europe/Paris)"), "{}", page.body);
+    assert!(page.body.contains("Grenoble"));
+
+    // The guest cannot reach the edit form nor post to it.
+    let edit = guest.get(&format!("{event_path}/edit")).await;
+    assert_eq!(edit.status, StatusCode::FORBIDDEN);
+    let guest_page = guest.get(&event_path).await;
+    let csrf = guest_page.csrf();
+    let hijack = guest
+        .post(
+            &format!("{event_path}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("title", "Hijacked"),
+                ("begins", &begins),
+                ("timezone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(hijack.status, StatusCode::FORBIDDEN);
+
+    // The guest asks; the organizer approves; the guest sees that they are going.
+    let asked = guest
+        .post(
+            &format!("{event_path}/join"),
+            &[("csrf", &csrf), ("message", "count me in")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let waiting = guest.get(&event_path).await;
+    assert!(
+        waiting.body.contains("waits for the organizers"),
+        "{}",
+        waiting.body
+    );
+    let list = organizer.get(&format!("{event_path}/participants")).await;
+    assert!(list.body.contains("count me in"));
+    let marker = format!("action=\"{event_path}/participants/");
+    let start = list.body.find(&marker).expect("a decision form") + marker.len();
+    let id: String = list.body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let csrf = list.csrf();
+    let approved = organizer
+        .post(
+            &format!("{event_path}/participants/{id}"),
+            &[("csrf", &csrf), ("role", "participant")],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let going = guest.get(&event_path).await;
+    assert!(
+        going.body.contains("You take part in this event."),
+        "{}",
+        going.body
+    );
+}

@@ -496,7 +496,7 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
     render(&visitor, StatusCode::OK, &page)
 }
 
-fn role_key(role: entity::participant::ParticipantRole) -> &'static str {
+pub(super) fn role_key(role: entity::participant::ParticipantRole) -> &'static str {
     use entity::participant::ParticipantRole::*;
     match role {
         Creator => "creator",

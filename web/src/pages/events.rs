@@ -286,6 +286,7 @@ pub struct EventView {
     webcal: String,
     google: String,
     json_ld: String,
+    manage: bool,
 }
 
 #[derive(Default)]
@@ -447,6 +448,7 @@ async fn build_event_page(
         webcal,
         google,
         json_ld,
+        manage: runs_it,
     };
     let rsvp = rsvp_state(ctx, visitor, &event, access.participant_role, &stats);
     let notice = done.and_then(|d| match d {

@@ -6,6 +6,7 @@ mod account;
 mod assets;
 mod events;
 pub mod i18n;
+mod organize;
 mod visitor;
 
 use askama::Template;
@@ -22,7 +23,19 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(events::home))
         .route("/search", get(events::search))
+        .route(
+            "/events/new",
+            get(organize::new_form).post(organize::create),
+        )
         .route("/events/{uuid}", get(events::show))
+        .route(
+            "/events/{uuid}/edit",
+            get(organize::edit_form).post(organize::update),
+        )
+        .route("/events/{uuid}/cancel", post(organize::cancel))
+        .route("/events/{uuid}/delete", post(organize::delete))
+        .route("/events/{uuid}/participants", get(organize::participants))
+        .route("/events/{uuid}/participants/{id}", post(organize::decide))
         .route("/events/{uuid}/join", post(events::join))
         .route("/events/{uuid}/leave", post(events::leave))
         .route(
