@@ -362,3 +362,87 @@ async fn an_organizer_publishes_a_restricted_event_and_approves_a_request_from_t
         going.body
     );
 }
+
+#[tokio::test]
+async fn a_person_creates_a_group_another_joins_and_follows_it_and_settings_are_saved() {
+    let server = TestServer::start().await;
+    let (mut founder, _) = logged_in_browser(&server, "fanny").await;
+    let (mut neighbour, _) = logged_in_browser(&server, "nadia").await;
+    let form = founder.get("/groups/new").await;
+    let csrf = form.csrf();
+    let created = founder
+        .post(
+            "/groups/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "jardins"),
+                ("name", "Jardins partagés"),
+                ("openness", "moderated"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(created.location.as_deref(), Some("/@jardins"));
+
+    let page = neighbour.get("/@jardins").await;
+    assert!(page.body.contains("Jardins partagés"));
+    assert!(page.body.contains("Ask to join"));
+    let csrf = page.csrf();
+    neighbour.post("/@jardins/join", &[("csrf", &csrf)]).await;
+    neighbour.post("/@jardins/follow", &[("csrf", &csrf)]).await;
+    let after = neighbour.get("/@jardins").await;
+    assert!(
+        after.body.contains("waits for the moderators"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("Stop following"));
+    let hidden = neighbour.get("/@jardins/members").await;
+    assert_eq!(
+        hidden.status,
+        StatusCode::FORBIDDEN,
+        "members lists are for members"
+    );
+
+    let members = founder.get("/@jardins/members").await;
+    let marker = "action=\"/@jardins/members/";
+    let start = members.body.find(marker).expect("a pending request") + marker.len();
+    let id: String = members.body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let csrf = members.csrf();
+    founder
+        .post(
+            &format!("/@jardins/members/{id}"),
+            &[("csrf", &csrf), ("decision", "approve")],
+        )
+        .await;
+    let member = neighbour.get("/@jardins").await;
+    assert!(member.body.contains("You are a member."), "{}", member.body);
+
+    let settings = neighbour.get("/me/settings").await;
+    let csrf = settings.csrf();
+    let saved = neighbour
+        .post(
+            "/me/settings",
+            &[
+                ("csrf", &csrf),
+                ("timezone", "Europe/Paris"),
+                ("before_event", "on"),
+                ("pending", "none"),
+            ],
+        )
+        .await;
+    assert!(saved.body.contains("Your settings are saved."));
+    assert!(saved.body.contains("value=\"Europe/Paris\""));
+    assert_eq!(
+        neighbour.get("/@nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        neighbour.get("/favicon.ico").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

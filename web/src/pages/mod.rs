@@ -5,6 +5,7 @@
 mod account;
 mod assets;
 mod events;
+mod groups;
 pub mod i18n;
 mod organize;
 mod visitor;
@@ -43,6 +44,19 @@ pub fn routes() -> Router<AppState> {
             post(events::join_anonymously),
         )
         .route("/me/events", get(account::my_events))
+        .route(
+            "/me/settings",
+            get(groups::settings).post(groups::save_settings),
+        )
+        .route(
+            "/groups/new",
+            get(groups::new_group_form).post(groups::create_group),
+        )
+        .route("/{handle}", get(groups::show))
+        .route("/{handle}/members", get(groups::members_page))
+        .route("/{handle}/members/{id}", post(groups::decide))
+        .route("/{handle}/invite", post(groups::invite))
+        .route("/{handle}/{action}", post(groups::act))
         .route("/login", get(account::login_form).post(account::log_in))
         .route("/logout", post(account::log_out))
         .route(

@@ -1,0 +1,573 @@
+//! Public pages of groups and people (`/@name`), joining and following, members, creating a
+//! group, and the account's settings.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use backend::groups::{self, follows, members};
+use backend::pagination::Page;
+use entity::actor::{self, ActorKind, Openness};
+use entity::member::MemberRole;
+use serde::Deserialize;
+
+use super::events::refuse_csrf;
+use super::i18n::{count, t};
+use super::{Frame, Visitor, error_page, render, see_other};
+use crate::state::AppState;
+
+pub struct ActorView {
+    handle: String,
+    name: String,
+    summary: String,
+    facts: Option<String>,
+    is_group: bool,
+    membership: Option<String>,
+    can_join: bool,
+    join_label: String,
+    closed_note: Option<String>,
+    can_leave: bool,
+    following: bool,
+    is_member: bool,
+    can_organize: bool,
+}
+
+#[derive(Template)]
+#[template(path = "actor.html")]
+struct ActorPage {
+    frame: Frame,
+    a: ActorView,
+    upcoming: Vec<(String, String, String)>,
+    past: Vec<(String, String, String)>,
+}
+
+/// `/@name` as one path segment (axum captures whole segments only).
+fn handle_of(segment: &str) -> backend::Result<&str> {
+    segment
+        .strip_prefix('@')
+        .filter(|h| !h.is_empty())
+        .ok_or(backend::Error::not_found("page"))
+}
+
+async fn find_actor(state: &AppState, segment: &str) -> backend::Result<actor::Model> {
+    let handle = handle_of(segment)?;
+    backend::actors::find_by_handle(&state.ctx.db, handle)
+        .await?
+        .filter(|a| !a.suspended && a.kind != ActorKind::Application)
+        .ok_or(backend::Error::not_found("actor"))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+) -> Response {
+    match build(&state, &visitor, &segment).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::Result<ActorPage> {
+    let db = &state.ctx.db;
+    let locale = visitor.locale;
+    let principal = visitor.principal();
+    let actor = find_actor(state, segment).await?;
+    let now = state.ctx.now();
+    let cards = |list: Vec<entity::event::Model>| {
+        list.iter()
+            .map(|e| {
+                (
+                    format!("/events/{}", e.uuid),
+                    e.title.clone(),
+                    backend::events::notices::format_when(locale, e),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let upcoming = backend::events::organized_by(
+        db,
+        &principal,
+        &actor,
+        Some(now),
+        None,
+        Page::new(Some(1), Some(20))?,
+    )
+    .await?;
+    let past = backend::events::organized_by(
+        db,
+        &principal,
+        &actor,
+        None,
+        Some(now),
+        Page::new(Some(1), Some(10))?,
+    )
+    .await?;
+    let mut view = ActorView {
+        handle: backend::actors::handle(&actor),
+        name: backend::actors::display_name(&actor),
+        summary: actor.summary.clone().unwrap_or_default(),
+        facts: None,
+        is_group: actor.kind == ActorKind::Group,
+        membership: None,
+        can_join: false,
+        join_label: String::new(),
+        closed_note: None,
+        can_leave: false,
+        following: false,
+        is_member: false,
+        can_organize: false,
+    };
+    if view.is_group {
+        view.facts = Some(count(
+            locale,
+            "group-facts",
+            groups::members_count(db, actor.id).await?,
+        ));
+        let membership = groups::membership_of(db, &principal, actor.id).await?;
+        let role = membership.as_ref().map(|m| m.role);
+        view.is_member = role.is_some_and(MemberRole::is_member);
+        view.can_organize = role.is_some_and(MemberRole::is_moderator);
+        view.can_leave =
+            role.is_some_and(|r| r != MemberRole::Rejected && r != MemberRole::Invited);
+        view.membership = role.and_then(|r| match r {
+            MemberRole::NotApproved => Some(t(locale, "group-you-pending")),
+            MemberRole::Invited => Some(t(locale, "group-you-invited")),
+            r if r.is_member() => Some(t(locale, "group-you-member")),
+            _ => None,
+        });
+        if role.is_none() && visitor.session.is_some() {
+            match actor.openness {
+                Openness::Open => {
+                    view.can_join = true;
+                    view.join_label = t(locale, "group-join");
+                }
+                Openness::Moderated => {
+                    view.can_join = true;
+                    view.join_label = t(locale, "group-ask-join");
+                }
+                Openness::InviteOnly => view.closed_note = Some(t(locale, "group-invite-only")),
+            }
+        }
+        if let Some(session) = &visitor.session {
+            let me = backend::actors::persons::acting_as(db, &session.user, None).await?;
+            view.following = follows::find_follow(db, me.id, actor.id).await?.is_some();
+        }
+    }
+    Ok(ActorPage {
+        frame: Frame {
+            title: view.name.clone(),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        a: view,
+        upcoming: cards(upcoming.elements),
+        past: cards(past.elements),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Join, leave, follow or unfollow, as the user's default identity.
+pub async fn act(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, action)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login");
+    };
+    let ctx = &state.ctx;
+    let result = async {
+        let group = find_actor(&state, &segment).await?;
+        let me = backend::actors::persons::acting_as(&ctx.db, &session.user, None).await?;
+        match action.as_str() {
+            "join" => members::join(ctx, &me, group.id).await.map(|_| ()),
+            "leave" => members::leave(ctx, &me, group.id).await.map(|_| ()),
+            "follow" => follows::follow(ctx, &me, group.id, true).await.map(|_| ()),
+            "unfollow" => follows::unfollow(ctx, &me, group.id).await.map(|_| ()),
+            _ => Err(backend::Error::not_found("page")),
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&visitor, &format!("/{segment}")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub struct MemberRow {
+    id: i64,
+    name: String,
+    role: String,
+    pending: bool,
+    removable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    frame: Frame,
+    handle: String,
+    moderator: bool,
+    rows: Vec<MemberRow>,
+}
+
+fn role_key(role: MemberRole) -> &'static str {
+    match role {
+        MemberRole::Member => "member",
+        MemberRole::Moderator => "moderator",
+        MemberRole::Administrator => "administrator",
+        MemberRole::Creator => "creator",
+        MemberRole::NotApproved => "not_approved",
+        MemberRole::Invited => "invited",
+        MemberRole::Rejected => "rejected",
+    }
+}
+
+pub async fn members_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+) -> Response {
+    let locale = visitor.locale;
+    let result = async {
+        let db = &state.ctx.db;
+        let principal = visitor.principal();
+        let group = find_actor(&state, &segment).await?;
+        let list = groups::members(db, &principal, group.id, &[], Page::all()).await?;
+        let role = groups::membership_of(db, &principal, group.id)
+            .await?
+            .map(|m| m.role);
+        let actors = backend::actors::find_many(
+            db,
+            &list.elements.iter().map(|m| m.actor_id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let rows = list
+            .elements
+            .iter()
+            .map(|m| MemberRow {
+                id: m.id,
+                name: actors
+                    .get(&m.actor_id)
+                    .map(|a| {
+                        format!(
+                            "{} (@{})",
+                            backend::actors::display_name(a),
+                            backend::actors::handle(a)
+                        )
+                    })
+                    .unwrap_or_default(),
+                role: t(locale, &format!("member-role-{}", role_key(m.role))),
+                pending: m.role == MemberRole::NotApproved,
+                removable: m.role == MemberRole::Member,
+            })
+            .collect();
+        Ok::<_, backend::Error>((group, role, rows))
+    }
+    .await;
+    match result {
+        Ok((group, role, rows)) => {
+            let page = MembersPage {
+                frame: Frame {
+                    title: format!(
+                        "{} · {}",
+                        t(locale, "group-members"),
+                        backend::actors::display_name(&group)
+                    ),
+                    visitor: visitor.clone(),
+                    notice: None,
+                },
+                handle: backend::actors::handle(&group),
+                moderator: role.is_some_and(MemberRole::is_moderator),
+                rows,
+            };
+            render(&visitor, StatusCode::OK, &page)
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf: String,
+    decision: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, id)): Path<(String, i64)>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let ctx = &state.ctx;
+    let principal = visitor.principal();
+    let result = match form.decision.as_str() {
+        "approve" => members::approve(ctx, &principal, id).await.map(|_| ()),
+        "reject" => members::reject(ctx, &principal, id).await.map(|_| ()),
+        "promote" => members::update_role(ctx, &principal, id, MemberRole::Moderator)
+            .await
+            .map(|_| ()),
+        "remove" => members::remove(ctx, &principal, id).await.map(|_| ()),
+        _ => Err(backend::Error::invalid("decision", "unknown decision")),
+    };
+    match result {
+        Ok(()) => see_other(&visitor, &format!("/{segment}/members")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    csrf: String,
+    username: String,
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let result = async {
+        let group = find_actor(&state, &segment).await?;
+        members::invite(&state.ctx, &visitor.principal(), group.id, &form.username).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&visitor, &format!("/{segment}/members")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "group_form.html")]
+struct GroupForm {
+    frame: Frame,
+    error: Option<String>,
+    username: String,
+    name: String,
+    summary: String,
+}
+
+fn group_form(
+    visitor: &Visitor,
+    status: StatusCode,
+    error: Option<String>,
+    fields: Option<&NewGroupForm>,
+) -> Response {
+    let page = GroupForm {
+        frame: Frame {
+            title: t(visitor.locale, "group-create"),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        error,
+        username: fields.map(|f| f.username.clone()).unwrap_or_default(),
+        name: fields.map(|f| f.name.clone()).unwrap_or_default(),
+        summary: fields.map(|f| f.summary.clone()).unwrap_or_default(),
+    };
+    render(visitor, status, &page)
+}
+
+pub async fn new_group_form(visitor: Visitor) -> Response {
+    if visitor.session.is_none() {
+        return see_other(&visitor, "/login?next=/groups/new");
+    }
+    group_form(&visitor, StatusCode::OK, None, None)
+}
+
+#[derive(Deserialize)]
+pub struct NewGroupForm {
+    csrf: String,
+    username: String,
+    name: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    openness: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+pub async fn create_group(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NewGroupForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/groups/new");
+    };
+    let result = async {
+        let me = backend::actors::persons::acting_as(&state.ctx.db, &session.user, None).await?;
+        groups::service::create(
+            &state.ctx,
+            &me,
+            groups::service::NewGroup {
+                preferred_username: form.username.clone(),
+                name: Some(form.name.clone()),
+                summary: Some(form.summary.clone()).filter(|s| !s.trim().is_empty()),
+                visibility: Some(match form.visibility.as_str() {
+                    "unlisted" => groups::GroupVisibility::Unlisted,
+                    _ => groups::GroupVisibility::Public,
+                }),
+                openness: Some(match form.openness.as_str() {
+                    "moderated" => Openness::Moderated,
+                    "invite_only" => Openness::InviteOnly,
+                    _ => Openness::Open,
+                }),
+                manually_approves_followers: None,
+                physical_address: None,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(group) => see_other(&visitor, &format!("/@{}", group.preferred_username)),
+        Err(err) if !err.is_internal() => group_form(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(err.to_string()),
+            Some(&form),
+        ),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    frame: Frame,
+    timezone: String,
+    zones: Vec<&'static str>,
+    on_day: bool,
+    before_event: bool,
+    pending: String,
+    pending_choices: Vec<(&'static str, String)>,
+    groups: Vec<(String, String)>,
+}
+
+fn pending_value(p: entity::user::PendingNotification) -> &'static str {
+    use entity::user::PendingNotification::*;
+    match p {
+        None => "none",
+        Direct => "direct",
+        OneHour => "one_hour",
+        OneDay => "one_day",
+    }
+}
+
+pub async fn settings(State(state): State<AppState>, visitor: Visitor) -> Response {
+    settings_page(&state, visitor, None).await
+}
+
+async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String>) -> Response {
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    let locale = visitor.locale;
+    let result = async {
+        let user = backend::users::service::find(&state.ctx.db, session.user.id).await?;
+        let memberships = groups::memberships_of_user(&state.ctx.db, user.id, Page::all()).await?;
+        let ids: Vec<i64> = memberships
+            .elements
+            .iter()
+            .filter(|m| m.role.is_member())
+            .map(|m| m.group_id)
+            .collect();
+        let found = backend::actors::find_many(&state.ctx.db, &ids).await?;
+        let groups = ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(|g| (backend::actors::handle(g), backend::actors::display_name(g)))
+            .collect();
+        Ok::<_, backend::Error>((user, groups))
+    }
+    .await;
+    match result {
+        Ok((user, groups)) => {
+            let page = SettingsPage {
+                frame: Frame {
+                    title: t(locale, "settings-title"),
+                    visitor: visitor.clone(),
+                    notice,
+                },
+                timezone: user.timezone.clone().unwrap_or_default(),
+                zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
+                on_day: user.notification_on_day,
+                before_event: user.notification_before_event,
+                pending: pending_value(user.notification_pending_participation).to_owned(),
+                pending_choices: ["none", "direct", "one_hour", "one_day"]
+                    .into_iter()
+                    .map(|v| (v, t(locale, &format!("settings-pending-{v}"))))
+                    .collect(),
+                groups,
+            };
+            render(&visitor, StatusCode::OK, &page)
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    csrf: String,
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    on_day: Option<String>,
+    #[serde(default)]
+    before_event: Option<String>,
+    #[serde(default)]
+    pending: String,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<SettingsForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    use entity::user::PendingNotification;
+    let changes = backend::users::settings::SettingsChanges {
+        timezone: Some(form.timezone.clone()),
+        notification_on_day: Some(form.on_day.is_some()),
+        notification_before_event: Some(form.before_event.is_some()),
+        notification_pending_participation: Some(match form.pending.as_str() {
+            "none" => PendingNotification::None,
+            "one_hour" => PendingNotification::OneHour,
+            "one_day" => PendingNotification::OneDay,
+            _ => PendingNotification::Direct,
+        }),
+    };
+    match backend::users::settings::set(&state.ctx, &session.user, changes).await {
+        Ok(_) => {
+            let notice = t(visitor.locale, "settings-saved");
+            settings_page(&state, visitor, Some(notice)).await
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
