@@ -1,0 +1,366 @@
+//! The pages in a real Chromium, driven through WebDriver: a person signs up, confirms, creates
+//! a group and a restricted event; another RSVPs and is approved; someone RSVPs by email; a
+//! failing login says so. Every resource the browser loads comes from the instance, and axe-core
+//! finds no serious or critical problem on the main pages.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`, and axe-core (`.ci/install` puts it in
+//! `.ci/node_modules`; or set `CONVIVE_AXE_JS`). Without them the test says `skipped: …`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use tests::{TestServer, find_link, skip};
+use thirtyfour::prelude::*;
+
+struct Driver {
+    process: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn axe_source() -> Option<String> {
+    let candidates = [
+        std::env::var("CONVIVE_AXE_JS").ok().map(PathBuf::from),
+        Some(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../.ci/node_modules/axe-core/axe.min.js"),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+}
+
+async fn start_driver() -> Option<Driver> {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let _ = chromium;
+    let port = free_port();
+    let process = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(Driver { process, port });
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
+
+async fn browser(driver: &Driver) -> WebDriver {
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary("/usr/bin/chromium").unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=390,900",
+        "--lang=en-US",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps)
+        .await
+        .expect("a Chromium session")
+}
+
+async fn fill(page: &WebDriver, id: &str, value: &str) {
+    let field = page.find(By::Id(id)).await.expect(id);
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn submit(page: &WebDriver, form_action: &str) {
+    page.find(By::Css(format!(
+        "form[action='{form_action}'] button[type=submit]"
+    )))
+    .await
+    .unwrap_or_else(|_| panic!("a form posting to {form_action}"))
+    .click()
+    .await
+    .unwrap();
+}
+
+async fn text(page: &WebDriver) -> String {
+    // A click returns before the next page is there: read again when the old one goes away.
+    for _ in 0..50 {
+        if let Ok(body) = page.find(By::Tag("body")).await
+            && let Ok(text) = body.text().await
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no page");
+}
+
+/// Waits until the page shows `needle` (after a form posted and the next page loads).
+async fn wait_for(page: &WebDriver, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        last = text(page).await;
+        if last.contains(needle) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {needle:?}; it shows:\n{last}");
+}
+
+/// Every resource the page loaded, and the page itself, come from `origin`.
+async fn assert_same_origin(page: &WebDriver, origin: &str) {
+    let urls = page
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    for url in urls.as_array().unwrap() {
+        let url = url.as_str().unwrap();
+        assert!(url.starts_with(origin), "{url} is not from {origin}");
+    }
+}
+
+async fn assert_accessible(page: &WebDriver, axe: &str, what: &str) {
+    page.execute(axe, vec![]).await.expect("axe-core loads");
+    let result = page
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }))));",
+            vec![],
+        )
+        .await
+        .expect("axe runs")
+        .json()
+        .clone();
+    let serious: Vec<&Value> = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(
+        serious.is_empty(),
+        "axe-core on the {what} page: {serious:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
+    let Some(driver) = start_driver().await else {
+        skip("chromium not found (install Debian's chromium and chromium-driver)");
+        return;
+    };
+    let Some(axe) = axe_source() else {
+        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+        return;
+    };
+    let server = TestServer::start().await;
+    let origin = server.base_url.clone();
+    let page = browser(&driver).await;
+
+    // Olga signs up and confirms through the link of her mail.
+    page.goto(format!("{origin}/register")).await.unwrap();
+    fill(&page, "username", "olga").await;
+    fill(&page, "email", "olga@example.org").await;
+    fill(&page, "password", "long enough password").await;
+    submit(&page, "/register").await;
+    wait_for(&page, "Check your mailbox").await;
+    let mail = server.wait_for_mail("olga@example.org", "Confirm").await;
+    let link = find_link(&mail.mail.text, "/validate/").unwrap();
+    page.goto(&link).await.unwrap();
+    page.find(By::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&page, "Your account is confirmed").await;
+
+    // A group, then a restricted event in its name.
+    page.goto(format!("{origin}/groups/new")).await.unwrap();
+    fill(&page, "username", "repair").await;
+    fill(&page, "name", "Repair collective").await;
+    submit(&page, "/groups/new").await;
+    wait_for(&page, "Repair collective").await;
+    assert_same_origin(&page, &origin).await;
+    assert_accessible(&page, &axe, "group").await;
+
+    page.goto(format!("{origin}/events/new")).await.unwrap();
+    assert_accessible(&page, &axe, "event creation").await;
+    fill(&page, "title", "Repair café").await;
+    let begins = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%dT18:30")
+        .to_string();
+    page.execute(
+        "document.getElementById('begins').value = arguments[0];",
+        vec![Value::String(begins)],
+    )
+    .await
+    .unwrap();
+    fill(&page, "timezone", "Europe/Paris").await;
+    page.find(By::Css("#join option[value=restricted]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.find(By::Css("#group option:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.find(By::Css("input[name=anonymous]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&page, "locality", "Lyon").await;
+    submit(&page, "/events/new").await;
+    wait_for(&page, "18:30 (Europe/Paris)").await;
+    let event_url = page.current_url().await.unwrap().to_string();
+    page.goto(format!("{event_url}/edit")).await.unwrap();
+    assert_accessible(&page, &axe, "event edit").await;
+    page.goto(&event_url).await.unwrap();
+    page.find(By::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Someone finds it by search and RSVPs by email.
+    page.goto(format!("{origin}/")).await.unwrap();
+    assert_accessible(&page, &axe, "home").await;
+    fill(&page, "term", "repair").await;
+    page.find(By::Css("form[role=search] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.find(By::LinkText("Repair café"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_accessible(&page, &axe, "event").await;
+    assert_same_origin(&page, &origin).await;
+    fill(&page, "anon-email", "zoe@example.org").await;
+    page.find(By::Css("form[action$='/join-anonymously'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&page, "we sent a confirmation link").await;
+
+    // A wrong password says so.
+    page.goto(format!("{origin}/login")).await.unwrap();
+    fill(&page, "email", "olga@example.org").await;
+    fill(&page, "password", "not the password").await;
+    submit(&page, "/login").await;
+    wait_for(&page, "Wrong email or password.").await;
+
+    // Gus signs up and asks to take part; Olga approves; Gus is going.
+    page.goto(format!("{origin}/register")).await.unwrap();
+    fill(&page, "username", "gus").await;
+    fill(&page, "email", "gus@example.org").await;
+    fill(&page, "password", "long enough password").await;
+    submit(&page, "/register").await;
+    let mail = server.wait_for_mail("gus@example.org", "Confirm").await;
+    page.goto(&find_link(&mail.mail.text, "/validate/").unwrap())
+        .await
+        .unwrap();
+    page.find(By::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.goto(&event_url).await.unwrap();
+    fill(&page, "message", "I can fix bikes").await;
+    page.find(By::Css("form[action$='/join'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&page, "waits for the organizers").await;
+    page.find(By::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    page.goto(format!("{origin}/login")).await.unwrap();
+    fill(&page, "email", "olga@example.org").await;
+    fill(&page, "password", "long enough password").await;
+    submit(&page, "/login").await;
+    page.goto(format!("{event_url}/participants"))
+        .await
+        .unwrap();
+    wait_for(&page, "I can fix bikes").await;
+    page.find(By::Css("input[value=participant] + button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.find(By::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    page.goto(format!("{origin}/login")).await.unwrap();
+    fill(&page, "email", "gus@example.org").await;
+    fill(&page, "password", "long enough password").await;
+    submit(&page, "/login").await;
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "You take part in this event.").await;
+    page.goto(format!("{origin}/me/events")).await.unwrap();
+    wait_for(&page, "Going").await;
+    assert_same_origin(&page, &origin).await;
+    page.quit().await.unwrap();
+}
