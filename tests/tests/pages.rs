@@ -446,3 +446,54 @@ async fn a_person_creates_a_group_another_joins_and_follows_it_and_settings_are_
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_through_the_mails_link() {
+    let server = TestServer::start().await;
+    let member = sign_up(&server, "rita").await;
+    let mut browser = Browser::new(&server.base_url);
+    let form = browser.get("/password/forgot").await;
+    let csrf = form.csrf();
+    let sent = browser
+        .post(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", &member.email)],
+        )
+        .await;
+    assert!(
+        sent.body
+            .contains("a link to choose a new password is on its way")
+    );
+    let unknown = browser
+        .post(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(
+        unknown.body.replace("nobody@example.org", ""),
+        sent.body.replace(&member.email, ""),
+        "the same answer"
+    );
+    let mail = server.wait_for_mail(&member.email, "password").await;
+    let link = find_link(&mail.mail.text, "/password-reset/").unwrap();
+    let path = link.trim_start_matches(&server.base_url).to_owned();
+    let page = browser.get(&path).await;
+    let csrf = page.csrf();
+    let done = browser
+        .post(
+            &path,
+            &[("csrf", &csrf), ("password", "a brand new password")],
+        )
+        .await;
+    assert!(
+        done.body.contains("Your password is changed"),
+        "{}",
+        done.body
+    );
+    assert_eq!(
+        browser.get("/me/events").await.status,
+        StatusCode::OK,
+        "logged in"
+    );
+}

@@ -508,3 +508,135 @@ pub(super) fn role_key(role: entity::participant::ParticipantRole) -> &'static s
         Rejected => "rejected",
     }
 }
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    frame: Frame,
+    action: String,
+    ask_email: bool,
+    submit: String,
+    error: Option<String>,
+}
+
+fn password_page(
+    visitor: &Visitor,
+    status: StatusCode,
+    token: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let locale = visitor.locale;
+    let page = PasswordPage {
+        frame: Frame {
+            title: t(
+                locale,
+                if token.is_some() {
+                    "reset-title"
+                } else {
+                    "forgot-title"
+                },
+            ),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        action: match token {
+            Some(token) => format!("/password-reset/{token}"),
+            None => "/password/forgot".to_owned(),
+        },
+        ask_email: token.is_none(),
+        submit: t(
+            locale,
+            if token.is_some() {
+                "reset-submit"
+            } else {
+                "forgot-submit"
+            },
+        ),
+        error,
+    };
+    render(visitor, status, &page)
+}
+
+pub async fn forgot_form(visitor: Visitor) -> Response {
+    password_page(&visitor, StatusCode::OK, None, None)
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    csrf: String,
+    email: String,
+}
+
+/// Answers the same whether or not the address has an account.
+pub async fn forgot(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    match users::send_reset_password(&state.ctx, &form.email, Some(visitor.locale.code())).await {
+        Ok(()) => message(
+            &visitor,
+            t(visitor.locale, "forgot-title"),
+            Some(t(visitor.locale, "forgot-sent")),
+            None,
+            String::new(),
+        ),
+        Err(err) if !err.is_internal() => password_page(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(err.to_string()),
+        ),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn reset_form(visitor: Visitor, Path(token): Path<String>) -> Response {
+    password_page(&visitor, StatusCode::OK, Some(&token), None)
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let ctx = &state.ctx;
+    let result = async {
+        let login = users::reset_password(ctx, &token, &form.password).await?;
+        users::logout(ctx, &login.refresh_token).await?;
+        browser::open(ctx, login.user.id).await
+    }
+    .await;
+    match result {
+        Ok(session) => {
+            visitor.start_session(&session, ctx.settings.auth.browser_session_days);
+            message(
+                &visitor,
+                t(visitor.locale, "reset-title"),
+                Some(t(visitor.locale, "reset-done")),
+                None,
+                String::new(),
+            )
+        }
+        Err(err) if matches!(err, backend::Error::Invalid(_)) => password_page(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&token),
+            Some(err.to_string()),
+        ),
+        Err(err) => error_page(visitor, &err),
+    }
+}

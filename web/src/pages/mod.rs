@@ -60,6 +60,14 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(account::login_form).post(account::log_in))
         .route("/logout", post(account::log_out))
         .route(
+            "/password/forgot",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(account::reset_form).post(account::reset),
+        )
+        .route(
             "/register",
             get(account::register_form).post(account::register),
         )
