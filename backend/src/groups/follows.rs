@@ -189,3 +189,35 @@ pub async fn remote_follower_inboxes(
     inboxes.dedup();
     Ok(inboxes)
 }
+
+/// A remote actor accepted `follower_id`'s follow. Unknown follows stay unknown.
+pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
+    let tx = begin_write(&ctx.db).await?;
+    if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
+        let mut active: follow::ActiveModel = existing.into();
+        active.approved = Set(true);
+        active.updated_at = Set(ctx.now());
+        active.update(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether any local actor follows one of `actor_ids` (approved): only then do we keep what
+/// they publish.
+pub async fn has_local_followers(conn: &impl ConnectionTrait, actor_ids: &[i64]) -> Result<bool> {
+    let follower_ids: Vec<i64> = follow::Entity::find()
+        .filter(follow::Column::TargetId.is_in(actor_ids.iter().copied()))
+        .filter(follow::Column::Approved.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| f.follower_id)
+        .collect();
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Id.is_in(follower_ids))
+        .filter(actor::Column::Domain.is_null())
+        .one(conn)
+        .await?
+        .is_some())
+}
