@@ -33,7 +33,7 @@ const DELIVERY_RETRY: RetryPolicy = RetryPolicy {
 /// The federation job handlers, for web's start-up registry.
 pub fn job_registry() -> JobRegistry {
     JobRegistry::new()
-        .with(PublishJob::default())
+        .with(PublishJob)
         .with(DeliverJob::default())
 }
 

@@ -21,7 +21,7 @@ pub enum InboxActivity {
     Follow(follow::Follow),
     Undo(undo::Undo),
     Accept(accept::Accept),
-    CreateOrUpdate(create_or_update::CreateOrUpdate),
+    CreateOrUpdate(Box<create_or_update::CreateOrUpdate>),
     Delete(delete::Delete),
     Other(Other),
 }
