@@ -83,3 +83,24 @@ pub async fn get_or_create(
         .map(|row| row.value)
         .ok_or_else(|| Error::internal(format!("instance setting {key} vanished")))
 }
+
+/// What NodeInfo reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// Confirmed local accounts.
+    pub users: u64,
+    /// Published local events.
+    pub local_events: u64,
+}
+
+pub async fn usage(conn: &impl ConnectionTrait) -> Result<Usage> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let users = entity::user::Entity::find()
+        .filter(entity::user::Column::ConfirmedAt.is_not_null())
+        .count(conn)
+        .await?;
+    Ok(Usage {
+        users,
+        local_events: crate::events::federated::count_local(conn).await?,
+    })
+}

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod instance;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod pagination;
 pub mod participations;
 pub mod principal;

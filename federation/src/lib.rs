@@ -1,1 +1,28 @@
-//! federation
+//! ActivityPub for Convive, on `activitypub_federation`: the wire shapes (`protocol/`), the
+//! mapping between our rows and those shapes (`objects/`), one file per activity verb
+//! (`activities/`), the inbox, the delivery jobs, WebFinger, NodeInfo, and the actor, event and
+//! collection documents.
+//!
+//! No domain rule lives here: inbox handlers translate an activity into a `backend` call (a
+//! remote follow runs `backend::groups::follows::remote_follow`), and backend services record
+//! what happened (`backend::outbox`) for the jobs here to turn into activities.
+
+// Mobilizon's JSON-LD context is one large `json!` literal.
+#![recursion_limit = "256"]
+
+pub mod activities;
+pub mod config;
+pub mod delivery;
+pub mod error;
+pub mod inbox;
+pub mod keys;
+pub mod negotiate;
+pub mod objects;
+pub mod protocol;
+mod routes;
+pub mod webfinger;
+
+pub use config::{FederationData, build_config};
+pub use delivery::{follow_remote, job_registry};
+pub use error::{Error, Result};
+pub use routes::{actor_json, event_json, routes};

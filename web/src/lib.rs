@@ -19,13 +19,25 @@ pub use state::AppState;
 
 /// The whole HTTP surface of an instance.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route(
             "/graphql",
             get(graphql::http::explorer).post(graphql::http::execute),
         )
         .route("/api/health", get(health::health))
-        .merge(pages::routes())
+        .merge(pages::routes());
+    let router = if state.ctx.settings.federation.enabled {
+        match federation::build_config(&state.ctx) {
+            Ok(config) => router.merge(federation::routes(config)),
+            Err(err) => {
+                tracing::error!(error = %err, "federation is off: its configuration failed");
+                router
+            }
+        }
+    } else {
+        router
+    };
+    router
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -15,7 +15,9 @@ use crate::state::AppState;
 
 /// Every job handler of this binary.
 pub fn job_registry() -> JobRegistry {
-    backend::job_registry()
+    let mut registry = backend::job_registry();
+    registry.merge(federation::job_registry());
+    registry
 }
 
 pub fn init_tracing(settings: &Settings) {

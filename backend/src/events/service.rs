@@ -10,11 +10,12 @@ use sea_orm::{
 };
 
 use super::input::{self, CheckedFields, EventChanges, NewEvent};
-use super::{facts, notices, policy, sanitize, tags};
+use super::{facts, federated, notices, policy, sanitize, tags};
 use crate::addresses::{self, Place};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
 use crate::error::{Error, Result};
+use crate::outbox::{self, Happened};
 use crate::principal::Principal;
 
 /// The organizer identity for a new event: one of the caller's.
@@ -49,7 +50,12 @@ async fn check_group(
 }
 
 /// Words searched for an event: title, tags, description and place, folded.
-fn search_text(title: &str, tags: &[String], description: &str, place: Option<&Place>) -> String {
+pub(super) fn search_text(
+    title: &str,
+    tags: &[String],
+    description: &str,
+    place: Option<&Place>,
+) -> String {
     let mut parts = vec![title.to_owned()];
     parts.extend(tags.iter().cloned());
     parts.push(sanitize::plain_text(description));
@@ -189,6 +195,9 @@ pub async fn create(
     crate::participations::reminders::plan(ctx, &tx, &event, &creator).await?;
     if !event.draft {
         notices::queue_announcement(ctx, &tx, &event, now).await?;
+    }
+    if federated::federates(&event) {
+        outbox::record(ctx, &tx, now, Happened::EventCreated { event_id: event.id }).await?;
     }
     tx.commit().await?;
     ctx.wake_workers();
@@ -423,6 +432,16 @@ pub async fn update(
     if publishing {
         notices::queue_announcement(ctx, &tx, &event, now).await?;
     }
+    // Followers elsewhere see the event appear, change, or go away when it stops being public.
+    let happened = match (federated::federates(&before), federated::federates(&event)) {
+        (false, true) => Some(Happened::EventCreated { event_id: event.id }),
+        (true, true) => Some(Happened::EventUpdated { event_id: event.id }),
+        (true, false) => Some(federated::deleted(&event)),
+        (false, false) => None,
+    };
+    if let Some(happened) = happened {
+        outbox::record(ctx, &tx, now, happened).await?;
+    }
     tx.commit().await?;
     ctx.wake_workers();
     Ok(event)
@@ -478,6 +497,9 @@ async fn remove(
 ) -> Result<()> {
     if !event.draft && !super::is_over(event, now) {
         notices::queue_deleted(ctx, tx, event, now).await?;
+    }
+    if federated::federates(event) {
+        outbox::record(ctx, tx, now, federated::deleted(event)).await?;
     }
     crate::participations::reminders::cancel_for_event(tx, event.id, now).await?;
     notices::cancel_update_notice(tx, event.id, now).await?;

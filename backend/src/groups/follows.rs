@@ -78,3 +78,146 @@ pub async fn unfollow(
     tx.commit().await?;
     Ok(follow)
 }
+
+/// A remote actor follows a local group or person (an incoming `Follow` whose id is `ap_id`).
+/// Accepted at once unless the target approves followers by hand; an accepted follow records
+/// `FollowAccepted` in the same transaction, so the answer cannot be lost. Following again
+/// answers again (the remote side may have missed the first `Accept`).
+pub async fn remote_follow(
+    ctx: &AppContext,
+    follower: &actor::Model,
+    target_id: i64,
+    ap_id: &str,
+) -> Result<follow::Model> {
+    if follower.is_local() {
+        return Err(Error::forbidden("local actors follow through the API"));
+    }
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let target = crate::actors::find(&tx, target_id).await?;
+    if !target.is_local()
+        || target.suspended
+        || !matches!(target.kind, ActorKind::Group | ActorKind::Person)
+    {
+        return Err(Error::not_found("actor"));
+    }
+    let follow = match find_follow(&tx, follower.id, target.id).await? {
+        Some(existing) => {
+            let mut active: follow::ActiveModel = existing.into();
+            active.ap_id = Set(Some(ap_id.to_owned()));
+            active.updated_at = Set(now);
+            active.update(&tx).await?
+        }
+        None => {
+            follow::Entity::insert(follow::ActiveModel {
+                id: NotSet,
+                follower_id: Set(follower.id),
+                target_id: Set(target.id),
+                approved: Set(!target.manually_approves_followers),
+                // Remote followers hear through their own instance, never by mail from us.
+                notify: Set(false),
+                ap_id: Set(Some(ap_id.to_owned())),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_with_returning(&tx)
+            .await?
+        }
+    };
+    if follow.approved {
+        crate::outbox::record(
+            ctx,
+            &tx,
+            now,
+            crate::outbox::Happened::FollowAccepted {
+                follow_id: follow.id,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(follow)
+}
+
+/// A remote actor stops following (`Undo{Follow}`). Unknown follows are already gone.
+pub async fn remote_unfollow(
+    ctx: &AppContext,
+    follower: &actor::Model,
+    target_id: i64,
+) -> Result<()> {
+    let tx = begin_write(&ctx.db).await?;
+    if let Some(follow) = find_follow(&tx, follower.id, target_id).await? {
+        follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<follow::Model> {
+    follow::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("follow"))
+}
+
+/// Where to deliver what `target_ids` publish: the inboxes of their approved remote followers,
+/// a shared inbox once per host when the follower has one.
+pub async fn remote_follower_inboxes(
+    conn: &impl ConnectionTrait,
+    target_ids: &[i64],
+) -> Result<Vec<String>> {
+    let follower_ids: Vec<i64> = follow::Entity::find()
+        .filter(follow::Column::TargetId.is_in(target_ids.iter().copied()))
+        .filter(follow::Column::Approved.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| f.follower_id)
+        .collect();
+    let followers = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(follower_ids))
+        .filter(actor::Column::Domain.is_not_null())
+        .filter(actor::Column::Suspended.eq(false))
+        .all(conn)
+        .await?;
+    let mut inboxes: Vec<String> = followers
+        .into_iter()
+        .filter_map(|f| f.shared_inbox_url.or(f.inbox_url))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// A remote actor accepted `follower_id`'s follow. Unknown follows stay unknown.
+pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
+    let tx = begin_write(&ctx.db).await?;
+    if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
+        let mut active: follow::ActiveModel = existing.into();
+        active.approved = Set(true);
+        active.updated_at = Set(ctx.now());
+        active.update(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether any local actor follows one of `actor_ids` (approved): only then do we keep what
+/// they publish.
+pub async fn has_local_followers(conn: &impl ConnectionTrait, actor_ids: &[i64]) -> Result<bool> {
+    let follower_ids: Vec<i64> = follow::Entity::find()
+        .filter(follow::Column::TargetId.is_in(actor_ids.iter().copied()))
+        .filter(follow::Column::Approved.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| f.follower_id)
+        .collect();
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Id.is_in(follower_ids))
+        .filter(actor::Column::Domain.is_null())
+        .one(conn)
+        .await?
+        .is_some())
+}

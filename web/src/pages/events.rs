@@ -320,11 +320,24 @@ pub async fn show(
     visitor: Visitor,
     Path(uuid): Path<String>,
     Query(notice): Query<Notice>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
-    match build_event_page(&state, &visitor, &uuid, notice.done.as_deref()).await {
+    // The same address serves ActivityPub peers (JSON-LD) and people (HTML).
+    if state.ctx.settings.federation.enabled && federation::negotiate::wants_activity_json(&headers)
+    {
+        let mut response = federation::event_json(&state.ctx, &uuid)
+            .await
+            .unwrap_or_else(axum::response::IntoResponse::into_response);
+        super::vary_on_accept(&mut response);
+        return response;
+    }
+    let mut response = match build_event_page(&state, &visitor, &uuid, notice.done.as_deref()).await
+    {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(err) => error_page(visitor, &err),
-    }
+    };
+    super::vary_on_accept(&mut response);
+    response
 }
 
 async fn build_event_page(

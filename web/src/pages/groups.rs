@@ -61,11 +61,25 @@ pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(segment): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
-    match build(&state, &visitor, &segment).await {
+    // The same address serves ActivityPub peers (JSON-LD) and people (HTML).
+    if state.ctx.settings.federation.enabled
+        && federation::negotiate::wants_activity_json(&headers)
+        && let Some(name) = segment.strip_prefix('@')
+    {
+        let mut response = federation::actor_json(&state.ctx, name)
+            .await
+            .unwrap_or_else(axum::response::IntoResponse::into_response);
+        super::vary_on_accept(&mut response);
+        return response;
+    }
+    let mut response = match build(&state, &visitor, &segment).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(err) => error_page(visitor, &err),
-    }
+    };
+    super::vary_on_accept(&mut response);
+    response
 }
 
 async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::Result<ActorPage> {

@@ -196,6 +196,13 @@ async fn not_found(visitor: Visitor) -> Response {
     error_page(visitor, &backend::Error::not_found("page"))
 }
 
+/// Caches must keep the HTML and the JSON-LD of one address apart.
+pub fn vary_on_accept(response: &mut Response) {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept"));
+}
+
 /// Where to go after a form: back to a page, with `303 See Other` (so a reload does not post
 /// again).
 pub fn see_other(visitor: &Visitor, to: &str) -> Response {

@@ -1,0 +1,253 @@
+//! Events as other instances see them: which local events federate, the lists the federation
+//! layer serves (outbox, upcoming events of an actor), and events of other instances stored
+//! here (read-only copies, marked `local = false`, linking to their origin).
+
+use chrono::{DateTime, Utc};
+use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use sea_orm::TryIntoModel as _;
+
+use crate::addresses::{self, Place};
+use crate::context::AppContext;
+use crate::db::begin_write;
+use crate::error::{Error, Result};
+use crate::outbox::Happened;
+use crate::pagination::{Page, Paginated};
+
+/// Whether other instances hear about this event: local, published, public or unlisted.
+pub fn federates(event: &event::Model) -> bool {
+    event.local
+        && !event.draft
+        && matches!(
+            event.visibility,
+            EventVisibility::Public | EventVisibility::Unlisted
+        )
+}
+
+/// The record of a deleted (or no longer federated) event, with the audience it had.
+pub fn deleted(event: &event::Model) -> Happened {
+    Happened::EventDeleted {
+        ap_id: event.ap_id.clone(),
+        organizer_id: event.organizer_actor_id,
+        group_id: event.attributed_to_id,
+    }
+}
+
+fn of_actor(actor_id: i64) -> sea_orm::Select<event::Entity> {
+    event::Entity::find()
+        .filter(event::Column::Local.eq(true))
+        .filter(event::Column::Draft.eq(false))
+        .filter(event::Column::Visibility.eq(EventVisibility::Public))
+        .filter(
+            Condition::any()
+                .add(event::Column::OrganizerActorId.eq(actor_id))
+                .add(event::Column::AttributedToId.eq(actor_id)),
+        )
+}
+
+/// Public events an actor organized or that belong to the group, newest first (its outbox).
+pub async fn published_by(
+    conn: &impl ConnectionTrait,
+    actor_id: i64,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let query = of_actor(actor_id);
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_desc(event::Column::PublishedAt)
+        .order_by_desc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
+}
+
+/// Public events of an actor not over at `now`, soonest first.
+pub async fn upcoming_of(
+    conn: &impl ConnectionTrait,
+    actor_id: i64,
+    now: DateTime<Utc>,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let query = of_actor(actor_id).filter(
+        Condition::any().add(event::Column::EndsOn.gte(now)).add(
+            Condition::all()
+                .add(event::Column::EndsOn.is_null())
+                .add(event::Column::BeginsOn.gte(now)),
+        ),
+    );
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
+}
+
+/// Published local events (NodeInfo's `localPosts`).
+pub async fn count_local(conn: &impl ConnectionTrait) -> Result<u64> {
+    Ok(event::Entity::find()
+        .filter(event::Column::Local.eq(true))
+        .filter(event::Column::Draft.eq(false))
+        .count(conn)
+        .await?)
+}
+
+pub async fn find_by_ap_id(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::ApId.eq(ap_id))
+        .one(conn)
+        .await?)
+}
+
+/// An event of another instance, as its origin describes it. The federation layer has already
+/// checked that the sender owns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteEvent {
+    pub ap_id: String,
+    pub url: String,
+    pub title: String,
+    /// HTML from the origin; sanitized here.
+    pub description: String,
+    pub begins_on: DateTime<Utc>,
+    pub ends_on: Option<DateTime<Utc>>,
+    pub timezone: Option<String>,
+    pub status: EventStatus,
+    pub visibility: EventVisibility,
+    pub join_options: JoinOptions,
+    pub external_participation_url: Option<String>,
+    pub category: Option<String>,
+    pub language: Option<String>,
+    pub online_address: Option<String>,
+    pub place: Option<Place>,
+    pub maximum_attendee_capacity: Option<i32>,
+    pub anonymous_participation: bool,
+    pub organizer_actor_id: i64,
+    pub attributed_to_id: Option<i64>,
+    pub tags: Vec<String>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// Stores or refreshes a remote event; it then shows in search and on its group's page.
+pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<event::Model> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let existing = find_by_ap_id(&tx, &remote.ap_id).await?;
+    if existing.as_ref().is_some_and(|e| e.local) {
+        return Err(Error::forbidden(
+            "a remote document cannot replace a local event",
+        ));
+    }
+    let timezone = remote
+        .timezone
+        .as_deref()
+        .and_then(|tz| tz.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let description = super::sanitize::description(&remote.description);
+    let tags: Vec<String> = remote
+        .tags
+        .iter()
+        .map(|t| t.trim().trim_start_matches('#').to_owned())
+        .filter(|t| !t.is_empty())
+        .take(20)
+        .collect();
+    let category = remote
+        .category
+        .map(|c| c.to_ascii_uppercase())
+        .filter(|c| super::categories::CATEGORIES.contains(&c.as_str()));
+    let place = remote.place.filter(|p| !p.is_empty());
+    let address_id = match (&existing, &place) {
+        (Some(existing), _) => {
+            addresses::replace(&tx, existing.physical_address_id, place.as_ref(), now)
+                .await?
+                .map(|a| a.id)
+        }
+        (None, Some(place)) => Some(addresses::insert(&tx, place, now).await?.id),
+        (None, None) => None,
+    };
+    let mut row: event::ActiveModel = match &existing {
+        Some(existing) => existing.clone().into(),
+        None => event::ActiveModel {
+            id: NotSet,
+            // Our own key: a remote uuid could collide with a local one.
+            uuid: Set(uuid::Uuid::new_v4().to_string()),
+            ap_id: Set(remote.ap_id.clone()),
+            draft: Set(false),
+            show_remaining_attendee_capacity: Set(false),
+            hide_number_of_participants: Set(false),
+            local: Set(false),
+            sequence: Set(0),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    if let Some(existing) = &existing {
+        row.sequence = Set(existing.sequence + 1);
+    }
+    row.search_text = Set(super::service::search_text(
+        &remote.title,
+        &tags,
+        &description,
+        place.as_ref(),
+    ));
+    row.url = Set(remote.url);
+    row.title = Set(remote.title);
+    row.description = Set(description);
+    row.begins_on = Set(remote.begins_on);
+    row.ends_on = Set(remote.ends_on);
+    row.timezone = Set(timezone.name().to_owned());
+    row.status = Set(remote.status);
+    row.visibility = Set(remote.visibility);
+    row.join_options = Set(remote.join_options);
+    row.external_participation_url = Set(remote.external_participation_url);
+    row.category = Set(category);
+    row.language = Set(remote.language);
+    row.online_address = Set(remote.online_address);
+    row.physical_address_id = Set(address_id);
+    row.latitude = Set(place.as_ref().and_then(|p| p.latitude));
+    row.longitude = Set(place.as_ref().and_then(|p| p.longitude));
+    row.maximum_attendee_capacity = Set(remote.maximum_attendee_capacity);
+    row.anonymous_participation = Set(remote.anonymous_participation);
+    row.organizer_actor_id = Set(remote.organizer_actor_id);
+    row.attributed_to_id = Set(remote.attributed_to_id);
+    row.published_at = Set(remote.published_at.or(Some(now)));
+    row.updated_at = Set(now);
+    let event = row.save(&tx).await?.try_into_model()?;
+    super::tags::set_for_event(&tx, event.id, &tags).await?;
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// Removes a remote event its origin deleted. Returns whether there was one.
+pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let Some(event) = find_by_ap_id(&tx, ap_id).await? else {
+        return Ok(false);
+    };
+    if event.local {
+        return Err(Error::forbidden("local events are deleted here"));
+    }
+    super::tags::set_for_event(&tx, event.id, &[]).await?;
+    entity::participant::Entity::delete_many()
+        .filter(entity::participant::Column::EventId.eq(event.id))
+        .exec(&tx)
+        .await?;
+    event::Entity::delete_by_id(event.id).exec(&tx).await?;
+    if let Some(address_id) = event.physical_address_id {
+        addresses::replace(&tx, Some(address_id), None, now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,74 @@
+//! `Delete` of a remote event by its owner (a `Tombstone` or a bare id). Deletions of other
+//! things (actors, notes) are ignored for now.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::kinds::activity::DeleteType;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::Activity;
+use backend::AppContext;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Delete {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: DeleteType,
+    pub actor: Url,
+    pub object: serde_json::Value,
+}
+
+impl Delete {
+    fn object_id(&self) -> Result<Url> {
+        let id = match &self.object {
+            serde_json::Value::String(id) => Some(id.as_str()),
+            other => other.get("id").and_then(|i| i.as_str()),
+        };
+        Ok(Url::parse(id.ok_or_else(|| {
+            Error::Malformed("Delete without object id".to_owned())
+        })?)?)
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Delete {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
+        verify_domains_match(&self.object_id()?, &self.actor)?;
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        let object = self.object_id()?;
+        let Some(event) =
+            backend::events::federated::find_by_ap_id(&data.db, object.as_str()).await?
+        else {
+            tracing::debug!(id = %self.id, "ignoring a delete of something we do not keep");
+            return Ok(());
+        };
+        let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
+        let sender = backend::actors::remote::find_by_ap_id(&data.db, self.actor.as_str())
+            .await?
+            .ok_or(Error::NotFound)?;
+        if event.local || !owners.contains(&Some(sender.id)) {
+            return Err(Error::Rejected(
+                "only an event's owner deletes it".to_owned(),
+            ));
+        }
+        backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
+        tracing::info!(ap_id = %object, "remote event deleted");
+        Ok(())
+    }
+}

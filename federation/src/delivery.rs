@@ -1,0 +1,309 @@
+//! Turning what backend recorded into activities, and delivering them: one durable job per
+//! inbox, signed at send time, retried with backoff for more than 48 hours, so a peer that is
+//! down loses nothing and never holds up the others.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::FederationConfig;
+use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use async_trait::async_trait;
+use backend::AppContext;
+use backend::jobs::{Job, JobError, JobHandler, JobRegistry, NewJob, OnDuplicate, RetryPolicy};
+use backend::outbox::{Happened, PUBLISH_JOB};
+use entity::{actor, follow};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::activities::Outgoing;
+use crate::error::{Error, Result};
+use crate::objects::actor::ApActor;
+use crate::protocol::context;
+
+pub const DELIVER_JOB: &str = "federation.deliver";
+
+/// Attempts of one delivery: with the policy below, retries span a bit more than 48 hours.
+pub const DELIVERY_MAX_ATTEMPTS: i32 = 20;
+const DELIVERY_RETRY: RetryPolicy = RetryPolicy {
+    base: Duration::from_secs(30),
+    cap: Duration::from_secs(6 * 3600),
+};
+
+/// The federation job handlers, for web's start-up registry.
+pub fn job_registry() -> JobRegistry {
+    JobRegistry::new()
+        .with(PublishJob)
+        .with(DeliverJob::default())
+}
+
+/// The configuration, built once per handler on first use (it needs the context).
+#[derive(Default)]
+struct LazyConfig(OnceLock<FederationConfig<AppContext>>);
+
+impl LazyConfig {
+    fn get(&self, ctx: &AppContext) -> Result<&FederationConfig<AppContext>> {
+        if let Some(config) = self.0.get() {
+            return Ok(config);
+        }
+        let config = crate::config::build_config(ctx)?;
+        Ok(self.0.get_or_init(|| config))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Delivery {
+    actor_id: i64,
+    inbox: String,
+    activity: Value,
+}
+
+impl From<Error> for JobError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Backend(err) => err.into(),
+            Error::Malformed(_) | Error::Rejected(_) | Error::NotFound | Error::NotAcceptable => {
+                JobError::Permanent(err.to_string())
+            }
+            other => JobError::Retry(other.to_string()),
+        }
+    }
+}
+
+/// Queues one delivery of `activity` from `sender` per inbox, in one transaction.
+async fn queue_deliveries(
+    ctx: &AppContext,
+    sender: &actor::Model,
+    activity: Value,
+    inboxes: Vec<String>,
+) -> Result<()> {
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let id = activity["id"].as_str().unwrap_or_default().to_owned();
+    let tx = backend::db::begin_write(&ctx.db).await?;
+    for inbox in inboxes {
+        let job = NewJob::new(
+            DELIVER_JOB,
+            &Delivery {
+                actor_id: sender.id,
+                inbox: inbox.clone(),
+                activity: activity.clone(),
+            },
+        )?
+        .max_attempts(DELIVERY_MAX_ATTEMPTS)
+        .unique(format!("deliver:{inbox}:{id}"), OnDuplicate::Keep);
+        backend::jobs::enqueue(&tx, now, job).await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(())
+}
+
+fn with_context(mut activity: Value) -> Value {
+    if let Value::Object(map) = &mut activity {
+        map.insert("@context".to_owned(), context());
+    }
+    activity
+}
+
+/// Builds the activities of what backend recorded and queues their deliveries.
+#[derive(Default)]
+pub struct PublishJob;
+
+impl PublishJob {
+    async fn event_changed(ctx: &AppContext, event_id: i64, kind: &str) -> Result<()> {
+        let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
+            // Deleted since: its own record says so.
+            return Ok(());
+        };
+        if !backend::events::federated::federates(&event) {
+            return Ok(());
+        }
+        let object = crate::objects::event::to_json(ctx, &event).await?;
+        let sender_id = event.attributed_to_id.unwrap_or(event.organizer_actor_id);
+        let sender = backend::actors::find(&ctx.db, sender_id).await?;
+        let object = serde_json::to_value(object)?;
+        let activity = json!({
+            "id": format!("{}/activity/{}", event.ap_id, uuid::Uuid::new_v4()),
+            "type": kind,
+            "actor": sender.ap_id,
+            "to": object["to"].clone(),
+            "cc": object["cc"].clone(),
+            "published": ctx.now(),
+            "object": object,
+        });
+        let audience = [Some(event.organizer_actor_id), event.attributed_to_id];
+        let ids: Vec<i64> = audience.into_iter().flatten().collect();
+        let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
+        queue_deliveries(ctx, &sender, with_context(activity), inboxes).await
+    }
+
+    async fn event_deleted(
+        ctx: &AppContext,
+        ap_id: &str,
+        organizer_id: i64,
+        group_id: Option<i64>,
+    ) -> Result<()> {
+        let sender = backend::actors::find(&ctx.db, group_id.unwrap_or(organizer_id)).await?;
+        let activity = json!({
+            "id": format!("{ap_id}/delete/{}", uuid::Uuid::new_v4()),
+            "type": "Delete",
+            "actor": sender.ap_id,
+            "to": [crate::protocol::PUBLIC],
+            "object": { "id": ap_id, "type": "Tombstone" },
+        });
+        let ids: Vec<i64> = [Some(organizer_id), group_id]
+            .into_iter()
+            .flatten()
+            .collect();
+        let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
+        queue_deliveries(ctx, &sender, with_context(activity), inboxes).await
+    }
+
+    async fn follow_accepted(ctx: &AppContext, follow_id: i64) -> Result<()> {
+        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+            return Ok(());
+        };
+        let follower = backend::actors::find(&ctx.db, follow.follower_id).await?;
+        let target = backend::actors::find(&ctx.db, follow.target_id).await?;
+        let Some(inbox) = follower.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = accept_activity(&follow, &follower, &target);
+        queue_deliveries(ctx, &target, with_context(activity), vec![inbox]).await
+    }
+}
+
+fn accept_activity(
+    follow: &follow::Model,
+    follower: &actor::Model,
+    target: &actor::Model,
+) -> Value {
+    json!({
+        "id": format!("{}#accepts/follows/{}", target.ap_id, follow.id),
+        "type": "Accept",
+        "actor": target.ap_id,
+        "to": [follower.ap_id],
+        "object": {
+            "id": follow.ap_id,
+            "type": "Follow",
+            "actor": follower.ap_id,
+            "object": target.ap_id,
+        },
+    })
+}
+
+#[async_trait]
+impl JobHandler for PublishJob {
+    fn kind(&self) -> &'static str {
+        PUBLISH_JOB
+    }
+
+    async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
+        let happened: Happened = serde_json::from_value(job.payload.clone())?;
+        match happened {
+            Happened::EventCreated { event_id } => {
+                Self::event_changed(ctx, event_id, "Create").await?
+            }
+            Happened::EventUpdated { event_id } => {
+                Self::event_changed(ctx, event_id, "Update").await?
+            }
+            Happened::EventDeleted {
+                ap_id,
+                organizer_id,
+                group_id,
+            } => Self::event_deleted(ctx, &ap_id, organizer_id, group_id).await?,
+            Happened::FollowAccepted { follow_id } => Self::follow_accepted(ctx, follow_id).await?,
+        }
+        Ok(())
+    }
+}
+
+/// Signs and sends one activity to one inbox.
+#[derive(Default)]
+pub struct DeliverJob {
+    config: LazyConfig,
+}
+
+#[async_trait]
+impl JobHandler for DeliverJob {
+    fn kind(&self) -> &'static str {
+        DELIVER_JOB
+    }
+
+    fn retry_policy(&self) -> RetryPolicy {
+        DELIVERY_RETRY
+    }
+
+    async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
+        let delivery: Delivery = serde_json::from_value(job.payload.clone())?;
+        let data = self.config.get(ctx)?.to_request_data();
+        let sender = backend::actors::find(&ctx.db, delivery.actor_id).await?;
+        let sender = ApActor::local_with_keys(ctx, sender).await?;
+        let inbox = url::Url::parse(&delivery.inbox).map_err(Error::from)?;
+        let activity = Outgoing::new(delivery.activity)?;
+        let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
+            .await
+            .map_err(Error::from)?;
+        for task in tasks {
+            // 4xx answers count as delivered (the library follows Mastodon here): retrying
+            // a refusal would not change it.
+            task.sign_and_send(&data)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+        }
+        tracing::debug!(inbox = %delivery.inbox, "activity delivered");
+        Ok(())
+    }
+}
+
+/// A local actor follows a remote group or person by `name@host`: resolved through WebFinger,
+/// recorded pending, and a `Follow` queued to it. The remote `Accept` approves it.
+pub async fn follow_remote(
+    ctx: &AppContext,
+    follower: &actor::Model,
+    handle: &str,
+) -> Result<follow::Model> {
+    let config = crate::config::build_config(ctx)?;
+    let data = config.to_request_data();
+    let handle = handle.trim().trim_start_matches('@');
+    let target: ApActor = webfinger_resolve_actor(handle, &data).await?;
+    let follow = match target.model.kind {
+        entity::ActorKind::Group => {
+            backend::groups::follows::follow(ctx, follower, target.model.id, false).await?
+        }
+        _ => {
+            return Err(Error::Rejected(
+                "only groups can be followed here yet".to_owned(),
+            ));
+        }
+    };
+    let activity = json!({
+        "id": format!("{}#follows/{}", follower.ap_id, follow.id),
+        "type": "Follow",
+        "actor": follower.ap_id,
+        "to": [target.model.ap_id],
+        "object": target.model.ap_id,
+    });
+    let inbox = target
+        .model
+        .inbox_url
+        .clone()
+        .ok_or_else(|| Error::Malformed("remote actor without inbox".to_owned()))?;
+    queue_deliveries(ctx, follower, with_context(activity), vec![inbox]).await?;
+    Ok(follow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deliveries_are_retried_for_more_than_two_days() {
+        let span = DELIVERY_RETRY.total_span(DELIVERY_MAX_ATTEMPTS);
+        assert!(span > Duration::from_secs(48 * 3600), "{span:?}");
+        assert!(span < Duration::from_secs(96 * 3600), "{span:?}");
+    }
+}

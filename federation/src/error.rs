@@ -1,0 +1,102 @@
+//! The federation crate's one error type, mapped to HTTP once (`IntoResponse`). Causes are
+//! logged here and never sent to the peer.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Backend(#[from] backend::Error),
+    #[error(transparent)]
+    Federation(#[from] activitypub_federation::error::Error),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// The peer sent something we cannot read.
+    #[error("malformed: {0}")]
+    Malformed(String),
+    /// The peer may not do this (an update of someone else's event…).
+    #[error("rejected: {0}")]
+    Rejected(String),
+    #[error("not found")]
+    NotFound,
+    /// Asked for a representation we do not serve here.
+    #[error("not acceptable")]
+    NotAcceptable,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<url::ParseError> for Error {
+    fn from(err: url::ParseError) -> Self {
+        Error::Malformed(format!("bad URL: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::Malformed(err.to_string())
+    }
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        use activitypub_federation::error::Error as Ap;
+        match self {
+            Error::Backend(err) => match err {
+                backend::Error::NotFound { .. } => StatusCode::NOT_FOUND,
+                backend::Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                backend::Error::Unauthenticated | backend::Error::InvalidCredentials => {
+                    StatusCode::UNAUTHORIZED
+                }
+                backend::Error::Conflict { .. } => StatusCode::CONFLICT,
+                backend::Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            Error::Federation(err) => match err {
+                Ap::NotFound => StatusCode::NOT_FOUND,
+                Ap::ActivitySignatureInvalid | Ap::ActivityBodyDigestInvalid => {
+                    StatusCode::UNAUTHORIZED
+                }
+                Ap::ParseReceivedActivity { .. } | Ap::UrlVerificationError(_) => {
+                    StatusCode::BAD_REQUEST
+                }
+                // The signer's key could not be fetched: its signature cannot be verified.
+                Ap::Reqwest(_)
+                | Ap::ReqwestMiddleware(_)
+                | Ap::ParseFetchedObject(..)
+                | Ap::FetchInvalidContentType(_)
+                | Ap::FetchWrongId(_)
+                | Ap::ObjectDeleted(_)
+                | Ap::WebfingerResolveFailed(_)
+                | Ap::DomainResolveError(_)
+                | Ap::ResolveInternalIpError(..)
+                | Ap::RequestLimit
+                | Ap::ResponseBodyLimit => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Malformed(_) => StatusCode::BAD_REQUEST,
+            Error::Rejected(_) => StatusCode::FORBIDDEN,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "federation request failed");
+        } else if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            tracing::warn!(error = %self, %status, "federation request refused");
+        } else {
+            tracing::debug!(error = %self, %status, "federation request refused");
+        }
+        let code = status.canonical_reason().unwrap_or("error");
+        (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
+    }
+}

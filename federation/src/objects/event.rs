@@ -1,0 +1,342 @@
+//! Our events as `Event` objects, and `Event` objects of others as backend's `RemoteEvent`.
+
+use backend::AppContext;
+use backend::addresses::Place;
+use backend::events::federated::RemoteEvent;
+use chrono::{DateTime, FixedOffset, Utc};
+use entity::address;
+use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::protocol::PUBLIC;
+use crate::protocol::event::{Address, Event, EventType, Location, PostalAddress, Tag};
+
+fn status_name(status: EventStatus) -> &'static str {
+    match status {
+        EventStatus::Tentative => "TENTATIVE",
+        EventStatus::Confirmed => "CONFIRMED",
+        EventStatus::Cancelled => "CANCELLED",
+    }
+}
+
+/// What Mastodon shows under the title, since it ignores the event fields: when (with the
+/// zone), where, and the status when it is not simply confirmed.
+pub fn summary(ctx: &AppContext, event: &event::Model, place: Option<&address::Model>) -> String {
+    let locale = ctx.default_locale();
+    let mut parts = vec![format!(
+        "🗓️ {}",
+        backend::events::notices::format_when(locale, event)
+    )];
+    if let Some(place) = place {
+        parts.push(format!("📍 {}", backend::addresses::one_line(place)));
+    }
+    if let Some(online) = &event.online_address {
+        parts.push(format!("🌐 {online}"));
+    }
+    match event.status {
+        EventStatus::Cancelled => parts.push("❌ Cancelled".to_owned()),
+        EventStatus::Tentative => parts.push("❔ Tentative".to_owned()),
+        EventStatus::Confirmed => {}
+    }
+    parts.join("\n")
+}
+
+fn in_zone(at: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<FixedOffset> {
+    at.with_timezone(&tz).fixed_offset()
+}
+
+/// The followers collections that see an event: its organizer's and its group's.
+pub fn audience(
+    organizer: &entity::actor::Model,
+    group: Option<&entity::actor::Model>,
+) -> Vec<Url> {
+    [Some(organizer), group]
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.followers_url.as_deref())
+        .filter_map(|u| Url::parse(u).ok())
+        .collect()
+}
+
+/// The `Event` document of a local event.
+pub async fn to_json(ctx: &AppContext, event: &event::Model) -> Result<Event> {
+    let organizer = backend::actors::find(&ctx.db, event.organizer_actor_id).await?;
+    let group = match event.attributed_to_id {
+        Some(id) => Some(backend::actors::find(&ctx.db, id).await?),
+        None => None,
+    };
+    let place = match event.physical_address_id {
+        Some(id) => Some(backend::addresses::find(&ctx.db, id).await?),
+        None => None,
+    };
+    let tags = backend::events::tags::for_events(&ctx.db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    let stats = backend::events::participant_stats(&ctx.db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    let tz = backend::events::timezone(event);
+    let id = Url::parse(&event.ap_id)?;
+    let organizer_id = Url::parse(&organizer.ap_id)?;
+    let attributed_to = match &group {
+        Some(group) => Url::parse(&group.ap_id)?,
+        None => organizer_id.clone(),
+    };
+    let followers = audience(&organizer, group.as_ref());
+    let public = Url::parse(PUBLIC)?;
+    let (to, cc) = match event.visibility {
+        EventVisibility::Public => (vec![public], followers),
+        EventVisibility::Unlisted => (followers, vec![public]),
+        EventVisibility::Private => (followers, Vec::new()),
+    };
+    let mut location = Vec::new();
+    if let Some(place) = &place {
+        location.push(Location {
+            kind: Some("Place".to_owned()),
+            id: None,
+            name: place.description.clone(),
+            address: Some(Address::Postal(PostalAddress {
+                kind: Some("PostalAddress".to_owned()),
+                street_address: place.street.clone(),
+                postal_code: place.postal_code.clone(),
+                address_locality: place.locality.clone(),
+                address_region: place.region.clone(),
+                address_country: place.country.clone(),
+            })),
+            latitude: place.latitude,
+            longitude: place.longitude,
+            url: None,
+        });
+    }
+    let online = event
+        .online_address
+        .as_deref()
+        .and_then(|u| Url::parse(u).ok());
+    if let Some(online) = &online {
+        location.push(Location {
+            kind: Some("VirtualLocation".to_owned()),
+            id: None,
+            name: None,
+            address: None,
+            latitude: None,
+            longitude: None,
+            url: Some(online.clone()),
+        });
+    }
+    let tag_base = ctx.url("/tags/");
+    let remaining = if event.show_remaining_attendee_capacity {
+        backend::events::remaining_seats(event, &stats).and_then(|n| i64::try_from(n).ok())
+    } else {
+        None
+    };
+    Ok(Event {
+        kind: EventType::Event,
+        url: Some(Url::parse(&event.url)?),
+        uuid: Some(event.uuid.clone()),
+        name: event.title.clone(),
+        content: Some(event.description.clone()),
+        media_type: Some("text/html".to_owned()),
+        summary: Some(summary(ctx, event, place.as_ref())),
+        start_time: in_zone(event.begins_on, tz),
+        end_time: event.ends_on.map(|e| in_zone(e, tz)),
+        timezone: Some(tz.name().to_owned()),
+        published: event.published_at.map(|p| p.fixed_offset()),
+        updated: Some(event.updated_at.fixed_offset()),
+        actor: Some(organizer_id),
+        attributed_to: Some(attributed_to),
+        to,
+        cc,
+        category: event.category.clone(),
+        tag: tags
+            .into_iter()
+            .map(|t| Tag {
+                kind: Some("Hashtag".to_owned()),
+                href: Some(format!("{tag_base}{}", t.slug)),
+                name: format!("#{}", t.title),
+            })
+            .collect(),
+        join_mode: Some(
+            match event.join_options {
+                JoinOptions::Free => "free",
+                JoinOptions::Restricted => "restricted",
+                JoinOptions::External => "external",
+            }
+            .to_owned(),
+        ),
+        external_participation_url: event
+            .external_participation_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok()),
+        maximum_attendee_capacity: event.maximum_attendee_capacity.map(i64::from),
+        remaining_attendee_capacity: remaining,
+        participant_count: if event.hide_number_of_participants {
+            None
+        } else {
+            i64::try_from(stats.participant).ok()
+        },
+        // Comments do not exist here yet: say so rather than let peers offer replies.
+        replies_moderation_option: Some("closed".to_owned()),
+        comments_enabled: Some(false),
+        anonymous_participation_enabled: Some(event.anonymous_participation),
+        draft: Some(event.draft),
+        status: Some(status_name(event.status).to_owned()),
+        ical_status: Some(status_name(event.status).to_owned()),
+        event_status: Some(
+            match event.status {
+                EventStatus::Cancelled => "https://schema.org/EventCancelled",
+                _ => "https://schema.org/EventScheduled",
+            }
+            .to_owned(),
+        ),
+        in_language: event.language.clone(),
+        is_online: Some(online.is_some() && place.is_none()),
+        location,
+        attachment: Vec::new(),
+        id,
+    })
+}
+
+fn place_of(location: &Location) -> Place {
+    let mut place = Place {
+        description: location.name.clone(),
+        latitude: location.latitude,
+        longitude: location.longitude,
+        ..Place::default()
+    };
+    match &location.address {
+        Some(Address::Postal(a)) => {
+            place.street = a.street_address.clone();
+            place.postal_code = a.postal_code.clone();
+            place.locality = a.address_locality.clone();
+            place.region = a.address_region.clone();
+            place.country = a.address_country.clone();
+        }
+        Some(Address::Text(text)) => {
+            if place.description.is_none() {
+                place.description = Some(text.clone());
+            } else {
+                place.street = Some(text.clone());
+            }
+        }
+        None => {}
+    }
+    place
+}
+
+/// An `Event` from another instance, for backend to store. The caller resolved its organizer
+/// and group to actor rows.
+pub fn to_remote(
+    json: &Event,
+    organizer_actor_id: i64,
+    attributed_to_id: Option<i64>,
+) -> Result<RemoteEvent> {
+    let visibility = if json.to.iter().any(|u| u.as_str() == PUBLIC) {
+        EventVisibility::Public
+    } else if json.cc.iter().any(|u| u.as_str() == PUBLIC) {
+        EventVisibility::Unlisted
+    } else {
+        return Err(Error::Rejected(
+            "only public and unlisted events are stored from other instances".to_owned(),
+        ));
+    };
+    let status = match json.status().as_deref() {
+        Some("CANCELLED") => EventStatus::Cancelled,
+        Some("TENTATIVE") => EventStatus::Tentative,
+        _ if json
+            .event_status
+            .as_deref()
+            .is_some_and(|s| s.ends_with("EventCancelled")) =>
+        {
+            EventStatus::Cancelled
+        }
+        _ => EventStatus::Confirmed,
+    };
+    let physical = json.location.iter().find(|l| !l.is_virtual());
+    let online = json
+        .location
+        .iter()
+        .find(|l| l.is_virtual())
+        .and_then(|l| l.url.as_ref())
+        .map(Url::to_string);
+    Ok(RemoteEvent {
+        ap_id: json.id.to_string(),
+        url: json.url.as_ref().unwrap_or(&json.id).to_string(),
+        title: json.name.clone(),
+        description: json.content.clone().unwrap_or_default(),
+        begins_on: json.start_time.with_timezone(&Utc),
+        ends_on: json.end_time.map(|e| e.with_timezone(&Utc)),
+        timezone: json.timezone.clone(),
+        status,
+        visibility,
+        join_options: match json.join_mode.as_deref() {
+            Some("restricted") | Some("invite") => JoinOptions::Restricted,
+            Some("external") => JoinOptions::External,
+            _ => JoinOptions::Free,
+        },
+        external_participation_url: json.external_participation_url.as_ref().map(Url::to_string),
+        category: json.category.clone(),
+        language: json.in_language.clone(),
+        online_address: online,
+        place: physical.map(place_of),
+        maximum_attendee_capacity: json
+            .maximum_attendee_capacity
+            .and_then(|c| i32::try_from(c).ok()),
+        anonymous_participation: json.anonymous_participation_enabled.unwrap_or(false),
+        organizer_actor_id,
+        attributed_to_id,
+        tags: json.tag.iter().map(|t| t.name.clone()).collect(),
+        published_at: json.published.map(|p| p.with_timezone(&Utc)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    fn fixture(name: &str) -> serde_json::Value {
+        let path = format!(
+            "{}/../../shared/fixtures/activitypub/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+    }
+
+    #[test]
+    fn a_mobilizon_5_event_becomes_a_public_remote_event_with_its_place_and_tags() {
+        let json: Event = serde_json::from_value(
+            fixture("mobilizon5-event-create.synthesized.json")["object"].clone(),
+        )
+        .unwrap();
+        let remote = to_remote(&json, 7, Some(8)).unwrap();
+        assert_eq!(remote.visibility, EventVisibility::Public);
+        assert_eq!(remote.status, EventStatus::Confirmed);
+        assert_eq!(remote.join_options, JoinOptions::Restricted);
+        assert_eq!(remote.begins_on.to_rfc3339(), "2025-04-12T12:00:00+00:00");
+        assert_eq!(remote.timezone.as_deref(), Some("Europe/Paris"));
+        let place = remote.place.unwrap();
+        assert_eq!(place.locality.as_deref(), Some("Lyon"));
+        assert_eq!(place.description.as_deref(), Some("Locaux de Framasoft"));
+        assert_eq!(remote.tags, vec!["#repair".to_owned()]);
+        assert_eq!(remote.maximum_attendee_capacity, Some(40));
+        assert_eq!(remote.attributed_to_id, Some(8));
+    }
+
+    #[test]
+    fn a_gancio_event_without_status_or_join_mode_is_a_free_confirmed_event() {
+        let json: Event =
+            serde_json::from_value(fixture("gancio-event-activity.json")["object"].clone())
+                .unwrap();
+        let remote = to_remote(&json, 1, None).unwrap();
+        assert_eq!(remote.status, EventStatus::Confirmed);
+        assert_eq!(remote.join_options, JoinOptions::Free);
+        assert_eq!(remote.url, "https://demo.gancio.org/event/demo-event");
+        assert_eq!(
+            remote.place.unwrap().description.as_deref(),
+            Some("Colosseo")
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Our rows as ActivityPub objects and back.
+
+pub mod actor;
+pub mod event;

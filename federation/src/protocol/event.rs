@@ -1,0 +1,362 @@
+//! The `Event` object: Mobilizon 5's shape and FEP-8a8e's fields in one object. Read leniently
+//! (Gancio, Mobilizon 1.x and 5.x): only `id`, `name` and `startTime` are required.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{first_of, lenient, one_or_many};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventType {
+    Event,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    pub id: Url,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub url: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    pub name: String,
+    /// HTML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Plain text for Mastodon, which shows only name, summary and link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub start_time: DateTime<FixedOffset>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub end_time: Option<DateTime<FixedOffset>>,
+    /// IANA zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub published: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// The organizer.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "first_of"
+    )]
+    pub actor: Option<Url>,
+    /// The group (or the organizer when there is none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "first_of"
+    )]
+    pub attributed_to: Option<Url>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub to: Vec<Url>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub cc: Vec<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub tag: Vec<Tag>,
+    /// `free`, `restricted`, `invite` or `external` (Mobilizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_mode: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub external_participation_url: Option<Url>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub maximum_attendee_capacity: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub remaining_attendee_capacity: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub participant_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies_moderation_option: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub comments_enabled: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub anonymous_participation_enabled: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub draft: Option<bool>,
+    /// `TENTATIVE`, `CONFIRMED` or `CANCELLED` (Mobilizon writes it twice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(
+        rename = "ical:status",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ical_status: Option<String>,
+    /// schema.org's `EventScheduled`, `EventCancelled`… (FEP-8a8e).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_language: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub is_online: Option<bool>,
+    /// A `Place`, a `VirtualLocation`, or both for hybrid events (then a list).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many",
+        serialize_with = "super::single_or_array"
+    )]
+    pub location: Vec<Location>,
+    /// Kept as sent: property values, images and links we do not interpret yet.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub attachment: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub name: String,
+    /// Gancio sends a relative path here, so not a `Url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// `Place` or `VirtualLocation`; Gancio omits it.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub id: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub address: Option<Address>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub latitude: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub longitude: Option<f64>,
+    /// For a `VirtualLocation`: where to join.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub url: Option<Url>,
+}
+
+impl Location {
+    pub fn is_virtual(&self) -> bool {
+        self.kind.as_deref() == Some("VirtualLocation")
+    }
+}
+
+/// A `PostalAddress`, or the free text some servers send instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Address {
+    Postal(PostalAddress),
+    Text(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostalAddress {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_locality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
+}
+
+impl Event {
+    /// The status, from `status` or `ical:status`, upper case.
+    pub fn status(&self) -> Option<String> {
+        self.status
+            .as_deref()
+            .or(self.ical_status.as_deref())
+            .map(str::to_ascii_uppercase)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    pub(crate) fn fixture(name: &str) -> serde_json::Value {
+        let path = format!(
+            "{}/../../shared/fixtures/activitypub/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+    }
+
+    #[test]
+    fn mobilizon_5_event_parses_with_its_newer_fields_and_round_trips() {
+        let object = fixture("mobilizon5-event-create.synthesized.json")["object"].clone();
+        let event: Event = serde_json::from_value(object.clone()).unwrap();
+        assert_eq!(event.name, "Repair café");
+        assert_eq!(event.timezone.as_deref(), Some("Europe/Paris"));
+        assert_eq!(event.start_time.offset().local_minus_utc(), 7200);
+        assert_eq!(event.participant_count, Some(12));
+        assert_eq!(event.remaining_attendee_capacity, Some(28));
+        assert_eq!(event.is_online, Some(false));
+        assert_eq!(event.status().as_deref(), Some("CONFIRMED"));
+        assert_eq!(event.tag[0].name, "#repair");
+        let place = &event.location[0];
+        let Some(Address::Postal(address)) = &place.address else {
+            panic!("postal address expected: {place:?}");
+        };
+        assert_eq!(address.address_locality.as_deref(), Some("Lyon"));
+        assert_eq!(event.attachment.len(), 4);
+
+        let written = serde_json::to_value(&event).unwrap();
+        let again: Event = serde_json::from_value(written.clone()).unwrap();
+        assert_eq!(again, event);
+        // Every field Mobilizon wrote comes back under the same name and value
+        // (`externalParticipationUrl: null` and `contacts` excepted: we omit empty values).
+        for (key, value) in object.as_object().unwrap() {
+            if value.is_null() || key == "contacts" {
+                continue;
+            }
+            if key == "published" || key == "updated" {
+                // chrono writes UTC as `+00:00` where Mobilizon writes `Z`: same instant.
+                let instant = |v: &serde_json::Value| {
+                    DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap()
+                };
+                assert_eq!(instant(&written[key]), instant(value), "field {key}");
+                continue;
+            }
+            assert_eq!(&written[key], value, "field {key}");
+        }
+    }
+
+    #[test]
+    fn gancio_event_parses_with_a_relative_tag_link_and_a_bare_place() {
+        let object = fixture("gancio-event-activity.json")["object"].clone();
+        let event: Event = serde_json::from_value(object).unwrap();
+        assert_eq!(event.name, "Demo event");
+        assert_eq!(event.tag[0].href.as_deref(), Some("/tags/test"));
+        assert_eq!(event.location[0].name.as_deref(), Some("Colosseo"));
+        assert!(event.location[0].kind.is_none());
+        assert!(event.status().is_none());
+    }
+
+    #[test]
+    fn lenient_reading_accepts_single_values_text_addresses_and_ical_status_only() {
+        let event: Event = serde_json::from_value(serde_json::json!({
+            "type": "Event",
+            "id": "https://example.org/e/1",
+            "name": "Picnic",
+            "startTime": "2026-06-01T12:00:00Z",
+            "to": "https://www.w3.org/ns/activitystreams#Public",
+            "attributedTo": ["https://example.org/@g", "https://example.org/@p"],
+            "tag": {"type": "Hashtag", "name": "#food"},
+            "location": {"type": "Place", "name": "Park", "address": "1 Park Lane, Lyon"},
+            "ical:status": "cancelled",
+            "maximumAttendeeCapacity": "lots"
+        }))
+        .unwrap();
+        assert_eq!(event.to.len(), 1);
+        assert_eq!(
+            event.attributed_to.as_ref().unwrap().as_str(),
+            "https://example.org/@g"
+        );
+        assert_eq!(event.tag.len(), 1);
+        assert_eq!(
+            event.location[0].address,
+            Some(Address::Text("1 Park Lane, Lyon".to_owned()))
+        );
+        assert_eq!(event.status().as_deref(), Some("CANCELLED"));
+        assert_eq!(event.maximum_attendee_capacity, None);
+    }
+}
