@@ -8,6 +8,7 @@ pub mod actor;
 pub mod address;
 pub mod event;
 pub mod event_tag;
+pub mod feed_token;
 pub mod follow;
 pub mod instance_setting;
 pub mod job;

@@ -96,18 +96,31 @@ async fn browser(driver: &Driver) -> WebDriver {
         .expect("a Chromium session")
 }
 
+/// The element, once the page showing it has loaded (clicks return before navigation ends).
+async fn find(page: &WebDriver, by: By) -> WebElement {
+    let mut last = None;
+    for _ in 0..100 {
+        match page.find(by.clone()).await {
+            Ok(element) => return element,
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{by:?} never appeared: {last:?}");
+}
+
 async fn fill(page: &WebDriver, id: &str, value: &str) {
-    let field = page.find(By::Id(id)).await.expect(id);
+    let field = find(page, By::Id(id)).await;
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
 
 async fn submit(page: &WebDriver, form_action: &str) {
-    page.find(By::Css(format!(
-        "form[action='{form_action}'] button[type=submit]"
-    )))
+    find(
+        page,
+        By::Css(format!("form[action='{form_action}'] button[type=submit]")),
+    )
     .await
-    .unwrap_or_else(|_| panic!("a form posting to {form_action}"))
     .click()
     .await
     .unwrap();
@@ -204,9 +217,8 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
     let mail = server.wait_for_mail("olga@example.org", "Confirm").await;
     let link = find_link(&mail.mail.text, "/validate/").unwrap();
     page.goto(&link).await.unwrap();
-    page.find(By::Css("main form button[type=submit]"))
+    find(&page, By::Css("main form button[type=submit]"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -234,21 +246,18 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
     .await
     .unwrap();
     fill(&page, "timezone", "Europe/Paris").await;
-    page.find(By::Css("#join option[value=restricted]"))
+    find(&page, By::Css("#join option[value=restricted]"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    page.find(By::Css("#group option:nth-child(2)"))
+    find(&page, By::Css("#group option:nth-child(2)"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    page.find(By::Css("input[name=anonymous]"))
+    find(&page, By::Css("input[name=anonymous]"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -259,35 +268,34 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
     page.goto(format!("{event_url}/edit")).await.unwrap();
     assert_accessible(&page, &axe, "event edit").await;
     page.goto(&event_url).await.unwrap();
-    page.find(By::Css("form[action='/logout'] button"))
+    find(&page, By::Css("form[action='/logout'] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(&page, "Sign up").await;
 
     // Someone finds it by search and RSVPs by email.
     page.goto(format!("{origin}/")).await.unwrap();
     assert_accessible(&page, &axe, "home").await;
     fill(&page, "term", "repair").await;
-    page.find(By::Css("form[role=search] button"))
+    find(&page, By::Css("form[role=search] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    page.find(By::LinkText("Repair café"))
+    wait_for(&page, "Search events").await;
+    find(&page, By::LinkText("Repair café"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(&page, "Add to calendar").await;
     assert_accessible(&page, &axe, "event").await;
     assert_same_origin(&page, &origin).await;
     fill(&page, "anon-email", "zoe@example.org").await;
-    page.find(By::Css("form[action$='/join-anonymously'] button"))
+    find(&page, By::Css("form[action$='/join-anonymously'] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -310,53 +318,53 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
     page.goto(&find_link(&mail.mail.text, "/validate/").unwrap())
         .await
         .unwrap();
-    page.find(By::Css("main form button[type=submit]"))
+    find(&page, By::Css("main form button[type=submit]"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     page.goto(&event_url).await.unwrap();
     fill(&page, "message", "I can fix bikes").await;
-    page.find(By::Css("form[action$='/join'] button"))
+    find(&page, By::Css("form[action$='/join'] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for(&page, "waits for the organizers").await;
-    page.find(By::Css("form[action='/logout'] button"))
+    find(&page, By::Css("form[action='/logout'] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(&page, "Sign up").await;
 
     page.goto(format!("{origin}/login")).await.unwrap();
     fill(&page, "email", "olga@example.org").await;
     fill(&page, "password", "long enough password").await;
     submit(&page, "/login").await;
+    wait_for(&page, "Log out").await;
     page.goto(format!("{event_url}/participants"))
         .await
         .unwrap();
     wait_for(&page, "I can fix bikes").await;
-    page.find(By::Css("input[value=participant] + button"))
+    find(&page, By::Css("input[value=participant] + button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    page.find(By::Css("form[action='/logout'] button"))
+    wait_for(&page, "Going").await;
+    find(&page, By::Css("form[action='/logout'] button"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(&page, "Sign up").await;
 
     page.goto(format!("{origin}/login")).await.unwrap();
     fill(&page, "email", "gus@example.org").await;
     fill(&page, "password", "long enough password").await;
     submit(&page, "/login").await;
+    wait_for(&page, "Log out").await;
     page.goto(&event_url).await.unwrap();
     wait_for(&page, "You take part in this event.").await;
     page.goto(format!("{origin}/me/events")).await.unwrap();

@@ -271,7 +271,11 @@ async fn webfinger_nodeinfo_and_actor_documents_describe_the_instance() {
         .send()
         .await
         .unwrap();
-    assert_eq!(html.status(), 200, "browsers get the HTML page at the same address");
+    assert_eq!(
+        html.status(),
+        200,
+        "browsers get the HTML page at the same address"
+    );
     assert!(html.text().await.unwrap().contains("<!DOCTYPE html>"));
 
     let relay: Value = http

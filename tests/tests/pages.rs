@@ -497,3 +497,32 @@ async fn a_forgotten_password_is_reset_through_the_mails_link() {
         "logged in"
     );
 }
+
+#[tokio::test]
+async fn the_settings_page_makes_and_revokes_a_private_calendar_address() {
+    let server = TestServer::start().await;
+    let (mut browser, _) = logged_in_browser(&server, "paula").await;
+    let settings = browser.get("/me/settings").await;
+    let csrf = settings.csrf();
+    browser.post("/me/feeds", &[("csrf", &csrf)]).await;
+    let with_feed = browser.get("/me/settings").await;
+    let marker = "/feed/";
+    let start = with_feed.body.find(marker).expect("a private feed address") + marker.len();
+    let token: String = with_feed.body[start..]
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    assert!(with_feed.body.contains("webcal://"));
+    let feed = reqwest::get(server.url(&format!("/feed/{token}/ics")))
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(feed.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+    browser
+        .post("/me/feeds/revoke", &[("csrf", &csrf), ("token", &token)])
+        .await;
+    let revoked = reqwest::get(server.url(&format!("/feed/{token}/ics")))
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::NOT_FOUND);
+}

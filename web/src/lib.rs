@@ -4,8 +4,10 @@
 //! requests into backend calls and results into responses.
 
 pub mod cli;
+mod feeds;
 pub mod graphql;
 mod health;
+mod http_error;
 pub mod pages;
 pub mod startup;
 pub mod state;
@@ -25,6 +27,7 @@ pub fn app(state: AppState) -> Router {
             get(graphql::http::explorer).post(graphql::http::execute),
         )
         .route("/api/health", get(health::health))
+        .merge(feeds::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {
         match federation::build_config(&state.ctx) {

@@ -109,7 +109,7 @@ pub async fn find_visible(
 }
 
 /// Events not over at `now`: ending later, or without end and starting later.
-fn not_over(now: DateTime<Utc>) -> Condition {
+pub(crate) fn not_over(now: DateTime<Utc>) -> Condition {
     Condition::any().add(event::Column::EndsOn.gte(now)).add(
         Condition::all()
             .add(event::Column::EndsOn.is_null())
@@ -118,7 +118,7 @@ fn not_over(now: DateTime<Utc>) -> Condition {
 }
 
 /// Published public events.
-fn listed() -> Select<event::Entity> {
+pub(crate) fn listed() -> Select<event::Entity> {
     event::Entity::find()
         .filter(event::Column::Visibility.eq(EventVisibility::Public))
         .filter(event::Column::Draft.eq(false))
@@ -173,6 +173,11 @@ pub async fn search(
     query: &SearchQuery,
     page: Page,
 ) -> Result<Paginated<event::Model>> {
+    paginate(conn, search_select(now, query)?, page).await
+}
+
+/// The query behind [`search`], unordered, for callers that read it their own way (feeds).
+pub fn search_select(now: DateTime<Utc>, query: &SearchQuery) -> Result<Select<event::Entity>> {
     let mut select = listed().filter(not_over(query.begins_on.unwrap_or(now)));
     if let Some(before) = query.ends_on {
         select = select.filter(event::Column::BeginsOn.lte(before));
@@ -235,7 +240,7 @@ pub async fn search(
                     .lte(radius_deg * radius_deg)
             });
     }
-    paginate(conn, select, page).await
+    Ok(select)
 }
 
 /// Events organized by a person or a group, between two dates, as far as `principal` may see

@@ -1,14 +1,22 @@
 //! What Convive publishes for other software to read: iCalendar for mail attachments and
-//! calendar subscriptions, and the plain text those (and Atom feeds) make of event
-//! descriptions.
+//! calendar subscriptions, Atom for feed readers, and the plain text those make of event
+//! descriptions; then the feeds themselves (`sources`) and the tokens of private feeds.
 //!
-//! Everything here is pure: plain data in, bytes or text out. Loading events, checking who may
-//! see them and serving the result belong to the callers.
+//! The writers (`ical`, `atom`, `text`) are pure: plain data in, bytes or text out. `sources`
+//! decides what each feed holds and who may read it; serving the bytes belongs to `web`.
 
+mod atom;
 mod content_line;
 mod ical;
+pub mod sources;
 mod text;
 mod timezone;
+pub mod tokens;
 
+pub use atom::{AtomMeta, atom};
 pub use ical::{CalendarEvent, CalendarMeta, PRODID, calendar};
+pub use sources::{Feed, Format, Rendered, Source, Validator};
 pub use text::html_to_text;
+
+#[cfg(test)]
+mod tests;

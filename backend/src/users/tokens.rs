@@ -1,5 +1,6 @@
 //! Secrets handed to clients: short-lived signed access tokens, and random opaque tokens
-//! (refresh, confirmation, reset, feeds) of which only a hash is stored.
+//! (refresh, confirmation, reset, feeds) looked up by their hash. Only feed tokens are also
+//! kept in clear, for their owner to see again (see `feeds::tokens`).
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};

@@ -6,6 +6,7 @@ mod addresses;
 mod config;
 pub mod errors;
 mod events;
+mod feeds;
 mod groups;
 pub mod http;
 mod loaders;
@@ -37,6 +38,7 @@ pub struct Mutation(
     groups::GroupMutation,
     events::EventMutation,
     participations::ParticipationMutation,
+    feeds::FeedTokensMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -83,6 +83,11 @@ impl Person {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+
+    /// Private feed tokens limited to this identity (only to its owner).
+    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
+        super::feeds::of_actor(ctx, self.0.id).await
+    }
 }
 
 #[derive(Default)]

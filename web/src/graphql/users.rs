@@ -126,6 +126,11 @@ impl User {
         .await
     }
 
+    /// The account's private feed tokens (only to the account itself).
+    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
+        super::feeds::of_user(ctx, self.0.id).await
+    }
+
     /// All identities of the account.
     async fn actors(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
         let app = app(ctx)?;

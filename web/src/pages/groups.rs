@@ -477,6 +477,8 @@ struct SettingsPage {
     pending: String,
     pending_choices: Vec<(&'static str, String)>,
     groups: Vec<(String, String)>,
+    /// (token, .ics address, webcal address, Atom address)
+    feeds: Vec<(String, String, String, String)>,
 }
 
 fn pending_value(p: entity::user::PendingNotification) -> &'static str {
@@ -513,11 +515,23 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
             .filter_map(|id| found.get(id))
             .map(|g| (backend::actors::handle(g), backend::actors::display_name(g)))
             .collect();
-        Ok::<_, backend::Error>((user, groups))
+        let feeds = backend::feeds::tokens::of_user(&state.ctx.db, user.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let ics = state.ctx.url(&format!("/feed/{}/ics", f.token));
+                let webcal =
+                    ics.replacen("https://", "webcal://", 1)
+                        .replacen("http://", "webcal://", 1);
+                let atom = state.ctx.url(&format!("/feed/{}/atom", f.token));
+                (f.token, ics, webcal, atom)
+            })
+            .collect();
+        Ok::<_, backend::Error>((user, groups, feeds))
     }
     .await;
     match result {
-        Ok((user, groups)) => {
+        Ok((user, groups, feeds)) => {
             let page = SettingsPage {
                 frame: Frame {
                     title: t(locale, "settings-title"),
@@ -534,6 +548,7 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
                     .map(|v| (v, t(locale, &format!("settings-pending-{v}"))))
                     .collect(),
                 groups,
+                feeds,
             };
             render(&visitor, StatusCode::OK, &page)
         }
@@ -582,6 +597,47 @@ pub async fn save_settings(
             let notice = t(visitor.locale, "settings-saved");
             settings_page(&state, visitor, Some(notice)).await
         }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FeedForm {
+    csrf: String,
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn create_feed(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<FeedForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    match backend::feeds::tokens::create(&state.ctx, &session.user, None).await {
+        Ok(_) => see_other(&visitor, "/me/settings"),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<FeedForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    match backend::feeds::tokens::delete(&state.ctx, &session.user, &form.token).await {
+        Ok(_) => see_other(&visitor, "/me/settings"),
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
             "/me/settings",
             get(groups::settings).post(groups::save_settings),
         )
+        .route("/me/feeds", post(groups::create_feed))
+        .route("/me/feeds/revoke", post(groups::revoke_feed))
         .route(
             "/groups/new",
             get(groups::new_group_form).post(groups::create_group),

@@ -1,0 +1,533 @@
+//! The feeds Convive serves: which events each one holds and who may read it, their bytes, and
+//! a validator that confirms a client's cached copy without building the feed.
+//!
+//! | feed | events | readers |
+//! |---|---|---|
+//! | one event | the event | anyone, if it is public or unlisted and published |
+//! | an actor | upcoming public events of a group (published in its name), or of a person (organized by them outside groups: a group's events speak for the group) | anyone, if the actor is local, public and not suspended |
+//! | the instance | upcoming public events, optionally with one of `tags` and in `category` | anyone |
+//! | a token | the events its owner goes to or asked to join (all identities, or the token's one), including those over for less than [`PARTICIPATIONS_KEPT_DAYS`] days | whoever holds the token |
+//!
+//! Lists hold at most [`MAX_ITEMS`] events, the soonest first (Mobilizon's feeds stop at 500 as
+//! well). Drafts never appear.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::event;
+use entity::participant::{self, ParticipantRole};
+use entity::{ActorKind, actor};
+use sea_orm::QueryTrait as _;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+use sha2::{Digest, Sha256};
+
+use super::atom::{AtomMeta, atom};
+use super::ical::{CalendarMeta, calendar};
+use super::text::html_to_text;
+use super::tokens::{self, FeedOwner};
+use crate::context::AppContext;
+use crate::error::{Error, Result};
+use crate::events::{self, SearchQuery, policy::Access};
+
+/// The most events one feed holds.
+pub const MAX_ITEMS: u64 = 500;
+
+/// How long a participation stays in its owner's feed after the event: calendar apps delete
+/// what a subscribed feed drops, and last week's events are still worth finding there.
+pub const PARTICIPATIONS_KEPT_DAYS: i64 = 30;
+
+/// How often subscribers are asked to fetch a calendar again.
+pub const REFRESH_HOURS: i64 = 1;
+
+/// Changes whenever the writers' output changes for the same data, so that validators computed
+/// before an upgrade no longer match.
+const FORMAT_REVISION: u32 = 1;
+
+/// How a feed is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// iCalendar (`text/calendar`).
+    Ics,
+    /// Atom (`application/atom+xml`).
+    Atom,
+}
+
+impl Format {
+    /// The last segment of the feed's path.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ics => "ics",
+            Format::Atom => "atom",
+        }
+    }
+}
+
+/// A feed as requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// One event by uuid.
+    Event { uuid: String },
+    /// A local person or group by username (an `@` in front is accepted).
+    Actor { username: String },
+    /// The instance's public events; `tags` match any of them.
+    Instance {
+        tags: Vec<String>,
+        category: Option<String>,
+    },
+    /// A user's participations, by feed token.
+    Token { token: String },
+}
+
+/// Proof of a feed's content: equal validators mean equal bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validator {
+    /// A strong entity tag, quoted as HTTP wants it.
+    pub etag: String,
+    /// The newest change among what the feed shows, if it shows anything dated.
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+/// A feed's bytes with the validator of exactly the data they were made from.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub validator: Validator,
+}
+
+#[derive(Debug, Clone)]
+enum Scope {
+    Event(Box<event::Model>),
+    Actor(Box<actor::Model>),
+    Instance(SearchQuery),
+    Participations(FeedOwner),
+}
+
+/// A feed its reader may see, ready to be validated or built.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    scope: Scope,
+    /// The path the feed is served from, up to its format (`/@jazz/feed/`).
+    path_prefix: String,
+    /// Appended to the path (the instance feed's filters).
+    query: String,
+    title: String,
+    description: Option<String>,
+    page_url: Option<String>,
+    /// When the feed's own facts (an actor's name) last changed.
+    changed_at: Option<DateTime<Utc>>,
+}
+
+impl Feed {
+    /// Finds what `source` names and checks it may be read. Unknown, private, suspended and
+    /// revoked all answer `not_found` alike.
+    pub async fn open(ctx: &AppContext, source: Source) -> Result<Self> {
+        let conn = &ctx.db;
+        match source {
+            Source::Event { uuid } => {
+                let event = events::find_by_uuid(conn, &uuid).await?;
+                // Anyone with the link: the rule an anonymous visitor of the event page meets.
+                if !events::policy::can_view(events::facts(&event), Access::default()) {
+                    return Err(Error::not_found("event"));
+                }
+                Ok(Self {
+                    path_prefix: format!("/events/{}/export/", event.uuid),
+                    query: String::new(),
+                    title: event.title.clone(),
+                    description: None,
+                    page_url: Some(event.url.clone()),
+                    changed_at: None,
+                    scope: Scope::Event(Box::new(event)),
+                })
+            }
+            Source::Actor { username } => {
+                let actor = crate::actors::find_by_handle(conn, &username)
+                    .await?
+                    .filter(|a| {
+                        a.is_local()
+                            && matches!(a.kind, ActorKind::Person | ActorKind::Group)
+                            && a.visibility == entity::ActorVisibility::Public
+                            && !a.suspended
+                    })
+                    .ok_or(Error::not_found("actor"))?;
+                Ok(Self {
+                    path_prefix: format!("/@{}/feed/", actor.preferred_username),
+                    query: String::new(),
+                    title: crate::actors::display_name(&actor),
+                    description: actor.summary.as_deref().map(html_to_text),
+                    page_url: Some(actor.url.clone().unwrap_or_else(|| actor.ap_id.clone())),
+                    changed_at: Some(actor.updated_at),
+                    scope: Scope::Actor(Box::new(actor)),
+                })
+            }
+            Source::Instance { tags, category } => {
+                let query = SearchQuery {
+                    tags: tags
+                        .into_iter()
+                        .map(|t| t.trim().to_owned())
+                        .filter(|t| !t.is_empty())
+                        .collect(),
+                    category: category
+                        .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty())
+                        .map(|c| events::categories::parse(&c).map_or(c, str::to_owned)),
+                    ..SearchQuery::default()
+                };
+                // Refuses an unknown category now rather than serving an empty feed.
+                events::search_select(ctx.now(), &query)?;
+                let instance = &ctx.settings.instance;
+                let mut filters: Vec<String> = query.tags.clone();
+                filters.extend(query.category.as_deref().map(events::categories::label));
+                let title = if filters.is_empty() {
+                    instance.name.clone()
+                } else {
+                    format!("{} ({})", instance.name, filters.join(", "))
+                };
+                Ok(Self {
+                    path_prefix: "/events/feed/".to_owned(),
+                    query: instance_query(&query),
+                    title,
+                    description: Some(instance.description.clone()),
+                    page_url: Some(ctx.url("/")),
+                    changed_at: None,
+                    scope: Scope::Instance(query),
+                })
+            }
+            Source::Token { token } => {
+                let owner = tokens::resolve(conn, &token).await?;
+                let instance = &ctx.settings.instance.name;
+                let (title, changed_at) = match owner.actor_id {
+                    Some(actor_id) => {
+                        let actor = crate::actors::find(conn, actor_id)
+                            .await
+                            .map_err(|_| Error::not_found("feed"))?;
+                        (
+                            format!("{} — {instance}", crate::actors::display_name(&actor)),
+                            Some(actor.updated_at),
+                        )
+                    }
+                    None => (format!("My events — {instance}"), None),
+                };
+                Ok(Self {
+                    path_prefix: format!("/feed/{}/", token.trim()),
+                    query: String::new(),
+                    title,
+                    description: None,
+                    page_url: None,
+                    changed_at,
+                    scope: Scope::Participations(owner),
+                })
+            }
+        }
+    }
+
+    /// Whether only the token's holder should read (and cache) the feed.
+    pub fn is_private(&self) -> bool {
+        matches!(self.scope, Scope::Participations(_))
+    }
+
+    /// Whether `Last-Modified` proves the content unchanged. Only for one event: lists also
+    /// change when an event leaves them (deleted, made private, over, participation withdrawn),
+    /// which leaves no date behind. Their entity tag sees it.
+    pub fn last_modified_is_exact(&self) -> bool {
+        matches!(self.scope, Scope::Event(_))
+    }
+
+    /// A file name for saving the feed (one event's `.ics`).
+    pub fn download_name(&self) -> Option<String> {
+        match &self.scope {
+            Scope::Event(event) => Some(format!("{}.ics", file_stem(&event.title))),
+            _ => None,
+        }
+    }
+
+    /// The feed's absolute address in `format`.
+    pub fn url(&self, ctx: &AppContext, format: Format) -> String {
+        ctx.url(&format!(
+            "{}{}{}",
+            self.path_prefix,
+            format.extension(),
+            self.query
+        ))
+    }
+
+    /// The validator of the feed as it would be built now, from a query on a few columns
+    /// (no descriptions, places, tags or organizers).
+    pub async fn validator(&self, ctx: &AppContext, format: Format) -> Result<Validator> {
+        let conn = &ctx.db;
+        let rows: Vec<Version> = match &self.scope {
+            Scope::Event(event) => vec![Version::of(event)],
+            _ => {
+                self.listed(ctx.now())?
+                    .select_only()
+                    .column(event::Column::Id)
+                    .column(event::Column::UpdatedAt)
+                    .column(event::Column::Sequence)
+                    .column(event::Column::OrganizerActorId)
+                    .column(event::Column::AttributedToId)
+                    .into_model::<Version>()
+                    .all(conn)
+                    .await?
+            }
+        };
+        self.fingerprint(ctx, conn, format, &rows).await
+    }
+
+    /// The feed's bytes in `format`.
+    pub async fn render(&self, ctx: &AppContext, format: Format) -> Result<Rendered> {
+        let conn = &ctx.db;
+        let models = match &self.scope {
+            Scope::Event(event) => vec![event.as_ref().clone()],
+            _ => self.listed(ctx.now())?.all(conn).await?,
+        };
+        let rows: Vec<Version> = models.iter().map(Version::of).collect();
+        let validator = self.fingerprint(ctx, conn, format, &rows).await?;
+        let items = events::calendar::calendar_events(ctx, conn, &models).await?;
+        let bytes = match format {
+            Format::Ics => calendar(
+                &CalendarMeta {
+                    name: self.title.clone(),
+                    description: self.description.clone(),
+                    url: self.page_url.clone(),
+                    refresh: Duration::hours(REFRESH_HOURS),
+                    // Offering to add the event is what an exported single event is for.
+                    method_publish: matches!(self.scope, Scope::Event(_)),
+                },
+                &items,
+            ),
+            Format::Atom => {
+                let url = self.url(ctx, format);
+                atom(
+                    &AtomMeta {
+                        id: url.clone(),
+                        title: self.title.clone(),
+                        subtitle: self.description.clone(),
+                        self_url: url,
+                        page_url: self.page_url.clone(),
+                        author: ctx.settings.instance.name.clone(),
+                        // An empty feed still needs a stable date.
+                        updated: validator
+                            .last_modified
+                            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+                    },
+                    &items,
+                )
+            }
+        };
+        Ok(Rendered { bytes, validator })
+    }
+
+    /// The events of a list feed, in their order.
+    fn listed(&self, now: DateTime<Utc>) -> Result<Select<event::Entity>> {
+        let select = match &self.scope {
+            Scope::Event(event) => event::Entity::find().filter(event::Column::Id.eq(event.id)),
+            Scope::Actor(actor) => {
+                let select = events::listed().filter(events::not_over(now));
+                match actor.kind {
+                    ActorKind::Group => select.filter(event::Column::AttributedToId.eq(actor.id)),
+                    _ => select
+                        .filter(event::Column::OrganizerActorId.eq(actor.id))
+                        .filter(event::Column::AttributedToId.is_null()),
+                }
+            }
+            Scope::Instance(query) => events::search_select(now, query)?,
+            Scope::Participations(owner) => participations(owner, now),
+        };
+        Ok(select
+            .order_by_asc(event::Column::BeginsOn)
+            .order_by_asc(event::Column::Id)
+            .limit(MAX_ITEMS))
+    }
+
+    /// Hashes everything the bytes are made of: the feed's own facts, then each event's id,
+    /// last change and sequence in order, then the last change of their organizers (whose names the feed
+    /// shows).
+    async fn fingerprint(
+        &self,
+        ctx: &AppContext,
+        conn: &impl ConnectionTrait,
+        format: Format,
+        rows: &[Version],
+    ) -> Result<Validator> {
+        let organizers: BTreeSet<i64> = rows.iter().map(Version::shown_organizer).collect();
+        let organizers_changed = newest_change(conn, organizers).await?;
+        let mut hash = Sha256::new();
+        for part in [
+            "convive-feed",
+            &FORMAT_REVISION.to_string(),
+            env!("CARGO_PKG_VERSION"),
+            format.extension(),
+            &self.url(ctx, format),
+            &ctx.settings.instance.name,
+            &self.title,
+            self.description.as_deref().unwrap_or(""),
+            self.page_url.as_deref().unwrap_or(""),
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        for row in rows {
+            hash.update(
+                format!(
+                    "{}@{}#{};",
+                    row.id,
+                    row.updated_at.timestamp_micros(),
+                    row.sequence
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some(changed) = organizers_changed {
+            hash.update(format!("organizers@{}", changed.timestamp_micros()).as_bytes());
+        }
+        let last_modified = rows
+            .iter()
+            .map(|row| row.updated_at)
+            .chain(organizers_changed)
+            .chain(self.changed_at)
+            .max();
+        Ok(Validator {
+            etag: format!("\"{}\"", hex::encode(&hash.finalize()[..16])),
+            last_modified,
+        })
+    }
+}
+
+/// What identifies the version of an event a feed shows.
+#[derive(Debug, FromQueryResult)]
+struct Version {
+    id: i64,
+    updated_at: DateTime<Utc>,
+    sequence: i32,
+    organizer_actor_id: i64,
+    attributed_to_id: Option<i64>,
+}
+
+impl Version {
+    fn of(event: &event::Model) -> Self {
+        Self {
+            id: event.id,
+            updated_at: event.updated_at,
+            sequence: event.sequence,
+            organizer_actor_id: event.organizer_actor_id,
+            attributed_to_id: event.attributed_to_id,
+        }
+    }
+
+    /// Its group, else its organizer: whose name the feed shows.
+    fn shown_organizer(&self) -> i64 {
+        self.attributed_to_id.unwrap_or(self.organizer_actor_id)
+    }
+}
+
+/// The newest `updated_at` among actors, in one query.
+async fn newest_change(
+    conn: &impl ConnectionTrait,
+    ids: BTreeSet<i64>,
+) -> Result<Option<DateTime<Utc>>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let changes: Vec<DateTime<Utc>> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::UpdatedAt)
+        .filter(actor::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(changes.into_iter().max())
+}
+
+/// Events the owner goes to or waits to be accepted at, not over for long, published.
+fn participations(owner: &FeedOwner, now: DateTime<Utc>) -> Select<event::Entity> {
+    let mut identities = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::UserId.eq(owner.user_id));
+    if let Some(actor_id) = owner.actor_id {
+        identities = identities.filter(actor::Column::Id.eq(actor_id));
+    }
+    let mut roles = ParticipantRole::GOING.to_vec();
+    roles.push(ParticipantRole::NotApproved);
+    let attending = participant::Entity::find()
+        .select_only()
+        .column(participant::Column::EventId)
+        .filter(participant::Column::ActorId.in_subquery(identities.into_query()))
+        .filter(participant::Column::Email.is_null())
+        .filter(participant::Column::Role.is_in(roles))
+        .into_query();
+    event::Entity::find()
+        .filter(event::Column::Id.in_subquery(attending))
+        .filter(event::Column::Draft.eq(false))
+        .filter(events::not_over(
+            now - Duration::days(PARTICIPATIONS_KEPT_DAYS),
+        ))
+}
+
+/// `?tags=…&category=…` as the instance feed's address carries its filters.
+fn instance_query(query: &SearchQuery) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    if !query.tags.is_empty() {
+        form.append_pair("tags", &query.tags.join(","));
+    }
+    if let Some(category) = &query.category {
+        form.append_pair("category", category);
+    }
+    let encoded = form.finish();
+    if encoded.is_empty() {
+        encoded
+    } else {
+        format!("?{encoded}")
+    }
+}
+
+/// An ASCII file name from a title: "Fête du vélo !" → "fete-du-velo".
+fn file_stem(title: &str) -> String {
+    let folded = crate::search::fold(title);
+    let mut stem = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c);
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+        if stem.len() >= 60 {
+            break;
+        }
+    }
+    let stem = stem.trim_end_matches('-');
+    if stem.is_empty() {
+        "event".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_plain_ascii_words() {
+        assert_eq!(file_stem("Fête du vélo !"), "fete-du-velo");
+        assert_eq!(file_stem("🎉🎉"), "event");
+        assert_eq!(file_stem("  Jam -- session  "), "jam-session");
+        assert!(file_stem(&"long words ".repeat(20)).len() <= 60);
+    }
+
+    #[test]
+    fn instance_feed_addresses_carry_their_filters() {
+        assert_eq!(instance_query(&SearchQuery::default()), "");
+        let query = SearchQuery {
+            tags: vec!["vélo".to_owned(), "fête".to_owned()],
+            category: Some("SPORTS".to_owned()),
+            ..SearchQuery::default()
+        };
+        assert_eq!(
+            instance_query(&query),
+            "?tags=v%C3%A9lo%2Cf%C3%AAte&category=SPORTS"
+        );
+    }
+}
