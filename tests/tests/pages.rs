@@ -526,3 +526,52 @@ async fn the_settings_page_makes_and_revokes_a_private_calendar_address() {
         .unwrap();
     assert_eq!(revoked.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn only_a_groups_administrators_edit_its_profile() {
+    let server = TestServer::start().await;
+    let (mut admin, _) = logged_in_browser(&server, "adele").await;
+    let (mut other, _) = logged_in_browser(&server, "otto").await;
+    let form = admin.get("/groups/new").await;
+    let csrf = form.csrf();
+    admin
+        .post(
+            "/groups/new",
+            &[("csrf", &csrf), ("username", "velo"), ("name", "Vélo")],
+        )
+        .await;
+    let page = admin.get("/@velo").await;
+    assert!(page.body.contains("Edit the group"));
+    let edit = admin.get("/@velo/edit").await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let csrf = edit.csrf();
+    let saved = admin
+        .post(
+            "/@velo/edit",
+            &[
+                ("csrf", &csrf),
+                ("name", "Vélo pour tous"),
+                ("summary", "Ateliers"),
+                ("openness", "invite_only"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = other.get("/@velo").await;
+    assert!(page.body.contains("Vélo pour tous") && page.body.contains("On invitation only"));
+    assert!(!page.body.contains("Edit the group"));
+    assert_eq!(other.get("/@velo/edit").await.status, StatusCode::FORBIDDEN);
+    let csrf = page.csrf();
+    let refused = other
+        .post(
+            "/@velo/edit",
+            &[
+                ("csrf", &csrf),
+                ("name", "Taken over"),
+                ("openness", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}

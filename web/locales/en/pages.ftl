@@ -223,3 +223,4 @@ settings-feeds-intro = A secret address that calendar apps subscribe to: the eve
 settings-feed-create = Create a private calendar address
 settings-feed-revoke = Revoke
 settings-feed-address = Private calendar address
+group-edit = Edit the group

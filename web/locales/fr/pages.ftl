@@ -223,3 +223,4 @@ settings-feeds-intro = Une adresse secrète à laquelle abonner votre agenda : l
 settings-feed-create = Créer une adresse d’agenda privée
 settings-feed-revoke = Révoquer
 settings-feed-address = Adresse de l’agenda privé
+group-edit = Modifier le groupe

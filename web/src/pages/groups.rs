@@ -30,6 +30,7 @@ pub struct ActorView {
     following: bool,
     is_member: bool,
     can_organize: bool,
+    can_edit: bool,
 }
 
 #[derive(Template)]
@@ -131,6 +132,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         following: false,
         is_member: false,
         can_organize: false,
+        can_edit: false,
     };
     if view.is_group {
         view.facts = Some(count(
@@ -142,6 +144,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         let role = membership.as_ref().map(|m| m.role);
         view.is_member = role.is_some_and(MemberRole::is_member);
         view.can_organize = role.is_some_and(MemberRole::is_moderator);
+        view.can_edit = groups::policy::can_update_group(role);
         view.can_leave =
             role.is_some_and(|r| r != MemberRole::Rejected && r != MemberRole::Invited);
         view.membership = role.and_then(|r| match r {
@@ -372,10 +375,15 @@ pub async fn invite(
 #[template(path = "group_form.html")]
 struct GroupForm {
     frame: Frame,
+    action: String,
+    editing: bool,
+    submit: String,
     error: Option<String>,
     username: String,
     name: String,
     summary: String,
+    openness: String,
+    visibility: String,
 }
 
 fn group_form(
@@ -384,18 +392,142 @@ fn group_form(
     error: Option<String>,
     fields: Option<&NewGroupForm>,
 ) -> Response {
+    let editing = fields.is_some_and(|f| f.editing);
     let page = GroupForm {
         frame: Frame {
-            title: t(visitor.locale, "group-create"),
+            title: t(
+                visitor.locale,
+                if editing {
+                    "group-edit"
+                } else {
+                    "group-create"
+                },
+            ),
             visitor: visitor.clone(),
             notice: None,
         },
+        action: match fields.filter(|f| f.editing) {
+            Some(f) => format!("/@{}/edit", f.username),
+            None => "/groups/new".to_owned(),
+        },
+        editing,
+        submit: t(
+            visitor.locale,
+            if editing { "form-save" } else { "group-create" },
+        ),
         error,
         username: fields.map(|f| f.username.clone()).unwrap_or_default(),
         name: fields.map(|f| f.name.clone()).unwrap_or_default(),
         summary: fields.map(|f| f.summary.clone()).unwrap_or_default(),
+        openness: fields
+            .map(|f| f.openness.clone())
+            .unwrap_or_else(|| "open".to_owned()),
+        visibility: fields
+            .map(|f| f.visibility.clone())
+            .unwrap_or_else(|| "public".to_owned()),
     };
     render(visitor, status, &page)
+}
+
+fn openness_of(raw: &str) -> Openness {
+    match raw {
+        "moderated" => Openness::Moderated,
+        "invite_only" => Openness::InviteOnly,
+        _ => Openness::Open,
+    }
+}
+
+fn visibility_of(raw: &str) -> groups::GroupVisibility {
+    match raw {
+        "unlisted" => groups::GroupVisibility::Unlisted,
+        _ => groups::GroupVisibility::Public,
+    }
+}
+
+/// The group's profile form, for its administrators (the service checks again on save).
+pub async fn edit_group_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+) -> Response {
+    let result = async {
+        let group = find_actor(&state, &segment).await?;
+        let role = groups::membership_of(&state.ctx.db, &visitor.principal(), group.id)
+            .await?
+            .map(|m| m.role);
+        if !groups::policy::can_update_group(role) {
+            return Err(backend::Error::forbidden(
+                "only the group's administrators change its profile",
+            ));
+        }
+        Ok(group)
+    }
+    .await;
+    match result {
+        Ok(group) => {
+            let fields = NewGroupForm {
+                csrf: String::new(),
+                username: group.preferred_username.clone(),
+                name: backend::actors::display_name(&group),
+                summary: group.summary.clone().unwrap_or_default(),
+                openness: match group.openness {
+                    Openness::Open => "open",
+                    Openness::Moderated => "moderated",
+                    Openness::InviteOnly => "invite_only",
+                }
+                .to_owned(),
+                visibility: match groups::GroupVisibility::of(&group) {
+                    groups::GroupVisibility::Public => "public",
+                    groups::GroupVisibility::Unlisted => "unlisted",
+                }
+                .to_owned(),
+                editing: true,
+            };
+            group_form(&visitor, StatusCode::OK, None, Some(&fields))
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn update_group(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    Form(mut form): Form<NewGroupForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    form.editing = true;
+    let result = async {
+        let group = find_actor(&state, &segment).await?;
+        form.username = group.preferred_username.clone();
+        groups::service::update(
+            &state.ctx,
+            &visitor.principal(),
+            group.id,
+            groups::service::GroupChanges {
+                name: Some(form.name.clone()),
+                summary: Some(form.summary.clone()),
+                visibility: Some(visibility_of(&form.visibility)),
+                openness: Some(openness_of(&form.openness)),
+                manually_approves_followers: None,
+                physical_address: None,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(group) => see_other(&visitor, &format!("/@{}", group.preferred_username)),
+        Err(err) if matches!(err, backend::Error::Invalid(_)) => group_form(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(err.to_string()),
+            Some(&form),
+        ),
+        Err(err) => error_page(visitor, &err),
+    }
 }
 
 pub async fn new_group_form(visitor: Visitor) -> Response {
@@ -408,6 +540,7 @@ pub async fn new_group_form(visitor: Visitor) -> Response {
 #[derive(Deserialize)]
 pub struct NewGroupForm {
     csrf: String,
+    #[serde(default)]
     username: String,
     name: String,
     #[serde(default)]
@@ -416,6 +549,9 @@ pub struct NewGroupForm {
     openness: String,
     #[serde(default)]
     visibility: String,
+    /// Set by the handlers, never by the form.
+    #[serde(skip)]
+    editing: bool,
 }
 
 pub async fn create_group(
@@ -438,15 +574,8 @@ pub async fn create_group(
                 preferred_username: form.username.clone(),
                 name: Some(form.name.clone()),
                 summary: Some(form.summary.clone()).filter(|s| !s.trim().is_empty()),
-                visibility: Some(match form.visibility.as_str() {
-                    "unlisted" => groups::GroupVisibility::Unlisted,
-                    _ => groups::GroupVisibility::Public,
-                }),
-                openness: Some(match form.openness.as_str() {
-                    "moderated" => Openness::Moderated,
-                    "invite_only" => Openness::InviteOnly,
-                    _ => Openness::Open,
-                }),
+                visibility: Some(visibility_of(&form.visibility)),
+                openness: Some(openness_of(&form.openness)),
                 manually_approves_followers: None,
                 physical_address: None,
             },

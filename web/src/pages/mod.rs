@@ -56,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/{handle}", get(groups::show))
         .route("/{handle}/members", get(groups::members_page))
+        .route(
+            "/{handle}/edit",
+            get(groups::edit_group_form).post(groups::update_group),
+        )
         .route("/{handle}/members/{id}", post(groups::decide))
         .route("/{handle}/invite", post(groups::invite))
         .route("/{handle}/{action}", post(groups::act))
