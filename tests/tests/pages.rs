@@ -575,3 +575,58 @@ async fn only_a_groups_administrators_edit_its_profile() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_settings_page_adds_an_identity_and_deletes_the_account_with_its_password() {
+    let server = TestServer::start().await;
+    let (mut browser, member) = logged_in_browser(&server, "ines").await;
+    let settings = browser.get("/me/settings").await;
+    let csrf = settings.csrf();
+    browser
+        .post(
+            "/me/identities",
+            &[("csrf", &csrf), ("username", "ines_asso")],
+        )
+        .await;
+    assert!(
+        browser
+            .get("/me/settings")
+            .await
+            .body
+            .contains("@ines_asso")
+    );
+    let refused = browser
+        .post("/me/delete", &[("csrf", &csrf), ("password", "wrong")])
+        .await;
+    assert_ne!(
+        refused.status,
+        StatusCode::OK,
+        "a wrong password deletes nothing"
+    );
+    let deleted = browser
+        .post(
+            "/me/delete",
+            &[("csrf", &csrf), ("password", "long enough password")],
+        )
+        .await;
+    assert!(
+        deleted.body.contains("Your account is deleted."),
+        "{}",
+        deleted.body
+    );
+    let mut again = Browser::new(&server.base_url);
+    let form = again.get("/login").await;
+    let csrf = form.csrf();
+    let login = again
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &member.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.get("/@ines").await.status, StatusCode::NOT_FOUND);
+}

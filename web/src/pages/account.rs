@@ -39,7 +39,7 @@ struct MessagePage {
     link: Option<(String, String)>,
 }
 
-fn message(
+pub(super) fn message(
     visitor: &Visitor,
     title: String,
     text: Option<String>,

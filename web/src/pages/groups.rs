@@ -608,6 +608,7 @@ struct SettingsPage {
     groups: Vec<(String, String)>,
     /// (token, .ics address, webcal address, Atom address)
     feeds: Vec<(String, String, String, String)>,
+    identities: Vec<(String, String)>,
 }
 
 fn pending_value(p: entity::user::PendingNotification) -> &'static str {
@@ -656,11 +657,16 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
                 (f.token, ics, webcal, atom)
             })
             .collect();
-        Ok::<_, backend::Error>((user, groups, feeds))
+        let identities = backend::actors::persons::identities(&state.ctx.db, user.id)
+            .await?
+            .iter()
+            .map(|a| (backend::actors::handle(a), backend::actors::display_name(a)))
+            .collect();
+        Ok::<_, backend::Error>((user, groups, feeds, identities))
     }
     .await;
     match result {
-        Ok((user, groups, feeds)) => {
+        Ok((user, groups, feeds, identities)) => {
             let page = SettingsPage {
                 frame: Frame {
                     title: t(locale, "settings-title"),
@@ -678,6 +684,7 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
                     .collect(),
                 groups,
                 feeds,
+                identities,
             };
             render(&visitor, StatusCode::OK, &page)
         }
@@ -767,6 +774,68 @@ pub async fn revoke_feed(
     };
     match backend::feeds::tokens::delete(&state.ctx, &session.user, &form.token).await {
         Ok(_) => see_other(&visitor, "/me/settings"),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IdentityForm {
+    csrf: String,
+    username: String,
+}
+
+pub async fn add_identity(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<IdentityForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    let new = backend::actors::persons::NewPerson {
+        preferred_username: form.username.clone(),
+        name: Some(form.username.clone()),
+        summary: None,
+    };
+    match backend::actors::persons::create(&state.ctx, &session.user, new).await {
+        Ok(_) => see_other(&visitor, "/me/settings"),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn delete_account(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    if !visitor.csrf_matches(&form.csrf) {
+        return refuse_csrf(visitor);
+    }
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/settings");
+    };
+    match backend::users::service::delete_account(&state.ctx, &session.user, &form.password).await {
+        Ok(()) => {
+            visitor.end_session();
+            visitor.session = None;
+            let locale = visitor.locale;
+            super::account::message(
+                &visitor,
+                t(locale, "settings-delete"),
+                Some(t(locale, "settings-deleted")),
+                None,
+                String::new(),
+            )
+        }
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
             get(groups::settings).post(groups::save_settings),
         )
         .route("/me/feeds", post(groups::create_feed))
+        .route("/me/identities", post(groups::add_identity))
+        .route("/me/delete", post(groups::delete_account))
         .route("/me/feeds/revoke", post(groups::revoke_feed))
         .route(
             "/groups/new",
