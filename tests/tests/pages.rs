@@ -630,3 +630,32 @@ async fn the_settings_page_adds_an_identity_and_deletes_the_account_with_its_pas
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.get("/@ines").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn search_finds_events_near_a_known_town_or_coordinates() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    for (title, town, geom) in [
+        ("Vélorution", "Lyon", "4.8357;45.7640"),
+        ("Disco soupe", "Paris", "2.3522;48.8566"),
+    ] {
+        alice
+            .gql
+            .data(
+                "mutation($t: String!, $b: DateTime!, $town: String, $geom: String) {
+                    createEvent(title: $t, beginsOn: $b, physicalAddress: { locality: $town, geom: $geom }) { id }
+                }",
+                json!({ "t": title, "b": Utc::now() + Duration::days(3), "town": town, "geom": geom }),
+            )
+            .await;
+    }
+    let mut browser = Browser::new(&server.base_url);
+    let near_lyon = browser.get("/search?place=lyon&radius=30").await;
+    assert!(near_lyon.body.contains("Vélorution") && !near_lyon.body.contains("Disco soupe"));
+    let near_paris = browser.get("/search?lat=48.85&lon=2.35&radius=10").await;
+    assert!(near_paris.body.contains("Disco soupe") && !near_paris.body.contains("Vélorution"));
+    let unknown = browser.get("/search?place=Atlantis").await;
+    assert!(unknown.body.contains("No known place is called “Atlantis”"));
+    let by_word = browser.get("/search?term=velorution").await;
+    assert!(by_word.body.contains("Vélorution"));
+}

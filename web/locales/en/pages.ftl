@@ -230,3 +230,5 @@ settings-delete = Delete my account
 settings-delete-intro = Your account, its identities and their participations are deleted for good.
 settings-delete-submit = Delete my account
 settings-deleted = Your account is deleted.
+search-lat = or latitude
+search-lon = and longitude

@@ -230,3 +230,5 @@ settings-delete = Supprimer mon compte
 settings-delete-intro = Votre compte, ses identités et leurs participations sont supprimés pour de bon.
 settings-delete-submit = Supprimer mon compte
 settings-deleted = Votre compte est supprimé.
+search-lat = ou latitude
+search-lon = et longitude

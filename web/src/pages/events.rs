@@ -69,6 +69,10 @@ pub struct SearchForm {
     #[serde(default)]
     radius: String,
     #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -193,22 +197,32 @@ pub async fn search(
     let page = Page::new(form.page, Some(20)).unwrap_or_default();
     let result = async {
         let mut warning = None;
+        let radius = form
+            .radius
+            .trim()
+            .parse::<f64>()
+            .unwrap_or(25.0)
+            .clamp(1.0, events::MAX_RADIUS_KM);
+        let coordinates = match (
+            form.lat.trim().parse::<f64>(),
+            form.lon.trim().parse::<f64>(),
+        ) {
+            (Ok(lat), Ok(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                Some((lat, lon))
+            }
+            _ => None,
+        };
         let near = match form.place.trim() {
+            _ if coordinates.is_some() => coordinates.map(|c| (c, radius)),
             "" => None,
             name => match backend::addresses::known_places(&state.ctx.db, name, 1)
                 .await?
                 .into_iter()
                 .next()
             {
-                Some(place) => {
-                    let radius = form
-                        .radius
-                        .trim()
-                        .parse::<f64>()
-                        .unwrap_or(25.0)
-                        .clamp(1.0, events::MAX_RADIUS_KM);
-                    Some(((place.latitude, place.longitude), radius))
-                }
+                Some(place) => Some(((place.latitude, place.longitude), radius)),
                 None => {
                     warning = Some(with(
                         locale,
@@ -242,9 +256,11 @@ pub async fn search(
     match result {
         Ok((list, cards, warning)) => {
             let base = format!(
-                "/search?term={}&place={}&radius={}&from={}&to={}&tags={}&category={}",
+                "/search?term={}&place={}&lat={}&lon={}&radius={}&from={}&to={}&tags={}&category={}",
                 encode(&form.term),
                 encode(&form.place),
+                encode(&form.lat),
+                encode(&form.lon),
                 encode(&form.radius),
                 encode(&form.from),
                 encode(&form.to),
