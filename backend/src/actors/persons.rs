@@ -65,6 +65,37 @@ pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Re
     Ok(person)
 }
 
+/// Registers an account and its first identity in one step (the sign-up form). The username
+/// is checked first, so a taken one does not leave an account without identity behind.
+pub async fn sign_up(
+    ctx: &AppContext,
+    account: crate::users::NewAccount,
+    raw_username: &str,
+) -> Result<actor::Model> {
+    let username = username::validate(raw_username, "username")?;
+    if crate::actors::find_local_by_username(&ctx.db, &username)
+        .await?
+        .is_some()
+    {
+        return Err(Error::conflict(
+            "username",
+            "this username is already taken",
+        ));
+    }
+    let email = account.email.clone();
+    crate::users::service::register(ctx, account).await?;
+    register(
+        ctx,
+        &email,
+        NewPerson {
+            preferred_username: username.clone(),
+            name: Some(username),
+            summary: None,
+        },
+    )
+    .await
+}
+
 async fn insert(
     ctx: &AppContext,
     tx: &crate::db::WriteTx,

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use backend::actors::persons::{self, NewPerson};
+use backend::actors::persons;
 use backend::i18n::Locale;
 use backend::users::browser;
 use backend::users::service::{self as users, NewAccount};
@@ -228,34 +228,14 @@ pub async fn register(
     }
     let ctx = &state.ctx;
     let result = async {
-        // The username is checked first, so a taken one does not leave an account behind.
-        let username = backend::actors::username::validate(&form.username, "username")?;
-        if backend::actors::find_local_by_username(&ctx.db, &username)
-            .await?
-            .is_some()
-        {
-            return Err(backend::Error::conflict(
-                "username",
-                "this username is already taken",
-            ));
-        }
-        users::register(
+        persons::sign_up(
             ctx,
             NewAccount {
                 email: form.email.clone(),
                 password: form.password.clone(),
                 locale: Some(visitor.locale.code().to_owned()),
             },
-        )
-        .await?;
-        persons::register(
-            ctx,
-            &form.email,
-            NewPerson {
-                preferred_username: username.clone(),
-                name: Some(username),
-                summary: None,
-            },
+            &form.username,
         )
         .await
     }
