@@ -3,11 +3,16 @@
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use activitypub_federation::config::{Data, FederationConfig};
+use activitypub_federation::resolver::ValidatingDnsResolver;
 use backend::AppContext;
 
 use crate::error::{Error, Result};
+
+/// Every outgoing request (fetches and deliveries) waits at most this long.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type FederationData = Data<AppContext>;
 
@@ -23,6 +28,7 @@ pub fn build_config(ctx: &AppContext) -> Result<FederationConfig<AppContext>> {
         .domain(ctx.settings.public_url.host())
         .app_data(ctx.clone())
         .debug(ctx.settings.federation.debug)
+        .client(client(ctx.settings.federation.debug)?)
         .http_fetch_limit(50);
     let mut build = pin!(builder.build());
     match build.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
@@ -31,4 +37,22 @@ pub fn build_config(ctx: &AppContext) -> Result<FederationConfig<AppContext>> {
             "the federation configuration did not build at once".to_owned(),
         )),
     }
+}
+
+/// The HTTP client of every outgoing request. The library's default one refuses private and
+/// loopback addresses only in release builds, whatever the configuration says; ours ties that
+/// refusal to `federation.debug`, so a release binary can federate with peers on loopback in a
+/// trial or a benchmark, and a debug build is as strict as production unless told otherwise.
+/// Redirects are not followed automatically because they could not be validated.
+fn client(debug: bool) -> Result<reqwest_middleware::ClientWithMiddleware> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(REQUEST_TIMEOUT)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .user_agent(concat!("Convive/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(ValidatingDnsResolver::new(Vec::new(), !debug))
+        .build()
+        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+    Ok(client.into())
 }
