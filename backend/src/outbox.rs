@@ -33,6 +33,51 @@ pub enum Happened {
     FollowAccepted {
         follow_id: i64,
     },
+    /// A local group's or person's profile changed.
+    ActorUpdated {
+        actor_id: i64,
+    },
+    /// A local group or identity is gone. Carries the row (with its keys, so the `Delete` can
+    /// still be signed by it) and where its followers are.
+    ActorDeleted {
+        actor: Box<entity::actor::Model>,
+        inboxes: Vec<String>,
+    },
+    /// A local group refused a remote actor's follow (the row is gone).
+    FollowRejected {
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: String,
+    },
+    /// A local actor asks to follow a remote group.
+    FollowRequested {
+        follow_id: i64,
+    },
+    /// A local actor stopped following a remote group (the row is gone).
+    FollowUndone {
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: String,
+    },
+}
+
+/// Records that a local actor is about to be deleted, when anyone elsewhere may know it (it
+/// has keys, so it was served or signed something). Call before deleting the row.
+pub async fn actor_deleted(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &entity::actor::Model,
+) -> Result<()> {
+    if !actor.is_local() || actor.private_key_pem.is_none() {
+        return Ok(());
+    }
+    let inboxes = crate::groups::follows::remote_follower_inboxes(conn, &[actor.id]).await?;
+    let what = Happened::ActorDeleted {
+        actor: Box::new(actor.clone()),
+        inboxes,
+    };
+    record(ctx, conn, now, what).await
 }
 
 /// Queues `what` with `conn` (the caller's transaction). Does nothing when federation is off.

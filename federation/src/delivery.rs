@@ -56,6 +56,9 @@ struct Delivery {
     actor_id: i64,
     inbox: String,
     activity: Value,
+    /// The sender when its row is gone (the `Delete` of itself), with its keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deleted_sender: Option<Box<actor::Model>>,
 }
 
 impl From<Error> for JobError {
@@ -77,6 +80,16 @@ async fn queue_deliveries(
     activity: Value,
     inboxes: Vec<String>,
 ) -> Result<()> {
+    queue_deliveries_from(ctx, sender, None, activity, inboxes).await
+}
+
+async fn queue_deliveries_from(
+    ctx: &AppContext,
+    sender: &actor::Model,
+    deleted_sender: Option<&actor::Model>,
+    activity: Value,
+    inboxes: Vec<String>,
+) -> Result<()> {
     if inboxes.is_empty() {
         return Ok(());
     }
@@ -90,6 +103,7 @@ async fn queue_deliveries(
                 actor_id: sender.id,
                 inbox: inbox.clone(),
                 activity: activity.clone(),
+                deleted_sender: deleted_sender.map(|a| Box::new(a.clone())),
             },
         )?
         .max_attempts(DELIVERY_MAX_ATTEMPTS)
@@ -134,10 +148,27 @@ impl PublishJob {
             "published": ctx.now(),
             "object": object,
         });
+        // A group relays its new events with an `Announce` too, as Mobilizon's groups do:
+        // Mastodon shows it as the group's boost, Mobilizon fetches the event from it.
+        let announce = (kind == "Create" && event.attributed_to_id.is_some()).then(|| {
+            json!({
+                "id": format!("{}/announces/{}", event.ap_id, uuid::Uuid::new_v4()),
+                "type": "Announce",
+                "actor": sender.ap_id,
+                "to": object["to"].clone(),
+                "cc": object["cc"].clone(),
+                "published": ctx.now(),
+                "object": event.ap_id,
+            })
+        });
         let audience = [Some(event.organizer_actor_id), event.attributed_to_id];
         let ids: Vec<i64> = audience.into_iter().flatten().collect();
         let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
-        queue_deliveries(ctx, &sender, with_context(activity), inboxes).await
+        queue_deliveries(ctx, &sender, with_context(activity), inboxes.clone()).await?;
+        if let Some(announce) = announce {
+            queue_deliveries(ctx, &sender, with_context(announce), inboxes).await?;
+        }
+        Ok(())
     }
 
     async fn event_deleted(
@@ -146,7 +177,11 @@ impl PublishJob {
         organizer_id: i64,
         group_id: Option<i64>,
     ) -> Result<()> {
-        let sender = backend::actors::find(&ctx.db, group_id.unwrap_or(organizer_id)).await?;
+        let Ok(sender) = backend::actors::find(&ctx.db, group_id.unwrap_or(organizer_id)).await
+        else {
+            // The group or identity went with its events: its own `Delete` tells followers.
+            return Ok(());
+        };
         let activity = json!({
             "id": format!("{ap_id}/delete/{}", uuid::Uuid::new_v4()),
             "type": "Delete",
@@ -174,6 +209,129 @@ impl PublishJob {
         let activity = accept_activity(&follow, &follower, &target);
         queue_deliveries(ctx, &target, with_context(activity), vec![inbox]).await
     }
+}
+
+impl PublishJob {
+    async fn actor_updated(ctx: &AppContext, actor_id: i64) -> Result<()> {
+        let Ok(model) = backend::actors::find(&ctx.db, actor_id).await else {
+            return Ok(());
+        };
+        let inboxes =
+            backend::groups::follows::remote_follower_inboxes(&ctx.db, &[model.id]).await?;
+        if inboxes.is_empty() {
+            return Ok(());
+        }
+        let actor = ApActor::local_with_keys(ctx, model).await?;
+        let object =
+            serde_json::to_value(crate::objects::actor::to_json(ctx, &actor.model).await?)?;
+        let activity = json!({
+            "id": format!("{}#updates/{}", actor.model.ap_id, uuid::Uuid::new_v4()),
+            "type": "Update",
+            "actor": actor.model.ap_id,
+            "to": [crate::protocol::PUBLIC],
+            "cc": [actor.model.followers_url],
+            "object": object,
+        });
+        queue_deliveries(ctx, &actor.model, with_context(activity), inboxes).await
+    }
+
+    async fn actor_deleted(
+        ctx: &AppContext,
+        actor: &actor::Model,
+        inboxes: Vec<String>,
+    ) -> Result<()> {
+        let activity = json!({
+            "id": format!("{}#delete", actor.ap_id),
+            "type": "Delete",
+            "actor": actor.ap_id,
+            "to": [crate::protocol::PUBLIC],
+            "object": actor.ap_id,
+        });
+        queue_deliveries_from(ctx, actor, Some(actor), with_context(activity), inboxes).await
+    }
+
+    async fn follow_requested(ctx: &AppContext, follow_id: i64) -> Result<()> {
+        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+            // Undone since.
+            return Ok(());
+        };
+        if follow.approved {
+            return Ok(());
+        }
+        let follower = backend::actors::find(&ctx.db, follow.follower_id).await?;
+        let target = backend::actors::find(&ctx.db, follow.target_id).await?;
+        let Some(inbox) = target.inbox_url.clone() else {
+            return Err(Error::Malformed("remote actor without inbox".to_owned()));
+        };
+        let activity = follow_activity(&follow, &follower, &target);
+        queue_deliveries(ctx, &follower, with_context(activity), vec![inbox]).await
+    }
+
+    async fn follow_rejected(
+        ctx: &AppContext,
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: &str,
+    ) -> Result<()> {
+        let follower = backend::actors::find(&ctx.db, follower_id).await?;
+        let target = backend::actors::find(&ctx.db, target_id).await?;
+        let Some(inbox) = follower.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = json!({
+            "id": format!("{}#rejects/follows/{}", target.ap_id, uuid::Uuid::new_v4()),
+            "type": "Reject",
+            "actor": target.ap_id,
+            "to": [follower.ap_id],
+            "object": {
+                "id": follow_ap_id,
+                "type": "Follow",
+                "actor": follower.ap_id,
+                "object": target.ap_id,
+            },
+        });
+        queue_deliveries(ctx, &target, with_context(activity), vec![inbox]).await
+    }
+
+    async fn follow_undone(
+        ctx: &AppContext,
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: &str,
+    ) -> Result<()> {
+        let follower = backend::actors::find(&ctx.db, follower_id).await?;
+        let target = backend::actors::find(&ctx.db, target_id).await?;
+        let Some(inbox) = target.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = json!({
+            "id": format!("{follow_ap_id}/undo"),
+            "type": "Undo",
+            "actor": follower.ap_id,
+            "to": [target.ap_id],
+            "object": {
+                "id": follow_ap_id,
+                "type": "Follow",
+                "actor": follower.ap_id,
+                "object": target.ap_id,
+            },
+        });
+        queue_deliveries(ctx, &follower, with_context(activity), vec![inbox]).await
+    }
+}
+
+fn follow_activity(
+    follow: &follow::Model,
+    follower: &actor::Model,
+    target: &actor::Model,
+) -> Value {
+    json!({
+        "id": follow.ap_id,
+        "type": "Follow",
+        "actor": follower.ap_id,
+        "to": [target.ap_id],
+        "object": target.ap_id,
+    })
 }
 
 fn accept_activity(
@@ -216,6 +374,23 @@ impl JobHandler for PublishJob {
                 group_id,
             } => Self::event_deleted(ctx, &ap_id, organizer_id, group_id).await?,
             Happened::FollowAccepted { follow_id } => Self::follow_accepted(ctx, follow_id).await?,
+            Happened::ActorUpdated { actor_id } => Self::actor_updated(ctx, actor_id).await?,
+            Happened::ActorDeleted { actor, inboxes } => {
+                Self::actor_deleted(ctx, &actor, inboxes).await?
+            }
+            Happened::FollowRejected {
+                follower_id,
+                target_id,
+                follow_ap_id,
+            } => Self::follow_rejected(ctx, follower_id, target_id, &follow_ap_id).await?,
+            Happened::FollowRequested { follow_id } => {
+                Self::follow_requested(ctx, follow_id).await?
+            }
+            Happened::FollowUndone {
+                follower_id,
+                target_id,
+                follow_ap_id,
+            } => Self::follow_undone(ctx, follower_id, target_id, &follow_ap_id).await?,
         }
         Ok(())
     }
@@ -240,8 +415,13 @@ impl JobHandler for DeliverJob {
     async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
         let delivery: Delivery = serde_json::from_value(job.payload.clone())?;
         let data = self.config.get(ctx)?.to_request_data();
-        let sender = backend::actors::find(&ctx.db, delivery.actor_id).await?;
-        let sender = ApActor::local_with_keys(ctx, sender).await?;
+        let sender = match delivery.deleted_sender {
+            Some(gone) => ApActor::new(*gone)?,
+            None => {
+                let sender = backend::actors::find(&ctx.db, delivery.actor_id).await?;
+                ApActor::local_with_keys(ctx, sender).await?
+            }
+        };
         let inbox = url::Url::parse(&delivery.inbox).map_err(Error::from)?;
         let activity = Outgoing::new(delivery.activity)?;
         let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
@@ -259,41 +439,31 @@ impl JobHandler for DeliverJob {
     }
 }
 
-/// A local actor follows a remote group or person by `name@host`: resolved through WebFinger,
-/// recorded pending, and a `Follow` queued to it. The remote `Accept` approves it.
+/// The remote actor `name@host` (or `@name@host`), found through WebFinger and stored (or
+/// refreshed) here.
+pub async fn resolve_handle(ctx: &AppContext, handle: &str) -> Result<actor::Model> {
+    let config = crate::config::build_config(ctx)?;
+    let data = config.to_request_data();
+    let handle = handle.trim().trim_start_matches('@');
+    let target: ApActor = webfinger_resolve_actor(handle, &data).await?;
+    Ok(target.model)
+}
+
+/// A local actor follows a remote group by `name@host`: resolved through WebFinger, then the
+/// same `follows::follow` as a local follow, which records the `Follow` to send. The remote
+/// `Accept` approves it.
 pub async fn follow_remote(
     ctx: &AppContext,
     follower: &actor::Model,
     handle: &str,
 ) -> Result<follow::Model> {
-    let config = crate::config::build_config(ctx)?;
-    let data = config.to_request_data();
-    let handle = handle.trim().trim_start_matches('@');
-    let target: ApActor = webfinger_resolve_actor(handle, &data).await?;
-    let follow = match target.model.kind {
-        entity::ActorKind::Group => {
-            backend::groups::follows::follow(ctx, follower, target.model.id, false).await?
-        }
-        _ => {
-            return Err(Error::Rejected(
-                "only groups can be followed here yet".to_owned(),
-            ));
-        }
-    };
-    let activity = json!({
-        "id": format!("{}#follows/{}", follower.ap_id, follow.id),
-        "type": "Follow",
-        "actor": follower.ap_id,
-        "to": [target.model.ap_id],
-        "object": target.model.ap_id,
-    });
-    let inbox = target
-        .model
-        .inbox_url
-        .clone()
-        .ok_or_else(|| Error::Malformed("remote actor without inbox".to_owned()))?;
-    queue_deliveries(ctx, follower, with_context(activity), vec![inbox]).await?;
-    Ok(follow)
+    let target = resolve_handle(ctx, handle).await?;
+    if target.kind != entity::ActorKind::Group {
+        return Err(Error::Rejected(
+            "only groups can be followed here yet".to_owned(),
+        ));
+    }
+    Ok(backend::groups::follows::follow(ctx, follower, target.id, false).await?)
 }
 
 #[cfg(test)]

@@ -189,6 +189,23 @@ async fn followers(data: FederationData, Path(handle): Path<String>) -> Response
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// A group's members collection, as a count: who belongs to a collective is not published
+/// (Mobilizon lists them; an activist group may not want its members enumerable from
+/// anywhere). For the HTML handler of `/@{name}/members` when [`wants_activity_json`] says so.
+pub async fn members_json(ctx: &AppContext, username: &str) -> Result<Response> {
+    let group = local_actor(ctx, username).await?;
+    if group.kind != ActorKind::Group {
+        return Err(Error::NotFound);
+    }
+    let total = backend::groups::members_count(&ctx.db, group.id).await?;
+    Ok(activity_json(json!({
+        "id": format!("{}/members", group.ap_id),
+        "type": "OrderedCollection",
+        "attributedTo": group.ap_id,
+        "totalItems": total,
+    })))
+}
+
 /// Upcoming public events of a group or person, soonest first (Mobilizon's `events`,
 /// FEP-8a8e's `upcomingEvents`).
 async fn events(

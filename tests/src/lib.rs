@@ -53,6 +53,7 @@ pub struct TestServerBuilder {
     clock: Option<ManualClock>,
     database: Option<Arc<TestDatabase>>,
     mailer: Option<Mailer>,
+    port: Option<u16>,
 }
 
 impl TestServerBuilder {
@@ -73,6 +74,12 @@ impl TestServerBuilder {
         self
     }
 
+    /// Listens on this loopback port (a restart keeps its address, which actor ids contain).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
     /// Reuses a mailer (to keep reading the mail of an earlier server).
     pub fn mailer(mut self, mailer: Mailer) -> Self {
         self.mailer = Some(mailer);
@@ -84,9 +91,9 @@ impl TestServerBuilder {
             Some(db) => db,
             None => Arc::new(TestDatabase::new().await),
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port.unwrap_or(0)))
             .await
-            .expect("bind an ephemeral port");
+            .expect("bind a loopback port");
         let address = listener.local_addr().expect("local address");
         let mut settings = backend::testing::settings(&database.url);
         settings.public_url =
@@ -130,6 +137,7 @@ impl TestServer {
             clock: None,
             database: None,
             mailer: None,
+            port: None,
         }
     }
 

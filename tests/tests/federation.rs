@@ -7,23 +7,49 @@
 
 use std::time::Duration;
 
+use backend::clock::{Clock, ManualClock};
+use backend::jobs::JobFilter;
 use backend::settings::PublicUrl;
 use chrono::Utc;
 use serde_json::{Value, json};
-use tests::TestServer;
 use tests::people::sign_up;
+use tests::{TestServer, TestServerBuilder};
 
 /// An instance that allows plain http and loopback peers, named `localhost:PORT` (the
 /// federation library wants host names, not IP addresses, in actor ids).
 async fn federating_server() -> TestServer {
-    TestServer::builder()
-        .settings(|s| {
-            s.federation.debug = true;
-            s.public_url =
-                PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
-        })
-        .start()
+    federating().start().await
+}
+
+fn federating() -> TestServerBuilder {
+    TestServer::builder().settings(|s| {
+        s.federation.debug = true;
+        s.public_url = PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
+    })
+}
+
+/// B follows A's group `repair` (created by alice on A) and waits for A's `Accept`.
+async fn b_follows_the_group_on_a(
+    a: &TestServer,
+    b: &TestServer,
+) -> (entity::actor::Model, entity::follow::Model) {
+    sign_up(b, "bob").await;
+    let bob = backend::actors::find_local_by_username(&b.ctx.db, "bob")
         .await
+        .unwrap()
+        .unwrap();
+    let a_host = a.ctx.settings.public_url.host();
+    let follow = federation::follow_remote(&b.ctx, &bob, &format!("repair@{a_host}"))
+        .await
+        .expect("B resolves the group by WebFinger and follows it");
+    wait_for("B to receive A's Accept", || async {
+        let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+            .await
+            .unwrap()?;
+        f.approved.then_some(())
+    })
+    .await;
+    (bob, follow)
 }
 
 async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
@@ -165,6 +191,70 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
             .then_some(())
     })
     .await;
+}
+
+#[tokio::test]
+async fn an_event_published_while_b_is_down_reaches_b_after_its_restart_and_a_shows_the_retries() {
+    let clock = ManualClock::new(Utc::now());
+    let a = federating().manual_clock(clock.clone()).start().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
+    let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
+    b_follows_the_group_on_a(&a, &b).await;
+
+    let b_port = b.ctx.settings.bind.0.port();
+    let b_database = b.stop().await;
+
+    let begins = Utc::now() + chrono::Duration::days(3);
+    let created = alice
+        .gql
+        .data(CREATE_EVENT, json!({ "group": group_id, "begins": begins }))
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap().to_owned();
+    let ap_id = a.ctx.url(&format!("/events/{uuid}"));
+
+    let deliveries = JobFilter {
+        state: None,
+        kind: Some(federation::delivery::DELIVER_JOB.to_owned()),
+    };
+    let failed_attempts = |at_least: i32| {
+        let a = &a;
+        let deliveries = &deliveries;
+        move || async move {
+            let (_, jobs) = backend::jobs::list(&a.ctx.db, deliveries, 1, 50)
+                .await
+                .unwrap();
+            jobs.into_iter().find(|j| {
+                j.payload.to_string().contains("\"Create\"")
+                    && j.state == entity::job::JobState::Pending
+                    && j.attempts >= at_least
+                    && j.last_error.is_some()
+            })
+        }
+    };
+    let job = wait_for("A's first failed delivery to B", failed_attempts(1)).await;
+    assert!(job.run_at > clock.now(), "the retry waits: {job:?}");
+    clock.advance(chrono::Duration::hours(1));
+    a.ctx.wake_workers();
+    wait_for("A's second failed delivery to B", failed_attempts(2)).await;
+
+    let b = federating().database(b_database).port(b_port).start().await;
+    clock.advance(chrono::Duration::hours(2));
+    a.ctx.wake_workers();
+    let stored = wait_for("the event on B after its restart", || async {
+        backend::events::federated::find_by_ap_id(&b.ctx.db, &ap_id)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(stored.title, "Repair café");
+    let done = wait_for("A's delivery job to finish", || async {
+        let job = backend::jobs::find(&a.ctx.db, job.id).await.unwrap();
+        (job.state == entity::job::JobState::Done).then_some(job)
+    })
+    .await;
+    assert!(done.attempts >= 3, "A's job shows the retries: {done:?}");
 }
 
 #[tokio::test]
@@ -311,4 +401,235 @@ async fn webfinger_nodeinfo_and_actor_documents_describe_the_instance() {
     assert_eq!(nodeinfo["openRegistrations"], true);
     assert_eq!(nodeinfo["usage"]["localPosts"], 0);
     assert_eq!(nodeinfo["usage"]["users"]["total"], 1);
+}
+
+const SEARCH_GROUPS: &str = "query($term: String!) {
+    searchGroups(term: $term) { total elements { id preferredUsername name domain } }
+}";
+
+/// B's person finds A's group by `@name@host` and follows it through GraphQL.
+async fn bob_follows_through_graphql(a: &TestServer, bob: &tests::people::Member) -> String {
+    let term = format!("@repair@{}", a.ctx.settings.public_url.host());
+    let found = bob.gql.data(SEARCH_GROUPS, json!({ "term": term })).await;
+    assert_eq!(found["searchGroups"]["total"], 1, "{found:#}");
+    let remote = &found["searchGroups"]["elements"][0];
+    assert_eq!(remote["preferredUsername"], "repair");
+    assert_eq!(remote["name"], "Repair collective");
+    assert_eq!(remote["domain"], a.ctx.settings.public_url.host());
+    let group_id = remote["id"].as_str().unwrap().to_owned();
+    let follow = bob
+        .gql
+        .data(
+            "mutation($g: ID!) { followGroup(groupId: $g) { id approved } }",
+            json!({ "g": group_id }),
+        )
+        .await;
+    assert_eq!(
+        follow["followGroup"]["approved"], false,
+        "pending until A answers"
+    );
+    group_id
+}
+
+async fn follow_on_b(
+    b: &TestServer,
+    username: &str,
+    group_id: &str,
+) -> Option<entity::follow::Model> {
+    let bob = backend::actors::find_local_by_username(&b.ctx.db, username)
+        .await
+        .unwrap()
+        .unwrap();
+    backend::groups::follows::find_follow(&b.ctx.db, bob.id, group_id.parse().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_person_finds_a_remote_group_by_its_handle_follows_and_unfollows_it_through_graphql() {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
+    let a_group = backend::actors::find_local_by_username(&a.ctx.db, "repair")
+        .await
+        .unwrap()
+        .unwrap();
+    let bob = sign_up(&b, "bob").await;
+
+    let group_id = bob_follows_through_graphql(&a, &bob).await;
+    wait_for("A's Accept on B", || async {
+        follow_on_b(&b, "bob", &group_id)
+            .await?
+            .approved
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        backend::groups::followers_count(&a.ctx.db, a_group.id)
+            .await
+            .unwrap(),
+        1
+    );
+
+    bob.gql
+        .data(
+            "mutation($g: ID!) { unfollowGroup(groupId: $g) { id } }",
+            json!({ "g": group_id }),
+        )
+        .await;
+    wait_for("A to hear the Undo", || async {
+        let n = backend::groups::followers_count(&a.ctx.db, a_group.id)
+            .await
+            .unwrap();
+        (n == 0).then_some(())
+    })
+    .await;
+
+    let nobody = bob
+        .gql
+        .data(
+            SEARCH_GROUPS,
+            json!({ "term": format!("@nobody@{}", a.ctx.settings.public_url.host()) }),
+        )
+        .await;
+    assert_eq!(
+        nobody["searchGroups"]["total"], 0,
+        "an unknown handle finds nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_group_that_approves_followers_by_hand_accepts_or_rejects_remote_followers() {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let created = alice
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"repair\", name: \"Repair collective\",
+                manuallyApprovesFollowers: true) { id } }",
+            json!({}),
+        )
+        .await;
+    let a_group_id = created["createGroup"]["id"].as_str().unwrap().to_owned();
+    let bob = sign_up(&b, "bob").await;
+    let carol = sign_up(&b, "carol").await;
+
+    let group_id = bob_follows_through_graphql(&a, &bob).await;
+    bob_follows_through_graphql(&a, &carol).await;
+    const PENDING: &str = "query($u: String!) {
+        group(preferredUsername: $u) { followers(approved: false) { total elements { id actor { preferredUsername } } } }
+    }";
+    let pending = wait_for("both follow requests on A", || async {
+        let pending = alice.gql.data(PENDING, json!({ "u": "repair" })).await;
+        (pending["group"]["followers"]["total"] == 2).then_some(pending)
+    })
+    .await;
+    let id_of = |name: &str| {
+        pending["group"]["followers"]["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["actor"]["preferredUsername"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let outsider = a.gql().error_code(PENDING, json!({ "u": "repair" })).await;
+    assert_eq!(
+        outsider, "forbidden",
+        "followers are for the group's moderators"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !follow_on_b(&b, "bob", &group_id).await.unwrap().approved,
+        "still pending on B before a decision"
+    );
+
+    const DECIDE: &str = "mutation($id: ID!, $ok: Boolean!) { updateFollower(id: $id, approved: $ok) { id approved } }";
+    alice
+        .gql
+        .data(DECIDE, json!({ "id": id_of("bob"), "ok": true }))
+        .await;
+    alice
+        .gql
+        .data(DECIDE, json!({ "id": id_of("carol"), "ok": false }))
+        .await;
+    wait_for("the Accept on B", || async {
+        follow_on_b(&b, "bob", &group_id)
+            .await?
+            .approved
+            .then_some(())
+    })
+    .await;
+    wait_for("the Reject on B", || async {
+        follow_on_b(&b, "carol", &group_id)
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let _ = a_group_id;
+}
+
+#[tokio::test]
+async fn a_groups_new_name_and_its_deletion_reach_the_instances_that_follow_it() {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
+    let a_group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
+    let (_, follow) = b_follows_the_group_on_a(&a, &b).await;
+    let begins = Utc::now() + chrono::Duration::days(3);
+    let created = alice
+        .gql
+        .data(
+            CREATE_EVENT,
+            json!({ "group": a_group_id, "begins": begins }),
+        )
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap().to_owned();
+    let ap_id = a.ctx.url(&format!("/events/{uuid}"));
+    wait_for("the event on B", || async {
+        backend::events::federated::find_by_ap_id(&b.ctx.db, &ap_id)
+            .await
+            .unwrap()
+    })
+    .await;
+
+    alice
+        .gql
+        .data(
+            "mutation($id: ID!) { updateGroup(id: $id, name: \"Repair & reuse collective\") { id } }",
+            json!({ "id": a_group_id }),
+        )
+        .await;
+    wait_for("the new name on B", || async {
+        let cached = backend::actors::find(&b.ctx.db, follow.target_id)
+            .await
+            .ok()?;
+        (cached.name.as_deref() == Some("Repair & reuse collective")).then_some(())
+    })
+    .await;
+
+    alice
+        .gql
+        .data(
+            "mutation($id: ID!) { deleteGroup(groupId: $id) { id } }",
+            json!({ "id": a_group_id }),
+        )
+        .await;
+    wait_for("B to forget the group and its event", || async {
+        let group_gone = backend::actors::find(&b.ctx.db, follow.target_id)
+            .await
+            .is_err();
+        let event_gone = backend::events::federated::find_by_ap_id(&b.ctx.db, &ap_id)
+            .await
+            .unwrap()
+            .is_none();
+        (group_gone && event_gone).then_some(())
+    })
+    .await;
 }

@@ -245,17 +245,35 @@ pub async fn update(
         ))
     });
     validation.finish()?;
-    let mut active: actor::ActiveModel = person.into();
+    let now = ctx.now();
+    let mut active: actor::ActiveModel = person.clone().into();
     if let Some(Some(name)) = name {
         active.name = Set(name);
     }
     if let Some(Some(summary)) = summary {
         active.summary = Set(summary);
     }
-    active.updated_at = Set(ctx.now());
-    let person = active.update(&tx).await?;
+    active.updated_at = Set(now);
+    let updated = active.update(&tx).await?;
+    if updated
+        != (actor::Model {
+            updated_at: now,
+            ..person
+        })
+    {
+        crate::outbox::record(
+            ctx,
+            &tx,
+            now,
+            crate::outbox::Happened::ActorUpdated {
+                actor_id: updated.id,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(person)
+    ctx.wake_workers();
+    Ok(updated)
 }
 
 /// Deletes one of the user's identities. The last one cannot go (delete the account instead).
@@ -280,6 +298,7 @@ pub async fn delete(ctx: &AppContext, current: &CurrentUser, id: i64) -> Result<
             .exec(&tx)
             .await?;
     }
+    crate::outbox::actor_deleted(ctx, &tx, now, &person).await?;
     actor::Entity::delete_by_id(person.id).exec(&tx).await?;
     tx.commit().await?;
     ctx.wake_workers();

@@ -104,3 +104,29 @@ pub async fn store_keys_if_missing(
         .await?;
     super::find(conn, actor_id).await
 }
+
+/// A remote actor deleted itself: its events and what it followed or joined here go with it.
+/// Returns whether we knew it.
+pub async fn forget(ctx: &crate::AppContext, ap_id: &str) -> Result<bool> {
+    let Some(actor) = find_by_ap_id(&ctx.db, ap_id).await? else {
+        return Ok(false);
+    };
+    if actor.is_local() {
+        return Err(Error::forbidden("local actors are deleted here"));
+    }
+    let events = entity::event::Entity::find()
+        .filter(entity::event::Column::Local.eq(false))
+        .filter(
+            sea_orm::Condition::any()
+                .add(entity::event::Column::OrganizerActorId.eq(actor.id))
+                .add(entity::event::Column::AttributedToId.eq(actor.id)),
+        )
+        .all(&ctx.db)
+        .await?;
+    for event in events {
+        crate::events::federated::delete_remote(ctx, &event.ap_id).await?;
+    }
+    // Follows, memberships and participations go by cascade.
+    actor::Entity::delete_by_id(actor.id).exec(&ctx.db).await?;
+    Ok(true)
+}

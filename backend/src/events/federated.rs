@@ -37,6 +37,17 @@ pub fn deleted(event: &event::Model) -> Happened {
     }
 }
 
+/// Whether other instances would see a difference between two versions of a local event: an
+/// edit that changes nothing they see (the same title saved again) sends no `Update`.
+/// Tags are part of `search_text`; the place's details are the caller's to compare.
+pub fn looks_different(before: &event::Model, after: &event::Model) -> bool {
+    let unchanged = event::Model {
+        updated_at: before.updated_at,
+        ..after.clone()
+    };
+    unchanged != *before
+}
+
 fn of_actor(actor_id: i64) -> sea_orm::Select<event::Entity> {
     event::Entity::find()
         .filter(event::Column::Local.eq(true))

@@ -435,7 +435,10 @@ pub async fn update(
     // Followers elsewhere see the event appear, change, or go away when it stops being public.
     let happened = match (federated::federates(&before), federated::federates(&event)) {
         (false, true) => Some(Happened::EventCreated { event_id: event.id }),
-        (true, true) => Some(Happened::EventUpdated { event_id: event.id }),
+        (true, true) if changed.place || federated::looks_different(&before, &event) => {
+            Some(Happened::EventUpdated { event_id: event.id })
+        }
+        (true, true) => None,
         (true, false) => Some(federated::deleted(&event)),
         (false, false) => None,
     };

@@ -310,3 +310,65 @@ async fn deleting_an_event_tells_its_participants_and_cancelling_shows_it() {
         "{subjects:?}"
     );
 }
+
+/// Payloads of the federation jobs recorded so far (not run: no federation worker here).
+async fn recorded_for_federation(t: &TestContext) -> Vec<crate::outbox::Happened> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    entity::job::Entity::find()
+        .filter(entity::job::Column::Kind.eq(crate::outbox::PUBLISH_JOB))
+        .order_by_asc(entity::job::Column::Id)
+        .all(&t.ctx.db)
+        .await
+        .expect("jobs")
+        .into_iter()
+        .map(|job| serde_json::from_value(job.payload).expect("a recorded fact"))
+        .collect()
+}
+
+#[tokio::test]
+async fn saving_an_event_without_a_visible_change_sends_no_update_to_other_instances() {
+    use crate::outbox::Happened;
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let event = service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Repair café", t.ctx.now() + Duration::days(2)),
+    )
+    .await
+    .expect("event");
+    let same_title = EventChanges {
+        title: Some("Repair café".to_owned()),
+        ..Default::default()
+    };
+    service::update(&t.ctx, &alice.principal(), event.id, same_title)
+        .await
+        .expect("saved again");
+    assert_eq!(
+        recorded_for_federation(&t).await,
+        vec![Happened::EventCreated { event_id: event.id }]
+    );
+
+    let new_title = EventChanges {
+        title: Some("Repair café, second edition".to_owned()),
+        ..Default::default()
+    };
+    service::update(&t.ctx, &alice.principal(), event.id, new_title)
+        .await
+        .expect("renamed");
+    let tags = EventChanges {
+        tags: Some(vec!["repair".to_owned(), "bikes".to_owned()]),
+        ..Default::default()
+    };
+    service::update(&t.ctx, &alice.principal(), event.id, tags)
+        .await
+        .expect("tagged");
+    assert_eq!(
+        recorded_for_federation(&t).await,
+        vec![
+            Happened::EventCreated { event_id: event.id },
+            Happened::EventUpdated { event_id: event.id },
+            Happened::EventUpdated { event_id: event.id },
+        ]
+    );
+}

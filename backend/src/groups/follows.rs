@@ -8,10 +8,12 @@ use sea_orm::{
     Set,
 };
 
-use super::find;
+use super::{find, membership_of, policy};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
+use crate::pagination::{Page, Paginated};
+use crate::principal::Principal;
 
 pub async fn find_follow(
     conn: &impl ConnectionTrait,
@@ -47,13 +49,17 @@ pub async fn follow(
             active.update(&tx).await?
         }
         None => {
+            // A follow of a remote group is an activity of ours: it gets its own id, which
+            // the remote `Accept` or `Reject` may name alone.
+            let ap_id = (!group.is_local())
+                .then(|| format!("{}#follows/{}", follower.ap_id, uuid::Uuid::new_v4()));
             follow::Entity::insert(follow::ActiveModel {
                 id: NotSet,
                 follower_id: Set(follower.id),
                 target_id: Set(group.id),
                 approved: Set(group.is_local() && !group.manually_approves_followers),
                 notify: Set(notify),
-                ap_id: Set(None),
+                ap_id: Set(ap_id),
                 created_at: Set(now),
                 updated_at: Set(now),
             })
@@ -61,7 +67,21 @@ pub async fn follow(
             .await?
         }
     };
+    // Until the remote group answers, asking again sends the `Follow` again (it may have
+    // missed the first one); an accepted follow only changed `notify`.
+    if !group.is_local() && !follow.approved {
+        crate::outbox::record(
+            ctx,
+            &tx,
+            now,
+            crate::outbox::Happened::FollowRequested {
+                follow_id: follow.id,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
+    ctx.wake_workers();
     Ok(follow)
 }
 
@@ -75,7 +95,22 @@ pub async fn unfollow(
         .await?
         .ok_or(Error::not_found("follow"))?;
     follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
+    let group = find(&tx, group_id).await?;
+    if let (false, Some(ap_id)) = (group.is_local(), &follow.ap_id) {
+        crate::outbox::record(
+            ctx,
+            &tx,
+            ctx.now(),
+            crate::outbox::Happened::FollowUndone {
+                follower_id: follower.id,
+                target_id: group.id,
+                follow_ap_id: ap_id.clone(),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
+    ctx.wake_workers();
     Ok(follow)
 }
 
@@ -190,6 +225,18 @@ pub async fn remote_follower_inboxes(
     Ok(inboxes)
 }
 
+/// The follow of a local actor whose activity id is `ap_id` (a remote `Accept` or `Reject`
+/// may name only that).
+pub async fn find_local_by_ap_id(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<follow::Model>> {
+    Ok(follow::Entity::find()
+        .filter(follow::Column::ApId.eq(ap_id))
+        .one(conn)
+        .await?)
+}
+
 /// A remote actor accepted `follower_id`'s follow. Unknown follows stay unknown.
 pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
     let tx = begin_write(&ctx.db).await?;
@@ -198,6 +245,16 @@ pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) 
         active.approved = Set(true);
         active.updated_at = Set(ctx.now());
         active.update(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A remote actor refused `follower_id`'s follow: the pending follow goes away.
+pub async fn reject_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
+    let tx = begin_write(&ctx.db).await?;
+    if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
+        follow::Entity::delete_by_id(existing.id).exec(&tx).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -220,4 +277,86 @@ pub async fn has_local_followers(conn: &impl ConnectionTrait, actor_ids: &[i64])
         .one(conn)
         .await?
         .is_some())
+}
+
+/// Who follows the group (pending ones too, or only them with `approved: Some(false)`): for
+/// its moderators, since followers are not public.
+pub async fn of_group(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    group_id: i64,
+    approved: Option<bool>,
+    page: Page,
+) -> Result<Paginated<follow::Model>> {
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let role = membership_of(conn, principal, group_id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_manage_followers(role) {
+        return Err(Error::forbidden(
+            "only the group's moderators see its followers",
+        ));
+    }
+    let mut query = follow::Entity::find().filter(follow::Column::TargetId.eq(group_id));
+    if let Some(approved) = approved {
+        query = query.filter(follow::Column::Approved.eq(approved));
+    }
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_desc(follow::Column::CreatedAt)
+        .order_by_desc(follow::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
+}
+
+/// A moderator approves (`Accept` to a remote follower) or refuses (`Reject`; the follow goes
+/// away) a follower of a group that approves followers by hand.
+pub async fn decide(
+    ctx: &AppContext,
+    principal: &Principal,
+    follow_id: i64,
+    approve: bool,
+) -> Result<follow::Model> {
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let follow = find_by_id(&tx, follow_id).await?;
+    let role = membership_of(&tx, principal, follow.target_id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_manage_followers(role) {
+        return Err(Error::forbidden(
+            "only the group's moderators decide on its followers",
+        ));
+    }
+    let follower = crate::actors::find(&tx, follow.follower_id).await?;
+    let decided = if approve {
+        let mut active: follow::ActiveModel = follow.clone().into();
+        active.approved = Set(true);
+        active.updated_at = Set(now);
+        let approved = active.update(&tx).await?;
+        if !follower.is_local() && !follow.approved {
+            let what = crate::outbox::Happened::FollowAccepted {
+                follow_id: approved.id,
+            };
+            crate::outbox::record(ctx, &tx, now, what).await?;
+        }
+        approved
+    } else {
+        follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
+        if let (false, Some(ap_id)) = (follower.is_local(), &follow.ap_id) {
+            let what = crate::outbox::Happened::FollowRejected {
+                follower_id: follower.id,
+                target_id: follow.target_id,
+                follow_ap_id: ap_id.clone(),
+            };
+            crate::outbox::record(ctx, &tx, now, what).await?;
+        }
+        follow
+    };
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(decided)
 }

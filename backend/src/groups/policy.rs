@@ -38,6 +38,11 @@ pub fn can_decide_requests(role: Option<MemberRole>) -> bool {
     role.is_some_and(MemberRole::is_moderator)
 }
 
+/// Seeing who follows the group and approving or refusing pending followers.
+pub fn can_manage_followers(role: Option<MemberRole>) -> bool {
+    role.is_some_and(MemberRole::is_moderator)
+}
+
 /// Giving a member another role: administrators only, among member, moderator, administrator.
 pub fn can_change_role(role: Option<MemberRole>, from: MemberRole, to: MemberRole) -> bool {
     role.is_some_and(MemberRole::is_administrator)

@@ -192,9 +192,26 @@ pub async fn update(
         active.physical_address_id = Set(stored.map(|a| a.id));
     }
     active.updated_at = Set(now);
-    let group = active.update(&tx).await?;
+    let updated = active.update(&tx).await?;
+    if updated
+        != (actor::Model {
+            updated_at: now,
+            ..group
+        })
+    {
+        crate::outbox::record(
+            ctx,
+            &tx,
+            now,
+            crate::outbox::Happened::ActorUpdated {
+                actor_id: updated.id,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(group)
+    ctx.wake_workers();
+    Ok(updated)
 }
 
 /// Deletes a group with its events (their participants are told), memberships and follows.
@@ -218,6 +235,7 @@ pub async fn delete(
     if let Some(address_id) = group.physical_address_id {
         addresses::replace(&tx, Some(address_id), None, ctx.now()).await?;
     }
+    crate::outbox::actor_deleted(ctx, &tx, ctx.now(), &group).await?;
     actor::Entity::delete_by_id(group.id).exec(&tx).await?;
     tx.commit().await?;
     ctx.wake_workers();

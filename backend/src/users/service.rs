@@ -522,6 +522,11 @@ pub async fn delete_account(
         return Err(Error::invalid("password", "the password is wrong"));
     }
     let tx = begin_write(&ctx.db).await?;
+    // The identities go with the account (a cascade): other instances hear they are gone.
+    let now = ctx.now();
+    for identity in crate::actors::persons::identities(&tx, user.id).await? {
+        crate::outbox::actor_deleted(ctx, &tx, now, &identity).await?;
+    }
     user::Entity::delete_by_id(user.id).exec(&tx).await?;
     tx.commit().await?;
     ctx.wake_workers();

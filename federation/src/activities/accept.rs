@@ -1,7 +1,7 @@
-//! `Accept{Follow}`: a remote actor accepted a local actor's follow.
+//! `Accept{Follow}` / `Reject{Follow}`: a remote actor answered a local actor's follow. The
+//! follow is named by its id (Mobilizon) or embedded (Mastodon); only its target may answer.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::kinds::activity::AcceptType;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use serde::{Deserialize, Serialize};
@@ -9,13 +9,52 @@ use url::Url;
 
 use crate::error::{Error, Result};
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Answer {
+    Accept,
+    Reject,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Accept {
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: AcceptType,
+    pub kind: Answer,
     pub actor: Url,
     pub object: serde_json::Value,
+}
+
+impl Accept {
+    /// The follow answered, as (local follower, remote target), when we know it.
+    async fn follow(&self, data: &Data<AppContext>) -> Result<Option<entity::follow::Model>> {
+        let follow_id = match &self.object {
+            serde_json::Value::String(id) => Some(id.as_str()),
+            object => object.get("id").and_then(|i| i.as_str()),
+        };
+        if let Some(id) = follow_id
+            && let Some(follow) =
+                backend::groups::follows::find_local_by_ap_id(&data.db, id).await?
+        {
+            return Ok(Some(follow));
+        }
+        let follower = self
+            .object
+            .get("actor")
+            .and_then(|a| a.as_str())
+            .and_then(|a| Url::parse(a).ok());
+        let Some(follower) = follower else {
+            return Ok(None);
+        };
+        let Some(follower) = super::local_actor(data, &follower).await? else {
+            return Ok(None);
+        };
+        let Some(target) =
+            backend::actors::remote::find_by_ap_id(&data.db, self.actor.as_str()).await?
+        else {
+            return Ok(None);
+        };
+        Ok(backend::groups::follows::find_follow(&data.db, follower.id, target.id).await?)
+    }
 }
 
 #[async_trait::async_trait]
@@ -36,26 +75,36 @@ impl Activity for Accept {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
-        // Mastodon, Mobilizon and we embed the Follow; a bare id is not enough to find it.
-        let follower = self
-            .object
-            .get("actor")
-            .and_then(|a| a.as_str())
-            .and_then(|a| Url::parse(a).ok());
-        let Some(follower) = follower else {
-            tracing::debug!(id = %self.id, "ignoring an accept without an embedded object");
+        let Some(follow) = self.follow(data).await? else {
+            tracing::debug!(id = %self.id, "ignoring an answer to a follow we do not know");
             return Ok(());
         };
-        let Some(follower) = super::local_actor(data, &follower).await? else {
-            return Ok(());
-        };
-        let Some(target) =
-            backend::actors::remote::find_by_ap_id(&data.db, self.actor.as_str()).await?
-        else {
-            return Err(Error::NotFound);
-        };
-        backend::groups::follows::approve_remote(data.app_data(), follower.id, target.id).await?;
-        tracing::info!(target = %self.actor, "follow accepted");
+        let target = backend::actors::find(&data.db, follow.target_id).await?;
+        if target.ap_id != self.actor.as_str() {
+            return Err(Error::Rejected(
+                "only the followed actor answers a follow".to_owned(),
+            ));
+        }
+        match self.kind {
+            Answer::Accept => {
+                backend::groups::follows::approve_remote(
+                    data.app_data(),
+                    follow.follower_id,
+                    follow.target_id,
+                )
+                .await?;
+                tracing::info!(target = %self.actor, "follow accepted");
+            }
+            Answer::Reject => {
+                backend::groups::follows::reject_remote(
+                    data.app_data(),
+                    follow.follower_id,
+                    follow.target_id,
+                )
+                .await?;
+                tracing::info!(target = %self.actor, "follow rejected");
+            }
+        }
         Ok(())
     }
 }

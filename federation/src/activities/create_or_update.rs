@@ -42,58 +42,70 @@ impl Activity for CreateOrUpdate {
     }
 
     async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
-        // The sender owns the event: same host, and it is its organizer or its group.
-        verify_domains_match(&self.object.id, &self.actor)?;
-        let owners = [&self.object.actor, &self.object.attributed_to];
-        if !owners.iter().any(|o| o.as_ref() == Some(&self.actor)) {
-            return Err(Error::Rejected(
-                "the sender is neither the event's organizer nor its group".to_owned(),
-            ));
-        }
-        Ok(())
+        verify_owner(&self.object, &self.actor)
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
-        let sender = ObjectId::<ApActor>::from(self.actor.clone())
-            .dereference(data)
-            .await?;
-        let organizer = match &self.object.actor {
-            Some(url) if *url != self.actor => {
-                ObjectId::<ApActor>::from(url.clone())
-                    .dereference(data)
-                    .await?
-                    .model
-            }
-            _ => sender.model.clone(),
-        };
-        let group = match &self.object.attributed_to {
-            Some(url) if *url == self.actor => Some(sender.model.clone()),
-            Some(url) if Some(url) != self.object.actor.as_ref() => Some(
-                ObjectId::<ApActor>::from(url.clone())
-                    .dereference(data)
-                    .await?
-                    .model,
-            ),
-            _ => None,
-        };
-        if organizer.is_local() || group.as_ref().is_some_and(|g| g.is_local()) {
-            return Err(Error::Rejected(
-                "a remote event cannot name local owners".to_owned(),
-            ));
-        }
-        let mut owners = vec![organizer.id];
-        owners.extend(group.as_ref().map(|g| g.id));
-        if !backend::groups::follows::has_local_followers(&data.db, &owners).await? {
-            tracing::debug!(id = %self.id, "ignoring an event nobody here follows");
-            return Ok(());
-        }
-        let remote = crate::objects::event::to_remote(
-            &self.object,
-            organizer.id,
-            group.as_ref().map(|g| g.id),
-        )?;
-        let event = backend::events::federated::upsert_remote(data.app_data(), remote).await?;
-        tracing::info!(ap_id = %event.ap_id, kind = ?self.kind, "remote event stored");
-        Ok(())
+        store_remote_event(data, &self.actor, &self.object, &self.id).await
     }
+}
+
+/// Stores `event`, sent (or announced) by `sender`, which the caller checked owns it, when
+/// someone here follows its organizer or its group. Shared by `Create`, `Update` and `Announce`.
+pub(crate) async fn store_remote_event(
+    data: &Data<AppContext>,
+    sender_url: &Url,
+    object: &Event,
+    activity_id: &Url,
+) -> Result<()> {
+    let sender = ObjectId::<ApActor>::from(sender_url.clone())
+        .dereference(data)
+        .await?;
+    let organizer = match &object.actor {
+        Some(url) if url != sender_url => {
+            ObjectId::<ApActor>::from(url.clone())
+                .dereference(data)
+                .await?
+                .model
+        }
+        _ => sender.model.clone(),
+    };
+    let group = match &object.attributed_to {
+        Some(url) if url == sender_url => Some(sender.model.clone()),
+        Some(url) if Some(url) != object.actor.as_ref() => Some(
+            ObjectId::<ApActor>::from(url.clone())
+                .dereference(data)
+                .await?
+                .model,
+        ),
+        _ => None,
+    };
+    if organizer.is_local() || group.as_ref().is_some_and(|g| g.is_local()) {
+        return Err(Error::Rejected(
+            "a remote event cannot name local owners".to_owned(),
+        ));
+    }
+    let mut owners = vec![organizer.id];
+    owners.extend(group.as_ref().map(|g| g.id));
+    if !backend::groups::follows::has_local_followers(&data.db, &owners).await? {
+        tracing::debug!(id = %activity_id, "ignoring an event nobody here follows");
+        return Ok(());
+    }
+    let remote =
+        crate::objects::event::to_remote(object, organizer.id, group.as_ref().map(|g| g.id))?;
+    let event = backend::events::federated::upsert_remote(data.app_data(), remote).await?;
+    tracing::info!(ap_id = %event.ap_id, activity = %activity_id, "remote event stored");
+    Ok(())
+}
+
+/// Whether `sender` may speak for `event`: same host, and it is its organizer or its group.
+pub(crate) fn verify_owner(event: &Event, sender: &Url) -> Result<()> {
+    verify_domains_match(&event.id, sender)?;
+    let owners = [&event.actor, &event.attributed_to];
+    if !owners.iter().any(|o| o.as_ref() == Some(sender)) {
+        return Err(Error::Rejected(
+            "the sender is neither the event's organizer nor its group".to_owned(),
+        ));
+    }
+    Ok(())
 }

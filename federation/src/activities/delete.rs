@@ -52,6 +52,13 @@ impl Activity for Delete {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let object = self.object_id()?;
+        if object == self.actor {
+            // An actor deleting itself (Mastodon's and Mobilizon's account deletion).
+            if backend::actors::remote::forget(data.app_data(), object.as_str()).await? {
+                tracing::info!(ap_id = %object, "remote actor deleted");
+            }
+            return Ok(());
+        }
         let Some(event) =
             backend::events::federated::find_by_ap_id(&data.db, object.as_str()).await?
         else {

@@ -268,15 +268,12 @@ impl Event {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::expect_used, clippy::unwrap_used)]
     use super::*;
 
     pub(crate) fn fixture(name: &str) -> serde_json::Value {
-        let path = format!(
-            "{}/../../shared/fixtures/activitypub/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/fixtures/activitypub/{name}", env!("CARGO_MANIFEST_DIR"));
         serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
     }
 

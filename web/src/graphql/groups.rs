@@ -225,6 +225,30 @@ impl Group {
         })
     }
 
+    /// Who follows the group, pending ones included (`approved: false` for those only): for
+    /// its moderators.
+    async fn followers(
+        &self,
+        ctx: &Context<'_>,
+        approved: Option<bool>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedFollowerList> {
+        let list = follows::of_group(
+            &app(ctx)?.db,
+            &principal(ctx),
+            self.0.id,
+            approved,
+            self::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedFollowerList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Follower).collect(),
+        })
+    }
+
     async fn members_count(&self, ctx: &Context<'_>) -> GqlResult<u64> {
         groups::members_count(&app(ctx)?.db, self.0.id).await.gql()
     }
@@ -311,6 +335,12 @@ pub struct PaginatedMemberList {
 }
 
 #[derive(SimpleObject)]
+pub struct PaginatedFollowerList {
+    pub total: u64,
+    pub elements: Vec<Follower>,
+}
+
+#[derive(SimpleObject)]
 pub struct PaginatedGroupList {
     pub total: u64,
     pub elements: Vec<Group>,
@@ -370,18 +400,46 @@ impl GroupQuery {
         page: Option<i64>,
         limit: Option<i64>,
     ) -> GqlResult<PaginatedGroupList> {
-        let list = groups::search(
-            &app(ctx)?.db,
-            term.as_deref().unwrap_or(""),
-            self::page(page, limit)?,
-        )
-        .await
-        .gql()?;
+        let term = term.as_deref().unwrap_or("");
+        // `@name@host` finds a group of another instance through WebFinger, as in Mobilizon.
+        if let Some(handle) = remote_handle(app(ctx)?, term) {
+            let found = match federation::resolve_handle(app(ctx)?, handle).await {
+                Ok(actor) if actor.kind == entity::ActorKind::Group && !actor.suspended => {
+                    vec![Group(actor)]
+                }
+                Ok(_) => Vec::new(),
+                Err(err) => {
+                    tracing::debug!(error = %err, "a group handle did not resolve");
+                    Vec::new()
+                }
+            };
+            return Ok(PaginatedGroupList {
+                total: found.len() as u64,
+                elements: found,
+            });
+        }
+        let list = groups::search(&app(ctx)?.db, term, self::page(page, limit)?)
+            .await
+            .gql()?;
         Ok(PaginatedGroupList {
             total: list.total,
             elements: list.elements.into_iter().map(Group).collect(),
         })
     }
+}
+
+/// `name@host` (or `@name@host`) when `term` is one and `host` is another instance.
+fn remote_handle<'t>(app: &backend::AppContext, term: &'t str) -> Option<&'t str> {
+    if !app.settings.federation.enabled {
+        return None;
+    }
+    let handle = term.trim().trim_start_matches('@');
+    let (name, host) = handle.split_once('@')?;
+    let plausible = !name.is_empty()
+        && !host.is_empty()
+        && !handle.contains(char::is_whitespace)
+        && !host.contains('@');
+    (plausible && host != app.settings.public_url.host()).then_some(handle)
 }
 
 /// The identity the caller acts as.
@@ -594,6 +652,22 @@ impl GroupMutation {
         let actor = acting_actor(ctx, actor_id.as_ref()).await?;
         Ok(Follower(
             follows::follow(app(ctx)?, &actor, id, notify.unwrap_or(true))
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// A moderator approves or refuses a follower of a group that approves them by hand.
+    async fn update_follower(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        approved: bool,
+    ) -> GqlResult<Follower> {
+        let id = parse_id(&id, "id")?;
+        let principal = principal_required(ctx)?;
+        Ok(Follower(
+            follows::decide(app(ctx)?, &principal, id, approved)
                 .await
                 .gql()?,
         ))

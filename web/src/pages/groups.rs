@@ -253,7 +253,18 @@ pub async fn members_page(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(segment): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
+    if state.ctx.settings.federation.enabled
+        && federation::negotiate::wants_activity_json(&headers)
+        && let Some(name) = segment.strip_prefix('@')
+    {
+        let mut response = federation::members_json(&state.ctx, name)
+            .await
+            .unwrap_or_else(axum::response::IntoResponse::into_response);
+        super::vary_on_accept(&mut response);
+        return response;
+    }
     let locale = visitor.locale;
     let result = async {
         let db = &state.ctx.db;

@@ -1,0 +1,99 @@
+//! `Announce` of an event by the group it belongs to (Mobilizon's groups relay their events
+//! this way; Mastodon shows it as a boost). The announced object is an event id, an embedded
+//! `Event`, or an embedded `Create`/`Update` of one. Announces of anything else (boosts of
+//! notes) are accepted and ignored.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::kinds::activity::AnnounceType;
+use activitypub_federation::traits::Activity;
+use backend::AppContext;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::create_or_update::{store_remote_event, verify_owner};
+use crate::error::{Error, Result};
+use crate::protocol::event::Event;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Announce {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AnnounceType,
+    pub actor: Url,
+    pub object: Value,
+}
+
+/// What an `Announce` carries, once unwrapped.
+pub(crate) enum Announced {
+    /// An embedded event, trusted only when the announcer owns it.
+    Event(Box<Event>),
+    /// An address to fetch the event from, at its origin.
+    Address(Url),
+    Other,
+}
+
+impl Announce {
+    pub(crate) fn announced(&self) -> Announced {
+        let object = match self.object.get("type").and_then(Value::as_str) {
+            Some("Create" | "Update") => self.object.get("object").unwrap_or(&Value::Null),
+            _ => &self.object,
+        };
+        match object {
+            Value::String(id) => Url::parse(id).map_or(Announced::Other, Announced::Address),
+            Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("Event") => {
+                serde_json::from_value(object.clone())
+                    .map_or(Announced::Other, |event| Announced::Event(Box::new(event)))
+            }
+            _ => Announced::Other,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Announce {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        let event = match self.announced() {
+            Announced::Event(event) => *event,
+            Announced::Address(url) => {
+                if url.host_str() != self.actor.host_str() {
+                    tracing::debug!(id = %self.id, "ignoring an announce of another host's object");
+                    return Ok(());
+                }
+                // Fetched from its origin: what the announcer says about it is not needed.
+                match fetch_object_http::<AppContext, Value>(&url, data).await {
+                    Ok(fetched) => match serde_json::from_value::<Event>(fetched.object) {
+                        Ok(event) => event,
+                        Err(_) => {
+                            tracing::debug!(id = %self.id, "ignoring an announce of a non-event");
+                            return Ok(());
+                        }
+                    },
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            Announced::Other => {
+                tracing::debug!(id = %self.id, "ignoring an announce of something not an event");
+                return Ok(());
+            }
+        };
+        verify_owner(&event, &self.actor)?;
+        store_remote_event(data, &self.actor, &event, &self.id).await
+    }
+}
