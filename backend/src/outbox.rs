@@ -49,6 +49,29 @@ pub enum Happened {
         target_id: i64,
         follow_ap_id: String,
     },
+    /// A local person asks to join a remote event (`Join`; pending until its `Accept`).
+    JoinRequested {
+        participant_id: i64,
+    },
+    /// A local person left a remote event (`Leave`; the row is gone).
+    LeaveRequested {
+        actor_id: i64,
+        event_id: i64,
+    },
+    /// A local event's organizers answered a remote participant: `Accept` when going,
+    /// `Reject` when rejected (read from the participation when the job runs).
+    ParticipationAnswered {
+        participant_id: i64,
+    },
+    /// A remote `Join` that could not become a participation: `Reject` with the reason, or
+    /// `Ignore` (FEP-8a8e) when the event takes no RSVPs here.
+    JoinRefused {
+        actor_id: i64,
+        event_id: i64,
+        join_ap_id: String,
+        ignore: bool,
+        reason: String,
+    },
     /// A local actor asks to follow a remote group.
     FollowRequested {
         follow_id: i64,
@@ -78,6 +101,31 @@ pub async fn actor_deleted(
         inboxes,
     };
     record(ctx, conn, now, what).await
+}
+
+/// How long participant-count updates of an event wait, so that a burst of RSVPs sends one
+/// `Update`.
+const COUNT_UPDATE_DELAY: chrono::Duration = chrono::Duration::seconds(10);
+
+/// Records that the participants of a federated local event changed: one `Update` (with the
+/// new `participantCount` and `remainingAttendeeCapacity`) per burst of changes.
+pub async fn participants_changed(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    event: &entity::event::Model,
+) -> Result<()> {
+    if !ctx.settings.federation.enabled || !crate::events::federated::federates(event) {
+        return Ok(());
+    }
+    let job = NewJob::new(PUBLISH_JOB, &Happened::EventUpdated { event_id: event.id })?
+        .run_at(now + COUNT_UPDATE_DELAY)
+        .unique(
+            format!("participants-changed:{}", event.id),
+            crate::jobs::OnDuplicate::Keep,
+        );
+    enqueue(conn, now, job).await?;
+    Ok(())
 }
 
 /// Queues `what` with `conn` (the caller's transaction). Does nothing when federation is off.

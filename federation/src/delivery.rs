@@ -211,7 +211,131 @@ impl PublishJob {
     }
 }
 
+/// Where a remote event's instance hears about its participants: the shared inbox of its
+/// group (or organizer), else its own inbox.
+fn owner_inbox(owner: &actor::Model) -> Result<String> {
+    owner
+        .shared_inbox_url
+        .clone()
+        .or_else(|| owner.inbox_url.clone())
+        .ok_or_else(|| Error::Malformed("remote actor without inbox".to_owned()))
+}
+
 impl PublishJob {
+    async fn join_requested(ctx: &AppContext, participant_id: i64) -> Result<()> {
+        let Ok(participant) = backend::participations::find(&ctx.db, participant_id).await else {
+            return Ok(()); // left since
+        };
+        let Some(join_id) = participant.ap_id.clone() else {
+            return Ok(());
+        };
+        let event = backend::events::find(&ctx.db, participant.event_id).await?;
+        let person = backend::actors::find(&ctx.db, participant.actor_id).await?;
+        let owner = backend::actors::find(
+            &ctx.db,
+            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
+        )
+        .await?;
+        let mut activity = json!({
+            "id": join_id,
+            "type": "Join",
+            "actor": person.ap_id,
+            "to": [owner.ap_id],
+            "object": event.ap_id,
+        });
+        if let Some(message) = &participant.message {
+            activity["participationMessage"] = json!(message);
+        }
+        let inbox = owner_inbox(&owner)?;
+        queue_deliveries(ctx, &person, with_context(activity), vec![inbox]).await
+    }
+
+    async fn leave_requested(ctx: &AppContext, actor_id: i64, event_id: i64) -> Result<()> {
+        let (Ok(person), Ok(event)) = (
+            backend::actors::find(&ctx.db, actor_id).await,
+            backend::events::find(&ctx.db, event_id).await,
+        ) else {
+            return Ok(()); // gone since, and the participation with it
+        };
+        let owner = backend::actors::find(
+            &ctx.db,
+            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
+        )
+        .await?;
+        let activity = json!({
+            "id": format!("{}#leaves/{}", person.ap_id, uuid::Uuid::new_v4()),
+            "type": "Leave",
+            "actor": person.ap_id,
+            "to": [owner.ap_id],
+            "object": event.ap_id,
+        });
+        let inbox = owner_inbox(&owner)?;
+        queue_deliveries(ctx, &person, with_context(activity), vec![inbox]).await
+    }
+
+    async fn participation_answered(ctx: &AppContext, participant_id: i64) -> Result<()> {
+        let Ok(participant) = backend::participations::find(&ctx.db, participant_id).await else {
+            return Ok(()); // left since
+        };
+        let Some(join_id) = participant.ap_id.clone() else {
+            return Ok(());
+        };
+        let kind = match participant.role {
+            role if role.is_going() => "Accept",
+            entity::participant::ParticipantRole::Rejected => "Reject",
+            _ => return Ok(()), // decided otherwise since
+        };
+        Self::answer_join(
+            ctx,
+            participant.actor_id,
+            participant.event_id,
+            &join_id,
+            kind,
+            None,
+        )
+        .await
+    }
+
+    /// `Accept`, `Reject` or `Ignore` of a remote person's `Join`, from the event's group (as
+    /// Mobilizon does) or its organizer.
+    async fn answer_join(
+        ctx: &AppContext,
+        person_id: i64,
+        event_id: i64,
+        join_id: &str,
+        kind: &str,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let person = backend::actors::find(&ctx.db, person_id).await?;
+        let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
+            return Ok(());
+        };
+        let sender = backend::actors::find(
+            &ctx.db,
+            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
+        )
+        .await?;
+        let Some(inbox) = person.inbox_url.clone() else {
+            return Ok(());
+        };
+        let mut activity = json!({
+            "id": format!("{}#{}/{}", sender.ap_id, kind.to_lowercase(), uuid::Uuid::new_v4()),
+            "type": kind,
+            "actor": sender.ap_id,
+            "to": [person.ap_id],
+            "object": {
+                "id": join_id,
+                "type": "Join",
+                "actor": person.ap_id,
+                "object": event.ap_id,
+            },
+        });
+        if let Some(reason) = reason {
+            activity["summary"] = json!(reason);
+        }
+        queue_deliveries(ctx, &sender, with_context(activity), vec![inbox]).await
+    }
+
     async fn actor_updated(ctx: &AppContext, actor_id: i64) -> Result<()> {
         let Ok(model) = backend::actors::find(&ctx.db, actor_id).await else {
             return Ok(());
@@ -383,6 +507,25 @@ impl JobHandler for PublishJob {
                 target_id,
                 follow_ap_id,
             } => Self::follow_rejected(ctx, follower_id, target_id, &follow_ap_id).await?,
+            Happened::JoinRequested { participant_id } => {
+                Self::join_requested(ctx, participant_id).await?
+            }
+            Happened::LeaveRequested { actor_id, event_id } => {
+                Self::leave_requested(ctx, actor_id, event_id).await?
+            }
+            Happened::ParticipationAnswered { participant_id } => {
+                Self::participation_answered(ctx, participant_id).await?
+            }
+            Happened::JoinRefused {
+                actor_id,
+                event_id,
+                join_ap_id,
+                ignore,
+                reason,
+            } => {
+                let kind = if ignore { "Ignore" } else { "Reject" };
+                Self::answer_join(ctx, actor_id, event_id, &join_ap_id, kind, Some(&reason)).await?
+            }
             Happened::FollowRequested { follow_id } => {
                 Self::follow_requested(ctx, follow_id).await?
             }

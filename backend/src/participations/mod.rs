@@ -4,6 +4,7 @@
 pub mod notices;
 pub mod policy;
 pub mod reminders;
+pub mod remote;
 pub mod service;
 
 use chrono::{DateTime, Utc};

@@ -40,11 +40,11 @@ pub struct AnonymousJoin {
     pub timezone: Option<String>,
 }
 
-fn message(raw: Option<&str>) -> Result<Option<String>> {
+pub(super) fn message(raw: Option<&str>) -> Result<Option<String>> {
     crate::actors::username::optional_text(raw, "message", MAX_MESSAGE_CHARS)
 }
 
-fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
+pub(super) fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
     policy::JoinFacts {
         join_options: event.join_options,
         status: event.status,
@@ -62,7 +62,7 @@ async fn seats_taken(conn: &impl ConnectionTrait, event_id: i64) -> Result<u64> 
         .await?)
 }
 
-async fn check_seat(conn: &impl ConnectionTrait, event: &event::Model) -> Result<()> {
+pub(super) async fn check_seat(conn: &impl ConnectionTrait, event: &event::Model) -> Result<()> {
     if policy::is_full(
         event.maximum_attendee_capacity,
         seats_taken(conn, event.id).await?,
@@ -95,7 +95,7 @@ fn already_joined() -> Error {
     Error::conflict("eventId", "you already take part in this event")
 }
 
-fn new_row(
+pub(super) fn new_row(
     event_id: i64,
     actor_id: i64,
     role: ParticipantRole,
@@ -135,14 +135,48 @@ pub async fn join(
     if super::of_actor(&tx, event.id, actor.id).await?.is_some() {
         return Err(already_joined());
     }
-    check_seat(&tx, &event).await?;
     let now = ctx.now();
+    if !event.local {
+        // The event's instance decides (seats, approval): pending until its `Accept`.
+        let mut row = new_row(
+            event.id,
+            actor.id,
+            ParticipantRole::NotApproved,
+            message,
+            now,
+        );
+        row.ap_id = Set(Some(format!(
+            "{}#joins/{}",
+            actor.ap_id,
+            uuid::Uuid::new_v4()
+        )));
+        let participant = participant::Entity::insert(row)
+            .exec_with_returning(&tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, "eventId", "you already take part in this event"))?;
+        let join = crate::outbox::Happened::JoinRequested {
+            participant_id: participant.id,
+        };
+        crate::outbox::record(ctx, &tx, now, join).await?;
+        tx.commit().await?;
+        ctx.wake_workers();
+        tracing::info!(
+            event_id = event.id,
+            participant_id = participant.id,
+            "asked to join a remote event"
+        );
+        return Ok(participant);
+    }
+    check_seat(&tx, &event).await?;
     let role = policy::role_on_join(event.join_options);
     let participant = participant::Entity::insert(new_row(event.id, actor.id, role, message, now))
         .exec_with_returning(&tx)
         .await
         .map_err(|e| conflict_on_unique(e, "eventId", "you already take part in this event"))?;
     after_join(ctx, &tx, &event, &participant, now).await?;
+    if role.is_going() {
+        crate::outbox::participants_changed(ctx, &tx, now, &event).await?;
+    }
     tx.commit().await?;
     ctx.wake_workers();
     tracing::info!(event_id = event.id, participant_id = participant.id, role = ?role, "joined event");
@@ -218,7 +252,8 @@ pub async fn join_anonymous(
     };
     let tx = begin_write(&ctx.db).await?;
     let event = joinable_event(ctx, &tx, &Principal::Anonymous, request.event_id).await?;
-    if !event.anonymous_participation {
+    // Another instance cannot send mail to someone without an account there or here.
+    if !event.local || !event.anonymous_participation {
         return Err(Error::rule(
             "anonymous_participation_disabled",
             "this event only takes participants with an account",
@@ -337,6 +372,16 @@ pub async fn leave(
         ));
     }
     remove(ctx, &tx, &participant).await?;
+    let event = crate::events::find(&tx, event_id).await?;
+    if event.local {
+        crate::outbox::participants_changed(ctx, &tx, ctx.now(), &event).await?;
+    } else if participant.ap_id.is_some() {
+        let leave = crate::outbox::Happened::LeaveRequested {
+            actor_id: actor.id,
+            event_id,
+        };
+        crate::outbox::record(ctx, &tx, ctx.now(), leave).await?;
+    }
     tx.commit().await?;
     ctx.wake_workers();
     Ok(participant)
@@ -452,6 +497,20 @@ pub async fn update_role(
             reminders::cancel_for_participant(&tx, &participant, now).await?;
         }
         _ => {}
+    }
+    // A remote participant hears the decision through its instance.
+    let person = crate::actors::find(&tx, participant.actor_id).await?;
+    if !person.is_local()
+        && matches!(
+            role,
+            ParticipantRole::Participant | ParticipantRole::Rejected
+        )
+    {
+        let answer = crate::outbox::Happened::ParticipationAnswered { participant_id };
+        crate::outbox::record(ctx, &tx, now, answer).await?;
+    }
+    if was_going != participant.role.is_going() {
+        crate::outbox::participants_changed(ctx, &tx, now, &event).await?;
     }
     tx.commit().await?;
     ctx.wake_workers();

@@ -75,6 +75,28 @@ impl Activity for Accept {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        // An answer to one of our people's `Join`s of a remote event?
+        if let Some(join_id) = super::join::object_id(&self.object)
+            && backend::participations::remote::find_by_join_id(&data.db, join_id.as_str())
+                .await?
+                .is_some()
+        {
+            let sender = activitypub_federation::fetch::object_id::ObjectId::<
+                crate::objects::actor::ApActor,
+            >::from(self.actor.clone())
+            .dereference(data)
+            .await?;
+            let accepted = self.kind == Answer::Accept;
+            backend::participations::remote::answered(
+                data.app_data(),
+                join_id.as_str(),
+                &sender.model,
+                accepted,
+            )
+            .await?;
+            tracing::info!(id = %self.id, accepted, "join answered");
+            return Ok(());
+        }
         let Some(follow) = self.follow(data).await? else {
             tracing::debug!(id = %self.id, "ignoring an answer to a follow we do not know");
             return Ok(());

@@ -6,6 +6,7 @@ pub mod announce;
 pub mod create_or_update;
 pub mod delete;
 pub mod follow;
+pub mod join;
 pub mod undo;
 pub mod update_actor;
 
@@ -25,6 +26,7 @@ pub enum InboxActivity {
     Accept(accept::Accept),
     CreateOrUpdate(Box<create_or_update::CreateOrUpdate>),
     Announce(announce::Announce),
+    Join(join::Join),
     UpdateActor(update_actor::UpdateActor),
     Delete(delete::Delete),
     Other(Other),
@@ -47,6 +49,7 @@ macro_rules! each {
             InboxActivity::Accept($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
             InboxActivity::Announce($a) => $body,
+            InboxActivity::Join($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Other($a) => $body,
@@ -179,6 +182,8 @@ mod fixture_tests {
             InboxActivity::Accept(_) => "Accept",
             InboxActivity::CreateOrUpdate(_) => "CreateOrUpdate",
             InboxActivity::Announce(_) => "Announce",
+            InboxActivity::Join(j) if j.kind == join::JoinOrLeave::Leave => "Leave",
+            InboxActivity::Join(_) => "Join",
             InboxActivity::UpdateActor(_) => "UpdateActor",
             InboxActivity::Delete(_) => "Delete",
             InboxActivity::Other(_) => "Other",
@@ -207,9 +212,8 @@ mod fixture_tests {
             ("mastodon-post-activity.json", "Other"),
             // Cross-instance group invitations are not supported: accepted and ignored.
             ("mobilizon-invite-activity.json", "Other"),
-            // Remote RSVPs come with "Federation, part 2"; until then ignored, not refused.
-            ("mobilizon-join-activity.json", "Other"),
-            ("mobilizon-leave-activity.json", "Other"),
+            ("mobilizon-join-activity.json", "Join"),
+            ("mobilizon-leave-activity.json", "Leave"),
         ];
         for (name, variant_name) in expected {
             assert_eq!(variant(&parse(name)), variant_name, "{name}");

@@ -44,6 +44,17 @@ impl Activity for Undo {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        if self.object.get("type").and_then(|t| t.as_str()) == Some("Join") {
+            // Undo{Join}: the same as a `Leave`.
+            let leave = super::join::Join {
+                id: self.id.clone(),
+                kind: super::join::JoinOrLeave::Leave,
+                actor: self.actor.clone(),
+                object: self.object.get("object").cloned().unwrap_or_default(),
+                participation_message: None,
+            };
+            return leave.receive(data).await;
+        }
         if self.object.get("type").and_then(|t| t.as_str()) != Some("Follow") {
             tracing::debug!(id = %self.id, "ignoring an undo of something other than a follow");
             return Ok(());

@@ -1,0 +1,310 @@
+//! RSVPs across instances: people on B join events of a group on A, under A's rules (free,
+//! restricted, full), and both sides agree on who is going.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
+use std::time::Duration;
+
+use backend::settings::PublicUrl;
+use chrono::Utc;
+use entity::participant::ParticipantRole;
+use serde_json::{Value, json};
+use tests::TestServer;
+use tests::people::{Member, sign_up};
+
+async fn federating_server() -> TestServer {
+    TestServer::builder()
+        .settings(|s| {
+            s.federation.debug = true;
+            s.public_url =
+                PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
+        })
+        .start()
+        .await
+}
+
+async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+const CREATE_EVENT: &str = "mutation($group: ID!, $title: String!, $begins: DateTime!, $join: EventJoinOptions, $max: Int) {
+    createEvent(attributedToId: $group, title: $title, beginsOn: $begins, joinOptions: $join,
+        options: { maximumAttendeeCapacity: $max, timezone: \"Europe/Paris\" }) { id uuid }
+}";
+const JOIN: &str = "mutation($e: ID!) { joinEvent(eventId: $e) { id role } }";
+const LEAVE: &str = "mutation($e: ID!) { leaveEvent(eventId: $e) { id } }";
+const DECIDE: &str = "mutation($id: ID!, $r: ParticipantRoleEnum!) { updateParticipation(id: $id, role: $r) { role } }";
+
+struct Setup {
+    a: TestServer,
+    b: TestServer,
+    alice: Member,
+    bob: Member,
+    group_id: String,
+}
+
+/// A group `repair` on A, followed from B by bob (so B keeps the group's events).
+async fn setup() -> Setup {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let group = alice
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"repair\", name: \"Repair collective\") { id } }",
+            json!({}),
+        )
+        .await;
+    let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
+    let bob_member = sign_up(&b, "bob").await;
+    let bob = backend::actors::find_local_by_username(&b.ctx.db, "bob")
+        .await
+        .unwrap()
+        .unwrap();
+    let follow = federation::follow_remote(
+        &b.ctx,
+        &bob,
+        &format!("repair@{}", a.ctx.settings.public_url.host()),
+    )
+    .await
+    .unwrap();
+    wait_for("A's Accept of the follow", || async {
+        backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+            .await
+            .unwrap()?
+            .approved
+            .then_some(())
+    })
+    .await;
+    Setup {
+        a,
+        b,
+        alice,
+        bob: bob_member,
+        group_id,
+    }
+}
+
+impl Setup {
+    /// Publishes an event on A and returns (its id on A, its id on B).
+    async fn event(&self, title: &str, join: &str, max: Option<i32>) -> (i64, String) {
+        let begins = Utc::now() + chrono::Duration::days(5);
+        let created = self
+            .alice
+            .gql
+            .data(
+                CREATE_EVENT,
+                json!({ "group": self.group_id, "title": title, "begins": begins, "join": join, "max": max }),
+            )
+            .await;
+        let id: i64 = created["createEvent"]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let uuid = created["createEvent"]["uuid"].as_str().unwrap();
+        let ap_id = self.a.ctx.url(&format!("/events/{uuid}"));
+        let on_b = wait_for("the event on B", || async {
+            backend::events::federated::find_by_ap_id(&self.b.ctx.db, &ap_id)
+                .await
+                .unwrap()
+        })
+        .await;
+        (id, on_b.id.to_string())
+    }
+
+    /// The role of `username`@B in the event, as A sees it.
+    async fn role_on_a(&self, event_id: i64, username: &str) -> Option<ParticipantRole> {
+        let b_host = self.b.ctx.settings.public_url.host();
+        let person = backend::actors::remote::find_by_ap_id(
+            &self.a.ctx.db,
+            &format!("http://{b_host}/@{username}"),
+        )
+        .await
+        .unwrap()?;
+        backend::participations::of_actor(&self.a.ctx.db, event_id, person.id)
+            .await
+            .unwrap()
+            .map(|p| p.role)
+    }
+
+    async fn role_on_b(&self, event_id: &str, username: &str) -> Option<ParticipantRole> {
+        let person = backend::actors::find_local_by_username(&self.b.ctx.db, username)
+            .await
+            .unwrap()
+            .unwrap();
+        backend::participations::of_actor(&self.b.ctx.db, event_id.parse().unwrap(), person.id)
+            .await
+            .unwrap()
+            .map(|p| p.role)
+    }
+
+    async fn participant_id_on_a(&self, event_id: i64, username: &str) -> String {
+        let list = self
+            .alice
+            .gql
+            .data(
+                "query($uuid: String!) { event(uuid: $uuid) { participants { elements { id actor { preferredUsername domain } } } } }",
+                json!({ "uuid": backend::events::find(&self.a.ctx.db, event_id).await.unwrap().uuid }),
+            )
+            .await;
+        let b_host = self.b.ctx.settings.public_url.host();
+        list["event"]["participants"]["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p: &&Value| {
+                p["actor"]["preferredUsername"] == username && p["actor"]["domain"] == b_host
+            })
+            .unwrap_or_else(|| panic!("{username}@B among the participants on A: {list:#}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_person_on_b_joins_a_free_event_on_a_is_going_on_both_sides_then_leaves() {
+    let s = setup().await;
+    let bob = &s.bob;
+    let (on_a, on_b) = s.event("Repair café", "FREE", None).await;
+
+    let joined = bob.gql.data(JOIN, json!({ "e": on_b })).await;
+    assert_eq!(
+        joined["joinEvent"]["role"], "NOT_APPROVED",
+        "pending until A answers"
+    );
+    wait_for("going on A", || async {
+        (s.role_on_a(on_a, "bob").await == Some(ParticipantRole::Participant)).then_some(())
+    })
+    .await;
+    wait_for("going on B", || async {
+        (s.role_on_b(&on_b, "bob").await == Some(ParticipantRole::Participant)).then_some(())
+    })
+    .await;
+    s.participant_id_on_a(on_a, "bob").await;
+
+    bob.gql.data(LEAVE, json!({ "e": on_b })).await;
+    wait_for("the seat freed on A", || async {
+        s.role_on_a(on_a, "bob").await.is_none().then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_restricted_event_waits_for_the_organizer_who_approves_one_and_rejects_another() {
+    let s = setup().await;
+    let bob = &s.bob;
+    let carol = sign_up(&s.b, "carol").await;
+    let (on_a, on_b) = s.event("Assembly", "RESTRICTED", None).await;
+
+    bob.gql.data(JOIN, json!({ "e": on_b })).await;
+    carol.gql.data(JOIN, json!({ "e": on_b })).await;
+    for name in ["bob", "carol"] {
+        wait_for("the request on A", || async {
+            (s.role_on_a(on_a, name).await == Some(ParticipantRole::NotApproved)).then_some(())
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        s.role_on_b(&on_b, "bob").await,
+        Some(ParticipantRole::NotApproved),
+        "still pending on B"
+    );
+
+    let bob_on_a = s.participant_id_on_a(on_a, "bob").await;
+    let carol_on_a = s.participant_id_on_a(on_a, "carol").await;
+    s.alice
+        .gql
+        .data(DECIDE, json!({ "id": bob_on_a, "r": "PARTICIPANT" }))
+        .await;
+    s.alice
+        .gql
+        .data(DECIDE, json!({ "id": carol_on_a, "r": "REJECTED" }))
+        .await;
+    wait_for("bob going on B", || async {
+        (s.role_on_b(&on_b, "bob").await == Some(ParticipantRole::Participant)).then_some(())
+    })
+    .await;
+    wait_for("carol rejected on B", || async {
+        (s.role_on_b(&on_b, "carol").await == Some(ParticipantRole::Rejected)).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_event_refuses_a_remote_person_who_sees_the_refusal_on_b() {
+    let s = setup().await;
+    let bob = &s.bob;
+    let carol = sign_up(&s.b, "carol").await;
+    let (on_a, on_b) = s.event("Small workshop", "FREE", Some(1)).await;
+
+    bob.gql.data(JOIN, json!({ "e": on_b })).await;
+    wait_for("bob going on A", || async {
+        (s.role_on_a(on_a, "bob").await == Some(ParticipantRole::Participant)).then_some(())
+    })
+    .await;
+    carol.gql.data(JOIN, json!({ "e": on_b })).await;
+    wait_for("carol refused on B", || async {
+        (s.role_on_b(&on_b, "carol").await == Some(ParticipantRole::Rejected)).then_some(())
+    })
+    .await;
+    assert_eq!(s.role_on_a(on_a, "carol").await, None, "no seat taken on A");
+}
+
+#[tokio::test]
+async fn remote_and_local_rsvps_together_never_exceed_the_capacity() {
+    let s = setup().await;
+    let (on_a, on_b) = s.event("Tiny workshop", "FREE", Some(3)).await;
+    let mut remote = Vec::new();
+    for i in 0..4 {
+        remote.push(sign_up(&s.b, &format!("remote{i}")).await);
+    }
+    let mut local = Vec::new();
+    for i in 0..4 {
+        local.push(sign_up(&s.a, &format!("local{i}")).await);
+    }
+    let mut joins = tokio::task::JoinSet::new();
+    for m in &remote {
+        let (gql, e) = (m.gql.clone(), on_b.clone());
+        joins.spawn(async move { gql.send(JOIN, json!({ "e": e })).await });
+    }
+    for m in &local {
+        let (gql, e) = (m.gql.clone(), on_a.to_string());
+        joins.spawn(async move { gql.send(JOIN, json!({ "e": e })).await });
+    }
+    joins.join_all().await;
+    // Every remote join gets an answer: going or refused.
+    for m in &remote {
+        wait_for("an answer on B", || async {
+            match s.role_on_b(&on_b, &m.username).await {
+                Some(ParticipantRole::Participant | ParticipantRole::Rejected) => Some(()),
+                _ => None,
+            }
+        })
+        .await;
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let going = entity::participant::Entity::find()
+        .filter(entity::participant::Column::EventId.eq(on_a))
+        .filter(entity::participant::Column::Role.eq(ParticipantRole::Participant))
+        .count(&s.a.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(going, 3, "exactly the capacity");
+}
