@@ -3,7 +3,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use serde::{Deserialize, Serialize};
@@ -43,7 +42,7 @@ impl Activity for CreateOrUpdate {
 
     async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
         // The sender owns the event: same host, and it is its organizer or its group.
-        verify_domains_match(&self.object.id, &self.actor)?;
+        super::verify_same_origin(&self.object.id, &self.actor)?;
         let owners = [&self.object.actor, &self.object.attributed_to];
         if !owners.iter().any(|o| o.as_ref() == Some(&self.actor)) {
             return Err(Error::Rejected(
