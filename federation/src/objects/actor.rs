@@ -222,3 +222,27 @@ impl ApActorTrait for ApActor {
         self.shared_inbox.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_actor_without_preferred_username_is_named_after_its_id() {
+        let json: Actor = serde_json::from_value(serde_json::json!({
+            "type": "Person",
+            "id": "http://localhost:2909/emily",
+            "inbox": "http://localhost:2909/emily/inbox",
+            "publicKey": {
+                "id": "http://localhost:2909/emily#main",
+                "owner": "http://localhost:2909/emily",
+                "publicKeyPem": "-----BEGIN PUBLIC KEY-----"
+            }
+        }))
+        .unwrap();
+        let remote = to_remote(&json).unwrap();
+        assert_eq!(remote.preferred_username, "emily");
+        assert_eq!(remote.domain, "localhost:2909");
+    }
+}
