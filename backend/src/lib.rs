@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod participations;
 pub mod principal;
+pub mod received_activities;
 pub mod search;
 pub mod settings;
 pub mod users;
@@ -46,4 +47,5 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(participations::reminders::BeforeEventReminderJob)
         .with(participations::reminders::OnDayReminderJob)
         .with(participations::PurgeAnonymousJob)
+        .with(received_activities::PurgeReceivedActivitiesJob)
 }

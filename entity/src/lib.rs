@@ -14,6 +14,7 @@ pub mod instance_setting;
 pub mod job;
 pub mod member;
 pub mod participant;
+pub mod received_activity;
 pub mod session;
 pub mod tag;
 pub mod user;

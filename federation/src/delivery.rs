@@ -584,9 +584,12 @@ impl JobHandler for DeliverJob {
 
 /// The remote actor `name@host` (or `@name@host`), found through WebFinger and stored (or
 /// refreshed) here.
-pub async fn resolve_handle(ctx: &AppContext, handle: &str) -> Result<actor::Model> {
-    let config = crate::config::build_config(ctx)?;
-    let data = config.to_request_data();
+pub async fn resolve_handle(
+    config: &crate::config::SignedConfig,
+    ctx: &AppContext,
+    handle: &str,
+) -> Result<actor::Model> {
+    let data = config.data(ctx).await?;
     let handle = handle.trim().trim_start_matches('@');
     let target: ApActor = webfinger_resolve_actor(handle, &data).await?;
     Ok(target.model)
@@ -596,11 +599,12 @@ pub async fn resolve_handle(ctx: &AppContext, handle: &str) -> Result<actor::Mod
 /// same `follows::follow` as a local follow, which records the `Follow` to send. The remote
 /// `Accept` approves it.
 pub async fn follow_remote(
+    config: &crate::config::SignedConfig,
     ctx: &AppContext,
     follower: &actor::Model,
     handle: &str,
 ) -> Result<follow::Model> {
-    let target = resolve_handle(ctx, handle).await?;
+    let target = resolve_handle(config, ctx, handle).await?;
     if target.kind != entity::ActorKind::Group {
         return Err(Error::Rejected(
             "only groups can be followed here yet".to_owned(),

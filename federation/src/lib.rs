@@ -22,7 +22,7 @@ pub mod protocol;
 mod routes;
 pub mod webfinger;
 
-pub use config::{FederationData, build_config};
+pub use config::{FederationData, SignedConfig, build_config};
 pub use delivery::{follow_remote, job_registry, resolve_handle};
 pub use error::{Error, Result};
 pub use routes::{actor_json, event_json, members_json, routes};

@@ -2,7 +2,7 @@
 
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::{Extension, Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,6 +36,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(config: FederationConfig<AppCont
         )
         .route("/nodeinfo/2.0", get(crate::webfinger::nodeinfo_20))
         .route("/nodeinfo/2.1", get(crate::webfinger::nodeinfo_21))
+        .layer(Extension(crate::inbox::InboxConfig::default()))
         .layer(FederationMiddleware::new(config))
 }
 

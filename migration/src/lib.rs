@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_core;
 mod m20261124_000002_groups_events;
 mod m20261126_000001_feed_tokens;
+mod m20261126_000010_received_activities;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_core::Migration),
             Box::new(m20261124_000002_groups_events::Migration),
             Box::new(m20261126_000001_feed_tokens::Migration),
+            Box::new(m20261126_000010_received_activities::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod graphql;
 pub mod mail;
 pub mod people;
+pub mod signing;
 
 use std::sync::Arc;
 

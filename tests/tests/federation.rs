@@ -39,9 +39,14 @@ async fn b_follows_the_group_on_a(
         .unwrap()
         .unwrap();
     let a_host = a.ctx.settings.public_url.host();
-    let follow = federation::follow_remote(&b.ctx, &bob, &format!("repair@{a_host}"))
-        .await
-        .expect("B resolves the group by WebFinger and follows it");
+    let follow = federation::follow_remote(
+        &federation::SignedConfig::default(),
+        &b.ctx,
+        &bob,
+        &format!("repair@{a_host}"),
+    )
+    .await
+    .expect("B resolves the group by WebFinger and follows it");
     wait_for("B to receive A's Accept", || async {
         let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
@@ -94,9 +99,14 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
         .unwrap();
 
     let a_host = a.ctx.settings.public_url.host();
-    let follow = federation::follow_remote(&b.ctx, &bob, &format!("repair@{a_host}"))
-        .await
-        .expect("B resolves the group by WebFinger and follows it");
+    let follow = federation::follow_remote(
+        &federation::SignedConfig::default(),
+        &b.ctx,
+        &bob,
+        &format!("repair@{a_host}"),
+    )
+    .await
+    .expect("B resolves the group by WebFinger and follows it");
     assert!(!follow.approved, "pending until A accepts");
 
     let a_group = backend::actors::find_local_by_username(&a.ctx.db, "repair")

@@ -76,6 +76,7 @@ async fn setup() -> Setup {
         .unwrap()
         .unwrap();
     let follow = federation::follow_remote(
+        &federation::SignedConfig::default(),
         &b.ctx,
         &bob,
         &format!("repair@{}", a.ctx.settings.public_url.host()),

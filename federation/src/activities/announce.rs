@@ -72,7 +72,7 @@ impl Activity for Announce {
         let event = match self.announced() {
             Announced::Event(event) => *event,
             Announced::Address(url) => {
-                if url.host_str() != self.actor.host_str() {
+                if url.origin() != self.actor.origin() {
                     tracing::debug!(id = %self.id, "ignoring an announce of another host's object");
                     return Ok(());
                 }

@@ -3,7 +3,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use serde::{Deserialize, Serialize};
@@ -100,7 +99,7 @@ pub(crate) async fn store_remote_event(
 
 /// Whether `sender` may speak for `event`: same host, and it is its organizer or its group.
 pub(crate) fn verify_owner(event: &Event, sender: &Url) -> Result<()> {
-    verify_domains_match(&event.id, sender)?;
+    super::verify_same_origin(&event.id, sender)?;
     let owners = [&event.actor, &event.attributed_to];
     if !owners.iter().any(|o| o.as_ref() == Some(sender)) {
         return Err(Error::Rejected(

@@ -3,7 +3,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::DeleteType;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use serde::{Deserialize, Serialize};
@@ -46,7 +45,7 @@ impl Activity for Delete {
     }
 
     async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
-        verify_domains_match(&self.object_id()?, &self.actor)?;
+        super::verify_same_origin(&self.object_id()?, &self.actor)?;
         Ok(())
     }
 

@@ -163,6 +163,18 @@ pub(crate) async fn local_actor(
     )
 }
 
+/// That `a` and `b` are on the same instance: scheme, host and port. The library's
+/// `verify_domains_match` compares host names only, so two instances on one host (different
+/// ports) could speak for each other.
+pub(crate) fn verify_same_origin(a: &Url, b: &Url) -> Result<()> {
+    if a.origin() != b.origin() {
+        return Err(Error::Rejected(format!(
+            "{a} is not on the same instance as {b}"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod fixture_tests {
     #![allow(clippy::expect_used, clippy::unwrap_used)]

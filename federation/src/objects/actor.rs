@@ -2,7 +2,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::protocol::public_key::PublicKey;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor as ApActorTrait, Object};
 use backend::AppContext;
 use backend::actors::remote::RemoteActor;
@@ -118,9 +117,19 @@ pub fn to_remote(json: &Actor) -> Result<RemoteActor> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     };
+    let preferred_username = if json.preferred_username.trim().is_empty() {
+        json.id
+            .path_segments()
+            .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+            .map(|s| s.trim_start_matches('@').to_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::Malformed("actor without a name or a path".to_owned()))?
+    } else {
+        json.preferred_username.clone()
+    };
     Ok(RemoteActor {
         ap_id: json.id.to_string(),
-        preferred_username: json.preferred_username.clone(),
+        preferred_username,
         domain,
         kind: match json.kind {
             ActorType::Group | ActorType::Organization => ActorKind::Group,
@@ -184,8 +193,8 @@ impl Object for ApActor {
     }
 
     async fn verify(json: &Actor, expected_domain: &Url, _data: &Data<AppContext>) -> Result<()> {
-        verify_domains_match(&json.id, expected_domain)?;
-        verify_domains_match(&json.id, &json.inbox)?;
+        crate::activities::verify_same_origin(&json.id, expected_domain)?;
+        crate::activities::verify_same_origin(&json.id, &json.inbox)?;
         Ok(())
     }
 
@@ -211,5 +220,29 @@ impl ApActorTrait for ApActor {
 
     fn shared_inbox(&self) -> Option<Url> {
         self.shared_inbox.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_actor_without_preferred_username_is_named_after_its_id() {
+        let json: Actor = serde_json::from_value(serde_json::json!({
+            "type": "Person",
+            "id": "http://localhost:2909/emily",
+            "inbox": "http://localhost:2909/emily/inbox",
+            "publicKey": {
+                "id": "http://localhost:2909/emily#main",
+                "owner": "http://localhost:2909/emily",
+                "publicKeyPem": "-----BEGIN PUBLIC KEY-----"
+            }
+        }))
+        .unwrap();
+        let remote = to_remote(&json).unwrap();
+        assert_eq!(remote.preferred_username, "emily");
+        assert_eq!(remote.domain, "localhost:2909");
     }
 }

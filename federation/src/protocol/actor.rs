@@ -27,6 +27,9 @@ pub struct Actor {
     #[serde(rename = "type")]
     pub kind: ActorType,
     pub id: Url,
+    /// Optional in ActivityPub, and some servers omit it: `to_remote` then names the actor
+    /// after the last segment of its id.
+    #[serde(default)]
     pub preferred_username: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

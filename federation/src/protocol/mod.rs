@@ -56,7 +56,12 @@ pub fn context() -> Value {
             "events": {"@id": "mz:events", "@type": "@id"},
             "members": {"@id": "mz:members", "@type": "@id"},
             "openness": {"@id": "mz:openness", "@type": "@id"},
-            "status": {"@id": "ical:status", "@type": "ical:status"}
+            "status": {"@id": "ical:status", "@type": "ical:status"},
+            // Not Mobilizon's: without these, the `@language` above tags the key's PEM and owner
+            // as natural-language text for JSON-LD processors (and for ones that cannot fetch
+            // the security context), and bovine then cannot read the key.
+            "publicKeyPem": {"@id": "https://w3id.org/security#publicKeyPem", "@language": null},
+            "owner": {"@id": "https://w3id.org/security#owner", "@type": "@id"}
         }
     ])
 }

@@ -47,6 +47,7 @@ pub fn build_schema(ctx: AppContext) -> ConviveSchema {
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
+        .data(federation::SignedConfig::default())
         .data(ctx)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
