@@ -6,7 +6,8 @@
    frank: must be accepted; claire and frank also require our fetches of their actors to be
    signed), and checks that WebFinger agrees with the actor document.
 2. A small peer written with bovine follows that group with a signed `Follow`, must receive a
-   signed `Accept`, then a signed `Create` of the `Event` we publish through GraphQL; it verifies
+   signed `Accept`, then a signed `Create` of the `Event` we publish through GraphQL, then joins
+   that free event (`Join`, answered by a signed `Accept`) and leaves it (`Leave`); it verifies
    both signatures with bovine (key fetched from our server).
 
 The instance must run with `federation.debug = true` (plain http and loopback peers) and a
@@ -297,6 +298,55 @@ async def check_bovine_peer(convive, group_id, group_actor_id):
             if group_actor_id not in (create.get("actor"), event.get("attributedTo")):
                 raise Failure("bovine peer: the event is not the group's")
             print(f"bovine peer: signed Create of the Event received from {signer}")
+
+            # RSVP from the peer: Join of the free event, answered by a signed Accept; Leave.
+            async def participant_count():
+                document = await peer.client.get(event["id"])
+                return document.get("participantCount")
+
+            before = await participant_count()
+            join_id = f"{peer.actor_id}#joins/{RUN}"
+            join = {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": join_id,
+                "type": "Join",
+                "actor": peer.actor_id,
+                "object": event["id"],
+                "participationMessage": "I can bring tools",
+            }
+            try:
+                await peer.client.post(group["inbox"], join)
+            except aiohttp.ClientResponseError as error:
+                raise Failure(f"bovine peer: our signed Join was refused ({error.status})")
+
+            def is_join_accept(activity):
+                inner = activity.get("object")
+                inner_id = inner.get("id") if isinstance(inner, dict) else inner
+                return activity.get("type") == "Accept" and inner_id == join_id
+
+            accept, signer = await peer.wait_for("Accept of the Join", is_join_accept)
+            if signer != accept.get("actor") or signer != group_actor_id:
+                raise Failure(f"bovine peer: the Accept of the Join is from {accept.get('actor')}, signed by {signer}")
+            going = await participant_count()
+            if going != before + 1:
+                raise Failure(f"bovine peer: participantCount went from {before} to {going} after the Join")
+            print("bovine peer: Join of a free event accepted, signed by the group")
+
+            leave = {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"{peer.actor_id}#leaves/{RUN}",
+                "type": "Leave",
+                "actor": peer.actor_id,
+                "object": event["id"],
+            }
+            try:
+                await peer.client.post(group["inbox"], leave)
+            except aiohttp.ClientResponseError as error:
+                raise Failure(f"bovine peer: our signed Leave was refused ({error.status})")
+            after = await participant_count()
+            if after != before:
+                raise Failure(f"bovine peer: participantCount is {after} after the Leave, not {before}")
+            print("bovine peer: Leave took the seat back")
         finally:
             await peer.runner.cleanup()
 
