@@ -296,3 +296,82 @@ async fn an_unknown_activity_type_is_accepted_and_ignored() {
     assert_eq!(response.status(), 202);
     assert_eq!(s.followers().await, 0);
 }
+
+/// One of Mobilizon's own captured activities, with its ids pointed at this test's actors.
+fn mobilizon_fixture(name: &str, id: &str, actor: &str, object: &str) -> String {
+    let path = format!(
+        "{}/../federation/fixtures/activitypub/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut activity: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    activity["id"] = json!(id);
+    activity["actor"] = json!(actor);
+    activity["object"] = json!(object);
+    activity.to_string()
+}
+
+#[tokio::test]
+async fn mobilizons_own_join_and_leave_take_a_seat_and_give_it_back() {
+    let s = setup().await;
+    let begins = Utc::now() + chrono::Duration::days(2);
+    let created = s
+        .alice
+        .data(
+            CREATE_EVENT,
+            json!({ "group": s.group_gql_id, "begins": begins }),
+        )
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap();
+    let event = backend::events::find_by_uuid(&s.a.ctx.db, uuid)
+        .await
+        .unwrap();
+    let bob_on_a = || async {
+        let bob = backend::actors::remote::find_by_ap_id(&s.a.ctx.db, &s.bob_id)
+            .await
+            .unwrap()?;
+        backend::participations::of_actor(&s.a.ctx.db, event.id, bob.id)
+            .await
+            .unwrap()
+    };
+
+    // Mobilizon names a join `…/join/event/N` and a leave `…/leave/event/N` (its fixture
+    // reuses the join's id for the leave; a real Mobilizon does not).
+    let join = mobilizon_fixture(
+        "mobilizon-join-activity.json",
+        &format!("{}/join/event/1", s.bob_id),
+        &s.bob_id,
+        &event.ap_id,
+    );
+    let response = SignedPost::new(&s.inbox(), &join).send(&s.bob).await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    let joined = bob_on_a().await.expect("bob takes part on A");
+    assert_eq!(
+        joined.role,
+        entity::participant::ParticipantRole::Participant
+    );
+    assert_eq!(
+        joined.ap_id.as_deref(),
+        Some(format!("{}/join/event/1", s.bob_id).as_str())
+    );
+
+    let leave = mobilizon_fixture(
+        "mobilizon-leave-activity.json",
+        &format!("{}/leave/event/1", s.bob_id),
+        &s.bob_id,
+        &event.ap_id,
+    );
+    let response = SignedPost::new(&s.inbox(), &leave).send(&s.bob).await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    assert!(bob_on_a().await.is_none(), "the seat is free again");
+
+    // A Join of an event that is not ours is refused, and takes nothing.
+    let elsewhere = mobilizon_fixture(
+        "mobilizon-join-activity.json",
+        &format!("{}/join/event/2", s.bob_id),
+        &s.bob_id,
+        "http://mobilizon.test/events/some-uuid",
+    );
+    let response = SignedPost::new(&s.inbox(), &elsewhere).send(&s.bob).await;
+    assert_refused(response, 404, "a join of an unknown event").await;
+}
