@@ -19,10 +19,12 @@ pub mod keys;
 pub mod negotiate;
 pub mod objects;
 pub mod protocol;
+pub mod resolve;
 mod routes;
 pub mod webfinger;
 
 pub use config::{FederationData, SignedConfig, build_config};
 pub use delivery::{follow_remote, job_registry, resolve_handle};
 pub use error::{Error, Result};
+pub use resolve::{Resolved, other_instance_handle, resolve};
 pub use routes::{actor_json, event_json, members_json, routes};

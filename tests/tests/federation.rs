@@ -643,3 +643,116 @@ async fn a_groups_new_name_and_its_deletion_reach_the_instances_that_follow_it()
     })
     .await;
 }
+
+#[tokio::test]
+async fn from_the_pages_a_person_on_b_finds_a_group_on_a_by_its_handle_and_follows_it() {
+    use tests::browser::Browser;
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
+    let bob = sign_up(&b, "bob").await;
+    let mut browser = Browser::new(&b.base_url);
+    let form = browser.get("/login").await;
+    let csrf = form.csrf();
+    browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &bob.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+
+    let a_host = a.ctx.settings.public_url.host();
+    let search = browser
+        .get(&format!("/search?term=%40repair%40{a_host}"))
+        .await;
+    let group_page = format!("/@repair@{a_host}");
+    assert_eq!(
+        search.location.as_deref(),
+        Some(group_page.as_str()),
+        "{}",
+        search.body
+    );
+    let page = browser.get(&group_page).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Repair collective"), "{}", page.body);
+    let csrf = page.csrf();
+    browser
+        .post(&format!("{group_page}/follow"), &[("csrf", &csrf)])
+        .await;
+    let a_group = backend::actors::find_local_by_username(&a.ctx.db, "repair")
+        .await
+        .unwrap()
+        .unwrap();
+    wait_for("A to count B's person among the followers", || async {
+        let n = backend::groups::followers_count(&a.ctx.db, a_group.id)
+            .await
+            .unwrap();
+        (n == 1).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn interact_finds_an_event_and_a_group_of_another_instance_by_their_addresses() {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
+    let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
+    let begins = Utc::now() + chrono::Duration::days(3);
+    let created = alice
+        .gql
+        .data(CREATE_EVENT, json!({ "group": group_id, "begins": begins }))
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap();
+    let bob = sign_up(&b, "bob").await;
+    const INTERACT: &str = "query($uri: String!) { interact(uri: $uri) {
+        __typename
+        ... on Event { id title }
+        ... on Group { preferredUsername domain }
+    } }";
+
+    let event = bob
+        .gql
+        .data(
+            INTERACT,
+            json!({ "uri": a.ctx.url(&format!("/events/{uuid}")) }),
+        )
+        .await;
+    assert_eq!(event["interact"]["__typename"], "Event");
+    assert_eq!(event["interact"]["title"], "Repair café");
+    let joined = bob
+        .gql
+        .data(
+            "mutation($e: ID!) { joinEvent(eventId: $e) { role } }",
+            json!({ "e": event["interact"]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        joined["joinEvent"]["role"], "NOT_APPROVED",
+        "until A answers"
+    );
+
+    let group = bob
+        .gql
+        .data(INTERACT, json!({ "uri": a.ctx.url("/@repair") }))
+        .await;
+    assert_eq!(group["interact"]["__typename"], "Group");
+    assert_eq!(
+        group["interact"]["domain"],
+        a.ctx.settings.public_url.host()
+    );
+    let unknown = bob
+        .gql
+        .error_code(
+            INTERACT,
+            json!({ "uri": a.ctx.url("/events/00000000-0000-0000-0000-000000000000") }),
+        )
+        .await;
+    assert_eq!(unknown, "not_found");
+}

@@ -7,11 +7,18 @@ use crate::graphql::ConviveSchema;
 pub struct AppState {
     pub ctx: AppContext,
     pub schema: ConviveSchema,
+    /// Signed fetches on behalf of local people (`name@host` lookups).
+    pub fetcher: federation::SignedConfig,
 }
 
 impl AppState {
     pub fn new(ctx: AppContext) -> Self {
-        let schema = crate::graphql::build_schema(ctx.clone());
-        Self { ctx, schema }
+        let fetcher = federation::SignedConfig::default();
+        let schema = crate::graphql::build_schema(ctx.clone(), fetcher.clone());
+        Self {
+            ctx,
+            schema,
+            fetcher,
+        }
     }
 }

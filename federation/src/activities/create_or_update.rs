@@ -57,6 +57,32 @@ pub(crate) async fn store_remote_event(
     object: &Event,
     activity_id: &Url,
 ) -> Result<()> {
+    store(data, sender_url, object, activity_id, true)
+        .await
+        .map(|_| ())
+}
+
+/// Stores an event someone here asked for by its address (`interact`), followed or not.
+pub(crate) async fn store_asked_for(
+    data: &Data<AppContext>,
+    object: &Event,
+) -> Result<Option<entity::event::Model>> {
+    let owner = object
+        .attributed_to
+        .clone()
+        .or_else(|| object.actor.clone())
+        .ok_or_else(|| Error::Malformed("an event without organizer".to_owned()))?;
+    verify_owner(object, &owner)?;
+    store(data, &owner, object, &object.id, false).await
+}
+
+async fn store(
+    data: &Data<AppContext>,
+    sender_url: &Url,
+    object: &Event,
+    activity_id: &Url,
+    only_when_followed: bool,
+) -> Result<Option<entity::event::Model>> {
     let sender = ObjectId::<ApActor>::from(sender_url.clone())
         .dereference(data)
         .await?;
@@ -86,15 +112,17 @@ pub(crate) async fn store_remote_event(
     }
     let mut owners = vec![organizer.id];
     owners.extend(group.as_ref().map(|g| g.id));
-    if !backend::groups::follows::has_local_followers(&data.db, &owners).await? {
+    if only_when_followed
+        && !backend::groups::follows::has_local_followers(&data.db, &owners).await?
+    {
         tracing::debug!(id = %activity_id, "ignoring an event nobody here follows");
-        return Ok(());
+        return Ok(None);
     }
     let remote =
         crate::objects::event::to_remote(object, organizer.id, group.as_ref().map(|g| g.id))?;
     let event = backend::events::federated::upsert_remote(data.app_data(), remote).await?;
     tracing::info!(ap_id = %event.ap_id, activity = %activity_id, "remote event stored");
-    Ok(())
+    Ok(Some(event))
 }
 
 /// Whether `sender` may speak for `event`: same host, and it is its organizer or its group.

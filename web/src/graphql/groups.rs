@@ -402,7 +402,7 @@ impl GroupQuery {
     ) -> GqlResult<PaginatedGroupList> {
         let term = term.as_deref().unwrap_or("");
         // `@name@host` finds a group of another instance through WebFinger, as in Mobilizon.
-        if let Some(handle) = remote_handle(app(ctx)?, term) {
+        if let Some(handle) = federation::other_instance_handle(app(ctx)?, term) {
             let fetcher = ctx.data::<federation::SignedConfig>()?;
             let found = match federation::resolve_handle(fetcher, app(ctx)?, handle).await {
                 Ok(actor) if actor.kind == entity::ActorKind::Group && !actor.suspended => {
@@ -427,20 +427,6 @@ impl GroupQuery {
             elements: list.elements.into_iter().map(Group).collect(),
         })
     }
-}
-
-/// `name@host` (or `@name@host`) when `term` is one and `host` is another instance.
-fn remote_handle<'t>(app: &backend::AppContext, term: &'t str) -> Option<&'t str> {
-    if !app.settings.federation.enabled {
-        return None;
-    }
-    let handle = term.trim().trim_start_matches('@');
-    let (name, host) = handle.split_once('@')?;
-    let plausible = !name.is_empty()
-        && !host.is_empty()
-        && !handle.contains(char::is_whitespace)
-        && !host.contains('@');
-    (plausible && host != app.settings.public_url.host()).then_some(handle)
 }
 
 /// The identity the caller acts as.

@@ -9,6 +9,7 @@ mod events;
 mod feeds;
 mod groups;
 pub mod http;
+mod interact;
 mod loaders;
 mod participations;
 mod persons;
@@ -29,6 +30,7 @@ pub struct Query(
     persons::PersonQuery,
     groups::GroupQuery,
     events::EventQuery,
+    interact::InteractQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -43,11 +45,11 @@ pub struct Mutation(
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub fn build_schema(ctx: AppContext) -> ConviveSchema {
+pub fn build_schema(ctx: AppContext, fetcher: federation::SignedConfig) -> ConviveSchema {
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
-        .data(federation::SignedConfig::default())
+        .data(fetcher)
         .data(ctx)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

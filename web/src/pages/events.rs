@@ -194,6 +194,21 @@ pub async fn search(
     Query(form): Query<SearchForm>,
 ) -> Response {
     let locale = visitor.locale;
+    // `@name@host` of a group elsewhere: found through its instance and shown here, where
+    // people can follow it.
+    if let Some(handle) = federation::other_instance_handle(&state.ctx, &form.term) {
+        match federation::resolve(&state.fetcher, &state.ctx, handle).await {
+            Ok(federation::Resolved::Actor(actor)) if !actor.suspended => {
+                let domain = actor.domain.clone().unwrap_or_default();
+                let to = format!("/@{}@{domain}", actor.preferred_username);
+                return axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+                    &to,
+                ));
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(error = %err, "search: a handle did not resolve"),
+        }
+    }
     let page = Page::new(form.page, Some(20)).unwrap_or_default();
     let result = async {
         let mut warning = None;

@@ -1,0 +1,74 @@
+//! Finding what a person pastes in a search box or an `interact` query: `name@host`, or the
+//! address of a group, person or event on another instance (fetched, checked, and stored here
+//! so that they can follow or join it), or an address of ours.
+
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::fetch::object_id::ObjectId;
+use backend::AppContext;
+use entity::{actor, event};
+use serde_json::Value;
+use url::Url;
+
+use crate::config::SignedConfig;
+use crate::error::{Error, Result};
+use crate::objects::actor::ApActor;
+
+/// What an address or handle names.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    Actor(actor::Model),
+    Event(event::Model),
+}
+
+/// `name@host` (or `@name@host`) when `term` is one and `host` is another instance.
+pub fn other_instance_handle<'t>(ctx: &AppContext, term: &'t str) -> Option<&'t str> {
+    if !ctx.settings.federation.enabled {
+        return None;
+    }
+    let handle = term.trim().trim_start_matches('@');
+    let (name, host) = handle.split_once('@')?;
+    let plausible = !name.is_empty()
+        && !host.is_empty()
+        && !handle.contains(char::is_whitespace)
+        && !host.contains('@');
+    (plausible && host != ctx.settings.public_url.host()).then_some(handle)
+}
+
+pub async fn resolve(config: &SignedConfig, ctx: &AppContext, uri: &str) -> Result<Resolved> {
+    let uri = uri.trim();
+    let Ok(url) = Url::parse(uri) else {
+        let actor = crate::delivery::resolve_handle(config, ctx, uri).await?;
+        return Ok(Resolved::Actor(actor));
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Malformed("only http(s) addresses".to_owned()));
+    }
+    if let Some(event) = backend::events::federated::find_by_ap_id(&ctx.db, url.as_str()).await? {
+        return Ok(Resolved::Event(event));
+    }
+    if let Some(actor) = backend::actors::remote::find_by_ap_id(&ctx.db, url.as_str()).await? {
+        return Ok(Resolved::Actor(actor));
+    }
+    if url.origin() == Url::parse(&ctx.url("/"))?.origin() {
+        return Err(Error::NotFound);
+    }
+    let data = config.data(ctx).await?;
+    let fetched = fetch_object_http::<AppContext, Value>(&url, &data).await?;
+    let kind = fetched.object.get("type").and_then(Value::as_str);
+    match kind {
+        Some("Event") => {
+            let event: crate::protocol::event::Event = serde_json::from_value(fetched.object)?;
+            crate::activities::create_or_update::store_asked_for(&data, &event)
+                .await?
+                .map(Resolved::Event)
+                .ok_or(Error::NotFound)
+        }
+        Some("Group" | "Person" | "Organization" | "Application" | "Service") => {
+            let actor = ObjectId::<ApActor>::from(url).dereference(&data).await?;
+            Ok(Resolved::Actor(actor.model))
+        }
+        _ => Err(Error::Rejected(
+            "this address is neither an event, a group nor a person".to_owned(),
+        )),
+    }
+}
