@@ -10,6 +10,7 @@ pub mod addresses;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod domain_blocks;
 pub mod error;
 pub mod events;
 pub mod feeds;

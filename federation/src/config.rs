@@ -66,6 +66,7 @@ fn builder(ctx: &AppContext) -> Result<FederationConfigBuilder<AppContext>> {
         .app_data(ctx.clone())
         .debug(ctx.settings.federation.debug)
         .client(client(ctx.settings.federation.debug)?)
+        .url_verifier(Box::new(NotBlocked(ctx.db.clone())))
         .http_fetch_limit(50);
     Ok(builder)
 }
@@ -98,4 +99,22 @@ fn client(debug: bool) -> Result<reqwest_middleware::ClientWithMiddleware> {
         .build()
         .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
     Ok(client.into())
+}
+
+/// Refuses every fetch from an instance an admin blocked (its actors' keys included, so its
+/// signed posts cannot even be checked).
+#[derive(Clone)]
+struct NotBlocked(sea_orm::DatabaseConnection);
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for NotBlocked {
+    async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
+        match backend::domain_blocks::is_url_blocked(&self.0, url.as_str()).await {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(activitypub_federation::error::Error::UrlVerificationError(
+                "this instance is blocked here",
+            )),
+            Err(err) => Err(activitypub_federation::error::Error::Other(err.to_string())),
+        }
+    }
 }

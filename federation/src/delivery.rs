@@ -557,6 +557,13 @@ impl JobHandler for DeliverJob {
 
     async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
         let delivery: Delivery = serde_json::from_value(job.payload.clone())?;
+        if backend::domain_blocks::is_url_blocked(&ctx.db, &delivery.inbox)
+            .await
+            .map_err(Error::from)?
+        {
+            tracing::debug!("not delivered: the instance is blocked");
+            return Ok(());
+        }
         let data = self.config.get(ctx)?.to_request_data();
         let sender = match delivery.deleted_sender {
             Some(gone) => ApActor::new(*gone)?,

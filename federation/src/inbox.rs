@@ -158,6 +158,17 @@ async fn receive(data: FederationData, request: Request) -> Response {
         }
     };
     let peer = peer(&activity);
+    match backend::domain_blocks::is_blocked(&data.db, &peer).await {
+        Ok(false) => {}
+        Ok(true) => {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                &peer,
+                "this instance is blocked here",
+            );
+        }
+        Err(err) => return Error::from(err).into_response(),
+    }
     // Signatures are checked against the wall clock (the library uses it too), not the
     // instance's clock, which tests may move.
     if let Err(reason) = check_headers(&parts.headers, Utc::now()) {

@@ -9,6 +9,7 @@ mod m20261124_000001_core;
 mod m20261124_000002_groups_events;
 mod m20261126_000001_feed_tokens;
 mod m20261126_000010_received_activities;
+mod m20261126_000011_domain_blocks;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_groups_events::Migration),
             Box::new(m20261126_000001_feed_tokens::Migration),
             Box::new(m20261126_000010_received_activities::Migration),
+            Box::new(m20261126_000011_domain_blocks::Migration),
         ]
     }
 }

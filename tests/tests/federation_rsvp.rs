@@ -309,3 +309,184 @@ async fn remote_and_local_rsvps_together_never_exceed_the_capacity() {
         .unwrap();
     assert_eq!(going, 3, "exactly the capacity");
 }
+
+/// An administrator of `server`: signed up, promoted, logged in again.
+async fn admin(server: &TestServer, username: &str) -> tests::Gql {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let member = sign_up(server, username).await;
+    entity::user::Entity::update_many()
+        .col_expr(
+            entity::user::Column::Role,
+            Expr::value(entity::user::UserRole::Administrator),
+        )
+        .filter(entity::user::Column::Email.eq(member.email.as_str()))
+        .exec(&server.ctx.db)
+        .await
+        .unwrap();
+    let login = server
+        .gql()
+        .data(
+            "mutation($e: String!) { login(email: $e, password: \"long enough password\") { accessToken } }",
+            json!({ "e": member.email }),
+        )
+        .await;
+    server
+        .gql()
+        .with_token(login["login"]["accessToken"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_events_vanish_from_a()
+{
+    let s = setup().await;
+    // B has a group with an event, followed from A: A keeps that event.
+    let b_org = sign_up(&s.b, "berta").await;
+    let garden = b_org
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"garden\", name: \"Garden\") { id } }",
+            json!({}),
+        )
+        .await;
+    let garden_id = garden["createGroup"]["id"].as_str().unwrap().to_owned();
+    sign_up(&s.a, "anna").await;
+    let anna = backend::actors::find_local_by_username(&s.a.ctx.db, "anna")
+        .await
+        .unwrap()
+        .unwrap();
+    let b_host = s.b.ctx.settings.public_url.host();
+    let fetcher = federation::SignedConfig::default();
+    let follow = federation::follow_remote(&fetcher, &s.a.ctx, &anna, &format!("garden@{b_host}"))
+        .await
+        .unwrap();
+    wait_for("B's Accept on A", || async {
+        backend::groups::follows::find_follow(&s.a.ctx.db, anna.id, follow.target_id)
+            .await
+            .unwrap()?
+            .approved
+            .then_some(())
+    })
+    .await;
+    let begins = Utc::now() + chrono::Duration::days(4);
+    let created = b_org
+        .gql
+        .data(
+            CREATE_EVENT,
+            json!({ "group": garden_id, "title": "Seed swap", "begins": begins, "join": "FREE", "max": null }),
+        )
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap();
+    let b_event = s.b.ctx.url(&format!("/events/{uuid}"));
+    wait_for("B's event on A", || async {
+        backend::events::federated::find_by_ap_id(&s.a.ctx.db, &b_event)
+            .await
+            .unwrap()
+    })
+    .await;
+    let (on_a, on_b) = s.event("Repair café", "FREE", None).await;
+
+    // A's administrator blocks B.
+    let a_admin = admin(&s.a, "rosa").await;
+    let refused = s
+        .alice
+        .gql
+        .error_code(
+            "mutation($d: String!) { blockDomain(domain: $d) { id } }",
+            json!({ "d": b_host }),
+        )
+        .await;
+    assert_eq!(refused, "forbidden", "only administrators block");
+    let blocked = a_admin
+        .data(
+            "mutation($d: String!) { blockDomain(domain: $d, reason: \"spam\") { domain reason } }",
+            json!({ "d": format!("https://{b_host}/") }),
+        )
+        .await;
+    assert_eq!(blocked["blockDomain"]["domain"], b_host);
+    let listed = a_admin
+        .data("{ domainBlocks { domain reason } }", json!({}))
+        .await;
+    assert_eq!(listed["domainBlocks"][0]["reason"], "spam");
+
+    // B's events vanish from A's search, pages and feeds.
+    assert!(
+        backend::events::federated::find_by_ap_id(&s.a.ctx.db, &b_event)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let search =
+        s.a.gql()
+            .data("{ searchEvents(term: \"seed\") { total } }", json!({}))
+            .await;
+    assert_eq!(search["searchEvents"]["total"], 0);
+    let page = reqwest::get(s.a.url(&format!("/@garden@{b_host}")))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404, "the blocked group's page is gone");
+    let feed = reqwest::get(s.a.url("/events/feed/ics")).await.unwrap();
+    let feed = feed.text().await.unwrap();
+    assert!(!feed.contains("Seed swap"), "{feed}");
+
+    // B's Join and Follow are refused at A's inbox; A delivers nothing to B.
+    s.bob.gql.data(JOIN, json!({ "e": on_b })).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(s.role_on_a(on_a, "bob").await, None, "the Join was refused");
+    let deliveries_to_b = || async {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        entity::job::Entity::find()
+            .filter(entity::job::Column::Kind.eq(federation::delivery::DELIVER_JOB))
+            .filter(entity::job::Column::State.eq(entity::job::JobState::Done))
+            .filter(entity::job::Column::UniqueKey.contains(b_host.as_str()))
+            .count(&s.a.ctx.db)
+            .await
+            .unwrap()
+    };
+    sign_up(&s.b, "carol").await;
+    let carol = backend::actors::find_local_by_username(&s.b.ctx.db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    let a_host = s.a.ctx.settings.public_url.host();
+    federation::follow_remote(&fetcher, &s.b.ctx, &carol, &format!("repair@{a_host}"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let a_group = backend::actors::find_local_by_username(&s.a.ctx.db, "repair")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        backend::groups::followers_count(&s.a.ctx.db, a_group.id)
+            .await
+            .unwrap(),
+        0,
+        "B's follows went with the block, and a new one is refused"
+    );
+    let delivered_before = deliveries_to_b().await;
+    let another = s
+        .alice
+        .gql
+        .data(
+            CREATE_EVENT,
+            json!({ "group": s.group_id, "title": "Another café", "begins": begins, "join": "FREE", "max": null }),
+        )
+        .await;
+    let another = s.a.ctx.url(&format!(
+        "/events/{}",
+        another["createEvent"]["uuid"].as_str().unwrap()
+    ));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        backend::events::federated::find_by_ap_id(&s.b.ctx.db, &another)
+            .await
+            .unwrap()
+            .is_none(),
+        "B never hears of A's new event"
+    );
+    assert_eq!(
+        deliveries_to_b().await,
+        delivered_before,
+        "nothing more was delivered to B"
+    );
+}

@@ -37,6 +37,24 @@ pub enum Command {
     /// Inspect and re-run background jobs.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Other instances: block and unblock them.
+    #[command(subcommand)]
+    Instances(InstancesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstancesCommand {
+    /// Block an instance (host name, with its port when it is not the default).
+    Block {
+        domain: String,
+        /// Why, for the other administrators.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Lift a block.
+    Unblock { domain: String },
+    /// List blocked instances.
+    Blocks,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Users(UsersCommand::Create(args)) => create_user(settings, args).await,
             Command::Users(UsersCommand::List) => list_users(settings).await,
             Command::Jobs(command) => jobs(settings, command).await,
+            Command::Instances(command) => instances(settings, command).await,
         }
     });
     match result {
@@ -178,6 +197,43 @@ async fn create_user(settings: Settings, args: CreateUser) -> anyhow::Result<()>
         user.role,
         user.confirmed_at.is_some()
     );
+    Ok(())
+}
+
+async fn instances(settings: Settings, command: InstancesCommand) -> anyhow::Result<()> {
+    let ctx = AppContext::start(settings).await?;
+    let admin = backend::principal::Principal::System;
+    match command {
+        InstancesCommand::Block { domain, reason } => {
+            let block = backend::domain_blocks::block(&ctx, &admin, &domain, reason.as_deref())
+                .await
+                .map_err(describe)?;
+            println!("blocked {}", block.domain);
+        }
+        InstancesCommand::Unblock { domain } => {
+            backend::domain_blocks::unblock(&ctx, &admin, &domain)
+                .await
+                .map_err(describe)?;
+            println!(
+                "unblocked {}",
+                backend::domain_blocks::normalize(&domain).map_err(describe)?
+            );
+        }
+        InstancesCommand::Blocks => {
+            let blocks = backend::domain_blocks::list(&ctx.db)
+                .await
+                .map_err(describe)?;
+            println!("{} blocked instance(s)", blocks.len());
+            for block in blocks {
+                println!(
+                    "{}\t{}\t{}",
+                    block.domain,
+                    block.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    block.reason.unwrap_or_default()
+                );
+            }
+        }
+    }
     Ok(())
 }
 

@@ -242,23 +242,33 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
 
 /// Removes a remote event its origin deleted. Returns whether there was one.
 pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
-    let now = ctx.now();
     let tx = begin_write(&ctx.db).await?;
-    let Some(event) = find_by_ap_id(&tx, ap_id).await? else {
+    let deleted = delete_remote_in(ctx, &tx, ap_id).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+/// [`delete_remote`] within the caller's transaction.
+pub async fn delete_remote_in(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<bool> {
+    let now = ctx.now();
+    let Some(event) = find_by_ap_id(conn, ap_id).await? else {
         return Ok(false);
     };
     if event.local {
         return Err(Error::forbidden("local events are deleted here"));
     }
-    super::tags::set_for_event(&tx, event.id, &[]).await?;
+    super::tags::set_for_event(conn, event.id, &[]).await?;
     entity::participant::Entity::delete_many()
         .filter(entity::participant::Column::EventId.eq(event.id))
-        .exec(&tx)
+        .exec(conn)
         .await?;
-    event::Entity::delete_by_id(event.id).exec(&tx).await?;
+    event::Entity::delete_by_id(event.id).exec(conn).await?;
     if let Some(address_id) = event.physical_address_id {
-        addresses::replace(&tx, Some(address_id), None, now).await?;
+        addresses::replace(conn, Some(address_id), None, now).await?;
     }
-    tx.commit().await?;
     Ok(true)
 }

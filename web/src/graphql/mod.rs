@@ -9,6 +9,7 @@ mod events;
 mod feeds;
 mod groups;
 pub mod http;
+mod instances;
 mod interact;
 mod loaders;
 mod participations;
@@ -31,6 +32,7 @@ pub struct Query(
     groups::GroupQuery,
     events::EventQuery,
     interact::InteractQuery,
+    instances::InstanceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     feeds::FeedTokensMutation,
+    instances::InstanceMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

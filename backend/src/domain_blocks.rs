@@ -1,0 +1,218 @@
+//! Instances an admin blocked. A blocked domain's posts to our inboxes are refused, nothing is
+//! delivered or fetched there (pending deliveries are cancelled), and what we had cached from
+//! it goes: its events, and its people's participations and follows here; its actors are
+//! suspended (hidden everywhere), and come back with an unblock.
+
+use chrono::{DateTime, Utc};
+use entity::domain_block;
+use entity::{actor, event, follow, participant};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::context::AppContext;
+use crate::db::begin_write;
+use crate::error::{Error, Result, conflict_on_unique};
+use crate::principal::Principal;
+
+const MAX_REASON_CHARS: usize = 1000;
+
+/// The domain of `input` (a host name, `host:port`, or a URL), lowercased, without a trailing
+/// dot: as actors' `domain` column stores it.
+pub fn normalize(input: &str) -> Result<String> {
+    let trimmed = input.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let invalid = || Error::invalid("domain", "a domain is a host name, like events.example.org");
+    let url = url::Url::parse(&with_scheme).map_err(|_| invalid())?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty() && h.contains(|c: char| c.is_ascii_alphanumeric()))
+        .ok_or_else(invalid)?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    Ok(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// The domain of an actor or inbox address.
+pub fn domain_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+pub async fn is_blocked(conn: &impl ConnectionTrait, domain: &str) -> Result<bool> {
+    Ok(domain_block::Entity::find()
+        .filter(domain_block::Column::Domain.eq(domain))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Whether the instance at `url` is blocked.
+pub async fn is_url_blocked(conn: &impl ConnectionTrait, url: &str) -> Result<bool> {
+    match domain_of(url) {
+        Some(domain) => is_blocked(conn, &domain).await,
+        None => Ok(false),
+    }
+}
+
+pub async fn list(conn: &impl ConnectionTrait) -> Result<Vec<domain_block::Model>> {
+    Ok(domain_block::Entity::find()
+        .order_by_desc(domain_block::Column::CreatedAt)
+        .order_by_asc(domain_block::Column::Domain)
+        .all(conn)
+        .await?)
+}
+
+fn admin_only(principal: &Principal) -> Result<()> {
+    if principal.is_instance_admin() {
+        Ok(())
+    } else {
+        Err(Error::forbidden("only administrators block instances"))
+    }
+}
+
+/// Blocks `domain` (see the module's documentation for what follows).
+pub async fn block(
+    ctx: &AppContext,
+    principal: &Principal,
+    domain: &str,
+    reason: Option<&str>,
+) -> Result<domain_block::Model> {
+    admin_only(principal)?;
+    let domain = normalize(domain)?;
+    if domain == ctx.settings.public_url.host() {
+        return Err(Error::invalid(
+            "domain",
+            "this instance cannot block itself",
+        ));
+    }
+    let reason = crate::actors::username::optional_text(reason, "reason", MAX_REASON_CHARS)?;
+    let now = ctx.now();
+    let tx = begin_write(&ctx.db).await?;
+    let block = domain_block::Entity::insert(domain_block::ActiveModel {
+        id: NotSet,
+        domain: Set(domain.clone()),
+        reason: Set(reason),
+        created_at: Set(now),
+    })
+    .exec_with_returning(&tx)
+    .await
+    .map_err(|e| conflict_on_unique(e, "domain", "this domain is already blocked"))?;
+    forget_domain(ctx, &tx, &domain, now).await?;
+    tx.commit().await?;
+    tracing::info!(domain = %domain, "instance blocked");
+    Ok(block)
+}
+
+/// Lifts a block: the domain's actors are visible again; their events come back as they are
+/// sent again or looked up.
+pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> Result<()> {
+    admin_only(principal)?;
+    let domain = normalize(domain)?;
+    let tx = begin_write(&ctx.db).await?;
+    let removed = domain_block::Entity::delete_many()
+        .filter(domain_block::Column::Domain.eq(domain.as_str()))
+        .exec(&tx)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(Error::not_found("domain block"));
+    }
+    actor::Entity::update_many()
+        .col_expr(actor::Column::Suspended, Expr::value(false))
+        .filter(actor::Column::Domain.eq(domain.as_str()))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(domain = %domain, "instance unblocked");
+    Ok(())
+}
+
+async fn forget_domain(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let actor_ids: Vec<i64> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::Domain.eq(domain))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    actor::Entity::update_many()
+        .col_expr(actor::Column::Suspended, Expr::value(true))
+        .filter(actor::Column::Domain.eq(domain))
+        .exec(conn)
+        .await?;
+    let events: Vec<String> = event::Entity::find()
+        .select_only()
+        .column(event::Column::ApId)
+        .filter(event::Column::Local.eq(false))
+        .filter(
+            sea_orm::Condition::any()
+                .add(event::Column::OrganizerActorId.is_in(actor_ids.iter().copied()))
+                .add(event::Column::AttributedToId.is_in(actor_ids.iter().copied())),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for ap_id in events {
+        crate::events::federated::delete_remote_in(ctx, conn, &ap_id).await?;
+    }
+    participant::Entity::delete_many()
+        .filter(participant::Column::ActorId.is_in(actor_ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    follow::Entity::delete_many()
+        .filter(follow::Column::FollowerId.is_in(actor_ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    for scheme in ["https", "http"] {
+        let prefix = format!("deliver:{scheme}://{domain}/");
+        crate::jobs::cancel_pending(conn, now, &prefix).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_is_a_lowercase_host_with_its_port_when_not_the_default() {
+        assert_eq!(
+            normalize("Events.Example.org").unwrap(),
+            "events.example.org"
+        );
+        assert_eq!(
+            normalize(" https://events.example.org/@group ").unwrap(),
+            "events.example.org"
+        );
+        assert_eq!(normalize("localhost:4001").unwrap(), "localhost:4001");
+        assert_eq!(
+            normalize("https://example.org:443/").unwrap(),
+            "example.org"
+        );
+        assert_eq!(normalize("example.org.").unwrap(), "example.org");
+        assert!(normalize("").is_err());
+        assert!(normalize("://").is_err());
+        assert_eq!(
+            domain_of("http://localhost:4001/@bob/inbox").as_deref(),
+            Some("localhost:4001")
+        );
+    }
+}
