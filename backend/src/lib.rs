@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod groups;
 pub mod i18n;
 pub mod instance;
+pub mod instances;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;

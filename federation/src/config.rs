@@ -65,7 +65,7 @@ fn builder(ctx: &AppContext) -> Result<FederationConfigBuilder<AppContext>> {
         .domain(ctx.settings.public_url.host())
         .app_data(ctx.clone())
         .debug(ctx.settings.federation.debug)
-        .client(client(ctx.settings.federation.debug)?)
+        .client(http_client(ctx.settings.federation.debug)?)
         .url_verifier(Box::new(NotBlocked(ctx.db.clone())))
         .http_fetch_limit(50);
     Ok(builder)
@@ -88,7 +88,7 @@ fn finish(
 /// refusal to `federation.debug`, so a release binary can federate with peers on loopback in a
 /// trial or a benchmark, and a debug build is as strict as production unless told otherwise.
 /// Redirects are not followed automatically because they could not be validated.
-fn client(debug: bool) -> Result<reqwest_middleware::ClientWithMiddleware> {
+pub(crate) fn http_client(debug: bool) -> Result<reqwest_middleware::ClientWithMiddleware> {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(REQUEST_TIMEOUT)

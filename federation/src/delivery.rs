@@ -168,7 +168,31 @@ impl PublishJob {
         if let Some(announce) = announce {
             queue_deliveries(ctx, &sender, with_context(announce), inboxes).await?;
         }
+        if event.visibility == entity::EventVisibility::Public {
+            Self::relay_announce(ctx, &event.ap_id).await?;
+        }
         Ok(())
+    }
+
+    /// Our instance actor announces a public event's new state to the instances that follow
+    /// it; they fetch it from here (and get a 404 once it is gone).
+    async fn relay_announce(ctx: &AppContext, event_ap_id: &str) -> Result<()> {
+        let relay = backend::actors::system::relay(&ctx.db).await?;
+        let inboxes =
+            backend::groups::follows::remote_follower_inboxes(&ctx.db, &[relay.id]).await?;
+        if inboxes.is_empty() {
+            return Ok(());
+        }
+        let activity = json!({
+            "id": format!("{}/announces/{}", relay.ap_id, uuid::Uuid::new_v4()),
+            "type": "Announce",
+            "actor": relay.ap_id,
+            "to": [relay.followers_url],
+            "cc": [crate::protocol::PUBLIC],
+            "published": ctx.now(),
+            "object": event_ap_id,
+        });
+        queue_deliveries(ctx, &relay, with_context(activity), inboxes).await
     }
 
     async fn event_deleted(
@@ -194,7 +218,8 @@ impl PublishJob {
             .flatten()
             .collect();
         let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
-        queue_deliveries(ctx, &sender, with_context(activity), inboxes).await
+        queue_deliveries(ctx, &sender, with_context(activity), inboxes).await?;
+        Self::relay_announce(ctx, ap_id).await
     }
 
     async fn follow_accepted(ctx: &AppContext, follow_id: i64) -> Result<()> {

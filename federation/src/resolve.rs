@@ -72,3 +72,61 @@ pub async fn resolve(config: &SignedConfig, ctx: &AppContext, uri: &str) -> Resu
         )),
     }
 }
+
+/// FEP-2677's link from NodeInfo to the instance actor.
+const INSTANCE_ACTOR_REL: &str = "https://www.w3.org/ns/activitystreams#Application";
+
+/// The instance actor of `domain`: the one NodeInfo names (FEP-2677), or `relay@domain`
+/// (Mobilizon's) found by WebFinger.
+pub async fn resolve_instance(
+    config: &SignedConfig,
+    ctx: &AppContext,
+    domain: &str,
+) -> Result<actor::Model> {
+    let domain = backend::domain_blocks::normalize(domain)?;
+    if backend::domain_blocks::is_blocked(&ctx.db, &domain).await? {
+        return Err(Error::Rejected("this instance is blocked here".to_owned()));
+    }
+    let data = config.data(ctx).await?;
+    let scheme = if ctx.settings.federation.debug {
+        "http"
+    } else {
+        "https"
+    };
+    let nodeinfo = format!("{scheme}://{domain}/.well-known/nodeinfo");
+    let linked = async {
+        let links: Value = crate::config::http_client(ctx.settings.federation.debug)?
+            .get(&nodeinfo)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| Error::Malformed(e.to_string()))?;
+        links["links"]
+            .as_array()
+            .and_then(|links| {
+                links
+                    .iter()
+                    .find(|l| l["rel"] == INSTANCE_ACTOR_REL)
+                    .and_then(|l| l["href"].as_str())
+            })
+            .map(Url::parse)
+            .transpose()?
+            .ok_or(Error::NotFound)
+    }
+    .await;
+    let actor = match linked {
+        Ok(url) => ObjectId::<ApActor>::from(url).dereference(&data).await?,
+        Err(err) => {
+            tracing::debug!(error = %err, "no instance actor in NodeInfo; trying relay@");
+            activitypub_federation::fetch::webfinger::webfinger_resolve_actor::<AppContext, ApActor>(
+                &format!("relay@{domain}"),
+                &data,
+            )
+            .await?
+        }
+    };
+    Ok(actor.model)
+}

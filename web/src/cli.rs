@@ -44,6 +44,8 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum InstancesCommand {
+    /// Follow another instance (its public events come here once it accepts).
+    Follow { domain: String },
     /// Block an instance (host name, with its port when it is not the default).
     Block {
         domain: String,
@@ -204,6 +206,19 @@ async fn instances(settings: Settings, command: InstancesCommand) -> anyhow::Res
     let ctx = AppContext::start(settings).await?;
     let admin = backend::principal::Principal::System;
     match command {
+        InstancesCommand::Follow { domain } => {
+            let fetcher = federation::SignedConfig::default();
+            let remote = federation::resolve_instance(&fetcher, &ctx, &domain)
+                .await
+                .map_err(|e| anyhow::anyhow!("{domain}: {e}"))?;
+            backend::instances::follow(&ctx, &admin, &remote)
+                .await
+                .map_err(describe)?;
+            println!(
+                "following {} (pending until it accepts; the server sends the request)",
+                remote.domain.unwrap_or_default()
+            );
+        }
         InstancesCommand::Block { domain, reason } => {
             let block = backend::domain_blocks::block(&ctx, &admin, &domain, reason.as_deref())
                 .await

@@ -130,12 +130,18 @@ pub async fn remote_follow(
     let now = ctx.now();
     let tx = begin_write(&ctx.db).await?;
     let target = crate::actors::find(&tx, target_id).await?;
+    // Our instance actor is followed by other instances (Mobilizon's relays).
     if !target.is_local()
         || target.suspended
-        || !matches!(target.kind, ActorKind::Group | ActorKind::Person)
+        || !matches!(
+            target.kind,
+            ActorKind::Group | ActorKind::Person | ActorKind::Application
+        )
     {
         return Err(Error::not_found("actor"));
     }
+    // An instance following ours waits for an administrator.
+    let waits = target.manually_approves_followers || target.kind == ActorKind::Application;
     let follow = match find_follow(&tx, follower.id, target.id).await? {
         Some(existing) => {
             let mut active: follow::ActiveModel = existing.into();
@@ -148,7 +154,7 @@ pub async fn remote_follow(
                 id: NotSet,
                 follower_id: Set(follower.id),
                 target_id: Set(target.id),
-                approved: Set(!target.manually_approves_followers),
+                approved: Set(!waits),
                 // Remote followers hear through their own instance, never by mail from us.
                 notify: Set(false),
                 ap_id: Set(Some(ap_id.to_owned())),

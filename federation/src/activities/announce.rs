@@ -51,6 +51,39 @@ impl Announce {
     }
 }
 
+impl Announce {
+    /// An instance we follow relays one of its public events: fetched from its origin (the
+    /// relay speaks for the instance, not for the event), stored, or forgotten when gone.
+    async fn relayed(&self, data: &Data<AppContext>) -> Result<()> {
+        let url = match self.announced() {
+            Announced::Event(event) => event.id,
+            Announced::Address(url) => url,
+            Announced::Other => return Ok(()),
+        };
+        if url.origin() != self.actor.origin() {
+            tracing::debug!(id = %self.id, "ignoring a relayed object of another instance");
+            return Ok(());
+        }
+        match fetch_object_http::<AppContext, Value>(&url, data).await {
+            Ok(fetched) => {
+                let Ok(event) = serde_json::from_value::<Event>(fetched.object) else {
+                    return Ok(());
+                };
+                crate::activities::create_or_update::store_asked_for(data, &event).await?;
+                Ok(())
+            }
+            Err(
+                activitypub_federation::error::Error::ObjectDeleted(_)
+                | activitypub_federation::error::Error::NotFound,
+            ) => {
+                backend::events::federated::delete_remote(data.app_data(), url.as_str()).await?;
+                Ok(())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Activity for Announce {
     type DataType = AppContext;
@@ -69,6 +102,9 @@ impl Activity for Announce {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        if backend::instances::is_followed_instance(&data.db, self.actor.as_str()).await? {
+            return self.relayed(data).await;
+        }
         let event = match self.announced() {
             Announced::Event(event) => *event,
             Announced::Address(url) => {

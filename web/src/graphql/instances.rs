@@ -1,6 +1,8 @@
-//! Admin controls over other instances: domain blocks.
+//! Admin controls over other instances: instance follows (Mobilizon's relays) and domain
+//! blocks.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
+use backend::instances::{self, FollowStatus};
 use chrono::{DateTime, Utc};
 use entity::domain_block;
 
@@ -29,11 +31,72 @@ impl DomainBlock {
     }
 }
 
+/// Mobilizon's `InstanceFollowStatus`.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InstanceFollowStatus {
+    Approved,
+    Pending,
+    None,
+}
+
+fn follow_status(status: Option<FollowStatus>) -> InstanceFollowStatus {
+    match status {
+        Some(FollowStatus::Approved) => InstanceFollowStatus::Approved,
+        Some(FollowStatus::Pending) => InstanceFollowStatus::Pending,
+        None => InstanceFollowStatus::None,
+    }
+}
+
+/// Another instance, as administrators see it.
+pub struct Instance(pub instances::Instance);
+
+#[Object]
+impl Instance {
+    async fn domain(&self) -> Option<&str> {
+        self.0.actor.domain.as_deref()
+    }
+
+    /// The name its instance actor gives.
+    async fn instance_name(&self) -> Option<&str> {
+        self.0.actor.name.as_deref()
+    }
+
+    /// Whether we follow it.
+    async fn followed_status(&self) -> InstanceFollowStatus {
+        follow_status(self.0.followed)
+    }
+
+    /// Whether it follows us.
+    async fn follower_status(&self) -> InstanceFollowStatus {
+        follow_status(self.0.follower)
+    }
+
+    async fn has_relay(&self) -> bool {
+        true
+    }
+}
+
+/// `relay@domain`, a domain or a URL: the domain.
+fn domain_of_address(address: &str) -> &str {
+    address
+        .trim()
+        .trim_start_matches('@')
+        .trim_start_matches("relay@")
+}
+
 #[derive(Default)]
 pub struct InstanceQuery;
 
 #[Object]
 impl InstanceQuery {
+    /// Instances we follow or that follow us (administrators only).
+    async fn instances(&self, ctx: &Context<'_>) -> GqlResult<Vec<Instance>> {
+        let list = instances::list(&app(ctx)?.db, &principal(ctx))
+            .await
+            .gql()?;
+        Ok(list.into_iter().map(Instance).collect())
+    }
+
     /// Blocked instances, newest first (administrators only).
     async fn domain_blocks(&self, ctx: &Context<'_>) -> GqlResult<Vec<DomainBlock>> {
         if !principal(ctx).is_instance_admin() {
@@ -52,6 +115,74 @@ pub struct InstanceMutation;
 
 #[Object]
 impl InstanceMutation {
+    /// Our instance follows another one (found by NodeInfo's instance actor or `relay@`).
+    async fn add_instance(&self, ctx: &Context<'_>, domain: String) -> GqlResult<Instance> {
+        let app = app(ctx)?;
+        let principal = principal(ctx);
+        if !principal.is_instance_admin() {
+            return Err(backend::Error::forbidden(
+                "only administrators manage instance follows",
+            ))
+            .gql();
+        }
+        let fetcher = ctx.data::<federation::SignedConfig>()?;
+        let remote = match federation::resolve_instance(fetcher, app, &domain).await {
+            Ok(remote) => remote,
+            Err(err) => {
+                tracing::debug!(error = %err, "addInstance: no instance actor found");
+                return Err(backend::Error::invalid(
+                    "domain",
+                    "no Convive or Mobilizon instance answers at this domain",
+                ))
+                .gql();
+            }
+        };
+        let follow = instances::follow(app, &principal, &remote).await.gql()?;
+        Ok(Instance(instances::Instance {
+            actor: remote,
+            followed: Some(if follow.approved {
+                FollowStatus::Approved
+            } else {
+                FollowStatus::Pending
+            }),
+            follower: None,
+        }))
+    }
+
+    /// Stops following an instance.
+    async fn remove_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+        instances::unfollow(app(ctx)?, &principal(ctx), domain_of_address(&address))
+            .await
+            .gql()?;
+        Ok(true)
+    }
+
+    /// Lets an instance that asked follow ours.
+    async fn accept_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+        instances::decide_follower(
+            app(ctx)?,
+            &principal(ctx),
+            domain_of_address(&address),
+            true,
+        )
+        .await
+        .gql()?;
+        Ok(true)
+    }
+
+    /// Refuses an instance that asked to follow ours.
+    async fn reject_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+        instances::decide_follower(
+            app(ctx)?,
+            &principal(ctx),
+            domain_of_address(&address),
+            false,
+        )
+        .await
+        .gql()?;
+        Ok(true)
+    }
+
     /// Blocks an instance: its posts are refused, nothing is sent or fetched there, and what
     /// came from it is hidden.
     async fn block_domain(

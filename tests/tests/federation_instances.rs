@@ -1,5 +1,6 @@
-//! RSVPs across instances: people on B join events of a group on A, under A's rules (free,
-//! restricted, full), and both sides agree on who is going.
+//! Two instances on loopback, part 2 of federation: people on B join events of a group on A
+//! under A's rules (free, restricted, full) and both sides agree on who is going; instances
+//! follow each other through their instance actors; an admin blocks an instance.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
@@ -489,4 +490,66 @@ async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_eve
         delivered_before,
         "nothing more was delivered to B"
     );
+}
+
+#[tokio::test]
+async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_public_events() {
+    let a = federating_server().await;
+    let b = federating_server().await;
+    let a_admin = admin(&a, "rosa").await;
+    let b_admin = admin(&b, "rita").await;
+    let b_host = b.ctx.settings.public_url.host();
+    let a_host = a.ctx.settings.public_url.host();
+
+    let added = a_admin
+        .data(
+            "mutation($d: String!) { addInstance(domain: $d) { domain followedStatus } }",
+            json!({ "d": b_host }),
+        )
+        .await;
+    assert_eq!(added["addInstance"]["domain"], b_host);
+    assert_eq!(added["addInstance"]["followedStatus"], "PENDING");
+    const INSTANCES: &str = "{ instances { domain followedStatus followerStatus } }";
+    wait_for("A's request on B", || async {
+        let list = b_admin.data(INSTANCES, json!({})).await;
+        (list["instances"][0]["followerStatus"] == "PENDING").then_some(())
+    })
+    .await;
+    b_admin
+        .data(
+            "mutation($a: String!) { acceptRelay(address: $a) }",
+            json!({ "a": format!("relay@{a_host}") }),
+        )
+        .await;
+    wait_for("B's Accept on A", || async {
+        let list = a_admin.data(INSTANCES, json!({})).await;
+        (list["instances"][0]["followedStatus"] == "APPROVED").then_some(())
+    })
+    .await;
+
+    // A public event of a group nobody on A follows reaches A through the instance follow.
+    let berta = sign_up(&b, "berta").await;
+    let garden = berta
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"garden\", name: \"Garden\") { id } }",
+            json!({}),
+        )
+        .await;
+    let begins = Utc::now() + chrono::Duration::days(6);
+    berta
+        .gql
+        .data(
+            CREATE_EVENT,
+            json!({ "group": garden["createGroup"]["id"], "title": "Seed swap", "begins": begins, "join": "FREE", "max": null }),
+        )
+        .await;
+    wait_for("B's public event in A's search", || async {
+        let found = a
+            .gql()
+            .data("{ searchEvents(term: \"seed\") { total } }", json!({}))
+            .await;
+        (found["searchEvents"]["total"] == 1).then_some(())
+    })
+    .await;
 }
