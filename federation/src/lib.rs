@@ -26,5 +26,5 @@ pub mod webfinger;
 pub use config::{FederationData, SignedConfig, build_config};
 pub use delivery::{follow_remote, job_registry, resolve_handle};
 pub use error::{Error, Result};
-pub use resolve::{Resolved, other_instance_handle, resolve, resolve_instance};
+pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, resolve_instance};
 pub use routes::{actor_json, event_json, members_json, routes};

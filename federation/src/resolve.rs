@@ -130,3 +130,65 @@ pub async fn resolve_instance(
     };
     Ok(actor.model)
 }
+
+/// What another instance's NodeInfo says about it.
+#[derive(Debug, Clone, Default)]
+pub struct NodeInfo {
+    pub software: Option<String>,
+    pub version: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Reads `domain`'s NodeInfo (the newest 2.x document it links), for administrators' lists.
+pub async fn nodeinfo(ctx: &AppContext, domain: &str) -> Result<NodeInfo> {
+    let scheme = if ctx.settings.federation.debug {
+        "http"
+    } else {
+        "https"
+    };
+    if backend::domain_blocks::is_blocked(&ctx.db, domain).await? {
+        return Err(Error::Rejected("this instance is blocked here".to_owned()));
+    }
+    let client = crate::config::http_client(ctx.settings.federation.debug)?;
+    let get = |url: String| {
+        let client = client.clone();
+        async move {
+            client
+                .get(url)
+                .header("accept", "application/json")
+                .send()
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))?
+                .json::<Value>()
+                .await
+                .map_err(|e| Error::Malformed(e.to_string()))
+        }
+    };
+    let links = get(format!("{scheme}://{domain}/.well-known/nodeinfo")).await?;
+    let href = links["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| {
+            l["rel"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("http://nodeinfo.diaspora.software/ns/schema/2."))
+        })
+        .filter_map(|l| l["href"].as_str())
+        .max()
+        .map(str::to_owned)
+        .ok_or(Error::NotFound)?;
+    // NodeInfo must come from the instance it describes.
+    if Url::parse(&href)?.host_str() != Url::parse(&format!("{scheme}://{domain}"))?.host_str() {
+        return Err(Error::Rejected(
+            "NodeInfo elsewhere than its instance".to_owned(),
+        ));
+    }
+    let document = get(href).await?;
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    Ok(NodeInfo {
+        software: text(&document["software"]["name"]),
+        version: text(&document["software"]["version"]),
+        name: text(&document["metadata"]["nodeName"]),
+    })
+}

@@ -323,6 +323,8 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
         .click()
         .await
         .unwrap();
+    // Logged in only once the confirmation has answered.
+    wait_for(&page, "Your account is confirmed").await;
     page.goto(&event_url).await.unwrap();
     fill(&page, "message", "I can fix bikes").await;
     find(&page, By::Css("form[action$='/join'] button"))

@@ -155,6 +155,21 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
         )
         .await;
     assert_eq!(found["searchEvents"]["total"], 1, "{found:#}");
+    // People on B see where it comes from, and can go there.
+    let search = reqwest::get(b.url("/search?term=repair"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(search.contains(&format!("From {a_host}")), "{search}");
+    let page = reqwest::get(b.url(&format!("/events/{}", stored.uuid)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("href=\"{ap_id}\"")), "{page}");
 
     alice
         .gql

@@ -14,14 +14,14 @@ use tests::TestServer;
 use tests::people::{Member, sign_up};
 
 async fn federating_server() -> TestServer {
-    TestServer::builder()
-        .settings(|s| {
-            s.federation.debug = true;
-            s.public_url =
-                PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
-        })
-        .start()
-        .await
+    federating().start().await
+}
+
+fn federating() -> tests::TestServerBuilder {
+    TestServer::builder().settings(|s| {
+        s.federation.debug = true;
+        s.public_url = PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
+    })
 }
 
 async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
@@ -199,6 +199,19 @@ async fn a_person_on_b_joins_a_free_event_on_a_is_going_on_both_sides_then_leave
     })
     .await;
     s.participant_id_on_a(on_a, "bob").await;
+    // Bob's private calendar on B has the event of A he is going to.
+    let token = bob
+        .gql
+        .data("mutation { createFeedToken { token } }", json!({}))
+        .await;
+    let token = token["createFeedToken"]["token"].as_str().unwrap();
+    let calendar = reqwest::get(s.b.url(&format!("/feed/{token}/ics")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.contains("SUMMARY:Repair café"), "{calendar}");
 
     bob.gql.data(LEAVE, json!({ "e": on_b })).await;
     wait_for("the seat freed on A", || async {
@@ -526,6 +539,13 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
         (list["instances"][0]["followedStatus"] == "APPROVED").then_some(())
     })
     .await;
+    let described = a_admin
+        .data("{ instances { software softwareVersion } }", json!({}))
+        .await;
+    assert_eq!(
+        described["instances"][0]["software"], "convive",
+        "from B's NodeInfo"
+    );
 
     // A public event of a group nobody on A follows reaches A through the instance follow.
     let berta = sign_up(&b, "berta").await;
@@ -550,6 +570,103 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
             .data("{ searchEvents(term: \"seed\") { total } }", json!({}))
             .await;
         (found["searchEvents"]["total"] == 1).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn b_down_while_a_approves_its_person_gets_the_accept_after_its_restart() {
+    use backend::clock::ManualClock;
+    let clock = ManualClock::new(Utc::now());
+    let a = federating().manual_clock(clock.clone()).start().await;
+    let b = federating_server().await;
+    let alice = sign_up(&a, "alice").await;
+    let group = alice
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"repair\", name: \"Repair collective\") { id } }",
+            json!({}),
+        )
+        .await;
+    let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
+    let bob = sign_up(&b, "bob").await;
+    let bob_actor = backend::actors::find_local_by_username(&b.ctx.db, "bob")
+        .await
+        .unwrap()
+        .unwrap();
+    let fetcher = federation::SignedConfig::default();
+    let a_host = a.ctx.settings.public_url.host();
+    let follow =
+        federation::follow_remote(&fetcher, &b.ctx, &bob_actor, &format!("repair@{a_host}"))
+            .await
+            .unwrap();
+    wait_for("A's Accept of the follow", || async {
+        backend::groups::follows::find_follow(&b.ctx.db, bob_actor.id, follow.target_id)
+            .await
+            .unwrap()?
+            .approved
+            .then_some(())
+    })
+    .await;
+    let begins = Utc::now() + chrono::Duration::days(5);
+    let created = alice
+        .gql
+        .data(
+            CREATE_EVENT,
+            json!({ "group": group_id, "title": "Assembly", "begins": begins, "join": "RESTRICTED", "max": null }),
+        )
+        .await;
+    let on_a: i64 = created["createEvent"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap();
+    let ap_id = a.ctx.url(&format!("/events/{uuid}"));
+    let on_b = wait_for("the event on B", || async {
+        backend::events::federated::find_by_ap_id(&b.ctx.db, &ap_id)
+            .await
+            .unwrap()
+    })
+    .await;
+    bob.gql
+        .data(JOIN, json!({ "e": on_b.id.to_string() }))
+        .await;
+    let b_host = b.ctx.settings.public_url.host();
+    let bob_on_a = wait_for("the request on A", || async {
+        let person =
+            backend::actors::remote::find_by_ap_id(&a.ctx.db, &format!("http://{b_host}/@bob"))
+                .await
+                .unwrap()?;
+        backend::participations::of_actor(&a.ctx.db, on_a, person.id)
+            .await
+            .unwrap()
+    })
+    .await;
+
+    let b_port = b.ctx.settings.bind.0.port();
+    let b_database = b.stop().await;
+    alice
+        .gql
+        .data(
+            DECIDE,
+            json!({ "id": bob_on_a.id.to_string(), "r": "PARTICIPANT" }),
+        )
+        .await;
+    // A's first attempt fails while B is down; the retry waits.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let b = federating().database(b_database).port(b_port).start().await;
+    clock.advance(chrono::Duration::hours(1));
+    a.ctx.wake_workers();
+    wait_for("bob going on B after its restart", || async {
+        let person = backend::actors::find_local_by_username(&b.ctx.db, "bob")
+            .await
+            .unwrap()?;
+        let p = backend::participations::of_actor(&b.ctx.db, on_b.id, person.id)
+            .await
+            .unwrap()?;
+        (p.role == ParticipantRole::Participant).then_some(())
     })
     .await;
 }

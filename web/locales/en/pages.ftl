@@ -30,6 +30,7 @@ search-unknown-place = No known place is called “{ $place }”: results are no
 page-previous = Previous page
 page-next = Next page
 
+event-origin = From { $instance }
 event-status-cancelled = This event is cancelled.
 event-status-tentative = This event is tentative: it may still change.
 event-when = When

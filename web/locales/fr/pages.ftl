@@ -30,6 +30,7 @@ search-unknown-place = Aucun lieu connu ne s’appelle « { $place } » : les r�
 page-previous = Page précédente
 page-next = Page suivante
 
+event-origin = Publié sur { $instance }
 event-status-cancelled = Cet événement est annulé.
 event-status-tentative = Cet événement est provisoire : il peut encore changer.
 event-when = Quand

@@ -50,6 +50,20 @@ fn follow_status(status: Option<FollowStatus>) -> InstanceFollowStatus {
 /// Another instance, as administrators see it.
 pub struct Instance(pub instances::Instance);
 
+impl Instance {
+    async fn nodeinfo(&self, ctx: &Context<'_>) -> federation::NodeInfo {
+        let (Ok(app), Some(domain)) = (app(ctx), self.0.actor.domain.as_deref()) else {
+            return federation::NodeInfo::default();
+        };
+        federation::nodeinfo(app, domain)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::debug!(error = %err, "instance: no NodeInfo");
+                federation::NodeInfo::default()
+            })
+    }
+}
+
 #[Object]
 impl Instance {
     async fn domain(&self) -> Option<&str> {
@@ -57,8 +71,8 @@ impl Instance {
     }
 
     /// The name its instance actor gives.
-    async fn instance_name(&self) -> Option<&str> {
-        self.0.actor.name.as_deref()
+    async fn instance_name(&self) -> Option<String> {
+        self.0.actor.name.clone()
     }
 
     /// Whether we follow it.
@@ -73,6 +87,15 @@ impl Instance {
 
     async fn has_relay(&self) -> bool {
         true
+    }
+
+    /// The software it runs, from its NodeInfo (read when asked; none when it does not answer).
+    async fn software(&self, ctx: &Context<'_>) -> Option<String> {
+        self.nodeinfo(ctx).await.software
+    }
+
+    async fn software_version(&self, ctx: &Context<'_>) -> Option<String> {
+        self.nodeinfo(ctx).await.version
     }
 }
 

@@ -24,6 +24,17 @@ pub struct Card {
     place: Option<String>,
     banner: Option<String>,
     group: Option<String>,
+    /// "From events.example.org" for an event of another instance.
+    origin: Option<String>,
+}
+
+/// Where an event of another instance comes from, for people: "From its.domain".
+fn origin(locale: Locale, e: &event::Model) -> Option<String> {
+    if e.local {
+        return None;
+    }
+    let domain = backend::domain_blocks::domain_of(&e.url)?;
+    Some(with(locale, "event-origin", "instance", domain))
 }
 
 /// The cards of a list of events, with their places and groups loaded in two queries.
@@ -56,6 +67,7 @@ async fn cards(
                 .attributed_to_id
                 .and_then(|id| groups.get(&id))
                 .map(backend::actors::display_name),
+            origin: origin(locale, e),
         })
         .collect())
 }
@@ -298,6 +310,8 @@ fn encode(raw: &str) -> String {
 pub struct EventView {
     uuid: String,
     url: String,
+    /// For an event of another instance: "From its.domain", and its page there.
+    origin: Option<(String, String)>,
     title: String,
     summary: String,
     banner: Option<String>,
@@ -471,6 +485,7 @@ async fn build_event_page(
         &description_text,
     );
     let view = EventView {
+        origin: origin(visitor.locale, &event).map(|label| (label, event.url.clone())),
         uuid: event.uuid.clone(),
         url: absolute,
         title: event.title.clone(),
