@@ -24,6 +24,8 @@ pub struct AppContext {
     /// Nudged after a commit that queued work, so local workers need not wait for their next
     /// poll. Other nodes still find the job by polling.
     pub job_wakeup: Arc<Notify>,
+    /// Bounds the password hashes running at once in this process.
+    pub password_slots: crate::users::password::PasswordSlots,
 }
 
 impl AppContext {
@@ -62,6 +64,7 @@ impl AppContext {
             clock,
             secrets: Arc::new(secrets),
             job_wakeup: Arc::new(Notify::new()),
+            password_slots: crate::users::password::PasswordSlots::per_core(),
         })
     }
 

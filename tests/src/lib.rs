@@ -4,6 +4,7 @@
 // Test support panics on purpose: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+pub mod bench;
 pub mod browser;
 pub mod graphql;
 pub mod mail;

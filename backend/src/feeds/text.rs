@@ -6,6 +6,7 @@
 //! scanner can then turn the remaining handful of tags into line breaks, list bullets and links.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// Elements that separate paragraphs.
 const BLOCKS: &[&str] = &[
@@ -39,19 +40,25 @@ const LINES: &[&str] = &["li", "tr", "dt", "dd"];
 /// Elements whose content sits beside its neighbours' (table cells).
 const CELLS: &[&str] = &["td", "th"];
 
+/// Keeps only the tags the scanner below understands. Built once: making the builder's sets
+/// for every description was a good part of the cost of a feed of hundreds of events.
+static NORMALIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut kept: HashSet<&str> = BLOCKS.iter().chain(LINES).chain(CELLS).copied().collect();
+    kept.extend(["br", "a"]);
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(kept)
+        .generic_attributes(HashSet::new())
+        .tag_attributes(HashMap::from([("a", HashSet::from(["href"]))]))
+        .link_rel(None);
+    builder
+});
+
 /// Turns an HTML fragment into plain text: paragraphs and headings are separated by a blank
 /// line, `<br>` breaks the line, list items get a bullet, links keep their address in
 /// parentheses, and entities are decoded. Scripts and styles disappear with their content.
 pub fn html_to_text(html: &str) -> String {
-    let mut kept: HashSet<&str> = BLOCKS.iter().chain(LINES).chain(CELLS).copied().collect();
-    kept.extend(["br", "a"]);
-    let normalized = ammonia::Builder::empty()
-        .tags(kept)
-        .generic_attributes(HashSet::new())
-        .tag_attributes(HashMap::from([("a", HashSet::from(["href"]))]))
-        .link_rel(None)
-        .clean(html)
-        .to_string();
+    let normalized = NORMALIZER.clean(html).to_string();
 
     let mut text = PlainText::default();
     let mut rest = normalized.as_str();

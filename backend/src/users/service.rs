@@ -98,7 +98,7 @@ pub async fn create_account(
         return Err(Error::internal("validation passed without values"));
     };
 
-    let password_hash = password::hash(&input.password).await?;
+    let password_hash = password::hash(&ctx.password_slots, &input.password).await?;
     let now = ctx.now();
     let (token, token_hash) = random_token();
     let tx = begin_write(&ctx.db).await?;
@@ -247,7 +247,7 @@ pub async fn check_credentials(
     };
     let Some(user) = user else {
         // Same cost as a real check, so timing does not reveal which addresses have accounts.
-        password::verify(password_input, password::DUMMY_HASH).await?;
+        password::verify(&ctx.password_slots, password_input, password::DUMMY_HASH).await?;
         return Err(Error::InvalidCredentials);
     };
     let window_open = user
@@ -262,7 +262,7 @@ pub async fn check_credentials(
             retry_after_secs: u64::try_from(retry_after).unwrap_or(60),
         });
     }
-    if !password::verify(password_input, &user.password_hash).await? {
+    if !password::verify(&ctx.password_slots, password_input, &user.password_hash).await? {
         let mut update = user::Entity::update_many()
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
             .filter(user::Column::Id.eq(user.id));
@@ -442,7 +442,7 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
     {
         return Err(invalid());
     }
-    let password_hash = password::hash(new_password).await?;
+    let password_hash = password::hash(&ctx.password_slots, new_password).await?;
     let tx = begin_write(&ctx.db).await?;
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
@@ -482,7 +482,7 @@ pub async fn change_password(
     new_password: &str,
 ) -> Result<user::Model> {
     let user = find(&ctx.db, current.id).await?;
-    if !password::verify(old_password, &user.password_hash).await? {
+    if !password::verify(&ctx.password_slots, old_password, &user.password_hash).await? {
         return Err(Error::invalid(
             "oldPassword",
             "the current password is wrong",
@@ -500,7 +500,7 @@ pub async fn change_password(
         ));
     }
     let now = ctx.now();
-    let password_hash = password::hash(new_password).await?;
+    let password_hash = password::hash(&ctx.password_slots, new_password).await?;
     let tx = begin_write(&ctx.db).await?;
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(password_hash);
@@ -518,7 +518,7 @@ pub async fn delete_account(
     password_input: &str,
 ) -> Result<()> {
     let user = find(&ctx.db, current.id).await?;
-    if !password::verify(password_input, &user.password_hash).await? {
+    if !password::verify(&ctx.password_slots, password_input, &user.password_hash).await? {
         return Err(Error::invalid("password", "the password is wrong"));
     }
     let tx = begin_write(&ctx.db).await?;
