@@ -539,3 +539,32 @@ async fn a_refused_rsvp_releases_the_event_at_once() {
         .expect("the event is not left locked")
         .expect("edit");
 }
+
+#[tokio::test]
+async fn a_burst_of_rsvps_to_a_federated_event_sends_one_count_update_a_little_later() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let event = event_with(&t, &alice, |_| {}).await;
+    for name in ["bob", "carol", "dave"] {
+        let person = t.person(name).await;
+        join(&t, &person, event.id).await.expect("joined");
+    }
+    let planned = job::Entity::find()
+        .filter(job::Column::Kind.eq(crate::outbox::PUBLISH_JOB))
+        .filter(job::Column::UniqueKey.eq(format!("participants-changed:{}", event.id)))
+        .filter(job::Column::State.eq(JobState::Pending))
+        .all(&t.ctx.db)
+        .await
+        .expect("jobs");
+    assert_eq!(planned.len(), 1, "one Update for the three RSVPs");
+    assert!(
+        planned[0].run_at > t.ctx.now(),
+        "it waits for the burst to end"
+    );
+    let what: crate::outbox::Happened =
+        serde_json::from_value(planned[0].payload.clone()).expect("a recorded fact");
+    assert_eq!(
+        what,
+        crate::outbox::Happened::EventUpdated { event_id: event.id }
+    );
+}
