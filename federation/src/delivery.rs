@@ -136,8 +136,7 @@ impl PublishJob {
             return Ok(());
         }
         let object = crate::objects::event::to_json(ctx, &event).await?;
-        let sender_id = event.attributed_to_id.unwrap_or(event.organizer_actor_id);
-        let sender = backend::actors::find(&ctx.db, sender_id).await?;
+        let sender = event_owner(ctx, &event).await?;
         let object = serde_json::to_value(object)?;
         let activity = json!({
             "id": format!("{}/activity/{}", event.ap_id, uuid::Uuid::new_v4()),
@@ -236,6 +235,13 @@ impl PublishJob {
     }
 }
 
+/// The actor that speaks for an event in activities: its group, else its organizer (as
+/// Mobilizon does).
+async fn event_owner(ctx: &AppContext, event: &entity::event::Model) -> Result<actor::Model> {
+    let id = event.attributed_to_id.unwrap_or(event.organizer_actor_id);
+    Ok(backend::actors::find(&ctx.db, id).await?)
+}
+
 /// Where a remote event's instance hears about its participants: the shared inbox of its
 /// group (or organizer), else its own inbox.
 fn owner_inbox(owner: &actor::Model) -> Result<String> {
@@ -256,11 +262,7 @@ impl PublishJob {
         };
         let event = backend::events::find(&ctx.db, participant.event_id).await?;
         let person = backend::actors::find(&ctx.db, participant.actor_id).await?;
-        let owner = backend::actors::find(
-            &ctx.db,
-            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
-        )
-        .await?;
+        let owner = event_owner(ctx, &event).await?;
         let mut activity = json!({
             "id": join_id,
             "type": "Join",
@@ -282,11 +284,7 @@ impl PublishJob {
         ) else {
             return Ok(()); // gone since, and the participation with it
         };
-        let owner = backend::actors::find(
-            &ctx.db,
-            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
-        )
-        .await?;
+        let owner = event_owner(ctx, &event).await?;
         let activity = json!({
             "id": format!("{}#leaves/{}", person.ap_id, uuid::Uuid::new_v4()),
             "type": "Leave",
@@ -335,11 +333,7 @@ impl PublishJob {
         let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
             return Ok(());
         };
-        let sender = backend::actors::find(
-            &ctx.db,
-            event.attributed_to_id.unwrap_or(event.organizer_actor_id),
-        )
-        .await?;
+        let sender = event_owner(ctx, &event).await?;
         let Some(inbox) = person.inbox_url.clone() else {
             return Ok(());
         };

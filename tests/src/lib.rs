@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod browser;
+pub mod federating;
 pub mod graphql;
 pub mod mail;
 pub mod people;

@@ -9,24 +9,11 @@ use std::time::Duration;
 
 use backend::clock::{Clock, ManualClock};
 use backend::jobs::JobFilter;
-use backend::settings::PublicUrl;
 use chrono::Utc;
 use serde_json::{Value, json};
+use tests::TestServer;
+use tests::federating::{self, wait_for};
 use tests::people::sign_up;
-use tests::{TestServer, TestServerBuilder};
-
-/// An instance that allows plain http and loopback peers, named `localhost:PORT` (the
-/// federation library wants host names, not IP addresses, in actor ids).
-async fn federating_server() -> TestServer {
-    federating().start().await
-}
-
-fn federating() -> TestServerBuilder {
-    TestServer::builder().settings(|s| {
-        s.federation.debug = true;
-        s.public_url = PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
-    })
-}
 
 /// B follows A's group `repair` (created by alice on A) and waits for A's `Accept`.
 async fn b_follows_the_group_on_a(
@@ -57,24 +44,6 @@ async fn b_follows_the_group_on_a(
     (bob, follow)
 }
 
-async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 const CREATE_GROUP: &str = "mutation($u: String!) {
     createGroup(preferredUsername: $u, name: \"Repair collective\", openness: OPEN, visibility: PUBLIC) { id }
 }";
@@ -87,8 +56,8 @@ const CREATE_EVENT: &str = "mutation($group: ID!, $begins: DateTime!) {
 
 #[tokio::test]
 async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_change() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
@@ -221,8 +190,11 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
 #[tokio::test]
 async fn an_event_published_while_b_is_down_reaches_b_after_its_restart_and_a_shows_the_retries() {
     let clock = ManualClock::new(Utc::now());
-    let a = federating().manual_clock(clock.clone()).start().await;
-    let b = federating_server().await;
+    let a = federating::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
@@ -264,7 +236,11 @@ async fn an_event_published_while_b_is_down_reaches_b_after_its_restart_and_a_sh
     a.ctx.wake_workers();
     wait_for("A's second failed delivery to B", failed_attempts(2)).await;
 
-    let b = federating().database(b_database).port(b_port).start().await;
+    let b = federating::builder()
+        .database(b_database)
+        .port(b_port)
+        .start()
+        .await;
     clock.advance(chrono::Duration::hours(2));
     a.ctx.wake_workers();
     let stored = wait_for("the event on B after its restart", || async {
@@ -284,7 +260,7 @@ async fn an_event_published_while_b_is_down_reaches_b_after_its_restart_and_a_sh
 
 #[tokio::test]
 async fn unsigned_and_malformed_posts_to_an_inbox_are_refused() {
-    let a = federating_server().await;
+    let a = federating::server().await;
     let http = reqwest::Client::new();
     let follow = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -322,7 +298,7 @@ async fn unsigned_and_malformed_posts_to_an_inbox_are_refused() {
 
 #[tokio::test]
 async fn webfinger_nodeinfo_and_actor_documents_describe_the_instance() {
-    let a = federating_server().await;
+    let a = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let http = reqwest::Client::new();
@@ -472,8 +448,8 @@ async fn follow_on_b(
 
 #[tokio::test]
 async fn a_person_finds_a_remote_group_by_its_handle_follows_and_unfollows_it_through_graphql() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let a_group = backend::actors::find_local_by_username(&a.ctx.db, "repair")
@@ -526,8 +502,8 @@ async fn a_person_finds_a_remote_group_by_its_handle_follows_and_unfollows_it_th
 
 #[tokio::test]
 async fn a_group_that_approves_followers_by_hand_accepts_or_rejects_remote_followers() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let created = alice
         .gql
@@ -601,8 +577,8 @@ async fn a_group_that_approves_followers_by_hand_accepts_or_rejects_remote_follo
 
 #[tokio::test]
 async fn a_groups_new_name_and_its_deletion_reach_the_instances_that_follow_it() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let a_group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();
@@ -662,8 +638,8 @@ async fn a_groups_new_name_and_its_deletion_reach_the_instances_that_follow_it()
 #[tokio::test]
 async fn from_the_pages_a_person_on_b_finds_a_group_on_a_by_its_handle_and_follows_it() {
     use tests::browser::Browser;
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let bob = sign_up(&b, "bob").await;
@@ -714,8 +690,8 @@ async fn from_the_pages_a_person_on_b_finds_a_group_on_a_by_its_handle_and_follo
 
 #[tokio::test]
 async fn interact_finds_an_event_and_a_group_of_another_instance_by_their_addresses() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let group_id = group["createGroup"]["id"].as_str().unwrap().to_owned();

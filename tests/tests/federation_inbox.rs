@@ -5,23 +5,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
-use backend::settings::PublicUrl;
 use chrono::Utc;
 use serde_json::{Value, json};
 use tests::TestServer;
+use tests::federating;
 use tests::people::sign_up;
 use tests::signing::{SignedPost, Signer};
-
-async fn federating_server() -> TestServer {
-    TestServer::builder()
-        .settings(|s| {
-            s.federation.debug = true;
-            s.public_url =
-                PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
-        })
-        .start()
-        .await
-}
 
 const CREATE_EVENT: &str = "mutation($group: ID!, $begins: DateTime!) {
     createEvent(attributedToId: $group, title: \"Repair café\", description: \"<p>Bring what is broken</p>\",
@@ -60,8 +49,8 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let created = alice.gql.data(CREATE_GROUP, json!({ "u": "repair" })).await;
     let group_gql_id = created["createGroup"]["id"].as_str().unwrap().to_owned();

@@ -6,41 +6,12 @@
 
 use std::time::Duration;
 
-use backend::settings::PublicUrl;
 use chrono::Utc;
 use entity::participant::ParticipantRole;
 use serde_json::{Value, json};
 use tests::TestServer;
+use tests::federating::{self, wait_for};
 use tests::people::{Member, sign_up};
-
-async fn federating_server() -> TestServer {
-    federating().start().await
-}
-
-fn federating() -> tests::TestServerBuilder {
-    TestServer::builder().settings(|s| {
-        s.federation.debug = true;
-        s.public_url = PublicUrl::parse(&format!("http://localhost:{}", s.bind.0.port())).unwrap();
-    })
-}
-
-async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 const CREATE_EVENT: &str = "mutation($group: ID!, $title: String!, $begins: DateTime!, $join: EventJoinOptions, $max: Int) {
     createEvent(attributedToId: $group, title: $title, beginsOn: $begins, joinOptions: $join,
@@ -60,8 +31,8 @@ struct Setup {
 
 /// A group `repair` on A, followed from B by bob (so B keeps the group's events).
 async fn setup() -> Setup {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice
         .gql
@@ -507,8 +478,8 @@ async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_eve
 
 #[tokio::test]
 async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_public_events() {
-    let a = federating_server().await;
-    let b = federating_server().await;
+    let a = federating::server().await;
+    let b = federating::server().await;
     let a_admin = admin(&a, "rosa").await;
     let b_admin = admin(&b, "rita").await;
     let b_host = b.ctx.settings.public_url.host();
@@ -578,8 +549,11 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
 async fn b_down_while_a_approves_its_person_gets_the_accept_after_its_restart() {
     use backend::clock::ManualClock;
     let clock = ManualClock::new(Utc::now());
-    let a = federating().manual_clock(clock.clone()).start().await;
-    let b = federating_server().await;
+    let a = federating::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let b = federating::server().await;
     let alice = sign_up(&a, "alice").await;
     let group = alice
         .gql
@@ -656,7 +630,11 @@ async fn b_down_while_a_approves_its_person_gets_the_accept_after_its_restart() 
     // A's first attempt fails while B is down; the retry waits.
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let b = federating().database(b_database).port(b_port).start().await;
+    let b = federating::builder()
+        .database(b_database)
+        .port(b_port)
+        .start()
+        .await;
     clock.advance(chrono::Duration::hours(1));
     a.ctx.wake_workers();
     wait_for("bob going on B after its restart", || async {
