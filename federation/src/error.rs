@@ -20,6 +20,9 @@ pub enum Error {
     /// The peer may not do this (an update of someone else's event…).
     #[error("rejected: {0}")]
     Rejected(String),
+    /// The request's HTTP signature is missing, malformed or not the sender's.
+    #[error("signature: {0}")]
+    Signature(String),
     #[error("not found")]
     NotFound,
     /// Asked for a representation we do not serve here.
@@ -80,6 +83,7 @@ impl Error {
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Malformed(_) => StatusCode::BAD_REQUEST,
             Error::Rejected(_) => StatusCode::FORBIDDEN,
+            Error::Signature(_) => StatusCode::UNAUTHORIZED,
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         }

@@ -21,6 +21,7 @@ pub mod objects;
 pub mod protocol;
 pub mod resolve;
 mod routes;
+pub mod signatures;
 pub mod webfinger;
 
 pub use config::{FederationData, SignedConfig, build_config};

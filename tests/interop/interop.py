@@ -9,6 +9,9 @@
    signed `Accept`, then a signed `Create` of the `Event` we publish through GraphQL, then joins
    that free event (`Join`, answered by a signed `Accept`) and leaves it (`Leave`); it verifies
    both signatures with bovine (key fetched from our server).
+3. The same peer then undoes its Follow with an RFC 9421 signature (`Signature-Input`,
+   rsa-v1_5-sha256, `Content-Digest`) made by the `http-message-signatures` library: accepted,
+   the group has one follower less; the same request with another body is refused (401).
 
 The instance must run with `federation.debug = true` (plain http and loopback peers) and a
 public URL with a host name (`http://localhost:PORT`, not an IP address).
@@ -16,7 +19,8 @@ public URL with a host name (`http://localhost:PORT`, not an IP address).
 Usage:
   python tests/interop/interop.py URL --token ACCESS_TOKEN   (a confirmed user with an identity)
   python tests/interop/interop.py URL --mail-outbox DIR      (signs up; the file mail transport)
-Exits non-zero on any failure. Needs .ci/.venv (`.ci/install`): fediverse-pasture and bovine.
+Exits non-zero on any failure. Needs .ci/.venv (`.ci/install`): fediverse-pasture, bovine and
+http-message-signatures.
 """
 
 import argparse
@@ -44,6 +48,8 @@ from bovine import BovineActor
 from bovine.activitystreams import Actor
 from bovine.crypto import build_validate_http_signature_raw, generate_rsa_public_private_key
 from bovine.crypto.types import CryptographicIdentifier
+from http_message_signatures import HTTPMessageSigner, algorithms
+from http_message_signatures.resolvers import HTTPSignatureKeyResolver
 
 RUN = uuid.uuid4().hex[:6]
 TIMEOUT = 60
@@ -203,6 +209,7 @@ class Peer:
             public_key=public,
             public_key_name="main-key",
         ).build()
+        self.private_pem = private
         self.client = BovineActor(actor_id=self.actor_id, public_key_url=f"{self.actor_id}#main-key", secret=private)
         self.received = []  # (activity, verified signer)
         self.refused = []
@@ -347,8 +354,79 @@ async def check_bovine_peer(convive, group_id, group_actor_id):
             if after != before:
                 raise Failure(f"bovine peer: participantCount is {after} after the Leave, not {before}")
             print("bovine peer: Leave took the seat back")
+
+            await check_rfc9421_undo(session, peer, group, follow)
         finally:
             await peer.runner.cleanup()
+
+
+class PeerKey(HTTPSignatureKeyResolver):
+    def __init__(self, private_pem):
+        self.private_pem = private_pem
+
+    def resolve_private_key(self, key_id):
+        return self.private_pem.encode()
+
+    def resolve_public_key(self, key_id):
+        return None
+
+
+class OutgoingRequest:
+    """What http-message-signatures signs: method, absolute URL and headers."""
+
+    def __init__(self, url, body):
+        self.method = "POST"
+        self.url = url
+        self.headers = {"Content-Type": "application/activity+json"}
+        self.body = body
+
+
+async def check_rfc9421_undo(session, peer, group, follow):
+    async def followers():
+        async with session.get(group["followers"], headers={"Accept": "application/activity+json"}) as response:
+            return (await response.json()).get("totalItems")
+
+    before = await followers()
+    undo = json.dumps({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{peer.actor_id}#undo-follows/{RUN}",
+        "type": "Undo",
+        "actor": peer.actor_id,
+        "object": follow,
+    }).encode()
+    signer = HTTPMessageSigner(signature_algorithm=algorithms.RSA_V1_5_SHA256, key_resolver=PeerKey(peer.private_pem))
+
+    def signed(body):
+        request = OutgoingRequest(group["inbox"], body)
+        signer.sign(
+            request,
+            key_id=f"{peer.actor_id}#main-key",
+            label="sig1",
+            covered_component_ids=("@method", "@target-uri", "content-type"),
+            body=body,
+        )
+        return request
+
+    # Signed for one body, sent with another: refused, nothing changes.
+    forged = signed(undo)
+    async with session.post(forged.url, data=undo.replace(b"Undo", b"Block"), headers=forged.headers) as response:
+        answer = await response.text()
+        if response.status != 401:
+            raise Failure(f"RFC 9421: a request with another body got {response.status}, not 401: {answer}")
+    if await followers() != before:
+        raise Failure("RFC 9421: the forged request changed the followers")
+
+    request = signed(undo)
+    if "Signature-Input" not in request.headers and "signature-input" not in {k.lower() for k in request.headers}:
+        raise Failure("RFC 9421: the library did not add Signature-Input")
+    async with session.post(request.url, data=undo, headers=request.headers) as response:
+        answer = await response.text()
+        if response.status != 202:
+            raise Failure(f"RFC 9421: our signed Undo was refused ({response.status}): {answer}")
+    after = await followers()
+    if after != before - 1:
+        raise Failure(f"RFC 9421: the group has {after} followers after the Undo, not {before - 1}")
+    print("http-message-signatures: RFC 9421-signed Undo of the Follow accepted; the forged one refused")
 
 
 def main():

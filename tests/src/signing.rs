@@ -1,5 +1,6 @@
-//! Draft-cavage HTTP signatures written here, independently of the federation library, so that
-//! tests can send what a peer would (or what a forger would: a stale `Date`, a `Digest` of
+//! HTTP signatures written here, independently of the federation crate, in both schemes peers
+//! use (draft-cavage as Mastodon and Mobilizon sign, RFC 9421 as recent Mastodon does), so that
+//! tests can send what a peer would (or what a forger would: a stale `Date`, a digest of
 //! another body, someone else's key).
 
 use base64::Engine as _;
@@ -16,15 +17,26 @@ pub struct Signer {
     pub private_key_pem: String,
 }
 
+/// Which HTTP signature scheme a request is signed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// `Signature: keyId=…,headers="(request-target) host date digest content-type",…`
+    DraftCavage,
+    /// `Signature-Input: sig1=("@method" "@target-uri" "content-digest" …);created=…` and
+    /// `Signature: sig1=:…:`, rsa-v1_5-sha256.
+    Rfc9421,
+}
+
 /// What to sign and send; the defaults are an honest request.
 #[derive(Clone, Debug)]
 pub struct SignedPost {
     pub url: String,
     pub body: String,
-    /// The `Date` header (now by default).
+    /// The `Date` header, and the signature's `created` time (now by default).
     pub date: DateTime<Utc>,
-    /// The body the `Digest` header is computed from (the real body by default).
+    /// The body the digest header is computed from (the real body by default).
     pub digest_of: Option<String>,
+    pub scheme: Scheme,
 }
 
 impl SignedPost {
@@ -34,19 +46,77 @@ impl SignedPost {
             body: body.to_owned(),
             date: Utc::now(),
             digest_of: None,
+            scheme: Scheme::DraftCavage,
         }
     }
 
-    /// Signs the request as Mastodon does (`(request-target) host date digest content-type`)
-    /// and sends it.
+    pub fn rfc9421(url: &str, body: &str) -> Self {
+        Self {
+            scheme: Scheme::Rfc9421,
+            ..Self::new(url, body)
+        }
+    }
+
+    /// Signs the request as Mastodon does and sends it.
     pub async fn send(&self, signer: &Signer) -> reqwest::Response {
-        let url = url::Url::parse(&self.url).expect("url");
-        let host = match url.port() {
+        match self.scheme {
+            Scheme::DraftCavage => self.send_draft_cavage(signer).await,
+            Scheme::Rfc9421 => self.send_rfc9421(signer).await,
+        }
+    }
+
+    fn digested(&self) -> &str {
+        self.digest_of.as_deref().unwrap_or(&self.body)
+    }
+
+    fn host(url: &url::Url) -> String {
+        match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().expect("host")),
             None => url.host_str().expect("host").to_owned(),
-        };
+        }
+    }
+
+    async fn send_rfc9421(&self, signer: &Signer) -> reqwest::Response {
+        let url = url::Url::parse(&self.url).expect("url");
+        let digest = format!(
+            "sha-256=:{}:",
+            BASE64.encode(Sha256::digest(self.digested().as_bytes()))
+        );
+        let content_type = "application/activity+json";
+        let params = format!(
+            "(\"@method\" \"@target-uri\" \"content-digest\" \"content-type\");created={};keyid=\"{}\";alg=\"rsa-v1_5-sha256\"",
+            self.date.timestamp(),
+            signer.key_id
+        );
+        let base = format!(
+            "\"@method\": POST\n\"@target-uri\": {url}\n\"content-digest\": {digest}\n\"content-type\": {content_type}\n\"@signature-params\": {params}"
+        );
+        let key = RsaPrivateKey::from_pkcs8_pem(&signer.private_key_pem).expect("private key");
+        let signature = key
+            .sign(
+                Pkcs1v15Sign::new::<Sha256>(),
+                &Sha256::digest(base.as_bytes()),
+            )
+            .expect("sign");
+        reqwest::Client::new()
+            .post(url.clone())
+            .header("host", Self::host(&url))
+            .header("content-digest", digest)
+            .header("content-type", content_type)
+            .header("signature-input", format!("sig1={params}"))
+            .header("signature", format!("sig1=:{}:", BASE64.encode(signature)))
+            .body(self.body.clone())
+            .send()
+            .await
+            .expect("the inbox answers")
+    }
+
+    /// `(request-target) host date digest content-type`, rsa-sha256.
+    async fn send_draft_cavage(&self, signer: &Signer) -> reqwest::Response {
+        let url = url::Url::parse(&self.url).expect("url");
+        let host = Self::host(&url);
         let date = self.date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-        let digested = self.digest_of.as_deref().unwrap_or(&self.body);
+        let digested = self.digested();
         let digest = format!(
             "SHA-256={}",
             BASE64.encode(Sha256::digest(digested.as_bytes()))

@@ -196,12 +196,62 @@ async fn a_stale_or_far_future_date_is_refused_with_a_reason() {
             "{body}"
         );
     }
-    // Within the 12 hours but older than the signature's one-hour validity: refused too.
-    let mut post = SignedPost::new(&s.inbox(), &follow);
-    post.date = Utc::now() - chrono::Duration::hours(2);
-    assert_refused(post.send(&s.bob).await, 401, "expired signature").await;
     assert_eq!(s.followers().await, 0);
     assert!(!s.received(&format!("{}#follows/stale", s.bob_id)).await);
+}
+
+#[tokio::test]
+async fn a_follow_signed_three_hours_ago_by_a_peer_with_a_late_queue_is_accepted() {
+    let s = setup().await;
+    let mut post = SignedPost::new(&s.inbox(), &s.follow("late"));
+    post.date = Utc::now() - chrono::Duration::hours(3);
+    let response = post.send(&s.bob).await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    assert_eq!(s.followers().await, 1);
+}
+
+#[tokio::test]
+async fn a_follow_signed_with_rfc_9421_is_accepted() {
+    let s = setup().await;
+    let response = SignedPost::rfc9421(&s.inbox(), &s.follow("rfc9421"))
+        .send(&s.bob)
+        .await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    assert_eq!(s.followers().await, 1);
+    assert!(s.received(&format!("{}#follows/rfc9421", s.bob_id)).await);
+}
+
+#[tokio::test]
+async fn rfc_9421_signatures_with_another_key_a_wrong_digest_or_an_old_date_are_refused() {
+    let s = setup().await;
+    let follow = s.follow("forged");
+    let claimed = SignedPost::rfc9421(&s.inbox(), &follow)
+        .send(&s.carol)
+        .await;
+    let body = assert_refused(claimed, 401, "carol's key for bob's follow").await;
+    assert!(
+        body["reason"].as_str().unwrap().contains("RFC 9421"),
+        "{body}"
+    );
+
+    let mut post = SignedPost::rfc9421(&s.inbox(), &follow);
+    post.digest_of = Some(s.follow("something else"));
+    let body = assert_refused(post.send(&s.bob).await, 401, "wrong digest").await;
+    assert!(
+        body["reason"].as_str().unwrap().contains("Content-Digest"),
+        "{body}"
+    );
+
+    let mut post = SignedPost::rfc9421(&s.inbox(), &follow);
+    post.date = Utc::now() - chrono::Duration::hours(13);
+    let body = assert_refused(post.send(&s.bob).await, 401, "old signature").await;
+    assert!(
+        body["reason"].as_str().unwrap().contains("12 hours"),
+        "{body}"
+    );
+
+    assert_eq!(s.followers().await, 0);
+    assert!(!s.received(&format!("{}#follows/forged", s.bob_id)).await);
 }
 
 #[tokio::test]
