@@ -61,10 +61,25 @@ pub async fn connect_and_migrate(
     let db = connect(url, max_connections).await?;
     migrate(&db).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
+        optimize(&db).await?;
         db.close().await?;
         return connect(url, max_connections).await;
     }
     Ok(db)
+}
+
+/// Refreshes SQLite's statistics of tables that changed much since they were last gathered
+/// (bounded work: `analysis_limit` rows per index). Without them the planner takes an index on
+/// `visibility, draft` for a search near a place, as if those columns were selective, and
+/// reads every public event instead of the few inside the place's bounding box. PostgreSQL's
+/// autovacuum keeps its own statistics; nothing to do there.
+pub async fn optimize(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    db.execute_unprepared("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+        .await?;
+    Ok(())
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock up front

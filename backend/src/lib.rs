@@ -43,6 +43,7 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(users::PurgeUnconfirmedJob)
         .with(users::PurgeSessionsJob)
         .with(jobs::PurgeFinishedJob)
+        .with(jobs::OptimizeDatabaseJob)
         .with(events::notices::UpdateNoticeJob)
         .with(events::notices::AnnounceJob)
         .with(participations::notices::PendingDigestJob)

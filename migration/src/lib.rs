@@ -10,6 +10,7 @@ mod m20261124_000002_groups_events;
 mod m20261126_000001_feed_tokens;
 mod m20261126_000010_received_activities;
 mod m20261126_000011_domain_blocks;
+mod m20261126_000012_covering_event_indexes;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_feed_tokens::Migration),
             Box::new(m20261126_000010_received_activities::Migration),
             Box::new(m20261126_000011_domain_blocks::Migration),
+            Box::new(m20261126_000012_covering_event_indexes::Migration),
         ]
     }
 }

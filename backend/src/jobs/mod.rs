@@ -12,7 +12,7 @@ mod worker;
 
 pub use admin::{JobCounts, JobFilter, count_by_state, find, list, retry_dead};
 pub use handler::{JobError, JobHandler, JobRegistry, RetryPolicy};
-pub use purge::PurgeFinishedJob;
+pub use purge::{OptimizeDatabaseJob, PurgeFinishedJob};
 pub use queue::{NewJob, OnDuplicate, cancel_pending, enqueue, find_pending};
 pub use worker::{WorkerConfig, WorkerPool, run_due_now};
 

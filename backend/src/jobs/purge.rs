@@ -33,3 +33,23 @@ impl JobHandler for PurgeFinishedJob {
         Ok(())
     }
 }
+
+/// Keeps the database's planner statistics current as events come and go
+/// ([`crate::db::optimize`]).
+pub struct OptimizeDatabaseJob;
+
+#[async_trait]
+impl JobHandler for OptimizeDatabaseJob {
+    fn kind(&self) -> &'static str {
+        "db.optimize"
+    }
+
+    fn every(&self) -> Option<Duration> {
+        Some(Duration::from_secs(3600))
+    }
+
+    async fn run(&self, ctx: &AppContext, _job: &Job) -> Result<(), JobError> {
+        crate::db::optimize(&ctx.db).await?;
+        Ok(())
+    }
+}
