@@ -259,6 +259,35 @@ async fn a_changed_event_changes_the_etag_and_bumps_its_sequence() {
 }
 
 #[tokio::test]
+async fn a_feed_served_again_is_the_same_bytes_until_an_event_changes() {
+    let server = TestServer::start().await;
+    let alice = person(&server, "alice").await;
+    let event = create(&server, &alice, new_event("Repair café", soon(&server, 2))).await;
+    let first = get(&server, "/@alice/feed/ics", &[]).await;
+    let again = get(&server, "/@alice/feed/ics", &[]).await;
+    assert_eq!(first.body, again.body);
+    assert_eq!(first.header(header::ETAG), again.header(header::ETAG));
+    service::update(
+        &server.ctx,
+        &alice.principal(),
+        event.id,
+        EventChanges {
+            title: Some("Bike repair café".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("renamed");
+    let after = get(&server, "/@alice/feed/ics", &[]).await;
+    assert!(
+        after.body.contains("SUMMARY:Bike repair café"),
+        "{}",
+        after.body
+    );
+    assert_ne!(after.header(header::ETAG), first.header(header::ETAG));
+}
+
+#[tokio::test]
 async fn private_unlisted_and_draft_events_never_appear_in_public_feeds() {
     let server = TestServer::start().await;
     let alice = person(&server, "alice").await;

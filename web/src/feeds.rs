@@ -2,9 +2,14 @@
 //! (`backend::feeds::sources`); this module reads the request and writes the caching headers.
 //!
 //! A revalidating client is answered `304` from the feed's validator alone, without building
-//! the feed. gzip comes from the compression layer of [`crate::app`].
+//! the feed; a new client gets the bytes built for that validator earlier, if this node still
+//! has them ([`BuiltFeeds`]). gzip comes from the compression layer of [`crate::app`].
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +22,52 @@ use crate::state::AppState;
 
 /// How long clients and proxies may reuse a feed before revalidating it.
 const MAX_AGE_SECS: u32 = 300;
+
+/// How many bytes of built feeds a node keeps (a group's feed of 500 events is ~1 MB).
+const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
+
+/// Feeds this node built, by ETag. The ETag hashes everything a feed's bytes are made of (the
+/// feed's address and format, each event's id, last change and sequence, its organizers' last
+/// change: see `backend::feeds::sources`), and building is deterministic, so bytes found under
+/// the validator computed now are exactly what building now would give: no invalidation to
+/// miss, and nothing for several nodes to share. The oldest entries go when over budget.
+#[derive(Clone, Default)]
+pub struct BuiltFeeds(Arc<Mutex<BuiltFeedsInner>>);
+
+#[derive(Default)]
+struct BuiltFeedsInner {
+    by_etag: HashMap<String, Bytes>,
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl BuiltFeeds {
+    fn get(&self, etag: &str) -> Option<Bytes> {
+        let inner = self.0.lock().ok()?;
+        inner.by_etag.get(etag).cloned()
+    }
+
+    fn put(&self, etag: &str, bytes: Bytes) {
+        if bytes.len() > BUILT_FEEDS_BUDGET / 4 {
+            return; // one huge feed would push out every other
+        }
+        let Ok(mut inner) = self.0.lock() else { return };
+        if inner.by_etag.contains_key(etag) {
+            return;
+        }
+        inner.bytes += bytes.len();
+        inner.by_etag.insert(etag.to_owned(), bytes);
+        inner.order.push_back(etag.to_owned());
+        while inner.bytes > BUILT_FEEDS_BUDGET {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = inner.by_etag.remove(&oldest) {
+                inner.bytes -= gone.len();
+            }
+        }
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,13 +87,7 @@ async fn event_ics(
     Path(uuid): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    serve(
-        &state.ctx,
-        &headers,
-        Some(Source::Event { uuid }),
-        Format::Ics,
-    )
-    .await
+    serve(&state, &headers, Some(Source::Event { uuid }), Format::Ics).await
 }
 
 async fn actor_ics(
@@ -50,7 +95,7 @@ async fn actor_ics(
     Path(handle): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    serve(&state.ctx, &headers, actor_source(&handle), Format::Ics).await
+    serve(&state, &headers, actor_source(&handle), Format::Ics).await
 }
 
 async fn actor_atom(
@@ -58,7 +103,7 @@ async fn actor_atom(
     Path(handle): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    serve(&state.ctx, &headers, actor_source(&handle), Format::Atom).await
+    serve(&state, &headers, actor_source(&handle), Format::Atom).await
 }
 
 async fn instance_ics(
@@ -67,7 +112,7 @@ async fn instance_ics(
     headers: HeaderMap,
 ) -> Response {
     let source = instance_source(query.as_deref());
-    serve(&state.ctx, &headers, Some(source), Format::Ics).await
+    serve(&state, &headers, Some(source), Format::Ics).await
 }
 
 async fn instance_atom(
@@ -76,7 +121,7 @@ async fn instance_atom(
     headers: HeaderMap,
 ) -> Response {
     let source = instance_source(query.as_deref());
-    serve(&state.ctx, &headers, Some(source), Format::Atom).await
+    serve(&state, &headers, Some(source), Format::Atom).await
 }
 
 async fn token_ics(
@@ -84,13 +129,7 @@ async fn token_ics(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    serve(
-        &state.ctx,
-        &headers,
-        Some(Source::Token { token }),
-        Format::Ics,
-    )
-    .await
+    serve(&state, &headers, Some(Source::Token { token }), Format::Ics).await
 }
 
 async fn token_atom(
@@ -99,7 +138,7 @@ async fn token_atom(
     headers: HeaderMap,
 ) -> Response {
     serve(
-        &state.ctx,
+        &state,
         &headers,
         Some(Source::Token { token }),
         Format::Atom,
@@ -130,7 +169,7 @@ fn instance_source(query: Option<&str>) -> Source {
 }
 
 async fn serve(
-    ctx: &AppContext,
+    state: &AppState,
     headers: &HeaderMap,
     source: Option<Source>,
     format: Format,
@@ -138,7 +177,7 @@ async fn serve(
     let Some(source) = source else {
         return crate::http_error::plain(&backend::Error::not_found("feed"));
     };
-    match respond(ctx, headers, source, format).await {
+    match respond(&state.ctx, &state.feeds, headers, source, format).await {
         Ok(response) => response,
         Err(err) => crate::http_error::plain(&err),
     }
@@ -146,6 +185,7 @@ async fn serve(
 
 async fn respond(
     ctx: &AppContext,
+    built: &BuiltFeeds,
     headers: &HeaderMap,
     source: Source,
     format: Format,
@@ -157,14 +197,22 @@ async fn respond(
         caching_headers(response.headers_mut(), &feed, &validator);
         return Ok(response);
     }
-    let rendered = feed.render(ctx, format).await?;
-    let mut response = rendered.bytes.into_response();
+    let (bytes, validator) = match built.get(&validator.etag) {
+        Some(bytes) => (bytes, validator),
+        None => {
+            let rendered = feed.render(ctx, format).await?;
+            let bytes = Bytes::from(rendered.bytes);
+            built.put(&rendered.validator.etag, bytes.clone());
+            (bytes, rendered.validator)
+        }
+    };
+    let mut response = bytes.into_response();
     let out = response.headers_mut();
     out.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(format)),
     );
-    caching_headers(out, &feed, &rendered.validator);
+    caching_headers(out, &feed, &validator);
     if let Some(name) = feed.download_name()
         && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
     {
@@ -246,6 +294,26 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn built_feeds_are_found_by_etag_and_the_oldest_go_when_over_budget() {
+        let built = BuiltFeeds::default();
+        let quarter = BUILT_FEEDS_BUDGET / 4;
+        for n in 0..4 {
+            built.put(&format!("\"{n}\""), Bytes::from(vec![b'x'; quarter]));
+        }
+        assert!(
+            built.get("\"0\"").is_some(),
+            "exactly at the budget, all are kept"
+        );
+        built.put("\"4\"", Bytes::from(vec![b'y'; 10]));
+        assert!(built.get("\"0\"").is_none(), "the oldest went");
+        assert!(built.get("\"1\"").is_some());
+        assert_eq!(built.get("\"4\"").as_deref(), Some(&[b'y'; 10][..]));
+        built.put("\"huge\"", Bytes::from(vec![b'z'; quarter + 1]));
+        assert!(built.get("\"huge\"").is_none(), "too big to keep");
+        assert!(built.get("\"1\"").is_some(), "and it pushed nothing out");
+    }
 
     fn validator() -> Validator {
         Validator {

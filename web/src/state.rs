@@ -9,6 +9,9 @@ pub struct AppState {
     pub schema: ConviveSchema,
     /// Signed fetches on behalf of local people (`name@host` lookups).
     pub fetcher: federation::SignedConfig,
+    /// Feeds already built, by validator: this node's own, checked against the database on
+    /// every request.
+    pub feeds: crate::feeds::BuiltFeeds,
 }
 
 impl AppState {
@@ -19,6 +22,7 @@ impl AppState {
             ctx,
             schema,
             fetcher,
+            feeds: crate::feeds::BuiltFeeds::default(),
         }
     }
 }
