@@ -44,6 +44,7 @@ impl AppContext {
         let db =
             crate::db::connect(&settings.database_url, settings.database_max_connections).await?;
         crate::db::migrate(&db).await?;
+        crate::db::optimize(&db).await?;
         Self::with_database(db, settings, mailer, clock).await
     }
 

@@ -35,7 +35,7 @@ impl JobHandler for PurgeFinishedJob {
 }
 
 /// Keeps the database's planner statistics current as events come and go
-/// ([`crate::db::optimize`]).
+/// ([`crate::db::optimize`], also run at start-up).
 pub struct OptimizeDatabaseJob;
 
 #[async_trait]
