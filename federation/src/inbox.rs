@@ -12,7 +12,7 @@ use std::sync::Arc;
 use activitypub_federation::config::{Data, FederationConfig};
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
-use activitypub_federation::traits::{Activity, Actor};
+use activitypub_federation::traits::{Activity, Actor, Object};
 use axum::body::to_bytes;
 use axum::extract::{Extension, Path, Request};
 use axum::http::StatusCode;
@@ -206,9 +206,18 @@ async fn receive_signed(
         ));
     }
     let actor_id = ObjectId::<ApActor>::from(received.actor().clone());
+    let fetches_before = data.request_count();
     let actor = actor_id.dereference(data).await?;
-    if signed.verify(actor.public_key_pem()).is_err() {
+    if let Err(refused) = signed.verify(actor.public_key_pem()) {
         // The actor may have a new key since we stored it: fetch it once more, then decide.
+        // Not when it was just fetched, nor more than once a minute: a stream of bad
+        // signatures must not make us hammer someone else's server.
+        let stored_a_while = actor
+            .last_refreshed_at()
+            .is_some_and(|at| Utc::now() - at > chrono::Duration::minutes(1));
+        if data.request_count() != fetches_before || !stored_a_while {
+            return Err(Error::Signature(refused.0));
+        }
         let actor = actor_id.dereference_forced(data).await?;
         signed
             .verify(actor.public_key_pem())

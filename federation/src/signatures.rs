@@ -40,16 +40,15 @@ pub struct Incoming<'a> {
     pub body: &'a [u8],
     /// `https` or `http`: the scheme of our public URL (TLS often ends at a proxy).
     pub scheme: &'a str,
-    /// Our public host (with its port, if any), for a request without a `Host` header
-    /// (HTTP/2, some proxies).
+    /// Our public host (with its port, if any). Signed targets are compared with it, never
+    /// with the request's own `Host` header: a request signed for another server and replayed
+    /// here with that server's name in `Host` must not verify (and proxies may rewrite `Host`).
     pub authority: &'a str,
 }
 
 impl Incoming<'_> {
     fn authority(&self) -> String {
-        self.header("host")
-            .unwrap_or_else(|| self.authority.to_owned())
-            .to_ascii_lowercase()
+        self.authority.to_ascii_lowercase()
     }
 
     fn path_and_query(&self) -> &str {
@@ -270,14 +269,23 @@ mod cavage {
         if !covers("digest") {
             return refused("the signature must cover the Digest header");
         }
-        let created = get("created")
-            .map(|c| c.parse::<i64>())
-            .transpose()
-            .map_err(|_| Refused("created is not a number".to_owned()))?;
-        let expires = get("expires")
-            .map(|c| c.parse::<i64>())
-            .transpose()
-            .map_err(|_| Refused("expires is not a number".to_owned()))?;
+        // Whole seconds, though the draft allows a fraction: kept as sent for the signed
+        // `(created)` / `(expires)` lines, compared as whole seconds.
+        let seconds = |name: &str| -> Result<Option<(i64, &str)>, Refused> {
+            get(name)
+                .map(|text| {
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|s| s.is_finite() && s.abs() < 1e12)
+                        .map(|s| (s.trunc() as i64, text))
+                        .ok_or_else(|| Refused(format!("{name} is not a number")))
+                })
+                .transpose()
+        };
+        let created_text = seconds("created")?;
+        let expires_text = seconds("expires")?;
+        let created = created_text.map(|(s, _)| s);
+        let expires = expires_text.map(|(s, _)| s);
         let dated = check_date_header(request, now)?;
         if let Some(created) = created {
             check_age(
@@ -308,8 +316,8 @@ mod cavage {
                     request.method.as_str().to_ascii_lowercase(),
                     request.path_and_query()
                 ),
-                "(created)" => created.map(|c| c.to_string()).unwrap_or_default(),
-                "(expires)" => expires.map(|e| e.to_string()).unwrap_or_default(),
+                "(created)" => created_text.map(|(_, t)| t.to_owned()).unwrap_or_default(),
+                "(expires)" => expires_text.map(|(_, t)| t.to_owned()).unwrap_or_default(),
                 "host" => request.authority(),
                 header => request
                     .header(header)
@@ -792,15 +800,25 @@ mod tests {
 
     /// Headers of a request to `/inbox` signed with RFC 9421 as Mastodon signs.
     fn rfc9421_headers(key: &RsaPrivateKey, created: i64, body: &[u8]) -> HeaderMap {
+        rfc9421_headers_for("convive.example", key, created, body)
+    }
+
+    /// The same, signed for the inbox of `host`.
+    fn rfc9421_headers_for(
+        host: &'static str,
+        key: &RsaPrivateKey,
+        created: i64,
+        body: &[u8],
+    ) -> HeaderMap {
         let digest = format!("sha-256=:{}:", BASE64.encode(Sha256::digest(body)));
         let params = format!(
             "(\"@method\" \"@target-uri\" \"content-digest\");created={created};keyid=\"https://peer.example/u/a#main-key\";alg=\"rsa-v1_5-sha256\""
         );
         let base = format!(
-            "\"@method\": POST\n\"@target-uri\": https://convive.example/inbox\n\"content-digest\": {digest}\n\"@signature-params\": {params}"
+            "\"@method\": POST\n\"@target-uri\": https://{host}/inbox\n\"content-digest\": {digest}\n\"@signature-params\": {params}"
         );
         let mut headers = HeaderMap::new();
-        headers.insert("host", HeaderValue::from_static("convive.example"));
+        headers.insert("host", HeaderValue::from_static(host));
         headers.insert("content-digest", HeaderValue::from_str(&digest).unwrap());
         headers.insert(
             "signature-input",
@@ -872,11 +890,16 @@ mod tests {
     }
 
     #[test]
-    fn an_rfc_9421_signature_for_another_host_or_method_is_refused() {
+    fn a_request_signed_for_another_server_and_replayed_here_is_refused_whatever_its_host_header() {
         let f = fixture();
+        // Signed for elsewhere.example's inbox, replayed to ours with its Host header intact.
+        let headers = rfc9421_headers_for("elsewhere.example", &f.key, now().timestamp(), BODY);
+        let refused = check(&headers, BODY, &f.public_pem).unwrap_err();
+        assert!(refused.0.contains("does not match"), "{refused}");
+        // Our own request, whose Host a proxy rewrote: still ours.
         let mut headers = rfc9421_headers(&f.key, now().timestamp(), BODY);
-        headers.insert("host", HeaderValue::from_static("elsewhere.example"));
-        assert!(check(&headers, BODY, &f.public_pem).is_err());
+        headers.insert("host", HeaderValue::from_static("127.0.0.1:4000"));
+        assert!(check(&headers, BODY, &f.public_pem).is_ok());
     }
 
     #[test]
@@ -1029,6 +1052,28 @@ mod tests {
                 .0
                 .contains("(request-target)")
         );
+    }
+
+    #[test]
+    fn a_draft_cavage_signature_with_fractional_created_and_expires_is_verified_as_sent() {
+        let f = fixture();
+        let created = format!("{}.5", now().timestamp() - 10);
+        let expires = format!("{}.25", now().timestamp() + 300);
+        let digest = format!("SHA-256={}", BASE64.encode(Sha256::digest(BODY)));
+        let message = format!(
+            "(request-target): post /inbox\n(created): {created}\n(expires): {expires}\ndigest: {digest}"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("digest", HeaderValue::from_str(&digest).unwrap());
+        headers.insert(
+            "signature",
+            HeaderValue::from_str(&format!(
+                "keyId=\"k\",algorithm=\"hs2019\",created={created},expires={expires},headers=\"(request-target) (created) (expires) digest\",signature=\"{}\"",
+                sign(&f.key, &message)
+            ))
+            .unwrap(),
+        );
+        check(&headers, BODY, &f.public_pem).unwrap();
     }
 
     #[test]

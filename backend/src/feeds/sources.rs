@@ -44,7 +44,7 @@ pub const REFRESH_HOURS: i64 = 1;
 
 /// Changes whenever the writers' output changes for the same data, so that validators computed
 /// before an upgrade no longer match.
-const FORMAT_REVISION: u32 = 1;
+const FORMAT_REVISION: u32 = 2;
 
 /// How a feed is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,6 +381,10 @@ impl Feed {
         }
         if let Some(changed) = organizers_changed {
             hash.update(format!("organizers@{}", changed.timestamp_micros()).as_bytes());
+        }
+        // The feed's owner's last change is the Atom feed's `updated` when it is the newest.
+        if let Some(changed) = self.changed_at {
+            hash.update(format!("owner@{}", changed.timestamp_micros()).as_bytes());
         }
         let last_modified = rows
             .iter()
