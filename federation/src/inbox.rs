@@ -152,7 +152,7 @@ async fn receive(data: FederationData, request: Request) -> Response {
         Ok(signed) => signed,
         Err(refused) => return refuse(StatusCode::UNAUTHORIZED, &peer, &refused.0),
     };
-    let received: Received = match serde_json::from_value(activity.clone()) {
+    let received: Received = match serde_json::from_slice(&bytes) {
         Ok(received) => received,
         Err(err) => {
             tracing::warn!(peer, error = %err, "inbox: activity not understood");
