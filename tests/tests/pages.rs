@@ -135,6 +135,95 @@ async fn an_anonymous_visitor_rsvps_by_email_and_confirms_with_the_mails_link() 
 }
 
 #[tokio::test]
+async fn visitors_without_a_session_see_every_change_at_once_each_with_their_own_token() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let created = alice
+        .gql
+        .data(
+            "mutation($b: DateTime!) {
+                createEvent(title: \"Soupe populaire\", beginsOn: $b,
+                    options: { anonymousParticipation: true }) { id uuid }
+            }",
+            json!({ "b": Utc::now() + Duration::days(2) }),
+        )
+        .await;
+    let event_id = created["createEvent"]["id"].as_str().unwrap().to_owned();
+    let path = format!(
+        "/events/{}",
+        created["createEvent"]["uuid"].as_str().unwrap()
+    );
+    let mut first = Browser::new(&server.base_url);
+    let mut second = Browser::new(&server.base_url);
+
+    let seen_by_first = first.get(&path).await;
+    let seen_by_second = second.get(&path).await;
+    assert!(seen_by_first.body.contains("One participant"));
+    let (first_token, second_token) = (seen_by_first.csrf(), seen_by_second.csrf());
+    assert_ne!(first_token, second_token);
+    assert!(!seen_by_first.body.contains(&second_token));
+    assert!(!seen_by_second.body.contains(&first_token));
+    let again = first.get(&path).await;
+    assert_eq!(
+        again.csrf(),
+        first_token,
+        "the page carries the visitor's own token"
+    );
+
+    let bob = sign_up(&server, "bob").await;
+    bob.gql
+        .data(
+            "mutation($e: ID!) { joinEvent(eventId: $e) { role } }",
+            json!({ "e": event_id }),
+        )
+        .await;
+    let joined = first.get(&path).await;
+    assert!(joined.body.contains("2 participants"), "{}", joined.body);
+
+    alice
+        .gql
+        .data(
+            "mutation($id: ID!) { updatePerson(id: $id, name: \"Alice of the soup\") { name } }",
+            json!({ "id": alice.person_id }),
+        )
+        .await;
+    let renamed = first.get(&path).await;
+    assert!(
+        renamed.body.contains("Alice of the soup"),
+        "{}",
+        renamed.body
+    );
+    alice
+        .gql
+        .data(
+            "mutation($id: ID!) { updateEvent(eventId: $id, title: \"Soupe du dimanche\") { id } }",
+            json!({ "id": event_id }),
+        )
+        .await;
+    let edited = second.get(&path).await;
+    assert!(edited.body.contains("Soupe du dimanche"), "{}", edited.body);
+    assert!(!edited.body.contains("Soupe populaire"));
+    assert!(edited.body.contains("Alice of the soup"));
+    let mut third = Browser::new(&server.base_url);
+    third.accept_language = "fr".to_owned();
+    let french = third.get(&path).await;
+    assert!(french.body.contains("2 participant·es"), "{}", french.body);
+    assert!(french.body.contains("Alice of the soup"));
+
+    let sent = second
+        .post(
+            &format!("{path}/join-anonymously"),
+            &[("csrf", &second_token), ("email", "zoe@example.org")],
+        )
+        .await;
+    assert_eq!(
+        sent.status,
+        StatusCode::SEE_OTHER,
+        "the spliced token is accepted"
+    );
+}
+
+#[tokio::test]
 async fn forms_without_their_csrf_token_are_refused_and_change_nothing() {
     let server = TestServer::start().await;
     let uuid = public_event(&server, true, false).await;

@@ -3,10 +3,7 @@
 //!
 //! A revalidating client is answered `304` from the feed's validator alone, without building
 //! the feed; a new client gets the bytes built for that validator earlier, if this node still
-//! has them ([`BuiltFeeds`]). gzip comes from the compression layer of [`crate::app`].
-
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+//! has them ([`Built`]). gzip comes from the compression layer of [`crate::app`].
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,56 +15,14 @@ use backend::AppContext;
 use backend::feeds::{Feed, Format, Source, Validator};
 use chrono::{DateTime, Utc};
 
+use crate::built::Built;
 use crate::state::AppState;
 
 /// How long clients and proxies may reuse a feed before revalidating it.
 const MAX_AGE_SECS: u32 = 300;
 
 /// How many bytes of built feeds a node keeps (a group's feed of 500 events is ~1 MB).
-const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
-
-/// Feeds this node built, by ETag. The ETag hashes everything a feed's bytes are made of (the
-/// feed's address and format, each event's id, last change and sequence, its organizers' last
-/// change: see `backend::feeds::sources`), and building is deterministic, so bytes found under
-/// the validator computed now are exactly what building now would give: no invalidation to
-/// miss, and nothing for several nodes to share. The oldest entries go when over budget.
-#[derive(Clone, Default)]
-pub struct BuiltFeeds(Arc<Mutex<BuiltFeedsInner>>);
-
-#[derive(Default)]
-struct BuiltFeedsInner {
-    by_etag: HashMap<String, Bytes>,
-    order: VecDeque<String>,
-    bytes: usize,
-}
-
-impl BuiltFeeds {
-    fn get(&self, etag: &str) -> Option<Bytes> {
-        let inner = self.0.lock().ok()?;
-        inner.by_etag.get(etag).cloned()
-    }
-
-    fn put(&self, etag: &str, bytes: Bytes) {
-        if bytes.len() > BUILT_FEEDS_BUDGET / 4 {
-            return; // one huge feed would push out every other
-        }
-        let Ok(mut inner) = self.0.lock() else { return };
-        if inner.by_etag.contains_key(etag) {
-            return;
-        }
-        inner.bytes += bytes.len();
-        inner.by_etag.insert(etag.to_owned(), bytes);
-        inner.order.push_back(etag.to_owned());
-        while inner.bytes > BUILT_FEEDS_BUDGET {
-            let Some(oldest) = inner.order.pop_front() else {
-                break;
-            };
-            if let Some(gone) = inner.by_etag.remove(&oldest) {
-                inner.bytes -= gone.len();
-            }
-        }
-    }
-}
+pub const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -185,7 +140,7 @@ async fn serve(
 
 async fn respond(
     ctx: &AppContext,
-    built: &BuiltFeeds,
+    built: &Built,
     headers: &HeaderMap,
     source: Source,
     format: Format,
@@ -294,26 +249,6 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-
-    #[test]
-    fn built_feeds_are_found_by_etag_and_the_oldest_go_when_over_budget() {
-        let built = BuiltFeeds::default();
-        let quarter = BUILT_FEEDS_BUDGET / 4;
-        for n in 0..4 {
-            built.put(&format!("\"{n}\""), Bytes::from(vec![b'x'; quarter]));
-        }
-        assert!(
-            built.get("\"0\"").is_some(),
-            "exactly at the budget, all are kept"
-        );
-        built.put("\"4\"", Bytes::from(vec![b'y'; 10]));
-        assert!(built.get("\"0\"").is_none(), "the oldest went");
-        assert!(built.get("\"1\"").is_some());
-        assert_eq!(built.get("\"4\"").as_deref(), Some(&[b'y'; 10][..]));
-        built.put("\"huge\"", Bytes::from(vec![b'z'; quarter + 1]));
-        assert!(built.get("\"huge\"").is_none(), "too big to keep");
-        assert!(built.get("\"1\"").is_some(), "and it pushed nothing out");
-    }
 
     fn validator() -> Validator {
         Validator {

@@ -3,6 +3,7 @@
 //! services), HTML pages, feeds and static files. No domain rule lives here: handlers translate
 //! requests into backend calls and results into responses.
 
+mod built;
 pub mod cli;
 mod feeds;
 pub mod graphql;

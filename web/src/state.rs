@@ -11,7 +11,9 @@ pub struct AppState {
     pub fetcher: federation::SignedConfig,
     /// Feeds already built, by validator: this node's own, checked against the database on
     /// every request.
-    pub feeds: crate::feeds::BuiltFeeds,
+    pub feeds: crate::built::Built,
+    /// Event pages for people without a session, by version, checked the same way.
+    pub pages: crate::pages::events::AnonymousPages,
 }
 
 impl AppState {
@@ -22,7 +24,8 @@ impl AppState {
             ctx,
             schema,
             fetcher,
-            feeds: crate::feeds::BuiltFeeds::default(),
+            feeds: crate::built::Built::new(crate::feeds::BUILT_FEEDS_BUDGET),
+            pages: Default::default(),
         }
     }
 }

@@ -349,6 +349,57 @@ pub async fn participant_stats(
     Ok(stats)
 }
 
+/// When the rows an event's page shows besides the event itself last changed (its organizer,
+/// its group, its place), as the database writes them. With the event row and its participant
+/// counts they are everything the page is made of, so together they key a page built earlier.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RelatedChanges {
+    pub organizer: Option<String>,
+    pub group: Option<String>,
+    pub place: Option<String>,
+}
+
+/// [`RelatedChanges`] of `event`, in one query.
+pub async fn related_changes(
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+) -> Result<RelatedChanges> {
+    use entity::{actor, address};
+    use sea_orm::sea_query::{Query, SelectStatement};
+
+    fn changed_at(select: &mut SelectStatement) -> Expr {
+        Expr::SubQuery(None, Box::new(select.take().into()))
+    }
+    let actor_changed = |id: Option<i64>| {
+        changed_at(
+            Query::select()
+                .expr(Expr::col(actor::Column::UpdatedAt).cast_as("text"))
+                .from(actor::Entity)
+                .and_where(actor::Column::Id.eq(id.unwrap_or(-1))),
+        )
+    };
+    let place_changed = changed_at(
+        Query::select()
+            .expr(Expr::col(address::Column::UpdatedAt).cast_as("text"))
+            .from(address::Entity)
+            .and_where(address::Column::Id.eq(event.physical_address_id.unwrap_or(-1))),
+    );
+    let select = Query::select()
+        .expr_as(actor_changed(Some(event.organizer_actor_id)), "organizer")
+        .expr_as(actor_changed(event.attributed_to_id), "grp")
+        .expr_as(place_changed, "place")
+        .to_owned();
+    let row = conn
+        .query_one(&select)
+        .await?
+        .ok_or(Error::not_found("event"))?;
+    Ok(RelatedChanges {
+        organizer: row.try_get("", "organizer")?,
+        group: row.try_get("", "grp")?,
+        place: row.try_get("", "place")?,
+    })
+}
+
 /// Seats left, when the event has a capacity.
 pub fn remaining_seats(event: &event::Model, stats: &ParticipantStats) -> Option<u64> {
     event.maximum_attendee_capacity.map(|max| {

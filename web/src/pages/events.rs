@@ -307,6 +307,31 @@ fn encode(raw: &str) -> String {
     url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
 
+/// Event pages built for people without a session ([`anonymous_event_page`]).
+#[derive(Clone)]
+pub struct AnonymousPages {
+    built: crate::built::Built,
+    /// Stands for the visitor's token in built pages; random per process, so that no text
+    /// written in an event can contain it and receive a visitor's token.
+    placeholder: String,
+}
+
+impl Default for AnonymousPages {
+    fn default() -> Self {
+        Self {
+            // ~1 000 pages of ~5 KB
+            built: crate::built::Built::new(8 * 1024 * 1024),
+            placeholder: backend::users::tokens::random_token().0,
+        }
+    }
+}
+
+impl AnonymousPages {
+    fn placeholder(&self) -> &str {
+        &self.placeholder
+    }
+}
+
 pub struct EventView {
     uuid: String,
     url: String,
@@ -376,13 +401,71 @@ pub async fn show(
         super::vary_on_accept(&mut response);
         return response;
     }
-    let mut response = match build_event_page(&state, &visitor, &uuid, notice.done.as_deref()).await
-    {
-        Ok(page) => render(&visitor, StatusCode::OK, &page),
-        Err(err) => error_page(visitor, &err),
+    let mut response = if visitor.session.is_none() && notice.done.is_none() {
+        match anonymous_event_page(&state, &visitor, &uuid).await {
+            Ok(html) => {
+                let mut response =
+                    axum::response::IntoResponse::into_response(axum::response::Html(html));
+                visitor.finish(&mut response);
+                response
+            }
+            Err(err) => error_page(visitor, &err),
+        }
+    } else {
+        match build_event_page(&state, &visitor, &uuid, notice.done.as_deref()).await {
+            Ok(page) => render(&visitor, StatusCode::OK, &page),
+            Err(err) => error_page(visitor, &err),
+        }
     };
     super::vary_on_accept(&mut response);
     response
+}
+
+/// The page people without a session see is the same for all of them but for the token of
+/// its forms, so it is built once per version of what it shows (the event row, its
+/// participant counts, whether it is over, its organizer's, group's and place's last change,
+/// the language) with a placeholder in the token's place, and each visitor's token goes in
+/// when served. The version is read from the database on every request, so an edit on any
+/// node shows at once everywhere.
+async fn anonymous_event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    uuid: &str,
+) -> backend::Result<String> {
+    let ctx = &state.ctx;
+    let db = &ctx.db;
+    let principal = visitor.principal();
+    let event = events::find_visible(db, &principal, uuid).await?;
+    let access = events::access(db, &principal, &event).await?;
+    let stats = events::participant_stats(db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    let related = events::related_changes(db, &event).await?;
+    let key = {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(visitor.locale.code());
+        hash.update(format!("{event:?}|{access:?}|{stats:?}|{related:?}"));
+        hash.update([u8::from(events::is_over(&event, ctx.now()))]);
+        hex::encode(hash.finalize())
+    };
+    let placeholder = state.pages.placeholder();
+    let html = match state.pages.built.get(&key) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => {
+            let mut shared = visitor.clone();
+            shared.csrf = placeholder.to_owned();
+            let page = compose_event_page(state, &shared, event, access, stats, None).await?;
+            let html = page.render().map_err(backend::Error::internal)?;
+            state
+                .pages
+                .built
+                .put(&key, axum::body::Bytes::from(html.clone()));
+            html
+        }
+    };
+    Ok(html.replace(placeholder, &visitor.csrf))
 }
 
 async fn build_event_page(
@@ -391,17 +474,29 @@ async fn build_event_page(
     uuid: &str,
     done: Option<&str>,
 ) -> backend::Result<EventPage> {
-    let ctx = &state.ctx;
-    let db = &ctx.db;
-    let locale = visitor.locale;
+    let db = &state.ctx.db;
     let principal = visitor.principal();
     let event = events::find_visible(db, &principal, uuid).await?;
     let access = events::access(db, &principal, &event).await?;
-    let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
     let stats = events::participant_stats(db, &[event.id])
         .await?
         .remove(&event.id)
         .unwrap_or_default();
+    compose_event_page(state, visitor, event, access, stats, done).await
+}
+
+async fn compose_event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    event: event::Model,
+    access: events::policy::Access,
+    stats: events::ParticipantStats,
+    done: Option<&str>,
+) -> backend::Result<EventPage> {
+    let ctx = &state.ctx;
+    let db = &ctx.db;
+    let locale = visitor.locale;
+    let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
     let address = match event.physical_address_id {
         Some(id) => backend::addresses::find(db, id).await.ok(),
         None => None,

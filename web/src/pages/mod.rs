@@ -4,7 +4,7 @@
 
 mod account;
 mod assets;
-mod events;
+pub(crate) mod events;
 mod groups;
 pub mod i18n;
 mod organize;
