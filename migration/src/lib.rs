@@ -11,6 +11,7 @@ mod m20261126_000001_feed_tokens;
 mod m20261126_000010_received_activities;
 mod m20261126_000011_domain_blocks;
 mod m20261126_000012_covering_event_indexes;
+mod m20261126_000013_exact_planner_statistics;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_received_activities::Migration),
             Box::new(m20261126_000011_domain_blocks::Migration),
             Box::new(m20261126_000012_covering_event_indexes::Migration),
+            Box::new(m20261126_000013_exact_planner_statistics::Migration),
         ]
     }
 }
