@@ -135,6 +135,22 @@ fn statistics_are_current(gathered_for: Option<i64>, events: i64) -> bool {
     }
 }
 
+/// Starts a transaction that only reads, all from one snapshot of the database: SQLite's
+/// deferred transactions keep the snapshot of their first read; PostgreSQL's default
+/// (`READ COMMITTED`) takes a new one per statement, so it is asked for `REPEATABLE READ`.
+pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            db.begin_with_config(
+                Some(sea_orm::IsolationLevel::RepeatableRead),
+                Some(sea_orm::AccessMode::ReadOnly),
+            )
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "database
 /// is locked" instead of waiting when another writer got there first.

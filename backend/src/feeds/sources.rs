@@ -19,8 +19,7 @@ use entity::participant::{self, ParticipantRole};
 use entity::{ActorKind, actor};
 use sea_orm::QueryTrait as _;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use sha2::{Digest, Sha256};
 
@@ -44,7 +43,7 @@ pub const REFRESH_HOURS: i64 = 1;
 
 /// Changes whenever the writers' output changes for the same data, so that validators computed
 /// before an upgrade no longer match.
-const FORMAT_REVISION: u32 = 2;
+const FORMAT_REVISION: u32 = 3;
 
 /// How a feed is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,38 +252,28 @@ impl Feed {
         ))
     }
 
-    /// The validator of the feed as it would be built now, from a query on a few columns
-    /// (no descriptions, places, tags or organizers).
+    /// The validator of the feed as it would be built now, from one query that reads a few
+    /// columns of the index (no descriptions, places, tags or organizers' rows).
     pub async fn validator(&self, ctx: &AppContext, format: Format) -> Result<Validator> {
-        let conn = &ctx.db;
-        let rows: Vec<Version> = match &self.scope {
-            Scope::Event(event) => vec![Version::of(event)],
-            _ => {
-                self.listed(ctx.now())?
-                    .select_only()
-                    .column(event::Column::Id)
-                    .column(event::Column::UpdatedAt)
-                    .column(event::Column::Sequence)
-                    .column(event::Column::OrganizerActorId)
-                    .column(event::Column::AttributedToId)
-                    .into_model::<Version>()
-                    .all(conn)
-                    .await?
-            }
-        };
-        self.fingerprint(ctx, conn, format, &rows).await
+        let versions = self.versions(&ctx.db, ctx.now()).await?;
+        Ok(self.fingerprint(ctx, format, &versions))
     }
 
     /// The feed's bytes in `format`.
     pub async fn render(&self, ctx: &AppContext, format: Format) -> Result<Rendered> {
-        let conn = &ctx.db;
+        // One snapshot for the events, their validator and what the feed shows of them, so
+        // that bytes are never kept under the validator of a later version.
+        let txn = crate::db::begin_snapshot(&ctx.db).await?;
+        let conn = &txn;
+        let now = ctx.now();
         let models = match &self.scope {
             Scope::Event(event) => vec![event.as_ref().clone()],
-            _ => self.listed(ctx.now())?.all(conn).await?,
+            _ => self.listed(now)?.all(conn).await?,
         };
-        let rows: Vec<Version> = models.iter().map(Version::of).collect();
-        let validator = self.fingerprint(ctx, conn, format, &rows).await?;
+        let versions = self.versions(conn, now).await?;
+        let validator = self.fingerprint(ctx, format, &versions);
         let items = events::calendar::calendar_events(ctx, conn, &models).await?;
+        txn.commit().await?;
         let bytes = match format {
             Format::Ics => calendar(
                 &CalendarMeta {
@@ -341,18 +330,75 @@ impl Feed {
             .limit(MAX_ITEMS))
     }
 
+    /// What identifies the version of each event the feed shows, read in one query (a list
+    /// feed of 500 events brought 500 rows through the driver before: 3.5 ms per `304`).
+    async fn versions(&self, conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Versions> {
+        if let Scope::Event(event) = &self.scope {
+            let shown =
+                BTreeSet::from([event.attributed_to_id.unwrap_or(event.organizer_actor_id)]);
+            return Ok(Versions {
+                events: Some(format!(
+                    "{}@{}#{}",
+                    event.id,
+                    event.updated_at.timestamp_micros(),
+                    event.sequence
+                )),
+                newest: Some(event.updated_at),
+                organizers_changed: newest_change(conn, shown).await?,
+            });
+        }
+        let backend = conn.get_database_backend();
+        let shown = backend.build(
+            self.listed(now)?
+                .select_only()
+                .column(event::Column::Id)
+                .column(event::Column::BeginsOn)
+                .column(event::Column::UpdatedAt)
+                .column(event::Column::Sequence)
+                .column(event::Column::OrganizerActorId)
+                .column(event::Column::AttributedToId)
+                .as_query(),
+        );
+        // The text of a change is only hashed: SQLite's stored text, PostgreSQL's microseconds
+        // (its text form would follow each session's time zone).
+        let (concat, changed) = match backend {
+            sea_orm::DatabaseBackend::Postgres => (
+                "string_agg",
+                "CAST(CAST(EXTRACT(EPOCH FROM updated_at) * 1000000 AS BIGINT) AS TEXT)",
+            ),
+            _ => ("group_concat", "CAST(updated_at AS TEXT)"),
+        };
+        let sql = format!(
+            "WITH shown AS ({}) SELECT \
+             {concat}(CAST(id AS TEXT) || '@' || {changed} || '#' || CAST(sequence AS TEXT), ';' \
+               ORDER BY begins_on, id) AS events, \
+             MAX(updated_at) AS newest, \
+             (SELECT MAX(a.updated_at) FROM actors a WHERE a.id IN \
+               (SELECT COALESCE(attributed_to_id, organizer_actor_id) FROM shown)) \
+               AS organizers_changed \
+             FROM shown",
+            shown.sql
+        );
+        let statement = sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            shown.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let row = conn.query_one_raw(statement).await?;
+        Ok(match row {
+            Some(row) => Versions {
+                events: row.try_get("", "events")?,
+                newest: row.try_get("", "newest")?,
+                organizers_changed: row.try_get("", "organizers_changed")?,
+            },
+            None => Versions::default(),
+        })
+    }
+
     /// Hashes everything the bytes are made of: the feed's own facts, then each event's id,
-    /// last change and sequence in order, then the last change of their organizers (whose names the feed
-    /// shows).
-    async fn fingerprint(
-        &self,
-        ctx: &AppContext,
-        conn: &impl ConnectionTrait,
-        format: Format,
-        rows: &[Version],
-    ) -> Result<Validator> {
-        let organizers: BTreeSet<i64> = rows.iter().map(Version::shown_organizer).collect();
-        let organizers_changed = newest_change(conn, organizers).await?;
+    /// last change and sequence in order, then the last change of their organizers (whose names
+    /// the feed shows).
+    fn fingerprint(&self, ctx: &AppContext, format: Format, versions: &Versions) -> Validator {
         let mut hash = Sha256::new();
         for part in [
             "convive-feed",
@@ -364,66 +410,42 @@ impl Feed {
             &self.title,
             self.description.as_deref().unwrap_or(""),
             self.page_url.as_deref().unwrap_or(""),
+            versions.events.as_deref().unwrap_or(""),
         ] {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
-        for row in rows {
-            hash.update(
-                format!(
-                    "{}@{}#{};",
-                    row.id,
-                    row.updated_at.timestamp_micros(),
-                    row.sequence
-                )
-                .as_bytes(),
-            );
-        }
-        if let Some(changed) = organizers_changed {
+        if let Some(changed) = versions.organizers_changed {
             hash.update(format!("organizers@{}", changed.timestamp_micros()).as_bytes());
         }
         // The feed's owner's last change is the Atom feed's `updated` when it is the newest.
         if let Some(changed) = self.changed_at {
             hash.update(format!("owner@{}", changed.timestamp_micros()).as_bytes());
         }
-        let last_modified = rows
-            .iter()
-            .map(|row| row.updated_at)
-            .chain(organizers_changed)
-            .chain(self.changed_at)
-            .max();
-        Ok(Validator {
+        let last_modified = [
+            versions.newest,
+            versions.organizers_changed,
+            self.changed_at,
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        Validator {
             etag: format!("\"{}\"", hex::encode(&hash.finalize()[..16])),
             last_modified,
-        })
-    }
-}
-
-/// What identifies the version of an event a feed shows.
-#[derive(Debug, FromQueryResult)]
-struct Version {
-    id: i64,
-    updated_at: DateTime<Utc>,
-    sequence: i32,
-    organizer_actor_id: i64,
-    attributed_to_id: Option<i64>,
-}
-
-impl Version {
-    fn of(event: &event::Model) -> Self {
-        Self {
-            id: event.id,
-            updated_at: event.updated_at,
-            sequence: event.sequence,
-            organizer_actor_id: event.organizer_actor_id,
-            attributed_to_id: event.attributed_to_id,
         }
     }
+}
 
-    /// Its group, else its organizer: whose name the feed shows.
-    fn shown_organizer(&self) -> i64 {
-        self.attributed_to_id.unwrap_or(self.organizer_actor_id)
-    }
+/// What identifies the version of the events a feed shows.
+#[derive(Debug, Default)]
+struct Versions {
+    /// `id@change#sequence` of each event, in the feed's order, joined by `;`.
+    events: Option<String>,
+    /// The newest of their last changes.
+    newest: Option<DateTime<Utc>>,
+    /// The newest last change of the groups or people shown as their organizers.
+    organizers_changed: Option<DateTime<Utc>>,
 }
 
 /// The newest `updated_at` among actors, in one query.
