@@ -4,7 +4,8 @@
 //! value when all 100 000 were public, so the planner read every public event of a period for a
 //! search near a place instead of the few in its bounding box (154 ms per search). The server
 //! now gathers exact statistics, but only when the number of events moved by a tenth; this
-//! replaces the sampled ones once. PostgreSQL keeps its own statistics.
+//! replaces the sampled ones once, and drops those of the job queue, taken while it was nearly
+//! empty, which made claiming a job read the whole queue. PostgreSQL keeps its own statistics.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
@@ -18,7 +19,11 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() == DatabaseBackend::Sqlite {
             manager
                 .get_connection()
-                .execute_unprepared("PRAGMA analysis_limit = 0; ANALYZE;")
+                // As `backend::db::optimize` does (none for the job queue, whose size swings).
+                .execute_unprepared(
+                    "PRAGMA analysis_limit = 0; ANALYZE; \
+                     DELETE FROM sqlite_stat1 WHERE tbl = 'jobs';",
+                )
                 .await?;
         }
         Ok(())

@@ -8,7 +8,7 @@ mod admin;
 mod handler;
 mod purge;
 mod queue;
-mod worker;
+pub(crate) mod worker;
 
 pub use admin::{JobCounts, JobFilter, count_by_state, find, list, retry_dead};
 pub use handler::{JobError, JobHandler, JobRegistry, RetryPolicy};

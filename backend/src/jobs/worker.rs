@@ -182,6 +182,13 @@ fn recurring_key(kind: &str) -> String {
     format!("recurring:{kind}")
 }
 
+pub(crate) const CLAIM_ON_SQLITE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, \
+     locked_until = ?, updated_at = ? \
+     WHERE id IN (SELECT id FROM jobs \
+       WHERE (state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?) \
+       ORDER BY run_at, id LIMIT ?) \
+     RETURNING *";
+
 pub(crate) async fn claim(
     ctx: &AppContext,
     config: &WorkerConfig,
@@ -203,14 +210,7 @@ pub(crate) async fn claim(
                ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED) \
              RETURNING *"
         }
-        _ => {
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, \
-             locked_until = ?, updated_at = ? \
-             WHERE id IN (SELECT id FROM jobs \
-               WHERE (state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?) \
-               ORDER BY run_at, id LIMIT ?) \
-             RETURNING *"
-        }
+        _ => CLAIM_ON_SQLITE,
     };
     let statement = Statement::from_sql_and_values(
         backend,

@@ -69,6 +69,7 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
     )
     .await?;
     let group_id = group.id;
+    let shared_inboxes = options.shared_inboxes;
     seed::in_parallel("remote followers", followers, 4, |i| {
         let ctx = &ctx;
         let host = format!("localhost:{}", ports[i % ports.len()]);
@@ -85,7 +86,7 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
                     summary: None,
                     url: Some(ap_id.clone()),
                     inbox_url: format!("{ap_id}/inbox"),
-                    shared_inbox_url: None,
+                    shared_inbox_url: shared_inboxes.then(|| format!("http://{host}/inbox")),
                     outbox_url: None,
                     followers_url: None,
                     public_key_pem: FOLLOWER_KEY.to_owned(),
@@ -122,7 +123,8 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
     let began = Instant::now();
     backend::events::service::create(&server.ctx, &Principal::User(organizer.user), new).await?;
     let deadline = began + Duration::from_secs(if options.tiny { 60 } else { 600 });
-    while inboxes.verified() + inboxes.rejected() < followers as u64 && Instant::now() < deadline {
+    let deliveries = if shared_inboxes { hosts } else { followers } as u64;
+    while inboxes.verified() + inboxes.rejected() < deliveries && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let took = began.elapsed();
@@ -136,16 +138,28 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
         task.abort();
     }
     database.drop_schema().await;
-    let missing = (followers as u64).saturating_sub(verified);
+    let missing = deliveries.saturating_sub(verified);
+    let inboxes_used = if shared_inboxes {
+        "one shared inbox per host"
+    } else {
+        "one inbox per follower (no shared inbox)"
+    };
     let mut note = format!(
-        "one inbox per follower (no shared inbox), {hosts_reached} hosts reached, signatures verified; seeding took {:.0} s",
+        "{inboxes_used}, {verified} deliveries, {hosts_reached} hosts reached, signatures verified; seeding took {:.0} s",
         seeded.as_secs_f64()
     );
     if let Some(why) = first_rejection {
         note.push_str(&format!("; first rejection: {why}"));
     }
     Ok(Row::background(
-        &format!("fan-out: 1 event → {followers} followers on {hosts} hosts"),
+        &format!(
+            "fan-out: 1 event → {followers} followers on {hosts} hosts{}",
+            if shared_inboxes {
+                ", shared inboxes"
+            } else {
+                ""
+            }
+        ),
         verified,
         took,
         None,

@@ -54,6 +54,9 @@ pub struct Options {
     /// Follower counts of the fan-out runs, and the number of hosts they spread over.
     pub fanout: Vec<usize>,
     pub hosts: usize,
+    /// Followers advertise their host's shared inbox (as Mastodon's and Mobilizon's do), so
+    /// one delivery per host carries the event to all of them.
+    pub shared_inboxes: bool,
 }
 
 impl Options {
@@ -64,7 +67,7 @@ impl Options {
 
 pub const USAGE: &str = "\
 usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json] [--tiny]
-             [--reminders N] [--followers N[,N...]] [--hosts H]
+             [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
 scenarios: event-page home search event-ics group-feed group-feed-304 instance-feed
            private-feed join login reminders fanout (default: all);
            search-100k = search with --events 100000
@@ -82,6 +85,7 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
         reminders: 10_000,
         fanout: vec![1_000, 10_000],
         hosts: 100,
+        shared_inboxes: false,
     };
     let mut explicit_events = None;
     let mut explicit_duration = None;
@@ -127,6 +131,7 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
                 explicit_hosts = Some(value(i, arg)?.parse()?);
                 i += 1;
             }
+            "--shared-inboxes" => options.shared_inboxes = true,
             "--json" => options.json = true,
             "--tiny" => options.tiny = true,
             "--help" | "-h" => anyhow::bail!("{USAGE}"),
