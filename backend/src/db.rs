@@ -399,7 +399,11 @@ mod tests {
                 DatabaseBackend::Sqlite,
                 format!(
                     "EXPLAIN QUERY PLAN {}",
-                    crate::jobs::worker::CLAIM_ON_SQLITE.replace('?', "'0'")
+                    ["?1", "?2", "?3", "?4"]
+                        .into_iter()
+                        .fold(crate::jobs::worker::CLAIM_ON_SQLITE.to_owned(), |sql, p| {
+                            sql.replace(p, "'0'")
+                        })
                 ),
             ))
             .await
@@ -410,5 +414,8 @@ mod tests {
             .join("\n");
         assert!(!plan.contains("SCAN jobs"), "{plan}");
         assert!(plan.contains("INTEGER PRIMARY KEY"), "{plan}");
+        // Due jobs come in order from their index; only the few taken are sorted.
+        assert!(plan.contains("INDEX jobs_state_run_at"), "{plan}");
+        assert_eq!(plan.matches("TEMP B-TREE").count(), 1, "{plan}");
     }
 }

@@ -182,12 +182,36 @@ fn recurring_key(kind: &str) -> String {
     format!("recurring:{kind}")
 }
 
-pub(crate) const CLAIM_ON_SQLITE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, \
-     locked_until = ?, updated_at = ? \
-     WHERE id IN (SELECT id FROM jobs \
-       WHERE (state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?) \
-       ORDER BY run_at, id LIMIT ?) \
-     RETURNING *";
+/// Claims the due jobs (oldest first) and those whose worker's lease expired. Each kind is
+/// read from its own index, in order and only as far as the limit: with one `OR` condition the
+/// planner gathered every due job and sorted them to take a few, reading the whole queue per
+/// claim (a fan-out to 10 000 inboxes went at 28 deliveries per second).
+pub(crate) const CLAIM_ON_SQLITE: &str = "\
+    UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?1, \
+      locked_until = ?2, updated_at = ?3 \
+    WHERE id IN (SELECT id FROM ( \
+        SELECT id, run_at FROM (SELECT id, run_at FROM jobs \
+          WHERE state = 'pending' AND run_at <= ?3 ORDER BY run_at, id LIMIT ?4) \
+        UNION ALL \
+        SELECT id, run_at FROM (SELECT id, run_at FROM jobs \
+          WHERE state = 'running' AND locked_until < ?3 LIMIT ?4)) \
+      ORDER BY run_at, id LIMIT ?4) \
+    RETURNING *";
+
+/// [`CLAIM_ON_SQLITE`] on PostgreSQL, where `SKIP LOCKED` lets concurrent claimers pass over
+/// rows another one holds.
+const CLAIM_ON_POSTGRES: &str = "\
+    WITH pending AS (SELECT id, run_at FROM jobs \
+        WHERE state = 'pending' AND run_at <= $3 ORDER BY run_at, id LIMIT $4 \
+        FOR UPDATE SKIP LOCKED), \
+      expired AS (SELECT id, run_at FROM jobs \
+        WHERE state = 'running' AND locked_until < $3 LIMIT $4 FOR UPDATE SKIP LOCKED) \
+    UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, \
+      locked_until = $2, updated_at = $3 \
+    WHERE id IN (SELECT id FROM (SELECT id, run_at FROM pending \
+        UNION ALL SELECT id, run_at FROM expired) AS due \
+      ORDER BY run_at, id LIMIT $4) \
+    RETURNING *";
 
 pub(crate) async fn claim(
     ctx: &AppContext,
@@ -199,17 +223,9 @@ pub(crate) async fn claim(
         + chrono::Duration::from_std(config.lease).unwrap_or_else(|_| chrono::Duration::minutes(5));
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let backend = ctx.db.get_database_backend();
-    // One statement, so no two workers can take the same row: SQLite serializes writers, and
-    // PostgreSQL's SKIP LOCKED lets concurrent claimers pass over rows another one holds.
+    // One statement, so no two workers can take the same row: SQLite serializes writers.
     let sql = match backend {
-        DatabaseBackend::Postgres => {
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, \
-             locked_until = $2, updated_at = $3 \
-             WHERE id IN (SELECT id FROM jobs \
-               WHERE (state = 'pending' AND run_at <= $4) OR (state = 'running' AND locked_until < $5) \
-               ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED) \
-             RETURNING *"
-        }
+        DatabaseBackend::Postgres => CLAIM_ON_POSTGRES,
         _ => CLAIM_ON_SQLITE,
     };
     let statement = Statement::from_sql_and_values(
@@ -218,8 +234,6 @@ pub(crate) async fn claim(
         [
             config.node_id.clone().into(),
             lease_until.into(),
-            now.into(),
-            now.into(),
             now.into(),
             limit.into(),
         ],
