@@ -71,74 +71,90 @@ pub async fn connect_and_migrate(
     Ok(db)
 }
 
-/// Gathers SQLite's planner statistics when there are none yet or the number of events moved
-/// by more than a tenth since they were gathered. Without them, or with sampled ones
+/// Gathers SQLite's planner statistics of each table that has none yet or whose number of rows
+/// moved by more than a tenth since they were gathered. Without them, or with sampled ones
 /// (`analysis_limit`, which counted ~1 000 rows per `visibility` value at 100 000 public
 /// events), the planner takes the index on `visibility, draft, begins_on` for a search near a
 /// place, as if those columns were selective, and reads every public event of the period
 /// instead of the few inside the place's bounding box (52 ms against 2 ms at 100 000 events).
-/// Exact statistics read every index once: ~0.5 s at 100 000 events on a 2-core machine.
+/// Exact statistics read the table's indexes once (~0.5 s for 100 000 events on a 2-core
+/// machine), one table per transaction so that writers wait for one table at most.
 /// PostgreSQL's autovacuum keeps its own statistics; nothing to do there.
 pub async fn optimize(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
-    let gathered_for = statistics_rows(db).await?;
-    let events = db
-        .query_one_raw(Statement::from_string(
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(
             DatabaseBackend::Sqlite,
-            "SELECT count(*) AS n FROM events",
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name NOT IN ('jobs', 'seaql_migrations')",
         ))
         .await?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    if statistics_are_current(gathered_for, events) {
-        return Ok(());
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "name"))
+        .collect::<Result<_, _>>()?;
+    for table in tables {
+        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+        let rows = single_number(db, &format!("SELECT count(*) AS n FROM {quoted}")).await?;
+        if statistics_are_current(statistics_rows(db, &table).await?, rows.unwrap_or(0)) {
+            continue;
+        }
+        db.execute_unprepared(&format!("PRAGMA analysis_limit = 0; ANALYZE {quoted};"))
+            .await?;
     }
-    db.execute_unprepared(GATHER_STATISTICS).await?;
+    if has_statistics(db).await? {
+        // The job queue's size swings from none to tens of thousands (a fan-out): statistics
+        // taken while it was nearly empty (as earlier versions did) made the planner claim
+        // jobs by reading the whole table. Without any, SQLite assumes a large table and uses
+        // the indexes. `ANALYZE sqlite_schema` makes this connection reread what is left.
+        db.execute_unprepared(
+            "DELETE FROM sqlite_stat1 WHERE tbl = 'jobs'; ANALYZE sqlite_schema;",
+        )
+        .await?;
+    }
     Ok(())
 }
 
-/// Exact statistics, except for the job queue: its size swings from none to tens of thousands
-/// (a fan-out), and statistics taken while it was nearly empty made the planner claim jobs by
-/// reading the whole table (every payload) instead of looking the claimed ids up: deliveries
-/// to 10 000 followers slowed to 8 per second. Without statistics SQLite assumes a large
-/// table and uses the indexes.
-const GATHER_STATISTICS: &str =
-    "PRAGMA analysis_limit = 0; ANALYZE; DELETE FROM sqlite_stat1 WHERE tbl = 'jobs';";
-
-/// How many events there were when the statistics were gathered, if they were.
-async fn statistics_rows(db: &DatabaseConnection) -> Result<Option<i64>, DbErr> {
-    let has_table = db
-        .query_one_raw(Statement::from_string(
-            DatabaseBackend::Sqlite,
-            "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
-        ))
+async fn single_number(db: &DatabaseConnection, sql: &str) -> Result<Option<i64>, DbErr> {
+    db.query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, sql))
         .await?
         .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    if has_table == 0 {
+        .transpose()
+}
+
+async fn has_statistics(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let n = single_number(
+        db,
+        "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
+    )
+    .await?;
+    Ok(n.unwrap_or(0) > 0)
+}
+
+/// How many rows `table` had when its statistics were gathered, if they were.
+async fn statistics_rows(db: &DatabaseConnection, table: &str) -> Result<Option<i64>, DbErr> {
+    if !has_statistics(db).await? {
         return Ok(None);
     }
     let stat = db
-        .query_one_raw(Statement::from_string(
+        .query_one_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
-            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' AND idx = 'events_listing'",
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1",
+            [table.into()],
         ))
         .await?
         .map(|row| row.try_get::<String>("", "stat"))
         .transpose()?;
-    // The first number of an index's statistics is the table's row count.
+    // The first number of statistics is the table's row count.
     Ok(stat.and_then(|s| s.split(' ').next().and_then(|n| n.parse().ok())))
 }
 
-/// Whether statistics gathered at `gathered_for` events still describe `events` events.
-fn statistics_are_current(gathered_for: Option<i64>, events: i64) -> bool {
+/// Whether statistics gathered at `gathered_for` rows still describe `rows` rows.
+fn statistics_are_current(gathered_for: Option<i64>, rows: i64) -> bool {
     match gathered_for {
         None => false,
-        Some(then) => (events - then).abs() * 10 <= then.max(events).max(100),
+        Some(then) => (rows - then).abs() * 10 <= then.max(rows).max(100),
     }
 }
 
@@ -387,14 +403,12 @@ mod tests {
              FROM (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
              WHERE n < 9) SELECT n FROM c)";
         t.ctx.db.execute_unprepared(tiny_queue).await.unwrap();
-        t.ctx
-            .db
-            .execute_unprepared("DELETE FROM sqlite_stat1")
-            .await
-            .unwrap();
-        optimize(&t.ctx.db).await.unwrap();
-        let fresh = connect(&t.database.url, 1).await.unwrap();
-        let plan = fresh
+        // As earlier versions did: statistics of every table, the queue's included, which this
+        // connection loads; then `optimize` on the same connection.
+        let only = connect(&t.database.url, 1).await.unwrap();
+        only.execute_unprepared("ANALYZE").await.unwrap();
+        optimize(&only).await.unwrap();
+        let plan = only
             .query_all_raw(Statement::from_string(
                 DatabaseBackend::Sqlite,
                 format!(

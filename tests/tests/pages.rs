@@ -221,6 +221,21 @@ async fn visitors_without_a_session_see_every_change_at_once_each_with_their_own
         StatusCode::SEE_OTHER,
         "the spliced token is accepted"
     );
+
+    let planted = "x\"><b>planted</b><input name=\"y\" value=\"zzzzzzzzzzzz";
+    let page = reqwest::Client::new()
+        .get(format!("{}{path}", server.base_url))
+        .header("cookie", format!("convive_csrf={planted}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("<b>planted</b>"),
+        "a token we did not make is replaced, never written into the page"
+    );
 }
 
 #[tokio::test]

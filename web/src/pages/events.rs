@@ -497,13 +497,14 @@ async fn compose_event_page(
     let db = &ctx.db;
     let locale = visitor.locale;
     let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
+    // Only a row that is gone is left out: a failed read must not be kept as the page.
     let address = match event.physical_address_id {
-        Some(id) => backend::addresses::find(db, id).await.ok(),
+        Some(id) => unless_gone(backend::addresses::find(db, id).await)?,
         None => None,
     };
     let organizer = backend::actors::find(db, event.organizer_actor_id).await?;
     let group = match event.attributed_to_id {
-        Some(id) => backend::actors::find(db, id).await.ok(),
+        Some(id) => unless_gone(backend::actors::find(db, id).await)?,
         None => None,
     };
     let tags: Vec<String> = backend::events::tags::for_events(db, &[event.id])
@@ -621,6 +622,15 @@ async fn compose_event_page(
         e: view,
         rsvp,
     })
+}
+
+/// The row, `None` when it is not found, the error otherwise.
+fn unless_gone<T>(found: backend::Result<T>) -> backend::Result<Option<T>> {
+    match found {
+        Ok(row) => Ok(Some(row)),
+        Err(backend::Error::NotFound { .. }) => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 /// What the RSVP box offers; the rules themselves are checked again by the service on post.

@@ -37,6 +37,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether `value` looks like a token of ours (URL-safe base64), safe to write into HTML.
+fn is_token(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 impl Visitor {
     pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Self {
         let ctx = &state.ctx;
@@ -55,7 +62,8 @@ impl Visitor {
         let csrf = match &session {
             Some(session) => session.csrf_token.clone(),
             None => match cookie(headers, CSRF_COOKIE) {
-                Some(value) if value.len() >= 32 => value.to_owned(),
+                // Only values we could have made: the token is written into pages as is.
+                Some(value) if value.len() >= 32 && is_token(value) => value.to_owned(),
                 _ => {
                     let (value, _) = backend::users::tokens::random_token();
                     set_cookies.push(cookie_line(CSRF_COOKIE, &value, None, secure));
