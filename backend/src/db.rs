@@ -94,10 +94,15 @@ pub async fn optimize(db: &DatabaseConnection) -> Result<(), DbErr> {
         .into_iter()
         .map(|row| row.try_get::<String>("", "name"))
         .collect::<Result<_, _>>()?;
+    let gathered_before = has_statistics(db).await?;
     for table in tables {
         let quoted = format!("\"{}\"", table.replace('"', "\"\""));
         let rows = single_number(db, &format!("SELECT count(*) AS n FROM {quoted}")).await?;
-        if statistics_are_current(statistics_rows(db, &table).await?, rows.unwrap_or(0)) {
+        let gathered_for = match gathered_before {
+            true => statistics_rows(db, &table).await?,
+            false => None,
+        };
+        if statistics_are_current(gathered_for, rows.unwrap_or(0)) {
             continue;
         }
         db.execute_unprepared(&format!("PRAGMA analysis_limit = 0; ANALYZE {quoted};"))
@@ -132,11 +137,9 @@ async fn has_statistics(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(n.unwrap_or(0) > 0)
 }
 
-/// How many rows `table` had when its statistics were gathered, if they were.
+/// How many rows `table` had when its statistics were gathered, if they were (`sqlite_stat1`
+/// must exist).
 async fn statistics_rows(db: &DatabaseConnection, table: &str) -> Result<Option<i64>, DbErr> {
-    if !has_statistics(db).await? {
-        return Ok(None);
-    }
     let stat = db
         .query_one_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
@@ -305,6 +308,25 @@ mod tests {
     #![allow(clippy::expect_used, clippy::unwrap_used)]
     use super::*;
 
+    /// SQLite's plan for `sql`, one step per line.
+    async fn query_plan(
+        conn: &DatabaseConnection,
+        sql: &str,
+        values: Vec<sea_orm::Value>,
+    ) -> String {
+        conn.query_all_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {sql}"),
+            values,
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "detail").unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
     #[tokio::test]
     async fn starting_on_sqlite_gathers_the_planner_statistics() {
         let t = crate::testing::TestDatabase::new().await;
@@ -375,18 +397,12 @@ mod tests {
         };
         let select = crate::events::search_select(t.ctx.now(), &query).unwrap();
         let sql = sea_orm::QueryTrait::build(&select, DatabaseBackend::Sqlite);
-        let plan = fresh
-            .query_all_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Sqlite,
-                format!("EXPLAIN QUERY PLAN {}", sql.sql),
-                sql.values.map(|v| v.0).unwrap_or_default(),
-            ))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|row| row.try_get::<String>("", "detail").unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let plan = query_plan(
+            &fresh,
+            &sql.sql,
+            sql.values.map(|v| v.0).unwrap_or_default(),
+        )
+        .await;
         assert!(plan.contains("events_position"), "{plan}");
     }
 
@@ -408,24 +424,13 @@ mod tests {
         let only = connect(&t.database.url, 1).await.unwrap();
         only.execute_unprepared("ANALYZE").await.unwrap();
         optimize(&only).await.unwrap();
-        let plan = only
-            .query_all_raw(Statement::from_string(
-                DatabaseBackend::Sqlite,
-                format!(
-                    "EXPLAIN QUERY PLAN {}",
-                    ["?1", "?2", "?3", "?4"]
-                        .into_iter()
-                        .fold(crate::jobs::worker::CLAIM_ON_SQLITE.to_owned(), |sql, p| {
-                            sql.replace(p, "'0'")
-                        })
-                ),
-            ))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|row| row.try_get::<String>("", "detail").unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let zero = || sea_orm::Value::from("0");
+        let plan = query_plan(
+            &only,
+            crate::jobs::worker::CLAIM_ON_SQLITE,
+            vec![zero(), zero(), zero(), zero()],
+        )
+        .await;
         assert!(!plan.contains("SCAN jobs"), "{plan}");
         assert!(plan.contains("INTEGER PRIMARY KEY"), "{plan}");
         // Due jobs come in order from their index; only the few taken are sorted.

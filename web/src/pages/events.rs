@@ -433,15 +433,8 @@ async fn anonymous_event_page(
     uuid: &str,
 ) -> backend::Result<String> {
     let ctx = &state.ctx;
-    let db = &ctx.db;
-    let principal = visitor.principal();
-    let event = events::find_visible(db, &principal, uuid).await?;
-    let access = events::access(db, &principal, &event).await?;
-    let stats = events::participant_stats(db, &[event.id])
-        .await?
-        .remove(&event.id)
-        .unwrap_or_default();
-    let related = events::related_changes(db, &event).await?;
+    let (event, access, stats) = visible_event(state, visitor, uuid).await?;
+    let related = events::related_changes(&ctx.db, &event).await?;
     let key = {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
@@ -474,6 +467,20 @@ async fn build_event_page(
     uuid: &str,
     done: Option<&str>,
 ) -> backend::Result<EventPage> {
+    let (event, access, stats) = visible_event(state, visitor, uuid).await?;
+    compose_event_page(state, visitor, event, access, stats, done).await
+}
+
+/// The event if the visitor may see it, how they relate to it, and its participant counts.
+async fn visible_event(
+    state: &AppState,
+    visitor: &Visitor,
+    uuid: &str,
+) -> backend::Result<(
+    event::Model,
+    events::policy::Access,
+    events::ParticipantStats,
+)> {
     let db = &state.ctx.db;
     let principal = visitor.principal();
     let event = events::find_visible(db, &principal, uuid).await?;
@@ -482,7 +489,7 @@ async fn build_event_page(
         .await?
         .remove(&event.id)
         .unwrap_or_default();
-    compose_event_page(state, visitor, event, access, stats, done).await
+    Ok((event, access, stats))
 }
 
 async fn compose_event_page(
