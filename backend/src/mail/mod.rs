@@ -5,6 +5,7 @@
 mod layout;
 mod message;
 mod send_job;
+mod smtp;
 mod transport;
 
 pub use layout::{Block, Layout};

@@ -1,11 +1,10 @@
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
 
 use super::OutgoingMail;
-use crate::settings::{MailTransportKind, Settings, SmtpSecurity};
+use super::smtp::SmtpRelay;
+use crate::settings::{MailTransportKind, Settings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -38,7 +37,7 @@ pub struct SentMail {
 
 #[derive(Clone)]
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpRelay>),
     File(AsyncFileTransport<Tokio1Executor>),
     Memory(Arc<Mutex<Vec<SentMail>>>),
 }
@@ -77,26 +76,7 @@ impl Mailer {
             }
             MailTransportKind::Memory => Transport::Memory(Arc::default()),
             MailTransportKind::Smtp => {
-                let smtp = &settings.mail.smtp;
-                let builder = match smtp.security {
-                    SmtpSecurity::Starttls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                            .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?
-                    }
-                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                        .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?,
-                    SmtpSecurity::None => {
-                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
-                    }
-                };
-                let mut builder = builder
-                    .port(smtp.port)
-                    .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
-                if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
-                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-                }
-                let transport: AsyncSmtpTransport<Tokio1Executor> = builder.build();
-                Transport::Smtp(transport)
+                Transport::Smtp(Arc::new(SmtpRelay::new(&settings.mail.smtp)?))
             }
         };
         Ok(Self {
@@ -126,10 +106,8 @@ impl Mailer {
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
         let message = mail.to_message(&self.from_name, &self.from_address)?;
         match &self.transport {
-            Transport::Smtp(smtp) => {
-                smtp.send(message)
-                    .await
-                    .map_err(|e| MailError::Smtp(e.to_string()))?;
+            Transport::Smtp(relay) => {
+                relay.send(message.envelope(), &message.formatted()).await?;
             }
             Transport::File(file) => {
                 file.send(message)

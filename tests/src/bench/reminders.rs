@@ -12,6 +12,7 @@ use backend::clock::{Clock, ManualClock};
 use backend::mail::Mailer;
 use backend::principal::Principal;
 use backend::settings::{MailTransportKind, Settings, SmtpSecurity};
+use backend::testing::SmtpSink;
 use chrono::{DateTime, Duration as Span, Utc};
 use sea_orm::ActiveValue::Set;
 use web::startup::Server;
@@ -19,7 +20,6 @@ use web::startup::Server;
 use super::report::Row;
 use super::seed::{self, Lcg};
 use super::server::BenchDatabase;
-use super::sinks::SmtpSink;
 use super::{Options, server};
 
 fn settings(database_url: &str, port: u16) -> anyhow::Result<Settings> {
@@ -197,7 +197,7 @@ pub async fn run(options: &Options, dir: &Path) -> anyhow::Result<Vec<Row>> {
                     total as u64 - sink.count().min(total as u64)
                 },
             )
-            .with_note("lettre's SMTP pool, no TLS (loopback sink)"),
+            .with_note("kept-alive connections with TCP_NODELAY, no TLS (loopback sink)"),
         );
     }
     database.drop_schema().await;

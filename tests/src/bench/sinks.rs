@@ -1,11 +1,10 @@
-//! Local stand-ins for the outside world: an SMTP server that accepts and counts messages, and
+//! Local stand-ins for the outside world (the SMTP one is `backend::testing::SmtpSink`):
 //! ActivityPub inboxes that check each delivery's HTTP signature (draft-cavage, as Mastodon and
 //! Mobilizon do: the signing string rebuilt from the listed headers, RSA-SHA256 against the
 //! sender's key fetched from its actor document, and the body's SHA-256 digest) before they
 //! count it.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -17,90 +16,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use rsa::pkcs8::DecodePublicKey as _;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
-
-/// An SMTP server on loopback that accepts every message and counts it.
-pub struct SmtpSink {
-    pub address: SocketAddr,
-    pub received: Arc<AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl SmtpSink {
-    pub async fn start() -> anyhow::Result<Self> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let address = listener.local_addr()?;
-        let received = Arc::new(AtomicU64::new(0));
-        let counter = received.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let counter = counter.clone();
-                tokio::spawn(async move {
-                    let _ = smtp_session(stream, counter).await;
-                });
-            }
-        });
-        Ok(Self {
-            address,
-            received,
-            task,
-        })
-    }
-
-    pub fn count(&self) -> u64 {
-        self.received.load(Ordering::Relaxed)
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn smtp_session(
-    stream: tokio::net::TcpStream,
-    received: Arc<AtomicU64>,
-) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    write.write_all(b"220 bench-sink ESMTP\r\n").await?;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let command = line.trim_end().to_ascii_uppercase();
-        if command.starts_with("EHLO") {
-            write
-                .write_all(b"250-bench-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                .await?;
-        } else if command.starts_with("HELO") {
-            write.write_all(b"250 bench-sink\r\n").await?;
-        } else if command.starts_with("DATA") {
-            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).await? == 0 {
-                    return Ok(());
-                }
-                if line == ".\r\n" || line == ".\n" {
-                    break;
-                }
-            }
-            received.fetch_add(1, Ordering::Relaxed);
-            write.write_all(b"250 2.0.0 queued\r\n").await?;
-        } else if command.starts_with("QUIT") {
-            write.write_all(b"221 2.0.0 bye\r\n").await?;
-            return Ok(());
-        } else {
-            // MAIL, RCPT, RSET, NOOP: all accepted.
-            write.write_all(b"250 2.0.0 ok\r\n").await?;
-        }
-    }
-}
 
 /// Shared state of the inbox sinks: counts, and senders' keys fetched once.
 #[derive(Default)]

@@ -2,6 +2,8 @@
 //! (SQLite in a temporary directory by default; a fresh PostgreSQL schema when
 //! `CONVIVE_TEST_DATABASE_URL` is set), and a context with a manual clock and in-memory mail.
 
+mod smtp_sink;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -11,6 +13,8 @@ use crate::clock::ManualClock;
 use crate::context::AppContext;
 use crate::mail::Mailer;
 use crate::settings::{MailTransportKind, Settings};
+
+pub use smtp_sink::SmtpSink;
 
 pub const TEST_DATABASE_ENV: &str = "CONVIVE_TEST_DATABASE_URL";
 

@@ -1,0 +1,140 @@
+//! An SMTP server on loopback that accepts every message: for tests of the SMTP transport and
+//! for the benchmark's reminders. It keeps the last messages, counts them and the connections
+//! it accepted, and can hang up on its clients to play a relay that drops idle connections.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// Messages kept for reading; older ones are dropped so a benchmark stays small.
+const MESSAGES_KEPT: usize = 100;
+
+#[derive(Default)]
+struct Received {
+    messages: AtomicU64,
+    connections: AtomicU64,
+    hang_up: AtomicBool,
+    last: Mutex<Vec<String>>,
+}
+
+pub struct SmtpSink {
+    pub address: SocketAddr,
+    received: Arc<Received>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let received = Arc::new(Received::default());
+        let shared = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                shared.connections.fetch_add(1, Ordering::Relaxed);
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    let _ = session(stream, shared).await;
+                });
+            }
+        });
+        Ok(Self {
+            address,
+            received,
+            task,
+        })
+    }
+
+    /// Messages accepted so far.
+    pub fn count(&self) -> u64 {
+        self.received.messages.load(Ordering::Relaxed)
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> u64 {
+        self.received.connections.load(Ordering::Relaxed)
+    }
+
+    /// The last messages accepted, as sent between `DATA` and the final `.`.
+    pub fn messages(&self) -> Vec<String> {
+        self.received
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// From now on, every open session is closed by the server at its next command.
+    pub fn hang_up_on_everyone(&self) {
+        self.received.hang_up.store(true, Ordering::Relaxed);
+    }
+
+    /// Sessions opened from now on are served again.
+    pub fn answer_again(&self) {
+        self.received.hang_up.store(false, Ordering::Relaxed);
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn session(stream: tokio::net::TcpStream, received: Arc<Received>) -> std::io::Result<()> {
+    let opened_while_hanging_up = received.hang_up.load(Ordering::Relaxed);
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    write.write_all(b"220 sink ESMTP\r\n").await?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        if received.hang_up.load(Ordering::Relaxed) && !opened_while_hanging_up {
+            return Ok(());
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        if command.starts_with("EHLO") {
+            write
+                .write_all(b"250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                .await?;
+        } else if command.starts_with("HELO") {
+            write.write_all(b"250 sink\r\n").await?;
+        } else if command.starts_with("DATA") {
+            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
+            let mut message = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                message.push_str(&line);
+            }
+            {
+                let mut last = received
+                    .last
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if last.len() == MESSAGES_KEPT {
+                    last.remove(0);
+                }
+                last.push(message);
+            }
+            received.messages.fetch_add(1, Ordering::Relaxed);
+            write.write_all(b"250 2.0.0 queued\r\n").await?;
+        } else if command.starts_with("QUIT") {
+            write.write_all(b"221 2.0.0 bye\r\n").await?;
+            return Ok(());
+        } else {
+            // MAIL, RCPT, RSET, NOOP: all accepted.
+            write.write_all(b"250 2.0.0 ok\r\n").await?;
+        }
+    }
+}
