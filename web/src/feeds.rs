@@ -15,14 +15,30 @@ use backend::AppContext;
 use backend::feeds::{Feed, Format, Source, Validator};
 use chrono::{DateTime, Utc};
 
-use crate::built::Built;
+use crate::built::{Built, Flights};
 use crate::state::AppState;
 
 /// How long clients and proxies may reuse a feed before revalidating it.
 const MAX_AGE_SECS: u32 = 300;
 
 /// How many bytes of built feeds a node keeps (a group's feed of 500 events is ~1 MB).
-pub const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
+const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
+
+/// Feeds this node built, by validator, and those it is building.
+#[derive(Clone)]
+pub struct BuiltFeeds {
+    built: Built,
+    building: Flights<(Bytes, Validator)>,
+}
+
+impl Default for BuiltFeeds {
+    fn default() -> Self {
+        Self {
+            built: Built::new(BUILT_FEEDS_BUDGET),
+            building: Flights::default(),
+        }
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -140,7 +156,7 @@ async fn serve(
 
 async fn respond(
     ctx: &AppContext,
-    built: &Built,
+    feeds: &BuiltFeeds,
     headers: &HeaderMap,
     source: Source,
     format: Format,
@@ -152,13 +168,20 @@ async fn respond(
         caching_headers(response.headers_mut(), &feed, &validator);
         return Ok(response);
     }
-    let (bytes, validator) = match built.get(&validator.etag) {
+    let (bytes, validator) = match feeds.built.get(&validator.etag) {
         Some(bytes) => (bytes, validator),
         None => {
-            let rendered = feed.render(ctx, format).await?;
-            let bytes = Bytes::from(rendered.bytes);
-            built.put(&rendered.validator.etag, bytes.clone());
-            (bytes, rendered.validator)
+            // Built as of now, which may be newer than `validator`: the answer carries the
+            // validator of what was built.
+            feeds
+                .building
+                .once(&validator.etag, || async {
+                    let rendered = feed.render(ctx, format).await?;
+                    let bytes = Bytes::from(rendered.bytes);
+                    feeds.built.put(&rendered.validator.etag, bytes.clone());
+                    Ok::<_, backend::Error>((bytes, rendered.validator))
+                })
+                .await?
         }
     };
     let mut response = bytes.into_response();

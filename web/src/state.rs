@@ -11,7 +11,7 @@ pub struct AppState {
     pub fetcher: federation::SignedConfig,
     /// Feeds already built, by validator: this node's own, checked against the database on
     /// every request.
-    pub feeds: crate::built::Built,
+    pub feeds: crate::feeds::BuiltFeeds,
     /// Event pages for people without a session, by version, checked the same way.
     pub pages: crate::pages::events::AnonymousPages,
 }
@@ -24,7 +24,7 @@ impl AppState {
             ctx,
             schema,
             fetcher,
-            feeds: crate::built::Built::new(crate::feeds::BUILT_FEEDS_BUDGET),
+            feeds: Default::default(),
             pages: Default::default(),
         }
     }
