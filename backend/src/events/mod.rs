@@ -173,7 +173,43 @@ pub async fn search(
     query: &SearchQuery,
     page: Page,
 ) -> Result<Paginated<event::Model>> {
-    paginate(conn, search_select(now, query)?, page).await
+    let select = search_select(now, query)?;
+    // The filters read each candidate's row (the text match): they run once, for the page's
+    // ids and the total together, instead of once for a count and again for the page. Only
+    // narrow (id, total) rows are sorted; the page's events are then read by id.
+    #[derive(FromQueryResult)]
+    struct Ranked {
+        id: i64,
+        total: i64,
+    }
+    let ranked = select
+        .clone()
+        .select_only()
+        .column(event::Column::Id)
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .into_model::<Ranked>()
+        .all(conn)
+        .await?;
+    let total = match ranked.first() {
+        Some(first) => u64::try_from(first.total).unwrap_or_default(),
+        None if page.offset() == 0 => 0,
+        // Past the last page no row carries the total.
+        None => select.count(conn).await?,
+    };
+    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
+    let mut by_id: HashMap<i64, event::Model> = event::Entity::find()
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|event| (event.id, event))
+        .collect();
+    let elements = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(Paginated { total, elements })
 }
 
 /// The query behind [`search`], unordered, for callers that read it their own way (feeds).

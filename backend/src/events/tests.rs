@@ -147,6 +147,58 @@ async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
 }
 
 #[tokio::test]
+async fn search_pages_come_soonest_first_with_the_whole_total_even_past_the_last_page() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    // Created out of date order, with one that does not match.
+    for (title, day) in [
+        ("Repair café 3", 9),
+        ("Repair café 1", 2),
+        ("Choir", 1),
+        ("Repair café 2", 4),
+    ] {
+        service::create(
+            &t.ctx,
+            &alice.principal(),
+            new_event(title, t.ctx.now() + Duration::days(day)),
+        )
+        .await
+        .expect("event");
+    }
+    let query = SearchQuery {
+        term: Some("repair".to_owned()),
+        ..Default::default()
+    };
+    let page = |page: u64| {
+        let db = t.ctx.db.clone();
+        let now = t.ctx.now();
+        let query = query.clone();
+        async move {
+            super::search(&db, now, &query, Page { page, limit: 2 })
+                .await
+                .expect("search")
+        }
+    };
+    let titles = |found: &crate::pagination::Paginated<entity::event::Model>| {
+        found
+            .elements
+            .iter()
+            .map(|e| e.title.clone())
+            .collect::<Vec<_>>()
+    };
+
+    let first = page(1).await;
+    assert_eq!(first.total, 3);
+    assert_eq!(titles(&first), ["Repair café 1", "Repair café 2"]);
+    let second = page(2).await;
+    assert_eq!(second.total, 3);
+    assert_eq!(titles(&second), ["Repair café 3"]);
+    let past = page(3).await;
+    assert_eq!(past.total, 3, "the total still counts every match");
+    assert!(past.elements.is_empty());
+}
+
+#[tokio::test]
 async fn several_edits_within_thirty_minutes_make_one_update_mail() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
