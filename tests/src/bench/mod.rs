@@ -33,6 +33,7 @@ pub const SCENARIOS: &[&str] = &[
     "event-ics",
     "group-feed",
     "group-feed-304",
+    "feed-build",
     "instance-feed",
     "private-feed",
     "join",
@@ -68,8 +69,8 @@ impl Options {
 pub const USAGE: &str = "\
 usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json] [--tiny]
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
-scenarios: event-page home search event-ics group-feed group-feed-304 instance-feed
-           private-feed join login reminders fanout (default: all);
+scenarios: event-page home search event-ics group-feed group-feed-304 feed-build
+           instance-feed private-feed join login reminders fanout (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards)";
@@ -287,6 +288,10 @@ async fn http_rows(
         seeded.took,
         None,
     )];
+
+    if scenarios.contains(&"feed-build") {
+        rows.push(feed_builds(&ctx, &seeded.big_group, options).await?);
+    }
 
     // Tokens for RSVPs under load, one person per connection, taken before the server starts.
     let mut tokens = Vec::new();
@@ -526,6 +531,44 @@ async fn http_rows(
     ));
     convive.stop();
     Ok(rows)
+}
+
+/// Building the big group's feed from the database, over and over, in this process: what a
+/// node pays once per change of the feed (serving it afterwards is the `group-feed` row).
+/// Nothing else runs in the process meanwhile, so its CPU time is the builds'.
+async fn feed_builds(ctx: &AppContext, group: &str, options: &Options) -> anyhow::Result<Row> {
+    let source = || backend::feeds::Source::Actor {
+        username: group.to_owned(),
+    };
+    let feed = backend::feeds::Feed::open(ctx, source()).await?;
+    let events = feed.render(ctx, backend::feeds::Format::Ics).await?;
+    let me = std::process::id();
+    let cpu_before = server::cpu_seconds(me);
+    let started = Instant::now();
+    let mut builds = 0_u64;
+    while started.elapsed() < options.duration || builds == 0 {
+        let feed = backend::feeds::Feed::open(ctx, source()).await?;
+        let rendered = feed.render(ctx, backend::feeds::Format::Ics).await?;
+        anyhow::ensure!(
+            rendered.bytes == events.bytes,
+            "the same feed built twice differs"
+        );
+        builds += 1;
+    }
+    let took = started.elapsed();
+    let cpu = server::cpu_seconds(me) - cpu_before;
+    let mut row = Row::background(
+        &format!(
+            "group feed .ics, {} events: building it (in process)",
+            events.bytes.windows(12).filter(|w| w == b"BEGIN:VEVENT").count()
+        ),
+        builds,
+        took,
+        None,
+    );
+    row.cpu_ms_per_request = Some(cpu * 1000.0 / builds as f64);
+    row.bytes_per_response = Some(events.bytes.len() as u64);
+    Ok(row)
 }
 
 fn graphql_ok(status: u16, body: &[u8]) -> bool {
