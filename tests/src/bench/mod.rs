@@ -560,7 +560,11 @@ async fn feed_builds(ctx: &AppContext, group: &str, options: &Options) -> anyhow
     let mut row = Row::background(
         &format!(
             "group feed .ics, {} events: building it (in process)",
-            events.bytes.windows(12).filter(|w| w == b"BEGIN:VEVENT").count()
+            events
+                .bytes
+                .windows(12)
+                .filter(|w| w == b"BEGIN:VEVENT")
+                .count()
         ),
         builds,
         took,
