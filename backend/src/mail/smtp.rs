@@ -75,7 +75,7 @@ impl SmtpRelay {
                     .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?,
             ),
             SmtpSecurity::Tls => Security::Implicit {
-                connector: tls_connector()?,
+                connector: tls_connector(&[])?,
                 server_name: ServerName::try_from(smtp.host.clone())
                     .map_err(|e| MailError::Config(format!("mail.smtp.host: {e}")))?,
             },
@@ -204,11 +204,17 @@ async fn open_tcp(host: &str, port: u16) -> Result<TcpStream, MailError> {
     Ok(tcp)
 }
 
-/// The roots lettre itself trusts with our features (Mozilla's, from `webpki-roots`).
-fn tls_connector() -> Result<TlsConnector, MailError> {
+/// The roots lettre itself trusts with our features (Mozilla's, from `webpki-roots`), and any
+/// `extra` ones (tests).
+fn tls_connector(extra: &[Vec<u8>]) -> Result<TlsConnector, MailError> {
     use tokio_rustls::rustls;
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for certificate in extra {
+        roots
+            .add(certificate.clone().into())
+            .map_err(|e| MailError::Config(format!("TLS root: {e}")))?;
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -336,6 +342,49 @@ mod tests {
         assert_eq!(sink.count(), 2);
         assert_eq!(sink.connections(), 2);
         assert!(sink.messages()[1].contains("Subject: After"));
+    }
+
+    #[tokio::test]
+    async fn mail_goes_over_implicit_tls_to_a_relay_with_a_certificate_we_trust_and_not_otherwise()
+    {
+        let sink = SmtpSink::start_with_tls().await.expect("sink");
+        let mut settings = SmtpSettings {
+            host: "localhost".to_owned(),
+            port: sink.address.port(),
+            security: SmtpSecurity::Tls,
+            username: None,
+            password: None,
+            timeout_secs: 5,
+        };
+        let untrusting = SmtpRelay::new(&settings).expect("relay");
+        let (envelope, raw) = message("Not to a stranger");
+        let err = untrusting
+            .send(&envelope, &raw)
+            .await
+            .expect_err("a self-signed certificate is not trusted");
+        assert!(err.to_string().contains("TLS"), "{err}");
+        assert_eq!(sink.count(), 0);
+
+        let mut relay = SmtpRelay::new(&settings).expect("relay");
+        relay.security = Security::Implicit {
+            connector: tls_connector(&[SmtpSink::localhost_certificate()]).expect("connector"),
+            server_name: ServerName::try_from("localhost").expect("name"),
+        };
+        for subject in ["Encrypted", "Still encrypted"] {
+            let (envelope, raw) = message(subject);
+            relay.send(&envelope, &raw).await.expect("sent over TLS");
+        }
+        assert_eq!(sink.count(), 2);
+        assert!(sink.messages()[1].contains("Subject: Still encrypted"));
+        settings.security = SmtpSecurity::None;
+        // Each side waits for the other to speak first: only the timeout ends it.
+        settings.timeout_secs = 1;
+        let plain = SmtpRelay::new(&settings).expect("relay");
+        let (envelope, raw) = message("In clear");
+        plain
+            .send(&envelope, &raw)
+            .await
+            .expect_err("a TLS server does not speak plain SMTP");
     }
 
     #[tokio::test]

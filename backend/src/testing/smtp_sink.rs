@@ -6,7 +6,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::rustls::{self, ServerConfig};
+
+/// A self-signed certificate for `localhost` (valid until 2126) and its key, for TLS sinks.
+const LOCALHOST_CERTIFICATE: &[u8] = include_bytes!("tls/localhost.cert.der");
+const LOCALHOST_KEY: &[u8] = include_bytes!("tls/localhost.key.der");
 
 /// Messages kept for reading; older ones are dropped so a benchmark stays small.
 const MESSAGES_KEPT: usize = 100;
@@ -27,6 +34,32 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> std::io::Result<Self> {
+        Self::listen(None).await
+    }
+
+    /// A sink speaking TLS from the first byte (SMTPS, port 465), as `localhost` with the
+    /// certificate of [`SmtpSink::localhost_certificate`].
+    pub async fn start_with_tls() -> std::io::Result<Self> {
+        let config = ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .and_then(|builder| {
+            builder.with_no_client_auth().with_single_cert(
+                vec![CertificateDer::from(LOCALHOST_CERTIFICATE.to_vec())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(LOCALHOST_KEY.to_vec())),
+            )
+        })
+        .map_err(std::io::Error::other)?;
+        Self::listen(Some(TlsAcceptor::from(Arc::new(config)))).await
+    }
+
+    /// The certificate a client must trust to talk to [`SmtpSink::start_with_tls`].
+    pub fn localhost_certificate() -> Vec<u8> {
+        LOCALHOST_CERTIFICATE.to_vec()
+    }
+
+    async fn listen(tls: Option<TlsAcceptor>) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let received = Arc::new(Received::default());
@@ -35,8 +68,15 @@ impl SmtpSink {
             while let Ok((stream, _)) = listener.accept().await {
                 shared.connections.fetch_add(1, Ordering::Relaxed);
                 let shared = shared.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let _ = session(stream, shared).await;
+                    let _ = match tls {
+                        Some(tls) => match tls.accept(stream).await {
+                            Ok(stream) => session(stream, shared).await,
+                            Err(err) => Err(err),
+                        },
+                        None => session(stream, shared).await,
+                    };
                 });
             }
         });
@@ -83,9 +123,12 @@ impl Drop for SmtpSink {
     }
 }
 
-async fn session(stream: tokio::net::TcpStream, received: Arc<Received>) -> std::io::Result<()> {
+async fn session(
+    stream: impl AsyncRead + AsyncWrite + Unpin,
+    received: Arc<Received>,
+) -> std::io::Result<()> {
     let opened_while_hanging_up = received.hang_up.load(Ordering::Relaxed);
-    let (read, mut write) = stream.into_split();
+    let (read, mut write) = tokio::io::split(stream);
     let mut reader = BufReader::new(read);
     write.write_all(b"220 sink ESMTP\r\n").await?;
     let mut line = String::new();
