@@ -148,6 +148,8 @@ pub struct RemoteEvent {
     pub attributed_to_id: Option<i64>,
     pub tags: Vec<String>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The origin's `updated`: which version this is.
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
@@ -159,6 +161,16 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
         return Err(Error::forbidden(
             "a remote document cannot replace a local event",
         ));
+    }
+    // Copies arrive out of order (an `Announce` makes us fetch the event, and that fetch can
+    // end after a later `Update` was applied): an older version never replaces a newer one.
+    if let (Some(existing), Some(incoming)) = (&existing, remote.updated_at)
+        && existing
+            .remote_updated_at
+            .is_some_and(|held| incoming < held)
+    {
+        tracing::debug!(ap_id = %remote.ap_id, "ignoring an older copy of a remote event");
+        return Ok(existing.clone());
     }
     let timezone = remote
         .timezone
@@ -234,6 +246,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
     row.attributed_to_id = Set(remote.attributed_to_id);
     row.published_at = Set(remote.published_at.or(Some(now)));
     row.updated_at = Set(now);
+    row.remote_updated_at = Set(remote.updated_at);
     let event = row.save(&tx).await?.try_into_model()?;
     super::tags::set_for_event(&tx, event.id, &tags).await?;
     tx.commit().await?;

@@ -172,6 +172,7 @@ pub async fn create(
         published_at: Set((!draft).then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
+        remote_updated_at: Set(None),
     };
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
     tags::set_for_event(&tx, event.id, &tag_titles).await?;

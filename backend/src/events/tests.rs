@@ -424,3 +424,72 @@ async fn saving_an_event_without_a_visible_change_sends_no_update_to_other_insta
         ]
     );
 }
+
+#[tokio::test]
+async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_one() {
+    use super::federated::{RemoteEvent, find_by_ap_id, upsert_remote};
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    let created = t.ctx.now() - Duration::hours(1);
+    let version = |title: &str, updated: Option<chrono::DateTime<chrono::Utc>>| RemoteEvent {
+        ap_id: "https://other.example/events/1".to_owned(),
+        url: "https://other.example/events/1".to_owned(),
+        title: title.to_owned(),
+        description: String::new(),
+        begins_on: t.ctx.now() + Duration::days(3),
+        ends_on: None,
+        timezone: None,
+        status: EventStatus::Confirmed,
+        visibility: EventVisibility::Public,
+        join_options: entity::event::JoinOptions::Free,
+        external_participation_url: None,
+        category: None,
+        language: None,
+        online_address: None,
+        place: None,
+        maximum_attendee_capacity: None,
+        anonymous_participation: false,
+        organizer_actor_id: organizer.actor.id,
+        attributed_to_id: None,
+        tags: Vec::new(),
+        published_at: Some(created),
+        updated_at: updated,
+    };
+    let title = || async {
+        find_by_ap_id(&t.ctx.db, "https://other.example/events/1")
+            .await
+            .expect("read")
+            .expect("stored")
+            .title
+    };
+
+    upsert_remote(&t.ctx, version("First", Some(created)))
+        .await
+        .expect("created");
+    upsert_remote(
+        &t.ctx,
+        version("Second", Some(created + Duration::minutes(5))),
+    )
+    .await
+    .expect("updated");
+    upsert_remote(&t.ctx, version("First", Some(created)))
+        .await
+        .expect("a late copy is not an error");
+    assert_eq!(title().await, "Second", "the late, older copy was ignored");
+
+    upsert_remote(
+        &t.ctx,
+        version("Third", Some(created + Duration::minutes(9))),
+    )
+    .await
+    .expect("updated");
+    assert_eq!(title().await, "Third");
+    upsert_remote(&t.ctx, version("Undated", None))
+        .await
+        .expect("updated");
+    assert_eq!(
+        title().await,
+        "Undated",
+        "a copy that says nothing of its version is taken as it comes"
+    );
+}

@@ -289,6 +289,7 @@ pub fn to_remote(
         attributed_to_id,
         tags: json.tag.iter().map(|t| t.name.clone()).collect(),
         published_at: json.published.map(|p| p.with_timezone(&Utc)),
+        updated_at: json.updated.map(|u| u.with_timezone(&Utc)),
     })
 }
 
