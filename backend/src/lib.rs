@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod instance;
 pub mod instances;
 pub mod jobs;
+pub mod kept;
 pub mod mail;
 pub mod outbox;
 pub mod pagination;

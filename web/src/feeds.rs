@@ -34,7 +34,7 @@ pub struct BuiltFeeds {
 impl Default for BuiltFeeds {
     fn default() -> Self {
         Self {
-            built: Built::new(BUILT_FEEDS_BUDGET),
+            built: crate::built::built(BUILT_FEEDS_BUDGET),
             building: Flights::default(),
         }
     }

@@ -320,7 +320,7 @@ impl Default for AnonymousPages {
     fn default() -> Self {
         Self {
             // ~1 000 pages of ~5 KB
-            built: crate::built::Built::new(8 * 1024 * 1024),
+            built: crate::built::built(8 * 1024 * 1024),
             placeholder: backend::users::tokens::random_token().0,
         }
     }
