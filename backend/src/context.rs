@@ -14,6 +14,9 @@ use crate::instance::InstanceSecrets;
 use crate::mail::Mailer;
 use crate::settings::Settings;
 
+/// Bytes of written events kept: the 500 events of a big feed take ~1 MB per format.
+const WRITTEN_EVENTS_BUDGET: usize = 8 * 1024 * 1024;
+
 #[derive(Clone, Debug)]
 pub struct AppContext {
     pub db: DatabaseConnection,
@@ -26,6 +29,9 @@ pub struct AppContext {
     pub job_wakeup: Arc<Notify>,
     /// Bounds the password hashes running at once in this process.
     pub password_slots: crate::users::password::PasswordSlots,
+    /// Events as feeds write them, by version: a feed rebuilt after one change writes only
+    /// the events that changed.
+    pub written_events: crate::feeds::WrittenEvents,
 }
 
 impl AppContext {
@@ -66,6 +72,7 @@ impl AppContext {
             secrets: Arc::new(secrets),
             job_wakeup: Arc::new(Notify::new()),
             password_slots: crate::users::password::PasswordSlots::per_core(),
+            written_events: crate::feeds::WrittenEvents::new(WRITTEN_EVENTS_BUDGET),
         })
     }
 

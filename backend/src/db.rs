@@ -360,7 +360,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_search_near_a_place_reads_the_position_index_once_statistics_are_gathered() {
+    async fn a_search_near_a_place_reads_only_the_place_cell_index_once_statistics_are_gathered() {
         let t = crate::testing::TestContext::new().await;
         if t.ctx.db.get_database_backend() != DatabaseBackend::Sqlite {
             return; // PostgreSQL plans from its own statistics
@@ -368,12 +368,13 @@ mod tests {
         // Every event public and upcoming, spread over many places: only the position index
         // narrows a search near one of them.
         let insert = "INSERT INTO events (uuid, ap_id, url, title, description, begins_on, \
-             timezone, status, visibility, join_options, draft, latitude, longitude, \
+             timezone, status, visibility, join_options, draft, latitude, longitude, geo_cell, \
              maximum_attendee_capacity, show_remaining_attendee_capacity, \
              anonymous_participation, hide_number_of_participants, organizer_actor_id, local, \
              sequence, search_text, created_at, updated_at) \
              SELECT 'u' || n, 'a' || n, 'l' || n, 't', '', '2099-01-01T00:00:00+00:00', 'UTC', \
-             'confirmed', 'public', 'free', 0, (n % 50) * 1.0, (n % 50) * 1.0, NULL, 0, 0, 0, \
+             'confirmed', 'public', 'free', 0, (n % 50) * 1.0, (n % 50) * 1.0, \
+             ((n % 50) + 90) * 4 * 1441 + ((n % 50) + 180) * 4, NULL, 0, 0, 0, \
              ?, 1, 0, 'concert', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00' \
              FROM (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
              WHERE n < 2000) SELECT n FROM c)";
@@ -395,15 +396,20 @@ mod tests {
             near: Some(((10.0, 10.0), 25.0)),
             ..Default::default()
         };
-        let select = crate::events::search_select(t.ctx.now(), &query).unwrap();
-        let sql = sea_orm::QueryTrait::build(&select, DatabaseBackend::Sqlite);
+        let select =
+            crate::events::search_select(DatabaseBackend::Sqlite, t.ctx.now(), &query).unwrap();
+        let ranking = crate::events::ranking(
+            select,
+            crate::pagination::Page::new(None, Some(10)).unwrap(),
+        );
+        let sql = sea_orm::QueryTrait::build(&ranking, DatabaseBackend::Sqlite);
         let plan = query_plan(
             &fresh,
             &sql.sql,
             sql.values.map(|v| v.0).unwrap_or_default(),
         )
         .await;
-        assert!(plan.contains("events_position"), "{plan}");
+        assert!(plan.contains("COVERING INDEX events_place_cell"), "{plan}");
     }
 
     #[tokio::test]

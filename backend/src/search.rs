@@ -49,6 +49,28 @@ pub fn terms(query: &str) -> Vec<String> {
     terms
 }
 
+/// The distinct words of an event's searchable text, folded, in first-seen order: what a
+/// search term is looked for in. Query terms are whole alphanumeric runs, so a term is found in
+/// these words exactly when it is found in the folded text itself, and a 1 KB description with
+/// its repetitions becomes a few hundred bytes that fit in an index entry.
+pub fn words(text: &str) -> String {
+    let folded = fold(text);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(folded.len() / 2);
+    for word in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if seen.insert(word) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(term: &str) -> String {
     let mut out = String::with_capacity(term.len());
@@ -89,6 +111,51 @@ pub fn bounding_box(center: (f64, f64), radius_km: f64) -> (f64, f64, f64, f64) 
         return (min_lat, max_lat, -180.0, 180.0);
     }
     (min_lat, max_lat, min_lon, max_lon)
+}
+
+/// Places are filed in cells of a quarter of a degree (about 28 km north to south), so that a
+/// search near a place reads the events of a few cells instead of a whole band of latitude
+/// around the globe. A migration computes the same numbers in SQL (`m20261127_000015`).
+const CELLS_PER_DEGREE: f64 = 4.0;
+/// Cell columns: longitudes -180..=180 give 0..=1440.
+const CELL_COLUMNS: i32 = 1441;
+/// Beyond this many cells (a radius of ~150 km), a search reads the listing in date order.
+const MAX_SEARCHED_CELLS: usize = 400;
+
+fn cell_row(latitude: f64) -> i32 {
+    ((latitude.clamp(-90.0, 90.0) + 90.0) * CELLS_PER_DEGREE).floor() as i32
+}
+
+fn cell_column(longitude: f64) -> i32 {
+    ((longitude.clamp(-180.0, 180.0) + 180.0) * CELLS_PER_DEGREE).floor() as i32
+}
+
+/// The cell a position is filed in.
+pub fn geo_cell(latitude: Option<f64>, longitude: Option<f64>) -> Option<i32> {
+    let (latitude, longitude) = (latitude?, longitude?);
+    if !latitude.is_finite() || !longitude.is_finite() {
+        return None;
+    }
+    Some(cell_row(latitude) * CELL_COLUMNS + cell_column(longitude))
+}
+
+/// Every cell a position inside `bounding_box` (as [`bounding_box`] returns it) can be filed
+/// in, or `None` when they are too many to be worth listing.
+pub fn geo_cells(bounding_box: (f64, f64, f64, f64)) -> Option<Vec<i32>> {
+    let (min_lat, max_lat, min_lon, max_lon) = bounding_box;
+    let rows = cell_row(min_lat)..=cell_row(max_lat);
+    let columns = cell_column(min_lon)..=cell_column(max_lon);
+    if rows.clone().count() * columns.clone().count() > MAX_SEARCHED_CELLS {
+        return None;
+    }
+    Some(
+        rows.flat_map(|row| {
+            columns
+                .clone()
+                .map(move |column| row * CELL_COLUMNS + column)
+        })
+        .collect(),
+    )
 }
 
 /// Decodes a geohash (as Mobilizon's `location` argument) to (latitude, longitude).
@@ -149,6 +216,62 @@ mod tests {
                 + (9.9 / (EARTH_RADIUS_KM * center.0.to_radians().cos())).to_degrees() * b.sin();
             assert!((min_lat..=max_lat).contains(&lat) && (min_lon..=max_lon).contains(&lon));
         }
+    }
+
+    #[test]
+    fn searchable_words_are_folded_and_each_kept_once() {
+        assert_eq!(
+            words("Fête du vélo, la FÊTE! du Vélo-club 2027"),
+            "fete du velo la club 2027"
+        );
+        assert_eq!(words("  "), "");
+    }
+
+    #[test]
+    fn a_term_is_in_the_words_exactly_when_it_is_in_the_folded_text() {
+        let text = "Atelier réparation: vélos, VÉLOS et vélo-cargos; 50% off_line";
+        let (folded, words) = (fold(text), words(text));
+        for query in [
+            "velo", "los", "cargo", "repar", "50", "off", "line", "x", "atelier",
+        ] {
+            for term in terms(query) {
+                assert_eq!(folded.contains(&term), words.contains(&term), "{term}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_place_within_a_radius_is_filed_in_one_of_the_searched_cells() {
+        for (center, radius) in [
+            ((48.8566, 2.3522), 25.0),
+            ((-33.87, 151.21), 60.0),
+            ((0.0, 0.0), 1.0),
+            ((64.13, -21.9), 100.0),
+        ] {
+            let cells = geo_cells(bounding_box(center, radius)).expect("a few cells");
+            for step in 0..2000 {
+                let bearing = f64::from(step).to_radians() * 0.18;
+                let reach = radius * f64::from(step % 100) / 100.0;
+                let lat = center.0 + (reach / EARTH_RADIUS_KM).to_degrees() * bearing.cos();
+                let lon = center.1
+                    + (reach / (EARTH_RADIUS_KM * center.0.to_radians().cos())).to_degrees()
+                        * bearing.sin();
+                let cell = geo_cell(Some(lat), Some(lon)).expect("a cell");
+                assert!(cells.contains(&cell), "{lat},{lon} near {center:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cells_are_not_listed_for_a_wide_search_or_across_the_date_line() {
+        assert!(geo_cells(bounding_box((48.8566, 2.3522), 800.0)).is_none());
+        assert!(geo_cells(bounding_box((0.0, 179.9), 50.0)).is_none());
+        assert_eq!(geo_cell(Some(f64::NAN), Some(0.0)), None);
+        assert_eq!(geo_cell(Some(1.0), None), None);
+        assert_ne!(
+            geo_cell(Some(1.0), Some(2.0)),
+            geo_cell(Some(2.0), Some(1.0))
+        );
     }
 
     #[test]

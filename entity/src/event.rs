@@ -30,6 +30,9 @@ pub struct Model {
     /// Copied from the address so searches by place use one table.
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// The quarter-degree cell of the position (`backend::search::geo_cell`), for searches by
+    /// place.
+    pub geo_cell: Option<i32>,
     pub maximum_attendee_capacity: Option<i32>,
     pub show_remaining_attendee_capacity: bool,
     pub anonymous_participation: bool,
@@ -39,7 +42,8 @@ pub struct Model {
     pub local: bool,
     /// Bumped on every change that matters to attendees (iCalendar SEQUENCE).
     pub sequence: i32,
-    /// Lowercased, accent-free title, tags and description text, for search.
+    /// The distinct lowercased, accent-free words of the title, tags, description and place,
+    /// for search.
     pub search_text: String,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

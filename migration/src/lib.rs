@@ -13,6 +13,7 @@ mod m20261126_000011_domain_blocks;
 mod m20261126_000012_covering_event_indexes;
 mod m20261126_000013_exact_planner_statistics;
 mod m20261127_000014_remote_event_versions;
+mod m20261127_000015_search_by_place_cells;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_covering_event_indexes::Migration),
             Box::new(m20261126_000013_exact_planner_statistics::Migration),
             Box::new(m20261127_000014_remote_event_versions::Migration),
+            Box::new(m20261127_000015_search_by_place_cells::Migration),
         ]
     }
 }

@@ -238,8 +238,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
     row.language = Set(remote.language);
     row.online_address = Set(remote.online_address);
     row.physical_address_id = Set(address_id);
-    row.latitude = Set(place.as_ref().and_then(|p| p.latitude));
-    row.longitude = Set(place.as_ref().and_then(|p| p.longitude));
+    super::service::set_position(&mut row, place.as_ref());
     row.maximum_attendee_capacity = Set(remote.maximum_attendee_capacity);
     row.anonymous_participation = Set(remote.anonymous_participation);
     row.organizer_actor_id = Set(remote.organizer_actor_id);

@@ -17,10 +17,10 @@ use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility};
 use entity::participant::{self, ParticipantRole};
 use sea_orm::QueryTrait as _;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
@@ -173,24 +173,17 @@ pub async fn search(
     query: &SearchQuery,
     page: Page,
 ) -> Result<Paginated<event::Model>> {
-    let select = search_select(now, query)?;
-    // The filters read each candidate's row (the text match): they run once, for the page's
-    // ids and the total together, instead of once for a count and again for the page. Only
-    // narrow (id, total) rows are sorted; the page's events are then read by id.
+    let select = search_select(conn.get_database_backend(), now, query)?;
+    // The filters run once, for the page's ids and the total together, instead of once for a
+    // count and again for the page (on PostgreSQL the text match reads each candidate's row;
+    // SQLite finds the words in the place index). Only narrow (id, total) rows are sorted; the
+    // page's events are then read by id.
     #[derive(FromQueryResult)]
     struct Ranked {
         id: i64,
         total: i64,
     }
-    let ranked = select
-        .clone()
-        .select_only()
-        .column(event::Column::Id)
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
-        .order_by_asc(event::Column::BeginsOn)
-        .order_by_asc(event::Column::Id)
-        .offset(page.offset())
-        .limit(page.limit)
+    let ranked = ranking(select.clone(), page)
         .into_model::<Ranked>()
         .all(conn)
         .await?;
@@ -212,22 +205,41 @@ pub async fn search(
     Ok(Paginated { total, elements })
 }
 
+/// The ids of a page of `select`'s events, soonest first, each with the total.
+pub(crate) fn ranking(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
+    select
+        .select_only()
+        .column(event::Column::Id)
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+}
+
 /// The query behind [`search`], unordered, for callers that read it their own way (feeds).
-pub fn search_select(now: DateTime<Utc>, query: &SearchQuery) -> Result<Select<event::Entity>> {
+pub fn search_select(
+    backend: DatabaseBackend,
+    now: DateTime<Utc>,
+    query: &SearchQuery,
+) -> Result<Select<event::Entity>> {
     let mut select = listed().filter(not_over(query.begins_on.unwrap_or(now)));
     if let Some(before) = query.ends_on {
         select = select.filter(event::Column::BeginsOn.lte(before));
     }
     if let Some(term) = &query.term {
+        // The words are folded like the terms, so a plain substring test is enough: no
+        // case-insensitive pattern to match, no wildcard to escape.
+        let position = match backend {
+            DatabaseBackend::Postgres => "strpos",
+            _ => "instr",
+        };
         for word in crate::search::terms(term) {
             select = select.filter(
-                Expr::col(event::Column::SearchText).like(
-                    sea_orm::sea_query::LikeExpr::new(format!(
-                        "%{}%",
-                        crate::search::like_escape(&word)
-                    ))
-                    .escape('\\'),
-                ),
+                Func::cust(Alias::new(position))
+                    .arg(Expr::col((event::Entity, event::Column::SearchText)))
+                    .arg(word)
+                    .gt(0),
             );
         }
     }
@@ -258,7 +270,11 @@ pub fn search_select(now: DateTime<Utc>, query: &SearchQuery) -> Result<Select<e
                 format!("expected a distance in km between 0 and {MAX_RADIUS_KM}"),
             ));
         }
-        let (min_lat, max_lat, min_lon, max_lon) = crate::search::bounding_box((lat, lon), radius);
+        let bounding_box = crate::search::bounding_box((lat, lon), radius);
+        if let Some(cells) = crate::search::geo_cells(bounding_box) {
+            select = select.filter(event::Column::GeoCell.is_in(cells));
+        }
+        let (min_lat, max_lat, min_lon, max_lon) = bounding_box;
         // Equirectangular distance: only arithmetic, so it runs the same on SQLite and
         // PostgreSQL; within a few hundred km it is off by well under 1%.
         let km_per_degree = crate::search::EARTH_RADIUS_KM.to_radians();

@@ -67,7 +67,18 @@ pub(super) fn search_text(
                 .cloned(),
         );
     }
-    crate::search::fold(&parts.join(" "))
+    crate::search::words(&parts.join(" "))
+}
+
+/// The event's copy of its place's position, and the cell searches find it by.
+pub(super) fn set_position(row: &mut event::ActiveModel, place: Option<&Place>) {
+    let (latitude, longitude) = (
+        place.and_then(|p| p.latitude),
+        place.and_then(|p| p.longitude),
+    );
+    row.latitude = Set(latitude);
+    row.longitude = Set(longitude);
+    row.geo_cell = Set(crate::search::geo_cell(latitude, longitude));
 }
 
 fn default_timezone(user_timezone: Option<&str>) -> chrono_tz::Tz {
@@ -131,7 +142,7 @@ pub async fn create(
     let uuid = uuid::Uuid::new_v4().to_string();
     let url = ctx.url(&format!("/events/{uuid}"));
     let draft = new.draft.unwrap_or(false);
-    let row = event::ActiveModel {
+    let mut row = event::ActiveModel {
         id: NotSet,
         uuid: Set(uuid),
         ap_id: Set(url.clone()),
@@ -156,8 +167,9 @@ pub async fn create(
         language: Set(checked.language.clone().flatten()),
         online_address: Set(checked.online_address.clone().flatten()),
         physical_address_id: Set(address.as_ref().map(|a| a.id)),
-        latitude: Set(place.as_ref().and_then(|p| p.latitude)),
-        longitude: Set(place.as_ref().and_then(|p| p.longitude)),
+        latitude: NotSet,
+        longitude: NotSet,
+        geo_cell: NotSet,
         maximum_attendee_capacity: Set(checked.capacity.flatten()),
         show_remaining_attendee_capacity: Set(new
             .options
@@ -174,6 +186,7 @@ pub async fn create(
         updated_at: Set(now),
         remote_updated_at: Set(None),
     };
+    set_position(&mut row, place.as_ref());
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
     tags::set_for_event(&tx, event.id, &tag_titles).await?;
     let creator = participant::Entity::insert(participant::ActiveModel {
@@ -366,8 +379,7 @@ pub async fn update(
         let stored =
             addresses::replace(&tx, before.physical_address_id, place.as_ref(), now).await?;
         active.physical_address_id = Set(stored.as_ref().map(|a| a.id));
-        active.latitude = Set(place.as_ref().and_then(|p| p.latitude));
-        active.longitude = Set(place.as_ref().and_then(|p| p.longitude));
+        set_position(&mut active, place.as_ref());
         place_now = place;
     }
     let join_options = changes.join_options.unwrap_or(before.join_options);

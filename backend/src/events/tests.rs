@@ -147,6 +147,94 @@ async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
 }
 
 #[tokio::test]
+async fn an_event_moved_to_another_place_is_found_near_the_new_one_only() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut new = new_event("Vélorution", t.ctx.now() + Duration::days(3));
+    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    let event = service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .expect("create");
+    service::update(
+        &t.ctx,
+        &alice.principal(),
+        event.id,
+        EventChanges {
+            physical_address: Some(place("Wellington", "174.7762;-41.2865")),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("move");
+    let near = |center: (f64, f64)| SearchQuery {
+        term: Some("velorution".to_owned()),
+        near: Some((center, 30.0)),
+        ..Default::default()
+    };
+    let at_wellington = super::search(
+        &t.ctx.db,
+        t.ctx.now(),
+        &near((-41.29, 174.78)),
+        Page::default(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(at_wellington.total, 1);
+    let at_lyon = super::search(
+        &t.ctx.db,
+        t.ctx.now(),
+        &near((45.76, 4.84)),
+        Page::default(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(at_lyon.total, 0);
+}
+
+#[tokio::test]
+async fn events_placed_before_cells_existed_are_filed_by_the_migration_as_the_service_files_them() {
+    use migration::MigratorTrait as _;
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    // Both hemispheres, both sides of Greenwich, and points on cell edges.
+    let places = [
+        "2.3522;48.8566",
+        "-58.3816;-34.6037",
+        "174.7762;-41.2865",
+        "-122.4194;37.7749",
+        "0;0",
+        "-0.25;-0.5",
+        "179.99;89.99",
+        "-180;-90",
+    ];
+    let mut filed = Vec::new();
+    for (i, position) in places.into_iter().enumerate() {
+        let mut new = new_event(&format!("Event {i}"), t.ctx.now() + Duration::days(1));
+        new.physical_address = Some(place("Somewhere", position));
+        let event = service::create(&t.ctx, &alice.principal(), new)
+            .await
+            .expect("create");
+        assert!(event.geo_cell.is_some(), "{position}");
+        filed.push(event);
+    }
+    migration::Migrator::down(&t.ctx.db, Some(1))
+        .await
+        .expect("undo the cells");
+    migration::Migrator::up(&t.ctx.db, None)
+        .await
+        .expect("file again");
+    for event in filed {
+        let again = super::find(&t.ctx.db, event.id).await.expect("event");
+        assert_eq!(
+            again.geo_cell,
+            event.geo_cell,
+            "{:?}",
+            (event.latitude, event.longitude)
+        );
+    }
+}
+
+#[tokio::test]
 async fn search_pages_come_soonest_first_with_the_whole_total_even_past_the_last_page() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;

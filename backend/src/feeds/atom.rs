@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use entity::event::EventStatus;
 
-use super::ical::CalendarEvent;
+use super::ical::{CalendarEvent, WrittenEvent};
 use super::text::html_to_text;
 use super::timezone;
 
@@ -32,6 +32,25 @@ pub struct AtomMeta {
 
 /// The Atom document for `events`, in the order given.
 pub fn atom(meta: &AtomMeta, events: &[CalendarEvent]) -> Vec<u8> {
+    let written: Vec<WrittenEvent> = events.iter().map(entry).collect();
+    atom_around(meta, written.iter())
+}
+
+/// The entry of one event.
+pub(super) fn entry(event: &CalendarEvent) -> WrittenEvent {
+    let mut xml = Xml::default();
+    write_entry(&mut xml, event);
+    WrittenEvent {
+        text: xml.out,
+        zone: None,
+    }
+}
+
+/// The feed around entries already written, in the order given.
+pub(super) fn atom_around<'a>(
+    meta: &AtomMeta,
+    events: impl Iterator<Item = &'a WrittenEvent> + Clone,
+) -> Vec<u8> {
     let mut xml = Xml::default();
     xml.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.raw("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
@@ -47,8 +66,10 @@ pub fn atom(meta: &AtomMeta, events: &[CalendarEvent]) -> Vec<u8> {
     }
     xml.person(1, "author", &meta.author, None);
     xml.element(1, "generator", "Convive");
+    xml.out
+        .reserve(events.clone().map(|e| e.text.len()).sum::<usize>() + 8);
     for event in events {
-        write_entry(&mut xml, event);
+        xml.raw(&event.text);
     }
     xml.raw("</feed>\n");
     xml.out.into_bytes()

@@ -40,8 +40,8 @@ impl ContentLines {
         self.write(name, params, &without_controls(value));
     }
 
-    pub(super) fn into_bytes(self) -> Vec<u8> {
-        self.out.into_bytes()
+    pub(super) fn into_string(self) -> String {
+        self.out
     }
 
     fn write(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
@@ -216,7 +216,7 @@ mod tests {
             "https://e.org/\r\nEVIL:2",
         );
         lines.text("SUMMARY", "x\r\nEVIL:3");
-        let out = String::from_utf8(lines.into_bytes()).unwrap();
+        let out = lines.into_string();
         assert_eq!(out.matches(CRLF).count(), 2, "{out:?}");
         assert!(!out.contains("\nEVIL"), "{out:?}");
     }

@@ -66,6 +66,32 @@ pub struct CalendarEvent {
 /// The `.ics` bytes for `events`, in the order given, preceded by one VTIMEZONE per zone they
 /// use. The same input always gives the same bytes, so feeds can be compared and cached.
 pub fn calendar(meta: &CalendarMeta, events: &[CalendarEvent]) -> Vec<u8> {
+    let written: Vec<WrittenEvent> = events.iter().map(vevent).collect();
+    calendar_around(meta, written.iter())
+}
+
+/// The VEVENT of one event, and the span of local years its zone's VTIMEZONE must cover.
+pub(super) fn vevent(event: &CalendarEvent) -> WrittenEvent {
+    let mut lines = ContentLines::default();
+    write_event(&mut lines, event);
+    let zone = timezone::event_zone(&event.timezone).map(|tz| {
+        let begins = timezone::local_year(event.begins_on, tz);
+        let ends = event
+            .ends_on
+            .map_or(begins, |e| timezone::local_year(e, tz));
+        (tz, begins.min(ends), begins.max(ends))
+    });
+    WrittenEvent {
+        text: lines.into_string(),
+        zone,
+    }
+}
+
+/// The calendar around events already written, in the order given.
+pub(super) fn calendar_around<'a>(
+    meta: &CalendarMeta,
+    events: impl Iterator<Item = &'a WrittenEvent> + Clone,
+) -> Vec<u8> {
     let mut lines = ContentLines::default();
     lines.begin("VCALENDAR");
     lines.value("VERSION", &[], "2.0");
@@ -86,29 +112,43 @@ pub fn calendar(meta: &CalendarMeta, events: &[CalendarEvent]) -> Vec<u8> {
     let refresh = duration(meta.refresh);
     lines.value("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
     lines.value("X-PUBLISHED-TTL", &[], &refresh);
-    for (tz, (first_year, last_year)) in zones_used(events).into_values() {
+    for (tz, (first_year, last_year)) in zones_used(events.clone()).into_values() {
         timezone::write_vtimezone(&mut lines, tz, first_year, last_year);
     }
+    let mut out = lines.into_string();
+    out.reserve(events.clone().map(|e| e.text.len()).sum::<usize>() + 16);
     for event in events {
-        write_event(&mut lines, event);
+        out.push_str(&event.text);
     }
+    let mut lines = ContentLines::default();
     lines.end("VCALENDAR");
-    lines.into_bytes()
+    out.push_str(&lines.into_string());
+    out.into_bytes()
+}
+
+/// One event as a feed writes it (a VEVENT, an Atom entry), kept whole so that a feed can be
+/// put together again from events that did not change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenEvent {
+    pub(super) text: String,
+    /// The zone its times are written in, with the first and last local year they fall in.
+    pub(super) zone: Option<(Tz, i32, i32)>,
+}
+
+impl WrittenEvent {
+    /// What keeping it costs, roughly.
+    pub fn size(&self) -> usize {
+        self.text.len() + std::mem::size_of::<Self>()
+    }
 }
 
 /// The zones events are written in, keyed by name so that their VTIMEZONEs come out in a
 /// stable order, with the span of local years each must cover.
-fn zones_used(events: &[CalendarEvent]) -> BTreeMap<&'static str, (Tz, (i32, i32))> {
+fn zones_used<'a>(
+    events: impl Iterator<Item = &'a WrittenEvent>,
+) -> BTreeMap<&'static str, (Tz, (i32, i32))> {
     let mut zones: BTreeMap<&'static str, (Tz, (i32, i32))> = BTreeMap::new();
-    for event in events {
-        let Some(tz) = timezone::event_zone(&event.timezone) else {
-            continue;
-        };
-        let begins = timezone::local_year(event.begins_on, tz);
-        let ends = event
-            .ends_on
-            .map_or(begins, |e| timezone::local_year(e, tz));
-        let (first, last) = (begins.min(ends), begins.max(ends));
+    for (tz, first, last) in events.filter_map(|event| event.zone) {
         zones
             .entry(tz.name())
             .and_modify(|(_, span)| *span = (span.0.min(first), span.1.max(last)))

@@ -14,9 +14,19 @@ mod timezone;
 pub mod tokens;
 
 pub use atom::{AtomMeta, atom};
-pub use ical::{CalendarEvent, CalendarMeta, PRODID, calendar};
+pub use ical::{CalendarEvent, CalendarMeta, PRODID, WrittenEvent, calendar};
 pub use sources::{Feed, Format, Rendered, Source, Validator};
 pub use text::html_to_text;
+
+/// Events as feeds write them, kept by format and version (see `sources`).
+#[derive(Clone, Debug)]
+pub struct WrittenEvents(crate::kept::Kept<std::sync::Arc<WrittenEvent>>);
+
+impl WrittenEvents {
+    pub fn new(budget: usize) -> Self {
+        Self(crate::kept::Kept::new(budget, |written| written.size()))
+    }
+}
 
 #[cfg(test)]
 mod tests;

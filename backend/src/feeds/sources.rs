@@ -11,7 +11,8 @@
 //! Lists hold at most [`MAX_ITEMS`] events, the soonest first (Mobilizon's feeds stop at 500 as
 //! well). Drafts never appear.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::event;
@@ -23,8 +24,8 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::atom::{AtomMeta, atom};
-use super::ical::{CalendarMeta, calendar};
+use super::atom::{AtomMeta, atom_around, entry};
+use super::ical::{CalendarMeta, WrittenEvent, calendar_around, vevent};
 use super::text::html_to_text;
 use super::tokens::{self, FeedOwner};
 use crate::context::AppContext;
@@ -175,7 +176,7 @@ impl Feed {
                     ..SearchQuery::default()
                 };
                 // Refuses an unknown category now rather than serving an empty feed.
-                events::search_select(ctx.now(), &query)?;
+                events::search_select(ctx.db.get_database_backend(), ctx.now(), &query)?;
                 let instance = &ctx.settings.instance;
                 let mut filters: Vec<String> = query.tags.clone();
                 filters.extend(query.category.as_deref().map(events::categories::label));
@@ -259,23 +260,68 @@ impl Feed {
         Ok(self.fingerprint(ctx, format, &versions))
     }
 
-    /// The feed's bytes in `format`.
+    /// The feed's bytes in `format`. Events this node already wrote in the version shown are
+    /// not read or written again: after one event of a big feed changes, only that one is.
     pub async fn render(&self, ctx: &AppContext, format: Format) -> Result<Rendered> {
         // One snapshot for the events, their validator and what the feed shows of them, so
         // that bytes are never kept under the validator of a later version.
         let txn = crate::db::begin_snapshot(&ctx.db).await?;
         let conn = &txn;
         let now = ctx.now();
-        let models = match &self.scope {
-            Scope::Event(event) => vec![event.as_ref().clone()],
-            _ => self.listed(now)?.all(conn).await?,
-        };
         let versions = self.versions(conn, now).await?;
         let validator = self.fingerprint(ctx, format, &versions);
-        let items = events::calendar::calendar_events(ctx, conn, &models).await?;
+        // An event's bytes are made of its row (its version), and of its organizer's name
+        // (the organizers' newest change stands for it, as in the validator).
+        let organizers = versions
+            .organizers_changed
+            .map_or(0, |changed| changed.timestamp_micros());
+        let shown: Vec<(i64, String)> = versions
+            .shown()?
+            .into_iter()
+            .map(|(id, version)| {
+                let key = format!("{}:{version}|{organizers}", format.extension());
+                (id, key)
+            })
+            .collect();
+        let mut written: HashMap<i64, Arc<WrittenEvent>> = shown
+            .iter()
+            .filter_map(|(id, key)| Some((*id, ctx.written_events.0.get(key)?)))
+            .collect();
+        let missing: Vec<i64> = shown
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !written.contains_key(id))
+            .collect();
+        if !missing.is_empty() {
+            let models = match &self.scope {
+                Scope::Event(event) => vec![event.as_ref().clone()],
+                _ => {
+                    event::Entity::find()
+                        .filter(event::Column::Id.is_in(missing))
+                        .all(conn)
+                        .await?
+                }
+            };
+            let items = events::calendar::calendar_events(ctx, conn, &models).await?;
+            let keys: HashMap<i64, &str> =
+                shown.iter().map(|(id, key)| (*id, key.as_str())).collect();
+            for (model, item) in models.iter().zip(&items) {
+                let one = Arc::new(match format {
+                    Format::Ics => vevent(item),
+                    Format::Atom => entry(item),
+                });
+                if let Some(key) = keys.get(&model.id) {
+                    ctx.written_events.0.put(key, one.clone());
+                }
+                written.insert(model.id, one);
+            }
+        }
         txn.commit().await?;
+        let in_order = shown
+            .iter()
+            .filter_map(|(id, _)| written.get(id).map(|w| w.as_ref()));
         let bytes = match format {
-            Format::Ics => calendar(
+            Format::Ics => calendar_around(
                 &CalendarMeta {
                     name: self.title.clone(),
                     description: self.description.clone(),
@@ -284,11 +330,11 @@ impl Feed {
                     // Offering to add the event is what an exported single event is for.
                     method_publish: matches!(self.scope, Scope::Event(_)),
                 },
-                &items,
+                in_order,
             ),
             Format::Atom => {
                 let url = self.url(ctx, format);
-                atom(
+                atom_around(
                     &AtomMeta {
                         id: url.clone(),
                         title: self.title.clone(),
@@ -301,7 +347,7 @@ impl Feed {
                             .last_modified
                             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
                     },
-                    &items,
+                    in_order,
                 )
             }
         };
@@ -309,7 +355,11 @@ impl Feed {
     }
 
     /// The events of a list feed, in their order.
-    fn listed(&self, now: DateTime<Utc>) -> Result<Select<event::Entity>> {
+    fn listed(
+        &self,
+        backend: sea_orm::DatabaseBackend,
+        now: DateTime<Utc>,
+    ) -> Result<Select<event::Entity>> {
         let select = match &self.scope {
             Scope::Event(event) => event::Entity::find().filter(event::Column::Id.eq(event.id)),
             Scope::Actor(actor) => {
@@ -321,7 +371,7 @@ impl Feed {
                         .filter(event::Column::AttributedToId.is_null()),
                 }
             }
-            Scope::Instance(query) => events::search_select(now, query)?,
+            Scope::Instance(query) => events::search_select(backend, now, query)?,
             Scope::Participations(owner) => participations(owner, now),
         };
         Ok(select
@@ -349,7 +399,7 @@ impl Feed {
         }
         let backend = conn.get_database_backend();
         let shown = backend.build(
-            self.listed(now)?
+            self.listed(backend, now)?
                 .select_only()
                 .column(event::Column::Id)
                 .column(event::Column::BeginsOn)
@@ -446,6 +496,25 @@ struct Versions {
     newest: Option<DateTime<Utc>>,
     /// The newest last change of the groups or people shown as their organizers.
     organizers_changed: Option<DateTime<Utc>>,
+}
+
+impl Versions {
+    /// Each event shown, in order, with its version (`id@change#sequence`).
+    fn shown(&self) -> Result<Vec<(i64, &str)>> {
+        let Some(events) = self.events.as_deref().filter(|e| !e.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        events
+            .split(';')
+            .map(|version| {
+                version
+                    .split_once('@')
+                    .and_then(|(id, _)| id.parse().ok())
+                    .map(|id| (id, version))
+                    .ok_or_else(|| Error::internal(format!("unreadable event version {version:?}")))
+            })
+            .collect()
+    }
 }
 
 /// The newest `updated_at` among actors, in one query.

@@ -245,7 +245,7 @@ mod tests {
     fn vtimezone(tz: Tz, first_year: i32, last_year: i32) -> String {
         let mut lines = ContentLines::default();
         write_vtimezone(&mut lines, tz, first_year, last_year);
-        String::from_utf8(lines.into_bytes()).unwrap()
+        lines.into_string()
     }
 
     #[test]

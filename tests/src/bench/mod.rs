@@ -290,7 +290,7 @@ async fn http_rows(
     )];
 
     if scenarios.contains(&"feed-build") {
-        rows.push(feed_builds(&ctx, &seeded.big_group, options).await?);
+        rows.extend(feed_builds(&ctx, &seeded, options).await?);
     }
 
     // Tokens for RSVPs under load, one person per connection, taken before the server starts.
@@ -536,43 +536,76 @@ async fn http_rows(
 /// Building the big group's feed from the database, over and over, in this process: what a
 /// node pays once per change of the feed (serving it afterwards is the `group-feed` row).
 /// Nothing else runs in the process meanwhile, so its CPU time is the builds'.
-async fn feed_builds(ctx: &AppContext, group: &str, options: &Options) -> anyhow::Result<Row> {
-    let source = || backend::feeds::Source::Actor {
-        username: group.to_owned(),
+/// Builds the big group's feed in process, as the server does when its validator changed:
+/// from nothing written yet (after a restart), and after one of its events changed (the usual
+/// case), each build checked against a build from nothing.
+async fn feed_builds(
+    ctx: &AppContext,
+    seeded: &seed::Seeded,
+    options: &Options,
+) -> anyhow::Result<Vec<Row>> {
+    use backend::feeds::{Feed, Format, Source, WrittenEvents};
+    let source = || Source::Actor {
+        username: seeded.big_group.clone(),
     };
-    let feed = backend::feeds::Feed::open(ctx, source()).await?;
-    let events = feed.render(ctx, backend::feeds::Format::Ics).await?;
+    // Nothing kept: every build writes every event.
+    let cold = AppContext {
+        written_events: WrittenEvents::new(0),
+        ..ctx.clone()
+    };
+    let count = |bytes: &[u8]| bytes.windows(12).filter(|w| w == b"BEGIN:VEVENT").count();
     let me = std::process::id();
-    let cpu_before = server::cpu_seconds(me);
-    let started = Instant::now();
-    let mut builds = 0_u64;
-    while started.elapsed() < options.duration || builds == 0 {
-        let feed = backend::feeds::Feed::open(ctx, source()).await?;
-        let rendered = feed.render(ctx, backend::feeds::Format::Ics).await?;
-        anyhow::ensure!(
-            rendered.bytes == events.bytes,
-            "the same feed built twice differs"
-        );
-        builds += 1;
+    let (editor, event_id) = &seeded.big_group_event;
+    let mut rows = Vec::new();
+    for after_change in [false, true] {
+        let started = Instant::now();
+        let (mut builds, mut cpu, mut bytes, mut events) = (0_u64, 0.0, 0, 0);
+        while started.elapsed() < options.duration || builds == 0 {
+            let context = if after_change {
+                let changes = backend::events::EventChanges {
+                    description: Some(format!("<p>Changed {builds} times.</p>")),
+                    ..Default::default()
+                };
+                backend::events::service::update(
+                    ctx,
+                    &backend::principal::Principal::User(editor.clone()),
+                    *event_id,
+                    changes,
+                )
+                .await?;
+                ctx
+            } else {
+                &cold
+            };
+            let before = server::cpu_seconds(me);
+            let rendered = Feed::open(context, source())
+                .await?
+                .render(context, Format::Ics)
+                .await?;
+            cpu += server::cpu_seconds(me) - before;
+            let from_nothing = Feed::open(&cold, source())
+                .await?
+                .render(&cold, Format::Ics)
+                .await?;
+            anyhow::ensure!(
+                rendered.bytes == from_nothing.bytes,
+                "a feed built from kept events differs from one built from nothing"
+            );
+            bytes = rendered.bytes.len();
+            events = count(&rendered.bytes);
+            builds += 1;
+        }
+        let label = if after_change {
+            format!("group feed .ics, {events} events: building it after one changed (in process)")
+        } else {
+            format!("group feed .ics, {events} events: building it from nothing (in process)")
+        };
+        let mut row = Row::background(&label, builds, started.elapsed(), None);
+        row.cpu_ms_per_request = Some(cpu * 1000.0 / builds as f64);
+        row.bytes_per_response = Some(bytes as u64);
+        rows.push(row);
     }
-    let took = started.elapsed();
-    let cpu = server::cpu_seconds(me) - cpu_before;
-    let mut row = Row::background(
-        &format!(
-            "group feed .ics, {} events: building it (in process)",
-            events
-                .bytes
-                .windows(12)
-                .filter(|w| w == b"BEGIN:VEVENT")
-                .count()
-        ),
-        builds,
-        took,
-        None,
-    );
-    row.cpu_ms_per_request = Some(cpu * 1000.0 / builds as f64);
-    row.bytes_per_response = Some(events.bytes.len() as u64);
-    Ok(row)
+    Ok(rows)
 }
 
 fn graphql_ok(status: u16, body: &[u8]) -> bool {

@@ -191,6 +191,8 @@ pub struct Person {
 pub struct Seeded {
     pub popular_event_uuid: String,
     pub big_group: String,
+    /// One of the big group's events and who may edit it, for feeds rebuilt after a change.
+    pub big_group_event: (CurrentUser, i64),
     pub feed_token: String,
     pub people: Vec<Person>,
     /// Upcoming public events, for RSVPs under load (none of them has the people above yet,
@@ -494,6 +496,7 @@ pub async fn seed(ctx: &AppContext, plan: Plan) -> anyhow::Result<Seeded> {
     Ok(Seeded {
         popular_event_uuid: popular.uuid,
         big_group: groups[0].0.preferred_username.clone(),
+        big_group_event: (groups[0].1.user.clone(), events[0].id),
         feed_token: token.token,
         people,
         joinable_event_ids,
