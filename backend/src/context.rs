@@ -32,6 +32,9 @@ pub struct AppContext {
     /// Events as feeds write them, by version: a feed rebuilt after one change writes only
     /// the events that changed.
     pub written_events: crate::feeds::WrittenEvents,
+    /// Whether the database changed since a page was built (see [`crate::changes`]). Not
+    /// watching when the context was built on a database opened elsewhere.
+    pub changes: crate::changes::Changes,
 }
 
 impl AppContext {
@@ -47,11 +50,19 @@ impl AppContext {
         mailer: Mailer,
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
-        let db =
-            crate::db::connect(&settings.database_url, settings.database_max_connections).await?;
+        let changes = crate::changes::Changes::default();
+        let db = crate::db::connect_watching(
+            &settings.database_url,
+            settings.database_max_connections,
+            &changes,
+        )
+        .await?;
         crate::db::migrate(&db).await?;
         crate::db::optimize(&db).await?;
-        Self::with_database(db, settings, mailer, clock).await
+        changes.watch(&db);
+        let mut ctx = Self::with_database(db, settings, mailer, clock).await?;
+        ctx.changes = changes;
+        Ok(ctx)
     }
 
     /// Builds a context on an open, migrated database.
@@ -73,6 +84,7 @@ impl AppContext {
             job_wakeup: Arc::new(Notify::new()),
             password_slots: crate::users::password::PasswordSlots::per_core(),
             written_events: crate::feeds::WrittenEvents::new(WRITTEN_EVENTS_BUDGET),
+            changes: crate::changes::Changes::default(),
         })
     }
 

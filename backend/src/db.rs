@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+
+use crate::changes::Changes;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
@@ -13,6 +15,24 @@ use sea_orm::{
 /// Opens a pool on `url`. SQLite files are created when missing and run in WAL mode with
 /// foreign keys enforced and a busy timeout, so readers never block the writer.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    open(url, max_connections, None).await
+}
+
+/// [`connect`], with every commit of this process on SQLite raising `changes`' generation
+/// (see [`crate::changes`]; PostgreSQL's commits reach it through notifications instead).
+pub async fn connect_watching(
+    url: &str,
+    max_connections: u32,
+    changes: &Changes,
+) -> Result<DatabaseConnection, DbErr> {
+    open(url, max_connections, Some(changes.clone())).await
+}
+
+async fn open(
+    url: &str,
+    max_connections: u32,
+    changes: Option<Changes>,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -31,8 +51,28 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
+        if let Some(changes) = changes.clone() {
+            options.map_sqlx_sqlite_pool_opts(move |pool| {
+                let changes = changes.clone();
+                pool.after_connect(move |connection, _| {
+                    let changes = changes.clone();
+                    Box::pin(
+                        async move { crate::changes::hook_connection(connection, &changes).await },
+                    )
+                })
+            });
+        }
     }
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    if let Some(changes) = changes {
+        // Runs once a statement is done: for one outside a transaction, once it is committed.
+        db.set_metric_callback(move |statement| {
+            if crate::changes::may_change_pages(&statement.statement.sql) {
+                changes.changed();
+            }
+        });
+    }
+    Ok(db)
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock makes concurrent start-ups of
@@ -207,7 +247,10 @@ pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransacti
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "database
 /// is locked" instead of waiting when another writer got there first.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
+///
+/// Its commit raises the context's generation of the database (see [`crate::changes`]).
+pub async fn begin_write(ctx: &crate::AppContext) -> Result<WriteTx, DbErr> {
+    let db = &ctx.db;
     let tx = match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             db.begin_with_options(TransactionOptions {
@@ -218,14 +261,14 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
         }
         _ => db.begin().await?,
     };
-    Ok(WriteTx(Some(tx)))
+    Ok(WriteTx(Some(tx), ctx.changes.clone()))
 }
 
 /// A write transaction that is rolled back as soon as it is dropped without `commit` (every
 /// early `?` return). A plain dropped transaction leaves its rollback to the connection pool's
 /// clean-up; until that runs, the connection stays "idle in transaction" holding its row locks
 /// (seen in tests, where it blocked the schema's removal for good).
-pub struct WriteTx(Option<DatabaseTransaction>);
+pub struct WriteTx(Option<DatabaseTransaction>, Changes);
 
 impl WriteTx {
     fn inner(&self) -> Result<&DatabaseTransaction, DbErr> {
@@ -236,7 +279,12 @@ impl WriteTx {
 
     pub async fn commit(mut self) -> Result<(), DbErr> {
         match self.0.take() {
-            Some(tx) => tx.commit().await,
+            Some(tx) => {
+                tx.commit().await?;
+                // Only now is the change visible to every new read.
+                self.1.changed();
+                Ok(())
+            }
             None => Ok(()),
         }
     }

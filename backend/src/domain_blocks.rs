@@ -101,7 +101,7 @@ pub async fn block(
     }
     let reason = crate::actors::username::optional_text(reason, "reason", MAX_REASON_CHARS)?;
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let block = domain_block::Entity::insert(domain_block::ActiveModel {
         id: NotSet,
         domain: Set(domain.clone()),
@@ -122,7 +122,7 @@ pub async fn block(
 pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> Result<()> {
     admin_only(principal)?;
     let domain = normalize(domain)?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let removed = domain_block::Entity::delete_many()
         .filter(domain_block::Column::Domain.eq(domain.as_str()))
         .exec(&tx)

@@ -66,7 +66,7 @@ pub async fn follow(
     }
     let relay = crate::actors::system::relay(&ctx.db).await?;
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let follow = match crate::groups::follows::find_follow(&tx, relay.id, remote.id).await? {
         Some(existing) => existing,
         None => {
@@ -107,7 +107,7 @@ pub async fn unfollow(ctx: &AppContext, principal: &Principal, domain: &str) -> 
     let follow = crate::groups::follows::find_follow(&ctx.db, relay.id, remote.id)
         .await?
         .ok_or(Error::not_found("instance follow"))?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
     if let Some(ap_id) = follow.ap_id {
         let what = Happened::FollowUndone {
@@ -148,7 +148,7 @@ pub async fn decide_follower(
         .await?
         .ok_or(Error::not_found("instance follow"))?;
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     if accept {
         let mut active: follow::ActiveModel = follow.clone().into();
         active.approved = Set(true);

@@ -53,6 +53,18 @@ impl<V: Clone> Kept<V> {
         inner.by_key.get(key).cloned()
     }
 
+    /// Keeps `value` under `key` in place of what was there: for values that stop holding
+    /// with time (what a key names is the same; it was made at another moment).
+    pub fn replace(&self, key: &str, value: V) {
+        if let Ok(mut inner) = self.0.lock()
+            && let Some(gone) = inner.by_key.remove(key)
+        {
+            inner.bytes -= (inner.size)(&gone);
+            inner.order.retain(|kept| kept != key);
+        }
+        self.put(key, value);
+    }
+
     pub fn put(&self, key: &str, value: V) {
         let Ok(mut inner) = self.0.lock() else { return };
         let size = (inner.size)(&value);
@@ -99,5 +111,26 @@ mod tests {
         kept.put("\"huge\"", vec![b'z'; quarter + 1].into());
         assert!(kept.get("\"huge\"").is_none(), "too big to keep");
         assert!(kept.get("\"1\"").is_some(), "and it pushed nothing out");
+    }
+
+    #[test]
+    fn a_replaced_value_is_found_in_place_of_the_old_and_weighs_once() {
+        let kept: Kept<Arc<[u8]>> = Kept::new(100, |v| v.len());
+        kept.put("a", vec![b'x'; 20].into());
+        kept.put("a", vec![b'y'; 20].into());
+        assert_eq!(
+            kept.get("a").as_deref(),
+            Some(&[b'x'; 20][..]),
+            "put keeps the first"
+        );
+        kept.replace("a", vec![b'z'; 25].into());
+        assert_eq!(kept.get("a").as_deref(), Some(&[b'z'; 25][..]));
+        for key in ["b", "c", "d"] {
+            kept.put(key, vec![b'w'; 25].into());
+        }
+        assert!(
+            kept.get("a").is_some(),
+            "100 bytes: the old value no longer counts"
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod actors;
 pub mod addresses;
+pub mod changes;
 pub mod clock;
 pub mod context;
 pub mod db;

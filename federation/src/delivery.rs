@@ -95,7 +95,7 @@ async fn queue_deliveries_from(
     }
     let now = ctx.now();
     let id = activity["id"].as_str().unwrap_or_default().to_owned();
-    let tx = backend::db::begin_write(&ctx.db).await?;
+    let tx = backend::db::begin_write(ctx).await?;
     for inbox in inboxes {
         let job = NewJob::new(
             DELIVER_JOB,

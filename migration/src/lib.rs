@@ -14,6 +14,7 @@ mod m20261126_000012_covering_event_indexes;
 mod m20261126_000013_exact_planner_statistics;
 mod m20261127_000014_remote_event_versions;
 mod m20261127_000015_search_by_place_cells;
+mod m20261127_000016_change_notifications;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_exact_planner_statistics::Migration),
             Box::new(m20261127_000014_remote_event_versions::Migration),
             Box::new(m20261127_000015_search_by_place_cells::Migration),
+            Box::new(m20261127_000016_change_notifications::Migration),
         ]
     }
 }

@@ -288,6 +288,51 @@ async fn a_feed_served_again_is_the_same_bytes_until_an_event_changes() {
 }
 
 #[tokio::test]
+async fn an_event_leaves_its_groups_feed_when_it_is_over_though_nothing_else_changed() {
+    let clock = backend::clock::ManualClock::new(Utc::now());
+    let server = TestServer::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let alice = person(&server, "alice").await;
+    // Ends in three hours (new events last two).
+    create(
+        &server,
+        &alice,
+        new_event("Soon over", server.ctx.now() + Duration::hours(1)),
+    )
+    .await;
+    create(&server, &alice, new_event("Next week", soon(&server, 7))).await;
+    let before = get(&server, "/@alice/feed/ics", &[]).await;
+    assert_eq!(summaries(&before.body), ["Next week", "Soon over"]);
+    let again = get(&server, "/@alice/feed/ics", &[]).await;
+    assert_eq!(again.body, before.body);
+    let etag = before.header(header::ETAG).to_owned();
+    let revalidated = get(
+        &server,
+        "/@alice/feed/ics",
+        &[(header::IF_NONE_MATCH, &etag)],
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+
+    clock.advance(Duration::hours(4));
+    let revalidated = get(
+        &server,
+        "/@alice/feed/ics",
+        &[(header::IF_NONE_MATCH, &etag)],
+    )
+    .await;
+    assert_eq!(
+        revalidated.status,
+        StatusCode::OK,
+        "the copy from before still lists the event that is over"
+    );
+    assert_eq!(summaries(&revalidated.body), ["Next week"]);
+    assert_ne!(revalidated.header(header::ETAG), etag);
+}
+
+#[tokio::test]
 async fn private_unlisted_and_draft_events_never_appear_in_public_feeds() {
     let server = TestServer::start().await;
     let alice = person(&server, "alice").await;

@@ -238,6 +238,97 @@ async fn visitors_without_a_session_see_every_change_at_once_each_with_their_own
     );
 }
 
+/// Fetches `path` until its page contains `text`, for up to two seconds.
+async fn shows_within_two_seconds(browser: &mut Browser, path: &str, text: &str) -> bool {
+    for _ in 0..100 {
+        if browser.get(path).await.body.contains(text) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_page_served_from_memory_shows_a_change_made_by_another_process_within_a_second() {
+    use sea_orm::ConnectionTrait as _;
+    let server = TestServer::start().await;
+    let uuid = public_event(&server, false, false).await;
+    let path = format!("/events/{uuid}");
+    let mut visitor = Browser::new(&server.base_url);
+    assert!(visitor.get(&path).await.body.contains("Soupe populaire"));
+    assert!(visitor.get(&path).await.body.contains("Soupe populaire"));
+
+    // Through a pool of its own, as an admin command on the SQLite file or another node on
+    // PostgreSQL would: none of this server's requests or connections sees the write.
+    server
+        .database()
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE events SET title = 'Soupe du soir' WHERE uuid = '{uuid}'"
+        ))
+        .await
+        .unwrap();
+    assert!(shows_within_two_seconds(&mut visitor, &path, "Soupe du soir").await);
+}
+
+#[tokio::test]
+async fn a_page_served_from_memory_says_the_event_is_over_once_it_is() {
+    let clock = backend::clock::ManualClock::new(Utc::now());
+    let server = TestServer::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let uuid = public_event(&server, false, false).await;
+    let path = format!("/events/{uuid}");
+    let mut visitor = Browser::new(&server.base_url);
+    for _ in 0..2 {
+        let page = visitor.get(&path).await;
+        assert!(!page.body.contains("This event is over."), "{}", page.body);
+    }
+    clock.advance(Duration::days(3));
+    let page = visitor.get(&path).await;
+    assert!(page.body.contains("This event is over."), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_second_node_on_the_same_database_shows_an_edit_made_through_the_first() {
+    let first = TestServer::start().await;
+    let second = TestServer::builder()
+        .database(first.database())
+        .start()
+        .await;
+    let alice = sign_up(&first, "alice").await;
+    let created = alice
+        .gql
+        .data(
+            "mutation($b: DateTime!) { createEvent(title: \"Soupe populaire\", beginsOn: $b) { id uuid } }",
+            json!({ "b": Utc::now() + Duration::days(2) }),
+        )
+        .await;
+    let path = format!(
+        "/events/{}",
+        created["createEvent"]["uuid"].as_str().unwrap()
+    );
+    let mut on_second = Browser::new(&second.base_url);
+    assert!(on_second.get(&path).await.body.contains("Soupe populaire"));
+    assert!(on_second.get(&path).await.body.contains("Soupe populaire"));
+
+    alice
+        .gql
+        .data(
+            "mutation($id: ID!) { updateEvent(eventId: $id, title: \"Soupe du dimanche\") { id } }",
+            json!({ "id": created["createEvent"]["id"] }),
+        )
+        .await;
+    let mut on_first = Browser::new(&first.base_url);
+    assert!(
+        on_first.get(&path).await.body.contains("Soupe du dimanche"),
+        "the node that made the change shows it at once"
+    );
+    assert!(shows_within_two_seconds(&mut on_second, &path, "Soupe du dimanche").await);
+}
+
 #[tokio::test]
 async fn forms_without_their_csrf_token_are_refused_and_change_nothing() {
     let server = TestServer::start().await;

@@ -15,6 +15,10 @@ use backend::AppContext;
 use backend::feeds::{Feed, Format, Source, Validator};
 use chrono::{DateTime, Utc};
 
+use std::sync::Arc;
+
+use backend::kept::Kept;
+
 use crate::built::{Built, Flights};
 use crate::state::AppState;
 
@@ -29,6 +33,17 @@ const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
 pub struct BuiltFeeds {
     built: Built,
     building: Flights<(Bytes, Validator)>,
+    /// What each feed address answered, by generation of the database (`backend::changes`):
+    /// answered again without a query while nothing changed and time did not either.
+    current: Kept<Arc<CurrentFeed>>,
+}
+
+/// A feed's answer as of a generation, but for its bytes (in `built`, by entity tag).
+struct CurrentFeed {
+    validator: Validator,
+    /// The caching headers of its `200` and `304`, its type and file name.
+    headers: HeaderMap,
+    dates_are_exact: bool,
 }
 
 impl Default for BuiltFeeds {
@@ -36,6 +51,8 @@ impl Default for BuiltFeeds {
         Self {
             built: crate::built::built(BUILT_FEEDS_BUDGET),
             building: Flights::default(),
+            // Entries are small (a validator and a few headers); older generations' go first.
+            current: Kept::new(1024 * 1024, |_| 512),
         }
     }
 }
@@ -148,10 +165,52 @@ async fn serve(
     let Some(source) = source else {
         return crate::http_error::plain(&backend::Error::not_found("feed"));
     };
+    let now = state.ctx.now();
+    // Read before the database is: a change committed meanwhile makes it outdated.
+    let current_key = state
+        .ctx
+        .changes
+        .generation()
+        .map(|generation| format!("{generation}|{}|{source:?}", format.extension()));
+    if let Some(key) = &current_key
+        && let Some(current) = state.feeds.current.get(key)
+        && current.validator.holds_at(now)
+    {
+        if is_fresh(headers, &current.validator, current.dates_are_exact) {
+            return not_modified(&current.headers);
+        }
+        if let Some(bytes) = state.feeds.built.get(&current.validator.etag) {
+            let mut response = bytes.into_response();
+            response.headers_mut().extend(current.headers.clone());
+            return response;
+        }
+    }
     match respond(&state.ctx, &state.feeds, headers, source, format).await {
-        Ok(response) => response,
+        Ok((response, current)) => {
+            if let Some(key) = &current_key {
+                state.feeds.current.replace(key, Arc::new(current));
+            }
+            response
+        }
         Err(err) => crate::http_error::plain(&err),
     }
+}
+
+/// A `304` with the caching headers of the `200` it stands for.
+fn not_modified(headers: &HeaderMap) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    let out = response.headers_mut();
+    for name in [
+        header::ETAG,
+        header::LAST_MODIFIED,
+        header::CACHE_CONTROL,
+        header::HeaderName::from_static("x-robots-tag"),
+    ] {
+        if let Some(value) = headers.get(&name) {
+            out.insert(name, value.clone());
+        }
+    }
+    response
 }
 
 async fn respond(
@@ -160,13 +219,12 @@ async fn respond(
     headers: &HeaderMap,
     source: Source,
     format: Format,
-) -> backend::Result<Response> {
+) -> backend::Result<(Response, CurrentFeed)> {
     let feed = Feed::open(ctx, source).await?;
     let validator = feed.validator(ctx, format).await?;
     if is_fresh(headers, &validator, feed.last_modified_is_exact()) {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        caching_headers(response.headers_mut(), &feed, &validator);
-        return Ok(response);
+        let current = current_feed(&feed, format, validator);
+        return Ok((not_modified(&current.headers), current));
     }
     let (bytes, validator) = match feeds.built.get(&validator.etag) {
         Some(bytes) => (bytes, validator),
@@ -184,19 +242,30 @@ async fn respond(
                 .await?
         }
     };
+    let current = current_feed(&feed, format, validator);
     let mut response = bytes.into_response();
-    let out = response.headers_mut();
-    out.insert(
+    response.headers_mut().extend(current.headers.clone());
+    Ok((response, current))
+}
+
+/// The headers of the feed's `200` (its `304` takes the caching ones).
+fn current_feed(feed: &Feed, format: Format, validator: Validator) -> CurrentFeed {
+    let mut headers = HeaderMap::new();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(format)),
     );
-    caching_headers(out, &feed, &validator);
+    caching_headers(&mut headers, feed, &validator);
     if let Some(name) = feed.download_name()
         && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
     {
-        out.insert(header::CONTENT_DISPOSITION, value);
+        headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok(response)
+    CurrentFeed {
+        validator,
+        headers,
+        dates_are_exact: feed.last_modified_is_exact(),
+    }
 }
 
 fn content_type(format: Format) -> &'static str {
@@ -277,6 +346,7 @@ mod tests {
         Validator {
             etag: "\"abc\"".to_owned(),
             last_modified: Utc.with_ymd_and_hms(2026, 11, 20, 9, 15, 30).single(),
+            fresh_until: None,
         }
     }
 

@@ -38,7 +38,7 @@ pub async fn create(
     current: &CurrentUser,
     input: NewPerson,
 ) -> Result<actor::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let person = insert(ctx, &tx, current.id, input).await?;
     tx.commit().await?;
     Ok(person)
@@ -48,7 +48,7 @@ pub async fn create(
 /// confirmed (Mobilizon's `registerPerson`). Refused once the account has an identity.
 pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Result<actor::Model> {
     let email = email::normalize(raw_email)?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let user = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&tx)
@@ -230,7 +230,7 @@ pub async fn update(
     id: i64,
     changes: PersonChanges,
 ) -> Result<actor::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let person = own(&tx, current, id).await?;
     let mut validation = Validation::new();
     let name = changes
@@ -278,7 +278,7 @@ pub async fn update(
 
 /// Deletes one of the user's identities. The last one cannot go (delete the account instead).
 pub async fn delete(ctx: &AppContext, current: &CurrentUser, id: i64) -> Result<actor::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let person = own(&tx, current, id).await?;
     let all = identities(&tx, current.id).await?;
     if all.len() <= 1 {

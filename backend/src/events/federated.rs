@@ -155,7 +155,7 @@ pub struct RemoteEvent {
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
 pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<event::Model> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let existing = find_by_ap_id(&tx, &remote.ap_id).await?;
     if existing.as_ref().is_some_and(|e| e.local) {
         return Err(Error::forbidden(
@@ -254,7 +254,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
 
 /// Removes a remote event its origin deleted. Returns whether there was one.
 pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let deleted = delete_remote_in(ctx, &tx, ap_id).await?;
     tx.commit().await?;
     Ok(deleted)

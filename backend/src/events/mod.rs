@@ -463,7 +463,12 @@ pub fn remaining_seats(event: &event::Model, stats: &ParticipantStats) -> Option
 
 /// Whether the event is over at `now`.
 pub fn is_over(event: &event::Model, now: DateTime<Utc>) -> bool {
-    event.ends_on.unwrap_or(event.begins_on) < now
+    over_at(event) < now
+}
+
+/// The moment after which the event is over: its end, or its start if it has no end.
+pub fn over_at(event: &event::Model) -> DateTime<Utc> {
+    event.ends_on.unwrap_or(event.begins_on)
 }
 
 pub fn is_cancelled(event: &event::Model) -> bool {

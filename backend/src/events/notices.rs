@@ -252,7 +252,7 @@ impl JobHandler for UpdateNoticeJob {
 
     async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
         let notice: UpdateNotice = serde_json::from_value(job.payload.clone())?;
-        let tx = begin_write(&ctx.db).await?;
+        let tx = begin_write(ctx).await?;
         let Ok(event) = super::find(&tx, notice.event_id).await else {
             return Ok(());
         };
@@ -386,7 +386,7 @@ impl JobHandler for AnnounceJob {
 
     async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
         let announcement: Announcement = serde_json::from_value(job.payload.clone())?;
-        let tx = begin_write(&ctx.db).await?;
+        let tx = begin_write(ctx).await?;
         let Ok(event) = super::find(&tx, announcement.event_id).await else {
             return Ok(());
         };

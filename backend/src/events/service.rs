@@ -119,7 +119,7 @@ pub async fn create(
     }
 
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let organizer = organizer_for(&tx, principal, new.organizer_actor_id).await?;
     if let Some(group_id) = new.attributed_to_id {
         check_group(&tx, &organizer, group_id).await?;
@@ -249,7 +249,7 @@ pub async fn update(
     event_id: i64,
     changes: EventChanges,
 ) -> Result<event::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let before = super::find(&tx, event_id).await?;
     let access = super::access(&tx, principal, &before).await?;
@@ -469,7 +469,7 @@ pub async fn delete(
     principal: &Principal,
     event_id: i64,
 ) -> Result<event::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let event = super::find(&tx, event_id).await?;
     let access = super::access(&tx, principal, &event).await?;

@@ -88,6 +88,16 @@ pub struct Validator {
     pub etag: String,
     /// The newest change among what the feed shows, if it shows anything dated.
     pub last_modified: Option<DateTime<Utc>>,
+    /// Until when the feed stays the same if nothing changes in the database: just after it,
+    /// the first of its events to end is over and leaves it. `None`: time alone never changes it.
+    pub fresh_until: Option<DateTime<Utc>>,
+}
+
+impl Validator {
+    /// Whether time alone has not changed the feed by `now`.
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.fresh_until.is_none_or(|until| now <= until)
+    }
 }
 
 /// A feed's bytes with the validator of exactly the data they were made from.
@@ -395,6 +405,7 @@ impl Feed {
                 )),
                 newest: Some(event.updated_at),
                 organizers_changed: newest_change(conn, shown).await?,
+                first_over: None,
             });
         }
         let backend = conn.get_database_backend();
@@ -403,6 +414,7 @@ impl Feed {
                 .select_only()
                 .column(event::Column::Id)
                 .column(event::Column::BeginsOn)
+                .column(event::Column::EndsOn)
                 .column(event::Column::UpdatedAt)
                 .column(event::Column::Sequence)
                 .column(event::Column::OrganizerActorId)
@@ -423,6 +435,7 @@ impl Feed {
              {concat}(CAST(id AS TEXT) || '@' || {changed} || '#' || CAST(sequence AS TEXT), ';' \
                ORDER BY begins_on, id) AS events, \
              MAX(updated_at) AS newest, \
+             MIN(COALESCE(ends_on, begins_on)) AS first_over, \
              (SELECT MAX(a.updated_at) FROM actors a WHERE a.id IN \
                (SELECT COALESCE(attributed_to_id, organizer_actor_id) FROM shown)) \
                AS organizers_changed \
@@ -440,6 +453,7 @@ impl Feed {
                 events: row.try_get("", "events")?,
                 newest: row.try_get("", "newest")?,
                 organizers_changed: row.try_get("", "organizers_changed")?,
+                first_over: row.try_get("", "first_over")?,
             },
             None => Versions::default(),
         })
@@ -483,6 +497,20 @@ impl Feed {
         Validator {
             etag: format!("\"{}\"", hex::encode(&hash.finalize()[..16])),
             last_modified,
+            fresh_until: self.fresh_until(versions),
+        }
+    }
+
+    /// When the first of the feed's events leaves it by being over: each list keeps the events
+    /// not over at some moment (see [`Self::listed`]), which moves with the clock unless the
+    /// reader fixed it.
+    fn fresh_until(&self, versions: &Versions) -> Option<DateTime<Utc>> {
+        let first_over = versions.first_over?;
+        match &self.scope {
+            Scope::Event(_) => None,
+            Scope::Actor(_) => Some(first_over),
+            Scope::Instance(query) => query.begins_on.is_none().then_some(first_over),
+            Scope::Participations(_) => Some(first_over + Duration::days(PARTICIPATIONS_KEPT_DAYS)),
         }
     }
 }
@@ -496,6 +524,8 @@ struct Versions {
     newest: Option<DateTime<Utc>>,
     /// The newest last change of the groups or people shown as their organizers.
     organizers_changed: Option<DateTime<Utc>>,
+    /// The earliest moment one of them is over (its end, or its start if it has none).
+    first_over: Option<DateTime<Utc>>,
 }
 
 impl Versions {

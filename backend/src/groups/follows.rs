@@ -36,7 +36,7 @@ pub async fn follow(
     notify: bool,
 ) -> Result<follow::Model> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let group = find(&tx, group_id).await?;
     if group.kind != ActorKind::Group {
         return Err(Error::not_found("group"));
@@ -90,7 +90,7 @@ pub async fn unfollow(
     follower: &actor::Model,
     group_id: i64,
 ) -> Result<follow::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let follow = find_follow(&tx, follower.id, group_id)
         .await?
         .ok_or(Error::not_found("follow"))?;
@@ -128,7 +128,7 @@ pub async fn remote_follow(
         return Err(Error::forbidden("local actors follow through the API"));
     }
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let target = crate::actors::find(&tx, target_id).await?;
     // Our instance actor is followed by other instances (Mobilizon's relays).
     if !target.is_local()
@@ -187,7 +187,7 @@ pub async fn remote_unfollow(
     follower: &actor::Model,
     target_id: i64,
 ) -> Result<()> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     if let Some(follow) = find_follow(&tx, follower.id, target_id).await? {
         follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
     }
@@ -245,7 +245,7 @@ pub async fn find_local_by_ap_id(
 
 /// A remote actor accepted `follower_id`'s follow. Unknown follows stay unknown.
 pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
         let mut active: follow::ActiveModel = existing.into();
         active.approved = Set(true);
@@ -258,7 +258,7 @@ pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) 
 
 /// A remote actor refused `follower_id`'s follow: the pending follow goes away.
 pub async fn reject_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
         follow::Entity::delete_by_id(existing.id).exec(&tx).await?;
     }
@@ -327,7 +327,7 @@ pub async fn decide(
     approve: bool,
 ) -> Result<follow::Model> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let follow = find_by_id(&tx, follow_id).await?;
     let role = membership_of(&tx, principal, follow.target_id)
         .await?

@@ -57,7 +57,7 @@ fn last_administrator() -> Error {
 /// `actor` asks to join: members at once in open groups, a request in moderated ones.
 pub async fn join(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let group = find(&tx, group_id).await?;
     let role = match policy::join_outcome(group.openness) {
         JoinOutcome::Member => MemberRole::Member,
@@ -105,7 +105,7 @@ pub async fn join(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Resu
 
 /// `actor` leaves the group (or withdraws a request).
 pub async fn leave(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "actors", group_id).await?;
     let group = find(&tx, group_id).await?;
     let member = membership(&tx, actor.id, group.id)
@@ -129,7 +129,7 @@ pub async fn invite(
     target_username: &str,
 ) -> Result<member::Model> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let group = find(&tx, group_id).await?;
     let inviter = membership_of(&tx, principal, group.id).await?;
     if !policy::can_invite(inviter.as_ref().map(|m| m.role)) {
@@ -183,7 +183,7 @@ async fn answer_invitation(
     member_id: i64,
     accept: bool,
 ) -> Result<member::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let member = find_member(&tx, member_id).await?;
     let mine = principal.actor_ids(&tx).await?;
     if !mine.contains(&member.actor_id) || member.role != MemberRole::Invited {
@@ -222,7 +222,7 @@ async fn decide_request(
     member_id: i64,
     approve: bool,
 ) -> Result<member::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let member = find_member(&tx, member_id).await?;
     let role = membership_of(&tx, principal, member.group_id)
         .await?
@@ -271,7 +271,7 @@ pub async fn update_role(
     member_id: i64,
     role: MemberRole,
 ) -> Result<member::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let member = find_member(&tx, member_id).await?;
     lock_row(&tx, "actors", member.group_id).await?;
     let mine = membership_of(&tx, principal, member.group_id)
@@ -305,7 +305,7 @@ pub async fn remove(
     principal: &Principal,
     member_id: i64,
 ) -> Result<member::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let member = find_member(&tx, member_id).await?;
     lock_row(&tx, "actors", member.group_id).await?;
     let mine = membership_of(&tx, principal, member.group_id)

@@ -74,7 +74,7 @@ pub async fn create(
     };
 
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let address_id = if place.is_empty() {
         None
     } else {
@@ -136,7 +136,7 @@ pub async fn update(
     group_id: i64,
     changes: GroupChanges,
 ) -> Result<actor::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let group = super::find(&tx, group_id).await?;
     let role = membership_of(&tx, principal, group.id)
         .await?
@@ -220,7 +220,7 @@ pub async fn delete(
     principal: &Principal,
     group_id: i64,
 ) -> Result<actor::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "actors", group_id).await?;
     let group = super::find(&tx, group_id).await?;
     let role = membership_of(&tx, principal, group.id)

@@ -37,7 +37,7 @@ pub async fn join(
     }
     let message = service::message(message)?;
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let event = crate::events::find(&tx, event_id).await?;
     if !crate::events::federated::federates(&event) {
@@ -100,7 +100,7 @@ pub async fn join(
 /// A remote person leaves a local event (`Leave`, `Undo{Join}`). Unknown ones already left.
 pub async fn leave(ctx: &AppContext, person: &actor::Model, event_id: i64) -> Result<bool> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let event = crate::events::find(&tx, event_id).await?;
     let Some(participant) = super::of_actor(&tx, event.id, person.id).await? else {
@@ -141,7 +141,7 @@ pub async fn answered(
     accepted: bool,
 ) -> Result<bool> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let Some(before) = find_by_join_id(&tx, join_ap_id).await? else {
         return Ok(false);
     };

@@ -129,7 +129,7 @@ pub async fn join(
         return Err(Error::Unauthenticated);
     };
     let message = message(request.message.as_deref())?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let actor = crate::actors::persons::acting_as(&tx, user, request.actor_id).await?;
     let event = joinable_event(ctx, &tx, principal, request.event_id).await?;
     if super::of_actor(&tx, event.id, actor.id).await?.is_some() {
@@ -250,7 +250,7 @@ pub async fn join_anonymous(
         ),
         None => None,
     };
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let event = joinable_event(ctx, &tx, &Principal::Anonymous, request.event_id).await?;
     // Another instance cannot send mail to someone without an account there or here.
     if !event.local || !event.anonymous_participation {
@@ -304,7 +304,7 @@ pub async fn join_anonymous(
 
 /// The anonymous participant followed the mail's link: they join (or ask to) for real.
 pub async fn confirm(ctx: &AppContext, token: &str) -> Result<participant::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let pending = participant::Entity::find()
         .filter(participant::Column::ConfirmationTokenHash.eq(hash_token(token.trim())))
         .one(&tx)
@@ -359,7 +359,7 @@ pub async fn leave(
     let Principal::User(user) = principal else {
         return Err(Error::Unauthenticated);
     };
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let actor = crate::actors::persons::acting_as(&tx, user, actor_id).await?;
     lock_row(&tx, "events", event_id).await?;
     let participant = super::of_actor(&tx, event_id, actor.id)
@@ -393,7 +393,7 @@ pub async fn leave_by_token(
     event_id: i64,
     token: &str,
 ) -> Result<participant::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let participant = participant::Entity::find()
         .filter(participant::Column::EventId.eq(event_id))
@@ -435,7 +435,7 @@ pub async fn update_role(
     participant_id: i64,
     role: ParticipantRole,
 ) -> Result<participant::Model> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let before = super::find(&tx, participant_id).await?;
     lock_row(&tx, "events", before.event_id).await?;
     let event = crate::events::find(&tx, before.event_id).await?;

@@ -26,7 +26,7 @@ pub async fn log_in(ctx: &AppContext, email: &str, password: &str) -> Result<Str
 
 /// Opens a session for a user who just proved who they are (login, confirmation link).
 pub async fn open(ctx: &AppContext, user_id: i64) -> Result<String> {
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let issued = sessions::create(
         &tx,
         user_id,

@@ -101,7 +101,7 @@ pub async fn create_account(
     let password_hash = password::hash(&ctx.password_slots, &input.password).await?;
     let now = ctx.now();
     let (token, token_hash) = random_token();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let row = user::ActiveModel {
         id: NotSet,
         email: Set(email.clone()),
@@ -156,7 +156,7 @@ pub async fn validate(ctx: &AppContext, token: &str) -> Result<Login> {
     if now - sent_at > CONFIRMATION_VALIDITY {
         return Err(invalid());
     }
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let updated = user::Entity::update_many()
         .col_expr(user::Column::ConfirmedAt, Expr::value(now))
         .col_expr(
@@ -193,7 +193,7 @@ pub async fn resend_confirmation(ctx: &AppContext, raw_email: &str) -> Result<()
         return Ok(());
     }
     let (token, token_hash) = random_token();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     user::Entity::update_many()
         .col_expr(user::Column::ConfirmationTokenHash, Expr::value(token_hash))
         .col_expr(user::Column::ConfirmationSentAt, Expr::value(now))
@@ -227,7 +227,7 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model> {
 /// Checks email and password and opens an API session.
 pub async fn login(ctx: &AppContext, raw_email: &str, password_input: &str) -> Result<Login> {
     let user = check_credentials(ctx, raw_email, password_input).await?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let login = open_api_session(ctx, &tx, user.id).await?;
     tx.commit().await?;
     Ok(login)
@@ -330,7 +330,7 @@ fn access_token_for(ctx: &AppContext, user_id: i64, session_id: i64) -> Result<S
 /// Exchanges a refresh token for a new access token and a new refresh token.
 pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<Login> {
     let now = ctx.now();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let issued = sessions::rotate(
         &tx,
         refresh_token,
@@ -407,7 +407,7 @@ pub async fn send_reset_password(
         return Ok(());
     }
     let (token, token_hash) = random_token();
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     user::Entity::update_many()
         .col_expr(user::Column::ResetTokenHash, Expr::value(token_hash))
         .col_expr(user::Column::ResetSentAt, Expr::value(now))
@@ -443,7 +443,7 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
         return Err(invalid());
     }
     let password_hash = password::hash(&ctx.password_slots, new_password).await?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(
@@ -501,7 +501,7 @@ pub async fn change_password(
     }
     let now = ctx.now();
     let password_hash = password::hash(&ctx.password_slots, new_password).await?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(password_hash);
     active.updated_at = Set(now);
@@ -521,7 +521,7 @@ pub async fn delete_account(
     if !password::verify(&ctx.password_slots, password_input, &user.password_hash).await? {
         return Err(Error::invalid("password", "the password is wrong"));
     }
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     // The identities go with the account (a cascade): other instances hear they are gone.
     let now = ctx.now();
     for identity in crate::actors::persons::identities(&tx, user.id).await? {

@@ -44,7 +44,7 @@ pub async fn set(
         .as_deref()
         .map(parse_timezone)
         .transpose()?;
-    let tx = begin_write(&ctx.db).await?;
+    let tx = begin_write(ctx).await?;
     let user = super::service::find(&tx, current.id).await?;
     let mut active: user::ActiveModel = user.clone().into();
     let mut reminders_change = false;

@@ -1,5 +1,7 @@
 //! Finding events (home, search) and one event's page with its RSVP forms.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -310,10 +312,23 @@ fn encode(raw: &str) -> String {
 /// Event pages built for people without a session ([`anonymous_event_page`]).
 #[derive(Clone)]
 pub struct AnonymousPages {
+    /// By version of what they show, checked against the database.
     built: crate::built::Built,
+    /// By generation of the database (`backend::changes`): served without a query while
+    /// nothing changed since they were read.
+    current: backend::kept::Kept<Arc<CurrentPage>>,
     /// Stands for the visitor's token in built pages; random per process, so that no text
     /// written in an event can contain it and receive a visitor's token.
     placeholder: String,
+}
+
+/// A page as of a generation, and what time alone would change in it.
+struct CurrentPage {
+    html: axum::body::Bytes,
+    /// When the event is over (the page then says so and offers no RSVP), and whether it was
+    /// when the page was built.
+    over_at: chrono::DateTime<Utc>,
+    over: bool,
 }
 
 impl Default for AnonymousPages {
@@ -321,6 +336,11 @@ impl Default for AnonymousPages {
         Self {
             // ~1 000 pages of ~5 KB
             built: crate::built::built(8 * 1024 * 1024),
+            // The same pages (their bytes are shared with `built`) under each generation they
+            // were read at; older generations' go first.
+            current: backend::kept::Kept::new(2 * 1024 * 1024, |page: &Arc<CurrentPage>| {
+                page.html.len()
+            }),
             placeholder: backend::users::tokens::random_token().0,
         }
     }
@@ -425,14 +445,28 @@ pub async fn show(
 /// its forms, so it is built once per version of what it shows (the event row, its
 /// participant counts, whether it is over, its organizer's, group's and place's last change,
 /// the language) with a placeholder in the token's place, and each visitor's token goes in
-/// when served. The version is read from the database on every request, so an edit on any
-/// node shows at once everywhere.
+/// when served. While nothing changed in the database since this node last read the event
+/// (`backend::changes`) the page is served without a query; otherwise the version is read
+/// from the database, so an edit on any node shows everywhere.
 async fn anonymous_event_page(
     state: &AppState,
     visitor: &Visitor,
     uuid: &str,
 ) -> backend::Result<String> {
     let ctx = &state.ctx;
+    let now = ctx.now();
+    // Read before the database is: a change committed meanwhile makes it outdated.
+    let generation = ctx.changes.generation();
+    let current_key =
+        generation.map(|generation| format!("{generation}|{}|{uuid}", visitor.locale.code()));
+    if let Some(key) = &current_key
+        && let Some(page) = state.pages.current.get(key)
+        && (page.over_at < now) == page.over
+    {
+        return Ok(
+            String::from_utf8_lossy(&page.html).replace(state.pages.placeholder(), &visitor.csrf)
+        );
+    }
     let (event, access, stats) = visible_event(state, visitor, uuid).await?;
     let related = events::related_changes(&ctx.db, &event).await?;
     let key = {
@@ -440,25 +474,31 @@ async fn anonymous_event_page(
         let mut hash = Sha256::new();
         hash.update(visitor.locale.code());
         hash.update(format!("{event:?}|{access:?}|{stats:?}|{related:?}"));
-        hash.update([u8::from(events::is_over(&event, ctx.now()))]);
+        hash.update([u8::from(events::is_over(&event, now))]);
         hex::encode(hash.finalize())
     };
     let placeholder = state.pages.placeholder();
+    let over_at = events::over_at(&event);
     let html = match state.pages.built.get(&key) {
-        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Some(bytes) => bytes,
         None => {
             let mut shared = visitor.clone();
             shared.csrf = placeholder.to_owned();
             let page = compose_event_page(state, &shared, event, access, stats, None).await?;
-            let html = page.render().map_err(backend::Error::internal)?;
-            state
-                .pages
-                .built
-                .put(&key, axum::body::Bytes::from(html.clone()));
+            let html = axum::body::Bytes::from(page.render().map_err(backend::Error::internal)?);
+            state.pages.built.put(&key, html.clone());
             html
         }
     };
-    Ok(html.replace(placeholder, &visitor.csrf))
+    if let Some(key) = &current_key {
+        let page = CurrentPage {
+            html: html.clone(),
+            over_at,
+            over: over_at < now,
+        };
+        state.pages.current.replace(key, Arc::new(page));
+    }
+    Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
 }
 
 async fn build_event_page(
