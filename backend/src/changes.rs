@@ -153,9 +153,14 @@ async fn watch_sqlite(pool: sea_orm::sqlx::SqlitePool, weak: Weak<Watch>) {
 /// Listens to the notifications the tables' triggers send at commit. A lost connection may
 /// have lost notifications: nothing is current until the listener is back.
 async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
-    use sea_orm::sqlx::postgres::PgListener;
+    use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
+    // The listener keeps its connection for good: from a pool of its own, so that it takes
+    // none of the requests' (a node configured with one connection would otherwise stall).
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with(pool.connect_options().as_ref().clone());
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
+        let mut listener = match PgListener::connect_with(&own).await {
             Ok(listener) => listener,
             Err(err) => {
                 tracing::warn!(error = %err, "cannot listen for database changes; retrying");
@@ -169,6 +174,20 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
         if let Err(err) = listener.listen(CHANNEL).await {
             tracing::warn!(error = %err, "cannot listen for database changes; retrying");
             tokio::time::sleep(RETRY).await;
+            continue;
+        }
+        if !hears_itself(&pool, &mut listener).await {
+            // A pooler in transaction mode (PgBouncer's usual setting) accepts LISTEN and
+            // never delivers: trusting it would serve pages other nodes changed.
+            tracing::warn!(
+                "notifications sent through the database do not come back to this node (is a \
+                 connection pooler in transaction mode in between?): pages are read from the \
+                 database on every request; trying again in a minute"
+            );
+            tokio::time::sleep(PROBE_AGAIN).await;
+            if weak.strong_count() == 0 {
+                return;
+            }
             continue;
         }
         match upgrade(&weak) {
@@ -257,6 +276,38 @@ pub fn may_change_pages(sql: &str) -> bool {
 /// Tables whose changes no page shows: the job queue churns with every delivery and mail.
 pub const UNSEEN_TABLES: [&str; 2] = ["jobs", "seaql_migrations"];
 
+/// How long a node waits for its own probe notification, and how long before it tries again.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+const PROBE_AGAIN: Duration = Duration::from_secs(60);
+
+/// Whether a notification sent through the pool reaches `listener`.
+async fn hears_itself(
+    pool: &sea_orm::sqlx::PgPool,
+    listener: &mut sea_orm::sqlx::postgres::PgListener,
+) -> bool {
+    let probe = format!("probe {}", uuid::Uuid::new_v4());
+    let sent = sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(&probe)
+        .execute(pool)
+        .await;
+    if let Err(err) = sent {
+        tracing::warn!(error = %err, "cannot notify through the database");
+        return false;
+    }
+    let heard = tokio::time::timeout(PROBE_TIMEOUT, async {
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) if notification.payload() == probe => return true,
+                Ok(Some(_)) => {} // another change or another node's probe
+                Ok(None) | Err(_) => return false,
+            }
+        }
+    })
+    .await;
+    heard.unwrap_or(false)
+}
+
 /// Makes each commit on this SQLite connection that changed a row of a table pages may show
 /// raise `changes`' generation. Called on each connection of a pool opened by
 /// [`crate::db::connect_watching`].
@@ -325,7 +376,8 @@ mod tests {
     async fn commits_of_this_node_and_of_others_outdate_the_generation_and_reads_do_not() {
         let database = TestDatabase::new().await;
         let changes = Changes::default();
-        let db = crate::db::connect_watching(&database.url, 4, &changes)
+        // One connection: watching must not take it from the requests.
+        let db = crate::db::connect_watching(&database.url, 1, &changes)
             .await
             .expect("connect");
         changes.watch(&db);

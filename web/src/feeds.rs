@@ -3,7 +3,9 @@
 //!
 //! A revalidating client is answered `304` from the feed's validator alone, without building
 //! the feed; a new client gets the bytes built for that validator earlier, if this node still
-//! has them ([`Built`]). gzip comes from the compression layer of [`crate::app`].
+//! has them ([`Built`]). While the database has not changed since this node last answered for
+//! an address (`backend::changes`), and none of the feed's events has ended since, the
+//! validator is not even read again. gzip comes from the compression layer of [`crate::app`].
 
 use axum::Router;
 use axum::body::Bytes;

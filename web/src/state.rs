@@ -9,10 +9,11 @@ pub struct AppState {
     pub schema: ConviveSchema,
     /// Signed fetches on behalf of local people (`name@host` lookups).
     pub fetcher: federation::SignedConfig,
-    /// Feeds already built, by validator: this node's own, checked against the database on
-    /// every request.
+    /// Feeds already built, by validator, and each feed address's last answer by generation
+    /// of the database: this node's own, checked against the database whenever it may have
+    /// changed (`backend::changes`).
     pub feeds: crate::feeds::BuiltFeeds,
-    /// Event pages for people without a session, by version, checked the same way.
+    /// Event pages for people without a session, kept the same way.
     pub pages: crate::pages::events::AnonymousPages,
 }
 
