@@ -11,8 +11,9 @@
 //! - on SQLite, commits of this process are also seen by SQLite's commit hook (writes made
 //!   some other way), and commits by other processes on the same file (the `convive` admin
 //!   commands) by polling `PRAGMA data_version` four times a second;
-//! - on PostgreSQL, a trigger on every table but the job queue notifies `convive_changes` at
-//!   commit, and each node listens: other nodes' changes arrive within milliseconds.
+//! - on PostgreSQL, a trigger on every table but the job queue notifies `convive_changes` with
+//!   its schema at commit, and each node listens for its own schema: other nodes' changes
+//!   arrive within milliseconds.
 //!
 //! Raising the generation *after* a change is visible is what makes it exact: a page read
 //! before the change was built under an older generation and is no longer served. While this
@@ -26,7 +27,8 @@ use std::time::Duration;
 
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 
-/// The PostgreSQL channel the tables' triggers notify (migration `m20261127_000016`).
+/// The PostgreSQL channel the tables' triggers notify with their schema's name (migration
+/// `m20261127_000016`).
 pub const CHANNEL: &str = "convive_changes";
 
 /// How often another process's commits to the SQLite file are looked for.
@@ -190,6 +192,18 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
             }
             continue;
         }
+        // The schema this node's tables are in (instances may share a database).
+        let schema = match sea_orm::sqlx::query_scalar::<_, String>("SELECT current_schema()")
+            .fetch_one(&pool)
+            .await
+        {
+            Ok(schema) => schema,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the database's schema; retrying");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
         match upgrade(&weak) {
             Some(changes) => changes.set_watched(true),
             None => return,
@@ -202,7 +216,11 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
             };
             match next {
                 Err(_elapsed) => {}
-                Ok(Ok(Some(_notification))) => changes.changed(),
+                Ok(Ok(Some(notification))) => {
+                    if notification.payload() == schema {
+                        changes.changed();
+                    }
+                }
                 Ok(Ok(None)) | Ok(Err(_)) => {
                     tracing::warn!("lost the connection listening for database changes");
                     changes.set_watched(false);
@@ -389,8 +407,19 @@ mod tests {
             .await
             .expect("read");
         // Longer than SQLite's poll and PostgreSQL's notification take.
+        if database.is_postgres() {
+            // Another instance sharing the database in a schema of its own.
+            database
+                .db
+                .execute_unprepared("SELECT pg_notify('convive_changes', 'another_instance')")
+                .await
+                .expect("notify");
+        }
         tokio::time::sleep(SQLITE_POLL * 3).await;
-        assert!(changes.is_current(before), "a read changes nothing");
+        assert!(
+            changes.is_current(before),
+            "a read changes nothing, nor another schema's change"
+        );
 
         block(&db, "here.example").await;
         assert!(

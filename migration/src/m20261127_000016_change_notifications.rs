@@ -3,7 +3,9 @@
 //! Nodes keep pages they built while nothing changed (`backend::changes`). A statement-level
 //! trigger on each table but the job queue notifies `convive_changes` at commit; notifications
 //! are sent only when the transaction commits, and PostgreSQL folds identical ones within a
-//! transaction, so a change costs one notification however many rows it touched. Tables added
+//! transaction, so a change costs one notification however many rows it touched. Channels are
+//! per database: the notification names the schema, so that instances sharing a database in
+//! schemas of their own hear only their own changes. Tables added
 //! later get the trigger in their own migration (a test in `backend::changes` checks that
 //! every table has it). SQLite has no notifications: its nodes watch the file themselves.
 
@@ -23,7 +25,7 @@ impl MigrationTrait for Migration {
         db.execute_unprepared(
             "CREATE OR REPLACE FUNCTION convive_changed() RETURNS trigger LANGUAGE plpgsql AS $$
              BEGIN
-                 PERFORM pg_notify('convive_changes', '');
+                 PERFORM pg_notify('convive_changes', TG_TABLE_SCHEMA);
                  RETURN NULL;
              END $$",
         )
