@@ -105,8 +105,8 @@ fn upgrade(weak: &Weak<Watch>) -> Option<Changes> {
     weak.upgrade().map(Changes)
 }
 
-/// Commits by this process come through the WAL hook; this notices other processes' by
-/// `PRAGMA data_version`, which changes on a connection when another one committed.
+/// Notices other processes' commits (and this one's, again) by `PRAGMA data_version`, which
+/// changes on a connection when another connection committed.
 async fn watch_sqlite(pool: sea_orm::sqlx::SqlitePool, weak: Weak<Watch>) {
     loop {
         let connection = match pool.acquire().await {
@@ -162,14 +162,14 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
         .max_connections(1)
         .connect_lazy_with(pool.connect_options().as_ref().clone());
     loop {
+        if weak.strong_count() == 0 {
+            return;
+        }
         let mut listener = match PgListener::connect_with(&own).await {
             Ok(listener) => listener,
             Err(err) => {
                 tracing::warn!(error = %err, "cannot listen for database changes; retrying");
                 tokio::time::sleep(RETRY).await;
-                if weak.strong_count() == 0 {
-                    return;
-                }
                 continue;
             }
         };
@@ -187,9 +187,6 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
                  database on every request; trying again in a minute"
             );
             tokio::time::sleep(PROBE_AGAIN).await;
-            if weak.strong_count() == 0 {
-                return;
-            }
             continue;
         }
         // The schema this node's tables are in (instances may share a database).

@@ -18,8 +18,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     open(url, max_connections, None).await
 }
 
-/// [`connect`], with every commit of this process on SQLite raising `changes`' generation
-/// (see [`crate::changes`]; PostgreSQL's commits reach it through notifications instead).
+/// [`connect`], with every write of this process raising `changes`' generation once it is
+/// committed (see [`crate::changes`]; [`Changes::watch`] then hears of other processes').
 pub async fn connect_watching(
     url: &str,
     max_connections: u32,
