@@ -232,17 +232,13 @@ async fn watch_postgres(pool: sea_orm::sqlx::PgPool, weak: Weak<Watch>) {
 /// the job queue (workers claim and finish jobs all day; no page shows them). Reads, locks
 /// (`SELECT … FOR UPDATE`) and statistics (`ANALYZE`) do not.
 pub fn may_change_pages(sql: &str) -> bool {
-    let words: Vec<&str> = sql
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
-        .filter(|word| !word.is_empty())
-        .collect();
-    let Some(first) = words.first() else {
-        return false;
+    let split = || {
+        sql.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
+            .filter(|word| !word.is_empty())
     };
-    let is = |at: usize, keyword: &str| {
-        words
-            .get(at)
-            .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+    // Every statement comes here, reads most often: they are told by their first word alone.
+    let Some(first) = split().next() else {
+        return false;
     };
     if !["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
         .iter()
@@ -268,6 +264,12 @@ pub fn may_change_pages(sql: &str) -> bool {
         .iter()
         .any(|keyword| first.eq_ignore_ascii_case(keyword));
     }
+    let words: Vec<&str> = split().collect();
+    let is = |at: usize, keyword: &str| {
+        words
+            .get(at)
+            .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+    };
     // The tables written: INSERT INTO t, REPLACE INTO t, DELETE FROM t, UPDATE t, but not
     // `FOR [NO KEY] UPDATE` (a lock) nor `DO UPDATE SET` (the upsert of an INSERT already seen).
     let mut written = (0..words.len()).filter_map(|at| {
