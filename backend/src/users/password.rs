@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
@@ -16,39 +17,67 @@ type HashJob = Box<dyn FnOnce() + Send>;
 /// burst of logins spread those over dozens of short-lived threads, and glibc kept 19 MiB or
 /// more in each thread's arena afterwards: the process grew past a gigabyte after a few hundred
 /// logins while none was served faster. A fixed set of threads keeps the cost bounded (one
-/// hash per core at a time, the memory of one hash per thread) and makes extra logins wait
-/// their turn. A per-process limit, not shared state: each node bounds its own machine.
+/// hash per core at a time, the memory of one hash per thread while logins keep coming, none
+/// once they stop) and makes extra logins wait their turn. A per-process limit, not shared
+/// state: each node bounds its own machine.
 #[derive(Clone, Debug)]
-pub struct PasswordSlots(std::sync::mpsc::SyncSender<HashJob>);
+pub struct PasswordSlots {
+    jobs: std::sync::mpsc::SyncSender<HashJob>,
+    /// Bytes of argon2 work areas these threads hold right now.
+    held: Arc<AtomicUsize>,
+}
 
 impl PasswordSlots {
     pub fn new(threads: usize) -> Self {
         // Jobs beyond what the threads run at once wait in this queue (their futures wait too).
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<HashJob>(1024);
+        let (jobs, receiver) = std::sync::mpsc::sync_channel::<HashJob>(1024);
         let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        let held = Arc::new(AtomicUsize::new(0));
         for i in 0..threads.max(1) {
             let receiver = receiver.clone();
+            let held = held.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("password-{i}"))
                 .spawn(move || {
+                    let mut mine = 0;
                     loop {
-                        // The lock is held only while waiting for the next job.
-                        let job = match receiver.lock() {
-                            Ok(receiver) => receiver.recv(),
-                            Err(_) => return,
+                        let waiting = match receiver.try_lock() {
+                            Ok(queue) => match queue.try_recv() {
+                                Ok(job) => Some(job),
+                                Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                                Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
+                            },
+                            // Another thread holds the queue: almost always waiting for a job,
+                            // so none is queued (or taking one, and this one finds out later).
+                            Err(std::sync::TryLockError::WouldBlock) => None,
+                            Err(std::sync::TryLockError::Poisoned(_)) => return,
                         };
-                        match job {
-                            Ok(job) => job(),
-                            // Every sender (every clone of the context) is gone.
-                            Err(_) => return,
-                        }
+                        let job = match waiting {
+                            Some(job) => job,
+                            None => {
+                                // No login waits: a burst is over, give its memory back
+                                // before waiting (behind the lock, or for the next job).
+                                release_memory();
+                                held.fetch_sub(std::mem::take(&mut mine), Ordering::Relaxed);
+                                let Ok(queue) = receiver.lock() else { return };
+                                match queue.recv() {
+                                    Ok(job) => job,
+                                    // Every sender (every clone of the context) is gone.
+                                    Err(_) => return,
+                                }
+                            }
+                        };
+                        job();
+                        let now = memory_held_by_this_thread();
+                        held.fetch_add(now, Ordering::Relaxed);
+                        held.fetch_sub(std::mem::replace(&mut mine, now), Ordering::Relaxed);
                     }
                 });
             if let Err(err) = spawned {
                 tracing::error!(error = %err, "cannot start a password thread");
             }
         }
-        Self(sender)
+        Self { jobs, held }
     }
 
     /// One thread per core of this machine.
@@ -56,16 +85,22 @@ impl PasswordSlots {
         Self::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 
+    /// Bytes of argon2 work areas these threads hold right now: one per thread during a burst
+    /// of logins, none once no login waits.
+    pub fn held_memory(&self) -> usize {
+        self.held.load(Ordering::Relaxed)
+    }
+
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         let (done, result) = tokio::sync::oneshot::channel();
         let job: HashJob = Box::new(move || {
             let _ = done.send(work());
         });
-        match self.0.try_send(job) {
+        match self.jobs.try_send(job) {
             Ok(()) => {}
             Err(std::sync::mpsc::TrySendError::Full(job)) => {
                 // 1024 jobs already wait: wait for room off the async threads.
-                let sender = self.0.clone();
+                let sender = self.jobs.clone();
                 tokio::task::spawn_blocking(move || sender.send(job))
                     .await
                     .map_err(Error::internal)?
@@ -169,20 +204,37 @@ fn matches(password: &[u8], stored: &str) -> Option<bool> {
 
 thread_local! {
     /// The blocks argon2 works in (19 MiB with the default parameters), kept by each password
-    /// thread across hashes. Allocated per hash, they were freed into glibc's arenas after
-    /// the first raised its threshold for returning large blocks to the system, and a burst
-    /// of logins left the process 170 MB larger.
+    /// thread while logins keep coming and given back when none waits (`release_memory`).
     static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Work areas are allocated with at least this capacity. glibc serves a request this large
+/// with a mapping of its own and unmaps it on free; smaller ones (19 MiB) it served from the
+/// thread's arena once the first free had raised its threshold for mapping (a threshold that
+/// never rises past 32 MiB: mallopt(3)), and kept there after the burst: 38 MiB for good with
+/// two threads, 170 MB when allocated per hash. Only the pages argon2 writes become memory.
+const MAPPED_CAPACITY: usize = 33 << 20;
 
 fn with_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
     MEMORY.with_borrow_mut(|memory| {
         if memory.len() != blocks {
-            // Only hashes stored with other parameters (older or foreign ones) come here.
-            *memory = vec![Block::default(); blocks];
+            *memory = Vec::new();
+            let capacity = blocks.max(MAPPED_CAPACITY / std::mem::size_of::<Block>());
+            let mut fresh = Vec::with_capacity(capacity);
+            fresh.resize(blocks, Block::default());
+            *memory = fresh;
         }
         work(memory)
     })
+}
+
+/// Gives this thread's work area back to the system.
+fn release_memory() {
+    MEMORY.set(Vec::new());
+}
+
+fn memory_held_by_this_thread() -> usize {
+    MEMORY.with_borrow(|memory| memory.len() * std::mem::size_of::<Block>())
 }
 
 /// A valid hash of a random password: verifying against it costs as much as a real check, so
@@ -264,6 +316,47 @@ mod tests {
                 .expect("verify"),
             "and again at the default size"
         );
+    }
+
+    #[tokio::test]
+    async fn a_password_thread_keeps_its_memory_while_logins_wait_and_gives_it_back_after() {
+        let slots = PasswordSlots::new(1);
+        let probe = slots.clone();
+        // The check is queued behind the login, so the thread still has work when it ends.
+        let (login, held_during_burst) = tokio::join!(
+            verify(&slots, "anything", DUMMY_HASH),
+            slots.run(move || probe.held_memory())
+        );
+        assert!(!login.expect("verify"));
+        assert_eq!(
+            held_during_burst.expect("probe"),
+            Params::default().block_count() * std::mem::size_of::<Block>()
+        );
+        let released = async {
+            while slots.held_memory() != 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), released)
+            .await
+            .expect("the work area is given back once no login waits");
+    }
+
+    #[tokio::test]
+    async fn every_password_thread_gives_its_memory_back_after_a_burst_of_logins() {
+        let slots = PasswordSlots::new(2);
+        let burst = (0..6).map(|_| verify(&slots, "anything", DUMMY_HASH));
+        for login in futures::future::join_all(burst).await {
+            assert!(!login.expect("verify"));
+        }
+        let released = async {
+            while slots.held_memory() != 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), released)
+            .await
+            .expect("both threads give their work areas back");
     }
 
     #[test]
