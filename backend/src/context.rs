@@ -72,6 +72,7 @@ impl AppContext {
         mailer: Mailer,
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
+        crate::tls::use_ring();
         let secrets =
             InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
         crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;

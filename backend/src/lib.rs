@@ -29,6 +29,7 @@ pub mod principal;
 pub mod received_activities;
 pub mod search;
 pub mod settings;
+pub mod tls;
 pub mod users;
 
 #[cfg(any(test, feature = "testing"))]

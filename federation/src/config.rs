@@ -89,6 +89,7 @@ fn finish(
 /// trial or a benchmark, and a debug build is as strict as production unless told otherwise.
 /// Redirects are not followed automatically because they could not be validated.
 pub(crate) fn http_client(debug: bool) -> Result<reqwest_middleware::ClientWithMiddleware> {
+    backend::tls::use_ring();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(REQUEST_TIMEOUT)

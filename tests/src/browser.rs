@@ -30,6 +30,7 @@ impl Page {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
+        backend::tls::use_ring();
         Self {
             http: Client::builder()
                 .redirect(redirect::Policy::none())

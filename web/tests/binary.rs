@@ -60,6 +60,8 @@ impl Running {
     }
 
     async fn wait_ready(&mut self) {
+        // This process makes no context, which would choose the TLS implementation.
+        backend::tls::use_ring();
         let client = reqwest::Client::new();
         for _ in 0..300 {
             if let Ok(Some(status)) = self.child.try_wait() {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use tests::bench::{self, server};
 
 fn main() -> ExitCode {
+    backend::tls::use_ring();
     let args: Vec<String> = std::env::args().skip(1).collect();
     // This executable also serves as the processes it measures.
     match args.first().map(String::as_str) {
