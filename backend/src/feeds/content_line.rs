@@ -40,6 +40,11 @@ impl ContentLines {
         self.write(name, params, &without_controls(value));
     }
 
+    /// Lines written earlier by another `ContentLines`, as they are.
+    pub(super) fn written(&mut self, lines: &str) {
+        self.out.push_str(lines);
+    }
+
     pub(super) fn into_string(self) -> String {
         self.out
     }

@@ -293,43 +293,42 @@ impl Feed {
                 (id, key)
             })
             .collect();
-        let mut written: HashMap<i64, Arc<WrittenEvent>> = shown
+        let mut written: Vec<Option<Arc<WrittenEvent>>> = ctx
+            .written_events
+            .0
+            .get_many(shown.iter().map(|(_, key)| key.as_str()));
+        // Where each event not kept is shown (each is shown once).
+        let missing: HashMap<i64, usize> = written
             .iter()
-            .filter_map(|(id, key)| Some((*id, ctx.written_events.0.get(key)?)))
-            .collect();
-        let missing: Vec<i64> = shown
-            .iter()
-            .map(|(id, _)| *id)
-            .filter(|id| !written.contains_key(id))
+            .enumerate()
+            .filter(|(_, kept)| kept.is_none())
+            .map(|(at, _)| (shown[at].0, at))
             .collect();
         if !missing.is_empty() {
             let models = match &self.scope {
                 Scope::Event(event) => vec![event.as_ref().clone()],
                 _ => {
                     event::Entity::find()
-                        .filter(event::Column::Id.is_in(missing))
+                        .filter(event::Column::Id.is_in(missing.keys().copied()))
                         .all(conn)
                         .await?
                 }
             };
             let items = events::calendar::calendar_events(ctx, conn, &models).await?;
-            let keys: HashMap<i64, &str> =
-                shown.iter().map(|(id, key)| (*id, key.as_str())).collect();
             for (model, item) in models.iter().zip(&items) {
+                let Some(&at) = missing.get(&model.id) else {
+                    continue;
+                };
                 let one = Arc::new(match format {
                     Format::Ics => vevent(item),
                     Format::Atom => entry(item),
                 });
-                if let Some(key) = keys.get(&model.id) {
-                    ctx.written_events.0.put(key, one.clone());
-                }
-                written.insert(model.id, one);
+                ctx.written_events.0.put(&shown[at].1, one.clone());
+                written[at] = Some(one);
             }
         }
         txn.commit().await?;
-        let in_order = shown
-            .iter()
-            .filter_map(|(id, _)| written.get(id).map(|w| w.as_ref()));
+        let in_order = written.iter().flatten().map(|w| w.as_ref());
         let bytes = match format {
             Format::Ics => calendar_around(
                 &CalendarMeta {

@@ -4,6 +4,9 @@
 //! chrono-tz knows the offset in effect at any instant but not the rules behind it, so the
 //! transitions are found by scanning the offset across the years the events need.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
@@ -76,9 +79,41 @@ fn local_time(time: NaiveDateTime) -> String {
     time.format("%Y%m%dT%H%M%S").to_string()
 }
 
+/// VTIMEZONEs written already, by zone and span of years. Each is the same for every feed and
+/// every build (the zones' rules are compiled in), and scanning a span for its transitions
+/// cost a feed build after one event changed more than putting its kept events together.
+static WRITTEN_ZONES: Mutex<BTreeMap<ZoneSpan, Arc<str>>> = Mutex::new(BTreeMap::new());
+
+/// A zone's name with the first and last local years a VTIMEZONE covers.
+type ZoneSpan = (&'static str, i32, i32);
+
+/// Spans kept at most; zones × the spans feeds use stay far below (a clear starts over).
+const WRITTEN_ZONES_MAX: usize = 4096;
+
 /// Writes the VTIMEZONE of `tz` for events between `first_year` and `last_year` (local years),
 /// covering one year more on each side.
 pub(super) fn write_vtimezone(lines: &mut ContentLines, tz: Tz, first_year: i32, last_year: i32) {
+    let key = (tz.name(), first_year, last_year);
+    let kept = WRITTEN_ZONES
+        .lock()
+        .ok()
+        .and_then(|zones| zones.get(&key).cloned());
+    let written = kept.unwrap_or_else(|| {
+        let mut own = ContentLines::default();
+        vtimezone(&mut own, tz, first_year, last_year);
+        let written: Arc<str> = own.into_string().into();
+        if let Ok(mut zones) = WRITTEN_ZONES.lock() {
+            if zones.len() >= WRITTEN_ZONES_MAX {
+                zones.clear();
+            }
+            zones.insert(key, written.clone());
+        }
+        written
+    });
+    lines.written(&written);
+}
+
+fn vtimezone(lines: &mut ContentLines, tz: Tz, first_year: i32, last_year: i32) {
     lines.begin("VTIMEZONE");
     lines.text("TZID", tz.name());
     for observance in observances(
@@ -246,6 +281,22 @@ mod tests {
         let mut lines = ContentLines::default();
         write_vtimezone(&mut lines, tz, first_year, last_year);
         lines.into_string()
+    }
+
+    #[test]
+    fn a_vtimezone_written_again_is_the_same_bytes_as_one_written_afresh() {
+        let first = vtimezone(Europe::Paris, 2019, 2031);
+        let again = vtimezone(Europe::Paris, 2019, 2031);
+        let mut afresh = ContentLines::default();
+        super::vtimezone(&mut afresh, Europe::Paris, 2019, 2031);
+        assert_eq!(first, afresh.into_string());
+        assert_eq!(again, first);
+        assert!(
+            WRITTEN_ZONES
+                .lock()
+                .unwrap()
+                .contains_key(&("Europe/Paris", 2019, 2031))
+        );
     }
 
     #[test]
