@@ -318,6 +318,19 @@ mod tests {
         );
     }
 
+    /// Waits until the threads hold no work area; an error if they still do after `seconds`.
+    async fn held_nothing_within_seconds(
+        slots: &PasswordSlots,
+        seconds: u64,
+    ) -> std::result::Result<(), tokio::time::error::Elapsed> {
+        let released = async {
+            while slots.held_memory() != 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(seconds), released).await
+    }
+
     #[tokio::test]
     async fn a_password_thread_keeps_its_memory_while_logins_wait_and_gives_it_back_after() {
         let slots = PasswordSlots::new(1);
@@ -332,12 +345,7 @@ mod tests {
             held_during_burst.expect("probe"),
             Params::default().block_count() * std::mem::size_of::<Block>()
         );
-        let released = async {
-            while slots.held_memory() != 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        };
-        tokio::time::timeout(std::time::Duration::from_secs(5), released)
+        held_nothing_within_seconds(&slots, 5)
             .await
             .expect("the work area is given back once no login waits");
     }
@@ -349,12 +357,7 @@ mod tests {
         for login in futures::future::join_all(burst).await {
             assert!(!login.expect("verify"));
         }
-        let released = async {
-            while slots.held_memory() != 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        };
-        tokio::time::timeout(std::time::Duration::from_secs(5), released)
+        held_nothing_within_seconds(&slots, 5)
             .await
             .expect("both threads give their work areas back");
     }
