@@ -536,9 +536,9 @@ async fn http_rows(
 /// Builds the big group's feed in this process, as a node does once per change of the feed
 /// (serving it afterwards is the `group-feed` row): from nothing written yet (after a
 /// restart), and after one of its events changed (the usual case), each build checked against
-/// a build from nothing. Only the builds are inside the CPU readings; nothing else runs in the
-/// process meanwhile. `/proc` counts CPU in 10 ms ticks, so short builds are sampled: over
-/// ~90 builds of ~6 ms the figure is good to ~15%.
+/// a build from nothing. Only the builds are inside the CPU readings, taken from the process's
+/// CPU clock (to the nanosecond, SQLite's threads included); nothing else runs in the process
+/// meanwhile.
 async fn feed_builds(
     ctx: &AppContext,
     seeded: &seed::Seeded,
@@ -554,7 +554,6 @@ async fn feed_builds(
         ..ctx.clone()
     };
     let count = |bytes: &[u8]| bytes.windows(12).filter(|w| w == b"BEGIN:VEVENT").count();
-    let me = std::process::id();
     let (editor, event_id) = &seeded.big_group_event;
     let mut rows = Vec::new();
     for after_change in [false, true] {
@@ -577,12 +576,12 @@ async fn feed_builds(
             } else {
                 &cold
             };
-            let before = server::cpu_seconds(me);
+            let before = server::own_cpu_seconds();
             let rendered = Feed::open(context, source())
                 .await?
                 .render(context, Format::Ics)
                 .await?;
-            cpu += server::cpu_seconds(me) - before;
+            cpu += server::own_cpu_seconds() - before;
             let from_nothing = Feed::open(&cold, source())
                 .await?
                 .render(&cold, Format::Ics)
