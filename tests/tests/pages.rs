@@ -294,8 +294,11 @@ async fn a_page_served_from_memory_says_the_event_is_over_once_it_is() {
 #[tokio::test]
 async fn a_second_node_on_the_same_database_shows_an_edit_made_through_the_first() {
     let first = TestServer::start().await;
+    // One mail relay for both nodes, as in a real deployment: either node's worker may send
+    // the confirmation mail of a sign-up made through the first.
     let second = TestServer::builder()
         .database(first.database())
+        .mailer(first.mailer())
         .start()
         .await;
     let alice = sign_up(&first, "alice").await;
