@@ -53,7 +53,7 @@ impl AppContext {
         let changes = crate::changes::Changes::default();
         let db = crate::db::connect_watching(
             &settings.database_url,
-            settings.database_max_connections,
+            settings.database_connections(),
             &changes,
         )
         .await?;

@@ -148,8 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let db =
-        backend::db::connect(&settings.database_url, settings.database_max_connections).await?;
+    let db = backend::db::connect(&settings.database_url, settings.database_connections()).await?;
     backend::db::migrate(&db).await?;
     println!("migrations applied ({})", backend::db::backend_name(&db));
     Ok(())
