@@ -473,11 +473,11 @@ mod tests {
         };
         let select =
             crate::events::search_select(DatabaseBackend::Sqlite, t.ctx.now(), &query).unwrap();
-        let ranking = crate::events::ranking(
+        let page = crate::events::search_page(
             select,
             crate::pagination::Page::new(None, Some(10)).unwrap(),
         );
-        let sql = sea_orm::QueryTrait::build(&ranking, DatabaseBackend::Sqlite);
+        let sql = sea_orm::QueryTrait::build(&page, DatabaseBackend::Sqlite);
         let plan = query_plan(
             &fresh,
             &sql.sql,

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility};
 use entity::participant::{self, ParticipantRole};
-use sea_orm::QueryTrait as _;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+use sea_orm::QueryTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -173,36 +173,44 @@ pub async fn search(
     query: &SearchQuery,
     page: Page,
 ) -> Result<Paginated<event::Model>> {
-    let select = search_select(conn.get_database_backend(), now, query)?;
-    // The filters run once, for the page's ids and the total together, instead of once for a
-    // count and again for the page (on PostgreSQL the text match reads each candidate's row;
-    // SQLite finds the words in the place index). Only narrow (id, total) rows are sorted; the
-    // page's events are then read by id.
-    #[derive(FromQueryResult)]
-    struct Ranked {
-        id: i64,
-        total: i64,
-    }
-    let ranked = ranking(select.clone(), page)
-        .into_model::<Ranked>()
-        .all(conn)
+    let backend = conn.get_database_backend();
+    let select = search_select(backend, now, query)?;
+    let rows = conn
+        .query_all_raw(search_page(select.clone(), page).build(backend))
         .await?;
-    let total = match ranked.first() {
-        Some(first) => u64::try_from(first.total).unwrap_or_default(),
+    let mut total = None;
+    let mut elements = Vec::with_capacity(rows.len());
+    for row in &rows {
+        total.get_or_insert(row.try_get::<i64>("", "total")?);
+        elements.push(event::Model::from_query_result(row, "")?);
+    }
+    let total = match total {
+        Some(total) => u64::try_from(total).unwrap_or_default(),
         None if page.offset() == 0 => 0,
         // Past the last page no row carries the total.
         None => select.count(conn).await?,
     };
-    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
-    let mut by_id: HashMap<i64, event::Model> = event::Entity::find()
-        .filter(event::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|event| (event.id, event))
-        .collect();
-    let elements = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(Paginated { total, elements })
+}
+
+/// A page of `select`'s events with the total, in one statement. The filters run once, for
+/// the page's ids and the total together, instead of once for a count and again for the page
+/// (on PostgreSQL the text match reads each candidate's row; SQLite finds the words in the
+/// place index); only narrow (id, total) rows are sorted, and the page's ten events are then
+/// joined by id (a second statement for them cost a round trip through the driver's thread).
+pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
+    let ranked = Alias::new("ranked");
+    let mut outer = event::Entity::find()
+        .column_as(Expr::col((ranked.clone(), Alias::new("total"))), "total")
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id);
+    QueryTrait::query(&mut outer).join_subquery(
+        JoinType::InnerJoin,
+        ranking(select, page).into_query(),
+        ranked.clone(),
+        Expr::col((event::Entity, event::Column::Id)).equals((ranked, event::Column::Id)),
+    );
+    outer
 }
 
 /// The ids of a page of `select`'s events, soonest first, each with the total.
