@@ -214,7 +214,7 @@ pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<e
 }
 
 /// The ids of a page of `select`'s events, soonest first, each with the total.
-pub(crate) fn ranking(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
+fn ranking(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
     select
         .select_only()
         .column(event::Column::Id)
