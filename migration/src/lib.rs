@@ -15,6 +15,7 @@ mod m20261126_000013_exact_planner_statistics;
 mod m20261127_000014_remote_event_versions;
 mod m20261127_000015_search_by_place_cells;
 mod m20261127_000016_change_notifications;
+mod m20261127_000017_job_keys_in_byte_order;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_remote_event_versions::Migration),
             Box::new(m20261127_000015_search_by_place_cells::Migration),
             Box::new(m20261127_000016_change_notifications::Migration),
+            Box::new(m20261127_000017_job_keys_in_byte_order::Migration),
         ]
     }
 }

@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use entity::job::{self, JobState};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    Select, Set, UpdateMany,
 };
 use serde::Serialize;
 
@@ -120,12 +121,21 @@ pub async fn find_pending(
     conn: &impl ConnectionTrait,
     unique_key: &str,
 ) -> Result<Option<job::Model>> {
-    Ok(job::Entity::find()
+    Ok(pending_with_key(unique_key).one(conn).await?)
+}
+
+/// Pending jobs are found through the partial unique index on their keys, whose condition is
+/// `state = 'pending'`. The state is written literally: a bound state leaves the condition
+/// unproven when PostgreSQL plans a prepared statement once for any values (which it does
+/// after five runs), and it then reads every pending job; the queue holds one per reminder
+/// to send.
+const PENDING: &str = "state = 'pending'";
+
+pub(crate) fn pending_with_key(unique_key: &str) -> Select<job::Entity> {
+    job::Entity::find()
+        .filter(Expr::cust(PENDING))
         .filter(job::Column::UniqueKey.eq(unique_key))
-        .filter(job::Column::State.eq(JobState::Pending))
         .order_by_desc(job::Column::Id)
-        .one(conn)
-        .await?)
 }
 
 /// Withdraws the pending jobs whose unique key starts with `key_prefix` (a reminder when its
@@ -135,13 +145,56 @@ pub async fn cancel_pending(
     now: DateTime<Utc>,
     key_prefix: &str,
 ) -> Result<u64> {
-    let result = job::Entity::update_many()
-        .col_expr(job::Column::State, Expr::value(JobState::Cancelled))
-        .col_expr(job::Column::FinishedAt, Expr::value(now))
-        .col_expr(job::Column::UpdatedAt, Expr::value(now))
-        .filter(job::Column::State.eq(JobState::Pending))
-        .filter(job::Column::UniqueKey.starts_with(key_prefix))
+    let result = cancel_pending_with_prefix(now, key_prefix)
         .exec(conn)
         .await?;
     Ok(result.rows_affected)
+}
+
+pub(crate) fn cancel_pending_with_prefix(
+    now: DateTime<Utc>,
+    key_prefix: &str,
+) -> UpdateMany<job::Entity> {
+    let update = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JobState::Cancelled))
+        .col_expr(job::Column::FinishedAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(Expr::cust(PENDING));
+    // Keys are compared byte by byte (PostgreSQL's column is collated "C", SQLite's is
+    // binary), so the keys starting with a prefix are exactly those between it and its
+    // successor: a range the index reads, where a bound `LIKE` pattern reads every key.
+    match prefix_successor(key_prefix) {
+        Some(end) => update
+            .filter(job::Column::UniqueKey.gte(key_prefix))
+            .filter(job::Column::UniqueKey.lt(end)),
+        None => update.filter(job::Column::UniqueKey.starts_with(key_prefix)),
+    }
+}
+
+/// The least string greater than every string that starts with `prefix`, in byte order: the
+/// prefix with its last character raised by one (UTF-8 orders bytes as it orders characters).
+fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let raised = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
+    chars.push(raised);
+    Some(chars.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_successor;
+
+    #[test]
+    fn a_prefix_successor_is_the_prefix_with_its_last_character_raised() {
+        assert_eq!(
+            prefix_successor("reminder/1/").as_deref(),
+            Some("reminder/10")
+        );
+        assert_eq!(prefix_successor("fête/é").as_deref(), Some("fête/ê"));
+        // No character between U+D7FF and U+E000: the surrogates are not characters.
+        assert_eq!(prefix_successor("a\u{d7ff}").as_deref(), Some("a\u{e000}"));
+        assert_eq!(prefix_successor("a\u{10ffff}"), None);
+        assert_eq!(prefix_successor(""), None);
+    }
 }

@@ -372,3 +372,158 @@ async fn shutdown_hands_unfinished_jobs_back_to_the_queue() {
     );
     assert!(released.locked_by.is_none());
 }
+
+#[tokio::test]
+async fn withdrawing_by_prefix_leaves_keys_that_only_share_its_beginning() {
+    let t = TestContext::new().await;
+    let now = t.ctx.now();
+    let mut ids = HashMap::new();
+    for key in [
+        "reminder/before/1/2/",
+        "reminder/before/1/3/",
+        "reminder/before/10/2/",
+        "reminder/before/1",
+        "reminder/before/0/",
+        "reminder/before/1/é/",
+        "reminder/before/1\u{10ffff}/",
+    ] {
+        let job = NewJob::new("test.record", &serde_json::json!({}))
+            .expect("job")
+            .unique(key, OnDuplicate::Keep);
+        ids.insert(key, enqueue(&t.ctx.db, now, job).await.expect("enqueue"));
+    }
+    assert_eq!(
+        cancel_pending(&t.ctx.db, now, "reminder/before/1/")
+            .await
+            .expect("cancel"),
+        3
+    );
+    for (key, id) in &ids {
+        let state = find(&t.ctx.db, *id).await.expect("job").state;
+        let withdrawn = key.starts_with("reminder/before/1/");
+        assert_eq!(state == JobState::Cancelled, withdrawn, "{key}: {state:?}");
+    }
+    // A prefix ending in the last character there is: matched as a pattern instead.
+    assert_eq!(
+        cancel_pending(&t.ctx.db, now, "reminder/before/1\u{10ffff}")
+            .await
+            .expect("cancel"),
+        1
+    );
+}
+
+/// How the database runs `statement` when it plans it once for any values, as PostgreSQL does
+/// with a prepared statement after five runs, and as SQLite always does.
+async fn generic_plan(t: &TestContext, statement: sea_orm::Statement) -> String {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let conn = crate::db::connect(&t.database.url, 1)
+        .await
+        .expect("connect");
+    let backend = conn.get_database_backend();
+    let rows = if backend == DatabaseBackend::Postgres {
+        use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
+        let values = statement.values.map(|v| v.0).unwrap_or_default();
+        let literals: Vec<String> = values
+            .iter()
+            .map(|v| PostgresQueryBuilder.value_to_string(v))
+            .collect();
+        for sql in [
+            "SET plan_cache_mode = force_generic_plan".to_owned(),
+            format!("PREPARE plan_me AS {}", statement.sql),
+        ] {
+            conn.execute_unprepared(&sql).await.expect("prepare");
+        }
+        conn.query_all_raw(Statement::from_string(
+            backend,
+            format!("EXPLAIN EXECUTE plan_me({})", literals.join(", ")),
+        ))
+        .await
+    } else {
+        conn.query_all_raw(Statement {
+            sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+            ..statement
+        })
+        .await
+    };
+    rows.expect("explain")
+        .iter()
+        .map(|row| {
+            row.try_get::<String>("", "QUERY PLAN")
+                .or_else(|_| row.try_get::<String>("", "detail"))
+                .expect("plan line")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn pending_jobs_are_looked_up_by_key_through_their_index_even_in_a_long_queue() {
+    use sea_orm::{ConnectionTrait, QueryTrait};
+    let t = TestContext::new().await;
+    let backend = t.ctx.db.get_database_backend();
+    // A queue of reminders, as an instance with many participants holds.
+    let numbers = match backend {
+        sea_orm::DatabaseBackend::Postgres => "SELECT n FROM generate_series(1, 20000) AS n",
+        _ => {
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 20000) \
+              SELECT n FROM c"
+        }
+    };
+    t.ctx
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, \
+             unique_key, created_at, updated_at) \
+             SELECT 'x', '{{}}', 'pending', 0, 1, '2026-01-01T00:00:00+00:00', \
+             'reminder/before/' || n || '/', '2026-01-01T00:00:00+00:00', \
+             '2026-01-01T00:00:00+00:00' FROM ({numbers}) AS numbers"
+        ))
+        .await
+        .expect("queue");
+    t.ctx
+        .db
+        .execute_unprepared("ANALYZE jobs")
+        .await
+        .expect("analyze");
+    let now = t.ctx.now();
+    for statement in [
+        super::queue::pending_with_key("reminder/before/7/").build(backend),
+        super::queue::cancel_pending_with_prefix(now, "reminder/before/7/").build(backend),
+    ] {
+        let plan = generic_plan(&t, statement.clone()).await;
+        assert!(
+            plan.contains("jobs_pending_unique_key"),
+            "{}\n{plan}",
+            statement.sql
+        );
+    }
+}
+
+#[tokio::test]
+async fn on_postgresql_job_keys_compare_byte_by_byte_whatever_the_database_language() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let t = TestContext::new().await;
+    if t.ctx.db.get_database_backend() != DatabaseBackend::Postgres {
+        return; // SQLite compares text as bytes unless a column says otherwise
+    }
+    // Withdrawing by prefix reads a range of keys, which holds exactly the keys with the
+    // prefix only in byte order.
+    let row = t
+        .ctx
+        .db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT collation_name::text AS collation FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = 'jobs' \
+             AND column_name = 'unique_key'",
+        ))
+        .await
+        .expect("column")
+        .expect("jobs.unique_key");
+    assert_eq!(
+        row.try_get::<Option<String>>("", "collation")
+            .expect("collation")
+            .as_deref(),
+        Some("C")
+    );
+}
