@@ -73,7 +73,8 @@ scenarios: event-page home search event-ics group-feed group-feed-304 feed-build
            instance-feed private-feed join login reminders fanout (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
-          (a fresh schema is created in that database and dropped afterwards)";
+          (a fresh schema is created in that database and dropped afterwards, unless
+          CONVIVE_BENCH_KEEP_SCHEMA is set)";
 
 pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {

@@ -212,6 +212,9 @@ pub struct BenchDatabase {
 }
 
 pub const BENCH_DATABASE_ENV: &str = "CONVIVE_BENCH_DATABASE_URL";
+/// Set to keep the PostgreSQL schema after the run, to study its queries (`EXPLAIN`,
+/// `pgbench`) without seeding again.
+pub const BENCH_KEEP_ENV: &str = "CONVIVE_BENCH_KEEP_SCHEMA";
 
 impl BenchDatabase {
     pub async fn create(dir: &Path, name: &str) -> anyhow::Result<Self> {
@@ -246,9 +249,16 @@ impl BenchDatabase {
         }
     }
 
-    /// Drops the PostgreSQL schema (a SQLite file goes with its directory).
+    /// Drops the PostgreSQL schema (a SQLite file goes with its directory), unless
+    /// `CONVIVE_BENCH_KEEP_SCHEMA` is set.
     pub async fn drop_schema(&self) {
         use sea_orm::{ConnectionTrait, Statement};
+        if let Some((_, schema)) = &self.postgres
+            && std::env::var_os(BENCH_KEEP_ENV).is_some()
+        {
+            eprintln!("kept PostgreSQL schema {schema}");
+            return;
+        }
         if let Some((admin_url, schema)) = &self.postgres
             && let Ok(admin) = backend::db::connect(admin_url, 1).await
         {
