@@ -20,7 +20,8 @@ use sea_orm::QueryTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionSession,
+    TransactionTrait,
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
@@ -167,7 +168,31 @@ pub const MAX_RADIUS_KM: f64 = 1000.0;
 
 /// Public events matching every given criterion, soonest first. Text matches title, tags,
 /// description and town, ignoring case and accents.
-pub async fn search(
+pub async fn search<C: ConnectionTrait + TransactionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    query: &SearchQuery,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres {
+        return search_page_and_total(conn, now, query, page).await;
+    }
+    // PostgreSQL plans a prepared statement for its values each time unless a plan for any
+    // values looks as cheap, which a search's never does (its estimates of dates and places
+    // are defaults): planning then took a third of PostgreSQL's time per search (0.37 of
+    // 1.3 ms at 100 000 events, with the events table's ten indexes to weigh). The plan for
+    // any values reads the same place index. `SET LOCAL` ends with the transaction, so the
+    // setting never leaks into the pool's connection, whatever happens to this future.
+    let transaction = conn.begin().await?;
+    transaction
+        .execute_unprepared("SET LOCAL plan_cache_mode = force_generic_plan")
+        .await?;
+    let found = search_page_and_total(&transaction, now, query, page).await?;
+    transaction.commit().await?;
+    Ok(found)
+}
+
+async fn search_page_and_total(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     query: &SearchQuery,
@@ -237,18 +262,16 @@ pub fn search_select(
     }
     if let Some(term) = &query.term {
         // The words are folded like the terms, so a plain substring test is enough: no
-        // case-insensitive pattern to match, no wildcard to escape.
-        let position = match backend {
-            DatabaseBackend::Postgres => "strpos",
-            _ => "instr",
-        };
+        // case-insensitive pattern to match, and no wildcard to escape since terms are
+        // letters and digits. PostgreSQL's `strpos` counts the characters before the match
+        // (9% of the machine in a loaded search at 100 000 events); its `LIKE` compares
+        // bytes. SQLite's `LIKE` folds ASCII case on every byte, its `instr` does not.
         for word in crate::search::terms(term) {
-            select = select.filter(
-                Func::cust(Alias::new(position))
-                    .arg(Expr::col((event::Entity, event::Column::SearchText)))
-                    .arg(word)
-                    .gt(0),
-            );
+            let text = Expr::col((event::Entity, event::Column::SearchText));
+            select = select.filter(match backend {
+                DatabaseBackend::Postgres => text.like(format!("%{word}%")),
+                _ => Func::cust(Alias::new("instr")).arg(text).arg(word).gt(0),
+            });
         }
     }
     if let Some(category) = &query.category {

@@ -581,3 +581,60 @@ async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_
         "a copy that says nothing of its version is taken as it comes"
     );
 }
+
+#[tokio::test]
+async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_connection() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let t = TestContext::new().await;
+    if t.ctx.db.get_database_backend() != DatabaseBackend::Postgres {
+        return; // SQLite has no plan cache mode
+    }
+    let alice = t.person("alice").await;
+    service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Vélo repair", t.ctx.now() + Duration::days(2)),
+    )
+    .await
+    .expect("event");
+    // One connection: the search's and the one asked afterwards are the same.
+    let only = crate::db::connect(&t.database.url, 1)
+        .await
+        .expect("connect");
+    let query = SearchQuery {
+        term: Some("velo rep".to_owned()),
+        ..Default::default()
+    };
+    for _ in 0..7 {
+        let found = super::search(&only, t.ctx.now(), &query, Page::default())
+            .await
+            .expect("search");
+        assert_eq!(found.total, 1);
+    }
+    let mode = only
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT current_setting('plan_cache_mode') AS mode",
+        ))
+        .await
+        .expect("setting")
+        .expect("row")
+        .try_get::<String>("", "mode")
+        .expect("mode");
+    assert_eq!(mode, "auto");
+    // The driver prepared the search once on this connection; PostgreSQL says how it ran.
+    let plans = only
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE '%COUNT(*) OVER ()%'",
+        ))
+        .await
+        .expect("plans")
+        .expect("the search's prepared statement");
+    assert_eq!(plans.try_get::<i64>("", "custom_plans").expect("custom"), 0);
+    assert_eq!(
+        plans.try_get::<i64>("", "generic_plans").expect("generic"),
+        7
+    );
+}
