@@ -292,6 +292,65 @@ async fn a_page_served_from_memory_says_the_event_is_over_once_it_is() {
 }
 
 #[tokio::test]
+async fn the_home_page_kept_for_visitors_shows_every_change_and_drops_an_event_once_it_is_over() {
+    use sea_orm::ConnectionTrait as _;
+    let clock = backend::clock::ManualClock::new(Utc::now());
+    let server = TestServer::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let alice = sign_up(&server, "alice").await;
+    let create = |title: &'static str, days: i64| {
+        let gql = alice.gql.clone();
+        let begins = backend::clock::Clock::now(&clock) + Duration::days(days);
+        async move {
+            gql.data(
+                "mutation($t: String!, $b: DateTime!) {
+                    createEvent(title: $t, beginsOn: $b) { uuid }
+                }",
+                json!({ "t": title, "b": begins }),
+            )
+            .await["createEvent"]["uuid"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let soup = create("Soupe populaire", 2).await;
+    let mut visitor = Browser::new(&server.base_url);
+    for _ in 0..2 {
+        let home = visitor.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(home.body.contains("Soupe populaire"), "{}", home.body);
+        assert!(!home.body.contains("Vélorution"));
+    }
+
+    create("Vélorution", 5).await;
+    let home = visitor.get("/").await;
+    assert!(
+        home.body.contains("Vélorution"),
+        "a new event shows at once"
+    );
+    assert!(home.body.contains("Soupe populaire"));
+
+    // Written by another process, as an admin command or another node would.
+    server
+        .database()
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE events SET title = 'Soupe du soir' WHERE uuid = '{soup}'"
+        ))
+        .await
+        .unwrap();
+    assert!(shows_within_two_seconds(&mut visitor, "/", "Soupe du soir").await);
+
+    clock.advance(Duration::days(3));
+    let home = visitor.get("/").await;
+    assert!(!home.body.contains("Soupe du soir"), "over: {}", home.body);
+    assert!(home.body.contains("Vélorution"));
+}
+
+#[tokio::test]
 async fn a_second_node_on_the_same_database_shows_an_edit_made_through_the_first() {
     let first = TestServer::start().await;
     // One mail relay for both nodes, as in a real deployment: either node's worker may send

@@ -141,6 +141,36 @@ async fn paginate(
     Ok(Paginated { total, elements })
 }
 
+/// The first moment after which one of the [`upcoming`] events is over, which changes that
+/// list and its count with time alone; `None` when there is no upcoming event. Two index
+/// seeks: by end, and among events without an end, by start.
+pub async fn next_over_at(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
+    let first_end: Option<Option<DateTime<Utc>>> = listed()
+        .filter(event::Column::EndsOn.gte(now))
+        .select_only()
+        .column(event::Column::EndsOn)
+        .order_by_asc(event::Column::EndsOn)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let first_start_without_end: Option<DateTime<Utc>> = listed()
+        .filter(event::Column::EndsOn.is_null())
+        .filter(event::Column::BeginsOn.gte(now))
+        .select_only()
+        .column(event::Column::BeginsOn)
+        .order_by_asc(event::Column::BeginsOn)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok([first_end.flatten(), first_start_without_end]
+        .into_iter()
+        .flatten()
+        .min())
+}
+
 /// Upcoming public events, soonest first.
 pub async fn upcoming(
     conn: &impl ConnectionTrait,

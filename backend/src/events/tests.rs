@@ -638,3 +638,36 @@ async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_c
         7
     );
 }
+
+#[tokio::test]
+async fn the_upcoming_list_next_changes_when_the_first_listed_event_is_over() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let now = t.ctx.now();
+    assert_eq!(
+        super::next_over_at(&t.ctx.db, now).await.expect("none"),
+        None
+    );
+    let mut festival = new_event("Festival", now + Duration::days(2));
+    festival.ends_on = Some(now + Duration::days(5));
+    let mut open_ended = new_event("Open-ended", now + Duration::days(3));
+    open_ended.ends_on = None;
+    // Drafts are not listed, so their end changes nothing.
+    let mut draft = new_event("Draft", now + Duration::hours(1));
+    draft.draft = Some(true);
+    for event in [festival, open_ended, draft] {
+        service::create(&t.ctx, &alice.principal(), event)
+            .await
+            .expect("event");
+    }
+    let next = |at| {
+        let db = t.ctx.db.clone();
+        async move { super::next_over_at(&db, at).await.expect("next") }
+    };
+    assert_eq!(next(now).await, Some(now + Duration::days(3)));
+    assert_eq!(
+        next(now + Duration::days(3) + Duration::seconds(1)).await,
+        Some(now + Duration::days(5))
+    );
+    assert_eq!(next(now + Duration::days(6)).await, None);
+}

@@ -132,6 +132,32 @@ fn events_page(
     page: Page,
     base: &str,
 ) -> Response {
+    let template = events_template(
+        &visitor,
+        title,
+        search_form,
+        query,
+        warning,
+        list,
+        cards,
+        page,
+        base,
+    );
+    render(&visitor, StatusCode::OK, &template)
+}
+
+#[allow(clippy::too_many_arguments)] // one page, described field by field
+fn events_template(
+    visitor: &Visitor,
+    title: String,
+    search_form: bool,
+    query: SearchForm,
+    warning: Option<String>,
+    list: Paginated<event::Model>,
+    cards: Vec<Card>,
+    page: Page,
+    base: &str,
+) -> EventsPage {
     let locale = visitor.locale;
     let (previous, next) = pager(base, page, list.total);
     let frame = Frame {
@@ -139,7 +165,7 @@ fn events_page(
         visitor: visitor.clone(),
         notice: None,
     };
-    let template = EventsPage {
+    EventsPage {
         frame,
         search_form,
         query,
@@ -153,8 +179,7 @@ fn events_page(
         cards,
         previous,
         next,
-    };
-    render(&visitor, StatusCode::OK, &template)
+    }
 }
 
 #[derive(Deserialize)]
@@ -169,6 +194,17 @@ pub async fn home(
     Query(p): Query<PageParam>,
 ) -> Response {
     let page = Page::new(p.page, Some(20)).unwrap_or_default();
+    if visitor.session.is_none() {
+        return match anonymous_home(&state, &visitor, page).await {
+            Ok(html) => {
+                let mut response =
+                    axum::response::IntoResponse::into_response(axum::response::Html(html));
+                visitor.finish(&mut response);
+                response
+            }
+            Err(err) => error_page(visitor, &err),
+        };
+    }
     let result = async {
         let list = events::upcoming(&state.ctx.db, state.ctx.now(), page).await?;
         let cards = cards(&state, visitor.locale, &list.elements).await?;
@@ -192,6 +228,59 @@ pub async fn home(
         }
         Err(err) => error_page(visitor, &err),
     }
+}
+
+/// The home page people without a session see: the same for all of them but for the token of
+/// the forms, like the event page ([`anonymous_event_page`]). It counts and lists every
+/// upcoming event, so it is kept under the database's generation (`backend::changes`: any
+/// change on any node makes a new one) until the first moment an upcoming event is over,
+/// which alone changes the list and its count.
+async fn anonymous_home(
+    state: &AppState,
+    visitor: &Visitor,
+    page: Page,
+) -> backend::Result<String> {
+    let ctx = &state.ctx;
+    let now = ctx.now();
+    // Read before the database is: a change committed meanwhile makes it outdated.
+    let generation = ctx.changes.generation();
+    let current_key = generation
+        .map(|generation| format!("{generation}|{}|home|{}", visitor.locale.code(), page.page));
+    let placeholder = state.pages.placeholder();
+    if let Some(key) = &current_key
+        && let Some(kept) = state.pages.current.get(key)
+        && (kept.over_at < now) == kept.over
+    {
+        return Ok(String::from_utf8_lossy(&kept.html).replace(placeholder, &visitor.csrf));
+    }
+    let changes_at = events::next_over_at(&ctx.db, now).await?;
+    let list = events::upcoming(&ctx.db, now, page).await?;
+    let cards = cards(state, visitor.locale, &list.elements).await?;
+    let mut shared = visitor.clone();
+    shared.csrf = placeholder.to_owned();
+    let template = events_template(
+        &shared,
+        t(visitor.locale, "home-title"),
+        false,
+        SearchForm::default(),
+        None,
+        list,
+        cards,
+        page,
+        "/",
+    );
+    let html = axum::body::Bytes::from(template.render().map_err(backend::Error::internal)?);
+    if let Some(key) = &current_key {
+        // With no upcoming event, only a change in the database changes the page.
+        let over_at = changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
+        let page = CurrentPage {
+            html: html.clone(),
+            over_at,
+            over: over_at < now,
+        };
+        state.pages.current.replace(key, Arc::new(page));
+    }
+    Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
 }
 
 fn parse_day(raw: &str) -> Option<chrono::DateTime<Utc>> {
@@ -325,8 +414,9 @@ pub struct AnonymousPages {
 /// A page as of a generation, and what time alone would change in it.
 struct CurrentPage {
     html: axum::body::Bytes,
-    /// When the event is over (the page then says so and offers no RSVP), and whether it was
-    /// when the page was built.
+    /// When the event is over (the page then says so and offers no RSVP), or the first of
+    /// the home page's upcoming events is, and whether that moment had passed when the page
+    /// was built.
     over_at: chrono::DateTime<Utc>,
     over: bool,
 }
