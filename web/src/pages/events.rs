@@ -121,32 +121,6 @@ fn pager(base: &str, page: Page, total: u64) -> (Option<String>, Option<String>)
 }
 
 #[allow(clippy::too_many_arguments)] // one page, described field by field
-fn events_page(
-    visitor: Visitor,
-    title: String,
-    search_form: bool,
-    query: SearchForm,
-    warning: Option<String>,
-    list: Paginated<event::Model>,
-    cards: Vec<Card>,
-    page: Page,
-    base: &str,
-) -> Response {
-    let template = events_template(
-        &visitor,
-        title,
-        search_form,
-        query,
-        warning,
-        list,
-        cards,
-        page,
-        base,
-    );
-    render(&visitor, StatusCode::OK, &template)
-}
-
-#[allow(clippy::too_many_arguments)] // one page, described field by field
 fn events_template(
     visitor: &Visitor,
     title: String,
@@ -214,8 +188,8 @@ pub async fn home(
     match result {
         Ok((list, cards)) => {
             let title = t(visitor.locale, "home-title");
-            events_page(
-                visitor,
+            let template = events_template(
+                &visitor,
                 title,
                 false,
                 SearchForm::default(),
@@ -224,7 +198,8 @@ pub async fn home(
                 cards,
                 page,
                 "/",
-            )
+            );
+            render(&visitor, StatusCode::OK, &template)
         }
         Err(err) => error_page(visitor, &err),
     }
@@ -246,13 +221,10 @@ async fn anonymous_home(
     let generation = ctx.changes.generation();
     let current_key = generation
         .map(|generation| format!("{generation}|{}|home|{}", visitor.locale.code(), page.page));
-    let placeholder = state.pages.placeholder();
-    if let Some(key) = &current_key
-        && let Some(kept) = state.pages.current.get(key)
-        && (kept.over_at < now) == kept.over
-    {
-        return Ok(String::from_utf8_lossy(&kept.html).replace(placeholder, &visitor.csrf));
+    if let Some(html) = state.pages.kept(current_key.as_deref(), now, &visitor.csrf) {
+        return Ok(html);
     }
+    let placeholder = state.pages.placeholder();
     let changes_at = events::next_over_at(&ctx.db, now).await?;
     let list = events::upcoming(&ctx.db, now, page).await?;
     let cards = cards(state, visitor.locale, &list.elements).await?;
@@ -270,16 +242,11 @@ async fn anonymous_home(
         "/",
     );
     let html = axum::body::Bytes::from(template.render().map_err(backend::Error::internal)?);
-    if let Some(key) = &current_key {
-        // With no upcoming event, only a change in the database changes the page.
-        let over_at = changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
-        let page = CurrentPage {
-            html: html.clone(),
-            over_at,
-            over: over_at < now,
-        };
-        state.pages.current.replace(key, Arc::new(page));
-    }
+    // With no upcoming event, only a change in the database changes the page.
+    let over_at = changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
+    state
+        .pages
+        .keep(current_key.as_deref(), &html, over_at, now);
     Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
 }
 
@@ -386,9 +353,10 @@ pub async fn search(
                 encode(&form.category)
             );
             let title = t(locale, "search-title");
-            events_page(
-                visitor, title, true, form, warning, list, cards, page, &base,
-            )
+            let template = events_template(
+                &visitor, title, true, form, warning, list, cards, page, &base,
+            );
+            render(&visitor, StatusCode::OK, &template)
         }
         Err(err) => error_page(visitor, &err),
     }
@@ -439,6 +407,32 @@ impl Default for AnonymousPages {
 impl AnonymousPages {
     fn placeholder(&self) -> &str {
         &self.placeholder
+    }
+
+    /// The page kept under `key` (a generation's) with the visitor's token in it, unless time
+    /// has changed it since it was built.
+    fn kept(&self, key: Option<&str>, now: chrono::DateTime<Utc>, csrf: &str) -> Option<String> {
+        let page = self.current.get(key?)?;
+        ((page.over_at < now) == page.over)
+            .then(|| String::from_utf8_lossy(&page.html).replace(self.placeholder(), csrf))
+    }
+
+    /// Keeps `html` (built with the placeholder) under `key` until `over_at` passes.
+    fn keep(
+        &self,
+        key: Option<&str>,
+        html: &axum::body::Bytes,
+        over_at: chrono::DateTime<Utc>,
+        now: chrono::DateTime<Utc>,
+    ) {
+        if let Some(key) = key {
+            let page = CurrentPage {
+                html: html.clone(),
+                over_at,
+                over: over_at < now,
+            };
+            self.current.replace(key, Arc::new(page));
+        }
     }
 }
 
@@ -549,13 +543,8 @@ async fn anonymous_event_page(
     let generation = ctx.changes.generation();
     let current_key =
         generation.map(|generation| format!("{generation}|{}|{uuid}", visitor.locale.code()));
-    if let Some(key) = &current_key
-        && let Some(page) = state.pages.current.get(key)
-        && (page.over_at < now) == page.over
-    {
-        return Ok(
-            String::from_utf8_lossy(&page.html).replace(state.pages.placeholder(), &visitor.csrf)
-        );
+    if let Some(html) = state.pages.kept(current_key.as_deref(), now, &visitor.csrf) {
+        return Ok(html);
     }
     let (event, access, stats) = visible_event(state, visitor, uuid).await?;
     let related = events::related_changes(&ctx.db, &event).await?;
@@ -580,14 +569,9 @@ async fn anonymous_event_page(
             html
         }
     };
-    if let Some(key) = &current_key {
-        let page = CurrentPage {
-            html: html.clone(),
-            over_at,
-            over: over_at < now,
-        };
-        state.pages.current.replace(key, Arc::new(page));
-    }
+    state
+        .pages
+        .keep(current_key.as_deref(), &html, over_at, now);
     Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
 }
 
