@@ -16,6 +16,7 @@ mod m20261127_000014_remote_event_versions;
 mod m20261127_000015_search_by_place_cells;
 mod m20261127_000016_change_notifications;
 mod m20261127_000017_job_keys_in_byte_order;
+mod m20261127_000018_job_keys_as_long_as_an_inbox;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_search_by_place_cells::Migration),
             Box::new(m20261127_000016_change_notifications::Migration),
             Box::new(m20261127_000017_job_keys_in_byte_order::Migration),
+            Box::new(m20261127_000018_job_keys_as_long_as_an_inbox::Migration),
         ]
     }
 }

@@ -242,6 +242,37 @@ async fn a_unique_key_keeps_one_pending_job_which_is_kept_or_replaced() {
 }
 
 #[tokio::test]
+async fn a_delivery_key_holds_an_inbox_address_as_long_as_an_actor_may_have() {
+    let t = TestContext::new().await;
+    let now = t.ctx.now();
+    // Actors' inbox addresses may be 2 048 characters long; a delivery is keyed by its
+    // inbox and its activity, as the federation crate writes it.
+    let inbox = format!("https://far.example/{}", "i".repeat(2048 - 20));
+    let key = format!("deliver:{inbox}:http://127.0.0.1:4000/events/1/activity/update/1");
+    let job = |v| {
+        NewJob::new("test.record", &serde_json::json!({ "v": v }))
+            .expect("job")
+            .unique(key.clone(), OnDuplicate::Keep)
+    };
+    let id = enqueue(&t.ctx.db, now, job(1)).await.expect("enqueue");
+    assert_eq!(enqueue(&t.ctx.db, now, job(2)).await.expect("enqueue"), id);
+    assert_eq!(
+        find_pending(&t.ctx.db, &key)
+            .await
+            .expect("lookup")
+            .map(|job| job.id),
+        Some(id)
+    );
+    // Blocking the instance withdraws it by the prefix of its address.
+    assert_eq!(
+        cancel_pending(&t.ctx.db, now, "deliver:https://far.example/")
+            .await
+            .expect("cancel"),
+        1
+    );
+}
+
+#[tokio::test]
 async fn a_burst_of_ten_thousand_jobs_is_drained_with_bounded_concurrency() {
     let t = TestContext::new().await;
     enqueue_many(&t.ctx, "test.record", 10_000).await;
