@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::actor::{self, ActorKind, ActorVisibility, Openness};
-use sea_orm::TryIntoModel as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    Set,
+    Set, TryInsertResult,
 };
 
 use crate::error::{Error, Result};
@@ -48,42 +47,69 @@ pub async fn upsert(
     remote: RemoteActor,
     now: DateTime<Utc>,
 ) -> Result<actor::Model> {
-    let existing = find_by_ap_id(conn, &remote.ap_id).await?;
-    if existing.as_ref().is_some_and(actor::Model::is_local) {
+    let existing = match find_by_ap_id(conn, &remote.ap_id).await? {
+        Some(existing) => existing,
+        None => {
+            // Two activities from an actor we had not met yet often arrive together (an
+            // event's `Create` and its `Announce`), and both fetch it: the second insert
+            // then finds the first one's row instead of failing, which the peer would only
+            // retry half a minute later.
+            let mut fresh = actor::ActiveModel {
+                id: NotSet,
+                ap_id: Set(remote.ap_id.clone()),
+                user_id: Set(None),
+                private_key_pem: Set(None),
+                visibility: Set(ActorVisibility::Public),
+                suspended: Set(false),
+                physical_address_id: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            describe(&mut fresh, &remote, now);
+            let inserted = actor::Entity::insert(fresh)
+                .on_conflict_do_nothing_on([actor::Column::ApId])
+                .exec(conn)
+                .await?;
+            let stored = find_by_ap_id(conn, &remote.ap_id).await?;
+            match (inserted, stored) {
+                (TryInsertResult::Inserted(_), Some(stored)) => return Ok(stored),
+                (_, Some(stored)) => stored,
+                (_, None) => {
+                    return Err(Error::internal(format!(
+                        "the actor {} was neither inserted nor found",
+                        remote.ap_id
+                    )));
+                }
+            }
+        }
+    };
+    if existing.is_local() {
         return Err(Error::forbidden(
             "a remote document cannot replace a local actor",
         ));
     }
-    let mut row = match existing {
-        Some(existing) => existing.into(),
-        None => actor::ActiveModel {
-            id: NotSet,
-            ap_id: Set(remote.ap_id.clone()),
-            user_id: Set(None),
-            private_key_pem: Set(None),
-            visibility: Set(ActorVisibility::Public),
-            suspended: Set(false),
-            physical_address_id: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
+    let mut row: actor::ActiveModel = existing.into();
+    describe(&mut row, &remote, now);
+    Ok(row.update(conn).await?)
+}
+
+/// What the actor's document says, as of `now`.
+fn describe(row: &mut actor::ActiveModel, remote: &RemoteActor, now: DateTime<Utc>) {
     row.preferred_username = Set(remote.preferred_username.to_lowercase());
     row.domain = Set(Some(remote.domain.to_ascii_lowercase()));
     row.kind = Set(remote.kind);
-    row.name = Set(remote.name);
-    row.summary = Set(remote.summary);
-    row.url = Set(remote.url);
-    row.inbox_url = Set(Some(remote.inbox_url));
-    row.shared_inbox_url = Set(remote.shared_inbox_url);
-    row.outbox_url = Set(remote.outbox_url);
-    row.followers_url = Set(remote.followers_url);
-    row.public_key_pem = Set(Some(remote.public_key_pem));
+    row.name = Set(remote.name.clone());
+    row.summary = Set(remote.summary.clone());
+    row.url = Set(remote.url.clone());
+    row.inbox_url = Set(Some(remote.inbox_url.clone()));
+    row.shared_inbox_url = Set(remote.shared_inbox_url.clone());
+    row.outbox_url = Set(remote.outbox_url.clone());
+    row.followers_url = Set(remote.followers_url.clone());
+    row.public_key_pem = Set(Some(remote.public_key_pem.clone()));
     row.manually_approves_followers = Set(remote.manually_approves_followers);
     row.openness = Set(remote.openness);
     row.last_refreshed_at = Set(Some(now));
     row.updated_at = Set(now);
-    Ok(row.save(conn).await?.try_into_model()?)
 }
 
 /// Stores a key pair for a local actor unless it already has one (another node may have been
@@ -129,4 +155,62 @@ pub async fn forget(ctx: &crate::AppContext, ap_id: &str) -> Result<bool> {
     // Follows, memberships and participations go by cascade.
     actor::Entity::delete_by_id(actor.id).exec(&ctx.db).await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestContext;
+
+    fn remote(n: usize, name: &str) -> RemoteActor {
+        RemoteActor {
+            ap_id: format!("https://far.example/@collective{n}"),
+            preferred_username: format!("Collective{n}"),
+            domain: "Far.example".to_owned(),
+            kind: ActorKind::Group,
+            name: Some(name.to_owned()),
+            summary: None,
+            url: None,
+            inbox_url: format!("https://far.example/@collective{n}/inbox"),
+            shared_inbox_url: Some("https://far.example/inbox".to_owned()),
+            outbox_url: None,
+            followers_url: None,
+            public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
+            manually_approves_followers: false,
+            openness: Openness::Open,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_actor_met_through_two_activities_at_once_is_stored_once_and_both_succeed() {
+        let t = TestContext::new().await;
+        let now = t.ctx.now();
+        for n in 0..20 {
+            let (first, second) = tokio::join!(
+                upsert(&t.ctx.db, remote(n, "Repair collective"), now),
+                upsert(&t.ctx.db, remote(n, "Repair collective"), now),
+            );
+            let (first, second) = (first.expect("first"), second.expect("second"));
+            assert_eq!(first.id, second.id);
+            assert_eq!(first.preferred_username, format!("collective{n}"));
+            assert_eq!(first.domain.as_deref(), Some("far.example"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refreshed_actor_keeps_its_row_and_takes_the_new_description() {
+        let t = TestContext::new().await;
+        let now = t.ctx.now();
+        let stored = upsert(&t.ctx.db, remote(1, "Repair collective"), now)
+            .await
+            .expect("store");
+        let later = now + chrono::Duration::hours(1);
+        let refreshed = upsert(&t.ctx.db, remote(1, "Repair café"), later)
+            .await
+            .expect("refresh");
+        assert_eq!(refreshed.id, stored.id);
+        assert_eq!(refreshed.name.as_deref(), Some("Repair café"));
+        assert_eq!(refreshed.last_refreshed_at, Some(later));
+        assert_eq!(refreshed.created_at, stored.created_at);
+    }
 }
