@@ -264,6 +264,24 @@ pub async fn begin_write(ctx: &crate::AppContext) -> Result<WriteTx, DbErr> {
     Ok(WriteTx(Some(tx), ctx.changes.clone()))
 }
 
+/// Makes the other write transactions about `key` (an object's address) wait for this one
+/// to end, so that two deliveries of one new remote object cannot both find it missing and
+/// both insert it. SQLite's write transactions already run one at a time; PostgreSQL's only
+/// collide on the unique index, too late (the loser fails, and its sender retries minutes
+/// later).
+pub async fn lock_for_writing(tx: &WriteTx, key: &str) -> Result<(), DbErr> {
+    if tx.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    tx.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        [key.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// A write transaction that is rolled back as soon as it is dropped without `commit` (every
 /// early `?` return). A plain dropped transaction leaves its rollback to the connection pool's
 /// clean-up; until that runs, the connection stays "idle in transaction" holding its row locks

@@ -72,7 +72,7 @@ pub async fn purge(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u6
     Ok(result.rows_affected)
 }
 
-/// Hourly purge of old claims.
+/// Hourly purge of old claims, and of remote events' deletions as old.
 pub struct PurgeReceivedActivitiesJob;
 
 #[async_trait]
@@ -89,6 +89,11 @@ impl JobHandler for PurgeReceivedActivitiesJob {
         let count = purge(&ctx.db, ctx.now()).await?;
         if count > 0 {
             tracing::info!(count, "old received activity ids purged");
+        }
+        // Remote events' deletions are remembered for the same reason and as long.
+        let count = crate::events::federated::purge_deleted(&ctx.db, ctx.now()).await?;
+        if count > 0 {
+            tracing::info!(count, "old deletions of remote events purged");
         }
         Ok(())
     }

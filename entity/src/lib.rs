@@ -16,6 +16,7 @@ pub mod job;
 pub mod member;
 pub mod participant;
 pub mod received_activity;
+pub mod remote_event_tombstone;
 pub mod session;
 pub mod tag;
 pub mod user;

@@ -17,6 +17,7 @@ mod m20261127_000015_search_by_place_cells;
 mod m20261127_000016_change_notifications;
 mod m20261127_000017_job_keys_in_byte_order;
 mod m20261127_000018_job_keys_as_long_as_an_inbox;
+mod m20261127_000019_remote_event_tombstones;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_change_notifications::Migration),
             Box::new(m20261127_000017_job_keys_in_byte_order::Migration),
             Box::new(m20261127_000018_job_keys_as_long_as_an_inbox::Migration),
+            Box::new(m20261127_000019_remote_event_tombstones::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use entity::remote_event_tombstone;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -153,9 +154,15 @@ pub struct RemoteEvent {
 }
 
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
-pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<event::Model> {
+/// `None` when its origin deleted it: a copy arriving after the deletion is not stored.
+pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Option<event::Model>> {
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
+    crate::db::lock_for_writing(&tx, &remote.ap_id).await?;
+    if is_deleted(&tx, &remote.ap_id).await? {
+        tracing::debug!(ap_id = %remote.ap_id, "ignoring a copy of a deleted remote event");
+        return Ok(None);
+    }
     let existing = find_by_ap_id(&tx, &remote.ap_id).await?;
     if existing.as_ref().is_some_and(|e| e.local) {
         return Err(Error::forbidden(
@@ -170,7 +177,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
             .is_some_and(|held| incoming < held)
     {
         tracing::debug!(ap_id = %remote.ap_id, "ignoring an older copy of a remote event");
-        return Ok(existing.clone());
+        return Ok(Some(existing.clone()));
     }
     let timezone = remote
         .timezone
@@ -249,18 +256,52 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<even
     let event = row.save(&tx).await?.try_into_model()?;
     super::tags::set_for_event(&tx, event.id, &tags).await?;
     tx.commit().await?;
-    Ok(event)
+    Ok(Some(event))
 }
 
-/// Removes a remote event its origin deleted. Returns whether there was one.
+/// Removes a remote event its origin deleted, and remembers that it did for
+/// [`received_activities::KEEP_DAYS`](crate::received_activities::KEEP_DAYS), past any
+/// sender's retries: a copy that arrives later (a retried `Create`, an `Announce` fetched
+/// before the deletion) is not stored again. Also for an event not (yet) held here, which a
+/// late `Create` would otherwise bring. Returns whether there was one.
 pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
     let tx = begin_write(ctx).await?;
+    crate::db::lock_for_writing(&tx, ap_id).await?;
     let deleted = delete_remote_in(ctx, &tx, ap_id).await?;
+    let tombstone = remote_event_tombstone::ActiveModel {
+        id: NotSet,
+        ap_id: Set(ap_id.to_owned()),
+        deleted_at: Set(ctx.now()),
+    };
+    remote_event_tombstone::Entity::insert(tombstone)
+        .on_conflict_do_nothing_on([remote_event_tombstone::Column::ApId])
+        .exec(&tx)
+        .await?;
     tx.commit().await?;
     Ok(deleted)
 }
 
-/// [`delete_remote`] within the caller's transaction.
+/// Whether the origin of the remote event `ap_id` deleted it (within the days remembered).
+pub async fn is_deleted(conn: &impl ConnectionTrait, ap_id: &str) -> Result<bool> {
+    Ok(remote_event_tombstone::Entity::find()
+        .filter(remote_event_tombstone::Column::ApId.eq(ap_id))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Forgets deletions older than the days a late copy can take to arrive.
+pub async fn purge_deleted(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    let cutoff = now - chrono::Duration::days(crate::received_activities::KEEP_DAYS);
+    let result = remote_event_tombstone::Entity::delete_many()
+        .filter(remote_event_tombstone::Column::DeletedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Removes a remote event within the caller's transaction, without remembering it as deleted
+/// by its origin (an instance blocked here: unblocked, it may send its events again).
 pub async fn delete_remote_in(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,

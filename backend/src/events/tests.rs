@@ -525,15 +525,18 @@ async fn saving_an_event_without_a_visible_change_sends_no_update_to_other_insta
     );
 }
 
-#[tokio::test]
-async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_one() {
-    use super::federated::{RemoteEvent, find_by_ap_id, upsert_remote};
-    let t = TestContext::new().await;
-    let organizer = t.person("organizer").await;
-    let created = t.ctx.now() - Duration::hours(1);
-    let version = |title: &str, updated: Option<chrono::DateTime<chrono::Utc>>| RemoteEvent {
-        ap_id: "https://other.example/events/1".to_owned(),
-        url: "https://other.example/events/1".to_owned(),
+/// A copy of the remote event `ap_id` organized by `organizer_actor_id`, as its origin sends
+/// it at version `updated`.
+fn remote_event(
+    t: &TestContext,
+    ap_id: &str,
+    organizer_actor_id: i64,
+    title: &str,
+    updated: Option<chrono::DateTime<chrono::Utc>>,
+) -> super::federated::RemoteEvent {
+    super::federated::RemoteEvent {
+        ap_id: ap_id.to_owned(),
+        url: ap_id.to_owned(),
         title: title.to_owned(),
         description: String::new(),
         begins_on: t.ctx.now() + Duration::days(3),
@@ -549,11 +552,28 @@ async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_
         place: None,
         maximum_attendee_capacity: None,
         anonymous_participation: false,
-        organizer_actor_id: organizer.actor.id,
+        organizer_actor_id,
         attributed_to_id: None,
         tags: Vec::new(),
-        published_at: Some(created),
+        published_at: updated,
         updated_at: updated,
+    }
+}
+
+#[tokio::test]
+async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_one() {
+    use super::federated::{find_by_ap_id, upsert_remote};
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    let created = t.ctx.now() - Duration::hours(1);
+    let version = |title: &str, updated: Option<chrono::DateTime<chrono::Utc>>| {
+        remote_event(
+            &t,
+            "https://other.example/events/1",
+            organizer.actor.id,
+            title,
+            updated,
+        )
     };
     let title = || async {
         find_by_ap_id(&t.ctx.db, "https://other.example/events/1")
@@ -592,6 +612,96 @@ async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_
         "Undated",
         "a copy that says nothing of its version is taken as it comes"
     );
+}
+
+#[tokio::test]
+async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() {
+    use super::federated::{delete_remote, find_by_ap_id, purge_deleted, upsert_remote};
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    let created = t.ctx.now() - Duration::hours(1);
+    let held = "https://other.example/events/1";
+    let copy = |ap_id: &str, title: &str, minutes: i64| {
+        remote_event(
+            &t,
+            ap_id,
+            organizer.actor.id,
+            title,
+            Some(created + Duration::minutes(minutes)),
+        )
+    };
+    let db = &t.ctx.db;
+    let stored = |ap_id: &'static str| async move {
+        find_by_ap_id(db, ap_id).await.expect("read").is_some()
+    };
+
+    upsert_remote(&t.ctx, copy(held, "Repair café", 0))
+        .await
+        .expect("created")
+        .expect("stored");
+    assert!(delete_remote(&t.ctx, held).await.expect("deleted"));
+    assert!(!stored(held).await);
+    // The Create retried after a failed first delivery, then an Update sent before the
+    // deletion: neither brings it back.
+    let late = upsert_remote(&t.ctx, copy(held, "Repair café", 0))
+        .await
+        .expect("a late copy is not an error");
+    assert!(late.is_none());
+    let late = upsert_remote(&t.ctx, copy(held, "Repair café, moved", 5))
+        .await
+        .expect("a late copy is not an error");
+    assert!(late.is_none());
+    assert!(!stored(held).await);
+
+    // A deletion that arrives before the event itself.
+    let ahead = "https://other.example/events/2";
+    assert!(!delete_remote(&t.ctx, ahead).await.expect("remembered"));
+    assert!(
+        upsert_remote(&t.ctx, copy(ahead, "Picnic", 0))
+            .await
+            .expect("a late copy is not an error")
+            .is_none()
+    );
+    assert!(!stored(ahead).await);
+
+    // Deletions are remembered as long as activity ids are, past any sender's retries.
+    let days = crate::received_activities::KEEP_DAYS;
+    assert_eq!(
+        purge_deleted(
+            &t.ctx.db,
+            t.ctx.now() + Duration::days(days) - Duration::minutes(1)
+        )
+        .await
+        .expect("purge"),
+        0
+    );
+    assert_eq!(
+        purge_deleted(
+            &t.ctx.db,
+            t.ctx.now() + Duration::days(days) + Duration::minutes(1)
+        )
+        .await
+        .expect("purge"),
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_remote_event_delivered_twice_at_once_is_stored_once_and_both_deliveries_succeed() {
+    use super::federated::upsert_remote;
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    let published = Some(t.ctx.now() - Duration::hours(1));
+    for n in 0..10 {
+        // Its `Create` and the `Announce` of its group, which fetches it.
+        let ap_id = format!("https://other.example/events/{n}");
+        let copy = || remote_event(&t, &ap_id, organizer.actor.id, "Picnic", published);
+        let (first, second) =
+            tokio::join!(upsert_remote(&t.ctx, copy()), upsert_remote(&t.ctx, copy()));
+        let first = first.expect("first").expect("stored");
+        let second = second.expect("second").expect("stored");
+        assert_eq!(first.id, second.id);
+    }
 }
 
 #[tokio::test]

@@ -120,7 +120,11 @@ async fn store(
     }
     let remote =
         crate::objects::event::to_remote(object, organizer.id, group.as_ref().map(|g| g.id))?;
-    let event = backend::events::federated::upsert_remote(data.app_data(), remote).await?;
+    let Some(event) = backend::events::federated::upsert_remote(data.app_data(), remote).await?
+    else {
+        tracing::debug!(id = %activity_id, "ignoring an event its origin deleted");
+        return Ok(None);
+    };
     tracing::info!(ap_id = %event.ap_id, activity = %activity_id, "remote event stored");
     Ok(Some(event))
 }

@@ -1,5 +1,6 @@
-//! `Delete` of a remote event by its owner (a `Tombstone` or a bare id). Deletions of other
-//! things (actors, notes) are ignored for now.
+//! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), or of an actor by
+//! itself. Deletions of things not kept here are remembered like an event's, in case the
+//! thing is an event still on its way.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::DeleteType;
@@ -61,7 +62,11 @@ impl Activity for Delete {
         let Some(event) =
             backend::events::federated::find_by_ap_id(&data.db, object.as_str()).await?
         else {
-            tracing::debug!(id = %self.id, "ignoring a delete of something we do not keep");
+            // It may still be on its way (a `Create` whose first delivery failed): remembered
+            // as deleted, so that it is not stored when it comes. `verify` made sure the
+            // sender is of the object's instance.
+            backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
+            tracing::debug!(id = %self.id, "a delete of something not kept here, remembered");
             return Ok(());
         };
         let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
