@@ -256,12 +256,31 @@ impl Activity for Received {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
-        let id = self.id().to_string();
+        // The sender may hang up while we act (its timeout, a restart), and the server then
+        // drops the request's future. Were the claim to outlive a half-done processing, the
+        // sender's retry would be answered "received before" and the activity lost; so the
+        // claim, the processing and the release run to their end on a task of their own.
+        let data = data.reset_request_count();
+        tokio::spawn(async move { Received::process(self.0, &data).await })
+            .await
+            .map_err(|failed| Error::Internal(format!("inbox: processing failed: {failed}")))?
+    }
+}
+
+impl Received {
+    async fn process(activity: WithContext<InboxActivity>, data: &Data<AppContext>) -> Result<()> {
+        let id = activity.id().to_string();
         if !backend::received_activities::claim(&data.db, &id, data.now()).await? {
             tracing::debug!(id, "ignoring an activity received before");
             return Ok(());
         }
-        let result = self.0.receive(data).await;
+        // A panic in a handler must not keep the claim either.
+        let handling = data.reset_request_count();
+        let result = tokio::spawn(async move { activity.receive(&handling).await })
+            .await
+            .unwrap_or_else(|failed| {
+                Err(Error::Internal(format!("inbox: handler failed: {failed}")))
+            });
         if result.is_err()
             && let Err(err) = backend::received_activities::release(&data.db, &id).await
         {

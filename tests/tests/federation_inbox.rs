@@ -142,6 +142,42 @@ async fn an_honest_signed_follow_is_accepted_and_its_replay_after_an_undo_change
 }
 
 #[tokio::test]
+async fn a_follow_whose_sender_hung_up_while_it_was_applied_is_applied_and_its_retry_changes_nothing()
+ {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+    let s = setup().await;
+    if s.a.ctx.db.get_database_backend() != DatabaseBackend::Postgres {
+        // SQLite's one writer: the claim itself would wait for the lock held below, so the
+        // sender would hang up before anything was claimed. Run by CI on PostgreSQL.
+        return;
+    }
+    // Applying the follow waits on its table until the test lets go, and the sender gives
+    // up after a second, as a peer's delivery times out.
+    let lock = s.a.ctx.db.begin().await.unwrap();
+    lock.execute_unprepared("LOCK TABLE follows IN SHARE MODE")
+        .await
+        .unwrap();
+    let follow = s.follow("impatient");
+    let follow_id = format!("{}#follows/impatient", s.bob_id);
+    let post = SignedPost::new(&s.inbox(), &follow);
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(1), post.send(&s.bob)).await;
+    assert!(sent.is_err(), "the follow was applied despite the lock");
+    assert!(s.received(&follow_id).await, "claimed before it waited");
+    // Let the server notice the closed connection while the follow still waits.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    lock.rollback().await.unwrap();
+
+    federating::wait_for("the follow to be applied", || async {
+        (s.followers().await == 1).then_some(())
+    })
+    .await;
+    // The sender's retry of the same activity.
+    let retry = SignedPost::new(&s.inbox(), &follow).send(&s.bob).await;
+    assert_eq!(retry.status(), 202);
+    assert_eq!(s.followers().await, 1);
+}
+
+#[tokio::test]
 async fn an_unsigned_post_is_refused_and_changes_nothing() {
     let s = setup().await;
     let follow = s.follow("unsigned");
