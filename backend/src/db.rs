@@ -421,6 +421,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn on_sqlite_a_statement_run_again_with_other_values_is_not_prepared_again() {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+        let t = crate::testing::TestDatabase::new_with_connections(1).await;
+        if t.is_postgres() {
+            return; // see `a_search_on_postgresql_plans_once_…` for PostgreSQL's plans
+        }
+        // What `.one()` and every page send: a compared value and `LIMIT ?`. SQLite
+        // re-parses a statement whose plan looked at a value bound again, unless its plans
+        // never look at values (SQLITE_ENABLE_QPSG, `.cargo/config.toml`).
+        let first_after = |moment: chrono::DateTime<chrono::Utc>| {
+            entity::event::Entity::find()
+                .filter(entity::event::Column::BeginsOn.gte(moment))
+                .filter(entity::event::Column::Visibility.eq("PUBLIC"))
+        };
+        let start = chrono::Utc::now();
+        for day in 0..5 {
+            first_after(start + chrono::Duration::days(day))
+                .one(&t.db)
+                .await
+                .unwrap();
+        }
+        let sql = first_after(start)
+            .limit(1)
+            .build(DatabaseBackend::Sqlite)
+            .sql;
+        let statement =
+            t.db.query_one_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                "SELECT run, reprep FROM sqlite_stmt WHERE sql = ?",
+                [sql.clone().into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("not among the connection's statements: {sql}"));
+        assert_eq!(statement.try_get::<i64>("", "run").unwrap(), 5, "{sql}");
+        assert_eq!(statement.try_get::<i64>("", "reprep").unwrap(), 0, "{sql}");
+    }
+
+    #[tokio::test]
     async fn starting_on_sqlite_gathers_the_planner_statistics() {
         let t = crate::testing::TestDatabase::new().await;
         if t.is_postgres() {

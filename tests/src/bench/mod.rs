@@ -208,6 +208,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             rows.push(fanout::run(&options, dir.path(), followers).await?);
         }
     }
+    if std::env::var_os(server::BENCH_KEEP_ENV).is_some() {
+        // The SQLite files too, to serve them again without seeding.
+        eprintln!("kept the run's directory {}", dir.keep().display());
+    }
     let header = report::Header {
         database: database_label.to_owned(),
         events: options.events,

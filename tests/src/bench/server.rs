@@ -212,8 +212,8 @@ pub struct BenchDatabase {
 }
 
 pub const BENCH_DATABASE_ENV: &str = "CONVIVE_BENCH_DATABASE_URL";
-/// Set to keep the PostgreSQL schema after the run, to study its queries (`EXPLAIN`,
-/// `pgbench`) without seeding again.
+/// Set to keep the PostgreSQL schema (or the SQLite files) after the run, to study its
+/// queries (`EXPLAIN`, `pgbench`) or serve it again without seeding.
 pub const BENCH_KEEP_ENV: &str = "CONVIVE_BENCH_KEEP_SCHEMA";
 
 impl BenchDatabase {
