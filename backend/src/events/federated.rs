@@ -281,6 +281,17 @@ pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
     Ok(deleted)
 }
 
+/// Removes a remote event its origin no longer serves (a 404 when we fetched it), without
+/// remembering it as deleted: that answer may be passing, and must not keep the event away
+/// for days. A `Delete` or a 410 is what [`delete_remote`] is for. Returns whether there was one.
+pub async fn forget_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
+    let tx = begin_write(ctx).await?;
+    crate::db::lock_for_writing(&tx, ap_id).await?;
+    let removed = delete_remote_in(ctx, &tx, ap_id).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
 /// Whether the origin of the remote event `ap_id` deleted it (within the days remembered).
 pub async fn is_deleted(conn: &impl ConnectionTrait, ap_id: &str) -> Result<bool> {
     Ok(remote_event_tombstone::Entity::find()

@@ -616,7 +616,9 @@ async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_
 
 #[tokio::test]
 async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() {
-    use super::federated::{delete_remote, find_by_ap_id, purge_deleted, upsert_remote};
+    use super::federated::{
+        delete_remote, find_by_ap_id, forget_remote, purge_deleted, upsert_remote,
+    };
     let t = TestContext::new().await;
     let organizer = t.person("organizer").await;
     let created = t.ctx.now() - Duration::hours(1);
@@ -663,6 +665,21 @@ async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() 
             .is_none()
     );
     assert!(!stored(ahead).await);
+
+    // An event its origin answered 404 for is removed, but may come back.
+    let missing = "https://other.example/events/3";
+    upsert_remote(&t.ctx, copy(missing, "Fair", 0))
+        .await
+        .expect("created")
+        .expect("stored");
+    assert!(forget_remote(&t.ctx, missing).await.expect("forgotten"));
+    assert!(!stored(missing).await);
+    assert!(
+        upsert_remote(&t.ctx, copy(missing, "Fair", 1))
+            .await
+            .expect("stored again")
+            .is_some()
+    );
 
     // Deletions are remembered as long as activity ids are, past any sender's retries.
     let days = crate::received_activities::KEEP_DAYS;

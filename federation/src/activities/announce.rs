@@ -72,11 +72,12 @@ impl Announce {
                 crate::activities::create_or_update::store_asked_for(data, &event).await?;
                 Ok(())
             }
-            Err(
-                activitypub_federation::error::Error::ObjectDeleted(_)
-                | activitypub_federation::error::Error::NotFound,
-            ) => {
+            Err(activitypub_federation::error::Error::ObjectDeleted(_)) => {
                 backend::events::federated::delete_remote(data.app_data(), url.as_str()).await?;
+                Ok(())
+            }
+            Err(activitypub_federation::error::Error::NotFound) => {
+                backend::events::federated::forget_remote(data.app_data(), url.as_str()).await?;
                 Ok(())
             }
             Err(err) => Err(err.into()),
