@@ -3,6 +3,7 @@
 //! Without them a retried `Create`, or an `Announce` whose fetch began before the `Delete`,
 //! stored the deleted event again, and nothing would ever remove it.
 
+use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -39,7 +40,19 @@ impl MigrationTrait for Migration {
                     .col(RemoteEventTombstones::DeletedAt)
                     .to_owned(),
             )
-            .await
+            .await?;
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            // Like every table but the job queue (m20261127_000016_change_notifications).
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "CREATE TRIGGER convive_changed \
+                     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON remote_event_tombstones \
+                     FOR EACH STATEMENT EXECUTE FUNCTION convive_changed()",
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
