@@ -142,8 +142,7 @@ async fn an_honest_signed_follow_is_accepted_and_its_replay_after_an_undo_change
 }
 
 #[tokio::test]
-async fn a_follow_whose_sender_hung_up_while_it_was_applied_is_applied_and_its_retry_changes_nothing()
- {
+async fn a_follow_whose_sender_hung_up_is_still_applied_and_its_retry_changes_nothing() {
     use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
     let s = setup().await;
     if s.a.ctx.db.get_database_backend() != DatabaseBackend::Postgres {

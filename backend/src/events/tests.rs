@@ -218,7 +218,6 @@ async fn events_placed_before_cells_existed_are_filed_by_the_migration_as_the_se
         filed.push(event);
     }
     // Back to before the cells were filed, whatever migrations came after.
-
     let migrations = migration::Migrator::migrations();
     let since_cells = migrations
         .iter()
