@@ -170,12 +170,7 @@ pub async fn home(
     let page = Page::new(p.page, Some(20)).unwrap_or_default();
     if visitor.session.is_none() {
         return match anonymous_home(&state, &visitor, page).await {
-            Ok(html) => {
-                let mut response =
-                    axum::response::IntoResponse::into_response(axum::response::Html(html));
-                visitor.finish(&mut response);
-                response
-            }
+            Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
             Err(err) => error_page(visitor, &err),
         };
     }
@@ -507,12 +502,7 @@ pub async fn show(
     }
     let mut response = if visitor.session.is_none() && notice.done.is_none() {
         match anonymous_event_page(&state, &visitor, &uuid).await {
-            Ok(html) => {
-                let mut response =
-                    axum::response::IntoResponse::into_response(axum::response::Html(html));
-                visitor.finish(&mut response);
-                response
-            }
+            Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
             Err(err) => error_page(visitor, &err),
         }
     } else {

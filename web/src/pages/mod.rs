@@ -137,16 +137,20 @@ impl Frame {
 /// needs.
 pub fn render(visitor: &Visitor, status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
-        Ok(html) => {
-            let mut response = (status, axum::response::Html(html)).into_response();
-            visitor.finish(&mut response);
-            response
-        }
+        Ok(html) => html_page(visitor, status, html),
         Err(err) => {
             tracing::error!(error = %err, "rendering a page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
+}
+
+/// A page already rendered (or kept, see `events::AnonymousPages`) as a response, with
+/// what [`render`] adds.
+pub fn html_page(visitor: &Visitor, status: StatusCode, html: String) -> Response {
+    let mut response = (status, axum::response::Html(html)).into_response();
+    visitor.finish(&mut response);
+    response
 }
 
 /// Headers of every HTML page: nothing from other origins, no framing, no referrer leaks.
