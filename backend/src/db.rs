@@ -460,6 +460,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn on_sqlite_connections_take_no_process_wide_lock_to_read_pages_or_allocate() {
+        let t = crate::testing::TestDatabase::new_with_connections(1).await;
+        if t.is_postgres() {
+            return;
+        }
+        // `.cargo/config.toml`'s flags, as the SQLite this was built with reports them.
+        let options: Vec<String> =
+            t.db.query_all_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        for wanted in [
+            "DEFAULT_MEMSTATUS=0",
+            "DISABLE_PAGECACHE_OVERFLOW_STATS",
+            "ENABLE_QPSG",
+        ] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted}: {options:?}");
+        }
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn starting_on_sqlite_gathers_the_planner_statistics() {
         let t = crate::testing::TestDatabase::new().await;
         if t.is_postgres() {
