@@ -191,6 +191,8 @@ mod tests {
     fn query_terms_are_folded_words() {
         assert_eq!(terms("Réparation, vélo!"), vec!["reparation", "velo"]);
         assert!(terms("  ,; ").is_empty());
+        // SQLite's search matches each term with `GLOB '*term*'`: no term may hold a wildcard.
+        assert_eq!(terms("a*b?c[d]e^f"), vec!["a", "b", "c", "d", "e", "f"]);
     }
 
     #[test]

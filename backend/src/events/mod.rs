@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility};
 use entity::participant::{self, ParticipantRole};
 use sea_orm::QueryTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType};
+use sea_orm::sea_query::{Alias, BinOper, Expr, ExprTrait, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionSession,
@@ -295,12 +295,14 @@ pub fn search_select(
         // case-insensitive pattern to match, and no wildcard to escape since terms are
         // letters and digits. PostgreSQL's `strpos` counts the characters before the match
         // (9% of the machine in a loaded search at 100 000 events); its `LIKE` compares
-        // bytes. SQLite's `LIKE` folds ASCII case on every byte, its `instr` does not.
+        // bytes. SQLite's `LIKE` folds ASCII case on every byte; its `instr` compares the
+        // term at every byte (10% of the server at 100 000 events); its `GLOB` is
+        // case-sensitive and jumps to each occurrence of the term's first letter.
         for word in crate::search::terms(term) {
             let text = Expr::col((event::Entity, event::Column::SearchText));
             select = select.filter(match backend {
                 DatabaseBackend::Postgres => text.like(format!("%{word}%")),
-                _ => Func::cust(Alias::new("instr")).arg(text).arg(word).gt(0),
+                _ => text.binary(BinOper::Custom("GLOB"), format!("*{word}*")),
             });
         }
     }
