@@ -7,6 +7,8 @@ use crate::graphql::ConviveSchema;
 pub struct AppState {
     pub ctx: AppContext,
     pub schema: ConviveSchema,
+    /// The queries the schema was sent before, parsed.
+    pub parsed_queries: crate::graphql::parsed::ParsedQueries,
     /// Signed fetches on behalf of local people (`name@host` lookups).
     pub fetcher: federation::SignedConfig,
     /// Feeds already built, by validator, and each feed address's last answer by generation
@@ -24,6 +26,7 @@ impl AppState {
         Self {
             ctx,
             schema,
+            parsed_queries: Default::default(),
             fetcher,
             feeds: Default::default(),
             pages: Default::default(),

@@ -27,7 +27,7 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
         Ok(bytes) => bytes,
         Err(_) => return too_large(limit),
     };
-    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+    let mut batch: BatchRequest = match serde_json::from_slice(&bytes) {
         Ok(batch) => batch,
         Err(err) => {
             return json_response(
@@ -39,6 +39,9 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
             );
         }
     };
+    for request in batch.iter_mut() {
+        state.parsed_queries.prepare(request);
+    }
     let viewer = Viewer::from_headers(&state, &parts.headers).await;
     let batch = batch.data(viewer);
     let mut response = state.schema.execute_batch(batch).await;

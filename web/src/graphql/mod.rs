@@ -12,6 +12,7 @@ pub mod http;
 mod instances;
 mod interact;
 mod loaders;
+pub mod parsed;
 mod participations;
 mod persons;
 mod users;
