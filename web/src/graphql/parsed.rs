@@ -10,14 +10,23 @@ use std::sync::{Arc, Mutex};
 use async_graphql::parser::types::ExecutableDocument;
 
 /// Longer queries are parsed each time: apps' queries are a few KB at most.
-const MAX_QUERY_BYTES: usize = 16 * 1024;
-/// Distinct queries kept. When one more comes, all are forgotten: the ones in use come back
-/// at their next request, and queries that are each sent once cannot keep others out.
+const MAX_QUERY_BYTES: usize = 8 * 1024;
+/// The text of the queries kept, in all. A parsed query takes up to ~100 times its text (a
+/// selection of one-letter fields), so whatever queries are sent, what is kept stays under
+/// ~7 MB; an app's queries usually fit many times.
+const MAX_KEPT_BYTES: usize = 64 * 1024;
+/// Distinct queries kept.
 const MAX_QUERIES: usize = 256;
 
 #[derive(Clone, Default)]
 pub struct ParsedQueries {
-    by_text: Arc<Mutex<HashMap<String, ExecutableDocument>>>,
+    kept: Arc<Mutex<Kept>>,
+}
+
+#[derive(Default)]
+struct Kept {
+    by_text: HashMap<String, ExecutableDocument>,
+    text_bytes: usize,
 }
 
 impl ParsedQueries {
@@ -27,23 +36,29 @@ impl ParsedQueries {
         if request.query.len() > MAX_QUERY_BYTES {
             return;
         }
-        let kept = self
-            .by_text
+        let known = self
+            .kept
             .lock()
             .ok()
-            .and_then(|kept| kept.get(&request.query).cloned());
-        if let Some(document) = kept {
+            .and_then(|kept| kept.by_text.get(&request.query).cloned());
+        if let Some(document) = known {
             request.set_parsed_query(document);
             return;
         }
         let Ok(document) = request.parsed_query().cloned() else {
             return;
         };
-        if let Ok(mut kept) = self.by_text.lock() {
-            if kept.len() >= MAX_QUERIES {
-                kept.clear();
+        if let Ok(mut kept) = self.kept.lock() {
+            // When one more would not fit, all are forgotten: the ones in use come back at
+            // their next request, and queries that are each sent once cannot keep others out.
+            if kept.by_text.len() >= MAX_QUERIES
+                || kept.text_bytes + request.query.len() > MAX_KEPT_BYTES
+            {
+                kept.by_text.clear();
+                kept.text_bytes = 0;
             }
-            kept.insert(request.query.clone(), document);
+            kept.text_bytes += request.query.len();
+            kept.by_text.insert(request.query.clone(), document);
         }
     }
 }
@@ -53,8 +68,8 @@ mod tests {
     use super::*;
 
     fn kept(queries: &ParsedQueries) -> Vec<String> {
-        let kept = queries.by_text.lock().unwrap();
-        let mut texts: Vec<String> = kept.keys().cloned().collect();
+        let kept = queries.kept.lock().unwrap();
+        let mut texts: Vec<String> = kept.by_text.keys().cloned().collect();
         texts.sort();
         texts
     }
@@ -98,5 +113,18 @@ mod tests {
         assert_eq!(kept(&queries).len(), MAX_QUERIES);
         queries.prepare(&mut async_graphql::Request::new("{ config { name } }"));
         assert_eq!(kept(&queries), vec!["{ config { name } }".to_owned()]);
+    }
+
+    #[test]
+    fn queries_whose_text_would_pass_the_budget_forget_the_others() {
+        let queries = ParsedQueries::default();
+        let query = |n: usize| format!("{{ a{n} }} # {}", "x".repeat(MAX_QUERY_BYTES - 100));
+        let fit = MAX_KEPT_BYTES / query(0).len();
+        for n in 0..fit {
+            queries.prepare(&mut async_graphql::Request::new(query(n)));
+        }
+        assert_eq!(kept(&queries).len(), fit);
+        queries.prepare(&mut async_graphql::Request::new(query(fit)));
+        assert_eq!(kept(&queries), vec![query(fit)]);
     }
 }
