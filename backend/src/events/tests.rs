@@ -147,6 +147,41 @@ async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
 }
 
 #[tokio::test]
+async fn search_finds_a_term_inside_a_word_in_any_script() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let start = t.ctx.now() + Duration::days(5);
+    for title in ["Велопробег по городу", "Repair café", "自転車の修理"] {
+        service::create(&t.ctx, &alice.principal(), new_event(title, start))
+            .await
+            .expect(title);
+    }
+    let titles = |term: &str| {
+        let db = t.ctx.db.clone();
+        let now = t.ctx.now();
+        let query = SearchQuery {
+            term: Some(term.to_owned()),
+            ..Default::default()
+        };
+        async move {
+            let found = super::search(&db, now, &query, Page::default())
+                .await
+                .expect("search");
+            found
+                .elements
+                .into_iter()
+                .map(|e| e.title)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(titles("пробег").await, vec!["Велопробег по городу"]);
+    assert_eq!(titles("ВЕЛО").await, vec!["Велопробег по городу"]);
+    assert_eq!(titles("修理").await, vec!["自転車の修理"]);
+    assert_eq!(titles("pair caf").await, vec!["Repair café"]);
+    assert!(titles("пробеж").await.is_empty());
+}
+
+#[tokio::test]
 async fn an_event_moved_to_another_place_is_found_near_the_new_one_only() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
