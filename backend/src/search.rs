@@ -71,6 +71,30 @@ pub fn words(text: &str) -> String {
     out
 }
 
+/// How many bytes of an event's words `events.search_text` holds; the rest go to
+/// `events.search_text_more`. PostgreSQL keeps `search_text` in the place index, whose entries
+/// are limited to ~2.7 KB, so that a search near a place reads no event row.
+pub const WORDS_IN_INDEX_BYTES: usize = 2000;
+
+/// `words` cut between two words so that the first part holds at most
+/// [`WORDS_IN_INDEX_BYTES`]; the second part holds the rest, if any.
+pub fn split_words(words: String) -> (String, Option<String>) {
+    if words.len() <= WORDS_IN_INDEX_BYTES {
+        return (words, None);
+    }
+    // A space's byte never occurs inside a character's, so the cut is a character boundary;
+    // a first word longer than the bound leaves the first part empty, which a search handles
+    // like any split.
+    let cut = words.as_bytes()[..=WORDS_IN_INDEX_BYTES]
+        .iter()
+        .rposition(|&b| b == b' ')
+        .unwrap_or(0);
+    let more = words[cut..].trim_start().to_owned();
+    let mut head = words;
+    head.truncate(cut);
+    (head, Some(more))
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(term: &str) -> String {
     let mut out = String::with_capacity(term.len());
@@ -218,6 +242,32 @@ mod tests {
                 + (9.9 / (EARTH_RADIUS_KM * center.0.to_radians().cos())).to_degrees() * b.sin();
             assert!((min_lat..=max_lat).contains(&lat) && (min_lon..=max_lon).contains(&lon));
         }
+    }
+
+    #[test]
+    fn words_within_the_bound_stay_whole() {
+        let words = "fete velo ".repeat(200).trim_end().to_owned();
+        assert_eq!(words.len(), 1999);
+        assert_eq!(split_words(words.clone()), (words, None));
+    }
+
+    #[test]
+    fn longer_words_are_cut_between_two_words_within_the_bound() {
+        // Multi-byte words, so that a cut by bytes alone would fall inside a character.
+        let words: Vec<String> = (0..400).map(|n| format!("été{n}")).collect();
+        let joined = words.join(" ");
+        let (head, more) = split_words(joined.clone());
+        let more = more.expect("the rest of the words");
+        assert!(head.len() <= WORDS_IN_INDEX_BYTES && head.len() > WORDS_IN_INDEX_BYTES - 10);
+        assert_eq!(format!("{head} {more}"), joined);
+        assert!(words.contains(&head.rsplit(' ').next().unwrap_or_default().to_owned()));
+        assert!(words.contains(&more.split(' ').next().unwrap_or_default().to_owned()));
+    }
+
+    #[test]
+    fn a_single_word_longer_than_the_bound_goes_whole_to_the_rest() {
+        let word = "a".repeat(WORDS_IN_INDEX_BYTES + 5);
+        assert_eq!(split_words(word.clone()), (String::new(), Some(word)));
     }
 
     #[test]

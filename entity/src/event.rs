@@ -43,8 +43,10 @@ pub struct Model {
     /// Bumped on every change that matters to attendees (iCalendar SEQUENCE).
     pub sequence: i32,
     /// The distinct lowercased, accent-free words of the title, tags, description and place,
-    /// for search.
+    /// for search: their first 2 000 bytes (they fit in an index entry)…
     pub search_text: String,
+    /// …and the rest, for the few events with more words.
+    pub search_text_more: Option<String>,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -18,6 +18,7 @@ mod m20261127_000016_change_notifications;
 mod m20261127_000017_job_keys_in_byte_order;
 mod m20261127_000018_job_keys_as_long_as_an_inbox;
 mod m20261127_000019_remote_event_tombstones;
+mod m20261128_000020_search_words_in_place_index;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_job_keys_in_byte_order::Migration),
             Box::new(m20261127_000018_job_keys_as_long_as_an_inbox::Migration),
             Box::new(m20261127_000019_remote_event_tombstones::Migration),
+            Box::new(m20261128_000020_search_words_in_place_index::Migration),
         ]
     }
 }

@@ -40,7 +40,7 @@ pub fn deleted(event: &event::Model) -> Happened {
 
 /// Whether other instances would see a difference between two versions of a local event: an
 /// edit that changes nothing they see (the same title saved again) sends no `Update`.
-/// Tags are part of `search_text`; the place's details are the caller's to compare.
+/// Tags are part of the searched words; the place's details are the caller's to compare.
 pub fn looks_different(before: &event::Model, after: &event::Model) -> bool {
     let unchanged = event::Model {
         updated_at: before.updated_at,
@@ -225,12 +225,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     if let Some(existing) = &existing {
         row.sequence = Set(existing.sequence + 1);
     }
-    row.search_text = Set(super::service::search_text(
-        &remote.title,
-        &tags,
-        &description,
-        place.as_ref(),
-    ));
+    super::service::set_search_words(&mut row, &remote.title, &tags, &description, place.as_ref());
     row.url = Set(remote.url);
     row.title = Set(remote.title);
     row.description = Set(description);

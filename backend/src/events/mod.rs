@@ -298,12 +298,30 @@ pub fn search_select(
         // bytes. SQLite's `LIKE` folds ASCII case on every byte; its `instr` compares the
         // term at every byte (10% of the server at 100 000 events); its `GLOB` is
         // case-sensitive and jumps to each occurrence of the term's first letter.
-        for word in crate::search::terms(term) {
-            let text = Expr::col((event::Entity, event::Column::SearchText));
-            select = select.filter(match backend {
+        //
+        // An event's words are split over two columns (`backend::search::split_words`): the
+        // first is in the place index, so a search near a place reads no event row; the few
+        // events with more words are looked up once per term through their partial index.
+        let contains = |column: event::Column, word: &str| {
+            let text = Expr::col((event::Entity, column));
+            match backend {
                 DatabaseBackend::Postgres => text.like(format!("%{word}%")),
                 _ => text.binary(BinOper::Custom("GLOB"), format!("*{word}*")),
-            });
+            }
+        };
+        for word in crate::search::terms(term) {
+            let longer_with_word = event::Entity::find()
+                .select_only()
+                .column(event::Column::Id)
+                // Said, for SQLite: it does not infer it from `GLOB` to use the partial index.
+                .filter(event::Column::SearchTextMore.is_not_null())
+                .filter(contains(event::Column::SearchTextMore, &word))
+                .into_query();
+            select = select.filter(
+                Condition::any()
+                    .add(contains(event::Column::SearchText, &word))
+                    .add(event::Column::Id.in_subquery(longer_with_word)),
+            );
         }
     }
     if let Some(category) = &query.category {

@@ -49,13 +49,31 @@ async fn check_group(
     Ok(())
 }
 
-/// Words searched for an event: title, tags, description and place, folded.
-pub(super) fn search_text(
+/// Sets the words searched for an event (title, tags, description and place, folded) in the
+/// two columns that hold them.
+pub(super) fn set_search_words(
+    row: &mut event::ActiveModel,
     title: &str,
     tags: &[String],
     description: &str,
     place: Option<&Place>,
-) -> String {
+) {
+    let (words, more) = search_columns(title, tags, description, place);
+    row.search_text = Set(words);
+    row.search_text_more = Set(more);
+}
+
+/// `events.search_text` and `events.search_text_more` for these details.
+fn search_columns(
+    title: &str,
+    tags: &[String],
+    description: &str,
+    place: Option<&Place>,
+) -> (String, Option<String>) {
+    crate::search::split_words(search_words(title, tags, description, place))
+}
+
+fn search_words(title: &str, tags: &[String], description: &str, place: Option<&Place>) -> String {
     let mut parts = vec![title.to_owned()];
     parts.extend(tags.iter().cloned());
     parts.push(sanitize::plain_text(description));
@@ -142,17 +160,14 @@ pub async fn create(
     let uuid = uuid::Uuid::new_v4().to_string();
     let url = ctx.url(&format!("/events/{uuid}"));
     let draft = new.draft.unwrap_or(false);
+    let (words, more_words) = search_columns(&title, &tag_titles, &description, place.as_ref());
     let mut row = event::ActiveModel {
         id: NotSet,
         uuid: Set(uuid),
         ap_id: Set(url.clone()),
         url: Set(url),
-        search_text: Set(search_text(
-            &title,
-            &tag_titles,
-            &description,
-            place.as_ref(),
-        )),
+        search_text: Set(words),
+        search_text_more: Set(more_words),
         title: Set(title),
         description: Set(description),
         begins_on: Set(begins_on),
@@ -418,12 +433,13 @@ pub async fn update(
         .description
         .clone()
         .unwrap_or(before.description.clone());
-    active.search_text = Set(search_text(
+    set_search_words(
+        &mut active,
         &title_now,
         &tag_titles,
         &description_now,
         place_now.as_ref(),
-    ));
+    );
     if changed.matters_to_calendars() {
         active.sequence = Set(before.sequence + 1);
     }

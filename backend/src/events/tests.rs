@@ -226,6 +226,122 @@ async fn an_event_moved_to_another_place_is_found_near_the_new_one_only() {
     assert_eq!(at_lyon.total, 0);
 }
 
+/// A description whose distinct words pass the place index's bound, between two marked words.
+fn long_description() -> String {
+    let middle: Vec<String> = (0..500).map(|n| format!("mot{n}")).collect();
+    format!("Ouverture {} clôture", middle.join(" "))
+}
+
+/// The titles `term` finds within 30 km of Lyon.
+async fn found_near_lyon(t: &TestContext, term: &str) -> Vec<String> {
+    let query = SearchQuery {
+        term: Some(term.to_owned()),
+        near: Some(((45.76, 4.84), 30.0)),
+        ..Default::default()
+    };
+    super::search(&t.ctx.db, t.ctx.now(), &query, Page::default())
+        .await
+        .expect("search")
+        .elements
+        .into_iter()
+        .map(|e| e.title)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_event_with_more_words_than_the_place_index_holds_is_found_by_each_of_them() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut new = new_event("Forum", t.ctx.now() + Duration::days(3));
+    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    new.description = Some(long_description());
+    let event = service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .expect("create");
+    assert!(event.search_text.len() <= crate::search::WORDS_IN_INDEX_BYTES);
+    assert!(event.search_text_more.is_some());
+    for term in ["forum", "ouverture", "mot250", "cloture", "lyon"] {
+        assert_eq!(found_near_lyon(&t, term).await, ["Forum"], "{term}");
+    }
+    // Both terms, one in each part of the words.
+    assert_eq!(found_near_lyon(&t, "ouverture cloture").await, ["Forum"]);
+    assert!(found_near_lyon(&t, "mot500").await.is_empty());
+
+    // Shortened: the words that went are no longer found, and none are left over.
+    service::update(
+        &t.ctx,
+        &alice.principal(),
+        event.id,
+        EventChanges {
+            description: Some("Ouverture".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("shorten");
+    let shortened = super::find(&t.ctx.db, event.id).await.expect("event");
+    assert_eq!(shortened.search_text_more, None);
+    assert_eq!(found_near_lyon(&t, "ouverture").await, ["Forum"]);
+    assert!(found_near_lyon(&t, "cloture").await.is_empty());
+    assert!(found_near_lyon(&t, "mot250").await.is_empty());
+}
+
+#[tokio::test]
+async fn events_with_long_words_from_before_the_split_are_found_by_each_of_them_after_it() {
+    use migration::MigratorTrait as _;
+    use sea_orm::ConnectionTrait as _;
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut new = new_event("Forum", t.ctx.now() + Duration::days(3));
+    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    new.description = Some(long_description());
+    let long = service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .expect("create");
+    let mut new = new_event("Atelier", t.ctx.now() + Duration::days(4));
+    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .expect("create");
+    let migrations = migration::Migrator::migrations();
+    let since_split = migrations
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261128_000020_search_words_in_place_index")
+        .expect("the split's migration");
+    // Undoing the split puts every word back in one column, as before it.
+    migration::Migrator::down(&t.ctx.db, Some(since_split as u32 + 1))
+        .await
+        .expect("undo the split");
+    let whole = t
+        .ctx
+        .db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            t.ctx.db.get_database_backend(),
+            match t.ctx.db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "SELECT search_text FROM events WHERE id = $1"
+                }
+                _ => "SELECT search_text FROM events WHERE id = ?",
+            },
+            [long.id.into()],
+        ))
+        .await
+        .expect("query")
+        .expect("row")
+        .try_get::<String>("", "search_text")
+        .expect("words");
+    assert!(whole.starts_with("forum ouverture mot0 "), "{whole}");
+    assert!(whole.contains(" mot499 cloture"), "{whole}");
+    migration::Migrator::up(&t.ctx.db, None)
+        .await
+        .expect("split again");
+    for term in ["forum", "ouverture", "mot250", "cloture", "atelier"] {
+        assert_eq!(found_near_lyon(&t, term).await.len(), 1, "{term}");
+    }
+    assert_eq!(found_near_lyon(&t, "lyon").await, ["Forum", "Atelier"]);
+}
+
 #[tokio::test]
 async fn events_placed_before_cells_existed_are_filed_by_the_migration_as_the_service_files_them() {
     use migration::MigratorTrait as _;
