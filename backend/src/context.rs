@@ -20,6 +20,9 @@ const WRITTEN_EVENTS_BUDGET: usize = 8 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct AppContext {
     pub db: DatabaseConnection,
+    /// Where searches run ([`crate::db::connect_for_searches`]): on PostgreSQL a small pool
+    /// of their own, on SQLite `db`.
+    pub searches: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub mailer: Mailer,
     pub clock: Arc<dyn Clock>,
@@ -60,12 +63,19 @@ impl AppContext {
         crate::db::migrate(&db).await?;
         crate::db::optimize(&db).await?;
         changes.watch(&db);
+        let searches = crate::db::connect_for_searches(
+            &db,
+            &settings.database_url,
+            (settings.database_connections() / 2).max(2),
+        )
+        .await?;
         let mut ctx = Self::with_database(db, settings, mailer, clock).await?;
         ctx.changes = changes;
+        ctx.searches = searches;
         Ok(ctx)
     }
 
-    /// Builds a context on an open, migrated database.
+    /// Builds a context on an open, migrated database (searches run on it too).
     pub async fn with_database(
         db: DatabaseConnection,
         settings: Settings,
@@ -77,6 +87,7 @@ impl AppContext {
             InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
         crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;
         Ok(Self {
+            searches: db.clone(),
             db,
             settings: Arc::new(settings),
             mailer,

@@ -20,8 +20,7 @@ use sea_orm::QueryTrait;
 use sea_orm::sea_query::{Alias, BinOper, Expr, ExprTrait, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionSession,
-    TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
@@ -197,32 +196,9 @@ pub struct SearchQuery {
 pub const MAX_RADIUS_KM: f64 = 1000.0;
 
 /// Public events matching every given criterion, soonest first. Text matches title, tags,
-/// description and town, ignoring case and accents.
-pub async fn search<C: ConnectionTrait + TransactionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-    query: &SearchQuery,
-    page: Page,
-) -> Result<Paginated<event::Model>> {
-    if conn.get_database_backend() != DatabaseBackend::Postgres {
-        return search_page_and_total(conn, now, query, page).await;
-    }
-    // PostgreSQL plans a prepared statement for its values each time unless a plan for any
-    // values looks as cheap, which a search's never does (its estimates of dates and places
-    // are defaults): planning then took about a quarter of PostgreSQL's time per search
-    // (0.37 ms beside 0.9 ms to run it at 100 000 events, with the events table's ten
-    // indexes to weigh). The plan for any values reads the same place index. `SET LOCAL` ends with the transaction, so the
-    // setting never leaks into the pool's connection, whatever happens to this future.
-    let transaction = conn.begin().await?;
-    transaction
-        .execute_unprepared("SET LOCAL plan_cache_mode = force_generic_plan")
-        .await?;
-    let found = search_page_and_total(&transaction, now, query, page).await?;
-    transaction.commit().await?;
-    Ok(found)
-}
-
-async fn search_page_and_total(
+/// description and town, ignoring case and accents. Run it on [`crate::AppContext::searches`],
+/// where PostgreSQL plans it once for any values.
+pub async fn search(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     query: &SearchQuery,

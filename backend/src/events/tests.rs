@@ -111,7 +111,7 @@ async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
         .expect("paris");
 
     let search = |query: SearchQuery| {
-        let db = t.ctx.db.clone();
+        let db = t.ctx.searches.clone();
         let now = t.ctx.now();
         async move {
             super::search(&db, now, &query, Page::default())
@@ -157,7 +157,7 @@ async fn search_finds_a_term_inside_a_word_in_any_script() {
             .expect(title);
     }
     let titles = |term: &str| {
-        let db = t.ctx.db.clone();
+        let db = t.ctx.searches.clone();
         let now = t.ctx.now();
         let query = SearchQuery {
             term: Some(term.to_owned()),
@@ -207,7 +207,7 @@ async fn an_event_moved_to_another_place_is_found_near_the_new_one_only() {
         ..Default::default()
     };
     let at_wellington = super::search(
-        &t.ctx.db,
+        &t.ctx.searches,
         t.ctx.now(),
         &near((-41.29, 174.78)),
         Page::default(),
@@ -216,7 +216,7 @@ async fn an_event_moved_to_another_place_is_found_near_the_new_one_only() {
     .expect("search");
     assert_eq!(at_wellington.total, 1);
     let at_lyon = super::search(
-        &t.ctx.db,
+        &t.ctx.searches,
         t.ctx.now(),
         &near((45.76, 4.84)),
         Page::default(),
@@ -239,7 +239,7 @@ async fn found_near_lyon(t: &TestContext, term: &str) -> Vec<String> {
         near: Some(((45.76, 4.84), 30.0)),
         ..Default::default()
     };
-    super::search(&t.ctx.db, t.ctx.now(), &query, Page::default())
+    super::search(&t.ctx.searches, t.ctx.now(), &query, Page::default())
         .await
         .expect("search")
         .elements
@@ -420,7 +420,7 @@ async fn search_pages_come_soonest_first_with_the_whole_total_even_past_the_last
         ..Default::default()
     };
     let page = |page: u64| {
-        let db = t.ctx.db.clone();
+        let db = t.ctx.searches.clone();
         let now = t.ctx.now();
         let query = query.clone();
         async move {
@@ -872,7 +872,7 @@ async fn a_remote_event_delivered_twice_at_once_is_stored_once_and_both_deliveri
 }
 
 #[tokio::test]
-async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_connection() {
+async fn on_postgresql_searches_are_planned_once_for_any_values_and_other_statements_are_not() {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
     let t = TestContext::new().await;
     if t.ctx.db.get_database_backend() != DatabaseBackend::Postgres {
@@ -886,8 +886,8 @@ async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_c
     )
     .await
     .expect("event");
-    // One connection: the search's and the one asked afterwards are the same.
-    let only = crate::db::connect(&t.database.url, 1)
+    // One connection: the searches' and the one asked afterwards are the same.
+    let searches = crate::db::connect_for_searches(&t.ctx.db, &t.database.url, 1)
         .await
         .expect("connect");
     let query = SearchQuery {
@@ -895,24 +895,13 @@ async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_c
         ..Default::default()
     };
     for _ in 0..7 {
-        let found = super::search(&only, t.ctx.now(), &query, Page::default())
+        let found = super::search(&searches, t.ctx.now(), &query, Page::default())
             .await
             .expect("search");
         assert_eq!(found.total, 1);
     }
-    let mode = only
-        .query_one_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT current_setting('plan_cache_mode') AS mode",
-        ))
-        .await
-        .expect("setting")
-        .expect("row")
-        .try_get::<String>("", "mode")
-        .expect("mode");
-    assert_eq!(mode, "auto");
     // The driver prepared the search once on this connection; PostgreSQL says how it ran.
-    let plans = only
+    let plans = searches
         .query_one_raw(Statement::from_string(
             DatabaseBackend::Postgres,
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
@@ -926,6 +915,19 @@ async fn a_search_on_postgresql_plans_once_for_any_values_without_changing_its_c
         plans.try_get::<i64>("", "generic_plans").expect("generic"),
         7
     );
+    let mode = |conn: sea_orm::DatabaseConnection| async move {
+        conn.query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT current_setting('plan_cache_mode') AS mode",
+        ))
+        .await
+        .expect("setting")
+        .expect("row")
+        .try_get::<String>("", "mode")
+        .expect("mode")
+    };
+    assert_eq!(mode(searches).await, "force_generic_plan");
+    assert_eq!(mode(t.ctx.db.clone()).await, "auto");
 }
 
 #[tokio::test]

@@ -155,7 +155,10 @@ impl TestContext {
         adjust(&mut settings);
         let clock = ManualClock::new(default_now());
         let mailer = Mailer::memory(&settings.instance.name, &settings.mail_from_address());
-        let ctx = AppContext::with_database(
+        let searches = crate::db::connect_for_searches(&database.db, &database.url, 2)
+            .await
+            .unwrap_or_else(|e| panic!("search connections: {e}"));
+        let mut ctx = AppContext::with_database(
             database.db.clone(),
             settings,
             mailer,
@@ -163,6 +166,7 @@ impl TestContext {
         )
         .await
         .unwrap_or_else(|e| panic!("test context: {e}"));
+        ctx.searches = searches;
         Self {
             ctx,
             clock,

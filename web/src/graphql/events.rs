@@ -577,7 +577,7 @@ impl EventQuery {
             ends_on,
         };
         Ok(
-            events::search(&app.db, app.now(), &query, self::page(page, limit)?)
+            events::search(&app.searches, app.now(), &query, self::page(page, limit)?)
                 .await
                 .gql()?
                 .into(),

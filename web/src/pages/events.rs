@@ -328,7 +328,7 @@ pub async fn search(
             begins_on: parse_day(&form.from),
             ends_on: parse_day(&form.to).map(|d| d + chrono::Duration::days(1)),
         };
-        let list = events::search(&state.ctx.db, state.ctx.now(), &query, page).await?;
+        let list = events::search(&state.ctx.searches, state.ctx.now(), &query, page).await?;
         let cards = cards(&state, locale, &list.elements).await?;
         Ok::<_, backend::Error>((list, cards, warning))
     }
