@@ -628,7 +628,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn on_postgresql_a_search_near_a_place_reads_the_place_index_and_no_event_row() {
+    async fn on_postgresql_a_search_near_a_place_is_an_index_only_scan_and_optimize_vacuums_its_table()
+     {
         let t = crate::testing::TestContext::new().await;
         if t.ctx.db.get_database_backend() != DatabaseBackend::Postgres {
             return; // SQLite's plan is checked above
@@ -658,19 +659,26 @@ mod tests {
             .execute_unprepared("SELECT pg_stat_force_next_flush()")
             .await
             .unwrap();
-        // As on this machine's server, whose autovacuum is off: `optimize` vacuums.
+        // As on this machine's server, whose autovacuum is off: `optimize` vacuums, which sets
+        // the visibility map that lets an index-only scan skip the rows. Whether it could mark
+        // these pages depends on other sessions' snapshots (the tests running beside this
+        // one), so the test checks that the table was vacuumed, not the heap fetches.
         optimize(&t.ctx.db).await.unwrap();
-        let autovacuum = t
+        let vacuumed = t
             .ctx
             .db
             .query_one_raw(Statement::from_string(
                 DatabaseBackend::Postgres,
-                "SELECT current_setting('autovacuum') AS on",
+                "SELECT current_setting('autovacuum') AS autovacuum, vacuum_count \
+                 FROM pg_stat_user_tables \
+                 WHERE schemaname = current_schema() AND relname = 'events'",
             ))
             .await
             .unwrap()
-            .map(|row| row.try_get::<String>("", "on").unwrap())
             .unwrap();
+        if vacuumed.try_get::<String>("", "autovacuum").unwrap() == "off" {
+            assert!(vacuumed.try_get::<i64>("", "vacuum_count").unwrap() >= 1);
+        }
         let query = crate::events::SearchQuery {
             term: Some("concert".to_owned()),
             near: Some(((10.0, 10.0), 25.0)),
@@ -688,7 +696,7 @@ mod tests {
             .db
             .query_all_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
-                format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {}", sql.sql),
+                format!("EXPLAIN (COSTS OFF) {}", sql.sql),
                 sql.values.map(|v| v.0).unwrap_or_default(),
             ))
             .await
@@ -702,9 +710,6 @@ mod tests {
             "{plan}"
         );
         assert!(plan.contains("events_longer_words"), "{plan}");
-        if autovacuum == "off" {
-            assert!(plan.contains("Heap Fetches: 0"), "{plan}");
-        }
     }
 
     #[tokio::test]
