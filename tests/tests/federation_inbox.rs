@@ -151,7 +151,8 @@ async fn a_follow_whose_sender_hung_up_is_still_applied_and_its_retry_changes_no
         return;
     }
     // Applying the follow waits on its table until the test lets go, and the sender gives
-    // up after a second, as a peer's delivery times out.
+    // up, as a peer's delivery times out. Five seconds: the server must first check the
+    // signature and claim the activity, which took more than one second on a loaded CI run.
     let lock = s.a.ctx.db.begin().await.unwrap();
     lock.execute_unprepared("LOCK TABLE follows IN SHARE MODE")
         .await
@@ -159,7 +160,7 @@ async fn a_follow_whose_sender_hung_up_is_still_applied_and_its_retry_changes_no
     let follow = s.follow("impatient");
     let follow_id = format!("{}#follows/impatient", s.bob_id);
     let post = SignedPost::new(&s.inbox(), &follow);
-    let sent = tokio::time::timeout(std::time::Duration::from_secs(1), post.send(&s.bob)).await;
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(5), post.send(&s.bob)).await;
     assert!(sent.is_err(), "the follow was applied despite the lock");
     assert!(s.received(&follow_id).await, "claimed before it waited");
     // Let the server notice the closed connection while the follow still waits.
