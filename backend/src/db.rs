@@ -452,6 +452,24 @@ mod tests {
     use super::*;
 
     /// SQLite's plan for `sql`, one step per line.
+    /// The search statement for "concert" within 25 km of (10, 10), first page.
+    fn concert_near_ten_ten(
+        backend: DatabaseBackend,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Statement {
+        let query = crate::events::SearchQuery {
+            term: Some("concert".to_owned()),
+            near: Some(((10.0, 10.0), 25.0)),
+            ..Default::default()
+        };
+        let select = crate::events::search_select(backend, now, &query).unwrap();
+        let page = crate::events::search_page(
+            select,
+            crate::pagination::Page::new(None, Some(10)).unwrap(),
+        );
+        sea_orm::QueryTrait::build(&page, backend)
+    }
+
     async fn query_plan(
         conn: &DatabaseConnection,
         sql: &str,
@@ -603,18 +621,7 @@ mod tests {
         optimize(&t.ctx.db).await.unwrap();
         // A connection loads the statistics with the schema: a new one sees them.
         let fresh = connect(&t.database.url, 1).await.unwrap();
-        let query = crate::events::SearchQuery {
-            term: Some("concert".to_owned()),
-            near: Some(((10.0, 10.0), 25.0)),
-            ..Default::default()
-        };
-        let select =
-            crate::events::search_select(DatabaseBackend::Sqlite, t.ctx.now(), &query).unwrap();
-        let page = crate::events::search_page(
-            select,
-            crate::pagination::Page::new(None, Some(10)).unwrap(),
-        );
-        let sql = sea_orm::QueryTrait::build(&page, DatabaseBackend::Sqlite);
+        let sql = concert_near_ten_ten(DatabaseBackend::Sqlite, t.ctx.now());
         let plan = query_plan(
             &fresh,
             &sql.sql,
@@ -679,18 +686,7 @@ mod tests {
         if vacuumed.try_get::<String>("", "autovacuum").unwrap() == "off" {
             assert!(vacuumed.try_get::<i64>("", "vacuum_count").unwrap() >= 1);
         }
-        let query = crate::events::SearchQuery {
-            term: Some("concert".to_owned()),
-            near: Some(((10.0, 10.0), 25.0)),
-            ..Default::default()
-        };
-        let select =
-            crate::events::search_select(DatabaseBackend::Postgres, t.ctx.now(), &query).unwrap();
-        let page = crate::events::search_page(
-            select,
-            crate::pagination::Page::new(None, Some(10)).unwrap(),
-        );
-        let sql = sea_orm::QueryTrait::build(&page, DatabaseBackend::Postgres);
+        let sql = concert_near_ten_ten(DatabaseBackend::Postgres, t.ctx.now());
         let plan = t
             .ctx
             .db

@@ -232,6 +232,14 @@ fn long_description() -> String {
     format!("Ouverture {} clôture", middle.join(" "))
 }
 
+/// "Forum", in Lyon in three days, with [`long_description`].
+async fn create_long_event_in_lyon(t: &TestContext, who: &Principal) -> entity::event::Model {
+    let mut new = new_event("Forum", t.ctx.now() + Duration::days(3));
+    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    new.description = Some(long_description());
+    service::create(&t.ctx, who, new).await.expect("create")
+}
+
 /// The titles `term` finds within 30 km of Lyon.
 async fn found_near_lyon(t: &TestContext, term: &str) -> Vec<String> {
     let query = SearchQuery {
@@ -252,12 +260,7 @@ async fn found_near_lyon(t: &TestContext, term: &str) -> Vec<String> {
 async fn an_event_with_more_words_than_the_place_index_holds_is_found_by_each_of_them() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
-    let mut new = new_event("Forum", t.ctx.now() + Duration::days(3));
-    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
-    new.description = Some(long_description());
-    let event = service::create(&t.ctx, &alice.principal(), new)
-        .await
-        .expect("create");
+    let event = create_long_event_in_lyon(&t, &alice.principal()).await;
     assert!(event.search_text.len() <= crate::search::WORDS_IN_INDEX_BYTES);
     assert!(event.search_text_more.is_some());
     for term in ["forum", "ouverture", "mot250", "cloture", "lyon"] {
@@ -292,12 +295,7 @@ async fn events_with_long_words_from_before_the_split_are_found_by_each_of_them_
     use sea_orm::ConnectionTrait as _;
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
-    let mut new = new_event("Forum", t.ctx.now() + Duration::days(3));
-    new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
-    new.description = Some(long_description());
-    let long = service::create(&t.ctx, &alice.principal(), new)
-        .await
-        .expect("create");
+    let long = create_long_event_in_lyon(&t, &alice.principal()).await;
     let mut new = new_event("Atelier", t.ctx.now() + Duration::days(4));
     new.physical_address = Some(place("Lyon", "4.8357;45.7640"));
     service::create(&t.ctx, &alice.principal(), new)
