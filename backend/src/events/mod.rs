@@ -20,7 +20,7 @@ use sea_orm::QueryTrait;
 use sea_orm::sea_query::{Alias, BinOper, Expr, ExprTrait, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
@@ -198,6 +198,9 @@ pub const MAX_RADIUS_KM: f64 = 1000.0;
 /// Public events matching every given criterion, soonest first. Text matches title, tags,
 /// description and town, ignoring case and accents. Run it on [`crate::AppContext::searches`],
 /// where PostgreSQL plans it once for any values.
+///
+/// The events are for showing: their search words are not read (`search_text` is empty,
+/// `search_text_more` none), see [`search_page`].
 pub async fn search(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -229,9 +232,22 @@ pub async fn search(
 /// (on PostgreSQL the text match reads each candidate's row; SQLite finds the words in the
 /// place index); only narrow (id, total) rows are sorted, and the page's ten events are then
 /// joined by id (a second statement for them cost a round trip through the driver's thread).
+///
+/// Those ten are read without their search words: up to 2 000 bytes each more than the rest
+/// of the event, compressed with the description on PostgreSQL, which decompressed and sent
+/// them for nothing, only for them to be checked as UTF-8 and dropped.
 pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
     let ranked = Alias::new("ranked");
     let mut outer = event::Entity::find()
+        .select_only()
+        .columns(event::Column::iter().filter(|column| {
+            !matches!(
+                column,
+                event::Column::SearchText | event::Column::SearchTextMore
+            )
+        }))
+        .column_as(Expr::cust("''"), event::Column::SearchText.as_str())
+        .column_as(Expr::cust("NULL"), event::Column::SearchTextMore.as_str())
         .column_as(Expr::col((ranked.clone(), Alias::new("total"))), "total")
         .order_by_asc(event::Column::BeginsOn)
         .order_by_asc(event::Column::Id);

@@ -147,6 +147,41 @@ async fn search_ignores_accents_and_finds_tags_and_places_within_the_radius() {
 }
 
 #[tokio::test]
+async fn a_found_event_is_the_stored_event_without_its_search_words() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut lyon = new_event("Fête de quartier", t.ctx.now() + Duration::days(5));
+    lyon.description = Some("<p>Musique, repas partagé et jeux pour les enfants.</p>".to_owned());
+    lyon.tags = Some(vec!["Vélo".to_owned()]);
+    lyon.physical_address = Some(place("Lyon", "4.8357;45.7640"));
+    let created = service::create(&t.ctx, &alice.principal(), lyon)
+        .await
+        .expect("lyon");
+    let stored = super::find(&t.ctx.db, created.id).await.expect("stored");
+    assert!(stored.search_text.contains("musique"));
+
+    let found = super::search(
+        &t.ctx.searches,
+        t.ctx.now(),
+        &SearchQuery {
+            term: Some("musique".to_owned()),
+            near: Some(((45.75, 4.85), 20.0)),
+            ..Default::default()
+        },
+        Page::default(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(found.total, 1);
+    let expected = entity::event::Model {
+        search_text: String::new(),
+        search_text_more: None,
+        ..stored
+    };
+    assert_eq!(found.elements, vec![expected]);
+}
+
+#[tokio::test]
 async fn search_finds_a_term_inside_a_word_in_any_script() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
