@@ -451,7 +451,6 @@ mod tests {
     #![allow(clippy::expect_used, clippy::unwrap_used)]
     use super::*;
 
-    /// SQLite's plan for `sql`, one step per line.
     /// The search statement for "concert" within 25 km of (10, 10), first page.
     fn concert_near_ten_ten(
         backend: DatabaseBackend,
@@ -470,6 +469,7 @@ mod tests {
         sea_orm::QueryTrait::build(&page, backend)
     }
 
+    /// SQLite's plan for `sql`, one step per line.
     async fn query_plan(
         conn: &DatabaseConnection,
         sql: &str,
