@@ -889,6 +889,55 @@ async fn the_settings_page_adds_an_identity_and_deletes_the_account_with_its_pas
 }
 
 #[tokio::test]
+async fn an_event_and_its_card_link_to_the_group_and_the_organizer_pages() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let group = alice
+        .gql
+        .data(
+            "mutation { createGroup(preferredUsername: \"jardins\", name: \"Jardins partagés\",
+                visibility: PUBLIC) { id } }",
+            json!({}),
+        )
+        .await;
+    let created = alice
+        .gql
+        .data(
+            "mutation($group: ID!, $b: DateTime!) {
+                createEvent(attributedToId: $group, title: \"Grainothèque\", beginsOn: $b) { uuid }
+            }",
+            json!({ "group": group["createGroup"]["id"], "b": Utc::now() + Duration::days(2) }),
+        )
+        .await;
+    let path = format!(
+        "/events/{}",
+        created["createEvent"]["uuid"].as_str().unwrap()
+    );
+    let mut visitor = Browser::new(&server.base_url);
+
+    let page = visitor.get(&path).await;
+    assert!(
+        page.body
+            .contains(r#"<a href="/@jardins">Jardins partagés</a>"#),
+        "the event page links to its group"
+    );
+    let organizer = format!(r#"<a href="/@{0}">{0}</a>"#, alice.username);
+    assert!(
+        page.body.contains(&organizer),
+        "the event page links to its organizer"
+    );
+    let home = visitor.get("/").await;
+    assert!(
+        home.body
+            .contains(r#"<a href="/@jardins">Jardins partagés</a>"#),
+        "the event's card links to its group"
+    );
+    let group_page = visitor.get("/@jardins").await;
+    assert_eq!(group_page.status, StatusCode::OK);
+    assert!(group_page.body.contains("Grainothèque"));
+}
+
+#[tokio::test]
 async fn search_finds_events_near_a_known_town_or_coordinates() {
     let server = TestServer::start().await;
     let alice = sign_up(&server, "alice").await;

@@ -25,9 +25,25 @@ pub struct Card {
     when: String,
     place: Option<String>,
     banner: Option<String>,
-    group: Option<String>,
+    group: Option<ActorLink>,
     /// "From events.example.org" for an event of another instance.
     origin: Option<String>,
+}
+
+/// A group or person as shown on an event: their name, and their page on this instance when
+/// there is one to see (a suspended actor's is gone).
+pub struct ActorLink {
+    name: String,
+    page: Option<String>,
+}
+
+impl ActorLink {
+    fn of(actor: &entity::actor::Model) -> Self {
+        Self {
+            name: backend::actors::display_name(actor),
+            page: (!actor.suspended).then(|| format!("/@{}", backend::actors::handle(actor))),
+        }
+    }
 }
 
 /// Where an event of another instance comes from, for people: "From its.domain".
@@ -68,7 +84,7 @@ async fn cards(
             group: e
                 .attributed_to_id
                 .and_then(|id| groups.get(&id))
-                .map(backend::actors::display_name),
+                .map(ActorLink::of),
             origin: origin(locale, e),
         })
         .collect())
@@ -445,8 +461,8 @@ pub struct EventView {
     place: Option<String>,
     map: Option<String>,
     online: Option<String>,
-    organizer: String,
-    group: Option<String>,
+    organizer: ActorLink,
+    group: Option<ActorLink>,
     participants: Option<String>,
     seats: Option<String>,
     tags: Vec<String>,
@@ -704,8 +720,8 @@ async fn compose_event_page(
         place,
         map,
         online: event.online_address.clone(),
-        organizer: backend::actors::display_name(&organizer),
-        group: group.as_ref().map(backend::actors::display_name),
+        organizer: ActorLink::of(&organizer),
+        group: group.as_ref().map(ActorLink::of),
         participants,
         seats,
         tags,
