@@ -492,6 +492,7 @@ async fn pages_speak_french_when_asked_and_say_what_is_missing() {
         .get("/events/00000000-0000-0000-0000-000000000000")
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("<h1>Page introuvable</h1>"));
     assert!(missing.body.contains("Retour aux événements à venir"));
     let csrf = home.csrf();
     browser.accept_language = "fr".to_owned();

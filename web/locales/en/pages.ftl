@@ -111,6 +111,7 @@ role-not_confirmed = Waiting for confirmation
 role-rejected = Declined
 
 error-title = Something went wrong
+error-title-not-found = Page not found
 error-not-found = This page does not exist, or it is not visible to you.
 error-forbidden = You are not allowed to do this.
 error-csrf = This form expired. Go back, reload the page and try again.

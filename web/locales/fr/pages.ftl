@@ -111,6 +111,7 @@ role-not_confirmed = En attente de confirmation
 role-rejected = Refusée
 
 error-title = Un problème est survenu
+error-title-not-found = Page introuvable
 error-not-found = Cette page n’existe pas, ou elle ne vous est pas visible.
 error-forbidden = Vous n’avez pas le droit de faire cela.
 error-csrf = Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.

@@ -192,12 +192,19 @@ pub fn error_page(visitor: Visitor, err: &backend::Error) -> Response {
         }
         _ => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
     };
+    // A missing page is not a failure: saying "something went wrong" sends people looking
+    // for one.
+    let title = if status == StatusCode::NOT_FOUND {
+        "error-title-not-found"
+    } else {
+        "error-title"
+    };
     let mut message = i18n::t(visitor.locale, key);
     if !err.is_internal() && !matches!(err, backend::Error::NotFound { .. }) {
         message = format!("{message} {err}");
     }
     let frame = Frame {
-        title: i18n::t(visitor.locale, "error-title"),
+        title: i18n::t(visitor.locale, title),
         visitor: visitor.clone(),
         notice: None,
     };
