@@ -619,6 +619,23 @@ async fn an_organizer_publishes_a_restricted_event_and_approves_a_request_from_t
         "{}",
         going.body
     );
+
+    // Each participant is offered only the decisions that change something.
+    let approve = r#"name="role" value="participant""#;
+    let decline = r#"name="role" value="rejected""#;
+    let list = organizer.get(&format!("{event_path}/participants")).await;
+    assert!(list.body.contains(decline), "{}", list.body);
+    assert!(!list.body.contains(approve), "{}", list.body);
+    let declined = organizer
+        .post(
+            &format!("{event_path}/participants/{id}"),
+            &[("csrf", &list.csrf()), ("role", "rejected")],
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER);
+    let list = organizer.get(&format!("{event_path}/participants")).await;
+    assert!(list.body.contains(approve), "{}", list.body);
+    assert!(!list.body.contains(decline), "{}", list.body);
 }
 
 #[tokio::test]

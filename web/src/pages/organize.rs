@@ -576,7 +576,10 @@ pub struct ParticipantRow {
     name: String,
     role: String,
     message: Option<String>,
-    decidable: bool,
+    /// Waiting or declined: can be let in.
+    approvable: bool,
+    /// Waiting or going: can be declined.
+    rejectable: bool,
 }
 
 #[derive(Template)]
@@ -632,11 +635,13 @@ pub async fn participants(
                     &format!("role-{}", super::account::role_key(p.role)),
                 ),
                 message: p.message.clone(),
-                decidable: matches!(
+                approvable: matches!(
                     p.role,
-                    ParticipantRole::NotApproved
-                        | ParticipantRole::Participant
-                        | ParticipantRole::Rejected
+                    ParticipantRole::NotApproved | ParticipantRole::Rejected
+                ),
+                rejectable: matches!(
+                    p.role,
+                    ParticipantRole::NotApproved | ParticipantRole::Participant
                 ),
             })
             .collect();
