@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use backend::addresses::AddressInput;
 use backend::events::{self, EventChanges, EventOptions, NewEvent};
+use backend::participations::policy::can_change_role;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 use entity::participant::ParticipantRole;
@@ -576,10 +577,18 @@ pub struct ParticipantRow {
     name: String,
     role: String,
     message: Option<String>,
-    /// Waiting or declined: can be let in.
+    /// Can be let in, as `participations::policy` says (someone waiting or declined).
     approvable: bool,
-    /// Waiting or going: can be declined.
+    /// Can be declined, as the policy says (someone waiting or going).
     rejectable: bool,
+}
+
+/// The people the page offers decisions on: those who asked to take part, not the organizers.
+fn asked(role: ParticipantRole) -> bool {
+    matches!(
+        role,
+        ParticipantRole::NotApproved | ParticipantRole::Participant | ParticipantRole::Rejected
+    )
 }
 
 #[derive(Template)]
@@ -635,14 +644,8 @@ pub async fn participants(
                     &format!("role-{}", super::account::role_key(p.role)),
                 ),
                 message: p.message.clone(),
-                approvable: matches!(
-                    p.role,
-                    ParticipantRole::NotApproved | ParticipantRole::Rejected
-                ),
-                rejectable: matches!(
-                    p.role,
-                    ParticipantRole::NotApproved | ParticipantRole::Participant
-                ),
+                approvable: asked(p.role) && can_change_role(p.role, ParticipantRole::Participant),
+                rejectable: asked(p.role) && can_change_role(p.role, ParticipantRole::Rejected),
             })
             .collect();
         Ok::<_, backend::Error>((event, rows))
