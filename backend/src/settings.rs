@@ -183,8 +183,13 @@ pub struct GraphqlSettings {
     /// Serve the GraphiQL explorer at `GET /graphql`. It loads scripts from a CDN, so it is off
     /// by default.
     pub graphiql: bool,
+    /// Levels of fields, fragments expanded.
     pub max_depth: usize,
+    /// Fields selected once fragments are expanded, for all the operations of a request
+    /// (a batch) together.
     pub max_complexity: usize,
+    /// Operations in one batched request.
+    pub max_batch_operations: usize,
     pub body_limit_bytes: usize,
 }
 
@@ -194,6 +199,7 @@ impl Default for GraphqlSettings {
             graphiql: false,
             max_depth: 15,
             max_complexity: 1000,
+            max_batch_operations: 10,
             body_limit_bytes: 256 * 1024,
         }
     }
@@ -538,6 +544,11 @@ impl Settings {
             problems.push(
                 "keys \"graphql.max_depth\" and \"graphql.max_complexity\": must be at least 1"
                     .to_owned(),
+            );
+        }
+        if !(1..=100).contains(&self.graphql.max_batch_operations) {
+            problems.push(
+                "key \"graphql.max_batch_operations\": expected between 1 and 100".to_owned(),
             );
         }
         if self.graphql.body_limit_bytes < 1024 {

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::Viewer;
+use super::{Viewer, cost};
 use super::errors::{ensure_codes, error_response};
 use crate::state::AppState;
 
@@ -39,8 +39,8 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
             );
         }
     };
-    for request in batch.iter_mut() {
-        state.parsed_queries.prepare(request);
+    if let Some(refused) = refusal(&state, &mut batch) {
+        return refused;
     }
     let viewer = Viewer::from_headers(&state, &parts.headers).await;
     let batch = batch.data(viewer);
@@ -50,6 +50,54 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
         BatchResponse::Batch(many) => many.iter_mut().for_each(ensure_codes),
     }
     json_response(StatusCode::OK, &response)
+}
+
+/// Levels of `{`, `(` and `[` a query's text may nest; the parser recurses once per level.
+const MAX_NESTING: usize = 64;
+
+/// Parses the batch's queries and measures them together, before any runs (a batch counts as
+/// the sum of its operations); the answer when they pass the limits.
+fn refusal(state: &AppState, batch: &mut BatchRequest) -> Option<Response> {
+    let settings = &state.ctx.settings.graphql;
+    let operations = batch.iter_mut().count();
+    if operations > settings.max_batch_operations {
+        return Some(json_response(
+            StatusCode::BAD_REQUEST,
+            &BatchResponse::Single(error_response(
+                &format!(
+                    "a batch holds at most {} operations; this one has {operations}",
+                    settings.max_batch_operations
+                ),
+                "batch_too_large",
+            )),
+        ));
+    }
+    let mut budget = cost::Budget::new(cost::Limits {
+        max_depth: u64::try_from(settings.max_depth).unwrap_or(u64::MAX),
+        max_fields: u64::try_from(settings.max_complexity).unwrap_or(u64::MAX),
+    });
+    let refuse = |code: &str, message: &str| {
+        json_response(
+            StatusCode::OK,
+            &BatchResponse::Single(error_response(message, code)),
+        )
+    };
+    for request in batch.iter_mut() {
+        if !cost::nesting_within(&request.query, MAX_NESTING) {
+            return Some(refuse(
+                "query_too_deep",
+                &format!("Query is nested too deep: at most {MAX_NESTING} levels of brackets"),
+            ));
+        }
+        state.parsed_queries.prepare(request);
+        // A query that does not parse is left to the schema, which says why.
+        if let Ok(document) = request.parsed_query()
+            && let Err(refusal) = budget.spend(document)
+        {
+            return Some(refuse(refusal.code(), &refusal.message()));
+        }
+    }
+    None
 }
 
 fn too_large(limit: usize) -> Response {

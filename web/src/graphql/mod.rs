@@ -4,6 +4,7 @@
 
 mod addresses;
 mod config;
+pub mod cost;
 pub mod errors;
 mod events;
 mod feeds;
