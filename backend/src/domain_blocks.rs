@@ -77,11 +77,7 @@ pub async fn list(conn: &impl ConnectionTrait) -> Result<Vec<domain_block::Model
 }
 
 fn admin_only(principal: &Principal) -> Result<()> {
-    if principal.is_instance_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden("only administrators block instances"))
-    }
+    principal.require_admin("only administrators block instances")
 }
 
 /// Blocks `domain` (see the module's documentation for what follows).

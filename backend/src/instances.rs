@@ -41,13 +41,7 @@ fn status(follow: &follow::Model) -> FollowStatus {
 }
 
 fn admin_only(principal: &Principal) -> Result<()> {
-    if principal.is_instance_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "only administrators manage instance follows",
-        ))
-    }
+    principal.require_admin("only administrators manage instance follows")
 }
 
 /// Our instance actor follows `remote` (another instance's actor, found by the federation

@@ -28,6 +28,26 @@ impl Principal {
         }
     }
 
+    /// Refuses an anonymous caller with `unauthenticated` (rather than `forbidden`: logging in
+    /// may help), before any work or lock is taken for them.
+    pub fn require_known(&self) -> Result<()> {
+        match self {
+            Principal::Anonymous => Err(crate::Error::Unauthenticated),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses anyone but an instance administrator (or the instance itself); `refusal` says
+    /// what only they may do.
+    pub fn require_admin(&self, refusal: &str) -> Result<()> {
+        self.require_known()?;
+        if self.is_instance_admin() {
+            Ok(())
+        } else {
+            Err(crate::Error::forbidden(refusal))
+        }
+    }
+
     pub fn is_instance_admin(&self) -> bool {
         match self {
             Principal::User(user) => user.is_admin(),

@@ -8,6 +8,8 @@ use crate::{Gql, TestServer, find_link, unique_email};
 /// A confirmed, logged-in user with one identity.
 pub struct Member {
     pub gql: Gql,
+    /// The access token `gql` sends.
+    pub token: String,
     pub email: String,
     pub person_id: String,
     pub username: String,
@@ -34,11 +36,11 @@ pub async fn sign_up(server: &TestServer, username: &str) -> Member {
             json!({ "token": token }),
         )
         .await;
-    let gql = server.gql().with_token(
-        login["validateUser"]["accessToken"]
-            .as_str()
-            .expect("access token"),
-    );
+    let token = login["validateUser"]["accessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let gql = server.gql().with_token(&token);
     let person = gql
         .data(
             "mutation($u: String!) { createPerson(preferredUsername: $u, name: $u) { id } }",
@@ -47,6 +49,7 @@ pub async fn sign_up(server: &TestServer, username: &str) -> Member {
         .await;
     Member {
         gql,
+        token,
         email,
         person_id: person["createPerson"]["id"]
             .as_str()

@@ -80,7 +80,10 @@ async fn a_query_of_fragments_doubling_at_any_depth_is_refused_at_once_while_the
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     attack.await.unwrap();
-    assert!(slowest < Duration::from_millis(250), "health took {slowest:?}");
+    assert!(
+        slowest < Duration::from_millis(250),
+        "health took {slowest:?}"
+    );
 }
 
 #[tokio::test]
@@ -88,14 +91,19 @@ async fn a_query_nested_thousands_of_levels_deep_is_refused_before_it_is_parsed(
     let server = TestServer::start().await;
     let client = reqwest::Client::new();
     for query in [
-        format!("{{ config {}{} }}", "{ a ".repeat(20_000), "}".repeat(20_000)),
+        format!(
+            "{{ config {}{} }}",
+            "{ a ".repeat(20_000),
+            "}".repeat(20_000)
+        ),
         format!(
             "{{ searchEvents(term: {}\"x\"{}) {{ total }} }}",
             "[".repeat(20_000),
             "]".repeat(20_000)
         ),
     ] {
-        let answer = post_graphql(&client, &server.url("/graphql"), &json!({ "query": query })).await;
+        let answer =
+            post_graphql(&client, &server.url("/graphql"), &json!({ "query": query })).await;
         assert_eq!(
             answer["errors"][0]["extensions"]["code"], "query_too_deep",
             "{answer}"
@@ -139,4 +147,398 @@ async fn a_batch_counts_as_the_sum_of_its_operations_and_has_a_cap() {
         answer["errors"][0]["extensions"]["code"], "query_too_complex",
         "{answer}"
     );
+}
+
+const INTROSPECTION: &str = "{ __schema { queryType { name } mutationType { name } types {
+    kind name
+    fields { name args { name type { ...T } } type { ...T } }
+    inputFields { name type { ...T } }
+    enumValues { name }
+} } }
+fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
+
+/// The schema as introspection gives it, by type name.
+struct Schema {
+    types: std::collections::HashMap<String, Value>,
+    query: String,
+    mutation: String,
+}
+
+impl Schema {
+    async fn read(gql: &tests::Gql) -> Self {
+        let data = gql.data(INTROSPECTION, json!({})).await;
+        let schema = &data["__schema"];
+        Self {
+            types: schema["types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| (t["name"].as_str().unwrap().to_owned(), t.clone()))
+                .collect(),
+            query: schema["queryType"]["name"].as_str().unwrap().to_owned(),
+            mutation: schema["mutationType"]["name"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    fn kind_of(&self, name: &str) -> &str {
+        self.types[name]["kind"].as_str().unwrap()
+    }
+
+    /// A value of `ty` that parses, for the arguments a request needs besides the one tried.
+    fn plausible(&self, ty: &Value, depth: usize) -> String {
+        match ty["kind"].as_str().unwrap() {
+            "NON_NULL" => self.plausible(&ty["ofType"], depth),
+            "LIST" => format!("[{}]", self.plausible(&ty["ofType"], depth)),
+            _ => {
+                let name = ty["name"].as_str().unwrap();
+                match (self.kind_of(name), name) {
+                    (_, "String") => "\"x\"".to_owned(),
+                    (_, "ID") => "\"1\"".to_owned(),
+                    (_, "Int") => "1".to_owned(),
+                    (_, "Float") => "1.5".to_owned(),
+                    (_, "Boolean") => "true".to_owned(),
+                    (_, "DateTime") => "\"2027-01-01T10:00:00Z\"".to_owned(),
+                    ("ENUM", _) => self.types[name]["enumValues"][0]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                    ("INPUT_OBJECT", _) if depth < 4 => {
+                        let fields: Vec<String> = self.types[name]["inputFields"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter(|f| f["type"]["kind"] == "NON_NULL")
+                            .map(|f| {
+                                format!(
+                                    "{}: {}",
+                                    f["name"].as_str().unwrap(),
+                                    self.plausible(&f["type"], depth + 1)
+                                )
+                            })
+                            .collect();
+                        format!("{{ {} }}", fields.join(", "))
+                    }
+                    _ => "\"x\"".to_owned(),
+                }
+            }
+        }
+    }
+
+    /// Values that are not of `ty`, or that are at the edges of what it holds.
+    fn malformed(&self, ty: &Value, depth: usize) -> Vec<String> {
+        match ty["kind"].as_str().unwrap() {
+            "NON_NULL" => {
+                let mut values = self.malformed(&ty["ofType"], depth);
+                values.push("null".to_owned());
+                values
+            }
+            "LIST" => {
+                let mut values: Vec<String> = self
+                    .malformed(&ty["ofType"], depth)
+                    .into_iter()
+                    .map(|v| format!("[{v}]"))
+                    .collect();
+                values.push(format!("[{}]", vec!["\"x\""; 2000].join(",")));
+                values
+            }
+            _ => {
+                let name = ty["name"].as_str().unwrap();
+                let strings = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect();
+                match (self.kind_of(name), name) {
+                    (_, "DateTime") => strings(&[
+                        "\"2026-13-45T99:99:99Z\"",
+                        "\"+275760-09-13T00:00:00Z\"",
+                        "\"+262000-01-01T00:00:00Z\"",
+                        "\"-262000-01-01T00:00:00Z\"",
+                        "1e309",
+                        "\"\"",
+                        "\"tomorrow\"",
+                    ]),
+                    (_, "Int") => strings(&[
+                        "1e309",
+                        "99999999999999999999",
+                        "2147483647",
+                        "-2147483648",
+                        "-1",
+                        "0",
+                        "\"x\"",
+                    ]),
+                    (_, "Float") => strings(&["1e309", "-1e308", "\"x\"", "1e-320"]),
+                    (_, "ID") => strings(&[
+                        "\"x\"",
+                        "\"-1\"",
+                        "\"0\"",
+                        "\"9223372036854775807\"",
+                        "\"99999999999999999999\"",
+                        "\"\"",
+                        "1e309",
+                    ]),
+                    (_, "String") => vec![
+                        "1".to_owned(),
+                        "\"\\u0000\"".to_owned(),
+                        "\"\"".to_owned(),
+                        "\"   \"".to_owned(),
+                        format!("\"{}\"", "é".repeat(20_000)),
+                        "\"u000000000\"".to_owned(),
+                        "\"sw\"".to_owned(),
+                        "\"/../../etc/passwd\"".to_owned(),
+                        "\"@a@b@c\"".to_owned(),
+                    ],
+                    (_, "Boolean") => strings(&["\"yes\"", "2"]),
+                    ("ENUM", _) => strings(&["BOGUS", "\"PUBLIC\"", "1"]),
+                    ("INPUT_OBJECT", _) if depth < 3 => {
+                        let mut values = strings(&["{ bogus: 1 }", "1", "\"x\""]);
+                        let fields = self.types[name]["inputFields"].as_array().unwrap();
+                        for field in fields {
+                            for bad in self.malformed(&field["type"], depth + 1) {
+                                let others: Vec<String> = fields
+                                    .iter()
+                                    .filter(|f| f["name"] != field["name"])
+                                    .filter(|f| f["type"]["kind"] == "NON_NULL")
+                                    .map(|f| {
+                                        format!(
+                                            "{}: {}",
+                                            f["name"].as_str().unwrap(),
+                                            self.plausible(&f["type"], depth + 1)
+                                        )
+                                    })
+                                    .collect();
+                                values.push(format!(
+                                    "{{ {}: {bad} {} }}",
+                                    field["name"].as_str().unwrap(),
+                                    others.join(", ")
+                                ));
+                            }
+                        }
+                        values
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// The type as a variable declares it: `[String!]!`.
+    fn declared(ty: &Value) -> String {
+        match ty["kind"].as_str().unwrap() {
+            "NON_NULL" => format!("{}!", Self::declared(&ty["ofType"])),
+            "LIST" => format!("[{}]", Self::declared(&ty["ofType"])),
+            _ => ty["name"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// One document per argument of every operation, the argument given as a variable.
+    fn documents_with_a_variable(&self) -> Vec<String> {
+        let mut documents = Vec::new();
+        for (root, keyword) in [(&self.query, "query"), (&self.mutation, "mutation")] {
+            for field in self.types[root]["fields"].as_array().unwrap() {
+                let name = field["name"].as_str().unwrap();
+                if name.starts_with("__") {
+                    continue;
+                }
+                let args = field["args"].as_array().unwrap();
+                for arg in args {
+                    let mut given = vec![format!("{}: $v", arg["name"].as_str().unwrap())];
+                    for other in args {
+                        if other["name"] != arg["name"] && other["type"]["kind"] == "NON_NULL" {
+                            given.push(format!(
+                                "{}: {}",
+                                other["name"].as_str().unwrap(),
+                                self.plausible(&other["type"], 0)
+                            ));
+                        }
+                    }
+                    documents.push(format!(
+                        "{keyword}($v: {}) {{ {name}({}) {} }}",
+                        Self::declared(&arg["type"]),
+                        given.join(", "),
+                        self.selection(&field["type"])
+                    ));
+                }
+            }
+        }
+        documents
+    }
+
+    fn selection(&self, ty: &Value) -> &'static str {
+        let mut ty = ty;
+        while ty["name"].is_null() {
+            ty = &ty["ofType"];
+        }
+        match self.kind_of(ty["name"].as_str().unwrap()) {
+            "OBJECT" | "INTERFACE" | "UNION" => "{ __typename }",
+            _ => "",
+        }
+    }
+
+    /// One document per argument of every operation and per bad value of that argument, the
+    /// other required arguments given plausible values.
+    fn documents(&self) -> Vec<String> {
+        let mut documents = Vec::new();
+        for (root, keyword) in [(&self.query, "query"), (&self.mutation, "mutation")] {
+            for field in self.types[root]["fields"].as_array().unwrap() {
+                let name = field["name"].as_str().unwrap();
+                if name.starts_with("__") {
+                    continue;
+                }
+                let args = field["args"].as_array().unwrap();
+                for arg in args {
+                    for bad in self.malformed(&arg["type"], 0) {
+                        let mut given = vec![format!("{}: {bad}", arg["name"].as_str().unwrap())];
+                        for other in args {
+                            if other["name"] != arg["name"] && other["type"]["kind"] == "NON_NULL" {
+                                given.push(format!(
+                                    "{}: {}",
+                                    other["name"].as_str().unwrap(),
+                                    self.plausible(&other["type"], 0)
+                                ));
+                            }
+                        }
+                        documents.push(format!(
+                            "{keyword} {{ {name}({}) {} }}",
+                            given.join(", "),
+                            self.selection(&field["type"])
+                        ));
+                    }
+                }
+            }
+        }
+        documents
+    }
+}
+
+#[tokio::test]
+async fn malformed_values_for_every_argument_of_every_operation_are_refused_as_invalid_never_internal()
+ {
+    let server = TestServer::start().await;
+    let member = tests::people::sign_up(&server, "fuzzed").await;
+    let schema = Schema::read(&server.gql()).await;
+    let documents = schema.documents();
+    assert!(documents.len() > 500, "{} documents", documents.len());
+    let client = reqwest::Client::new();
+    let mut requests: Vec<(&str, Value)> = Vec::new();
+    for who in ["anonymous", "member"] {
+        for document in &documents {
+            requests.push((who, json!({ "query": document })));
+        }
+    }
+    let bad_variables = [
+        json!("2026-13-45T99:99:99Z"),
+        json!("+262000-01-01T00:00:00Z"),
+        json!("x"),
+        json!("nul \u{0} inside"),
+        json!(["\u{0}"]),
+        json!(""),
+        json!(1e308),
+        json!(-1),
+        json!(9_007_199_254_740_993_i64),
+        json!(true),
+        json!({ "bogus": 1 }),
+        json!([[]]),
+        Value::Null,
+    ];
+    for document in schema.documents_with_a_variable() {
+        for value in &bad_variables {
+            requests.push((
+                "member",
+                json!({ "query": document, "variables": { "v": value } }),
+            ));
+        }
+    }
+    let mut internal = Vec::new();
+    for (who, body) in &requests {
+        let document = &body["query"];
+        {
+            let mut request = client.post(server.url("/graphql")).json(body);
+            if *who == "member" {
+                request = request.bearer_auth(&member.token);
+            }
+            let response = request.send().await.expect("request");
+            let status = response.status();
+            let answer: Value = response.json().await.expect("JSON");
+            let codes: Vec<&str> = answer["errors"]
+                .as_array()
+                .map(|errors| {
+                    errors
+                        .iter()
+                        .filter_map(|e| e["extensions"]["code"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if status.is_server_error() || codes.contains(&"internal") {
+                internal.push(format!("{who}: {status} {body:.300} -> {answer:.300}"));
+            }
+            // An input error names its argument.
+            if let Some(errors) = answer["errors"].as_array() {
+                for error in errors {
+                    if error["extensions"]["code"] == "invalid" {
+                        assert!(
+                            error["extensions"]["field"].is_string(),
+                            "{document:.300}: {error}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        internal.is_empty(),
+        "{} answers were internal errors:\n{}",
+        internal.len(),
+        internal.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_operation_called_without_a_login_answers_unauthenticated_rather_than_forbidden() {
+    let server = TestServer::start().await;
+    // Something to act on: an event with id 1, a participation, a group.
+    let member = tests::people::sign_up(&server, "organizer").await;
+    member
+        .gql
+        .data(
+            "mutation($a: ID!) { createEvent(title: \"Repair café\", beginsOn: \"2030-01-01T10:00:00Z\", organizerActorId: $a) { id } }",
+            json!({ "a": member.person_id }),
+        )
+        .await;
+    let schema = Schema::read(&server.gql()).await;
+    let mut forbidden = Vec::new();
+    let roots = [(&schema.mutation, "mutation"), (&schema.query, "query")];
+    let fields = roots.iter().flat_map(|(root, keyword)| {
+        schema.types[root.as_str()]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(move |field| (field, *keyword))
+    });
+    for (field, keyword) in fields {
+        let args: Vec<String> = field["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["type"]["kind"] == "NON_NULL")
+            .map(|a| {
+                format!(
+                    "{}: {}",
+                    a["name"].as_str().unwrap(),
+                    schema.plausible(&a["type"], 0)
+                )
+            })
+            .collect();
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!("({})", args.join(", "))
+        };
+        let document = format!(
+            "{keyword} {{ {}{args} {} }}",
+            field["name"].as_str().unwrap(),
+            schema.selection(&field["type"])
+        );
+        let answer = server.gql().send(&document, json!({})).await;
+        if answer["errors"][0]["extensions"]["code"] == "forbidden" {
+            forbidden.push(format!("{document} -> {}", answer["errors"][0]["message"]));
+        }
+    }
+    assert!(forbidden.is_empty(), "{}", forbidden.join("\n"));
 }

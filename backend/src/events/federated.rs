@@ -156,6 +156,7 @@ pub struct RemoteEvent {
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
 /// `None` when its origin deleted it: a copy arriving after the deletion is not stored.
 pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Option<event::Model>> {
+    super::input::dates(remote.begins_on, remote.ends_on)?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     crate::db::lock_for_writing(&tx, &remote.ap_id).await?;

@@ -100,7 +100,44 @@ pub fn timezone(raw: &str) -> Result<Tz> {
     })
 }
 
+/// The years an event may be in: calendars write a year in four digits, and a date near
+/// chrono's limits would overflow the arithmetic of reminders and feeds.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// `date` brought within [`YEARS`], for filters: no event is outside them, and the databases
+/// cannot compare dates far beyond (PostgreSQL stops at 4713 BC).
+pub fn within_years(date: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let first = Utc.with_ymd_and_hms(*YEARS.start(), 1, 1, 0, 0, 0).single();
+    let last = Utc
+        .with_ymd_and_hms(*YEARS.end(), 12, 31, 23, 59, 59)
+        .single();
+    match (first, last) {
+        (Some(first), _) if date < first => first,
+        (_, Some(last)) if date > last => last,
+        _ => date,
+    }
+}
+
 pub fn dates(begins_on: DateTime<Utc>, ends_on: Option<DateTime<Utc>>) -> Result<()> {
+    use chrono::Datelike;
+    let mut validation = crate::error::Validation::new();
+    for (field, date) in [("beginsOn", Some(begins_on)), ("endsOn", ends_on)] {
+        if let Some(date) = date
+            && !YEARS.contains(&date.year())
+        {
+            validation.add(
+                field,
+                format!(
+                    "{} is out of range: expected a year from {} to {}",
+                    date.year(),
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            );
+        }
+    }
+    validation.finish()?;
     if let Some(end) = ends_on
         && end < begins_on
     {
@@ -279,6 +316,34 @@ mod tests {
         );
         assert!(title(&"é".repeat(200)).is_ok());
         assert!(title(&"é".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn dates_are_within_the_years_a_calendar_can_write_and_end_after_they_begin() {
+        let at = |raw: &str| raw.parse::<DateTime<Utc>>().unwrap();
+        assert!(dates(at("2027-03-20T18:00:00Z"), Some(at("2027-03-20T21:00:00Z"))).is_ok());
+        assert!(dates(at("+262000-01-01T00:00:00Z"), None).is_err());
+        assert!(
+            dates(
+                at("2027-03-20T18:00:00Z"),
+                Some(at("+10000-01-01T00:00:00Z"))
+            )
+            .is_err()
+        );
+        assert!(dates(at("1969-12-31T23:00:00Z"), None).is_err());
+        assert!(dates(at("2027-03-20T18:00:00Z"), Some(at("2027-03-20T17:00:00Z"))).is_err());
+        assert_eq!(
+            within_years(at("-262000-01-01T00:00:00Z")),
+            at("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            within_years(at("+262000-01-01T00:00:00Z")),
+            at("9999-12-31T23:59:59Z")
+        );
+        assert_eq!(
+            within_years(at("2027-03-20T18:00:00Z")),
+            at("2027-03-20T18:00:00Z")
+        );
     }
 
     #[test]

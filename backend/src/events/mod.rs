@@ -278,9 +278,10 @@ pub fn search_select(
     now: DateTime<Utc>,
     query: &SearchQuery,
 ) -> Result<Select<event::Entity>> {
-    let mut select = listed().filter(not_over(query.begins_on.unwrap_or(now)));
+    let after = input::within_years(query.begins_on.unwrap_or(now));
+    let mut select = listed().filter(not_over(after));
     if let Some(before) = query.ends_on {
-        select = select.filter(event::Column::BeginsOn.lte(before));
+        select = select.filter(event::Column::BeginsOn.lte(input::within_years(before)));
     }
     if let Some(term) = &query.term {
         // The words are folded like the terms, so a plain substring test is enough: no

@@ -264,6 +264,7 @@ pub async fn update(
     event_id: i64,
     changes: EventChanges,
 ) -> Result<event::Model> {
+    principal.require_known()?;
     let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let before = super::find(&tx, event_id).await?;
@@ -485,6 +486,7 @@ pub async fn delete(
     principal: &Principal,
     event_id: i64,
 ) -> Result<event::Model> {
+    principal.require_known()?;
     let tx = begin_write(ctx).await?;
     lock_row(&tx, "events", event_id).await?;
     let event = super::find(&tx, event_id).await?;

@@ -435,6 +435,7 @@ pub async fn update_role(
     participant_id: i64,
     role: ParticipantRole,
 ) -> Result<participant::Model> {
+    principal.require_known()?;
     let tx = begin_write(ctx).await?;
     let before = super::find(&tx, participant_id).await?;
     lock_row(&tx, "events", before.event_id).await?;

@@ -77,12 +77,19 @@ pub fn invalid(field: &str, message: &str) -> async_graphql::Error {
     to_gql(backend::Error::invalid(field, message))
 }
 
-/// Gives every error that lacks one a code: errors from parsing and validating the query get
-/// theirs from what went wrong; a resolver error without a code is a bug of ours, logged and
-/// shown as `internal`.
-pub fn ensure_codes(response: &mut Response) {
+/// Gives every error that lacks one a code: a value that is not of its argument's type (a
+/// date that is no date, a number out of range, an unknown enum value) is `invalid` with the
+/// argument named in `field`, whether validation or the resolver's parsing found it; other
+/// errors from parsing and validating the query get theirs from what went wrong; a resolver
+/// error without a code is a bug of ours, logged and shown as `internal`. `query` is the text
+/// the response answers, where an argument is found by its value's position.
+pub fn ensure_codes(response: &mut Response, query: &str) {
     for error in &mut response.errors {
         if has_code(error) {
+            continue;
+        }
+        if let Some(field) = bad_input_field(error, query) {
+            set_invalid(error, &field);
             continue;
         }
         let code = if !error.path.is_empty() {
@@ -98,6 +105,61 @@ pub fn ensure_codes(response: &mut Response) {
         };
         set_code(error, code);
     }
+}
+
+/// The argument an input error is about, when it is one.
+fn bad_input_field(error: &ServerError, query: &str) -> Option<String> {
+    let message = error.message.as_str();
+    // Validation: `Invalid value for argument "beginsOn", expected type "DateTime"`.
+    if let Some(rest) = message
+        .strip_prefix("Invalid value for argument ")
+        .or_else(|| message.strip_prefix("Invalid default value for argument: "))
+    {
+        let quoted = rest.strip_prefix('"')?;
+        return quoted.split('"').next().map(str::to_owned);
+    }
+    // A resolver parsing its arguments: the error points at the argument's value.
+    let parse_failure =
+        message.starts_with("Failed to parse \"") || message.starts_with("Expected input type \"");
+    if !parse_failure {
+        return None;
+    }
+    let location = error.locations.first()?;
+    Some(argument_at(query, location.line, location.column).unwrap_or_default())
+}
+
+/// The name of the argument whose value starts at `line`:`column` (1-based) of `query`.
+fn argument_at(query: &str, line: usize, column: usize) -> Option<String> {
+    let line_start: usize = query
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let offset = query[line_start..]
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map(|(at, _)| line_start + at)?;
+    let before = query[..offset].trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    let before = before.strip_suffix(':')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |at| at + 1);
+    let name = &before[start..];
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+fn set_invalid(error: &mut ServerError, field: &str) {
+    let mut extensions = error.extensions.take().unwrap_or_default();
+    extensions.set("code", "invalid");
+    extensions.set("field", field);
+    let mut entry = async_graphql::indexmap::IndexMap::new();
+    entry.insert(async_graphql::Name::new("field"), Value::from(field));
+    entry.insert(
+        async_graphql::Name::new("message"),
+        Value::from(error.message.clone()),
+    );
+    extensions.set("fields", Value::List(vec![Value::Object(entry)]));
+    error.extensions = Some(extensions);
 }
 
 fn has_code(error: &ServerError) -> bool {
@@ -119,4 +181,19 @@ pub fn error_response(message: &str, code: &str) -> Response {
     let mut error = ServerError::new(message, None);
     set_code(&mut error, code);
     Response::from_errors(vec![error])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_argument_is_found_by_the_position_of_its_value() {
+        let query = "query($b: DateTime) {\n  searchEvents(term: \"x\", beginsOn: $b) { total }\n}";
+        assert_eq!(argument_at(query, 2, 37).as_deref(), Some("beginsOn"));
+        assert_eq!(argument_at(query, 2, 22).as_deref(), Some("term"));
+        assert_eq!(argument_at(query, 2, 3), None);
+        assert_eq!(argument_at(query, 9, 1), None);
+        assert_eq!(argument_at("{ a(é: 1, x:2) }", 1, 13).as_deref(), Some("x"));
+    }
 }

@@ -7,8 +7,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
+use super::errors::{self, ensure_codes, error_response};
 use super::{Viewer, cost};
-use super::errors::{ensure_codes, error_response};
 use crate::state::AppState;
 
 pub async fn execute(State(state): State<AppState>, request: Request) -> Response {
@@ -43,11 +45,19 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
         return refused;
     }
     let viewer = Viewer::from_headers(&state, &parts.headers).await;
+    // Kept to name the argument of an input error by its position.
+    let queries: Vec<String> = batch.iter_mut().map(|r| r.query.clone()).collect();
     let batch = batch.data(viewer);
     let mut response = state.schema.execute_batch(batch).await;
     match &mut response {
-        BatchResponse::Single(single) => ensure_codes(single),
-        BatchResponse::Batch(many) => many.iter_mut().for_each(ensure_codes),
+        BatchResponse::Single(single) => {
+            ensure_codes(single, queries.first().map_or("", String::as_str))
+        }
+        BatchResponse::Batch(many) => {
+            for (answer, query) in many.iter_mut().zip(&queries) {
+                ensure_codes(answer, query);
+            }
+        }
     }
     json_response(StatusCode::OK, &response)
 }
@@ -90,14 +100,86 @@ fn refusal(state: &AppState, batch: &mut BatchRequest) -> Option<Response> {
             ));
         }
         state.parsed_queries.prepare(request);
+        if let Some(name) = variable_with_nul(&request.variables) {
+            return Some(refuse_nul(&name));
+        }
         // A query that does not parse is left to the schema, which says why.
-        if let Ok(document) = request.parsed_query()
-            && let Err(refusal) = budget.spend(document)
-        {
-            return Some(refuse(refusal.code(), &refusal.message()));
+        if let Ok(document) = request.parsed_query() {
+            if let Err(refusal) = budget.spend(document) {
+                return Some(refuse(refusal.code(), &refusal.message()));
+            }
+            if let Some(name) = argument_with_nul(document) {
+                return Some(refuse_nul(&name));
+            }
         }
     }
     None
+}
+
+/// No database keeps U+0000 in text (PostgreSQL refuses it), so no argument may hold it.
+fn refuse_nul(field: &str) -> Response {
+    let mut response = error_response("", "invalid");
+    if let Some(error) = response.errors.first_mut() {
+        *error = errors::to_gql(backend::Error::invalid(
+            field,
+            "text may not contain the character U+0000",
+        ))
+        .into_server_error(async_graphql::Pos::default());
+        error.locations.clear();
+    }
+    json_response(StatusCode::OK, &BatchResponse::Single(response))
+}
+
+fn holds_nul(value: &async_graphql::Value) -> bool {
+    match value {
+        async_graphql::Value::String(text) => text.contains('\0'),
+        async_graphql::Value::List(items) => items.iter().any(holds_nul),
+        async_graphql::Value::Object(fields) => fields
+            .iter()
+            .any(|(name, value)| name.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
+}
+
+fn variable_with_nul(variables: &async_graphql::Variables) -> Option<String> {
+    variables
+        .iter()
+        .find(|(_, value)| holds_nul(value))
+        .map(|(name, _)| name.to_string())
+}
+
+/// The first argument, in any operation or fragment, whose literal value holds U+0000.
+fn argument_with_nul(document: &ExecutableDocument) -> Option<String> {
+    fn in_selection(set: &SelectionSet) -> Option<String> {
+        set.items.iter().find_map(|item| match &item.node {
+            Selection::Field(field) => field
+                .node
+                .arguments
+                .iter()
+                .find(|(_, value)| {
+                    // Variables are checked with their values.
+                    let literal = value
+                        .node
+                        .clone()
+                        .into_const_with(|_| Ok::<_, ()>(async_graphql::Value::Null));
+                    literal.is_ok_and(|literal| holds_nul(&literal))
+                })
+                .map(|(name, _)| name.node.to_string())
+                .or_else(|| in_selection(&field.node.selection_set.node)),
+            Selection::InlineFragment(inline) => in_selection(&inline.node.selection_set.node),
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    document
+        .operations
+        .iter()
+        .find_map(|(_, operation)| in_selection(&operation.node.selection_set.node))
+        .or_else(|| {
+            document
+                .fragments
+                .values()
+                .find_map(|fragment| in_selection(&fragment.node.selection_set.node))
+        })
 }
 
 fn too_large(limit: usize) -> Response {

@@ -122,12 +122,9 @@ impl InstanceQuery {
 
     /// Blocked instances, newest first (administrators only).
     async fn domain_blocks(&self, ctx: &Context<'_>) -> GqlResult<Vec<DomainBlock>> {
-        if !principal(ctx).is_instance_admin() {
-            return Err(backend::Error::forbidden(
-                "only administrators see blocked instances",
-            ))
-            .gql();
-        }
+        principal(ctx)
+            .require_admin("only administrators see blocked instances")
+            .gql()?;
         let blocks = backend::domain_blocks::list(&app(ctx)?.db).await.gql()?;
         Ok(blocks.into_iter().map(DomainBlock).collect())
     }
@@ -142,12 +139,9 @@ impl InstanceMutation {
     async fn add_instance(&self, ctx: &Context<'_>, domain: String) -> GqlResult<Instance> {
         let app = app(ctx)?;
         let principal = principal(ctx);
-        if !principal.is_instance_admin() {
-            return Err(backend::Error::forbidden(
-                "only administrators manage instance follows",
-            ))
-            .gql();
-        }
+        principal
+            .require_admin("only administrators manage instance follows")
+            .gql()?;
         let fetcher = ctx.data::<federation::SignedConfig>()?;
         let remote = match federation::resolve_instance(fetcher, app, &domain).await {
             Ok(remote) => remote,
