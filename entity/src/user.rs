@@ -17,6 +17,8 @@ pub struct Model {
     pub confirmed_at: Option<DateTimeUtc>,
     pub confirmation_token_hash: Option<String>,
     pub confirmation_sent_at: Option<DateTimeUtc>,
+    /// Proves to `registerPerson` that the caller registered the account; cleared once used.
+    pub registration_token_hash: Option<String>,
     pub reset_token_hash: Option<String>,
     pub reset_sent_at: Option<DateTimeUtc>,
     pub default_actor_id: Option<i64>,

@@ -19,6 +19,7 @@ mod m20261127_000017_job_keys_in_byte_order;
 mod m20261127_000018_job_keys_as_long_as_an_inbox;
 mod m20261127_000019_remote_event_tombstones;
 mod m20261128_000020_search_words_in_place_index;
+mod m20261206_000021_registration_tokens;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_job_keys_as_long_as_an_inbox::Migration),
             Box::new(m20261127_000019_remote_event_tombstones::Migration),
             Box::new(m20261128_000020_search_words_in_place_index::Migration),
+            Box::new(m20261206_000021_registration_tokens::Migration),
         ]
     }
 }

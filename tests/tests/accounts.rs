@@ -545,26 +545,98 @@ async fn identities_have_unique_lowercase_usernames_and_the_last_one_cannot_be_d
     );
 }
 
+const REGISTER_PERSON: &str = "mutation($e: String!, $u: String!, $t: String) { registerPerson(email: $e, preferredUsername: $u, token: $t) { preferredUsername } }";
+
 #[tokio::test]
-async fn register_person_gives_a_fresh_account_its_first_identity_only_once() {
+async fn register_person_gives_a_fresh_account_its_first_identity_only_once_with_the_token_create_user_answered()
+ {
     let server = TestServer::start().await;
     let email = unique_email("jo");
-    server
+    let created = server
         .gql()
         .data(
-            CREATE_USER,
+            "mutation($email: String!, $password: String!) { createUser(email: $email, password: $password) { registrationToken } }",
             json!({ "email": email, "password": "long enough" }),
         )
         .await;
-    const REGISTER: &str = "mutation($e: String!, $u: String!) { registerPerson(email: $e, preferredUsername: $u) { preferredUsername } }";
+    let token = created["createUser"]["registrationToken"].as_str().unwrap();
     server
         .gql()
-        .data(REGISTER, json!({ "e": email, "u": "jo" }))
+        .data(
+            REGISTER_PERSON,
+            json!({ "e": email, "u": "jo", "t": token }),
+        )
         .await;
     assert_eq!(
         server
             .gql()
-            .error_code(REGISTER, json!({ "e": email, "u": "jo_again" }))
+            .error_code(
+                REGISTER_PERSON,
+                json!({ "e": email, "u": "jo_again", "t": token })
+            )
+            .await,
+        "unauthenticated",
+        "the token is used up"
+    );
+}
+
+#[tokio::test]
+async fn register_person_without_proof_cannot_take_over_an_account_nor_tell_which_addresses_exist()
+{
+    let server = TestServer::start().await;
+    // An account just registered (no identity yet), and one confirmed without identity.
+    let fresh = unique_email("fresh");
+    server
+        .gql()
+        .data(
+            CREATE_USER,
+            json!({ "email": fresh, "password": "long enough" }),
+        )
+        .await;
+    let confirmed = unique_email("confirmed");
+    let (owner, _) = confirmed_user(&server, &confirmed, "long enough").await;
+    let unknown = unique_email("nobody");
+
+    for (email, token) in [
+        (&fresh, None),
+        (&fresh, Some("guessed-token")),
+        (&confirmed, None),
+        (&unknown, None),
+        (&unknown, Some("guessed-token")),
+    ] {
+        let error = server
+            .gql()
+            .error(
+                REGISTER_PERSON,
+                json!({ "e": email, "u": "hijack", "t": token }),
+            )
+            .await;
+        assert_eq!(error["extensions"]["code"], "unauthenticated", "{email}");
+        assert_eq!(
+            error["message"], "you need to log in",
+            "the same answer whatever the address"
+        );
+    }
+    // Another logged-in user is no proof either.
+    assert_eq!(
+        owner
+            .error_code(REGISTER_PERSON, json!({ "e": fresh, "u": "hijack" }))
+            .await,
+        "unauthenticated"
+    );
+    let hijacked = backend::actors::find_local_by_username(&server.ctx.db, "hijack")
+        .await
+        .unwrap();
+    assert!(hijacked.is_none());
+
+    // The owner, logged in after confirming (as Mobilizon's client does), needs no token.
+    let person = owner
+        .data(REGISTER_PERSON, json!({ "e": confirmed, "u": "rightful" }))
+        .await;
+    assert_eq!(person["registerPerson"]["preferredUsername"], "rightful");
+    assert_eq!(
+        owner
+            .error_code(REGISTER_PERSON, json!({ "e": confirmed, "u": "second" }))
             .await,
         "identity_exists"
     );

@@ -180,7 +180,9 @@ async fn create_user(settings: Settings, args: CreateUser) -> anyhow::Result<()>
     if let Some(username) = args.username {
         backend::actors::persons::register(
             &ctx,
+            &backend::principal::Principal::System,
             &user.email,
+            None,
             backend::actors::persons::NewPerson {
                 preferred_username: username,
                 ..Default::default()

@@ -13,6 +13,7 @@ use super::{LocalActorUrls, username};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, Validation, conflict_on_unique};
+use crate::principal::Principal;
 use crate::users::{CurrentUser, email};
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -45,15 +46,27 @@ pub async fn create(
 }
 
 /// Creates the first identity of an account right after registration, before it is
-/// confirmed (Mobilizon's `registerPerson`). Refused once the account has an identity.
-pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Result<actor::Model> {
-    let email = email::normalize(raw_email)?;
+/// confirmed (Mobilizon's `registerPerson`). Only whoever holds the account may: the instance
+/// itself, the account logged in, or a caller with the token `createUser` answered with (or
+/// the one in the confirmation mail). Without that proof the answer is the same whether the
+/// address has an account or not. Refused once the account has an identity.
+pub async fn register(
+    ctx: &AppContext,
+    principal: &Principal,
+    raw_email: &str,
+    token: Option<&str>,
+    input: NewPerson,
+) -> Result<actor::Model> {
+    let unproven = || Error::Unauthenticated;
+    let email = email::normalize(raw_email).map_err(|_| unproven())?;
     let tx = begin_write(ctx).await?;
     let user = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&tx)
-        .await?
-        .ok_or(Error::not_found("user"))?;
+        .await?;
+    let Some(user) = user.filter(|user| holds_account(ctx, principal, user, token)) else {
+        return Err(unproven());
+    };
     if count_for_user(&tx, user.id).await? > 0 {
         return Err(Error::rule(
             "identity_exists",
@@ -61,8 +74,37 @@ pub async fn register(ctx: &AppContext, raw_email: &str, input: NewPerson) -> Re
         ));
     }
     let person = insert(ctx, &tx, user.id, input).await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::RegistrationTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&tx)
+        .await?;
     tx.commit().await?;
     Ok(person)
+}
+
+/// Whether `principal`, with `token`, speaks for the account `user`.
+fn holds_account(
+    ctx: &AppContext,
+    principal: &Principal,
+    user: &user::Model,
+    token: Option<&str>,
+) -> bool {
+    match principal {
+        Principal::System => return true,
+        Principal::User(current) if current.id == user.id => return true,
+        _ => {}
+    }
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return false;
+    };
+    let hash = crate::users::tokens::hash_token(token);
+    let fresh = ctx.now() - user.created_at < crate::users::service::CONFIRMATION_VALIDITY;
+    (fresh && user.registration_token_hash.as_deref() == Some(hash.as_str()))
+        || user.confirmation_token_hash.as_deref() == Some(hash.as_str())
 }
 
 /// Registers an account and its first identity in one step (the sign-up form). The username
@@ -83,10 +125,12 @@ pub async fn sign_up(
         ));
     }
     let email = account.email.clone();
-    crate::users::service::register(ctx, account).await?;
+    let registration = crate::users::service::register(ctx, account).await?;
     register(
         ctx,
+        &Principal::Anonymous,
         &email,
+        Some(&registration.registration_token),
         NewPerson {
             preferred_username: username.clone(),
             name: Some(username),

@@ -219,6 +219,7 @@ impl TestContext {
             confirmed_at: Set(Some(now)),
             confirmation_token_hash: Set(None),
             confirmation_sent_at: Set(None),
+            registration_token_hash: Set(None),
             reset_token_hash: Set(None),
             reset_sent_at: Set(None),
             default_actor_id: Set(None),

@@ -68,15 +68,28 @@ pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
     Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale())
 }
 
+/// An account someone just registered, with the token that lets them give it its first
+/// identity (Mobilizon's `registerPerson`) before it is confirmed.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub user: user::Model,
+    pub registration_token: String,
+}
+
 /// Creates an unconfirmed account and queues its confirmation mail.
-pub async fn register(ctx: &AppContext, input: NewAccount) -> Result<user::Model> {
+pub async fn register(ctx: &AppContext, input: NewAccount) -> Result<Registration> {
     if !ctx.settings.instance.registrations_open {
         return Err(Error::rule(
             "registrations_closed",
             "registrations are closed on this instance",
         ));
     }
-    create_account(ctx, input, AdminAccountOptions::default()).await
+    let (registration_token, token_hash) = random_token();
+    let user = insert_account(ctx, input, AdminAccountOptions::default(), Some(token_hash)).await?;
+    Ok(Registration {
+        user,
+        registration_token,
+    })
 }
 
 /// Creates an account; unless `options.confirmed`, it waits for its confirmation link.
@@ -84,6 +97,15 @@ pub async fn create_account(
     ctx: &AppContext,
     input: NewAccount,
     options: AdminAccountOptions,
+) -> Result<user::Model> {
+    insert_account(ctx, input, options, None).await
+}
+
+async fn insert_account(
+    ctx: &AppContext,
+    input: NewAccount,
+    options: AdminAccountOptions,
+    registration_token_hash: Option<String>,
 ) -> Result<user::Model> {
     let mut validation = Validation::new();
     let email = validation.check(email::normalize(&input.email));
@@ -112,6 +134,7 @@ pub async fn create_account(
         confirmed_at: Set(options.confirmed.then_some(now)),
         confirmation_token_hash: Set((!options.confirmed).then_some(token_hash)),
         confirmation_sent_at: Set((!options.confirmed).then_some(now)),
+        registration_token_hash: Set(registration_token_hash),
         reset_token_hash: Set(None),
         reset_sent_at: Set(None),
         default_actor_id: Set(None),

@@ -16,10 +16,12 @@ async fn unconfirmed_accounts_are_purged_after_48_hours_and_confirmed_ones_stay(
     let t = TestContext::new().await;
     let waiting = service::register(&t.ctx, account("waiting@example.org"))
         .await
-        .expect("register");
+        .expect("register")
+        .user;
     let kept = service::register(&t.ctx, account("kept@example.org"))
         .await
-        .expect("register");
+        .expect("register")
+        .user;
     t.run_due_jobs().await;
     let token = t
         .ctx

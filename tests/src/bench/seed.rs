@@ -301,7 +301,9 @@ pub async fn person(
     .await?;
     let actor = backend::actors::persons::register(
         ctx,
+        &backend::principal::Principal::System,
         &email,
+        None,
         NewPerson {
             preferred_username: username.to_owned(),
             name: Some(username.to_owned()),

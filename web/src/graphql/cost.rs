@@ -35,8 +35,12 @@ impl Cost {
 /// Why a document is refused before it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    TooDeep { limit: u64 },
-    TooComplex { limit: u64 },
+    TooDeep {
+        limit: u64,
+    },
+    TooComplex {
+        limit: u64,
+    },
     /// A fragment that spreads itself, directly or through others.
     FragmentCycle(String),
 }
@@ -311,6 +315,9 @@ mod tests {
             "(".repeat(500)
         );
         assert!(nesting_within(&quoted, 3));
-        assert!(!nesting_within(&format!("{{ a(l: {}) }}", "[".repeat(100)), 64));
+        assert!(!nesting_within(
+            &format!("{{ a(l: {}) }}", "[".repeat(100)),
+            64
+        ));
     }
 }

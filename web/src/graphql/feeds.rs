@@ -34,7 +34,7 @@ impl FeedToken {
         let user = backend::users::service::find(&app(ctx)?.db, self.0.user_id)
             .await
             .gql()?;
-        Ok(Some(User(user)))
+        Ok(Some(User::from(user)))
     }
 }
 

@@ -168,7 +168,10 @@ impl PersonMutation {
         Ok(Person(person))
     }
 
-    /// Creates the first identity of a freshly registered account (before confirmation).
+    /// Creates the first identity of a freshly registered account: logged in as it (after
+    /// `validateUser`), or with `token`, the `registrationToken` of `createUser`'s answer (or
+    /// the confirmation mail's token). Without either the answer is `unauthenticated`,
+    /// whatever the address.
     async fn register_person(
         &self,
         ctx: &Context<'_>,
@@ -176,10 +179,13 @@ impl PersonMutation {
         preferred_username: String,
         name: Option<String>,
         summary: Option<String>,
+        token: Option<String>,
     ) -> GqlResult<Person> {
         let person = persons::register(
             app(ctx)?,
+            &super::principal(ctx),
             &email,
+            token.as_deref(),
             NewPerson {
                 preferred_username,
                 name,

@@ -31,40 +31,60 @@ impl From<DbUserRole> for UserRole {
 }
 
 /// A local account. Only its owner (and instance admins) see it.
-pub struct User(pub user::Model);
+pub struct User {
+    pub model: user::Model,
+    /// Set in `createUser`'s answer only.
+    registration_token: Option<String>,
+}
+
+impl From<user::Model> for User {
+    fn from(model: user::Model) -> Self {
+        Self {
+            model,
+            registration_token: None,
+        }
+    }
+}
 
 #[Object]
 impl User {
+    /// In `createUser`'s answer only: give it to `registerPerson(token:)` to create the
+    /// account's first identity before it is confirmed. Convive's own field; Mobilizon's
+    /// clients call `registerPerson` once logged in, which needs no token.
+    async fn registration_token(&self) -> Option<&str> {
+        self.registration_token.as_deref()
+    }
+
     async fn id(&self) -> ID {
-        ID::from(self.0.id.to_string())
+        ID::from(self.model.id.to_string())
     }
 
     async fn email(&self) -> &str {
-        &self.0.email
+        &self.model.email
     }
 
     async fn role(&self) -> UserRole {
-        self.0.role.into()
+        self.model.role.into()
     }
 
     async fn locale(&self) -> &str {
-        &self.0.locale
+        &self.model.locale
     }
 
     async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.confirmed_at
+        self.model.confirmed_at
     }
 
     async fn confirmation_sent_at(&self) -> Option<DateTime<Utc>> {
-        self.0.confirmation_sent_at
+        self.model.confirmation_sent_at
     }
 
     async fn inserted_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.model.created_at
     }
 
     async fn last_sign_in_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_login_at
+        self.model.last_login_at
     }
 
     /// Always false: disabled accounts do not exist here (suspension is per identity).
@@ -74,7 +94,7 @@ impl User {
 
     /// The identity used when none is chosen.
     async fn default_actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
-        let Some(id) = self.0.default_actor_id else {
+        let Some(id) = self.model.default_actor_id else {
             return Ok(None);
         };
         let app = app(ctx)?;
@@ -83,7 +103,7 @@ impl User {
 
     /// Time zone and notification choices.
     async fn settings(&self) -> UserSettings {
-        UserSettings::from(&self.0)
+        UserSettings::from(&self.model)
     }
 
     /// Memberships of all the account's identities (invitations and requests included).
@@ -95,7 +115,7 @@ impl User {
     ) -> GqlResult<PaginatedMemberList> {
         let list = backend::groups::memberships_of_user(
             &app(ctx)?.db,
-            self.0.id,
+            self.model.id,
             super::groups::page(page, limit)?,
         )
         .await
@@ -118,7 +138,7 @@ impl User {
     ) -> GqlResult<PaginatedParticipantList> {
         super::participations::of_user(
             ctx,
-            self.0.id,
+            self.model.id,
             after_datetime,
             before_datetime,
             super::groups::page(page, limit)?,
@@ -128,13 +148,13 @@ impl User {
 
     /// The account's private feed tokens (only to the account itself).
     async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
-        super::feeds::of_user(ctx, self.0.id).await
+        super::feeds::of_user(ctx, self.model.id).await
     }
 
     /// All identities of the account.
     async fn actors(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
         let app = app(ctx)?;
-        Ok(backend::actors::persons::identities(&app.db, self.0.id)
+        Ok(backend::actors::persons::identities(&app.db, self.model.id)
             .await
             .gql()?
             .into_iter()
@@ -210,7 +230,7 @@ impl From<backend::users::Login> for Login {
         Self {
             access_token: login.access_token,
             refresh_token: login.refresh_token,
-            user: User(login.user),
+            user: User::from(login.user),
         }
     }
 }
@@ -243,7 +263,7 @@ impl UserQuery {
     async fn logged_user(&self, ctx: &Context<'_>) -> GqlResult<User> {
         let current = current_user(ctx)?;
         let app = app(ctx)?;
-        Ok(User(users::find(&app.db, current.id).await.gql()?))
+        Ok(User::from(users::find(&app.db, current.id).await.gql()?))
     }
 }
 
@@ -261,7 +281,7 @@ impl UserMutation {
         locale: Option<String>,
     ) -> GqlResult<User> {
         let app = app(ctx)?;
-        let user = users::register(
+        let registration = users::register(
             app,
             backend::users::NewAccount {
                 email,
@@ -271,7 +291,10 @@ impl UserMutation {
         )
         .await
         .gql()?;
-        Ok(User(user))
+        Ok(User {
+            model: registration.user,
+            registration_token: Some(registration.registration_token),
+        })
     }
 
     /// Confirms an account with the token from its confirmation mail, and logs in.
@@ -353,7 +376,7 @@ impl UserMutation {
         let user = users::change_password(app(ctx)?, current, &old_password, &new_password)
             .await
             .gql()?;
-        Ok(User(user))
+        Ok(User::from(user))
     }
 
     /// Deletes the caller's account and identities.
@@ -400,7 +423,7 @@ impl UserMutation {
     /// Changes the language of the caller's account (`en` or `fr`).
     async fn update_locale(&self, ctx: &Context<'_>, locale: String) -> GqlResult<User> {
         let current = current_user(ctx)?;
-        Ok(User(
+        Ok(User::from(
             users::set_locale(app(ctx)?, current, &locale).await.gql()?,
         ))
     }
