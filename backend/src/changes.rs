@@ -290,8 +290,9 @@ pub fn may_change_pages(sql: &str) -> bool {
     written.any(|table| !UNSEEN_TABLES.contains(&table))
 }
 
-/// Tables whose changes no page shows: the job queue churns with every delivery and mail.
-pub const UNSEEN_TABLES: [&str; 2] = ["jobs", "seaql_migrations"];
+/// Tables whose changes no page shows: the job queue churns with every delivery and mail,
+/// the rate limits' counters with every login.
+pub const UNSEEN_TABLES: [&str; 3] = ["jobs", "rate_limits", "seaql_migrations"];
 
 /// How long a node waits for its own probe notification, and how long before it tries again.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod participations;
 pub mod principal;
+pub mod rate_limits;
 pub mod received_activities;
 pub mod search;
 pub mod settings;
@@ -54,4 +55,5 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(participations::reminders::OnDayReminderJob)
         .with(participations::PurgeAnonymousJob)
         .with(received_activities::PurgeReceivedActivitiesJob)
+        .with(rate_limits::PurgeRateLimitsJob)
 }

@@ -11,6 +11,10 @@ use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
+mod limits;
+
+pub use limits::{Budget, HttpSettings, MAX_WINDOW_SECS, RateLimitSettings};
+
 /// Name of the configuration file looked for in the working directory when none is given.
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
 
@@ -35,6 +39,8 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub jobs: JobSettings,
     pub federation: FederationSettings,
+    pub http: HttpSettings,
+    pub rate_limits: RateLimitSettings,
     pub log: LogSettings,
 }
 
@@ -54,6 +60,8 @@ impl Default for Settings {
             graphql: GraphqlSettings::default(),
             jobs: JobSettings::default(),
             federation: FederationSettings::default(),
+            http: HttpSettings::default(),
+            rate_limits: RateLimitSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -476,6 +484,8 @@ impl Settings {
             "graphql",
             "jobs",
             "federation",
+            "http",
+            "rate_limits",
             "log",
         ]
     }
@@ -563,6 +573,8 @@ impl Settings {
         if self.jobs.lease_secs < 5 {
             problems.push("key \"jobs.lease_secs\": must be at least 5".to_owned());
         }
+        problems.extend(self.http.problems());
+        problems.extend(self.rate_limits.problems());
         if let Err(err) = tracing_filter_is_valid(&self.log.filter) {
             problems.push(format!("key \"log.filter\": {err}"));
         }

@@ -15,6 +15,7 @@ pub mod instance_setting;
 pub mod job;
 pub mod member;
 pub mod participant;
+pub mod rate_limit;
 pub mod received_activity;
 pub mod remote_event_tombstone;
 pub mod session;

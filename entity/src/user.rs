@@ -22,8 +22,6 @@ pub struct Model {
     pub reset_token_hash: Option<String>,
     pub reset_sent_at: Option<DateTimeUtc>,
     pub default_actor_id: Option<i64>,
-    pub failed_logins: i32,
-    pub failed_login_window_started_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub notification_on_day: bool,
     pub notification_before_event: bool,

@@ -7,6 +7,7 @@
 //! received is a no-op (202). Unknown activity types are accepted and ignored (202). Every
 //! refusal is logged with the claimed sender's host.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use activitypub_federation::config::{Data, FederationConfig};
@@ -14,10 +15,11 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::{Activity, Actor, Object};
 use axum::body::to_bytes;
-use axum::extract::{Extension, Path, Request};
+use axum::extract::{ConnectInfo, Extension, Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use backend::AppContext;
+use backend::rate_limits::{self, Client};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -111,6 +113,9 @@ fn peer(activity: &Value) -> String {
 
 async fn receive(data: FederationData, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    if let Some(refused) = over_budget(&data, &parts).await {
+        return refused;
+    }
     let Ok(bytes) = to_bytes(body, MAX_ACTIVITY_BYTES).await else {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -184,6 +189,42 @@ async fn receive(data: FederationData, request: Request) -> Response {
             }
             err.into_response()
         }
+    }
+}
+
+/// Counts the request against its client's inbox budget (before any work: reading the body,
+/// fetching a key).
+async fn over_budget(
+    data: &FederationData,
+    parts: &axum::http::request::Parts,
+) -> Option<Response> {
+    let ConnectInfo(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
+    let client = Client::of_connection(
+        peer.ip(),
+        parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok()),
+        &data.settings.http.trusted_proxies,
+    );
+    let budget = data.settings.rate_limits.inbox_per_client;
+    match rate_limits::spend_for_client(data.app_data(), "inbox.client", &client, budget).await {
+        Ok(()) => None,
+        Err(backend::Error::RateLimited { retry_after_secs }) => {
+            // The body is not read yet: the sender's claimed host is not known.
+            let mut response = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "unknown",
+                "too many activities from this client",
+            );
+            if let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+            Some(response)
+        }
+        Err(err) => Some(Error::from(err).into_response()),
     }
 }
 

@@ -20,6 +20,7 @@ mod m20261127_000018_job_keys_as_long_as_an_inbox;
 mod m20261127_000019_remote_event_tombstones;
 mod m20261128_000020_search_words_in_place_index;
 mod m20261206_000021_registration_tokens;
+mod m20261206_000022_rate_limits;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000019_remote_event_tombstones::Migration),
             Box::new(m20261128_000020_search_words_in_place_index::Migration),
             Box::new(m20261206_000021_registration_tokens::Migration),
+            Box::new(m20261206_000022_rate_limits::Migration),
         ]
     }
 }

@@ -643,7 +643,7 @@ async fn register_person_without_proof_cannot_take_over_an_account_nor_tell_whic
 }
 
 #[tokio::test]
-async fn repeated_wrong_passwords_are_throttled_per_account() {
+async fn repeated_wrong_passwords_are_throttled_per_client_and_account() {
     let server = TestServer::start().await;
     let email = unique_email("kim");
     confirmed_user(&server, &email, "long enough").await;

@@ -69,9 +69,14 @@ async fn person(server: &TestServer, username: &str) -> Person {
 }
 
 async fn logged_in(server: &TestServer, person: &Person) -> Gql {
-    let login = backend::users::service::login(&server.ctx, &person.email, PASSWORD)
-        .await
-        .expect("login");
+    let login = backend::users::service::login(
+        &server.ctx,
+        &backend::rate_limits::Client::Local,
+        &person.email,
+        PASSWORD,
+    )
+    .await
+    .expect("login");
     server.gql().with_token(&login.access_token)
 }
 

@@ -542,3 +542,267 @@ async fn every_operation_called_without_a_login_answers_unauthenticated_rather_t
     }
     assert!(forbidden.is_empty(), "{}", forbidden.join("\n"));
 }
+
+/// A server behind a "proxy" on loopback: `X-Forwarded-For` names each test client.
+async fn server_with_clients(
+    adjust: impl FnOnce(&mut backend::Settings) + Send + 'static,
+) -> TestServer {
+    TestServer::builder()
+        .settings(move |s| {
+            s.http.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+            adjust(s);
+        })
+        .start()
+        .await
+}
+
+/// Sends a GraphQL request as the client at `address`.
+async fn send_as(server: &TestServer, address: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(server.url("/graphql"))
+        .header("x-forwarded-for", address)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+fn code(answer: &Value) -> &str {
+    answer["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("none")
+}
+
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
+
+#[tokio::test]
+async fn wrong_passwords_sent_at_once_are_held_to_the_budget_and_the_owner_elsewhere_still_logs_in()
+{
+    let server = server_with_clients(|_| {}).await;
+    let owner = tests::people::sign_up(&server, "owner").await;
+    let attempts = (0..50).map(|n| {
+        send_as(
+            &server,
+            "198.51.100.1",
+            LOGIN,
+            json!({ "e": owner.email, "p": format!("guess number {n}") }),
+        )
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let checked = answers
+        .iter()
+        .filter(|a| code(a) == "invalid_credentials")
+        .count();
+    let limited = answers.iter().filter(|a| code(a) == "rate_limited").count();
+    assert_eq!(checked, 10, "the budget of one client on one account");
+    assert_eq!(limited, 40);
+    // The attacker's client waits, even with the right password...
+    let answer = send_as(
+        &server,
+        "198.51.100.1",
+        LOGIN,
+        json!({ "e": owner.email, "p": "long enough password" }),
+    )
+    .await;
+    assert_eq!(code(&answer), "rate_limited");
+    assert!(
+        answer["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .is_some()
+    );
+    // ...the owner, from their own address, does not.
+    let answer = send_as(
+        &server,
+        "203.0.113.5",
+        LOGIN,
+        json!({ "e": owner.email, "p": "long enough password" }),
+    )
+    .await;
+    assert!(
+        answer["data"]["login"]["accessToken"].is_string(),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn one_client_trying_many_accounts_or_unknown_addresses_is_held_to_its_own_budget() {
+    let server = server_with_clients(|s| {
+        s.rate_limits.login_per_client = backend::settings::Budget::new(20, 900);
+    })
+    .await;
+    let attempts = (0..40).map(|n| {
+        send_as(
+            &server,
+            "198.51.100.2",
+            LOGIN,
+            json!({ "e": format!("nobody{n}@example.org"), "p": "whatever whatever" }),
+        )
+    });
+    let answers = futures::future::join_all(attempts).await;
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|a| code(a) == "invalid_credentials")
+            .count(),
+        20
+    );
+    // Another client is not affected.
+    let answer = send_as(
+        &server,
+        "198.51.100.3",
+        LOGIN,
+        json!({ "e": "nobody@example.org", "p": "whatever whatever" }),
+    )
+    .await;
+    assert_eq!(code(&answer), "invalid_credentials");
+}
+
+#[tokio::test]
+async fn failures_from_many_clients_on_one_account_stop_them_but_not_a_client_with_a_clean_record()
+{
+    let server = server_with_clients(|s| {
+        s.rate_limits.login_per_account = backend::settings::Budget::new(5, 3600);
+    })
+    .await;
+    let owner = tests::people::sign_up(&server, "popular").await;
+    for n in 0..6 {
+        let answer = send_as(
+            &server,
+            &format!("198.51.100.{}", 10 + n),
+            LOGIN,
+            json!({ "e": owner.email, "p": "wrong wrong wrong" }),
+        )
+        .await;
+        assert_eq!(code(&answer), "invalid_credentials");
+    }
+    // Each of those clients failed here before: past the account's budget, they wait.
+    let answer = send_as(
+        &server,
+        "198.51.100.10",
+        LOGIN,
+        json!({ "e": owner.email, "p": "wrong wrong wrong" }),
+    )
+    .await;
+    assert_eq!(code(&answer), "rate_limited");
+    let answer = send_as(
+        &server,
+        "203.0.113.5",
+        LOGIN,
+        json!({ "e": owner.email, "p": "long enough password" }),
+    )
+    .await;
+    assert!(
+        answer["data"]["login"]["accessToken"].is_string(),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn one_client_cannot_make_us_send_mail_to_addresses_it_chose_without_limit() {
+    let server = server_with_clients(|s| {
+        s.rate_limits.registrations_per_client = backend::settings::Budget::new(3, 3600);
+        s.rate_limits.anonymous_participations_per_client = backend::settings::Budget::new(4, 3600);
+    })
+    .await;
+    let create_user =
+        "mutation($e: String!) { createUser(email: $e, password: \"long enough\") { id } }";
+    let registrations = (0..10).map(|n| {
+        send_as(
+            &server,
+            "198.51.100.4",
+            create_user,
+            json!({ "e": format!("victim{n}@example.org") }),
+        )
+    });
+    let answers = futures::future::join_all(registrations).await;
+    assert_eq!(answers.iter().filter(|a| a["errors"].is_null()).count(), 3);
+    assert_eq!(
+        answers.iter().filter(|a| code(a) == "rate_limited").count(),
+        7
+    );
+
+    let organizer = tests::people::sign_up(&server, "host").await;
+    let event = organizer
+        .gql
+        .data(
+            "mutation($a: ID!) { createEvent(organizerActorId: $a, title: \"Open house\",
+                beginsOn: \"2030-05-01T10:00:00Z\", options: { anonymousParticipation: true }) { id } }",
+            json!({ "a": organizer.person_id }),
+        )
+        .await["createEvent"]["id"]
+        .clone();
+    let join = "mutation($ev: ID!, $e: String!) { joinEvent(eventId: $ev, email: $e) { id } }";
+    let joins = (0..10).map(|n| {
+        send_as(
+            &server,
+            "198.51.100.5",
+            join,
+            json!({ "ev": event, "e": format!("someone{n}@example.org") }),
+        )
+    });
+    let answers = futures::future::join_all(joins).await;
+    assert_eq!(answers.iter().filter(|a| a["errors"].is_null()).count(), 4);
+
+    // Whatever the clients, one address gets at most its budget of mail asked by others.
+    let reset = "mutation($e: String!) { sendResetPassword(email: $e) }";
+    let mut refused = 0;
+    for n in 0..8 {
+        let answer = send_as(
+            &server,
+            &format!("198.51.100.{}", 100 + n),
+            reset,
+            json!({ "e": "victim0@example.org" }),
+        )
+        .await;
+        if code(&answer) == "rate_limited" {
+            refused += 1;
+        }
+    }
+    assert_eq!(
+        refused, 4,
+        "one mail went at registration, four resets more"
+    );
+    let to_victim = server
+        .sent_mail()
+        .iter()
+        .filter(|m| m.mail.to == "victim0@example.org")
+        .count();
+    assert!(to_victim <= 5, "{to_victim} mails");
+}
+
+#[tokio::test]
+async fn inbox_traffic_from_one_client_is_held_to_its_budget() {
+    let server = server_with_clients(|s| {
+        s.federation.debug = true;
+        s.rate_limits.inbox_per_client = backend::settings::Budget::new(5, 60);
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let response = client
+            .post(server.url("/inbox"))
+            .header("x-forwarded-for", "198.51.100.6")
+            .header("content-type", "application/activity+json")
+            .body("{}")
+            .send()
+            .await
+            .expect("post");
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let other = client
+        .post(server.url("/inbox"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .header("content-type", "application/activity+json")
+        .body("{}")
+        .send()
+        .await
+        .expect("post");
+    assert_ne!(other.status().as_u16(), 429);
+}

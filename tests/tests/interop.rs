@@ -41,9 +41,14 @@ async fn pasture_and_a_bovine_peer_find_our_signatures_and_documents_correct() {
         .start()
         .await;
     let member = sign_up(&server, "interop").await;
-    let login = backend::users::service::login(&server.ctx, &member.email, "long enough password")
-        .await
-        .unwrap();
+    let login = backend::users::service::login(
+        &server.ctx,
+        &backend::rate_limits::Client::Local,
+        &member.email,
+        "long enough password",
+    )
+    .await
+    .unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/interop.py");
     let output = tokio::process::Command::new(python)
         .arg(script)

@@ -5,6 +5,7 @@
 
 mod built;
 pub mod cli;
+mod client;
 mod feeds;
 pub mod graphql;
 mod health;

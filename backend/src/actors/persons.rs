@@ -111,6 +111,7 @@ fn holds_account(
 /// is checked first, so a taken one does not leave an account without identity behind.
 pub async fn sign_up(
     ctx: &AppContext,
+    client: &crate::rate_limits::Client,
     account: crate::users::NewAccount,
     raw_username: &str,
 ) -> Result<actor::Model> {
@@ -125,7 +126,7 @@ pub async fn sign_up(
         ));
     }
     let email = account.email.clone();
-    let registration = crate::users::service::register(ctx, account).await?;
+    let registration = crate::users::service::register(ctx, client, account).await?;
     register(
         ctx,
         &Principal::Anonymous,

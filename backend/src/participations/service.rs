@@ -17,6 +17,7 @@ use crate::db::{begin_write, lock_row};
 use crate::error::{Error, Result, conflict_on_unique};
 use crate::i18n::Locale;
 use crate::principal::Principal;
+use crate::rate_limits::{self, Client};
 use crate::users::tokens::{hash_token, random_token};
 
 const MAX_MESSAGE_CHARS: usize = 2000;
@@ -225,9 +226,19 @@ async fn after_join(
 /// confirmation mail.
 pub async fn join_anonymous(
     ctx: &AppContext,
+    client: &Client,
     request: AnonymousJoin,
 ) -> Result<participant::Model> {
     let email = crate::users::email::normalize(&request.email)?;
+    // Each asks for a confirmation mail to an address the caller chose.
+    rate_limits::spend_for_client(
+        ctx,
+        "anonymous_participation.client",
+        client,
+        ctx.settings.rate_limits.anonymous_participations_per_client,
+    )
+    .await?;
+    rate_limits::spend_mail_to(ctx, &email).await?;
     let message = message(request.message.as_deref())?;
     let locale = request
         .locale

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use super::service::{self, AnonymousJoin, JoinRequest};
 use crate::events::{self, EventChanges, EventOptions};
 use crate::principal::Principal;
+use crate::rate_limits::Client;
 use crate::testing::{TestContext, TestPerson, new_event};
 
 async fn event_with(
@@ -241,11 +242,11 @@ async fn anonymous_participants_confirm_by_mail_and_leave_with_their_link() {
         locale: Some("fr".to_owned()),
         ..Default::default()
     };
-    let waiting = service::join_anonymous(&t.ctx, anonymous("Camille@Example.org"))
+    let waiting = service::join_anonymous(&t.ctx, &Client::Local, anonymous("Camille@Example.org"))
         .await
         .expect("anonymous join");
     assert_eq!(waiting.role, ParticipantRole::NotConfirmed);
-    let err = service::join_anonymous(&t.ctx, anonymous("camille@example.org"))
+    let err = service::join_anonymous(&t.ctx, &Client::Local, anonymous("camille@example.org"))
         .await
         .expect_err("same address twice");
     assert_eq!(err.code(), "conflict");
@@ -293,6 +294,7 @@ async fn events_without_anonymous_participation_refuse_it() {
     let event = event_with(&t, &organizer, |_| {}).await;
     let err = service::join_anonymous(
         &t.ctx,
+        &Client::Local,
         AnonymousJoin {
             event_id: event.id,
             email: "someone@example.org".to_owned(),

@@ -223,8 +223,6 @@ impl TestContext {
             reset_token_hash: Set(None),
             reset_sent_at: Set(None),
             default_actor_id: Set(None),
-            failed_logins: Set(0),
-            failed_login_window_started_at: Set(None),
             last_login_at: Set(None),
             notification_on_day: Set(false),
             notification_before_event: Set(false),

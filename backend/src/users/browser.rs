@@ -8,6 +8,7 @@ use super::{CurrentUser, service, sessions};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
+use crate::rate_limits::Client;
 
 /// A logged-in browser.
 #[derive(Debug, Clone)]
@@ -19,8 +20,13 @@ pub struct BrowserSession {
 
 /// Checks the credentials (same throttle as the API) and opens a session; returns the token
 /// for the cookie.
-pub async fn log_in(ctx: &AppContext, email: &str, password: &str) -> Result<String> {
-    let user = service::check_credentials(ctx, email, password).await?;
+pub async fn log_in(
+    ctx: &AppContext,
+    client: &Client,
+    email: &str,
+    password: &str,
+) -> Result<String> {
+    let user = service::check_credentials(ctx, client, email, password).await?;
     open(ctx, user.id).await
 }
 

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use entity::session::SessionKind;
 use entity::user::{self, PendingNotification, UserRole};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -16,6 +16,7 @@ use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, Validation, conflict_on_unique};
 use crate::i18n::Locale;
+use crate::rate_limits::{self, Client};
 
 /// How long a confirmation link stays valid; unconfirmed accounts are purged after it.
 pub const CONFIRMATION_VALIDITY: Duration = Duration::hours(48);
@@ -23,9 +24,6 @@ pub const CONFIRMATION_VALIDITY: Duration = Duration::hours(48);
 pub const RESET_VALIDITY: Duration = Duration::hours(2);
 /// A new confirmation or reset mail is not sent more often than this.
 pub const MAIL_RESEND_INTERVAL: Duration = Duration::seconds(60);
-/// Failed logins allowed per account within `LOGIN_WINDOW` before logins are refused.
-pub const MAX_FAILED_LOGINS: i32 = 10;
-pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
 
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -76,13 +74,28 @@ pub struct Registration {
     pub registration_token: String,
 }
 
-/// Creates an unconfirmed account and queues its confirmation mail.
-pub async fn register(ctx: &AppContext, input: NewAccount) -> Result<Registration> {
+/// Creates an unconfirmed account and queues its confirmation mail, within the client's
+/// budget of registrations and the address's of mail.
+pub async fn register(
+    ctx: &AppContext,
+    client: &Client,
+    input: NewAccount,
+) -> Result<Registration> {
     if !ctx.settings.instance.registrations_open {
         return Err(Error::rule(
             "registrations_closed",
             "registrations are closed on this instance",
         ));
+    }
+    rate_limits::spend_for_client(
+        ctx,
+        "registration.client",
+        client,
+        ctx.settings.rate_limits.registrations_per_client,
+    )
+    .await?;
+    if let Ok(address) = email::normalize(&input.email) {
+        rate_limits::spend_mail_to(ctx, &address).await?;
     }
     let (registration_token, token_hash) = random_token();
     let user = insert_account(ctx, input, AdminAccountOptions::default(), Some(token_hash)).await?;
@@ -138,8 +151,6 @@ async fn insert_account(
         reset_token_hash: Set(None),
         reset_sent_at: Set(None),
         default_actor_id: Set(None),
-        failed_logins: Set(0),
-        failed_login_window_started_at: Set(None),
         last_login_at: Set(None),
         notification_on_day: Set(true),
         notification_before_event: Set(false),
@@ -202,8 +213,9 @@ pub async fn validate(ctx: &AppContext, token: &str) -> Result<Login> {
 
 /// Sends the confirmation mail again. Answers the same whatever the address, so it cannot be
 /// used to learn who has an account.
-pub async fn resend_confirmation(ctx: &AppContext, raw_email: &str) -> Result<()> {
+pub async fn resend_confirmation(ctx: &AppContext, client: &Client, raw_email: &str) -> Result<()> {
     let email = email::normalize(raw_email)?;
+    spend_account_mail(ctx, client, &email).await?;
     let now = ctx.now();
     let Some(user) = find_by_email(&ctx.db, &email).await? else {
         return Ok(());
@@ -230,6 +242,19 @@ pub async fn resend_confirmation(ctx: &AppContext, raw_email: &str) -> Result<()
     Ok(())
 }
 
+/// Counts a confirmation or reset mail asked for, whether or not the address has an account,
+/// so that the budgets tell nobody which addresses do.
+async fn spend_account_mail(ctx: &AppContext, client: &Client, address: &str) -> Result<()> {
+    rate_limits::spend_for_client(
+        ctx,
+        "account_mail.client",
+        client,
+        ctx.settings.rate_limits.account_mails_per_client,
+    )
+    .await?;
+    rate_limits::spend_mail_to(ctx, address).await
+}
+
 pub async fn find_by_email(
     conn: &impl ConnectionTrait,
     email: &str,
@@ -248,75 +273,88 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model> {
 }
 
 /// Checks email and password and opens an API session.
-pub async fn login(ctx: &AppContext, raw_email: &str, password_input: &str) -> Result<Login> {
-    let user = check_credentials(ctx, raw_email, password_input).await?;
+pub async fn login(
+    ctx: &AppContext,
+    client: &Client,
+    raw_email: &str,
+    password_input: &str,
+) -> Result<Login> {
+    let user = check_credentials(ctx, client, raw_email, password_input).await?;
     let tx = begin_write(ctx).await?;
     let login = open_api_session(ctx, &tx, user.id).await?;
     tx.commit().await?;
     Ok(login)
 }
 
-/// The account matching the credentials, with the login throttle applied. Shared by API and
-/// browser logins.
+/// The account matching the credentials, within the login budgets (shared by API and
+/// browser logins). The attempt is counted before the password is checked, so attempts sent
+/// at once are held to the budget like attempts sent one after another; a right password
+/// gives back what it was counted. A client that keeps failing on an account waits; the
+/// account's owner elsewhere does not (see `rate_limits.login_per_account`).
 pub async fn check_credentials(
     ctx: &AppContext,
+    client: &Client,
     raw_email: &str,
     password_input: &str,
 ) -> Result<user::Model> {
-    let now = ctx.now();
-    let user = match email::normalize(raw_email) {
-        Ok(email) => find_by_email(&ctx.db, &email).await?,
-        Err(_) => None,
+    let budgets = &ctx.settings.rate_limits;
+    let email = email::normalize(raw_email).ok();
+    // Unknown and malformed addresses are counted too: guessing costs the same either way.
+    let account = email
+        .clone()
+        .unwrap_or_else(|| raw_email.trim().to_lowercase());
+    let pair = match client.subject() {
+        Some(client) => {
+            rate_limits::spend(ctx, LOGIN_CLIENT, &client, budgets.login_per_client).await?;
+            let pair = format!("{client} {account}");
+            let count =
+                rate_limits::spend(ctx, LOGIN_PAIR, &pair, budgets.login_per_client_and_account)
+                    .await?;
+            Some((client, pair, count.hits))
+        }
+        None => None,
+    };
+    let on_account =
+        rate_limits::count(ctx, LOGIN_ACCOUNT, &account, budgets.login_per_account).await?;
+    let failed_here_before = pair.as_ref().is_some_and(|(_, _, hits)| *hits > 1);
+    if on_account.over(budgets.login_per_account) && failed_here_before {
+        return Err(on_account.refusal(ctx.now()));
+    }
+
+    let user = match &email {
+        Some(email) => find_by_email(&ctx.db, email).await?,
+        None => None,
     };
     let Some(user) = user else {
         // Same cost as a real check, so timing does not reveal which addresses have accounts.
         password::verify(&ctx.password_slots, password_input, password::DUMMY_HASH).await?;
         return Err(Error::InvalidCredentials);
     };
-    let window_open = user
-        .failed_login_window_started_at
-        .is_some_and(|start| now - start < LOGIN_WINDOW);
-    if window_open && user.failed_logins >= MAX_FAILED_LOGINS {
-        let retry_after = user
-            .failed_login_window_started_at
-            .map(|start| std::cmp::max((start + LOGIN_WINDOW - now).num_seconds(), 1))
-            .unwrap_or(60);
-        return Err(Error::RateLimited {
-            retry_after_secs: u64::try_from(retry_after).unwrap_or(60),
-        });
-    }
     if !password::verify(&ctx.password_slots, password_input, &user.password_hash).await? {
-        let mut update = user::Entity::update_many()
-            .col_expr(user::Column::UpdatedAt, Expr::value(now))
-            .filter(user::Column::Id.eq(user.id));
-        update = if window_open {
-            update.col_expr(
-                user::Column::FailedLogins,
-                Expr::col(user::Column::FailedLogins).add(1),
-            )
-        } else {
-            update
-                .col_expr(user::Column::FailedLogins, Expr::value(1))
-                .col_expr(user::Column::FailedLoginWindowStartedAt, Expr::value(now))
-        };
-        update.exec(&ctx.db).await?;
         return Err(Error::InvalidCredentials);
     }
+    // The right password: this attempt was no failure.
+    if let Some((client, pair, _)) = &pair {
+        rate_limits::forget(ctx, LOGIN_PAIR, pair).await?;
+        rate_limits::refund(ctx, LOGIN_CLIENT, client).await?;
+    }
+    rate_limits::refund(ctx, LOGIN_ACCOUNT, &account).await?;
     if user.confirmed_at.is_none() {
         return Err(Error::UserNotConfirmed);
     }
+    let now = ctx.now();
     user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(
-            user::Column::FailedLoginWindowStartedAt,
-            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
         .col_expr(user::Column::LastLoginAt, Expr::value(now))
         .filter(user::Column::Id.eq(user.id))
         .exec(&ctx.db)
         .await?;
     Ok(user)
 }
+
+/// What the login budgets count (`rate_limits` keys).
+const LOGIN_CLIENT: &str = "login.client";
+const LOGIN_PAIR: &str = "login.client_account";
+const LOGIN_ACCOUNT: &str = "login.account";
 
 async fn open_api_session(
     ctx: &AppContext,
@@ -413,12 +451,14 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
 /// Queues a reset link. Answers the same whether or not the account exists.
 pub async fn send_reset_password(
     ctx: &AppContext,
+    client: &Client,
     raw_email: &str,
     locale: Option<&str>,
 ) -> Result<()> {
     let email = email::normalize(raw_email)?;
     // Checked even though unused when the account exists, so bad input is reported the same.
     let _ = parse_locale(ctx, locale)?;
+    spend_account_mail(ctx, client, &email).await?;
     let now = ctx.now();
     let Some(user) = find_by_email(&ctx.db, &email).await? else {
         return Ok(());
@@ -481,7 +521,6 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
             user::Column::ConfirmationTokenHash,
             Expr::value(Option::<String>::None),
         )
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(user.id))
         .filter(user::Column::ResetTokenHash.eq(hash_token(token)))
@@ -493,6 +532,8 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
     sessions::revoke_all(&tx, user.id, None, now).await?;
     let login = open_api_session(ctx, &tx, user.id).await?;
     tx.commit().await?;
+    // The owner proved themselves by mail: failures others piled on the account are forgotten.
+    rate_limits::forget(ctx, LOGIN_ACCOUNT, &user.email).await?;
     tracing::info!(user_id = user.id, "password reset");
     Ok(login)
 }

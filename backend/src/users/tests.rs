@@ -1,6 +1,7 @@
 use chrono::Duration;
 
 use super::service::{self, NewAccount};
+use crate::rate_limits::Client;
 use crate::testing::TestContext;
 
 fn account(email: &str) -> NewAccount {
@@ -14,11 +15,11 @@ fn account(email: &str) -> NewAccount {
 #[tokio::test]
 async fn unconfirmed_accounts_are_purged_after_48_hours_and_confirmed_ones_stay() {
     let t = TestContext::new().await;
-    let waiting = service::register(&t.ctx, account("waiting@example.org"))
+    let waiting = service::register(&t.ctx, &Client::Local, account("waiting@example.org"))
         .await
         .expect("register")
         .user;
-    let kept = service::register(&t.ctx, account("kept@example.org"))
+    let kept = service::register(&t.ctx, &Client::Local, account("kept@example.org"))
         .await
         .expect("register")
         .user;
@@ -50,7 +51,7 @@ async fn unconfirmed_accounts_are_purged_after_48_hours_and_confirmed_ones_stay(
 #[tokio::test]
 async fn a_confirmation_link_expires_after_48_hours() {
     let t = TestContext::new().await;
-    service::register(&t.ctx, account("late@example.org"))
+    service::register(&t.ctx, &Client::Local, account("late@example.org"))
         .await
         .expect("register");
     t.run_due_jobs().await;
@@ -81,7 +82,7 @@ async fn access_tokens_expire_after_their_lifetime() {
     )
     .await
     .expect("account");
-    let login = service::login(&t.ctx, "tok@example.org", "long enough")
+    let login = service::login(&t.ctx, &Client::Local, "tok@example.org", "long enough")
         .await
         .expect("login");
     assert!(
@@ -111,7 +112,7 @@ async fn access_tokens_expire_after_their_lifetime() {
 #[tokio::test]
 async fn mail_is_only_sent_by_workers_never_during_the_request() {
     let t = TestContext::new().await;
-    service::register(&t.ctx, account("queued@example.org"))
+    service::register(&t.ctx, &Client::Local, account("queued@example.org"))
         .await
         .expect("register");
     assert!(t.ctx.mailer.sent().is_empty(), "nothing sent yet");

@@ -177,6 +177,16 @@ fn server_env(database_url: &str, port: u16, outbox: &std::path::Path) -> Vec<(S
             outbox.display().to_string(),
         ),
         ("CONVIVE_LOG__FILTER".into(), "warn".into()),
+        // The load generator is one client logging in 64 times at once, again and again:
+        // the budgets meant for people guessing passwords would stop it.
+        (
+            "CONVIVE_RATE_LIMITS__LOGIN_PER_CLIENT__MAX".into(),
+            "1000000000".into(),
+        ),
+        (
+            "CONVIVE_RATE_LIMITS__LOGIN_PER_CLIENT_AND_ACCOUNT__MAX".into(),
+            "1000000000".into(),
+        ),
     ]
 }
 
@@ -305,7 +315,13 @@ async fn http_rows(
         // private feed's owner (the last one).
         let n = seeded.people.len();
         for person in &seeded.people[n - 1 - options.connections..n - 1] {
-            let login = backend::users::service::login(&ctx, &person.email, seed::PASSWORD).await?;
+            let login = backend::users::service::login(
+                &ctx,
+                &backend::rate_limits::Client::Local,
+                &person.email,
+                seed::PASSWORD,
+            )
+            .await?;
             tokens.push((login.access_token, person.actor_id));
         }
     }

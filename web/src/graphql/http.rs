@@ -45,9 +45,10 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
         return refused;
     }
     let viewer = Viewer::from_headers(&state, &parts.headers).await;
+    let client = crate::client::of_request(&state, &parts.extensions, &parts.headers);
     // Kept to name the argument of an input error by its position.
     let queries: Vec<String> = batch.iter_mut().map(|r| r.query.clone()).collect();
-    let batch = batch.data(viewer);
+    let batch = batch.data(viewer).data(client);
     let mut response = state.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(single) => {

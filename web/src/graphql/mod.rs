@@ -118,6 +118,13 @@ pub fn principal(ctx: &Context<'_>) -> backend::principal::Principal {
     viewer(ctx).cloned().into()
 }
 
+/// Where the request comes from, for the rate limits.
+pub fn client(ctx: &Context<'_>) -> backend::rate_limits::Client {
+    ctx.data_opt::<backend::rate_limits::Client>()
+        .copied()
+        .unwrap_or(backend::rate_limits::Client::Local)
+}
+
 /// Parses a GraphQL `ID` holding one of our integer ids.
 pub fn parse_id(id: &async_graphql::ID, field: &str) -> GqlResult<i64> {
     id.parse::<i64>()

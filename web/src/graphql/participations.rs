@@ -206,6 +206,7 @@ impl ParticipationMutation {
             };
             service::join_anonymous(
                 app,
+                &super::client(ctx),
                 AnonymousJoin {
                     event_id,
                     email,

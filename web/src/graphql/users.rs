@@ -283,6 +283,7 @@ impl UserMutation {
         let app = app(ctx)?;
         let registration = users::register(
             app,
+            &super::client(ctx),
             backend::users::NewAccount {
                 email,
                 password,
@@ -310,15 +311,19 @@ impl UserMutation {
         #[graphql(desc = "Ignored: the mail is written in the account's language.")]
         _locale: Option<String>,
     ) -> GqlResult<String> {
-        users::resend_confirmation(app(ctx)?, &email).await.gql()?;
+        users::resend_confirmation(app(ctx)?, &super::client(ctx), &email)
+            .await
+            .gql()?;
         Ok(email)
     }
 
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<Login> {
-        Ok(users::login(app(ctx)?, &email, &password)
-            .await
-            .gql()?
-            .into())
+        Ok(
+            users::login(app(ctx)?, &super::client(ctx), &email, &password)
+                .await
+                .gql()?
+                .into(),
+        )
     }
 
     /// Exchanges a refresh token for new tokens (the old refresh token stops working).
@@ -347,7 +352,7 @@ impl UserMutation {
         email: String,
         locale: Option<String>,
     ) -> GqlResult<String> {
-        users::send_reset_password(app(ctx)?, &email, locale.as_deref())
+        users::send_reset_password(app(ctx)?, &super::client(ctx), &email, locale.as_deref())
             .await
             .gql()?;
         Ok(email)

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::events::refuse_csrf;
 use super::i18n::t;
 use super::{Frame, Visitor, error_page, render, see_other};
+use crate::client::RequestClient;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -122,12 +123,13 @@ pub struct LoginForm {
 pub async fn log_in(
     State(state): State<AppState>,
     mut visitor: Visitor,
+    RequestClient(client): RequestClient,
     Form(form): Form<LoginForm>,
 ) -> Response {
     if !visitor.csrf_matches(&form.csrf) {
         return refuse_csrf(visitor);
     }
-    match browser::log_in(&state.ctx, &form.email, &form.password).await {
+    match browser::log_in(&state.ctx, &client, &form.email, &form.password).await {
         Ok(token) => {
             visitor.start_session(&token, state.ctx.settings.auth.browser_session_days);
             see_other(&visitor, &safe_next(&form.next))
@@ -221,6 +223,7 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<AppState>,
     visitor: Visitor,
+    RequestClient(client): RequestClient,
     Form(form): Form<RegisterForm>,
 ) -> Response {
     if !visitor.csrf_matches(&form.csrf) {
@@ -230,6 +233,7 @@ pub async fn register(
     let result = async {
         persons::sign_up(
             ctx,
+            &client,
             NewAccount {
                 email: form.email.clone(),
                 password: form.password.clone(),
@@ -551,12 +555,20 @@ pub struct ForgotForm {
 pub async fn forgot(
     State(state): State<AppState>,
     visitor: Visitor,
+    RequestClient(client): RequestClient,
     Form(form): Form<ForgotForm>,
 ) -> Response {
     if !visitor.csrf_matches(&form.csrf) {
         return refuse_csrf(visitor);
     }
-    match users::send_reset_password(&state.ctx, &form.email, Some(visitor.locale.code())).await {
+    match users::send_reset_password(
+        &state.ctx,
+        &client,
+        &form.email,
+        Some(visitor.locale.code()),
+    )
+    .await
+    {
         Ok(()) => message(
             &visitor,
             t(visitor.locale, "forgot-title"),

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::i18n::{count, t, with};
 use super::{Frame, Visitor, error_page, render, see_other};
+use crate::client::RequestClient;
 use crate::state::AppState;
 
 pub struct Card {
@@ -935,6 +936,7 @@ pub async fn leave(
 pub async fn join_anonymously(
     State(state): State<AppState>,
     visitor: Visitor,
+    RequestClient(client): RequestClient,
     Path(uuid): Path<String>,
     Form(form): Form<RsvpForm>,
 ) -> Response {
@@ -950,6 +952,7 @@ pub async fn join_anonymously(
         .await?;
         participations::service::join_anonymous(
             &state.ctx,
+            &client,
             AnonymousJoin {
                 event_id: event.id,
                 email: form.email.clone(),
