@@ -806,3 +806,79 @@ async fn inbox_traffic_from_one_client_is_held_to_its_budget() {
         .expect("post");
     assert_ne!(other.status().as_u16(), 429);
 }
+
+/// Whether the server closes `stream` within `within` (reads to the end or fails).
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    tokio::time::timeout(within, stream.read_to_end(&mut buf))
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn silent_slow_and_idle_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::builder()
+        .settings(|s| {
+            s.http.header_read_timeout_secs = 1;
+            s.http.idle_timeout_secs = 2;
+        })
+        .start()
+        .await;
+    let address = server.base_url.trim_start_matches("http://").to_owned();
+
+    // Says nothing at all.
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let started = Instant::now();
+    assert!(closed_within(&mut silent, Duration::from_secs(3)).await);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+
+    // Starts its headers and never ends them.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(closed_within(&mut slow, Duration::from_secs(3)).await);
+
+    // Announces a body and sends a tenth of it.
+    let mut body = tokio::net::TcpStream::connect(&address).await.unwrap();
+    body.write_all(
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":",
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    assert!(closed_within(&mut body, Duration::from_secs(5)).await);
+    assert!(started.elapsed() >= Duration::from_millis(1900));
+
+    // A kept-alive connection that goes quiet after its answer.
+    let mut kept = tokio::net::TcpStream::connect(&address).await.unwrap();
+    kept.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(closed_within(&mut kept, Duration::from_secs(4)).await);
+}
+
+#[tokio::test]
+async fn one_address_holds_only_so_many_connections_at_once() {
+    let server = TestServer::builder()
+        .settings(|s| s.http.max_connections_per_client = 5)
+        .start()
+        .await;
+    let address = server.base_url.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut one_more = tokio::net::TcpStream::connect(&address).await.unwrap();
+    assert!(
+        closed_within(&mut one_more, Duration::from_millis(500)).await,
+        "the sixth connection is closed at once"
+    );
+    drop(held.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let health = reqwest::get(server.url("/api/health")).await.unwrap();
+    assert!(health.status().is_success(), "a place freed is taken again");
+}

@@ -11,6 +11,7 @@ pub mod graphql;
 mod health;
 mod http_error;
 pub mod pages;
+mod serve;
 pub mod startup;
 pub mod state;
 

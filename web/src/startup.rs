@@ -90,14 +90,13 @@ impl Server {
             shutdown.await;
             let _ = stop_on_signal.send(true);
         });
-        let http = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(wait_for_stop(stopped))
-            .await
-        });
+        let http_settings = ctx.settings.http.clone();
+        let http = tokio::spawn(crate::serve::serve(
+            listener,
+            router,
+            http_settings,
+            wait_for_stop(stopped),
+        ));
         tracing::info!(%address, "listening");
         Ok(Self {
             address,

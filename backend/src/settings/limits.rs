@@ -96,12 +96,14 @@ impl RateLimitSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpSettings {
-    /// A connection must send a request's headers within this time (and a kept-alive one its
-    /// next request's), or it is closed.
+    /// A connection must send a request's headers within this time, counted from when the
+    /// server waits for them: a kept-alive connection waits this long for its next request.
     pub header_read_timeout_secs: u64,
-    /// A kept-alive connection with no request for this long is closed.
+    /// A connection on which no byte moves either way for this long is closed (a body sent
+    /// slowly, an answer nobody reads).
     pub idle_timeout_secs: u64,
-    /// Connections open at once from one client address; more wait for their turn.
+    /// Connections open at once from one client address (a trusted proxy is not counted);
+    /// more are closed as they come.
     pub max_connections_per_client: usize,
     /// Reverse proxies in front of the instance, whose `X-Forwarded-For` names the client.
     /// Empty: the client is the address the connection comes from.
