@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use activitypub_federation::config::{Data, FederationConfig};
-use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::{Activity, Actor, Object};
 use axum::body::to_bytes;
@@ -30,6 +30,7 @@ use crate::activities::InboxActivity;
 use crate::config::FederationData;
 use crate::error::{Error, Result};
 use crate::objects::actor::ApActor;
+use crate::protocol::actor::Actor as ActorDocument;
 use crate::signatures::{self, Incoming, Signed};
 
 /// Activities larger than this are refused (Mastodon's limit is similar).
@@ -102,12 +103,7 @@ fn peer(activity: &Value) -> String {
     };
     actor
         .and_then(|a| Url::parse(a).ok())
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_owned(),
-            })
-        })
+        .and_then(|u| authority(&u))
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -229,43 +225,82 @@ async fn over_budget(
 }
 
 /// What the federation library's `receive_activity` does, with our signature check: the
-/// activity must come from another instance, its actor is fetched (or read from our copy) and
-/// must have signed the request; then the activity's own checks and handler run.
+/// activity must come from another instance, and its actor must have signed the request;
+/// then the activity's own checks and handler run.
 async fn receive_signed(
     received: Received,
     signed: &Signed,
     data: &Data<AppContext>,
 ) -> Result<()> {
-    let id = received.id();
-    let local = id.host_str().map(|host| match id.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    });
-    if local.as_deref() == Some(data.domain()) {
+    if authority(received.id()).as_deref() == Some(data.domain()) {
         return Err(Error::Rejected(
             "an activity of this instance sent to it".to_owned(),
         ));
     }
-    let actor_id = ObjectId::<ApActor>::from(received.actor().clone());
-    let fetches_before = data.request_count();
-    let actor = actor_id.dereference(data).await?;
-    if let Err(refused) = signed.verify(actor.public_key_pem()) {
-        // The actor may have a new key since we stored it: fetch it once more, then decide.
-        // Not when it was just fetched, nor more than once a minute: a stream of bad
-        // signatures must not make us hammer someone else's server.
-        let stored_a_while = actor
-            .last_refreshed_at()
-            .is_some_and(|at| Utc::now() - at > chrono::Duration::minutes(1));
-        if data.request_count() != fetches_before || !stored_a_while {
-            return Err(Error::Signature(refused.0));
-        }
-        let actor = actor_id.dereference_forced(data).await?;
-        signed
-            .verify(actor.public_key_pem())
-            .map_err(|refused| Error::Signature(refused.0))?;
-    }
+    signing_actor(received.actor(), signed, data).await?;
     received.verify(data).await?;
     received.receive(data).await
+}
+
+/// `host` or `host:port` of a URL, as instances are named here.
+fn authority(url: &Url) -> Option<String> {
+    url.host_str().map(|host| match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
+/// How long a stored copy of an actor is used before its document is fetched again.
+const ACTOR_REFRESH: chrono::Duration = chrono::Duration::days(1);
+
+/// The actor that signed the request. Its document is fetched when we hold none, when ours is
+/// old, or when its key does not verify (the actor may have a new one): and it is stored only
+/// once the signature verifies with the key it holds, so a forged request leaves nothing
+/// behind.
+async fn signing_actor(
+    actor_id: &Url,
+    signed: &Signed,
+    data: &Data<AppContext>,
+) -> Result<ApActor> {
+    let stored = ApActor::read_from_id(actor_id.clone(), data).await?;
+    let mut verified_copy = None;
+    if let Some(actor) = stored {
+        let refreshed_at = actor.last_refreshed_at();
+        match signed.verify(actor.public_key_pem()) {
+            Ok(()) if refreshed_at.is_none_or(|at| Utc::now() - at < ACTOR_REFRESH) => {
+                return Ok(actor);
+            }
+            // Old: refreshed below, kept if its instance does not answer.
+            Ok(()) => verified_copy = Some(actor),
+            // Not fetched again more than once a minute: a stream of bad signatures must not
+            // make us hammer someone else's server.
+            Err(refused)
+                if refreshed_at.is_none_or(|at| Utc::now() - at < chrono::Duration::minutes(1)) =>
+            {
+                return Err(Error::Signature(refused.0));
+            }
+            Err(_) => {}
+        }
+    }
+    let fetched = match fetch_object_http::<_, ActorDocument>(actor_id, data).await {
+        Ok(fetched) => fetched,
+        Err(err) => {
+            return match verified_copy {
+                Some(actor) => Ok(actor),
+                None => Err(err.into()),
+            };
+        }
+    };
+    if authority(&fetched.url).as_deref() == Some(data.domain()) {
+        return Err(Error::Rejected(
+            "a request signed in the name of a local actor".to_owned(),
+        ));
+    }
+    signed
+        .verify(&fetched.object.public_key.public_key_pem)
+        .map_err(|refused| Error::Signature(refused.0))?;
+    ApActor::verify(&fetched.object, &fetched.url, data).await?;
+    ApActor::from_json(fetched.object, data).await
 }
 
 /// An incoming activity, processed at most once: its id is claimed (durably) after the

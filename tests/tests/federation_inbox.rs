@@ -220,6 +220,35 @@ async fn a_request_signed_with_carols_key_claiming_to_be_bob_is_refused() {
 }
 
 #[tokio::test]
+async fn a_badly_signed_request_leaves_no_copy_of_its_claimed_sender_behind() {
+    let s = setup().await;
+    let known = || async {
+        backend::actors::remote::find_by_ap_id(&s.a.ctx.db, &s.bob_id)
+            .await
+            .unwrap()
+    };
+    assert!(known().await.is_none());
+    let disguised = Signer {
+        key_id: s.bob.key_id.clone(),
+        ..s.carol.clone()
+    };
+    let response = SignedPost::new(&s.inbox(), &s.follow("forged"))
+        .send(&disguised)
+        .await;
+    assert_refused(response, 401, "carol's key under bob's key id").await;
+    assert!(
+        known().await.is_none(),
+        "bob's document was fetched to check the key, not kept"
+    );
+    // Bob's own signature: now he is kept.
+    let response = SignedPost::new(&s.inbox(), &s.follow("honest"))
+        .send(&s.bob)
+        .await;
+    assert!(response.status().is_success());
+    assert!(known().await.is_some());
+}
+
+#[tokio::test]
 async fn a_stale_or_far_future_date_is_refused_with_a_reason() {
     let s = setup().await;
     let follow = s.follow("stale");
