@@ -323,6 +323,13 @@ mod tests {
         let messages = sink.messages();
         assert!(messages[0].contains("Subject: First"));
         assert!(messages[2].contains("Subject: Third"));
+        let deliveries = sink.deliveries();
+        assert_eq!(deliveries.len(), 3);
+        assert!(
+            deliveries
+                .iter()
+                .all(|d| d.recipients == ["ada@example.org"])
+        );
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! An SMTP server on loopback that accepts every message: for tests of the SMTP transport and
-//! for the benchmark's reminders. It keeps the last messages, counts them and the connections
-//! it accepted, and can hang up on its clients to play a relay that drops idle connections.
+//! for the benchmark's reminders. It keeps the last messages, the envelope recipients and
+//! `Message-ID` of every message, counts them and the connections it accepted, and can hang up
+//! on its clients to play a relay that drops idle connections.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,12 +19,23 @@ const LOCALHOST_KEY: &[u8] = include_bytes!("tls/localhost.key.der");
 /// Messages kept for reading; older ones are dropped so a benchmark stays small.
 const MESSAGES_KEPT: usize = 100;
 
+/// What the sink remembers of every message it accepted: a few bytes each, so that a test can
+/// tell duplicates apart from distinct messages among thousands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The envelope's recipients (`RCPT TO`).
+    pub recipients: Vec<String>,
+    /// The `Message-ID` header, angle brackets included, when the message has one.
+    pub message_id: Option<String>,
+}
+
 #[derive(Default)]
 struct Received {
     messages: AtomicU64,
     connections: AtomicU64,
     hang_up: AtomicBool,
     last: Mutex<Vec<String>>,
+    deliveries: Mutex<Vec<Delivery>>,
 }
 
 pub struct SmtpSink {
@@ -106,6 +118,15 @@ impl SmtpSink {
             .clone()
     }
 
+    /// Every message accepted so far, in order.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.received
+            .deliveries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
     /// From now on, every open session is closed by the server at its next command.
     pub fn hang_up_on_everyone(&self) {
         self.received.hang_up.store(true, Ordering::Relaxed);
@@ -132,6 +153,7 @@ async fn session(
     let mut reader = BufReader::new(read);
     write.write_all(b"220 sink ESMTP\r\n").await?;
     let mut line = String::new();
+    let mut recipients = Vec::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).await? == 0 {
@@ -160,6 +182,14 @@ async fn session(
                 }
                 message.push_str(&line);
             }
+            received
+                .deliveries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(Delivery {
+                    recipients: std::mem::take(&mut recipients),
+                    message_id: message_id(&message),
+                });
             {
                 let mut last = received
                     .last
@@ -172,12 +202,34 @@ async fn session(
             }
             received.messages.fetch_add(1, Ordering::Relaxed);
             write.write_all(b"250 2.0.0 queued\r\n").await?;
+        } else if command.starts_with("RCPT TO:") {
+            // From the line as sent, not the uppercased command: addresses keep their case.
+            let argument = line.get("RCPT TO:".len()..).unwrap_or_default();
+            let address = argument.trim().trim_start_matches('<');
+            let address = address.split('>').next().unwrap_or_default();
+            recipients.push(address.to_owned());
+            write.write_all(b"250 2.0.0 ok\r\n").await?;
+        } else if command.starts_with("MAIL") || command.starts_with("RSET") {
+            recipients.clear();
+            write.write_all(b"250 2.0.0 ok\r\n").await?;
         } else if command.starts_with("QUIT") {
             write.write_all(b"221 2.0.0 bye\r\n").await?;
             return Ok(());
         } else {
-            // MAIL, RCPT, RSET, NOOP: all accepted.
+            // NOOP and the rest: all accepted.
             write.write_all(b"250 2.0.0 ok\r\n").await?;
         }
     }
+}
+
+/// The `Message-ID` header of a raw message (headers end at the first empty line).
+fn message_id(message: &str) -> Option<String> {
+    message
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("message-id")
+                .then(|| value.trim().to_owned())
+        })
 }
