@@ -2,7 +2,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use serde::{Deserialize, Serialize};
 
-use super::MailError;
+use super::{MailError, MessageKey};
 use crate::i18n::Locale;
 
 /// A file sent along (an event's `.ics`).
@@ -27,18 +27,18 @@ pub struct OutgoingMail {
 
 impl OutgoingMail {
     /// The MIME message: multipart/alternative (text, HTML), inside multipart/mixed when there
-    /// are attachments.
+    /// are attachments. Its `Message-ID` comes from `key`, the same each time it is sent.
     pub fn to_message(
         &self,
         from_name: &str,
         from_address: &str,
+        key: &MessageKey,
     ) -> Result<lettre::Message, MailError> {
-        let from = Mailbox::new(
-            Some(from_name.to_owned()),
-            from_address
-                .parse()
-                .map_err(|e| MailError::Address(format!("sender: {e}")))?,
-        );
+        let from_address: lettre::Address = from_address
+            .parse()
+            .map_err(|e| MailError::Address(format!("sender: {e}")))?;
+        let message_id = key.message_id(from_address.domain());
+        let from = Mailbox::new(Some(from_name.to_owned()), from_address);
         let to: Mailbox = self
             .to
             .parse()
@@ -58,6 +58,7 @@ impl OutgoingMail {
             .from(from)
             .to(to)
             .subject(self.subject.clone())
+            .message_id(Some(message_id))
             .header(AutoSubmitted);
         let message = if self.attachments.is_empty() {
             builder.multipart(alternative)

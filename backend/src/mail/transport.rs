@@ -2,8 +2,8 @@ use std::sync::{Arc, Mutex};
 
 use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
 
-use super::OutgoingMail;
 use super::smtp::SmtpRelay;
+use super::{MessageKey, OutgoingMail};
 use crate::settings::{MailTransportKind, Settings};
 
 #[derive(Debug, thiserror::Error)]
@@ -103,8 +103,10 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let message = mail.to_message(&self.from_name, &self.from_address)?;
+    /// Sends `mail` as the message `key` names: sent again with the same key, it is the same
+    /// message (the same `Message-ID`).
+    pub async fn send(&self, mail: &OutgoingMail, key: &MessageKey) -> Result<(), MailError> {
+        let message = mail.to_message(&self.from_name, &self.from_address, key)?;
         match &self.transport {
             Transport::Smtp(relay) => {
                 relay.send(message.envelope(), &message.formatted()).await?;
