@@ -2,6 +2,7 @@
 //! queued (always through a job, never inside a request) and delivered (SMTP, `.eml` files, or
 //! memory for tests), as one message however many times its job runs.
 
+mod file;
 mod key;
 mod layout;
 mod message;

@@ -1,7 +1,6 @@
 use std::sync::{Arc, Mutex};
 
-use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
-
+use super::file::OutboxDir;
 use super::smtp::SmtpRelay;
 use super::{MessageKey, OutgoingMail};
 use crate::settings::{MailTransportKind, Settings};
@@ -38,7 +37,7 @@ pub struct SentMail {
 #[derive(Clone)]
 enum Transport {
     Smtp(Arc<SmtpRelay>),
-    File(AsyncFileTransport<Tokio1Executor>),
+    File(Arc<OutboxDir>),
     Memory(Arc<Mutex<Vec<SentMail>>>),
 }
 
@@ -65,14 +64,7 @@ impl Mailer {
     pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
         let transport = match settings.mail.transport {
             MailTransportKind::File => {
-                let dir = &settings.mail.outbox_dir;
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    MailError::Config(format!(
-                        "mail.outbox_dir {}: cannot create it: {e}",
-                        dir.display()
-                    ))
-                })?;
-                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(dir))
+                Transport::File(Arc::new(OutboxDir::open(&settings.mail.outbox_dir)?))
             }
             MailTransportKind::Memory => Transport::Memory(Arc::default()),
             MailTransportKind::Smtp => {
@@ -104,18 +96,14 @@ impl Mailer {
     }
 
     /// Sends `mail` as the message `key` names: sent again with the same key, it is the same
-    /// message (the same `Message-ID`).
+    /// message (the same file, the same `Message-ID`).
     pub async fn send(&self, mail: &OutgoingMail, key: &MessageKey) -> Result<(), MailError> {
         let message = mail.to_message(&self.from_name, &self.from_address, key)?;
         match &self.transport {
             Transport::Smtp(relay) => {
                 relay.send(message.envelope(), &message.formatted()).await?;
             }
-            Transport::File(file) => {
-                file.send(message)
-                    .await
-                    .map_err(|e| MailError::File(e.to_string()))?;
-            }
+            Transport::File(outbox) => outbox.write(key, message.formatted()).await?,
             Transport::Memory(sent) => {
                 let raw = String::from_utf8_lossy(&message.formatted()).into_owned();
                 sent.lock()
