@@ -112,7 +112,26 @@ impl Error {
 
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
+        if is_unstorable_text(&err) {
+            return Error::invalid("", "text may not contain the character U+0000");
+        }
         Error::Internal(Box::new(err))
+    }
+}
+
+/// PostgreSQL refuses U+0000 in text (SQLSTATE 22021; 22P05 for text it cannot convert):
+/// the input's fault, wherever it came from. The edges refuse it earlier, naming the field.
+fn is_unstorable_text(err: &DbErr) -> bool {
+    let sqlx_error = match err {
+        DbErr::Query(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx_error.as_ref() {
+        sea_orm::sqlx::Error::Database(e) => {
+            matches!(e.code().as_deref(), Some("22021" | "22P05"))
+        }
+        _ => false,
     }
 }
 
@@ -164,5 +183,29 @@ impl Validation {
         } else {
             Err(Error::Invalid(self.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDatabase;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    #[tokio::test]
+    async fn text_postgresql_cannot_store_is_the_inputs_fault_not_ours() {
+        let database = TestDatabase::new().await;
+        if !database.is_postgres() {
+            return; // SQLite keeps U+0000
+        }
+        let err = database
+            .db
+            .execute_raw(Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT convert_from('\\x610062'::bytea, 'UTF8')",
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(Error::from(err).code(), "invalid");
     }
 }

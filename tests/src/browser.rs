@@ -107,4 +107,19 @@ impl Browser {
             .expect("POST");
         self.finish(response).await
     }
+
+    /// Posts a form body as it is (for fuzzing: it may not be a valid form), keeping the
+    /// cookies; the session's cookies are not changed by the answer.
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Option<reqwest::StatusCode> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .ok()?;
+        Some(response.status())
+    }
 }

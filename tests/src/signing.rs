@@ -59,9 +59,22 @@ impl SignedPost {
 
     /// Signs the request as Mastodon does and sends it.
     pub async fn send(&self, signer: &Signer) -> reqwest::Response {
+        let mut request = reqwest::Client::new().post(&self.url);
+        for (name, value) in self.headers(signer) {
+            request = request.header(name, value);
+        }
+        request
+            .body(self.body.clone())
+            .send()
+            .await
+            .expect("the inbox answers")
+    }
+
+    /// The headers of the signed request (`host` included).
+    pub fn headers(&self, signer: &Signer) -> Vec<(&'static str, String)> {
         match self.scheme {
-            Scheme::DraftCavage => self.send_draft_cavage(signer).await,
-            Scheme::Rfc9421 => self.send_rfc9421(signer).await,
+            Scheme::DraftCavage => self.draft_cavage_headers(signer),
+            Scheme::Rfc9421 => self.rfc9421_headers(signer),
         }
     }
 
@@ -76,7 +89,7 @@ impl SignedPost {
         }
     }
 
-    async fn send_rfc9421(&self, signer: &Signer) -> reqwest::Response {
+    fn rfc9421_headers(&self, signer: &Signer) -> Vec<(&'static str, String)> {
         let url = url::Url::parse(&self.url).expect("url");
         let digest = format!(
             "sha-256=:{}:",
@@ -98,21 +111,17 @@ impl SignedPost {
                 &Sha256::digest(base.as_bytes()),
             )
             .expect("sign");
-        reqwest::Client::new()
-            .post(url.clone())
-            .header("host", Self::host(&url))
-            .header("content-digest", digest)
-            .header("content-type", content_type)
-            .header("signature-input", format!("sig1={params}"))
-            .header("signature", format!("sig1=:{}:", BASE64.encode(signature)))
-            .body(self.body.clone())
-            .send()
-            .await
-            .expect("the inbox answers")
+        vec![
+            ("host", Self::host(&url)),
+            ("content-digest", digest),
+            ("content-type", content_type.to_owned()),
+            ("signature-input", format!("sig1={params}")),
+            ("signature", format!("sig1=:{}:", BASE64.encode(signature))),
+        ]
     }
 
     /// `(request-target) host date digest content-type`, rsa-sha256.
-    async fn send_draft_cavage(&self, signer: &Signer) -> reqwest::Response {
+    fn draft_cavage_headers(&self, signer: &Signer) -> Vec<(&'static str, String)> {
         let url = url::Url::parse(&self.url).expect("url");
         let host = Self::host(&url);
         let date = self.date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
@@ -138,16 +147,12 @@ impl SignedPost {
             signer.key_id,
             BASE64.encode(signature)
         );
-        reqwest::Client::new()
-            .post(url)
-            .header("host", host)
-            .header("date", date)
-            .header("digest", digest)
-            .header("content-type", content_type)
-            .header("signature", header)
-            .body(self.body.clone())
-            .send()
-            .await
-            .expect("the inbox answers")
+        vec![
+            ("host", host),
+            ("date", date),
+            ("digest", digest),
+            ("content-type", content_type.to_owned()),
+            ("signature", header),
+        ]
     }
 }

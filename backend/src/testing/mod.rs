@@ -2,6 +2,7 @@
 //! (SQLite in a temporary directory by default; a fresh PostgreSQL schema when
 //! `CONVIVE_TEST_DATABASE_URL` is set), and a context with a manual clock and in-memory mail.
 
+pub mod fuzz;
 mod smtp_sink;
 
 use std::sync::Arc;

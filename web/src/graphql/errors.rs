@@ -118,6 +118,13 @@ fn bad_input_field(error: &ServerError, query: &str) -> Option<String> {
         let quoted = rest.strip_prefix('"')?;
         return quoted.split('"').next().map(str::to_owned);
     }
+    // A variable the document declares (and an argument needs) but the request left out.
+    if let Some(name) = message
+        .strip_prefix("Variable ")
+        .and_then(|rest| rest.strip_suffix(" is not defined."))
+    {
+        return Some(name.trim_start_matches('$').to_owned());
+    }
     // A resolver parsing its arguments: the error points at the argument's value.
     let parse_failure =
         message.starts_with("Failed to parse \"") || message.starts_with("Expected input type \"");

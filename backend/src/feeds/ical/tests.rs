@@ -384,3 +384,123 @@ fn durations_follow_the_rfc_5545_grammar() {
         assert_eq!(duration(value), written);
     }
 }
+
+/// What a TEXT value holding `raw` reads back as: line breaks of every kind become `\n`, tabs
+/// spaces, other control characters are dropped.
+fn as_written(raw: &str) -> String {
+    raw.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', " ")
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
+}
+
+/// Text from outside (titles, places, names from other instances and organizers) written into
+/// a calendar: whatever it holds, an independent parser reads one event whose values are that
+/// text, and no line is longer than 75 octets.
+#[test]
+fn fuzzed_text_from_outside_round_trips_through_a_calendar() {
+    use crate::testing::fuzz;
+    let seeds: Vec<Vec<u8>> = [
+        "Apéro, quiz; jeux \\ backslash\nsecond line 🎉",
+        "END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected",
+        "x\r\nEVIL:1",
+        "\u{0}\u{7}\t\u{7f}\u{85}\u{2028}",
+        "\"quoted\", name; with: delimiters",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    let dictionary = &[
+        "\r\n",
+        "\r",
+        "\n",
+        "\\",
+        ";",
+        ",",
+        ":",
+        "\"",
+        " ",
+        "\t",
+        "é",
+        "😀",
+        "\u{0}",
+        "BEGIN:VEVENT",
+        "END:VCALENDAR",
+        "\r\n ",
+    ];
+    fuzz::run(
+        "ical-text",
+        &seeds,
+        fuzz::mutations(seeds.clone(), dictionary),
+        |input| {
+            let text = String::from_utf8_lossy(input);
+            let event = CalendarEvent {
+                title: text.to_string(),
+                location: Some(text.to_string()),
+                organizer: Some((text.to_string(), "https://convive.example/@jazz".to_owned())),
+                categories: vec![text.to_string(), "jazz".to_owned()],
+                ..event()
+            };
+            let written = String::from_utf8(calendar(&meta(), &[event]))
+                .map_err(|e| format!("not UTF-8: {e}"))?;
+            for line in written.split("\r\n") {
+                if line.len() > 75 {
+                    return Err(format!("a line of {} octets", line.len()));
+                }
+            }
+            let mut parser = IcalParser::new(BufReader::new(written.as_bytes()));
+            let calendar = match parser.next() {
+                Some(Ok(calendar)) => calendar,
+                other => return Err(format!("no calendar read back: {other:?}")),
+            };
+            if calendar.events.len() != 1 {
+                return Err(format!("{} events read back", calendar.events.len()));
+            }
+            let properties = &calendar.events[0].properties;
+            // The `ical` crate trims the end of every physical line (and an empty value is
+            // none) and every colon that starts a value: values are compared without them,
+            // and a run of whitespace long enough to fill a folded line cannot come back
+            // whole, so such texts are compared without their whitespace.
+            let expected = as_written(&text);
+            let long_blanks = expected
+                .split(|c: char| !c.is_whitespace())
+                .any(|run| run.len() > 20);
+            let comparable = |text: &str| {
+                let text = text.trim();
+                if long_blanks {
+                    let solid: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                    solid.trim_start_matches(':').to_owned()
+                } else {
+                    text.to_owned()
+                }
+            };
+            let read = |name: &str| {
+                let value = properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default();
+                unescape(&value)
+            };
+            // What that crate makes of the value: colons at its start dropped, then unescaped.
+            let escaped = crate::feeds::content_line::escape_text(&expected);
+            let expected = unescape(escaped.trim_start_matches(':'));
+            for name in ["SUMMARY", "LOCATION"] {
+                if comparable(&read(name)) != comparable(&expected) {
+                    return Err(format!(
+                        "{name} read back as {:?}, expected {:?}",
+                        comparable(&read(name)),
+                        comparable(&expected)
+                    ));
+                }
+            }
+            let names = properties.iter().filter(|p| p.name == "SUMMARY").count();
+            if names != 1 {
+                return Err(format!("{names} SUMMARY lines"));
+            }
+            Ok(())
+        },
+    );
+}
