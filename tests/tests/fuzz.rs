@@ -74,7 +74,7 @@ const GRAPHQL_TOKENS: &[&str] = &[
 fn graphql_documents() -> Vec<Vec<u8>> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/mobilizon-client/operations.json"
+        "/fixtures/mobilizon-client/operations.json"
     );
     let mut documents: Vec<Vec<u8>> = std::fs::read(path)
         .ok()
@@ -140,6 +140,7 @@ fn fuzzed_graphql_documents_are_answered_with_a_coded_error_or_data() {
     let client = reqwest::Client::new();
     let url = server.url("/graphql");
     let seeds = graphql_documents();
+    assert!(seeds.len() > 200, "Mobilizon's client operations are there");
     fuzz::run(
         "graphql-documents",
         &seeds,
@@ -197,10 +198,10 @@ fn fuzzed_graphql_request_bodies_are_answered_with_a_coded_error_or_data() {
     );
 }
 
-/// Activities other servers really sent (`shared/fixtures/activitypub/`).
+/// Activities other servers really sent (`federation/fixtures/activitypub/`).
 fn captured_activities() -> Vec<Vec<u8>> {
     let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/activitypub");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../federation/fixtures/activitypub");
     let mut found = Vec::new();
     let mut folders = vec![root];
     while let Some(folder) = folders.pop() {
