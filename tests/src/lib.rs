@@ -46,6 +46,8 @@ pub struct TestServer {
     pub clock: Option<ManualClock>,
     server: Option<Server>,
     database: Arc<TestDatabase>,
+    /// Set by tests whose story leaves failing work behind on purpose.
+    failing_jobs_expected: bool,
 }
 
 /// A change to a server's settings before it starts.
@@ -129,6 +131,7 @@ impl TestServerBuilder {
             clock: self.clock,
             server: Some(server),
             database,
+            failing_jobs_expected: false,
         }
     }
 }
@@ -203,11 +206,73 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// This test leaves jobs failing on purpose (a peer that stays down): dropping the server
+    /// does not fail it for them.
+    pub fn expect_failing_jobs(&mut self) {
+        self.failing_jobs_expected = true;
+    }
+
+    /// Jobs that failed: dead, or waiting to be tried again after an error. Read through a
+    /// connection of its own on a thread of its own, so that it works from `drop`, whatever
+    /// runtime the test runs on.
+    fn failing_jobs(&self) -> Vec<String> {
+        let url = self.database.url.clone();
+        let checked = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+                let db = backend::db::connect(&url, 1).await.expect("database");
+                let jobs = entity::job::Entity::find()
+                    .filter(entity::job::Column::LastError.is_not_null())
+                    .filter(entity::job::Column::State.is_in([
+                        entity::job::JobState::Pending,
+                        entity::job::JobState::Running,
+                        entity::job::JobState::Dead,
+                    ]))
+                    .all(&db)
+                    .await
+                    .expect("jobs");
+                jobs.into_iter()
+                    .map(|job| {
+                        format!(
+                            "{} job {} ({:?} after {} attempts): {}",
+                            job.kind,
+                            job.id,
+                            job.state,
+                            job.attempts,
+                            job.last_error.unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
+        checked.join().unwrap_or_default()
+    }
+}
+
+/// A test that leaves work failing (a delivery retried after an error, a dead mail) fails,
+/// like crates.io's `TestApp`: such work is a bug the test's own assertions did not see.
+/// Jobs merely waiting for their time (reminders) or for a worker are not counted.
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(server) = &self.server {
-            server.stop();
-        }
+        let Some(server) = &self.server else {
+            return;
+        };
+        let failing = if self.failing_jobs_expected || std::thread::panicking() {
+            Vec::new()
+        } else {
+            self.failing_jobs()
+        };
+        server.stop();
+        assert!(
+            failing.is_empty(),
+            "the test left failing jobs:\n{}",
+            failing.join("\n")
+        );
     }
 }
 

@@ -1,0 +1,43 @@
+//! Every end-to-end test, in one binary: each links the whole server, so one binary is linked
+//! once instead of once per file. Each module is a story against real servers on loopback
+//! ports; a server whose test leaves work undone (a job due and not run, one failing and
+//! retried, one dead) fails that test when it is dropped (`tests::TestServer`).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
+mod accounts;
+mod browser;
+mod events;
+mod federation;
+mod federation_inbox;
+mod federation_instances;
+mod feeds;
+mod fuzz;
+mod hardening;
+mod interop;
+mod pages;
+mod smtp;
+
+/// The servers of these tests watch their job queue.
+mod test_servers {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    use tests::TestServer;
+
+    #[tokio::test]
+    #[should_panic(expected = "the test left failing jobs")]
+    async fn a_test_that_leaves_a_failing_job_fails_when_its_server_is_dropped() {
+        let server = TestServer::start().await;
+        let id = backend::jobs::enqueue(
+            &server.ctx.db,
+            server.ctx.now(),
+            backend::jobs::NewJob::new("test.never_handled", &serde_json::json!({})).unwrap(),
+        )
+        .await
+        .unwrap();
+        let job = backend::jobs::find(&server.ctx.db, id).await.unwrap();
+        let mut failed = job.into_active_model();
+        failed.state = Set(entity::job::JobState::Dead);
+        failed.last_error = Set(Some("the peer answered 500".to_owned()));
+        failed.update(&server.ctx.db).await.unwrap();
+    }
+}
