@@ -229,10 +229,10 @@ impl TestServer {
                 let jobs = entity::job::Entity::find()
                     .filter(entity::job::Column::LastError.is_not_null())
                     // A job running now (a retry in flight) ends after the test: not counted.
-                    .filter(entity::job::Column::State.is_in([
-                        entity::job::JobState::Pending,
-                        entity::job::JobState::Dead,
-                    ]))
+                    .filter(
+                        entity::job::Column::State
+                            .is_in([entity::job::JobState::Pending, entity::job::JobState::Dead]),
+                    )
                     .all(&db)
                     .await
                     .expect("jobs");

@@ -15,6 +15,7 @@ mod feeds;
 mod fuzz;
 mod hardening;
 mod interop;
+mod mobilizon_client;
 mod pages;
 mod smtp;
 
