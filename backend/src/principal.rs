@@ -1,5 +1,7 @@
 //! Who is acting, as services see it. The edges (GraphQL, HTML pages, the federation inbox)
-//! build a `Principal`; services decide what it may do.
+//! build a `Principal`; services decide what it may do. A use case (join, leave, follow…) is
+//! one function taking a `Principal`, whoever asks: a local user, anonymous visitor, the
+//! instance, or a remote actor whose activity reached the inbox.
 
 use entity::actor::{self, ActorKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -12,9 +14,11 @@ pub enum Principal {
     Anonymous,
     /// A local user, whatever identity they act as.
     User(CurrentUser),
-    /// A remote actor, authenticated by its HTTP signature.
+    /// A remote actor, authenticated by its HTTP signature, and the id of the activity that
+    /// carried its request (a `Join`, a `Follow`, an `Accept`…): answers name it.
     Remote {
         actor_id: i64,
+        activity_id: String,
     },
     /// The instance itself (jobs, command line).
     System,
@@ -75,8 +79,40 @@ impl Principal {
                 .into_tuple::<i64>()
                 .all(conn)
                 .await?),
-            Principal::Remote { actor_id } => Ok(vec![*actor_id]),
+            Principal::Remote { actor_id, .. } => Ok(vec![*actor_id]),
             Principal::Anonymous | Principal::System => Ok(Vec::new()),
+        }
+    }
+
+    /// The actor this principal acts as: one of a user's identities (`identity`, else their
+    /// default one), the remote actor, or for the instance itself the local `identity` it
+    /// acts for (command line, jobs). Anonymous callers are `unauthenticated`.
+    pub async fn acting_actor(
+        &self,
+        conn: &impl ConnectionTrait,
+        identity: Option<i64>,
+    ) -> Result<actor::Model> {
+        match self {
+            Principal::User(user) => crate::actors::persons::acting_as(conn, user, identity).await,
+            Principal::Remote { actor_id, .. } => {
+                let actor = crate::actors::find(conn, *actor_id).await?;
+                // The inbox only builds remote principals; a local actor acts through the API.
+                if actor.is_local() {
+                    return Err(crate::Error::forbidden(
+                        "local actors act through this instance's API",
+                    ));
+                }
+                Ok(actor)
+            }
+            Principal::System => {
+                let id = identity.ok_or(crate::Error::not_found("person"))?;
+                let actor = crate::actors::find(conn, id).await?;
+                if !actor.is_local() {
+                    return Err(crate::Error::not_found("person"));
+                }
+                Ok(actor)
+            }
+            Principal::Anonymous => Err(crate::Error::Unauthenticated),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::actors::persons::{self, NewPerson, PersonChanges};
 use crate::events::{EventChanges, service};
 use crate::groups::service::NewGroup;
 use crate::participations::{self, JoinRequest};
+use crate::rate_limits::Client;
 use crate::testing::{TestContext, TestPerson, new_event};
 
 async fn titles(t: &TestContext, source: Source) -> Vec<String> {
@@ -33,18 +34,16 @@ async fn create(t: &TestContext, who: &TestPerson, event: crate::events::NewEven
 }
 
 async fn join(t: &TestContext, who: &TestPerson, event_id: i64, actor_id: Option<i64>) -> i64 {
-    participations::service::join(
-        &t.ctx,
-        &who.principal(),
-        JoinRequest {
-            event_id,
-            actor_id,
-            message: None,
-        },
-    )
-    .await
-    .expect("join")
-    .id
+    let request = JoinRequest {
+        event_id,
+        actor_id,
+        ..Default::default()
+    };
+    participations::join(&t.ctx, &who.principal(), &Client::Local, request)
+        .await
+        .and_then(participations::Joined::into_participation)
+        .expect("join")
+        .id
 }
 
 #[tokio::test]
@@ -89,7 +88,7 @@ async fn a_token_opens_its_owners_participations_going_or_pending_and_nothing_el
     .await
     .expect("made private");
     let refused_request = join(&t, &bob, refused, None).await;
-    participations::service::update_role(
+    participations::decide(
         &t.ctx,
         &org.principal(),
         refused_request,
@@ -425,7 +424,11 @@ async fn the_cheap_validator_equals_the_rendered_one_and_follows_every_change_sh
 
     let before = etags(&t, &sources).await;
     later();
-    participations::service::leave(&t.ctx, &bob.principal(), first, None)
+    let request = participations::LeaveRequest {
+        event_id: first,
+        ..Default::default()
+    };
+    participations::leave(&t.ctx, &bob.principal(), request)
         .await
         .expect("left");
     let after = etags(&t, &sources).await;

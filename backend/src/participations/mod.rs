@@ -1,10 +1,13 @@
-//! Participations (RSVPs): joining and leaving events, by account or anonymously by email,
-//! approval by organizers, capacity, and what participants are told and reminded of.
+//! Participations (RSVPs): joining and leaving events, by account, anonymously by email or
+//! from another instance, approval by organizers, capacity, and what participants are told
+//! and reminded of. Each use case is one function taking a `Principal`: [`join`], [`leave`],
+//! [`decide`]; the edges (GraphQL, pages, the inbox) translate their outcomes.
 
+pub mod join;
+pub mod leave;
 pub mod notices;
 pub mod policy;
 pub mod reminders;
-pub mod remote;
 pub mod service;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +20,9 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-pub use service::{AnonymousJoin, JoinRequest, PurgeAnonymousJob};
+pub use join::{JoinRequest, Joined, join};
+pub use leave::{LeaveRequest, Left, leave};
+pub use service::{PurgeAnonymousJob, confirm, decide};
 
 use crate::context::AppContext;
 use crate::error::{Error, Result};
@@ -82,6 +87,39 @@ pub async fn of_actor(
         .filter(participant::Column::Email.is_null())
         .one(conn)
         .await?)
+}
+
+/// A participation whose `Join` activity has this id: a remote person's here, or a local
+/// person's of another instance's event (whose answer names it).
+pub async fn find_by_join_id(
+    conn: &impl ConnectionTrait,
+    join_ap_id: &str,
+) -> Result<Option<participant::Model>> {
+    Ok(participant::Entity::find()
+        .filter(participant::Column::ApId.eq(join_ap_id))
+        .one(conn)
+        .await?)
+}
+
+/// What an event page offers someone ([`policy::offer`]): from the event, their
+/// participation, the seats taken and whether they are logged in.
+pub fn offer(
+    event: &event::Model,
+    now: DateTime<Utc>,
+    role: Option<ParticipantRole>,
+    seats_taken: u64,
+    signed_in: bool,
+) -> policy::Offer {
+    policy::offer(policy::OfferFacts {
+        event: service::join_facts(event, now),
+        full: policy::is_full(event.maximum_attendee_capacity, seats_taken),
+        takes_anonymous: policy::takes_anonymous_participants(
+            event.local,
+            event.anonymous_participation,
+        ),
+        role,
+        signed_in,
+    })
 }
 
 /// Who receives mail among the participants with `roles`: local users (through their

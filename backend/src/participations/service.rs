@@ -1,6 +1,7 @@
-//! Joining and leaving events, confirming anonymous participations, and organizers' decisions.
-//! Every path that adds a participant locks the event row first, so the capacity check and the
-//! insert cannot race (SQLite write transactions already exclude each other).
+//! What joining and leaving share (seats, new rows, what follows an RSVP), confirming
+//! participations by email, and organizers' decisions. Every path that adds a participant
+//! locks the event row first, so the capacity check and the insert cannot race (SQLite write
+//! transactions already exclude each other).
 
 use chrono::{DateTime, Utc};
 use entity::event;
@@ -14,32 +15,11 @@ use sea_orm::{
 use super::{notices, policy, reminders};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
-use crate::error::{Error, Result, conflict_on_unique};
-use crate::i18n::Locale;
+use crate::error::{Error, Result};
 use crate::principal::Principal;
-use crate::rate_limits::{self, Client};
 use crate::users::tokens::{hash_token, random_token};
 
 const MAX_MESSAGE_CHARS: usize = 2000;
-
-/// A logged-in person's RSVP.
-#[derive(Debug, Clone, Default)]
-pub struct JoinRequest {
-    pub event_id: i64,
-    /// One of the caller's identities; their default one when absent.
-    pub actor_id: Option<i64>,
-    pub message: Option<String>,
-}
-
-/// An RSVP by email, without an account.
-#[derive(Debug, Clone, Default)]
-pub struct AnonymousJoin {
-    pub event_id: i64,
-    pub email: String,
-    pub message: Option<String>,
-    pub locale: Option<String>,
-    pub timezone: Option<String>,
-}
 
 pub(super) fn message(raw: Option<&str>) -> Result<Option<String>> {
     crate::actors::username::optional_text(raw, "message", MAX_MESSAGE_CHARS)
@@ -63,14 +43,23 @@ async fn seats_taken(conn: &impl ConnectionTrait, event_id: i64) -> Result<u64> 
         .await?)
 }
 
-pub(super) async fn check_seat(conn: &impl ConnectionTrait, event: &event::Model) -> Result<()> {
-    if policy::is_full(
+/// `Full` when every seat is taken.
+pub(super) async fn seat_refusal(
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+) -> Result<Option<policy::Refusal>> {
+    let full = policy::is_full(
         event.maximum_attendee_capacity,
         seats_taken(conn, event.id).await?,
-    ) {
-        return Err(policy::event_full());
+    );
+    Ok(full.then_some(policy::Refusal::Full))
+}
+
+async fn check_seat(conn: &impl ConnectionTrait, event: &event::Model) -> Result<()> {
+    match seat_refusal(conn, event).await? {
+        Some(refusal) => Err(refusal.into()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Loads and locks the event, checking that `principal` may see it and that it takes people.
@@ -87,12 +76,12 @@ async fn joinable_event(
         return Err(Error::not_found("event"));
     }
     if let Some(refusal) = policy::refusal(join_facts(&event, ctx.now())) {
-        return Err(refusal);
+        return Err(refusal.into());
     }
     Ok(event)
 }
 
-fn already_joined() -> Error {
+pub(super) fn already_joined() -> Error {
     Error::conflict("eventId", "you already take part in this event")
 }
 
@@ -120,72 +109,8 @@ pub(super) fn new_row(
     }
 }
 
-/// A local person RSVPs: a participant at once on free events, a request on restricted ones.
-pub async fn join(
-    ctx: &AppContext,
-    principal: &Principal,
-    request: JoinRequest,
-) -> Result<participant::Model> {
-    let Principal::User(user) = principal else {
-        return Err(Error::Unauthenticated);
-    };
-    let message = message(request.message.as_deref())?;
-    let tx = begin_write(ctx).await?;
-    let actor = crate::actors::persons::acting_as(&tx, user, request.actor_id).await?;
-    let event = joinable_event(ctx, &tx, principal, request.event_id).await?;
-    if super::of_actor(&tx, event.id, actor.id).await?.is_some() {
-        return Err(already_joined());
-    }
-    let now = ctx.now();
-    if !event.local {
-        // The event's instance decides (seats, approval): pending until its `Accept`.
-        let mut row = new_row(
-            event.id,
-            actor.id,
-            ParticipantRole::NotApproved,
-            message,
-            now,
-        );
-        row.ap_id = Set(Some(format!(
-            "{}#joins/{}",
-            actor.ap_id,
-            uuid::Uuid::new_v4()
-        )));
-        let participant = participant::Entity::insert(row)
-            .exec_with_returning(&tx)
-            .await
-            .map_err(|e| conflict_on_unique(e, "eventId", "you already take part in this event"))?;
-        let join = crate::outbox::Happened::JoinRequested {
-            participant_id: participant.id,
-        };
-        crate::outbox::record(ctx, &tx, now, join).await?;
-        tx.commit().await?;
-        ctx.wake_workers();
-        tracing::info!(
-            event_id = event.id,
-            participant_id = participant.id,
-            "asked to join a remote event"
-        );
-        return Ok(participant);
-    }
-    check_seat(&tx, &event).await?;
-    let role = policy::role_on_join(event.join_options);
-    let participant = participant::Entity::insert(new_row(event.id, actor.id, role, message, now))
-        .exec_with_returning(&tx)
-        .await
-        .map_err(|e| conflict_on_unique(e, "eventId", "you already take part in this event"))?;
-    after_join(ctx, &tx, &event, &participant, now).await?;
-    if role.is_going() {
-        crate::outbox::participants_changed(ctx, &tx, now, &event).await?;
-    }
-    tx.commit().await?;
-    ctx.wake_workers();
-    tracing::info!(event_id = event.id, participant_id = participant.id, role = ?role, "joined event");
-    Ok(participant)
-}
-
 /// What follows a confirmed RSVP: mail, reminders, or the organizers' attention.
-async fn after_join(
+pub(super) async fn after_join(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,
     event: &event::Model,
@@ -220,97 +145,6 @@ async fn after_join(
         _ => {}
     }
     Ok(())
-}
-
-/// RSVP by email, when the event allows it: the participation waits for the link in the
-/// confirmation mail.
-pub async fn join_anonymous(
-    ctx: &AppContext,
-    client: &Client,
-    request: AnonymousJoin,
-) -> Result<participant::Model> {
-    let email = crate::users::email::normalize(&request.email)?;
-    // Each asks for a confirmation mail to an address the caller chose.
-    rate_limits::spend_for_client(
-        ctx,
-        "anonymous_participation.client",
-        client,
-        ctx.settings.rate_limits.anonymous_participations_per_client,
-    )
-    .await?;
-    rate_limits::spend_mail_to(ctx, &email).await?;
-    let message = message(request.message.as_deref())?;
-    let locale = request
-        .locale
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or_else(|| ctx.default_locale());
-    let timezone = match request
-        .timezone
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        Some(tz) => Some(
-            tz.parse::<chrono_tz::Tz>()
-                .map_err(|_| {
-                    Error::invalid("timezone", format!("\"{tz}\" is not a time zone name"))
-                })?
-                .name()
-                .to_owned(),
-        ),
-        None => None,
-    };
-    let tx = begin_write(ctx).await?;
-    let event = joinable_event(ctx, &tx, &Principal::Anonymous, request.event_id).await?;
-    // Another instance cannot send mail to someone without an account there or here.
-    if !event.local || !event.anonymous_participation {
-        return Err(Error::rule(
-            "anonymous_participation_disabled",
-            "this event only takes participants with an account",
-        ));
-    }
-    let existing = participant::Entity::find()
-        .filter(participant::Column::EventId.eq(event.id))
-        .filter(participant::Column::Email.eq(email.clone()))
-        .one(&tx)
-        .await?;
-    if existing.is_some() {
-        return Err(Error::conflict(
-            "email",
-            "this email already takes part in this event",
-        ));
-    }
-    check_seat(&tx, &event).await?;
-    let anonymous = crate::actors::system::anonymous(&tx).await?;
-    let now = ctx.now();
-    let (token, token_hash) = random_token();
-    let mut row = new_row(
-        event.id,
-        anonymous.id,
-        ParticipantRole::NotConfirmed,
-        message,
-        now,
-    );
-    row.email = Set(Some(email));
-    row.locale = Set(Some(locale.code().to_owned()));
-    row.timezone = Set(timezone);
-    row.confirmation_token_hash = Set(Some(token_hash));
-    let participant = participant::Entity::insert(row)
-        .exec_with_returning(&tx)
-        .await
-        .map_err(|e| {
-            conflict_on_unique(e, "email", "this email already takes part in this event")
-        })?;
-    notices::queue_anonymous_confirmation(ctx, &tx, &event, &participant, &token, now).await?;
-    tx.commit().await?;
-    ctx.wake_workers();
-    tracing::info!(
-        event_id = event.id,
-        participant_id = participant.id,
-        "anonymous participation waiting for confirmation"
-    );
-    Ok(participant)
 }
 
 /// The anonymous participant followed the mail's link: they join (or ask to) for real.
@@ -360,69 +194,7 @@ async fn after_join_anonymous(
     notices::queue_to_anonymous(ctx, conn, event, participant, notice, cancel_token, now).await
 }
 
-/// A local person leaves. The creator cannot: they cancel or delete the event instead.
-pub async fn leave(
-    ctx: &AppContext,
-    principal: &Principal,
-    event_id: i64,
-    actor_id: Option<i64>,
-) -> Result<participant::Model> {
-    let Principal::User(user) = principal else {
-        return Err(Error::Unauthenticated);
-    };
-    let tx = begin_write(ctx).await?;
-    let actor = crate::actors::persons::acting_as(&tx, user, actor_id).await?;
-    lock_row(&tx, "events", event_id).await?;
-    let participant = super::of_actor(&tx, event_id, actor.id)
-        .await?
-        .ok_or(Error::not_found("participation"))?;
-    if participant.role == ParticipantRole::Creator {
-        return Err(Error::rule(
-            "creator_cannot_leave",
-            "the organizer cannot leave their own event: cancel or delete it instead",
-        ));
-    }
-    remove(ctx, &tx, &participant).await?;
-    let event = crate::events::find(&tx, event_id).await?;
-    if event.local {
-        crate::outbox::participants_changed(ctx, &tx, ctx.now(), &event).await?;
-    } else if participant.ap_id.is_some() {
-        let leave = crate::outbox::Happened::LeaveRequested {
-            actor_id: actor.id,
-            event_id,
-        };
-        crate::outbox::record(ctx, &tx, ctx.now(), leave).await?;
-    }
-    tx.commit().await?;
-    ctx.wake_workers();
-    Ok(participant)
-}
-
-/// An anonymous participant leaves with the link from their mail.
-pub async fn leave_by_token(
-    ctx: &AppContext,
-    event_id: i64,
-    token: &str,
-) -> Result<participant::Model> {
-    let tx = begin_write(ctx).await?;
-    lock_row(&tx, "events", event_id).await?;
-    let participant = participant::Entity::find()
-        .filter(participant::Column::EventId.eq(event_id))
-        .filter(participant::Column::CancellationTokenHash.eq(hash_token(token.trim())))
-        .one(&tx)
-        .await?
-        .ok_or_else(|| {
-            Error::rule(
-                "invalid_token",
-                "this cancellation link is not valid (any more)",
-            )
-        })?;
-    remove(ctx, &tx, &participant).await?;
-    tx.commit().await?;
-    Ok(participant)
-}
-
-async fn remove(
+pub(super) async fn remove(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,
     participant: &participant::Model,
@@ -439,8 +211,11 @@ async fn remove(
     Ok(())
 }
 
-/// Organizers approve, reject or promote a participant (Mobilizon's `updateParticipation`).
-pub async fn update_role(
+/// Organizers decide on a participation: approve, decline or promote (Mobilizon's
+/// `updateParticipation`). For a local person's join of another instance's event, the
+/// decision is that event's organizer's or group's, arriving as `Accept` or `Reject`; an
+/// answer sent again changes nothing.
+pub async fn decide(
     ctx: &AppContext,
     principal: &Principal,
     participant_id: i64,
@@ -451,30 +226,47 @@ pub async fn update_role(
     let before = super::find(&tx, participant_id).await?;
     lock_row(&tx, "events", before.event_id).await?;
     let event = crate::events::find(&tx, before.event_id).await?;
-    let access = crate::events::access(&tx, principal, &event).await?;
-    let facts = crate::events::facts(&event);
-    if !crate::events::policy::can_view(facts, access) {
-        return Err(Error::not_found("participation"));
-    }
-    if !crate::events::policy::can_manage_participants(facts, access) {
-        return Err(Error::forbidden(
-            "only the organizer and the group's moderators decide on participations",
-        ));
-    }
-    if !policy::can_change_role(before.role, role) {
-        return Err(Error::rule(
-            "role_change_not_allowed",
-            format!(
-                "a participation cannot go from {:?} to {:?}",
-                before.role, role
-            )
-            .to_lowercase(),
-        ));
+    if let Principal::Remote { actor_id, .. } = principal {
+        let owners = policy::Owners {
+            local: event.local,
+            organizer_id: event.organizer_actor_id,
+            group_id: event.attributed_to_id,
+        };
+        if !policy::may_answer_join(owners, *actor_id) {
+            return Err(Error::forbidden(
+                "only the event's organizer or group answers a join",
+            ));
+        }
+        if before.role == role {
+            return Ok(before);
+        }
+    } else {
+        let access = crate::events::access(&tx, principal, &event).await?;
+        let facts = crate::events::facts(&event);
+        if !crate::events::policy::can_view(facts, access) {
+            return Err(Error::not_found("participation"));
+        }
+        if !crate::events::policy::can_manage_participants(facts, access) {
+            return Err(Error::forbidden(
+                "only the organizer and the group's moderators decide on participations",
+            ));
+        }
+        if !policy::can_change_role(before.role, role) {
+            return Err(Error::rule(
+                "role_change_not_allowed",
+                format!(
+                    "a participation cannot go from {:?} to {:?}",
+                    before.role, role
+                )
+                .to_lowercase(),
+            ));
+        }
     }
     let now = ctx.now();
-    if role == ParticipantRole::Participant {
+    // Only the instance that runs the event counts its seats.
+    if event.local && role == ParticipantRole::Participant {
         if let Some(refusal) = policy::refusal(join_facts(&event, now)) {
-            return Err(refusal);
+            return Err(refusal.into());
         }
         check_seat(&tx, &event).await?;
     }

@@ -254,6 +254,51 @@ impl TestContext {
         }
     }
 
+    /// An actor of another instance (`far.example`), as the inbox stores it when it first
+    /// hears from it.
+    pub async fn remote_actor(
+        &self,
+        username: &str,
+        kind: entity::actor::ActorKind,
+    ) -> entity::actor::Model {
+        let ap_id = format!("https://far.example/@{username}");
+        let remote = crate::actors::remote::RemoteActor {
+            ap_id: ap_id.clone(),
+            preferred_username: username.to_owned(),
+            domain: "far.example".to_owned(),
+            kind,
+            name: None,
+            summary: None,
+            url: Some(ap_id.clone()),
+            inbox_url: format!("{ap_id}/inbox"),
+            shared_inbox_url: Some("https://far.example/inbox".to_owned()),
+            outbox_url: None,
+            followers_url: None,
+            public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
+            manually_approves_followers: false,
+            openness: entity::actor::Openness::Open,
+        };
+        crate::actors::remote::upsert(&self.ctx.db, remote, self.ctx.now())
+            .await
+            .unwrap_or_else(|e| panic!("remote actor: {e}"))
+    }
+
+    /// What services recorded for other instances to hear, oldest first.
+    pub async fn recorded_for_federation(&self) -> Vec<crate::outbox::Happened> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::job::Entity::find()
+            .filter(entity::job::Column::Kind.eq(crate::outbox::PUBLISH_JOB))
+            .order_by_asc(entity::job::Column::Id)
+            .all(&self.ctx.db)
+            .await
+            .unwrap_or_else(|e| panic!("jobs: {e}"))
+            .into_iter()
+            .map(|job| {
+                serde_json::from_value(job.payload).unwrap_or_else(|e| panic!("a fact: {e}"))
+            })
+            .collect()
+    }
+
     /// Mail sent so far to `email`.
     pub fn mail_to(&self, email: &str) -> Vec<crate::mail::OutgoingMail> {
         self.ctx

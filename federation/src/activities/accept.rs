@@ -1,9 +1,14 @@
-//! `Accept{Follow}` / `Reject{Follow}`: a remote actor answered a local actor's follow. The
-//! follow is named by its id (Mobilizon) or embedded (Mastodon); only its target may answer.
+//! `Accept` / `Reject` of a local person's `Join` of a remote event (the same decision as
+//! organizers here make, `backend::participations::decide`, whose policy says who may answer),
+//! or of a local actor's `Follow`: named by its id (Mobilizon) or embedded (Mastodon); only its
+//! target may answer.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use backend::groups::follows;
+use backend::participations;
+use entity::participant::ParticipantRole;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -75,25 +80,19 @@ impl Activity for Accept {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        let accepted = self.kind == Answer::Accept;
         // An answer to one of our people's `Join`s of a remote event?
         if let Some(join_id) = super::join::object_id(&self.object)
-            && backend::participations::remote::find_by_join_id(&data.db, join_id.as_str())
-                .await?
-                .is_some()
+            && let Some(participation) =
+                participations::find_by_join_id(&data.db, join_id.as_str()).await?
         {
-            let sender = activitypub_federation::fetch::object_id::ObjectId::<
-                crate::objects::actor::ApActor,
-            >::from(self.actor.clone())
-            .dereference(data)
-            .await?;
-            let accepted = self.kind == Answer::Accept;
-            backend::participations::remote::answered(
-                data.app_data(),
-                join_id.as_str(),
-                &sender.model,
-                accepted,
-            )
-            .await?;
+            let sender = super::sender(data, &self.actor, &self.id).await?;
+            let role = if accepted {
+                ParticipantRole::Participant
+            } else {
+                ParticipantRole::Rejected
+            };
+            participations::decide(data.app_data(), &sender, participation.id, role).await?;
             tracing::info!(id = %self.id, accepted, "join answered");
             return Ok(());
         }
@@ -107,25 +106,12 @@ impl Activity for Accept {
                 "only the followed actor answers a follow".to_owned(),
             ));
         }
-        match self.kind {
-            Answer::Accept => {
-                backend::groups::follows::approve_remote(
-                    data.app_data(),
-                    follow.follower_id,
-                    follow.target_id,
-                )
-                .await?;
-                tracing::info!(target = %self.actor, "follow accepted");
-            }
-            Answer::Reject => {
-                backend::groups::follows::reject_remote(
-                    data.app_data(),
-                    follow.follower_id,
-                    follow.target_id,
-                )
-                .await?;
-                tracing::info!(target = %self.actor, "follow rejected");
-            }
+        if accepted {
+            follows::approve_remote(data.app_data(), follow.follower_id, follow.target_id).await?;
+            tracing::info!(target = %self.actor, "follow accepted");
+        } else {
+            follows::reject_remote(data.app_data(), follow.follower_id, follow.target_id).await?;
+            tracing::info!(target = %self.actor, "follow rejected");
         }
         Ok(())
     }

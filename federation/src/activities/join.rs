@@ -1,18 +1,18 @@
 //! `Join` and `Leave` of a local event by a remote person (Mobilizon's RSVP shape: `object` is
-//! the event, `participationMessage` the note to the organizers). They run the same rules as a
-//! local RSVP (`backend::participations::remote`), which records the answer to send.
+//! the event, `participationMessage` the note to the organizers). They run the very functions
+//! of a local RSVP (`backend::participations::join` and `leave`), which record the answer to
+//! send (`Accept`, `Reject` or `Ignore`).
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
-use backend::participations::remote::{self, RemoteJoin};
+use backend::participations::{self, JoinRequest, Joined, LeaveRequest};
+use backend::rate_limits::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::objects::actor::ApActor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub enum JoinOrLeave {
@@ -71,25 +71,27 @@ impl Activity for Join {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let event = local_event(data, &self.object).await?;
-        let person = ObjectId::<ApActor>::from(self.actor.clone())
-            .dereference(data)
-            .await?;
+        let sender = super::sender(data, &self.actor, &self.id).await?;
         match self.kind {
             JoinOrLeave::Join => {
-                let outcome = remote::join(
-                    data.app_data(),
-                    &person.model,
-                    event.id,
-                    self.participation_message.as_deref(),
-                    self.id.as_str(),
-                )
-                .await?;
-                if let RemoteJoin::Refused { code, .. } = outcome {
-                    tracing::info!(id = %self.id, %code, "join refused; the answer is on its way");
+                let request = JoinRequest {
+                    event_id: event.id,
+                    message: self.participation_message.clone(),
+                    ..JoinRequest::default()
+                };
+                // The inbox counted this peer's requests already; no client budget applies.
+                let joined =
+                    participations::join(data.app_data(), &sender, &Client::Local, request).await?;
+                if let Joined::Refused(refusal) = joined {
+                    tracing::info!(id = %self.id, code = refusal.code(), "join refused; the answer is on its way");
                 }
             }
             JoinOrLeave::Leave => {
-                remote::leave(data.app_data(), &person.model, event.id).await?;
+                let request = LeaveRequest {
+                    event_id: event.id,
+                    ..LeaveRequest::default()
+                };
+                participations::leave(data.app_data(), &sender, request).await?;
             }
         }
         Ok(())

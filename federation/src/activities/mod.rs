@@ -1,5 +1,7 @@
 //! Activities we receive, one file per verb, and the untagged enum the inbox parses into (the
-//! catch-all goes last: unknown types are accepted and ignored).
+//! catch-all goes last: unknown types are accepted and ignored). A handler builds the
+//! sender's `Principal::Remote` and calls the same backend function a GraphQL resolver or a
+//! page calls for the same use case, then translates its outcome; no rule is decided here.
 
 pub mod accept;
 pub mod announce;
@@ -13,6 +15,7 @@ pub mod update_actor;
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use backend::principal::Principal;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -148,6 +151,30 @@ impl Activity for Outgoing {
         Err(Error::Internal(
             "outgoing activities are not received".to_owned(),
         ))
+    }
+}
+
+/// Who sent an activity, as backend services see it: the remote actor (fetched when we hold
+/// none) with the id of the activity that carries its request.
+pub(crate) async fn sender(
+    data: &Data<AppContext>,
+    actor: &Url,
+    activity_id: &Url,
+) -> Result<Principal> {
+    let actor =
+        activitypub_federation::fetch::object_id::ObjectId::<crate::objects::actor::ApActor>::from(
+            actor.clone(),
+        )
+        .dereference(data)
+        .await?;
+    Ok(remote_principal(&actor.model, activity_id))
+}
+
+/// A remote actor we hold, acting through the activity `activity_id`.
+pub(crate) fn remote_principal(actor: &entity::actor::Model, activity_id: &Url) -> Principal {
+    Principal::Remote {
+        actor_id: actor.id,
+        activity_id: activity_id.to_string(),
     }
 }
 

@@ -10,7 +10,7 @@ use backend::addresses::AddressInput;
 use backend::events::NewEvent;
 use backend::groups::service::NewGroup;
 use backend::i18n::Locale;
-use backend::participations::service::JoinRequest;
+use backend::participations::JoinRequest;
 use backend::principal::Principal;
 use backend::users::CurrentUser;
 use backend::users::service::{AdminAccountOptions, NewAccount};
@@ -511,14 +511,17 @@ pub async fn join(
     person: &Person,
     event_id: i64,
 ) -> backend::Result<entity::participant::Model> {
-    backend::participations::service::join(
+    let request = JoinRequest {
+        event_id,
+        actor_id: Some(person.actor_id),
+        ..JoinRequest::default()
+    };
+    backend::participations::join(
         ctx,
         &Principal::User(person.user.clone()),
-        JoinRequest {
-            event_id,
-            actor_id: Some(person.actor_id),
-            message: None,
-        },
+        &backend::rate_limits::Client::Local,
+        request,
     )
     .await
+    .and_then(backend::participations::Joined::into_participation)
 }

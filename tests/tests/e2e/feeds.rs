@@ -480,16 +480,17 @@ async fn a_private_feed_follows_its_token_and_a_revoked_token_gives_404() {
     let bob = person(&server, "bob").await;
     let event = create(&server, &org, new_event("Assembly", soon(&server, 2))).await;
     create(&server, &org, new_event("Not for bob", soon(&server, 2))).await;
-    backend::participations::service::join(
+    backend::participations::join(
         &server.ctx,
         &bob.principal(),
+        &backend::rate_limits::Client::Local,
         backend::participations::JoinRequest {
             event_id: event.id,
-            actor_id: None,
-            message: None,
+            ..Default::default()
         },
     )
     .await
+    .and_then(backend::participations::Joined::into_participation)
     .expect("join");
     let gql = logged_in(&server, &bob).await;
 
@@ -677,16 +678,17 @@ async fn every_feed_passes_the_independent_parsers() {
     created.push(create(&server, &alice, open_ended).await);
 
     for event in &created {
-        backend::participations::service::join(
+        backend::participations::join(
             &server.ctx,
             &bob.principal(),
+            &backend::rate_limits::Client::Local,
             backend::participations::JoinRequest {
                 event_id: event.id,
-                actor_id: None,
-                message: None,
+                ..Default::default()
             },
         )
         .await
+        .and_then(backend::participations::Joined::into_participation)
         .expect("join");
     }
     // Cancelled after bob joined: cancellation is shown, not a deletion.

@@ -2,7 +2,7 @@
 //! `updateParticipation`.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use backend::participations::{self, AnonymousJoin, JoinRequest, service};
+use backend::participations::{self, JoinRequest, Joined, LeaveRequest, Left};
 use chrono::{DateTime, Utc};
 use entity::event;
 use entity::participant::{self, ParticipantRole};
@@ -11,7 +11,7 @@ use super::errors::{GqlResult, IntoGql, invalid};
 use super::events::Event;
 use super::loaders;
 use super::persons::Person;
-use super::{app, parse_id, principal, viewer};
+use super::{app, parse_id, principal};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(name = "ParticipantRoleEnum")]
@@ -191,45 +191,18 @@ impl ParticipationMutation {
         locale: Option<String>,
         timezone: Option<String>,
     ) -> GqlResult<Participant> {
-        let app = app(ctx)?;
-        let event_id = parse_id(&event_id, "eventId")?;
-        let actor_id = actor_id.map(|id| parse_id(&id, "actorId")).transpose()?;
-        let anonymous_id = backend::actors::system::anonymous(&app.db).await.gql()?.id;
-        let as_anonymous = actor_id == Some(anonymous_id)
-            || (actor_id.is_none() && viewer(ctx).is_none() && email.is_some());
-        let row = if as_anonymous {
-            let Some(email) = email else {
-                return Err(invalid(
-                    "email",
-                    "an email address is needed to take part without an account",
-                ));
-            };
-            service::join_anonymous(
-                app,
-                &super::client(ctx),
-                AnonymousJoin {
-                    event_id,
-                    email,
-                    message,
-                    locale,
-                    timezone,
-                },
-            )
-            .await
-            .gql()?
-        } else {
-            service::join(
-                app,
-                &principal(ctx),
-                JoinRequest {
-                    event_id,
-                    actor_id,
-                    message,
-                },
-            )
-            .await
-            .gql()?
+        let request = JoinRequest {
+            event_id: parse_id(&event_id, "eventId")?,
+            actor_id: actor_id.map(|id| parse_id(&id, "actorId")).transpose()?,
+            message,
+            email,
+            locale,
+            timezone,
         };
+        let row = participations::join(app(ctx)?, &principal(ctx), &super::client(ctx), request)
+            .await
+            .and_then(Joined::into_participation)
+            .gql()?;
         Ok(Participant::new(row))
     }
 
@@ -242,21 +215,22 @@ impl ParticipationMutation {
         actor_id: Option<ID>,
         token: Option<String>,
     ) -> GqlResult<DeletedParticipant> {
-        let app = app(ctx)?;
         let event_id = parse_id(&event_id, "eventId")?;
-        let row = match token.filter(|t| !t.trim().is_empty()) {
-            Some(token) => service::leave_by_token(app, event_id, &token).await.gql()?,
-            None => {
-                let anonymous_id = backend::actors::system::anonymous(&app.db).await.gql()?.id;
-                let actor_id = actor_id
-                    .map(|id| parse_id(&id, "actorId"))
-                    .transpose()?
-                    .filter(|id| *id != anonymous_id);
-                service::leave(app, &principal(ctx), event_id, actor_id)
-                    .await
-                    .gql()?
-            }
+        // Clients may send an empty token along with an identity.
+        let token = token.filter(|t| !t.trim().is_empty());
+        let actor_id = match token {
+            Some(_) => None,
+            None => actor_id.map(|id| parse_id(&id, "actorId")).transpose()?,
         };
+        let request = LeaveRequest {
+            event_id,
+            actor_id,
+            token,
+        };
+        let row = participations::leave(app(ctx)?, &principal(ctx), request)
+            .await
+            .and_then(Left::into_participation)
+            .gql()?;
         Ok(deleted(&row))
     }
 
@@ -267,7 +241,7 @@ impl ParticipationMutation {
         confirmation_token: String,
     ) -> GqlResult<Participant> {
         Ok(Participant::new(
-            service::confirm(app(ctx)?, &confirmation_token)
+            participations::confirm(app(ctx)?, &confirmation_token)
                 .await
                 .gql()?,
         ))
@@ -282,7 +256,7 @@ impl ParticipationMutation {
     ) -> GqlResult<Participant> {
         let id = parse_id(&id, "id")?;
         Ok(Participant::new(
-            service::update_role(app(ctx)?, &principal(ctx), id, role.into())
+            participations::decide(app(ctx)?, &principal(ctx), id, role.into())
                 .await
                 .gql()?,
         ))

@@ -411,7 +411,14 @@ pub async fn cancel_participation(
     }
     let result = async {
         let event = backend::events::find_by_uuid(&state.ctx.db, &uuid).await?;
-        backend::participations::service::leave_by_token(&state.ctx, event.id, &token).await
+        let request = backend::participations::LeaveRequest {
+            event_id: event.id,
+            actor_id: None,
+            token: Some(token.clone()),
+        };
+        backend::participations::leave(&state.ctx, &visitor.principal(), request)
+            .await
+            .and_then(backend::participations::Left::into_participation)
     }
     .await;
     match result {

@@ -9,9 +9,10 @@ use axum::response::Response;
 use backend::events::{self, SearchQuery};
 use backend::i18n::Locale;
 use backend::pagination::{Page, Paginated};
-use backend::participations::{self, AnonymousJoin, JoinRequest};
+use backend::participations::policy::Refusal;
+use backend::participations::{self, JoinRequest, Joined, LeaveRequest, Left};
 use chrono::{NaiveDate, TimeZone, Utc};
-use entity::event::{self, EventStatus, JoinOptions};
+use entity::event::{self, EventStatus};
 use entity::participant::ParticipantRole;
 use serde::Deserialize;
 
@@ -761,7 +762,7 @@ fn unless_gone<T>(found: backend::Result<T>) -> backend::Result<Option<T>> {
     }
 }
 
-/// What the RSVP box offers; the rules themselves are checked again by the service on post.
+/// The RSVP box: what the backend offers this visitor (`participations::offer`), in words.
 fn rsvp_state(
     ctx: &backend::AppContext,
     visitor: &Visitor,
@@ -770,8 +771,19 @@ fn rsvp_state(
     stats: &events::ParticipantStats,
 ) -> Rsvp {
     let locale = visitor.locale;
+    let offer = participations::offer(
+        event,
+        ctx.now(),
+        role,
+        stats.participant,
+        visitor.session.is_some(),
+    );
     let mut rsvp = Rsvp {
-        restricted: event.join_options == JoinOptions::Restricted,
+        restricted: offer.needs_approval,
+        can_join: offer.join,
+        can_leave: offer.leave,
+        login_to_join: offer.log_in_to_join,
+        anonymous: offer.join_by_email,
         ..Rsvp::default()
     };
     rsvp.state = role.map(|r| {
@@ -787,36 +799,13 @@ fn rsvp_state(
             },
         )
     });
-    let facts = backend::participations::policy::JoinFacts {
-        join_options: event.join_options,
-        status: event.status,
-        over: events::is_over(event, ctx.now()),
-        draft: event.draft,
-    };
-    let full = backend::participations::policy::is_full(
-        event.maximum_attendee_capacity,
-        stats.participant,
-    );
-    if let Some(refusal) = backend::participations::policy::refusal(facts) {
-        match refusal.code() {
-            "event_external" => rsvp.external = event.external_participation_url.clone(),
-            "event_cancelled" => rsvp.closed = Some(t(locale, "event-cancelled-no-rsvp")),
-            "event_past" => rsvp.closed = Some(t(locale, "event-past")),
-            _ => rsvp.closed = Some(refusal.to_string()),
-        }
-    } else if role.is_none() && full {
-        rsvp.closed = Some(t(locale, "event-full"));
-    }
-    let open = rsvp.closed.is_none() && rsvp.external.is_none();
-    rsvp.can_leave =
-        role.is_some_and(|r| r != ParticipantRole::Creator && r != ParticipantRole::Rejected);
-    if role.is_none() && open {
-        if visitor.session.is_some() {
-            rsvp.can_join = true;
-        } else {
-            rsvp.login_to_join = true;
-            rsvp.anonymous = event.anonymous_participation;
-        }
+    match offer.closed {
+        Some(Refusal::External) => rsvp.external = event.external_participation_url.clone(),
+        Some(Refusal::Cancelled) => rsvp.closed = Some(t(locale, "event-cancelled-no-rsvp")),
+        Some(Refusal::Past) => rsvp.closed = Some(t(locale, "event-past")),
+        Some(Refusal::Full) => rsvp.closed = Some(t(locale, "event-full")),
+        Some(other) => rsvp.closed = Some(other.to_string()),
+        None => {}
     }
     rsvp
 }
@@ -879,6 +868,7 @@ pub(super) fn refuse_csrf(visitor: Visitor) -> Response {
 pub async fn join(
     State(state): State<AppState>,
     visitor: Visitor,
+    RequestClient(client): RequestClient,
     Path(uuid): Path<String>,
     Form(form): Form<RsvpForm>,
 ) -> Response {
@@ -891,22 +881,17 @@ pub async fn join(
     let principal = visitor.principal();
     let result = async {
         let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
-        participations::service::join(
-            &state.ctx,
-            &principal,
-            JoinRequest {
-                event_id: event.id,
-                actor_id: None,
-                message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
-            },
-        )
-        .await
+        let request = JoinRequest {
+            event_id: event.id,
+            message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
+            ..JoinRequest::default()
+        };
+        participations::join(&state.ctx, &principal, &client, request).await
     }
     .await;
     match result {
-        Ok(p) if p.role == ParticipantRole::NotApproved => {
-            see_other(&visitor, &format!("/events/{uuid}?done=requested"))
-        }
+        Ok(Joined::Refused(refusal)) => error_page(visitor, &refusal.into()),
+        Ok(Joined::Pending(_)) => see_other(&visitor, &format!("/events/{uuid}?done=requested")),
         Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=joined")),
         Err(err) => error_page(visitor, &err),
     }
@@ -924,7 +909,13 @@ pub async fn leave(
     let principal = visitor.principal();
     let result = async {
         let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
-        participations::service::leave(&state.ctx, &principal, event.id, None).await
+        let request = LeaveRequest {
+            event_id: event.id,
+            ..LeaveRequest::default()
+        };
+        participations::leave(&state.ctx, &principal, request)
+            .await
+            .and_then(Left::into_participation)
     }
     .await;
     match result {
@@ -943,25 +934,19 @@ pub async fn join_anonymously(
     if !visitor.csrf_matches(&form.csrf) {
         return refuse_csrf(visitor);
     }
+    let anonymous = backend::principal::Principal::Anonymous;
     let result = async {
-        let event = events::find_visible(
-            &state.ctx.db,
-            &backend::principal::Principal::Anonymous,
-            &uuid,
-        )
-        .await?;
-        participations::service::join_anonymous(
-            &state.ctx,
-            &client,
-            AnonymousJoin {
-                event_id: event.id,
-                email: form.email.clone(),
-                message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
-                locale: Some(visitor.locale.code().to_owned()),
-                timezone: None,
-            },
-        )
-        .await
+        let event = events::find_visible(&state.ctx.db, &anonymous, &uuid).await?;
+        let request = JoinRequest {
+            event_id: event.id,
+            email: Some(form.email.clone()),
+            message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
+            locale: Some(visitor.locale.code().to_owned()),
+            ..JoinRequest::default()
+        };
+        participations::join(&state.ctx, &anonymous, &client, request)
+            .await
+            .and_then(Joined::into_participation)
     }
     .await;
     match result {

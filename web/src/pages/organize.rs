@@ -694,9 +694,7 @@ pub async fn decide(
             );
         }
     };
-    match backend::participations::service::update_role(&state.ctx, &visitor.principal(), id, role)
-        .await
-    {
+    match backend::participations::decide(&state.ctx, &visitor.principal(), id, role).await {
         Ok(_) => see_other(&visitor, &format!("/events/{uuid}/participants")),
         Err(err) => error_page(visitor, &err),
     }

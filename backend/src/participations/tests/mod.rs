@@ -4,7 +4,7 @@ use entity::job::{self, JobState};
 use entity::participant::{self, ParticipantRole};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::service::{self, AnonymousJoin, JoinRequest};
+use super::{JoinRequest, Joined, LeaveRequest, Left, service};
 use crate::events::{self, EventChanges, EventOptions};
 use crate::principal::Principal;
 use crate::rate_limits::Client;
@@ -27,15 +27,27 @@ async fn join(
     who: &TestPerson,
     event_id: i64,
 ) -> crate::Result<participant::Model> {
-    service::join(
-        &t.ctx,
-        &who.principal(),
-        JoinRequest {
-            event_id,
-            ..Default::default()
-        },
-    )
-    .await
+    let request = JoinRequest {
+        event_id,
+        ..Default::default()
+    };
+    super::join(&t.ctx, &who.principal(), &Client::Local, request)
+        .await
+        .and_then(Joined::into_participation)
+}
+
+async fn leave(
+    t: &TestContext,
+    principal: &Principal,
+    event_id: i64,
+) -> crate::Result<participant::Model> {
+    let request = LeaveRequest {
+        event_id,
+        ..Default::default()
+    };
+    super::leave(&t.ctx, principal, request)
+        .await
+        .and_then(Left::into_participation)
 }
 
 async fn count_role(t: &TestContext, event_id: i64, role: ParticipantRole) -> u64 {
@@ -72,15 +84,13 @@ async fn capacity_is_never_exceeded_when_200_people_join_at_once() {
     for person in people {
         let ctx = t.ctx.clone();
         tasks.push(tokio::spawn(async move {
-            service::join(
-                &ctx,
-                &person.principal(),
-                JoinRequest {
-                    event_id: event.id,
-                    ..Default::default()
-                },
-            )
-            .await
+            let request = JoinRequest {
+                event_id: event.id,
+                ..Default::default()
+            };
+            super::join(&ctx, &person.principal(), &Client::Local, request)
+                .await
+                .and_then(Joined::into_participation)
         }));
     }
     let (mut joined, mut full, mut other) = (0, 0, Vec::new());
@@ -173,7 +183,7 @@ async fn restricted_events_wait_for_the_organizer_who_hears_of_it_and_decides() 
         to_organizer.iter().map(|m| &m.subject).collect::<Vec<_>>()
     );
     // Only those who run the event decide.
-    let err = service::update_role(
+    let err = super::decide(
         &t.ctx,
         &second.principal(),
         a.id,
@@ -182,7 +192,7 @@ async fn restricted_events_wait_for_the_organizer_who_hears_of_it_and_decides() 
     .await
     .expect_err("a guest cannot approve");
     assert_eq!(err.code(), "forbidden");
-    service::update_role(
+    super::decide(
         &t.ctx,
         &organizer.principal(),
         a.id,
@@ -190,7 +200,7 @@ async fn restricted_events_wait_for_the_organizer_who_hears_of_it_and_decides() 
     )
     .await
     .expect("approve");
-    let err = service::update_role(
+    let err = super::decide(
         &t.ctx,
         &organizer.principal(),
         b.id,
@@ -199,7 +209,7 @@ async fn restricted_events_wait_for_the_organizer_who_hears_of_it_and_decides() 
     .await
     .expect_err("no seat left");
     assert_eq!(err.code(), "event_full");
-    service::update_role(
+    super::decide(
         &t.ctx,
         &organizer.principal(),
         b.id,
@@ -236,17 +246,26 @@ async fn anonymous_participants_confirm_by_mail_and_leave_with_their_link() {
         e.options.maximum_attendee_capacity = Some(1);
     })
     .await;
-    let anonymous = |email: &str| AnonymousJoin {
+    let anonymous = |email: &str| JoinRequest {
         event_id: event.id,
-        email: email.to_owned(),
+        email: Some(email.to_owned()),
         locale: Some("fr".to_owned()),
         ..Default::default()
     };
-    let waiting = service::join_anonymous(&t.ctx, &Client::Local, anonymous("Camille@Example.org"))
+    let by_email = |email: &str| {
+        super::join(
+            &t.ctx,
+            &Principal::Anonymous,
+            &Client::Local,
+            anonymous(email),
+        )
+    };
+    let waiting = by_email("Camille@Example.org")
         .await
+        .and_then(Joined::into_participation)
         .expect("anonymous join");
     assert_eq!(waiting.role, ParticipantRole::NotConfirmed);
-    let err = service::join_anonymous(&t.ctx, &Client::Local, anonymous("camille@example.org"))
+    let err = by_email("camille@example.org")
         .await
         .expect_err("same address twice");
     assert_eq!(err.code(), "conflict");
@@ -281,7 +300,12 @@ async fn anonymous_participants_confirm_by_mail_and_leave_with_their_link() {
         &welcome.text,
         &format!("/participation/email/cancel/{}/", event.uuid),
     );
-    service::leave_by_token(&t.ctx, event.id, &cancel)
+    let request = LeaveRequest {
+        event_id: event.id,
+        token: Some(cancel),
+        ..Default::default()
+    };
+    super::leave(&t.ctx, &Principal::Anonymous, request)
         .await
         .expect("leave");
     join(&t, &late, event.id).await.expect("the freed seat");
@@ -292,16 +316,18 @@ async fn events_without_anonymous_participation_refuse_it() {
     let t = TestContext::new().await;
     let organizer = t.person("organizer").await;
     let event = event_with(&t, &organizer, |_| {}).await;
-    let err = service::join_anonymous(
+    let err = super::join(
         &t.ctx,
+        &Principal::Anonymous,
         &Client::Local,
-        AnonymousJoin {
+        JoinRequest {
             event_id: event.id,
-            email: "someone@example.org".to_owned(),
+            email: Some("someone@example.org".to_owned()),
             ..Default::default()
         },
     )
     .await
+    .and_then(Joined::into_participation)
     .expect_err("not allowed");
     assert_eq!(err.code(), "anonymous_participation_disabled");
 }
@@ -319,22 +345,22 @@ async fn the_creator_cannot_leave_and_others_can() {
     let guest = t.person("guest").await;
     let event = event_with(&t, &organizer, |_| {}).await;
     join(&t, &guest, event.id).await.expect("join");
-    let err = service::leave(&t.ctx, &organizer.principal(), event.id, None)
+    let err = leave(&t, &organizer.principal(), event.id)
         .await
         .expect_err("creator");
     assert_eq!(err.code(), "creator_cannot_leave");
-    service::leave(&t.ctx, &guest.principal(), event.id, None)
+    leave(&t, &guest.principal(), event.id)
         .await
         .expect("leave");
     assert_eq!(
-        service::leave(&t.ctx, &guest.principal(), event.id, None)
+        leave(&t, &guest.principal(), event.id)
             .await
             .expect_err("twice")
             .code(),
         "not_found"
     );
     assert_eq!(
-        service::leave(&t.ctx, &Principal::Anonymous, event.id, None)
+        leave(&t, &Principal::Anonymous, event.id)
             .await
             .expect_err("anonymous")
             .code(),
@@ -432,9 +458,7 @@ async fn cancelling_an_event_or_leaving_it_drops_its_reminders() {
             .len(),
         2
     );
-    service::leave(&t.ctx, &a.principal(), event.id, None)
-        .await
-        .expect("leave");
+    leave(&t, &a.principal(), event.id).await.expect("leave");
     assert_eq!(
         pending_jobs(&t, super::reminders::BEFORE_EVENT_JOB)
             .await
@@ -570,3 +594,5 @@ async fn a_burst_of_rsvps_to_a_federated_event_sends_one_count_update_a_little_l
         crate::outbox::Happened::EventUpdated { event_id: event.id }
     );
 }
+
+mod one_function;

@@ -490,15 +490,17 @@ async fn several_edits_within_thirty_minutes_make_one_update_mail() {
     let event = service::create(&t.ctx, &alice.principal(), new_event("Picnic", start))
         .await
         .expect("event");
-    crate::participations::service::join(
+    crate::participations::join(
         &t.ctx,
         &bob.principal(),
+        &crate::rate_limits::Client::Local,
         crate::participations::JoinRequest {
             event_id: event.id,
             ..Default::default()
         },
     )
     .await
+    .and_then(crate::participations::Joined::into_participation)
     .expect("join");
     let edit = |changes: EventChanges| {
         let ctx = t.ctx.clone();
@@ -604,15 +606,17 @@ async fn deleting_an_event_tells_its_participants_and_cancelling_shows_it() {
     )
     .await
     .expect("event");
-    crate::participations::service::join(
+    crate::participations::join(
         &t.ctx,
         &bob.principal(),
+        &crate::rate_limits::Client::Local,
         crate::participations::JoinRequest {
             event_id: event.id,
             ..Default::default()
         },
     )
     .await
+    .and_then(crate::participations::Joined::into_participation)
     .expect("join");
     let cancelled = service::update(
         &t.ctx,

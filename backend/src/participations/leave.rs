@@ -1,0 +1,102 @@
+//! Leaving an event: one function, whoever asks. A local person leaves as one of their
+//! identities, a participant by email with the link of their mail, a remote person by the
+//! `Leave` (or `Undo{Join}`) their instance sent.
+
+use entity::participant;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::policy;
+use super::service::remove;
+use crate::context::AppContext;
+use crate::db::{begin_write, lock_row};
+use crate::error::{Error, Result};
+use crate::outbox::{self, Happened};
+use crate::principal::Principal;
+use crate::users::tokens::hash_token;
+
+/// Who leaves which event.
+#[derive(Debug, Clone, Default)]
+pub struct LeaveRequest {
+    pub event_id: i64,
+    /// One of the caller's identities; their default one when absent. The instance's
+    /// anonymous actor (Mobilizon's clients send it) names no identity.
+    pub actor_id: Option<i64>,
+    /// The token of the cancellation link mailed to a participant by email.
+    pub token: Option<String>,
+}
+
+/// What became of a request to leave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Left {
+    /// The participation is gone.
+    Left(Box<participant::Model>),
+    /// They took no part (a remote `Leave` sent again: already done).
+    NotTakingPart,
+}
+
+impl Left {
+    /// The participation that went, or `not_found` for people here.
+    pub fn into_participation(self) -> Result<participant::Model> {
+        match self {
+            Left::Left(participant) => Ok(*participant),
+            Left::NotTakingPart => Err(Error::not_found("participation")),
+        }
+    }
+}
+
+/// Someone leaves an event; the seat is free again. The creator cannot leave (they cancel or
+/// delete the event instead). Leaving another instance's event sends it a `Leave`.
+pub async fn leave(ctx: &AppContext, principal: &Principal, request: LeaveRequest) -> Result<Left> {
+    if let Some(token) = request.token.as_deref() {
+        return leave_by_token(ctx, request.event_id, token).await;
+    }
+    principal.require_known()?;
+    let identity = match request.actor_id {
+        Some(id) if crate::actors::system::anonymous(&ctx.db).await?.id == id => None,
+        other => other,
+    };
+    let tx = begin_write(ctx).await?;
+    let person = principal.acting_actor(&tx, identity).await?;
+    lock_row(&tx, "events", request.event_id).await?;
+    let Some(participant) = super::of_actor(&tx, request.event_id, person.id).await? else {
+        return Ok(Left::NotTakingPart);
+    };
+    if let Some(refusal) = policy::leave_refusal(participant.role) {
+        return Err(refusal);
+    }
+    remove(ctx, &tx, &participant).await?;
+    let event = crate::events::find(&tx, request.event_id).await?;
+    let now = ctx.now();
+    if event.local {
+        outbox::participants_changed(ctx, &tx, now, &event).await?;
+    } else if person.is_local() && participant.ap_id.is_some() {
+        let leave = Happened::LeaveRequested {
+            actor_id: person.id,
+            event_id: event.id,
+        };
+        outbox::record(ctx, &tx, now, leave).await?;
+    }
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(Left::Left(Box::new(participant)))
+}
+
+/// A participant by email leaves with the link from their mail.
+async fn leave_by_token(ctx: &AppContext, event_id: i64, token: &str) -> Result<Left> {
+    let tx = begin_write(ctx).await?;
+    lock_row(&tx, "events", event_id).await?;
+    let participant = participant::Entity::find()
+        .filter(participant::Column::EventId.eq(event_id))
+        .filter(participant::Column::CancellationTokenHash.eq(hash_token(token.trim())))
+        .one(&tx)
+        .await?
+        .ok_or_else(|| {
+            Error::rule(
+                "invalid_token",
+                "this cancellation link is not valid (any more)",
+            )
+        })?;
+    remove(ctx, &tx, &participant).await?;
+    tx.commit().await?;
+    Ok(Left::Left(Box::new(participant)))
+}
