@@ -95,7 +95,7 @@ pub async fn actor_deleted(
     if !actor.is_local() || actor.private_key_pem.is_none() {
         return Ok(());
     }
-    let inboxes = crate::groups::follows::remote_follower_inboxes(conn, &[actor.id]).await?;
+    let inboxes = crate::groups::follows::follower_inboxes_elsewhere(conn, &[actor.id]).await?;
     let what = Happened::ActorDeleted {
         actor: Box::new(actor.clone()),
         inboxes,

@@ -162,7 +162,7 @@ impl PublishJob {
         });
         let audience = [Some(event.organizer_actor_id), event.attributed_to_id];
         let ids: Vec<i64> = audience.into_iter().flatten().collect();
-        let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
+        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
         queue_deliveries(ctx, &sender, with_context(activity), inboxes.clone()).await?;
         if let Some(announce) = announce {
             queue_deliveries(ctx, &sender, with_context(announce), inboxes).await?;
@@ -178,7 +178,7 @@ impl PublishJob {
     async fn relay_announce(ctx: &AppContext, event_ap_id: &str) -> Result<()> {
         let relay = backend::actors::system::relay(&ctx.db).await?;
         let inboxes =
-            backend::groups::follows::remote_follower_inboxes(&ctx.db, &[relay.id]).await?;
+            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[relay.id]).await?;
         if inboxes.is_empty() {
             return Ok(());
         }
@@ -216,7 +216,7 @@ impl PublishJob {
             .into_iter()
             .flatten()
             .collect();
-        let inboxes = backend::groups::follows::remote_follower_inboxes(&ctx.db, &ids).await?;
+        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
         queue_deliveries(ctx, &sender, with_context(activity), inboxes).await?;
         Self::relay_announce(ctx, ap_id).await
     }
@@ -360,7 +360,7 @@ impl PublishJob {
             return Ok(());
         };
         let inboxes =
-            backend::groups::follows::remote_follower_inboxes(&ctx.db, &[model.id]).await?;
+            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[model.id]).await?;
         if inboxes.is_empty() {
             return Ok(());
         }
@@ -622,8 +622,8 @@ pub async fn resolve_handle(
 }
 
 /// A local actor follows a remote group by `name@host`: resolved through WebFinger, then the
-/// same `follows::follow` as a local follow, which records the `Follow` to send. The remote
-/// `Accept` approves it.
+/// same `follows::follow` as a local follow (which says what may be followed, and records the
+/// `Follow` to send), acting for `follower` as the instance. The remote `Accept` approves it.
 pub async fn follow_remote(
     config: &crate::config::SignedConfig,
     ctx: &AppContext,
@@ -631,12 +631,13 @@ pub async fn follow_remote(
     handle: &str,
 ) -> Result<follow::Model> {
     let target = resolve_handle(config, ctx, handle).await?;
-    if target.kind != entity::ActorKind::Group {
-        return Err(Error::Rejected(
-            "only groups can be followed here yet".to_owned(),
-        ));
-    }
-    Ok(backend::groups::follows::follow(ctx, follower, target.id, false).await?)
+    let request = backend::groups::follows::FollowRequest {
+        target_id: target.id,
+        actor_id: Some(follower.id),
+        notify: false,
+    };
+    let principal = backend::principal::Principal::System;
+    Ok(backend::groups::follows::follow(ctx, &principal, request).await?)
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! (`activities/`), the inbox, the delivery jobs, WebFinger, NodeInfo, and the actor, event and
 //! collection documents.
 //!
-//! No domain rule lives here: inbox handlers translate an activity into a `backend` call (a
-//! remote follow runs `backend::groups::follows::remote_follow`), and backend services record
-//! what happened (`backend::outbox`) for the jobs here to turn into activities.
+//! No domain rule lives here: inbox handlers build the sender's `Principal::Remote` and call
+//! the backend function of the use case, the one GraphQL and the pages call (a remote `Follow`
+//! runs `backend::groups::follows::follow`, a `Join` `backend::participations::join`), and
+//! backend services record what happened (`backend::outbox`) for the jobs here to turn into
+//! activities.
 
 // Mobilizon's JSON-LD context is one large `json!` literal.
 #![recursion_limit = "256"]

@@ -1,17 +1,20 @@
-//! Following a group: its public events come to the follower (by mail when `notify`, and to
-//! remote followers through federation).
+//! Following: people here follow groups (their public events come by mail when `notify`),
+//! other instances' actors follow our groups, people and instance actor (and hear through
+//! federation). Following, stopping and deciding on a follower are one function each, for
+//! people here and remote actors alike.
 
-use entity::actor::{self, ActorKind};
+use entity::actor;
 use entity::follow;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     Set,
 };
 
-use super::{find, membership_of, policy};
+use super::{membership_of, policy};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
+use crate::outbox::Happened;
 use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
 
@@ -27,38 +30,93 @@ pub async fn find_follow(
         .await?)
 }
 
-/// `follower` follows the group. Local groups accept at once unless they approve followers by
-/// hand; following again only changes `notify`.
+/// Who follows which actor.
+#[derive(Debug, Clone, Default)]
+pub struct FollowRequest {
+    /// The followed actor ([`policy::can_follow`] says which).
+    pub target_id: i64,
+    /// One of the caller's identities; their default one when absent.
+    pub actor_id: Option<i64>,
+    /// Mail about the group's new events (followers here; those elsewhere hear through their
+    /// instance).
+    pub notify: bool,
+}
+
+fn followed(target: &actor::Model) -> policy::Followed {
+    policy::Followed {
+        id: target.id,
+        kind: target.kind,
+        local: target.is_local(),
+        suspended: target.suspended,
+        manually_approves_followers: target.manually_approves_followers,
+    }
+}
+
+/// The actor a follower here or elsewhere may follow; `not_found` otherwise.
+async fn followable(
+    conn: &impl ConnectionTrait,
+    target_id: i64,
+    follower: &actor::Model,
+) -> Result<actor::Model> {
+    let not_found = || {
+        Error::not_found(if follower.is_local() {
+            "group"
+        } else {
+            "actor"
+        })
+    };
+    let target = match crate::actors::find(conn, target_id).await {
+        Err(Error::NotFound { .. }) => return Err(not_found()),
+        found => found?,
+    };
+    if !policy::can_follow(followed(&target), follower.is_local()) {
+        return Err(not_found());
+    }
+    Ok(target)
+}
+
+/// Someone follows an actor: a person here a group (ours or another instance's), a remote
+/// actor one of ours by its `Follow`. Approved at once or pending ([`policy::approves_at_once`]);
+/// a follow of another instance's group records the `Follow` to send, an approved remote
+/// follower the `Accept`, in the same transaction. Following again changes `notify` (here),
+/// or answers again (the remote side may have missed the first `Accept`).
 pub async fn follow(
     ctx: &AppContext,
-    follower: &actor::Model,
-    group_id: i64,
-    notify: bool,
+    principal: &Principal,
+    request: FollowRequest,
 ) -> Result<follow::Model> {
+    principal.require_known()?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
-    let group = find(&tx, group_id).await?;
-    if group.kind != ActorKind::Group {
-        return Err(Error::not_found("group"));
-    }
-    let follow = match find_follow(&tx, follower.id, group.id).await? {
+    let follower = principal.acting_actor(&tx, request.actor_id).await?;
+    let target = followable(&tx, request.target_id, &follower).await?;
+    let remote_activity = match principal {
+        Principal::Remote { activity_id, .. } => Some(activity_id.clone()),
+        _ => None,
+    };
+    let follow = match find_follow(&tx, follower.id, target.id).await? {
         Some(existing) => {
             let mut active: follow::ActiveModel = existing.into();
-            active.notify = Set(notify);
+            match &remote_activity {
+                Some(activity_id) => active.ap_id = Set(Some(activity_id.clone())),
+                None => active.notify = Set(request.notify),
+            }
             active.updated_at = Set(now);
             active.update(&tx).await?
         }
         None => {
             // A follow of a remote group is an activity of ours: it gets its own id, which
             // the remote `Accept` or `Reject` may name alone.
-            let ap_id = (!group.is_local())
-                .then(|| format!("{}#follows/{}", follower.ap_id, uuid::Uuid::new_v4()));
+            let ap_id = remote_activity.clone().or_else(|| {
+                (!target.is_local())
+                    .then(|| format!("{}#follows/{}", follower.ap_id, uuid::Uuid::new_v4()))
+            });
             follow::Entity::insert(follow::ActiveModel {
                 id: NotSet,
                 follower_id: Set(follower.id),
-                target_id: Set(group.id),
-                approved: Set(group.is_local() && !group.manually_approves_followers),
-                notify: Set(notify),
+                target_id: Set(target.id),
+                approved: Set(policy::approves_at_once(followed(&target))),
+                notify: Set(follower.is_local() && request.notify),
                 ap_id: Set(ap_id),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -67,132 +125,80 @@ pub async fn follow(
             .await?
         }
     };
+    if !follower.is_local() && follow.approved {
+        let accepted = Happened::FollowAccepted {
+            follow_id: follow.id,
+        };
+        crate::outbox::record(ctx, &tx, now, accepted).await?;
+    }
     // Until the remote group answers, asking again sends the `Follow` again (it may have
     // missed the first one); an accepted follow only changed `notify`.
-    if !group.is_local() && !follow.approved {
-        crate::outbox::record(
-            ctx,
-            &tx,
-            now,
-            crate::outbox::Happened::FollowRequested {
-                follow_id: follow.id,
-            },
-        )
-        .await?;
+    if !target.is_local() && !follow.approved {
+        let requested = Happened::FollowRequested {
+            follow_id: follow.id,
+        };
+        crate::outbox::record(ctx, &tx, now, requested).await?;
     }
     tx.commit().await?;
     ctx.wake_workers();
+    tracing::info!(follow_id = follow.id, approved = follow.approved, "follow");
     Ok(follow)
 }
 
+/// Who stops following which actor.
+#[derive(Debug, Clone, Default)]
+pub struct UnfollowRequest {
+    pub target_id: i64,
+    /// One of the caller's identities; their default one when absent.
+    pub actor_id: Option<i64>,
+}
+
+/// What became of a request to stop following.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unfollowed {
+    /// The follow is gone.
+    Unfollowed(follow::Model),
+    /// There was none (a remote `Undo{Follow}` sent again: already done).
+    NotFollowing,
+}
+
+impl Unfollowed {
+    /// The follow that went, or `not_found` for people here.
+    pub fn into_follow(self) -> Result<follow::Model> {
+        match self {
+            Unfollowed::Unfollowed(follow) => Ok(follow),
+            Unfollowed::NotFollowing => Err(Error::not_found("follow")),
+        }
+    }
+}
+
+/// Someone stops following: a person here (an `Undo{Follow}` goes to a remote group), or a
+/// remote actor by its `Undo{Follow}`.
 pub async fn unfollow(
     ctx: &AppContext,
-    follower: &actor::Model,
-    group_id: i64,
-) -> Result<follow::Model> {
+    principal: &Principal,
+    request: UnfollowRequest,
+) -> Result<Unfollowed> {
+    principal.require_known()?;
     let tx = begin_write(ctx).await?;
-    let follow = find_follow(&tx, follower.id, group_id)
-        .await?
-        .ok_or(Error::not_found("follow"))?;
-    follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
-    let group = find(&tx, group_id).await?;
-    if let (false, Some(ap_id)) = (group.is_local(), &follow.ap_id) {
-        crate::outbox::record(
-            ctx,
-            &tx,
-            ctx.now(),
-            crate::outbox::Happened::FollowUndone {
-                follower_id: follower.id,
-                target_id: group.id,
-                follow_ap_id: ap_id.clone(),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    ctx.wake_workers();
-    Ok(follow)
-}
-
-/// A remote actor follows a local group or person (an incoming `Follow` whose id is `ap_id`).
-/// Accepted at once unless the target approves followers by hand; an accepted follow records
-/// `FollowAccepted` in the same transaction, so the answer cannot be lost. Following again
-/// answers again (the remote side may have missed the first `Accept`).
-pub async fn remote_follow(
-    ctx: &AppContext,
-    follower: &actor::Model,
-    target_id: i64,
-    ap_id: &str,
-) -> Result<follow::Model> {
-    if follower.is_local() {
-        return Err(Error::forbidden("local actors follow through the API"));
-    }
-    let now = ctx.now();
-    let tx = begin_write(ctx).await?;
-    let target = crate::actors::find(&tx, target_id).await?;
-    // Our instance actor is followed by other instances (Mobilizon's relays).
-    if !target.is_local()
-        || target.suspended
-        || !matches!(
-            target.kind,
-            ActorKind::Group | ActorKind::Person | ActorKind::Application
-        )
-    {
-        return Err(Error::not_found("actor"));
-    }
-    // An instance following ours waits for an administrator.
-    let waits = target.manually_approves_followers || target.kind == ActorKind::Application;
-    let follow = match find_follow(&tx, follower.id, target.id).await? {
-        Some(existing) => {
-            let mut active: follow::ActiveModel = existing.into();
-            active.ap_id = Set(Some(ap_id.to_owned()));
-            active.updated_at = Set(now);
-            active.update(&tx).await?
-        }
-        None => {
-            follow::Entity::insert(follow::ActiveModel {
-                id: NotSet,
-                follower_id: Set(follower.id),
-                target_id: Set(target.id),
-                approved: Set(!waits),
-                // Remote followers hear through their own instance, never by mail from us.
-                notify: Set(false),
-                ap_id: Set(Some(ap_id.to_owned())),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .exec_with_returning(&tx)
-            .await?
-        }
+    let follower = principal.acting_actor(&tx, request.actor_id).await?;
+    let Some(follow) = find_follow(&tx, follower.id, request.target_id).await? else {
+        return Ok(Unfollowed::NotFollowing);
     };
-    if follow.approved {
-        crate::outbox::record(
-            ctx,
-            &tx,
-            now,
-            crate::outbox::Happened::FollowAccepted {
-                follow_id: follow.id,
-            },
-        )
-        .await?;
+    follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
+    let target = followable(&tx, request.target_id, &follower).await?;
+    if let (false, Some(ap_id)) = (target.is_local(), &follow.ap_id) {
+        let undone = Happened::FollowUndone {
+            follower_id: follower.id,
+            target_id: target.id,
+            follow_ap_id: ap_id.clone(),
+        };
+        crate::outbox::record(ctx, &tx, ctx.now(), undone).await?;
     }
     tx.commit().await?;
     ctx.wake_workers();
-    Ok(follow)
-}
-
-/// A remote actor stops following (`Undo{Follow}`). Unknown follows are already gone.
-pub async fn remote_unfollow(
-    ctx: &AppContext,
-    follower: &actor::Model,
-    target_id: i64,
-) -> Result<()> {
-    let tx = begin_write(ctx).await?;
-    if let Some(follow) = find_follow(&tx, follower.id, target_id).await? {
-        follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    tracing::info!(follow_id = follow.id, "unfollow");
+    Ok(Unfollowed::Unfollowed(follow))
 }
 
 pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<follow::Model> {
@@ -204,7 +210,7 @@ pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<follow::
 
 /// Where to deliver what `target_ids` publish: the inboxes of their approved remote followers,
 /// a shared inbox once per host when the follower has one.
-pub async fn remote_follower_inboxes(
+pub async fn follower_inboxes_elsewhere(
     conn: &impl ConnectionTrait,
     target_ids: &[i64],
 ) -> Result<Vec<String>> {
@@ -241,29 +247,6 @@ pub async fn find_local_by_ap_id(
         .filter(follow::Column::ApId.eq(ap_id))
         .one(conn)
         .await?)
-}
-
-/// A remote actor accepted `follower_id`'s follow. Unknown follows stay unknown.
-pub async fn approve_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
-    let tx = begin_write(ctx).await?;
-    if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
-        let mut active: follow::ActiveModel = existing.into();
-        active.approved = Set(true);
-        active.updated_at = Set(ctx.now());
-        active.update(&tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A remote actor refused `follower_id`'s follow: the pending follow goes away.
-pub async fn reject_remote(ctx: &AppContext, follower_id: i64, target_id: i64) -> Result<()> {
-    let tx = begin_write(ctx).await?;
-    if let Some(existing) = find_follow(&tx, follower_id, target_id).await? {
-        follow::Entity::delete_by_id(existing.id).exec(&tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Whether any local actor follows one of `actor_ids` (approved): only then do we keep what
@@ -318,8 +301,11 @@ pub async fn of_group(
     Ok(Paginated { total, elements })
 }
 
-/// A moderator approves (`Accept` to a remote follower) or refuses (`Reject`; the follow goes
-/// away) a follower of a group that approves followers by hand.
+/// The followed side decides on a follow: a group's moderators approve or refuse a follower
+/// of a group that approves them by hand (`updateFollower`), and another instance's actor
+/// answers a follow of ours (`Accept`, `Reject`) — [`policy::may_answer_follow`] says who.
+/// Approving records the `Accept` to a remote follower; refusing removes the follow and
+/// records the `Reject`.
 pub async fn decide(
     ctx: &AppContext,
     principal: &Principal,
@@ -329,13 +315,24 @@ pub async fn decide(
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let follow = find_by_id(&tx, follow_id).await?;
-    let role = membership_of(&tx, principal, follow.target_id)
-        .await?
-        .map(|m| m.role);
-    if !policy::can_manage_followers(role) {
-        return Err(Error::forbidden(
-            "only the group's moderators decide on its followers",
-        ));
+    let target = crate::actors::find(&tx, follow.target_id).await?;
+    let answerer = match principal {
+        Principal::Remote { actor_id, .. } => policy::FollowAnswerer::Remote {
+            actor_id: *actor_id,
+        },
+        _ => policy::FollowAnswerer::Local {
+            group_role: membership_of(&tx, principal, follow.target_id)
+                .await?
+                .map(|m| m.role),
+        },
+    };
+    if !policy::may_answer_follow(followed(&target), answerer) {
+        return Err(Error::forbidden(match answerer {
+            policy::FollowAnswerer::Remote { .. } => "only the followed actor answers a follow",
+            policy::FollowAnswerer::Local { .. } => {
+                "only the group's moderators decide on its followers"
+            }
+        }));
     }
     let follower = crate::actors::find(&tx, follow.follower_id).await?;
     let decided = if approve {
@@ -344,7 +341,7 @@ pub async fn decide(
         active.updated_at = Set(now);
         let approved = active.update(&tx).await?;
         if !follower.is_local() && !follow.approved {
-            let what = crate::outbox::Happened::FollowAccepted {
+            let what = Happened::FollowAccepted {
                 follow_id: approved.id,
             };
             crate::outbox::record(ctx, &tx, now, what).await?;
@@ -353,7 +350,7 @@ pub async fn decide(
     } else {
         follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
         if let (false, Some(ap_id)) = (follower.is_local(), &follow.ap_id) {
-            let what = crate::outbox::Happened::FollowRejected {
+            let what = Happened::FollowRejected {
                 follower_id: follower.id,
                 target_id: follow.target_id,
                 follow_ap_id: ap_id.clone(),
@@ -364,5 +361,6 @@ pub async fn decide(
     };
     tx.commit().await?;
     ctx.wake_workers();
+    tracing::info!(follow_id, approve, "follow decided");
     Ok(decided)
 }

@@ -1,7 +1,8 @@
-//! Who may do what in a group. Pure functions of roles, tested as tables.
+//! Who may do what in a group, and who may follow whom. Pure functions of roles, tested as
+//! tables.
 
 use entity::MemberRole;
-use entity::actor::Openness;
+use entity::actor::{ActorKind, Openness};
 
 /// What joining does, by the group's openness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,59 @@ pub fn can_decide_requests(role: Option<MemberRole>) -> bool {
 /// Seeing who follows the group and approving or refusing pending followers.
 pub fn can_manage_followers(role: Option<MemberRole>) -> bool {
     role.is_some_and(MemberRole::is_moderator)
+}
+
+/// The facts about a followed actor that decide following it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Followed {
+    pub id: i64,
+    pub kind: ActorKind,
+    pub local: bool,
+    pub suspended: bool,
+    pub manually_approves_followers: bool,
+}
+
+/// Whether a follower here (`local_follower`) or of another instance may follow `target`.
+/// People here follow groups, ours or another instance's; other instances' actors follow our
+/// groups, people and instance actor (Mobilizon's relays).
+pub fn can_follow(target: Followed, local_follower: bool) -> bool {
+    if target.suspended {
+        return false;
+    }
+    if local_follower {
+        target.kind == ActorKind::Group
+    } else {
+        target.local
+            && matches!(
+                target.kind,
+                ActorKind::Group | ActorKind::Person | ActorKind::Application
+            )
+    }
+}
+
+/// Whether a new follow is approved at once. Our groups and people take followers at once
+/// unless they approve them by hand; an instance following ours waits for an administrator;
+/// another instance's actor answers for itself (`Accept`).
+pub fn approves_at_once(target: Followed) -> bool {
+    target.local && !target.manually_approves_followers && target.kind != ActorKind::Application
+}
+
+/// Who answers a follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowAnswerer {
+    /// Another instance's actor, answering with `Accept` or `Reject`.
+    Remote { actor_id: i64 },
+    /// Someone here, with their role in the followed group.
+    Local { group_role: Option<MemberRole> },
+}
+
+/// Whether `answerer` may approve or refuse a follow of `followed`: only the followed actor
+/// answers for itself when it is another instance's; a group's moderators answer for ours.
+pub fn may_answer_follow(followed: Followed, answerer: FollowAnswerer) -> bool {
+    match answerer {
+        FollowAnswerer::Remote { actor_id } => !followed.local && followed.id == actor_id,
+        FollowAnswerer::Local { group_role } => followed.local && can_manage_followers(group_role),
+    }
 }
 
 /// Giving a member another role: administrators only, among member, moderator, administrator.
@@ -117,6 +171,107 @@ mod tests {
     fn instance_moderators_may_delete_groups_and_see_members() {
         assert!(can_delete_group(NOBODY, true));
         assert!(can_see_members(NOBODY, true));
+    }
+
+    fn followed(kind: ActorKind, local: bool) -> Followed {
+        Followed {
+            id: 7,
+            kind,
+            local,
+            suspended: false,
+            manually_approves_followers: false,
+        }
+    }
+
+    /// (target kind, target local, follower local) -> may follow
+    #[test]
+    fn people_here_follow_groups_and_other_instances_follow_our_actors() {
+        use ActorKind::*;
+        let cases = [
+            (Group, true, true, true),
+            (Group, false, true, true),
+            (Person, true, true, false),
+            (Person, false, true, false),
+            (Application, false, true, false),
+            (Group, true, false, true),
+            (Person, true, false, true),
+            (Application, true, false, true),
+            (Group, false, false, false),
+        ];
+        for (kind, local, local_follower, allowed) in cases {
+            assert_eq!(
+                can_follow(followed(kind, local), local_follower),
+                allowed,
+                "{kind:?} local: {local}, follower local: {local_follower}"
+            );
+        }
+        let suspended = Followed {
+            suspended: true,
+            ..followed(Group, true)
+        };
+        assert!(!can_follow(suspended, true));
+        assert!(!can_follow(suspended, false));
+    }
+
+    #[test]
+    fn follows_are_approved_at_once_unless_someone_must_decide() {
+        use ActorKind::*;
+        assert!(approves_at_once(followed(Group, true)));
+        assert!(approves_at_once(followed(Person, true)));
+        let by_hand = Followed {
+            manually_approves_followers: true,
+            ..followed(Group, true)
+        };
+        assert!(!approves_at_once(by_hand));
+        assert!(
+            !approves_at_once(followed(Application, true)),
+            "an admin decides"
+        );
+        assert!(
+            !approves_at_once(followed(Group, false)),
+            "its instance answers"
+        );
+    }
+
+    #[test]
+    fn only_the_followed_actor_or_our_groups_moderators_answer_a_follow() {
+        use ActorKind::Group;
+        let remote = followed(Group, false);
+        let ours = followed(Group, true);
+        let cases = [
+            (remote, FollowAnswerer::Remote { actor_id: 7 }, true),
+            (remote, FollowAnswerer::Remote { actor_id: 8 }, false),
+            (ours, FollowAnswerer::Remote { actor_id: 7 }, false),
+            (
+                ours,
+                FollowAnswerer::Local {
+                    group_role: Some(Moderator),
+                },
+                true,
+            ),
+            (
+                ours,
+                FollowAnswerer::Local {
+                    group_role: Some(Member),
+                },
+                false,
+            ),
+            (ours, FollowAnswerer::Local { group_role: None }, false),
+            (
+                remote,
+                FollowAnswerer::Local {
+                    group_role: Some(Administrator),
+                },
+                false,
+            ),
+        ];
+        for (target, answerer, allowed) in cases {
+            assert_eq!(
+                may_answer_follow(target, answerer),
+                allowed,
+                "{target:?} by {answerer:?}"
+            );
+        }
     }
 
     #[test]

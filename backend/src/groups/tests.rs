@@ -138,7 +138,12 @@ async fn members_lists_are_for_members_and_counts_for_everyone() {
         super::members_count(&t.ctx.db, g.id).await.expect("count"),
         2
     );
-    follows::follow(&t.ctx, &stranger.actor, g.id, true)
+    let request = follows::FollowRequest {
+        target_id: g.id,
+        actor_id: None,
+        notify: true,
+    };
+    follows::follow(&t.ctx, &stranger.principal(), request)
         .await
         .expect("follow");
     assert_eq!(
@@ -147,8 +152,13 @@ async fn members_lists_are_for_members_and_counts_for_everyone() {
             .expect("followers"),
         1
     );
-    follows::unfollow(&t.ctx, &stranger.actor, g.id)
+    let request = follows::UnfollowRequest {
+        target_id: g.id,
+        actor_id: None,
+    };
+    follows::unfollow(&t.ctx, &stranger.principal(), request)
         .await
+        .and_then(follows::Unfollowed::into_follow)
         .expect("unfollow");
     assert_eq!(
         super::followers_count(&t.ctx.db, g.id)
@@ -169,4 +179,162 @@ async fn group_search_finds_public_groups_by_name() {
         .expect("search");
     assert_eq!(found.total, 1);
     assert_eq!(found.elements[0].preferred_username, "gardeners");
+}
+
+/// The principal the inbox builds for `actor`'s activity `n`.
+fn remote(actor: &entity::actor::Model, n: u32) -> Principal {
+    Principal::Remote {
+        actor_id: actor.id,
+        activity_id: format!("{}#activities/{n}", actor.ap_id),
+    }
+}
+
+fn following(target_id: i64) -> follows::FollowRequest {
+    follows::FollowRequest {
+        target_id,
+        actor_id: None,
+        notify: true,
+    }
+}
+
+#[tokio::test]
+async fn a_remote_actor_follows_through_the_same_function_and_is_accepted_again_if_it_asks_again() {
+    use crate::outbox::Happened;
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let g = group(&t, &alice, "gardeners", Openness::Open).await;
+    let far = t
+        .remote_actor("far", entity::actor::ActorKind::Person)
+        .await;
+    let follow = follows::follow(&t.ctx, &remote(&far, 1), following(g.id))
+        .await
+        .expect("follow");
+    assert!(follow.approved, "a group here takes followers at once");
+    assert!(
+        !follow.notify,
+        "remote followers hear through their instance"
+    );
+    assert_eq!(follow.ap_id, Some(format!("{}#activities/1", far.ap_id)));
+    follows::follow(&t.ctx, &remote(&far, 2), following(g.id))
+        .await
+        .expect("asked again");
+    let accepted = Happened::FollowAccepted {
+        follow_id: follow.id,
+    };
+    let recorded = t.recorded_for_federation().await;
+    assert_eq!(recorded.iter().filter(|h| **h == accepted).count(), 2);
+
+    let unfollow = |n| {
+        let request = follows::UnfollowRequest {
+            target_id: g.id,
+            actor_id: None,
+        };
+        let (ctx, principal) = (t.ctx.clone(), remote(&far, n));
+        async move { follows::unfollow(&ctx, &principal, request).await }
+    };
+    assert!(matches!(
+        unfollow(3).await.expect("undo"),
+        follows::Unfollowed::Unfollowed(_)
+    ));
+    assert_eq!(
+        unfollow(4).await.expect("undo again"),
+        follows::Unfollowed::NotFollowing
+    );
+}
+
+#[tokio::test]
+async fn a_group_approving_by_hand_keeps_a_remote_follower_waiting_for_its_moderators_alone() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let g = service::create(
+        &t.ctx,
+        &alice.actor,
+        NewGroup {
+            preferred_username: "careful".to_owned(),
+            manually_approves_followers: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("group");
+    let far = t
+        .remote_actor("far", entity::actor::ActorKind::Person)
+        .await;
+    let follow = follows::follow(&t.ctx, &remote(&far, 1), following(g.id))
+        .await
+        .expect("follow");
+    assert!(!follow.approved);
+    let err = follows::decide(&t.ctx, &remote(&far, 2), follow.id, true)
+        .await
+        .expect_err("a follower does not approve itself");
+    assert_eq!(err.code(), "forbidden");
+    let approved = follows::decide(&t.ctx, &alice.principal(), follow.id, true)
+        .await
+        .expect("approved");
+    assert!(approved.approved);
+    assert!(
+        t.recorded_for_federation()
+            .await
+            .contains(&crate::outbox::Happened::FollowAccepted {
+                follow_id: follow.id
+            })
+    );
+}
+
+#[tokio::test]
+async fn people_here_follow_groups_only() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let far = t
+        .remote_actor("far", entity::actor::ActorKind::Person)
+        .await;
+    for person in [&bob.actor, &far] {
+        let err = follows::follow(&t.ctx, &alice.principal(), following(person.id))
+            .await
+            .expect_err("a person");
+        assert_eq!(err.to_string(), "group not found");
+    }
+}
+
+#[tokio::test]
+async fn only_the_followed_remote_group_answers_a_follow_of_ours() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let far_group = t
+        .remote_actor("farmers", entity::actor::ActorKind::Group)
+        .await;
+    let stranger = t
+        .remote_actor("stranger", entity::actor::ActorKind::Person)
+        .await;
+    let follow = follows::follow(&t.ctx, &alice.principal(), following(far_group.id))
+        .await
+        .expect("follow");
+    assert!(!follow.approved, "pending until its instance answers");
+    assert!(t.recorded_for_federation().await.contains(
+        &crate::outbox::Happened::FollowRequested {
+            follow_id: follow.id
+        }
+    ));
+    let err = follows::decide(&t.ctx, &remote(&stranger, 1), follow.id, true)
+        .await
+        .expect_err("not the followed group");
+    assert_eq!(err.code(), "forbidden");
+    let err = follows::decide(&t.ctx, &alice.principal(), follow.id, true)
+        .await
+        .expect_err("not ours to answer");
+    assert_eq!(err.code(), "forbidden");
+    let accepted = follows::decide(&t.ctx, &remote(&far_group, 2), follow.id, true)
+        .await
+        .expect("accepted");
+    assert!(accepted.approved);
+    follows::decide(&t.ctx, &remote(&far_group, 3), follow.id, false)
+        .await
+        .expect("rejected after all");
+    assert!(
+        follows::find_follow(&t.ctx.db, alice.actor.id, far_group.id)
+            .await
+            .expect("read")
+            .is_none()
+    );
 }

@@ -1,7 +1,7 @@
-//! `Accept` / `Reject` of a local person's `Join` of a remote event (the same decision as
-//! organizers here make, `backend::participations::decide`, whose policy says who may answer),
-//! or of a local actor's `Follow`: named by its id (Mobilizon) or embedded (Mastodon); only its
-//! target may answer.
+//! `Accept` / `Reject` of a local person's `Join` of a remote event, or of a local actor's
+//! `Follow`: the same decisions as organizers and moderators here make
+//! (`backend::participations::decide`, `backend::groups::follows::decide`), whose policy says
+//! who may answer. The follow is named by its id (Mobilizon) or embedded (Mastodon).
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -100,19 +100,9 @@ impl Activity for Accept {
             tracing::debug!(id = %self.id, "ignoring an answer to a follow we do not know");
             return Ok(());
         };
-        let target = backend::actors::find(&data.db, follow.target_id).await?;
-        if target.ap_id != self.actor.as_str() {
-            return Err(Error::Rejected(
-                "only the followed actor answers a follow".to_owned(),
-            ));
-        }
-        if accepted {
-            follows::approve_remote(data.app_data(), follow.follower_id, follow.target_id).await?;
-            tracing::info!(target = %self.actor, "follow accepted");
-        } else {
-            follows::reject_remote(data.app_data(), follow.follower_id, follow.target_id).await?;
-            tracing::info!(target = %self.actor, "follow rejected");
-        }
+        let sender = super::sender(data, &self.actor, &self.id).await?;
+        follows::decide(data.app_data(), &sender, follow.id, accepted).await?;
+        tracing::info!(target = %self.actor, accepted, "follow answered");
         Ok(())
     }
 }

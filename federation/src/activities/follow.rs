@@ -1,15 +1,16 @@
-//! `Follow` of a local group or person by a remote actor.
+//! `Follow` of a local group, person or instance actor by a remote actor: the same
+//! `backend::groups::follows::follow` as a follow here, which records the `Accept` when the
+//! follow is approved at once.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::FollowType;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use backend::groups::follows::{self, FollowRequest};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::objects::actor::ApActor;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Follow {
@@ -46,16 +47,12 @@ impl Activity for Follow {
         let target = super::local_actor(data, object)
             .await?
             .ok_or(Error::NotFound)?;
-        let follower = ObjectId::<ApActor>::from(self.actor.clone())
-            .dereference(data)
-            .await?;
-        let follow = backend::groups::follows::remote_follow(
-            data.app_data(),
-            &follower.model,
-            target.id,
-            self.id.as_str(),
-        )
-        .await?;
+        let follower = super::sender(data, &self.actor, &self.id).await?;
+        let request = FollowRequest {
+            target_id: target.id,
+            ..FollowRequest::default()
+        };
+        let follow = follows::follow(data.app_data(), &follower, request).await?;
         tracing::info!(
             follower = %self.actor,
             target = %object,

@@ -1,9 +1,11 @@
-//! `Undo{Follow}`: a remote actor stops following. Other undos are ignored.
+//! `Undo{Follow}`: a remote actor stops following (`backend::groups::follows::unfollow`, as a
+//! person here does); `Undo{Join}` is a `Leave`. Other undos are ignored.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::UndoType;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use backend::groups::follows::{self, UnfollowRequest};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -77,7 +79,12 @@ impl Activity for Undo {
         else {
             return Ok(());
         };
-        backend::groups::follows::remote_unfollow(data.app_data(), &follower, target.id).await?;
+        let request = UnfollowRequest {
+            target_id: target.id,
+            actor_id: None,
+        };
+        let principal = super::remote_principal(&follower, &self.id);
+        follows::unfollow(data.app_data(), &principal, request).await?;
         tracing::info!(follower = %self.actor, "remote unfollow");
         Ok(())
     }

@@ -96,13 +96,16 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
                 ctx.now(),
             )
             .await?;
-            backend::groups::follows::remote_follow(
-                ctx,
-                &follower,
-                group_id,
-                &format!("http://{host}/follows/{i}"),
-            )
-            .await?;
+            // Followers as the inbox makes them: the remote actor, through its `Follow`.
+            let principal = backend::principal::Principal::Remote {
+                actor_id: follower.id,
+                activity_id: format!("http://{host}/follows/{i}"),
+            };
+            let request = backend::groups::follows::FollowRequest {
+                target_id: group_id,
+                ..Default::default()
+            };
+            backend::groups::follows::follow(ctx, &principal, request).await?;
             Ok(())
         }
     })

@@ -465,8 +465,13 @@ pub async fn seed(ctx: &AppContext, plan: Plan) -> anyhow::Result<Seeded> {
             let person = people[k / follows_per_user].clone();
             let group_id = groups[(k * 7 + k / follows_per_user) % groups.len()].0.id;
             async move {
-                let actor = backend::actors::find(&ctx.db, person.actor_id).await?;
-                backend::groups::follows::follow(ctx, &actor, group_id, k % 2 == 0).await?;
+                let request = backend::groups::follows::FollowRequest {
+                    target_id: group_id,
+                    actor_id: Some(person.actor_id),
+                    notify: k % 2 == 0,
+                };
+                let principal = Principal::User(person.user.clone());
+                backend::groups::follows::follow(ctx, &principal, request).await?;
                 Ok(())
             }
         },

@@ -1,8 +1,9 @@
 //! Groups, their members and followers, with Mobilizon's names.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::groups::follows::{self, FollowRequest, UnfollowRequest, Unfollowed};
 use backend::groups::service::{GroupChanges, NewGroup};
-use backend::groups::{self, GroupVisibility as DomainVisibility, follows, members};
+use backend::groups::{self, GroupVisibility as DomainVisibility, members};
 use backend::pagination::Page;
 use backend::principal::Principal;
 use chrono::{DateTime, Utc};
@@ -635,10 +636,15 @@ impl GroupMutation {
         notify: Option<bool>,
         actor_id: Option<ID>,
     ) -> GqlResult<Follower> {
-        let id = parse_id(&group_id, "groupId")?;
-        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        let target_id = parse_id(&group_id, "groupId")?;
+        let principal = principal_required(ctx)?;
+        let request = FollowRequest {
+            target_id,
+            actor_id: actor_id.map(|id| parse_id(&id, "actorId")).transpose()?,
+            notify: notify.unwrap_or(true),
+        };
         Ok(Follower(
-            follows::follow(app(ctx)?, &actor, id, notify.unwrap_or(true))
+            follows::follow(app(ctx)?, &principal, request)
                 .await
                 .gql()?,
         ))
@@ -666,10 +672,17 @@ impl GroupMutation {
         group_id: ID,
         actor_id: Option<ID>,
     ) -> GqlResult<Follower> {
-        let id = parse_id(&group_id, "groupId")?;
-        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
+        let target_id = parse_id(&group_id, "groupId")?;
+        let principal = principal_required(ctx)?;
+        let request = UnfollowRequest {
+            target_id,
+            actor_id: actor_id.map(|id| parse_id(&id, "actorId")).transpose()?,
+        };
         Ok(Follower(
-            follows::unfollow(app(ctx)?, &actor, id).await.gql()?,
+            follows::unfollow(app(ctx)?, &principal, request)
+                .await
+                .and_then(Unfollowed::into_follow)
+                .gql()?,
         ))
     }
 }

@@ -208,8 +208,26 @@ pub async fn act(
         match action.as_str() {
             "join" => members::join(ctx, &me, group.id).await.map(|_| ()),
             "leave" => members::leave(ctx, &me, group.id).await.map(|_| ()),
-            "follow" => follows::follow(ctx, &me, group.id, true).await.map(|_| ()),
-            "unfollow" => follows::unfollow(ctx, &me, group.id).await.map(|_| ()),
+            "follow" => {
+                let request = follows::FollowRequest {
+                    target_id: group.id,
+                    actor_id: Some(me.id),
+                    notify: true,
+                };
+                follows::follow(ctx, &visitor.principal(), request)
+                    .await
+                    .map(|_| ())
+            }
+            "unfollow" => {
+                let request = follows::UnfollowRequest {
+                    target_id: group.id,
+                    actor_id: Some(me.id),
+                };
+                follows::unfollow(ctx, &visitor.principal(), request)
+                    .await
+                    .and_then(follows::Unfollowed::into_follow)
+                    .map(|_| ())
+            }
             _ => Err(backend::Error::not_found("page")),
         }
     }
