@@ -68,7 +68,12 @@ pub async fn is_url_blocked(conn: &impl ConnectionTrait, url: &str) -> Result<bo
     }
 }
 
-pub async fn list(conn: &impl ConnectionTrait) -> Result<Vec<domain_block::Model>> {
+/// The blocked instances, newest first: administrators only (and the instance itself).
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+) -> Result<Vec<domain_block::Model>> {
+    principal.require_admin("only administrators see blocked instances")?;
     Ok(domain_block::Entity::find()
         .order_by_desc(domain_block::Column::CreatedAt)
         .order_by_asc(domain_block::Column::Domain)
@@ -187,6 +192,32 @@ async fn forget_domain(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::TestContext;
+
+    #[tokio::test]
+    async fn only_administrators_see_the_blocked_instances() {
+        let t = TestContext::new().await;
+        block(&t.ctx, &Principal::System, "spam.example", Some("spam"))
+            .await
+            .expect("blocked");
+        let person = t.person("someone").await;
+        let admin = t
+            .person_with("boss", entity::user::UserRole::Administrator, |_| {})
+            .await;
+        let refused = [
+            (Principal::Anonymous, "unauthenticated"),
+            (person.principal(), "forbidden"),
+        ];
+        for (principal, code) in refused {
+            let err = list(&t.ctx.db, &principal).await.expect_err("not an admin");
+            assert_eq!(err.code(), code, "{principal:?}");
+        }
+        for principal in [admin.principal(), Principal::System] {
+            let blocks = list(&t.ctx.db, &principal).await.expect("listed");
+            assert_eq!(blocks.len(), 1);
+            assert_eq!(blocks[0].domain, "spam.example");
+        }
+    }
 
     #[test]
     fn a_domain_is_a_lowercase_host_with_its_port_when_not_the_default() {

@@ -236,7 +236,7 @@ async fn instances(settings: Settings, command: InstancesCommand) -> anyhow::Res
             );
         }
         InstancesCommand::Blocks => {
-            let blocks = backend::domain_blocks::list(&ctx.db)
+            let blocks = backend::domain_blocks::list(&ctx.db, &admin)
                 .await
                 .map_err(describe)?;
             println!("{} blocked instance(s)", blocks.len());
