@@ -10,6 +10,7 @@ use crate::actors::persons::{self, NewPerson, PersonChanges};
 use crate::events::{EventChanges, service};
 use crate::groups::service::NewGroup;
 use crate::participations::{self, JoinRequest};
+use crate::principal::Principal;
 use crate::rate_limits::Client;
 use crate::testing::{TestContext, TestPerson, new_event};
 
@@ -189,11 +190,40 @@ async fn tokens_are_their_owners_alone_and_a_revoked_token_opens_nothing() {
     .expect_err("revoked");
     assert_eq!(err.code(), "not_found");
     assert!(
-        tokens::of_user(&t.ctx.db, alice.user.id)
+        tokens::of_user(&t.ctx.db, &alice.principal(), alice.user.id)
             .await
             .expect("list")
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn only_the_owner_sees_their_feed_tokens() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    tokens::create(&t.ctx, &alice.user, None)
+        .await
+        .expect("all identities");
+    tokens::create(&t.ctx, &alice.user, Some(alice.actor.id))
+        .await
+        .expect("one identity");
+    let of_user = |principal: Principal| {
+        let db = t.ctx.db.clone();
+        async move { tokens::of_user(&db, &principal, alice.user.id).await }
+    };
+    assert_eq!(of_user(alice.principal()).await.expect("hers").len(), 2);
+    for other in [bob.principal(), Principal::Anonymous, Principal::System] {
+        assert!(of_user(other).await.expect("none").is_empty());
+    }
+    let of_actor = |principal: Principal| {
+        let db = t.ctx.db.clone();
+        async move { tokens::of_actor(&db, &principal, alice.actor.id).await }
+    };
+    assert_eq!(of_actor(alice.principal()).await.expect("hers").len(), 1);
+    for other in [bob.principal(), Principal::Anonymous] {
+        assert!(of_actor(other).await.expect("none").is_empty());
+    }
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::context::AppContext;
 use crate::error::{Error, Result};
+use crate::principal::Principal;
 use crate::users::CurrentUser;
 use crate::users::tokens::{hash_token, random_token};
 
@@ -72,8 +73,20 @@ pub async fn delete(
     Ok(found)
 }
 
-/// The tokens of a user, oldest first.
-pub async fn of_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<feed_token::Model>> {
+/// Whether `principal` is the user `user_id`: only the owner sees their tokens.
+fn is_owner(principal: &Principal, user_id: i64) -> bool {
+    principal.user().is_some_and(|user| user.id == user_id)
+}
+
+/// The tokens of a user, oldest first; none for anyone but that user.
+pub async fn of_user(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    user_id: i64,
+) -> Result<Vec<feed_token::Model>> {
+    if !is_owner(principal, user_id) {
+        return Ok(Vec::new());
+    }
     Ok(feed_token::Entity::find()
         .filter(feed_token::Column::UserId.eq(user_id))
         .order_by_asc(feed_token::Column::Id)
@@ -81,14 +94,18 @@ pub async fn of_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<fe
         .await?)
 }
 
-/// The tokens of one identity (those limited to it), oldest first.
+/// The caller's tokens limited to one identity, oldest first; none for someone else's
+/// identity, or for a caller without an account.
 pub async fn of_actor(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    principal: &Principal,
     actor_id: i64,
 ) -> Result<Vec<feed_token::Model>> {
+    let Some(user) = principal.user() else {
+        return Ok(Vec::new());
+    };
     Ok(feed_token::Entity::find()
-        .filter(feed_token::Column::UserId.eq(user_id))
+        .filter(feed_token::Column::UserId.eq(user.id))
         .filter(feed_token::Column::ActorId.eq(actor_id))
         .order_by_asc(feed_token::Column::Id)
         .all(conn)

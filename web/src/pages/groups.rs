@@ -674,7 +674,7 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
             .filter_map(|id| found.get(id))
             .map(|g| (backend::actors::handle(g), backend::actors::display_name(g)))
             .collect();
-        let feeds = backend::feeds::tokens::of_user(&state.ctx.db, user.id)
+        let feeds = backend::feeds::tokens::of_user(&state.ctx.db, &visitor.principal(), user.id)
             .await?
             .into_iter()
             .map(|f| {
