@@ -108,6 +108,37 @@ pub async fn find_visible(
     }
 }
 
+/// Refuses changes to `event` by someone with `access`: `not_found` when they may not even
+/// see it, `forbidden` when they may not run it or it is another instance's.
+pub fn check_editable(event: &event::Model, access: Access) -> Result<()> {
+    if !policy::can_view(facts(event), access) {
+        return Err(Error::not_found("event"));
+    }
+    if !policy::can_edit(facts(event), access) {
+        return Err(Error::forbidden(
+            "only the organizer or the group's moderators can change this event",
+        ));
+    }
+    if !event.local {
+        return Err(Error::forbidden(
+            "events from other instances are changed there",
+        ));
+    }
+    Ok(())
+}
+
+/// The event `uuid` if `principal` may change it ([`check_editable`]), for the edit form.
+pub async fn find_editable(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    uuid: &str,
+) -> Result<event::Model> {
+    let event = find_by_uuid(conn, uuid).await?;
+    let access = access(conn, principal, &event).await?;
+    check_editable(&event, access)?;
+    Ok(event)
+}
+
 /// Events not over at `now`: ending later, or without end and starting later.
 pub(crate) fn not_over(now: DateTime<Utc>) -> Condition {
     Condition::any().add(event::Column::EndsOn.gte(now)).add(

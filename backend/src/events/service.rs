@@ -269,19 +269,7 @@ pub async fn update(
     lock_row(&tx, "events", event_id).await?;
     let before = super::find(&tx, event_id).await?;
     let access = super::access(&tx, principal, &before).await?;
-    if !policy::can_view(facts(&before), access) {
-        return Err(Error::not_found("event"));
-    }
-    if !policy::can_edit(facts(&before), access) {
-        return Err(Error::forbidden(
-            "only the organizer or the group's moderators can change this event",
-        ));
-    }
-    if !before.local {
-        return Err(Error::forbidden(
-            "events from other instances are changed there",
-        ));
-    }
+    super::check_editable(&before, access)?;
     let checked: CheckedFields = input::check_fields(
         changes.title.as_deref(),
         changes.description.as_deref(),

@@ -342,21 +342,13 @@ pub async fn create(
     }
 }
 
-/// The event, if the visitor may edit it; `forbidden` otherwise.
+/// The event, if the visitor may edit it (the backend's rule); `forbidden` otherwise.
 async fn editable(
     state: &AppState,
     visitor: &Visitor,
     uuid: &str,
 ) -> backend::Result<event::Model> {
-    let principal = visitor.principal();
-    let event = events::find_visible(&state.ctx.db, &principal, uuid).await?;
-    let access = events::access(&state.ctx.db, &principal, &event).await?;
-    if !events::policy::can_edit(events::facts(&event), access) {
-        return Err(backend::Error::forbidden(
-            "only the organizer or the group's moderators can change this event",
-        ));
-    }
-    Ok(event)
+    events::find_editable(&state.ctx.db, &visitor.principal(), uuid).await
 }
 
 fn fields_of(

@@ -999,3 +999,5 @@ async fn the_upcoming_list_next_changes_when_the_first_listed_event_is_over() {
     );
     assert_eq!(next(now + Duration::days(6)).await, None);
 }
+
+mod moved_rules;
