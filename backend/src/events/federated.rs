@@ -153,6 +153,41 @@ pub struct RemoteEvent {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+/// How an event of another instance reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Its organizer or group sent it (`Create`, `Update`, `Announce`): kept only when
+    /// someone here follows one of them.
+    Sent,
+    /// Someone here asked for it by its address (`interact`), or an instance we follow
+    /// relayed it: kept whoever follows it.
+    AskedFor,
+}
+
+/// Stores or refreshes an event of another instance when it is welcome here (see
+/// [`Arrival`]). `None` when it is not kept: nobody here follows its owners, or its origin
+/// deleted it. An event naming one of our actors as its owner is refused: only we speak
+/// for them.
+pub async fn receive(
+    ctx: &AppContext,
+    remote: RemoteEvent,
+    arrival: Arrival,
+) -> Result<Option<event::Model>> {
+    let mut owners = vec![remote.organizer_actor_id];
+    owners.extend(remote.attributed_to_id);
+    let known = crate::actors::find_many(&ctx.db, &owners).await?;
+    if known.values().any(|owner| owner.is_local()) {
+        return Err(Error::forbidden("a remote event cannot name local owners"));
+    }
+    if arrival == Arrival::Sent
+        && !crate::groups::follows::has_local_followers(&ctx.db, &owners).await?
+    {
+        tracing::debug!(ap_id = %remote.ap_id, "ignoring an event nobody here follows");
+        return Ok(None);
+    }
+    upsert_remote(ctx, remote).await
+}
+
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
 /// `None` when its origin deleted it: a copy arriving after the deletion is not stored.
 pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Option<event::Model>> {

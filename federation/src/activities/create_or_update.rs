@@ -1,10 +1,12 @@
-//! `Create` / `Update` of an `Event` from another instance: stored as a remote event when its
-//! sender owns it and someone here follows the sender or the event's group.
+//! `Create` / `Update` of an `Event` from another instance: when its sender owns it, handed to
+//! `backend::events::federated::receive`, which keeps it when someone here follows the sender
+//! or the event's group.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use backend::events::federated::{self, Arrival};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -49,15 +51,16 @@ impl Activity for CreateOrUpdate {
     }
 }
 
-/// Stores `event`, sent (or announced) by `sender`, which the caller checked owns it, when
-/// someone here follows its organizer or its group. Shared by `Create`, `Update` and `Announce`.
+/// Hands `event`, sent (or announced) by `sender`, which the caller checked owns it, to the
+/// backend, which keeps it when someone here follows its organizer or its group. Shared by
+/// `Create`, `Update` and `Announce`.
 pub(crate) async fn store_remote_event(
     data: &Data<AppContext>,
     sender_url: &Url,
     object: &Event,
     activity_id: &Url,
 ) -> Result<()> {
-    store(data, sender_url, object, activity_id, true)
+    store(data, sender_url, object, activity_id, Arrival::Sent)
         .await
         .map(|_| ())
 }
@@ -73,7 +76,7 @@ pub(crate) async fn store_asked_for(
         .or_else(|| object.actor.clone())
         .ok_or_else(|| Error::Malformed("an event without organizer".to_owned()))?;
     verify_owner(object, &owner)?;
-    store(data, &owner, object, &object.id, false).await
+    store(data, &owner, object, &object.id, Arrival::AskedFor).await
 }
 
 async fn store(
@@ -81,7 +84,7 @@ async fn store(
     sender_url: &Url,
     object: &Event,
     activity_id: &Url,
-    only_when_followed: bool,
+    arrival: Arrival,
 ) -> Result<Option<entity::event::Model>> {
     let sender = ObjectId::<ApActor>::from(sender_url.clone())
         .dereference(data)
@@ -105,24 +108,10 @@ async fn store(
         ),
         _ => None,
     };
-    if organizer.is_local() || group.as_ref().is_some_and(|g| g.is_local()) {
-        return Err(Error::Rejected(
-            "a remote event cannot name local owners".to_owned(),
-        ));
-    }
-    let mut owners = vec![organizer.id];
-    owners.extend(group.as_ref().map(|g| g.id));
-    if only_when_followed
-        && !backend::groups::follows::has_local_followers(&data.db, &owners).await?
-    {
-        tracing::debug!(id = %activity_id, "ignoring an event nobody here follows");
-        return Ok(None);
-    }
     let remote =
         crate::objects::event::to_remote(object, organizer.id, group.as_ref().map(|g| g.id))?;
-    let Some(event) = backend::events::federated::upsert_remote(data.app_data(), remote).await?
-    else {
-        tracing::debug!(id = %activity_id, "ignoring an event its origin deleted");
+    let Some(event) = federated::receive(data.app_data(), remote, arrival).await? else {
+        tracing::debug!(id = %activity_id, "remote event not kept");
         return Ok(None);
     };
     tracing::info!(ap_id = %event.ap_id, activity = %activity_id, "remote event stored");

@@ -1,8 +1,12 @@
-//! Rules the edges used to hold, now the service's: who gets the edit form.
+//! Rules the edges used to hold, now the service's: who gets the edit form, and which events
+//! of other instances are kept.
 
 use chrono::Duration;
+use entity::actor::ActorKind;
 
-use super::service;
+use super::{remote_event, service};
+use crate::events::federated::{Arrival, find_by_ap_id, receive};
+use crate::groups::follows::{self, FollowRequest};
 use crate::principal::Principal;
 use crate::testing::{TestContext, new_event};
 
@@ -48,5 +52,87 @@ async fn the_edit_form_is_for_those_who_may_change_the_event_as_the_update_itsel
                 err.to_string()
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn an_event_sent_by_another_instance_is_kept_only_when_someone_here_follows_its_owner() {
+    let t = TestContext::new().await;
+    let far = t.remote_actor("farmers", ActorKind::Group).await;
+    let sent = |n: u32| {
+        remote_event(
+            &t,
+            &format!("https://far.example/events/{n}"),
+            far.id,
+            "Harvest",
+            None,
+        )
+    };
+    let kept = receive(&t.ctx, sent(1), Arrival::Sent)
+        .await
+        .expect("received");
+    assert!(kept.is_none(), "nobody here follows the farmers");
+    assert!(
+        find_by_ap_id(&t.ctx.db, "https://far.example/events/1")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    let asked = receive(&t.ctx, sent(2), Arrival::AskedFor)
+        .await
+        .expect("received");
+    assert!(asked.is_some(), "someone asked for it by its address");
+
+    let alice = t.person("alice").await;
+    let request = FollowRequest {
+        target_id: far.id,
+        actor_id: None,
+        notify: false,
+    };
+    let follow = follows::follow(&t.ctx, &alice.principal(), request)
+        .await
+        .expect("follow");
+    // A follow waiting for the group's `Accept` does not count yet.
+    assert!(
+        receive(&t.ctx, sent(3), Arrival::Sent)
+            .await
+            .expect("received")
+            .is_none()
+    );
+    follows::decide(
+        &t.ctx,
+        &Principal::Remote {
+            actor_id: far.id,
+            activity_id: "https://far.example/accepts/1".to_owned(),
+        },
+        follow.id,
+        true,
+    )
+    .await
+    .expect("accepted");
+    assert!(
+        receive(&t.ctx, sent(4), Arrival::Sent)
+            .await
+            .expect("received")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn an_event_of_another_instance_cannot_name_one_of_ours_as_its_owner() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let forged = remote_event(
+        &t,
+        "https://far.example/events/1",
+        alice.actor.id,
+        "Forged",
+        None,
+    );
+    for arrival in [Arrival::Sent, Arrival::AskedFor] {
+        let err = receive(&t.ctx, forged.clone(), arrival)
+            .await
+            .expect_err("only we speak for alice");
+        assert_eq!(err.code(), "forbidden");
     }
 }
