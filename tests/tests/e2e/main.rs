@@ -16,6 +16,7 @@ mod fuzz;
 mod hardening;
 mod interop;
 mod mobilizon_client;
+mod one_join;
 mod pages;
 mod smtp;
 
