@@ -141,7 +141,8 @@ pub async fn join(
 }
 
 /// The address of an RSVP by email, when the request is one: it names the instance's
-/// anonymous actor, or comes without an account, identity or not with an address.
+/// anonymous actor (Mobilizon's clients do), or it comes from someone without an account who
+/// names no identity but gives an address.
 async fn by_email(
     ctx: &AppContext,
     principal: &Principal,
@@ -149,7 +150,7 @@ async fn by_email(
 ) -> Result<Option<String>> {
     let anonymous = match request.actor_id {
         Some(actor_id) => crate::actors::system::anonymous(&ctx.db).await?.id == actor_id,
-        None => *principal == Principal::Anonymous && request.email.is_some(),
+        None => matches!(principal, Principal::Anonymous) && request.email.is_some(),
     };
     if !anonymous {
         return Ok(None);
