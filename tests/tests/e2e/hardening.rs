@@ -41,16 +41,21 @@ async fn a_query_of_fragments_doubling_at_any_depth_is_refused_at_once_while_the
     let url = server.url("/graphql");
     for depth in [10, 25, 29, 64, 200] {
         let body = json!({ "query": doubling_fragments(depth) });
-        let started = Instant::now();
-        let answer = post_graphql(&client, &url, &body).await;
-        let took = started.elapsed();
-        assert_eq!(
-            answer["errors"][0]["extensions"]["code"], "query_too_complex",
-            "depth {depth}: {answer}"
-        );
+        // The fastest of three answers: a busy machine can delay any one request, but work
+        // that grew with the depth would show in all three.
+        let mut fastest = Duration::MAX;
+        for _ in 0..3 {
+            let started = Instant::now();
+            let answer = post_graphql(&client, &url, &body).await;
+            fastest = fastest.min(started.elapsed());
+            assert_eq!(
+                answer["errors"][0]["extensions"]["code"], "query_too_complex",
+                "depth {depth}: {answer}"
+            );
+        }
         assert!(
-            took < Duration::from_millis(50),
-            "depth {depth} took {took:?}"
+            fastest < Duration::from_millis(50),
+            "depth {depth} took {fastest:?}"
         );
     }
 
