@@ -54,21 +54,42 @@ fn invalid_summary(errors: &[FieldError]) -> String {
     }
 }
 
+/// What an error is to every edge: the stable code clients branch on (documented in the
+/// README) and the HTTP status that pages, feeds and the federation inbox answer with. Kept as
+/// a plain number so that the domain knows nothing of an HTTP library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    pub code: &'static str,
+    pub http_status: u16,
+}
+
 impl Error {
+    /// The one table from a domain error to its code and status.
+    pub fn kind(&self) -> Kind {
+        let (code, http_status) = match self {
+            Error::NotFound { .. } => ("not_found", 404),
+            Error::Forbidden(_) => ("forbidden", 403),
+            Error::Invalid(_) => ("invalid", 400),
+            Error::Conflict { .. } => ("conflict", 409),
+            Error::Unauthenticated => ("unauthenticated", 401),
+            Error::InvalidCredentials => ("invalid_credentials", 401),
+            Error::UserNotConfirmed => ("user_not_confirmed", 401),
+            Error::RateLimited { .. } => ("rate_limited", 429),
+            // The request was understood and well formed; a rule of the domain refuses it.
+            Error::Rule { code, .. } => (*code, 422),
+            Error::Internal(_) => ("internal", 500),
+        };
+        Kind { code, http_status }
+    }
+
     /// The stable code clients branch on (documented in the README).
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::NotFound { .. } => "not_found",
-            Error::Forbidden(_) => "forbidden",
-            Error::Invalid(_) => "invalid",
-            Error::Conflict { .. } => "conflict",
-            Error::Unauthenticated => "unauthenticated",
-            Error::InvalidCredentials => "invalid_credentials",
-            Error::UserNotConfirmed => "user_not_confirmed",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::Rule { code, .. } => code,
-            Error::Internal(_) => "internal",
-        }
+        self.kind().code
+    }
+
+    /// The HTTP status every edge answers this error with.
+    pub fn http_status(&self) -> u16 {
+        self.kind().http_status
     }
 
     pub fn not_found(what: &'static str) -> Self {
@@ -191,6 +212,37 @@ mod tests {
     use super::*;
     use crate::testing::TestDatabase;
     use sea_orm::{ConnectionTrait, Statement};
+
+    #[test]
+    fn a_rule_refusal_is_unprocessable_with_its_own_code() {
+        let kind = Error::rule("event_full", "this event is full").kind();
+        assert_eq!(kind.code, "event_full");
+        assert_eq!(kind.http_status, 422);
+    }
+
+    #[test]
+    fn each_kind_of_error_has_the_status_of_rest_practice() {
+        let cases = [
+            (Error::not_found("event"), "not_found", 404),
+            (Error::forbidden("no"), "forbidden", 403),
+            (Error::invalid("title", "too long"), "invalid", 400),
+            (Error::conflict("email", "taken"), "conflict", 409),
+            (Error::Unauthenticated, "unauthenticated", 401),
+            (Error::InvalidCredentials, "invalid_credentials", 401),
+            (Error::UserNotConfirmed, "user_not_confirmed", 401),
+            (
+                Error::RateLimited {
+                    retry_after_secs: 3,
+                },
+                "rate_limited",
+                429,
+            ),
+            (Error::internal("disk"), "internal", 500),
+        ];
+        for (err, code, status) in cases {
+            assert_eq!((err.code(), err.http_status()), (code, status), "{err:?}");
+        }
+    }
 
     #[tokio::test]
     async fn text_postgresql_cannot_store_is_the_inputs_fault_not_ours() {

@@ -48,16 +48,8 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         use activitypub_federation::error::Error as Ap;
         match self {
-            Error::Backend(err) => match err {
-                backend::Error::NotFound { .. } => StatusCode::NOT_FOUND,
-                backend::Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                backend::Error::Unauthenticated | backend::Error::InvalidCredentials => {
-                    StatusCode::UNAUTHORIZED
-                }
-                backend::Error::Conflict { .. } => StatusCode::CONFLICT,
-                backend::Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::BAD_REQUEST,
-            },
+            Error::Backend(err) => StatusCode::from_u16(err.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             Error::Federation(err) => match err {
                 Ap::NotFound => StatusCode::NOT_FOUND,
                 Ap::ActivitySignatureInvalid | Ap::ActivityBodyDigestInvalid => {

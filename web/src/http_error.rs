@@ -1,22 +1,12 @@
-//! The one place where domain errors become plain HTTP responses (feeds, and pages to come).
-//! Internal causes are logged here and never shown.
+//! Where domain errors become plain HTTP responses (feeds; pages' error page takes its status
+//! from `status` too), by backend's one table (`backend::Error::kind`). Internal causes are
+//! logged here and never shown.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 pub fn status(err: &backend::Error) -> StatusCode {
-    match err {
-        backend::Error::NotFound { .. } => StatusCode::NOT_FOUND,
-        backend::Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        backend::Error::Invalid(_) => StatusCode::BAD_REQUEST,
-        backend::Error::Conflict { .. } => StatusCode::CONFLICT,
-        backend::Error::Unauthenticated
-        | backend::Error::InvalidCredentials
-        | backend::Error::UserNotConfirmed => StatusCode::UNAUTHORIZED,
-        backend::Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        backend::Error::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        backend::Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The error as a short plain-text response.

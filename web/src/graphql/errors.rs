@@ -12,13 +12,13 @@ use async_graphql::{ErrorExtensions, Response, ServerError, Value};
 
 pub type GqlResult<T> = async_graphql::Result<T>;
 
-/// Turns a domain error into a GraphQL error with its code. Internal causes are logged here
-/// and replaced by a generic message.
+/// Turns a domain error into a GraphQL error with its code from backend's one table
+/// (`backend::Error::kind`). Internal causes are logged here and replaced by a generic message.
 pub fn to_gql(err: backend::Error) -> async_graphql::Error {
     if let backend::Error::Internal(source) = &err {
         tracing::error!(error = %source, "internal error while answering a GraphQL request");
     }
-    let code = err.code();
+    let code = err.kind().code;
     let message = err.to_string();
     let mut gql = async_graphql::Error::new(message);
     gql = gql.extend_with(|_, ext| {

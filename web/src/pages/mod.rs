@@ -182,15 +182,15 @@ struct ErrorPage {
 
 /// A page that says what went wrong and where to go.
 pub fn error_page(visitor: Visitor, err: &backend::Error) -> Response {
-    let (status, key) = match err {
-        backend::Error::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
-        backend::Error::Forbidden(_) => (StatusCode::FORBIDDEN, "error-forbidden"),
-        backend::Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-forbidden"),
+    let status = crate::http_error::status(err);
+    let key = match err {
+        backend::Error::NotFound { .. } => "error-not-found",
+        backend::Error::Forbidden(_) | backend::Error::Unauthenticated => "error-forbidden",
         backend::Error::Internal(source) => {
             tracing::error!(error = %source, "internal error while serving a page");
-            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            "error-internal"
         }
-        _ => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
+        _ => "error-invalid",
     };
     // A missing page is not a failure: saying "something went wrong" sends people looking
     // for one.
