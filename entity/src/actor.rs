@@ -72,8 +72,14 @@ pub enum ActorVisibility {
     Private,
 }
 
-/// How a group admits members (persons are always `Open`).
+// How a group admits members (persons are always `Open`). A plain comment: a doc comment
+// would become the GraphQL enum's description, which Mobilizon's has not.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "Openness")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Openness {
     #[sea_orm(string_value = "open")]

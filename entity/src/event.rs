@@ -62,6 +62,11 @@ impl ActiveModelBehavior for ActiveModel {}
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "EventStatus")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum EventStatus {
     #[sea_orm(string_value = "tentative")]
@@ -75,15 +80,20 @@ pub enum EventStatus {
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "EventVisibility")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum EventVisibility {
-    /// Listed, searchable, federated.
+    /// Listed, searchable and federated.
     #[sea_orm(string_value = "public")]
     Public,
-    /// Reachable by its link, never listed.
+    /// Reachable by its link only.
     #[sea_orm(string_value = "unlisted")]
     Unlisted,
-    /// Only the group's members and the participants.
+    /// Only the group's members and the participants see it.
     #[sea_orm(string_value = "private")]
     Private,
 }
@@ -91,15 +101,20 @@ pub enum EventVisibility {
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "EventJoinOptions")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum JoinOptions {
     /// Anyone joins at once.
     #[sea_orm(string_value = "free")]
     Free,
-    /// The organizer approves each participant.
+    /// The organizers approve each participant.
     #[sea_orm(string_value = "restricted")]
     Restricted,
-    /// Participation happens elsewhere (`external_participation_url`).
+    /// People register elsewhere (`externalParticipationUrl`).
     #[sea_orm(string_value = "external")]
     External,
 }

@@ -24,6 +24,11 @@ impl ActiveModelBehavior for ActiveModel {}
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "MemberRoleEnum")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum MemberRole {
     #[sea_orm(string_value = "invited")]

@@ -33,6 +33,11 @@ impl ActiveModelBehavior for ActiveModel {}
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "ParticipantRoleEnum")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ParticipantRole {
     #[sea_orm(string_value = "creator")]
@@ -45,7 +50,7 @@ pub enum ParticipantRole {
     Participant,
     #[sea_orm(string_value = "not_approved")]
     NotApproved,
-    /// Anonymous, before following the link in the confirmation mail.
+    // Anonymous, before following the link in the confirmation mail.
     #[sea_orm(string_value = "not_confirmed")]
     NotConfirmed,
     #[sea_orm(string_value = "rejected")]

@@ -36,6 +36,11 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "UserRole")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum UserRole {
     #[sea_orm(string_value = "user")]
@@ -46,8 +51,14 @@ pub enum UserRole {
     Administrator,
 }
 
-/// When organizers hear about participations waiting for their approval.
+// When organizers hear about participations waiting for their approval (a plain comment: a
+// doc comment would become the GraphQL enum's description, which Mobilizon's has not).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "NotificationPendingEnum")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum PendingNotification {
     #[sea_orm(string_value = "none")]

@@ -48,8 +48,9 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         use activitypub_federation::error::Error as Ap;
         match self {
-            Error::Backend(err) => StatusCode::from_u16(err.http_status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Error::Backend(err) => {
+                StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
             Error::Federation(err) => match err {
                 Ap::NotFound => StatusCode::NOT_FOUND,
                 Ap::ActivitySignatureInvalid | Ap::ActivityBodyDigestInvalid => {

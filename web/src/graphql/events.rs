@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use backend::events::{self, EventChanges, EventOptions as DomainOptions, NewEvent, SearchQuery};
 use backend::pagination::Paginated;
 use chrono::{DateTime, Utc};
-use entity::event::{self, EventStatus as DbStatus, EventVisibility as DbVisibility, JoinOptions};
+use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 
 use super::addresses::{Address, AddressInput};
 use super::errors::{GqlResult, IntoGql, invalid};
@@ -15,96 +15,6 @@ use super::participations::{PaginatedParticipantList, Participant, parse_partici
 use super::persons::Person;
 use super::users::DeletedObject;
 use super::{app, parse_id, principal};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "EventVisibility")]
-pub enum EventVisibility {
-    /// Listed, searchable and federated.
-    Public,
-    /// Reachable by its link only.
-    Unlisted,
-    /// Only the group's members and the participants see it.
-    Private,
-}
-
-impl From<DbVisibility> for EventVisibility {
-    fn from(v: DbVisibility) -> Self {
-        match v {
-            DbVisibility::Public => EventVisibility::Public,
-            DbVisibility::Unlisted => EventVisibility::Unlisted,
-            DbVisibility::Private => EventVisibility::Private,
-        }
-    }
-}
-
-impl From<EventVisibility> for DbVisibility {
-    fn from(v: EventVisibility) -> Self {
-        match v {
-            EventVisibility::Public => DbVisibility::Public,
-            EventVisibility::Unlisted => DbVisibility::Unlisted,
-            EventVisibility::Private => DbVisibility::Private,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "EventJoinOptions")]
-pub enum EventJoinOptions {
-    /// Anyone joins at once.
-    Free,
-    /// The organizers approve each participant.
-    Restricted,
-    /// People register elsewhere (`externalParticipationUrl`).
-    External,
-}
-
-impl From<JoinOptions> for EventJoinOptions {
-    fn from(j: JoinOptions) -> Self {
-        match j {
-            JoinOptions::Free => EventJoinOptions::Free,
-            JoinOptions::Restricted => EventJoinOptions::Restricted,
-            JoinOptions::External => EventJoinOptions::External,
-        }
-    }
-}
-
-impl From<EventJoinOptions> for JoinOptions {
-    fn from(j: EventJoinOptions) -> Self {
-        match j {
-            EventJoinOptions::Free => JoinOptions::Free,
-            EventJoinOptions::Restricted => JoinOptions::Restricted,
-            EventJoinOptions::External => JoinOptions::External,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "EventStatus")]
-pub enum EventStatus {
-    Tentative,
-    Confirmed,
-    Cancelled,
-}
-
-impl From<DbStatus> for EventStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Tentative => EventStatus::Tentative,
-            DbStatus::Confirmed => EventStatus::Confirmed,
-            DbStatus::Cancelled => EventStatus::Cancelled,
-        }
-    }
-}
-
-impl From<EventStatus> for DbStatus {
-    fn from(s: EventStatus) -> Self {
-        match s {
-            EventStatus::Tentative => DbStatus::Tentative,
-            EventStatus::Confirmed => DbStatus::Confirmed,
-            EventStatus::Cancelled => DbStatus::Cancelled,
-        }
-    }
-}
 
 /// Mobilizon's event categories.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -337,15 +247,15 @@ impl Event {
     }
 
     async fn status(&self) -> EventStatus {
-        self.0.status.into()
+        self.0.status
     }
 
     async fn visibility(&self) -> EventVisibility {
-        self.0.visibility.into()
+        self.0.visibility
     }
 
-    async fn join_options(&self) -> EventJoinOptions {
-        self.0.join_options.into()
+    async fn join_options(&self) -> JoinOptions {
+        self.0.join_options
     }
 
     async fn external_participation_url(&self) -> Option<&str> {
@@ -602,7 +512,7 @@ impl EventMutation {
         ends_on: Option<DateTime<Utc>>,
         status: Option<EventStatus>,
         visibility: Option<EventVisibility>,
-        join_options: Option<EventJoinOptions>,
+        join_options: Option<JoinOptions>,
         external_participation_url: Option<String>,
         draft: Option<bool>,
         category: Option<EventCategory>,
@@ -623,9 +533,9 @@ impl EventMutation {
             description,
             begins_on: Some(begins_on),
             ends_on,
-            status: status.map(Into::into),
-            visibility: visibility.map(Into::into),
-            join_options: join_options.map(Into::into),
+            status,
+            visibility,
+            join_options,
             external_participation_url,
             draft,
             category: category.map(|c| c.code().to_owned()),
@@ -654,7 +564,7 @@ impl EventMutation {
         ends_on: Option<DateTime<Utc>>,
         status: Option<EventStatus>,
         visibility: Option<EventVisibility>,
-        join_options: Option<EventJoinOptions>,
+        join_options: Option<JoinOptions>,
         external_participation_url: Option<String>,
         draft: Option<bool>,
         category: Option<EventCategory>,
@@ -673,9 +583,9 @@ impl EventMutation {
             description,
             begins_on,
             ends_on,
-            status: status.map(Into::into),
-            visibility: visibility.map(Into::into),
-            join_options: join_options.map(Into::into),
+            status,
+            visibility,
+            join_options,
             external_participation_url,
             draft,
             category: category.map(|c| c.code().to_owned()),

@@ -7,9 +7,10 @@ use backend::groups::{self, GroupVisibility as DomainVisibility, members};
 use backend::pagination::Page;
 use backend::principal::Principal;
 use chrono::{DateTime, Utc};
-use entity::actor::{self, Openness as DbOpenness};
+use entity::actor::{self, Openness};
 use entity::follow;
 use entity::member::{self, MemberRole};
+use sea_orm::ActiveEnum;
 
 use super::addresses::{Address, AddressInput};
 use super::errors::{GqlResult, IntoGql, invalid};
@@ -37,74 +38,6 @@ impl From<GroupVisibility> for DomainVisibility {
     }
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "Openness")]
-pub enum Openness {
-    InviteOnly,
-    Moderated,
-    Open,
-}
-
-impl From<Openness> for DbOpenness {
-    fn from(o: Openness) -> Self {
-        match o {
-            Openness::InviteOnly => DbOpenness::InviteOnly,
-            Openness::Moderated => DbOpenness::Moderated,
-            Openness::Open => DbOpenness::Open,
-        }
-    }
-}
-
-impl From<DbOpenness> for Openness {
-    fn from(o: DbOpenness) -> Self {
-        match o {
-            DbOpenness::InviteOnly => Openness::InviteOnly,
-            DbOpenness::Moderated => Openness::Moderated,
-            DbOpenness::Open => Openness::Open,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "MemberRoleEnum")]
-pub enum MemberRoleEnum {
-    NotApproved,
-    Invited,
-    Member,
-    Moderator,
-    Administrator,
-    Creator,
-    Rejected,
-}
-
-impl From<MemberRole> for MemberRoleEnum {
-    fn from(r: MemberRole) -> Self {
-        match r {
-            MemberRole::NotApproved => MemberRoleEnum::NotApproved,
-            MemberRole::Invited => MemberRoleEnum::Invited,
-            MemberRole::Member => MemberRoleEnum::Member,
-            MemberRole::Moderator => MemberRoleEnum::Moderator,
-            MemberRole::Administrator => MemberRoleEnum::Administrator,
-            MemberRole::Creator => MemberRoleEnum::Creator,
-            MemberRole::Rejected => MemberRoleEnum::Rejected,
-        }
-    }
-}
-
-impl From<MemberRoleEnum> for MemberRole {
-    fn from(r: MemberRoleEnum) -> Self {
-        match r {
-            MemberRoleEnum::NotApproved => MemberRole::NotApproved,
-            MemberRoleEnum::Invited => MemberRole::Invited,
-            MemberRoleEnum::Member => MemberRole::Member,
-            MemberRoleEnum::Moderator => MemberRole::Moderator,
-            MemberRoleEnum::Administrator => MemberRole::Administrator,
-            MemberRoleEnum::Creator => MemberRole::Creator,
-            MemberRoleEnum::Rejected => MemberRole::Rejected,
-        }
-    }
-}
-
 /// Mobilizon passes member roles as one string, comma-separated ("member,moderator").
 fn parse_roles(raw: Option<&str>) -> GqlResult<Vec<MemberRole>> {
     let mut roles = Vec::new();
@@ -114,20 +47,11 @@ fn parse_roles(raw: Option<&str>) -> GqlResult<Vec<MemberRole>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let role = match name.to_ascii_lowercase().as_str() {
-            "not_approved" => MemberRole::NotApproved,
-            "invited" => MemberRole::Invited,
-            "member" => MemberRole::Member,
-            "moderator" => MemberRole::Moderator,
-            "administrator" => MemberRole::Administrator,
-            "creator" => MemberRole::Creator,
-            "rejected" => MemberRole::Rejected,
-            _ => {
-                return Err(invalid(
-                    "roles",
-                    &format!("\"{name}\" is not a member role"),
-                ));
-            }
+        let Ok(role) = MemberRole::try_from_value(&name.to_ascii_lowercase()) else {
+            return Err(invalid(
+                "roles",
+                &format!("\"{name}\" is not a member role"),
+            ));
         };
         roles.push(role);
     }
@@ -184,7 +108,7 @@ impl Group {
     }
 
     async fn openness(&self) -> Openness {
-        self.0.openness.into()
+        self.0.openness
     }
 
     async fn manually_approves_followers(&self) -> bool {
@@ -300,8 +224,8 @@ impl Member {
         ID::from(self.0.id.to_string())
     }
 
-    async fn role(&self) -> MemberRoleEnum {
-        self.0.role.into()
+    async fn role(&self) -> MemberRole {
+        self.0.role
     }
 
     async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
@@ -473,7 +397,7 @@ impl GroupMutation {
                 name,
                 summary,
                 visibility: visibility.map(Into::into),
-                openness: openness.map(Into::into),
+                openness,
                 manually_approves_followers,
                 physical_address: physical_address.map(Into::into),
             },
@@ -504,7 +428,7 @@ impl GroupMutation {
                 name,
                 summary,
                 visibility: visibility.map(Into::into),
-                openness: openness.map(Into::into),
+                openness,
                 manually_approves_followers,
                 physical_address: physical_address.map(Into::into),
             },
@@ -604,11 +528,11 @@ impl GroupMutation {
         &self,
         ctx: &Context<'_>,
         member_id: ID,
-        role: MemberRoleEnum,
+        role: MemberRole,
     ) -> GqlResult<Member> {
         let id = parse_id(&member_id, "memberId")?;
         Ok(Member(
-            members::update_role(app(ctx)?, &principal_required(ctx)?, id, role.into())
+            members::update_role(app(ctx)?, &principal_required(ctx)?, id, role)
                 .await
                 .gql()?,
         ))

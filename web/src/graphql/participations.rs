@@ -1,57 +1,18 @@
 //! RSVPs, with Mobilizon's names: `joinEvent`, `leaveEvent`, `confirmParticipation`,
 //! `updateParticipation`.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use backend::participations::{self, JoinRequest, Joined, LeaveRequest, Left};
 use chrono::{DateTime, Utc};
 use entity::event;
 use entity::participant::{self, ParticipantRole};
+use sea_orm::ActiveEnum;
 
 use super::errors::{GqlResult, IntoGql, invalid};
 use super::events::Event;
 use super::loaders;
 use super::persons::Person;
 use super::{app, parse_id, principal};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "ParticipantRoleEnum")]
-pub enum ParticipantRoleEnum {
-    Creator,
-    Administrator,
-    Moderator,
-    Participant,
-    NotApproved,
-    NotConfirmed,
-    Rejected,
-}
-
-impl From<ParticipantRole> for ParticipantRoleEnum {
-    fn from(r: ParticipantRole) -> Self {
-        match r {
-            ParticipantRole::Creator => ParticipantRoleEnum::Creator,
-            ParticipantRole::Administrator => ParticipantRoleEnum::Administrator,
-            ParticipantRole::Moderator => ParticipantRoleEnum::Moderator,
-            ParticipantRole::Participant => ParticipantRoleEnum::Participant,
-            ParticipantRole::NotApproved => ParticipantRoleEnum::NotApproved,
-            ParticipantRole::NotConfirmed => ParticipantRoleEnum::NotConfirmed,
-            ParticipantRole::Rejected => ParticipantRoleEnum::Rejected,
-        }
-    }
-}
-
-impl From<ParticipantRoleEnum> for ParticipantRole {
-    fn from(r: ParticipantRoleEnum) -> Self {
-        match r {
-            ParticipantRoleEnum::Creator => ParticipantRole::Creator,
-            ParticipantRoleEnum::Administrator => ParticipantRole::Administrator,
-            ParticipantRoleEnum::Moderator => ParticipantRole::Moderator,
-            ParticipantRoleEnum::Participant => ParticipantRole::Participant,
-            ParticipantRoleEnum::NotApproved => ParticipantRole::NotApproved,
-            ParticipantRoleEnum::NotConfirmed => ParticipantRole::NotConfirmed,
-            ParticipantRoleEnum::Rejected => ParticipantRole::Rejected,
-        }
-    }
-}
 
 /// Mobilizon passes participant roles as one comma-separated string ("participant,moderator").
 pub fn parse_participant_roles(raw: Option<&str>) -> GqlResult<Vec<ParticipantRole>> {
@@ -62,20 +23,11 @@ pub fn parse_participant_roles(raw: Option<&str>) -> GqlResult<Vec<ParticipantRo
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let role = match name.to_ascii_lowercase().as_str() {
-            "creator" => ParticipantRole::Creator,
-            "administrator" => ParticipantRole::Administrator,
-            "moderator" => ParticipantRole::Moderator,
-            "participant" => ParticipantRole::Participant,
-            "not_approved" => ParticipantRole::NotApproved,
-            "not_confirmed" => ParticipantRole::NotConfirmed,
-            "rejected" => ParticipantRole::Rejected,
-            _ => {
-                return Err(invalid(
-                    "roles",
-                    &format!("\"{name}\" is not a participant role"),
-                ));
-            }
+        let Ok(role) = ParticipantRole::try_from_value(&name.to_ascii_lowercase()) else {
+            return Err(invalid(
+                "roles",
+                &format!("\"{name}\" is not a participant role"),
+            ));
         };
         roles.push(role);
     }
@@ -106,8 +58,8 @@ impl Participant {
         ID::from(self.row.id.to_string())
     }
 
-    async fn role(&self) -> ParticipantRoleEnum {
-        self.row.role.into()
+    async fn role(&self) -> ParticipantRole {
+        self.row.role
     }
 
     async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
@@ -252,11 +204,11 @@ impl ParticipationMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        role: ParticipantRoleEnum,
+        role: ParticipantRole,
     ) -> GqlResult<Participant> {
         let id = parse_id(&id, "id")?;
         Ok(Participant::new(
-            participations::decide(app(ctx)?, &principal(ctx), id, role.into())
+            participations::decide(app(ctx)?, &principal(ctx), id, role)
                 .await
                 .gql()?,
         ))

@@ -1,9 +1,9 @@
 //! Accounts: registration, confirmation, login, tokens, passwords, deletion.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use backend::users::service as users;
 use chrono::{DateTime, Utc};
-use entity::user::{self, PendingNotification, UserRole as DbUserRole};
+use entity::user::{self, PendingNotification, UserRole};
 
 use super::groups::{Member, PaginatedMemberList};
 use super::participations::PaginatedParticipantList;
@@ -11,24 +11,6 @@ use super::participations::PaginatedParticipantList;
 use super::errors::{GqlResult, IntoGql};
 use super::persons::Person;
 use super::{app, current_user};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "UserRole")]
-pub enum UserRole {
-    Administrator,
-    Moderator,
-    User,
-}
-
-impl From<DbUserRole> for UserRole {
-    fn from(role: DbUserRole) -> Self {
-        match role {
-            DbUserRole::Administrator => UserRole::Administrator,
-            DbUserRole::Moderator => UserRole::Moderator,
-            DbUserRole::User => UserRole::User,
-        }
-    }
-}
 
 /// A local account. Only its owner (and instance admins) see it.
 pub struct User {
@@ -64,7 +46,7 @@ impl User {
     }
 
     async fn role(&self) -> UserRole {
-        self.model.role.into()
+        self.model.role
     }
 
     async fn locale(&self) -> &str {
@@ -163,37 +145,6 @@ impl User {
     }
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "NotificationPendingEnum")]
-pub enum NotificationPendingEnum {
-    None,
-    Direct,
-    OneHour,
-    OneDay,
-}
-
-impl From<PendingNotification> for NotificationPendingEnum {
-    fn from(p: PendingNotification) -> Self {
-        match p {
-            PendingNotification::None => NotificationPendingEnum::None,
-            PendingNotification::Direct => NotificationPendingEnum::Direct,
-            PendingNotification::OneHour => NotificationPendingEnum::OneHour,
-            PendingNotification::OneDay => NotificationPendingEnum::OneDay,
-        }
-    }
-}
-
-impl From<NotificationPendingEnum> for PendingNotification {
-    fn from(p: NotificationPendingEnum) -> Self {
-        match p {
-            NotificationPendingEnum::None => PendingNotification::None,
-            NotificationPendingEnum::Direct => PendingNotification::Direct,
-            NotificationPendingEnum::OneHour => PendingNotification::OneHour,
-            NotificationPendingEnum::OneDay => PendingNotification::OneDay,
-        }
-    }
-}
-
 /// Mobilizon's `UserSettings`.
 #[derive(SimpleObject)]
 pub struct UserSettings {
@@ -203,7 +154,7 @@ pub struct UserSettings {
     /// A mail one hour before each event.
     notification_before_event: bool,
     /// When organizers hear of participations waiting for approval.
-    notification_pending_participation: NotificationPendingEnum,
+    notification_pending_participation: PendingNotification,
 }
 
 impl From<&user::Model> for UserSettings {
@@ -212,7 +163,7 @@ impl From<&user::Model> for UserSettings {
             timezone: u.timezone.clone(),
             notification_on_day: u.notification_on_day,
             notification_before_event: u.notification_before_event,
-            notification_pending_participation: u.notification_pending_participation.into(),
+            notification_pending_participation: u.notification_pending_participation,
         }
     }
 }
@@ -406,7 +357,7 @@ impl UserMutation {
         timezone: Option<String>,
         notification_on_day: Option<bool>,
         notification_before_event: Option<bool>,
-        notification_pending_participation: Option<NotificationPendingEnum>,
+        notification_pending_participation: Option<PendingNotification>,
     ) -> GqlResult<UserSettings> {
         let current = current_user(ctx)?;
         let user = backend::users::settings::set(
@@ -416,8 +367,7 @@ impl UserMutation {
                 timezone,
                 notification_on_day,
                 notification_before_event,
-                notification_pending_participation: notification_pending_participation
-                    .map(Into::into),
+                notification_pending_participation,
             },
         )
         .await

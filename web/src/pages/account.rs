@@ -473,7 +473,10 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
             url: format!("/events/{}", e.uuid),
             title: e.title.clone(),
             when: backend::events::notices::format_when(locale, &e),
-            status: t(locale, &format!("role-{}", role_key(p.role))),
+            status: t(
+                locale,
+                &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role)),
+            ),
         })
         .collect();
     let page = MyEventsPage {
@@ -485,19 +488,6 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
         rows,
     };
     render(&visitor, StatusCode::OK, &page)
-}
-
-pub(super) fn role_key(role: entity::participant::ParticipantRole) -> &'static str {
-    use entity::participant::ParticipantRole::*;
-    match role {
-        Creator => "creator",
-        Administrator => "administrator",
-        Moderator => "moderator",
-        Participant => "participant",
-        NotApproved => "not_approved",
-        NotConfirmed => "not_confirmed",
-        Rejected => "rejected",
-    }
 }
 
 #[derive(Template)]

@@ -255,18 +255,6 @@ struct MembersPage {
     rows: Vec<MemberRow>,
 }
 
-fn role_key(role: MemberRole) -> &'static str {
-    match role {
-        MemberRole::Member => "member",
-        MemberRole::Moderator => "moderator",
-        MemberRole::Administrator => "administrator",
-        MemberRole::Creator => "creator",
-        MemberRole::NotApproved => "not_approved",
-        MemberRole::Invited => "invited",
-        MemberRole::Rejected => "rejected",
-    }
-}
-
 pub async fn members_page(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -312,7 +300,10 @@ pub async fn members_page(
                         )
                     })
                     .unwrap_or_default(),
-                role: t(locale, &format!("member-role-{}", role_key(m.role))),
+                role: t(
+                    locale,
+                    &format!("member-role-{}", sea_orm::ActiveEnum::to_value(&m.role)),
+                ),
                 pending: m.role == MemberRole::NotApproved,
                 removable: m.role == MemberRole::Member,
             })

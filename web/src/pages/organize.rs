@@ -633,7 +633,7 @@ pub async fn participants(
                     .unwrap_or_default(),
                 role: t(
                     locale,
-                    &format!("role-{}", super::account::role_key(p.role)),
+                    &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role)),
                 ),
                 message: p.message.clone(),
                 approvable: asked(p.role) && can_change_role(p.role, ParticipantRole::Participant),
