@@ -104,7 +104,8 @@ impl AppContext {
         self.clock.now()
     }
 
-    /// Tells local workers that jobs were committed.
+    /// Tells local workers that jobs were committed. A write transaction ([`crate::db::WriteTx`])
+    /// does so itself when it planned one; this is for jobs planned outside of one.
     pub fn wake_workers(&self) {
         self.job_wakeup.notify_one();
     }

@@ -1,15 +1,18 @@
 //! Connecting to SQLite or PostgreSQL, running migrations, and opening write transactions that
 //! behave the same on both.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use tokio::sync::Notify;
 
 use crate::changes::Changes;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
-    TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityName, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Opens a pool on `url`. SQLite files are created when missing and run in WAL mode with
@@ -298,7 +301,8 @@ pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransacti
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "database
 /// is locked" instead of waiting when another writer got there first.
 ///
-/// Its commit raises the context's generation of the database (see [`crate::changes`]).
+/// Its commit raises the context's generation of the database (see [`crate::changes`]) and,
+/// when it planned a job, wakes this process's workers.
 pub async fn begin_write(ctx: &crate::AppContext) -> Result<WriteTx, DbErr> {
     let db = &ctx.db;
     let tx = match db.get_database_backend() {
@@ -311,7 +315,12 @@ pub async fn begin_write(ctx: &crate::AppContext) -> Result<WriteTx, DbErr> {
         }
         _ => db.begin().await?,
     };
-    Ok(WriteTx(Some(tx), ctx.changes.clone()))
+    Ok(WriteTx {
+        tx: Some(tx),
+        changes: ctx.changes.clone(),
+        job_wakeup: ctx.job_wakeup.clone(),
+        planned_job: AtomicBool::new(false),
+    })
 }
 
 /// Makes the other write transactions about `key` (an object's address) wait for this one
@@ -336,29 +345,48 @@ pub async fn lock_for_writing(tx: &WriteTx, key: &str) -> Result<(), DbErr> {
 /// early `?` return). A plain dropped transaction leaves its rollback to the connection pool's
 /// clean-up; until that runs, the connection stays "idle in transaction" holding its row locks
 /// (seen in tests, where it blocked the schema's removal for good).
-pub struct WriteTx(Option<DatabaseTransaction>, Changes);
+///
+/// It notices the jobs it plans by the statements it runs, so that every way of planning one
+/// (outbox, mail, reminders, deliveries) wakes the workers without each caller remembering to.
+pub struct WriteTx {
+    tx: Option<DatabaseTransaction>,
+    changes: Changes,
+    job_wakeup: Arc<Notify>,
+    planned_job: AtomicBool,
+}
 
 impl WriteTx {
     fn inner(&self) -> Result<&DatabaseTransaction, DbErr> {
-        self.0
+        self.tx
             .as_ref()
             .ok_or_else(|| DbErr::Custom("transaction already finished".to_owned()))
     }
 
     pub async fn commit(mut self) -> Result<(), DbErr> {
-        match self.0.take() {
+        match self.tx.take() {
             Some(tx) => {
                 tx.commit().await?;
-                // Only now is the change visible to every new read.
-                self.1.changed();
+                // Only now is the change visible to every new read, and a planned job to the
+                // workers' query.
+                self.changes.changed();
+                if self.planned_job.load(Ordering::Relaxed) {
+                    self.job_wakeup.notify_one();
+                }
                 Ok(())
             }
             None => Ok(()),
         }
     }
 
+    /// Remembers that this transaction planned a job, when `stmt` inserts one.
+    fn note_job(&self, stmt: &Statement) {
+        if inserts_a_job(&stmt.sql) {
+            self.planned_job.store(true, Ordering::Relaxed);
+        }
+    }
+
     pub async fn rollback(mut self) -> Result<(), DbErr> {
-        match self.0.take() {
+        match self.tx.take() {
             Some(tx) => tx.rollback().await,
             None => Ok(()),
         }
@@ -367,7 +395,7 @@ impl WriteTx {
 
 impl Drop for WriteTx {
     fn drop(&mut self) {
-        if let Some(tx) = self.0.take()
+        if let Some(tx) = self.tx.take()
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
             runtime.spawn(async move {
@@ -382,13 +410,14 @@ impl Drop for WriteTx {
 #[async_trait::async_trait]
 impl ConnectionTrait for WriteTx {
     fn get_database_backend(&self) -> DatabaseBackend {
-        match &self.0 {
+        match &self.tx {
             Some(tx) => tx.get_database_backend(),
             None => DatabaseBackend::Sqlite,
         }
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.note_job(&stmt);
         self.inner()?.execute_raw(stmt).await
     }
 
@@ -397,16 +426,27 @@ impl ConnectionTrait for WriteTx {
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        // PostgreSQL inserts with `RETURNING`, a query.
+        self.note_job(&stmt);
         self.inner()?.query_one_raw(stmt).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.note_job(&stmt);
         self.inner()?.query_all_raw(stmt).await
     }
 
     fn support_returning(&self) -> bool {
-        self.0.as_ref().is_some_and(|tx| tx.support_returning())
+        self.tx.as_ref().is_some_and(|tx| tx.support_returning())
     }
+}
+
+/// Whether `sql` inserts into the jobs table, as sea-query writes it on both databases
+/// (`INSERT INTO "jobs" …`).
+fn inserts_a_job(sql: &str) -> bool {
+    sql.strip_prefix("INSERT INTO \"")
+        .and_then(|rest| rest.strip_prefix(entity::job::Entity.table_name()))
+        .is_some_and(|rest| rest.starts_with('"'))
 }
 
 /// Locks one row until the end of the transaction, so that checks made after it (capacity,

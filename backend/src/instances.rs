@@ -89,7 +89,6 @@ pub async fn follow(
         outbox::record(ctx, &tx, now, what).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(follow)
 }
 
@@ -112,7 +111,6 @@ pub async fn unfollow(ctx: &AppContext, principal: &Principal, domain: &str) -> 
         outbox::record(ctx, &tx, ctx.now(), what).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(())
 }
 
@@ -164,7 +162,6 @@ pub async fn decide_follower(
         }
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(())
 }
 

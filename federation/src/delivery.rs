@@ -111,7 +111,6 @@ async fn queue_deliveries_from(
         backend::jobs::enqueue(&tx, now, job).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(())
 }
 

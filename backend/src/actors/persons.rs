@@ -317,7 +317,6 @@ pub async fn update(
         .await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(updated)
 }
 
@@ -346,7 +345,6 @@ pub async fn delete(ctx: &AppContext, current: &CurrentUser, id: i64) -> Result<
     crate::outbox::actor_deleted(ctx, &tx, now, &person).await?;
     actor::Entity::delete_by_id(person.id).exec(&tx).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(actor_id = person.id, "identity deleted");
     Ok(person)
 }

@@ -314,7 +314,6 @@ impl JobHandler for UpdateNoticeJob {
         };
         queue_to_participants(ctx, &tx, &event, "event-updated", ctx.now(), describe).await?;
         tx.commit().await?;
-        ctx.wake_workers();
         Ok(())
     }
 }
@@ -433,7 +432,6 @@ impl JobHandler for AnnounceJob {
             mail::queue(&tx, now, &message).await?;
         }
         tx.commit().await?;
-        ctx.wake_workers();
         Ok(())
     }
 }

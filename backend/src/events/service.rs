@@ -229,7 +229,6 @@ pub async fn create(
         outbox::record(ctx, &tx, now, Happened::EventCreated { event_id: event.id }).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(event_id = event.id, "event created");
     Ok(event)
 }
@@ -464,7 +463,6 @@ pub async fn update(
         outbox::record(ctx, &tx, now, happened).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(event)
 }
 
@@ -489,7 +487,6 @@ pub async fn delete(
     }
     remove(ctx, &tx, &event, ctx.now()).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(event_id = event.id, "event deleted");
     Ok(event)
 }

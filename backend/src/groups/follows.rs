@@ -140,7 +140,6 @@ pub async fn follow(
         crate::outbox::record(ctx, &tx, now, requested).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(follow_id = follow.id, approved = follow.approved, "follow");
     Ok(follow)
 }
@@ -196,7 +195,6 @@ pub async fn unfollow(
         crate::outbox::record(ctx, &tx, ctx.now(), undone).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(follow_id = follow.id, "unfollow");
     Ok(Unfollowed::Unfollowed(follow))
 }
@@ -360,7 +358,6 @@ pub async fn decide(
         follow
     };
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(follow_id, approve, "follow decided");
     Ok(decided)
 }

@@ -210,7 +210,6 @@ pub async fn update(
         .await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(updated)
 }
 
@@ -238,7 +237,6 @@ pub async fn delete(
     crate::outbox::actor_deleted(ctx, &tx, ctx.now(), &group).await?;
     actor::Entity::delete_by_id(group.id).exec(&tx).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(group_id = group.id, "group deleted");
     Ok(group)
 }

@@ -558,3 +558,43 @@ async fn on_postgresql_job_keys_compare_byte_by_byte_whatever_the_database_langu
         Some("C")
     );
 }
+
+/// Whether the workers were told of new jobs: `notify_one` leaves a permit when none waits.
+async fn workers_woken(ctx: &AppContext) -> bool {
+    tokio::time::timeout(Duration::from_millis(50), ctx.job_wakeup.notified())
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn committing_a_write_transaction_that_planned_a_job_wakes_the_workers() {
+    let t = TestContext::new().await;
+    assert!(!workers_woken(&t.ctx).await);
+    for job in [
+        NewJob::new("test.recorded", &serde_json::json!({})).expect("job"),
+        NewJob::new("test.recorded", &serde_json::json!({}))
+            .expect("job")
+            .unique("one key", OnDuplicate::Keep),
+    ] {
+        let tx = crate::db::begin_write(&t.ctx).await.expect("begin");
+        enqueue(&tx, t.ctx.now(), job).await.expect("enqueue");
+        assert!(!workers_woken(&t.ctx).await, "not before the commit");
+        tx.commit().await.expect("commit");
+        assert!(workers_woken(&t.ctx).await);
+    }
+}
+
+#[tokio::test]
+async fn a_write_transaction_without_a_job_or_rolled_back_leaves_the_workers_asleep() {
+    let t = TestContext::new().await;
+    let tx = crate::db::begin_write(&t.ctx).await.expect("begin");
+    job::Entity::find().count(&tx).await.expect("count");
+    tx.commit().await.expect("commit");
+    assert!(!workers_woken(&t.ctx).await);
+
+    let tx = crate::db::begin_write(&t.ctx).await.expect("begin");
+    let job = NewJob::new("test.recorded", &serde_json::json!({})).expect("job");
+    enqueue(&tx, t.ctx.now(), job).await.expect("enqueue");
+    tx.rollback().await.expect("rollback");
+    assert!(!workers_woken(&t.ctx).await);
+}

@@ -100,7 +100,6 @@ pub async fn join(
             outbox::record(ctx, &tx, now, answer).await?;
         }
         tx.commit().await?;
-        ctx.wake_workers();
         return Ok(Joined::of(existing.clone()));
     }
     if let Some(refusal) = policy::refusal(join_facts(&event, now)) {
@@ -135,7 +134,6 @@ pub async fn join(
         outbox::participants_changed(ctx, &tx, now, &event).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(event_id = event.id, participant_id = participant.id, role = ?role, "joined event");
     Ok(Joined::of(participant))
 }
@@ -206,7 +204,6 @@ async fn refused(
         };
         outbox::record(ctx, &tx, ctx.now(), answer).await?;
         tx.commit().await?;
-        ctx.wake_workers();
     }
     tracing::info!(event_id = event.id, code = refusal.code(), "join refused");
     Ok(Joined::Refused(refusal))
@@ -243,7 +240,6 @@ async fn ask_remote_event(
     };
     outbox::record(ctx, &tx, now, join).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(
         event_id = event.id,
         participant_id = participant.id,
@@ -323,7 +319,6 @@ async fn join_by_email(
     super::notices::queue_anonymous_confirmation(ctx, &tx, &event, &participant, &token, now)
         .await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(
         event_id = event.id,
         participant_id = participant.id,

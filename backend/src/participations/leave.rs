@@ -77,7 +77,6 @@ pub async fn leave(ctx: &AppContext, principal: &Principal, request: LeaveReques
         outbox::record(ctx, &tx, now, leave).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(Left::Left(Box::new(participant)))
 }
 

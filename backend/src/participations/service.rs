@@ -172,7 +172,6 @@ pub async fn confirm(ctx: &AppContext, token: &str) -> Result<participant::Model
     let participant = active.update(&tx).await?;
     after_join_anonymous(ctx, &tx, &event, &participant, &cancel_token, now).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(participant)
 }
 
@@ -317,7 +316,6 @@ pub async fn decide(
         crate::outbox::participants_changed(ctx, &tx, now, &event).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(event_id = event.id, participant_id, role = ?role, "participation updated");
     Ok(participant)
 }

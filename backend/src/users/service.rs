@@ -172,7 +172,6 @@ async fn insert_account(
         notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(user_id = user.id, "account created");
     Ok(user)
 }
@@ -238,7 +237,6 @@ pub async fn resend_confirmation(ctx: &AppContext, client: &Client, raw_email: &
         .await?;
     notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(())
 }
 
@@ -480,7 +478,6 @@ pub async fn send_reset_password(
         .await?;
     notices::queue_reset(ctx, &tx, &user, &token, now).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(())
 }
 
@@ -593,7 +590,6 @@ pub async fn delete_account(
     }
     user::Entity::delete_by_id(user.id).exec(&tx).await?;
     tx.commit().await?;
-    ctx.wake_workers();
     tracing::info!(user_id = user.id, "account deleted");
     Ok(())
 }

@@ -75,6 +75,5 @@ pub async fn set(
         crate::participations::reminders::replan_user(ctx, &tx, user.id).await?;
     }
     tx.commit().await?;
-    ctx.wake_workers();
     Ok(user)
 }
