@@ -1,7 +1,7 @@
 //! Belonging to a group: joining, invitations, requests, roles, leaving and removal. A group
 //! always keeps at least one administrator.
 
-use entity::actor::{self, ActorKind};
+use entity::actor::ActorKind;
 use entity::member::{self, MemberRole};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -54,36 +54,88 @@ fn last_administrator() -> Error {
     )
 }
 
-/// `actor` asks to join: members at once in open groups, a request in moderated ones.
-pub async fn join(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
+/// Who joins or leaves which group.
+#[derive(Debug, Clone, Default)]
+pub struct MembershipRequest {
+    pub group_id: i64,
+    /// One of the caller's identities; their default one when absent.
+    pub actor_id: Option<i64>,
+}
+
+/// What became of a request to join a group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinedGroup {
+    /// A member at once: an open group, or an invitation answered by joining.
+    Member(member::Model),
+    /// A request that the group's moderators decide on.
+    Pending(member::Model),
+    /// The group does not take them.
+    Refused(GroupRefusal),
+}
+
+/// Why a group does not take someone who asks to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupRefusal {
+    /// The group only takes people its moderators invite.
+    InviteOnly,
+    /// The group's moderators declined this person before.
+    Declined,
+    /// They are a member already, or asked to be.
+    AlreadyMember,
+}
+
+impl GroupRefusal {
+    /// The refusal as the error people here are given.
+    pub fn into_error(self) -> Error {
+        match self {
+            GroupRefusal::InviteOnly => {
+                Error::forbidden("this group is on invitation only: ask one of its moderators")
+            }
+            GroupRefusal::Declined => {
+                Error::forbidden("the group's moderators declined your membership")
+            }
+            GroupRefusal::AlreadyMember => Error::conflict(
+                "groupId",
+                "you are already a member of this group or asked to be",
+            ),
+        }
+    }
+}
+
+impl JoinedGroup {
+    /// The membership, or the refusal as the error people here are given.
+    pub fn into_member(self) -> Result<member::Model> {
+        match self {
+            JoinedGroup::Member(member) | JoinedGroup::Pending(member) => Ok(member),
+            JoinedGroup::Refused(refusal) => Err(refusal.into_error()),
+        }
+    }
+}
+
+/// Someone asks to join a group as one of their identities: a member at once in an open
+/// group, a request in a moderated one; an invitation is accepted by joining.
+pub async fn join(
+    ctx: &AppContext,
+    principal: &Principal,
+    request: MembershipRequest,
+) -> Result<JoinedGroup> {
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
-    let group = find(&tx, group_id).await?;
+    let actor = principal.acting_actor(&tx, request.actor_id).await?;
+    let group = find(&tx, request.group_id).await?;
     let role = match policy::join_outcome(group.openness) {
         JoinOutcome::Member => MemberRole::Member,
         JoinOutcome::AwaitApproval => MemberRole::NotApproved,
-        JoinOutcome::Refused => {
-            return Err(Error::forbidden(
-                "this group is on invitation only: ask one of its moderators",
-            ));
-        }
+        JoinOutcome::Refused => return Ok(JoinedGroup::Refused(GroupRefusal::InviteOnly)),
     };
     let member = match membership(&tx, actor.id, group.id).await? {
-        // An invitation answered by joining is accepted.
         Some(existing) if existing.role == MemberRole::Invited => {
             set_role(&tx, existing, MemberRole::Member, now).await?
         }
         Some(existing) if existing.role == MemberRole::Rejected => {
-            return Err(Error::forbidden(
-                "the group's moderators declined your membership",
-            ));
+            return Ok(JoinedGroup::Refused(GroupRefusal::Declined));
         }
-        Some(_) => {
-            return Err(Error::conflict(
-                "groupId",
-                "you are already a member of this group or asked to be",
-            ));
-        }
+        Some(_) => return Ok(JoinedGroup::Refused(GroupRefusal::AlreadyMember)),
         None => {
             member::Entity::insert(member::ActiveModel {
                 id: NotSet,
@@ -100,25 +152,55 @@ pub async fn join(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Resu
         }
     };
     tx.commit().await?;
-    Ok(member)
+    Ok(match member.role {
+        MemberRole::NotApproved => JoinedGroup::Pending(member),
+        _ => JoinedGroup::Member(member),
+    })
 }
 
-/// `actor` leaves the group (or withdraws a request).
-pub async fn leave(ctx: &AppContext, actor: &actor::Model, group_id: i64) -> Result<member::Model> {
+/// What became of a request to leave a group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeftGroup {
+    /// The membership (or the request to join) is gone.
+    Left(member::Model),
+    /// There was none.
+    NotMember,
+}
+
+impl LeftGroup {
+    /// The membership that went, or `not_found` for people here.
+    pub fn into_member(self) -> Result<member::Model> {
+        match self {
+            LeftGroup::Left(member) => Ok(member),
+            LeftGroup::NotMember => Err(Error::not_found("member")),
+        }
+    }
+}
+
+/// Someone leaves a group as one of their identities (or withdraws a request). The last
+/// administrator cannot.
+pub async fn leave(
+    ctx: &AppContext,
+    principal: &Principal,
+    request: MembershipRequest,
+) -> Result<LeftGroup> {
     let tx = begin_write(ctx).await?;
-    lock_row(&tx, "actors", group_id).await?;
-    let group = find(&tx, group_id).await?;
-    let member = membership(&tx, actor.id, group.id)
+    let actor = principal.acting_actor(&tx, request.actor_id).await?;
+    lock_row(&tx, "actors", request.group_id).await?;
+    let group = find(&tx, request.group_id).await?;
+    let Some(member) = membership(&tx, actor.id, group.id)
         .await?
         .filter(|m| m.role != MemberRole::Rejected)
-        .ok_or(Error::not_found("member"))?;
+    else {
+        return Ok(LeftGroup::NotMember);
+    };
     if member.role.is_administrator() && other_administrators(&tx, group.id, member.id).await? == 0
     {
         return Err(last_administrator());
     }
     member::Entity::delete_by_id(member.id).exec(&tx).await?;
     tx.commit().await?;
-    Ok(member)
+    Ok(LeftGroup::Left(member))
 }
 
 /// Invites a local person (by username) or a known remote one (`name@host`).

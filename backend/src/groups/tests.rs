@@ -1,11 +1,19 @@
 use entity::MemberRole;
 use entity::actor::Openness;
 
+use super::members::{GroupRefusal, JoinedGroup, LeftGroup, MembershipRequest};
 use super::service::{self, NewGroup};
 use super::{follows, members};
 use crate::pagination::Page;
 use crate::principal::Principal;
 use crate::testing::{TestContext, TestPerson};
+
+fn as_member(person: &TestPerson, group_id: i64) -> MembershipRequest {
+    MembershipRequest {
+        group_id,
+        actor_id: Some(person.actor.id),
+    }
+}
 
 async fn group(
     t: &TestContext,
@@ -38,13 +46,15 @@ async fn the_creator_administers_and_the_last_administrator_cannot_leave() {
         .expect("membership")
         .expect("a member");
     assert!(mine.role.is_administrator());
-    let err = members::leave(&t.ctx, &alice.actor, g.id)
+    let err = members::leave(&t.ctx, &alice.principal(), as_member(&alice, g.id))
         .await
         .expect_err("last admin");
     assert_eq!(err.code(), "last_administrator");
-    let bobs = members::join(&t.ctx, &bob.actor, g.id)
+    let bobs = members::join(&t.ctx, &bob.principal(), as_member(&bob, g.id))
         .await
-        .expect("join open group");
+        .expect("join open group")
+        .into_member()
+        .expect("a member");
     assert_eq!(bobs.role, MemberRole::Member);
     members::update_role(
         &t.ctx,
@@ -54,9 +64,11 @@ async fn the_creator_administers_and_the_last_administrator_cannot_leave() {
     )
     .await
     .expect("promote");
-    members::leave(&t.ctx, &alice.actor, g.id)
+    members::leave(&t.ctx, &alice.principal(), as_member(&alice, g.id))
         .await
-        .expect("another admin remains");
+        .expect("another admin remains")
+        .into_member()
+        .expect("left");
 }
 
 #[tokio::test]
@@ -67,22 +79,27 @@ async fn joining_depends_on_the_groups_openness() {
     let open = group(&t, &alice, "open", Openness::Open).await;
     let moderated = group(&t, &alice, "moderated", Openness::Moderated).await;
     let closed = group(&t, &alice, "closed", Openness::InviteOnly).await;
-    assert_eq!(
-        members::join(&t.ctx, &bob.actor, open.id)
-            .await
-            .expect("open")
-            .role,
-        MemberRole::Member
-    );
-    let request = members::join(&t.ctx, &bob.actor, moderated.id)
+    let joined = members::join(&t.ctx, &bob.principal(), as_member(&bob, open.id))
         .await
-        .expect("moderated");
-    assert_eq!(request.role, MemberRole::NotApproved);
-    assert_eq!(
-        members::join(&t.ctx, &bob.actor, closed.id)
+        .expect("open");
+    assert!(
+        matches!(&joined, JoinedGroup::Member(m) if m.role == MemberRole::Member),
+        "{joined:?}"
+    );
+    let JoinedGroup::Pending(request) =
+        members::join(&t.ctx, &bob.principal(), as_member(&bob, moderated.id))
             .await
-            .expect_err("closed")
-            .code(),
+            .expect("moderated")
+    else {
+        panic!("a request to a moderated group waits");
+    };
+    assert_eq!(request.role, MemberRole::NotApproved);
+    let closed_door = members::join(&t.ctx, &bob.principal(), as_member(&bob, closed.id))
+        .await
+        .expect("closed");
+    assert_eq!(closed_door, JoinedGroup::Refused(GroupRefusal::InviteOnly));
+    assert_eq!(
+        closed_door.into_member().expect_err("closed").code(),
         "forbidden"
     );
     let err = members::approve(&t.ctx, &bob.principal(), request.id)
@@ -123,7 +140,9 @@ async fn members_lists_are_for_members_and_counts_for_everyone() {
     let bob = t.person("bob").await;
     let stranger = t.person("stranger").await;
     let g = group(&t, &alice, "gardeners", Openness::Open).await;
-    members::join(&t.ctx, &bob.actor, g.id).await.expect("join");
+    members::join(&t.ctx, &bob.principal(), as_member(&bob, g.id))
+        .await
+        .expect("join");
     for outsider in [Principal::Anonymous, stranger.principal()] {
         let err = super::members(&t.ctx.db, &outsider, g.id, &[], Page::default())
             .await
@@ -337,4 +356,51 @@ async fn only_the_followed_remote_group_answers_a_follow_of_ours() {
             .expect("read")
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn asking_twice_or_after_a_refusal_is_refused_and_leaving_twice_finds_no_membership() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let g = group(&t, &alice, "moderated", Openness::Moderated).await;
+    let JoinedGroup::Pending(request) =
+        members::join(&t.ctx, &bob.principal(), as_member(&bob, g.id))
+            .await
+            .expect("ask")
+    else {
+        panic!("a request to a moderated group waits");
+    };
+    let again = members::join(&t.ctx, &bob.principal(), as_member(&bob, g.id))
+        .await
+        .expect("ask again");
+    assert_eq!(again, JoinedGroup::Refused(GroupRefusal::AlreadyMember));
+    members::reject(&t.ctx, &alice.principal(), request.id)
+        .await
+        .expect("reject");
+    let after = members::join(&t.ctx, &bob.principal(), as_member(&bob, g.id))
+        .await
+        .expect("ask after a refusal");
+    assert_eq!(after, JoinedGroup::Refused(GroupRefusal::Declined));
+    let left = members::leave(&t.ctx, &bob.principal(), as_member(&bob, g.id))
+        .await
+        .expect("leave");
+    assert_eq!(left, LeftGroup::NotMember);
+    assert_eq!(left.into_member().expect_err("gone").code(), "not_found");
+}
+
+#[tokio::test]
+async fn nobody_joins_a_group_as_someone_elses_identity_or_anonymously() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let g = group(&t, &alice, "open", Openness::Open).await;
+    let err = members::join(&t.ctx, &bob.principal(), as_member(&alice, g.id))
+        .await
+        .expect_err("alice's identity");
+    assert!(matches!(err.code(), "not_found" | "forbidden"), "{err}");
+    let err = members::join(&t.ctx, &Principal::Anonymous, as_member(&bob, g.id))
+        .await
+        .expect_err("anonymous");
+    assert_eq!(err.code(), "unauthenticated");
 }

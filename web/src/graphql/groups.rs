@@ -363,6 +363,16 @@ async fn acting_actor(ctx: &Context<'_>, actor_id: Option<&ID>) -> GqlResult<act
         .gql()
 }
 
+fn membership_request(
+    group_id: &ID,
+    actor_id: Option<&ID>,
+) -> GqlResult<members::MembershipRequest> {
+    Ok(members::MembershipRequest {
+        group_id: parse_id(group_id, "groupId")?,
+        actor_id: actor_id.map(|id| parse_id(id, "actorId")).transpose()?,
+    })
+}
+
 fn principal_required(ctx: &Context<'_>) -> GqlResult<Principal> {
     Ok(Principal::User(current_user(ctx)?.clone()))
 }
@@ -452,9 +462,11 @@ impl GroupMutation {
         group_id: ID,
         actor_id: Option<ID>,
     ) -> GqlResult<Member> {
-        let id = parse_id(&group_id, "groupId")?;
-        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
-        Ok(Member(members::join(app(ctx)?, &actor, id).await.gql()?))
+        let request = membership_request(&group_id, actor_id.as_ref())?;
+        let joined = members::join(app(ctx)?, &principal(ctx), request)
+            .await
+            .gql()?;
+        Ok(Member(joined.into_member().gql()?))
     }
 
     async fn leave_group(
@@ -463,10 +475,11 @@ impl GroupMutation {
         group_id: ID,
         actor_id: Option<ID>,
     ) -> GqlResult<DeletedObject> {
-        let id = parse_id(&group_id, "groupId")?;
-        let actor = acting_actor(ctx, actor_id.as_ref()).await?;
-        let member = members::leave(app(ctx)?, &actor, id).await.gql()?;
-        Ok(DeletedObject::new(member.id))
+        let request = membership_request(&group_id, actor_id.as_ref())?;
+        let left = members::leave(app(ctx)?, &principal(ctx), request)
+            .await
+            .gql()?;
+        Ok(DeletedObject::new(left.into_member().gql()?.id))
     }
 
     async fn invite_member(

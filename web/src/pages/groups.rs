@@ -205,9 +205,19 @@ pub async fn act(
     let result = async {
         let group = find_actor(&state, &segment).await?;
         let me = backend::actors::persons::acting_as(&ctx.db, &session.user, None).await?;
+        let membership = members::MembershipRequest {
+            group_id: group.id,
+            actor_id: Some(me.id),
+        };
         match action.as_str() {
-            "join" => members::join(ctx, &me, group.id).await.map(|_| ()),
-            "leave" => members::leave(ctx, &me, group.id).await.map(|_| ()),
+            "join" => members::join(ctx, &visitor.principal(), membership)
+                .await
+                .and_then(members::JoinedGroup::into_member)
+                .map(|_| ()),
+            "leave" => members::leave(ctx, &visitor.principal(), membership)
+                .await
+                .and_then(members::LeftGroup::into_member)
+                .map(|_| ()),
             "follow" => {
                 let request = follows::FollowRequest {
                     target_id: group.id,

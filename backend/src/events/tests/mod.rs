@@ -67,9 +67,15 @@ async fn only_the_groups_moderators_publish_in_its_name() {
     )
     .await
     .expect("group");
-    crate::groups::members::join(&t.ctx, &bob.actor, group.id)
+    let request = crate::groups::members::MembershipRequest {
+        group_id: group.id,
+        actor_id: None,
+    };
+    crate::groups::members::join(&t.ctx, &bob.principal(), request)
         .await
-        .expect("join");
+        .expect("join")
+        .into_member()
+        .expect("a member");
     let mut in_group = new_event("Assembly", t.ctx.now() + Duration::days(1));
     in_group.attributed_to_id = Some(group.id);
     let err = service::create(&t.ctx, &bob.principal(), in_group.clone())
