@@ -94,13 +94,20 @@ pub struct Usage {
 }
 
 pub async fn usage(conn: &impl ConnectionTrait) -> Result<Usage> {
+    use entity::{event, user};
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
-    let users = entity::user::Entity::find()
-        .filter(entity::user::Column::ConfirmedAt.is_not_null())
+    let users = user::Entity::find()
+        .filter(user::Column::ConfirmedAt.is_not_null())
+        .count(conn)
+        .await?;
+    // NodeInfo's `localPosts`.
+    let local_events = event::Entity::find()
+        .filter(event::Column::Local.eq(true))
+        .filter(event::Column::Draft.eq(false))
         .count(conn)
         .await?;
     Ok(Usage {
         users,
-        local_events: crate::events::federated::count_local(conn).await?,
+        local_events,
     })
 }

@@ -104,15 +104,6 @@ pub async fn upcoming_of(
     Ok(Paginated { total, elements })
 }
 
-/// Published local events (NodeInfo's `localPosts`).
-pub async fn count_local(conn: &impl ConnectionTrait) -> Result<u64> {
-    Ok(event::Entity::find()
-        .filter(event::Column::Local.eq(true))
-        .filter(event::Column::Draft.eq(false))
-        .count(conn)
-        .await?)
-}
-
 pub async fn find_by_ap_id(
     conn: &impl ConnectionTrait,
     ap_id: &str,
