@@ -2,7 +2,7 @@
 //! anonymous participations, and "my events".
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use backend::actors::persons;
@@ -11,7 +11,7 @@ use backend::users::browser;
 use backend::users::service::{self as users, NewAccount};
 use serde::Deserialize;
 
-use super::events::refuse_csrf;
+use super::form::{Button, Form};
 use super::i18n::t;
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::client::RequestClient;
@@ -113,7 +113,6 @@ pub async fn login_form(visitor: Visitor, Query(q): Query<NextParam>) -> Respons
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    csrf: String,
     email: String,
     password: String,
     #[serde(default)]
@@ -126,9 +125,6 @@ pub async fn log_in(
     RequestClient(client): RequestClient,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     match browser::log_in(&state.ctx, &client, &form.email, &form.password).await {
         Ok(token) => {
             visitor.start_session(&token, state.ctx.settings.auth.browser_session_days);
@@ -161,19 +157,11 @@ pub async fn log_in(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn log_out(
     State(state): State<AppState>,
     mut visitor: Visitor,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     if let Some(session) = &visitor.session
         && let Err(err) = browser::close(&state.ctx, session.session_id).await
     {
@@ -214,7 +202,6 @@ pub async fn register_form(visitor: Visitor) -> Response {
 
 #[derive(Deserialize)]
 pub struct RegisterForm {
-    csrf: String,
     username: String,
     email: String,
     password: String,
@@ -226,9 +213,6 @@ pub async fn register(
     RequestClient(client): RequestClient,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         persons::sign_up(
@@ -280,11 +264,8 @@ pub async fn validate(
     State(state): State<AppState>,
     mut visitor: Visitor,
     Path(token): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         let login = users::validate(ctx, &token).await?;
@@ -312,7 +293,6 @@ pub async fn validate(
 
 #[derive(Deserialize)]
 pub struct LanguageForm {
-    csrf: String,
     lang: String,
 }
 
@@ -322,9 +302,6 @@ pub async fn set_language(
     headers: axum::http::HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(locale) = Locale::parse(&form.lang) else {
         return error_page(
             visitor,
@@ -362,11 +339,8 @@ pub async fn confirm_participation(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(token): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     match backend::participations::service::confirm(&state.ctx, &token).await {
         Ok(p) => {
             let key = if p.role == entity::participant::ParticipantRole::NotApproved {
@@ -404,11 +378,8 @@ pub async fn cancel_participation(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((uuid, token)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let event = backend::events::find_by_uuid(&state.ctx.db, &uuid).await?;
         let request = backend::participations::LeaveRequest {
@@ -554,7 +525,6 @@ pub async fn forgot_form(visitor: Visitor) -> Response {
 
 #[derive(Deserialize)]
 pub struct ForgotForm {
-    csrf: String,
     email: String,
 }
 
@@ -565,9 +535,6 @@ pub async fn forgot(
     RequestClient(client): RequestClient,
     Form(form): Form<ForgotForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     match users::send_reset_password(
         &state.ctx,
         &client,
@@ -599,7 +566,6 @@ pub async fn reset_form(visitor: Visitor, Path(token): Path<String>) -> Response
 
 #[derive(Deserialize)]
 pub struct ResetForm {
-    csrf: String,
     password: String,
 }
 
@@ -609,9 +575,6 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         let login = users::reset_password(ctx, &token, &form.password).await?;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use backend::events::{self, SearchQuery};
@@ -16,6 +16,7 @@ use entity::event::{self, EventStatus};
 use entity::participant::ParticipantRole;
 use serde::Deserialize;
 
+use super::form::{Button, Form};
 use super::i18n::{count, t, with};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::client::RequestClient;
@@ -851,18 +852,10 @@ fn json_ld(
 
 #[derive(Deserialize)]
 pub struct RsvpForm {
-    csrf: String,
     #[serde(default)]
     message: String,
     #[serde(default)]
     email: String,
-}
-
-pub(super) fn refuse_csrf(visitor: Visitor) -> Response {
-    let message = t(visitor.locale, "error-csrf");
-    let mut response = error_page(visitor, &backend::Error::forbidden(message));
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response
 }
 
 pub async fn join(
@@ -872,9 +865,6 @@ pub async fn join(
     Path(uuid): Path<String>,
     Form(form): Form<RsvpForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     if visitor.session.is_none() {
         return see_other(&visitor, &format!("/login?next=/events/{uuid}"));
     }
@@ -901,11 +891,8 @@ pub async fn leave(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(form): Form<RsvpForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let principal = visitor.principal();
     let result = async {
         let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
@@ -931,9 +918,6 @@ pub async fn join_anonymously(
     Path(uuid): Path<String>,
     Form(form): Form<RsvpForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let anonymous = backend::principal::Principal::Anonymous;
     let result = async {
         let event = events::find_visible(&state.ctx.db, &anonymous, &uuid).await?;

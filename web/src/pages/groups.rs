@@ -2,7 +2,7 @@
 //! group, and the account's settings.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use backend::groups::{self, follows, members};
@@ -11,7 +11,7 @@ use entity::actor::{self, ActorKind, Openness};
 use entity::member::MemberRole;
 use serde::Deserialize;
 
-use super::events::refuse_csrf;
+use super::form::{Button, Form};
 use super::i18n::{count, t};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
@@ -183,21 +183,13 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     })
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 /// Join, leave, follow or unfollow, as the user's default identity.
 pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((segment, action)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login");
     };
@@ -344,7 +336,6 @@ pub async fn members_page(
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
-    csrf: String,
     decision: String,
 }
 
@@ -354,9 +345,6 @@ pub async fn decide(
     Path((segment, id)): Path<(String, i64)>,
     Form(form): Form<DecisionForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let principal = visitor.principal();
     let result = match form.decision.as_str() {
@@ -376,7 +364,6 @@ pub async fn decide(
 
 #[derive(Deserialize)]
 pub struct InviteForm {
-    csrf: String,
     username: String,
 }
 
@@ -386,9 +373,6 @@ pub async fn invite(
     Path(segment): Path<String>,
     Form(form): Form<InviteForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let group = find_actor(&state, &segment).await?;
         members::invite(&state.ctx, &visitor.principal(), group.id, &form.username).await
@@ -495,7 +479,6 @@ pub async fn edit_group_form(
     match result {
         Ok(group) => {
             let fields = NewGroupForm {
-                csrf: String::new(),
                 username: group.preferred_username.clone(),
                 name: backend::actors::display_name(&group),
                 summary: group.summary.clone().unwrap_or_default(),
@@ -524,9 +507,6 @@ pub async fn update_group(
     Path(segment): Path<String>,
     Form(mut form): Form<NewGroupForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     form.editing = true;
     let result = async {
         let group = find_actor(&state, &segment).await?;
@@ -568,7 +548,6 @@ pub async fn new_group_form(visitor: Visitor) -> Response {
 
 #[derive(Deserialize)]
 pub struct NewGroupForm {
-    csrf: String,
     #[serde(default)]
     username: String,
     name: String,
@@ -588,9 +567,6 @@ pub async fn create_group(
     visitor: Visitor,
     Form(form): Form<NewGroupForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/groups/new");
     };
@@ -723,7 +699,6 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    csrf: String,
     #[serde(default)]
     timezone: String,
     #[serde(default)]
@@ -739,9 +714,6 @@ pub async fn save_settings(
     visitor: Visitor,
     Form(form): Form<SettingsForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/me/settings");
     };
@@ -768,7 +740,6 @@ pub async fn save_settings(
 
 #[derive(Deserialize)]
 pub struct FeedForm {
-    csrf: String,
     #[serde(default)]
     token: String,
 }
@@ -776,11 +747,8 @@ pub struct FeedForm {
 pub async fn create_feed(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<FeedForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/me/settings");
     };
@@ -795,9 +763,6 @@ pub async fn revoke_feed(
     visitor: Visitor,
     Form(form): Form<FeedForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/me/settings");
     };
@@ -809,7 +774,6 @@ pub async fn revoke_feed(
 
 #[derive(Deserialize)]
 pub struct IdentityForm {
-    csrf: String,
     username: String,
 }
 
@@ -818,9 +782,6 @@ pub async fn add_identity(
     visitor: Visitor,
     Form(form): Form<IdentityForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/me/settings");
     };
@@ -837,7 +798,6 @@ pub async fn add_identity(
 
 #[derive(Deserialize)]
 pub struct DeleteForm {
-    csrf: String,
     password: String,
 }
 
@@ -846,9 +806,6 @@ pub async fn delete_account(
     mut visitor: Visitor,
     Form(form): Form<DeleteForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/me/settings");
     };

@@ -5,6 +5,7 @@
 mod account;
 mod assets;
 pub(crate) mod events;
+mod form;
 mod groups;
 pub mod i18n;
 mod organize;

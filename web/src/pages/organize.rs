@@ -2,7 +2,7 @@
 //! take part. Who may do what is the backend's policy; these handlers only translate forms.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use backend::addresses::AddressInput;
@@ -13,7 +13,7 @@ use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 use entity::participant::ParticipantRole;
 use serde::Deserialize;
 
-use super::events::refuse_csrf;
+use super::form::{Button, Form};
 use super::i18n::t;
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
@@ -21,8 +21,6 @@ use crate::state::AppState;
 /// The event form's fields, as typed (so a refused form comes back as it was).
 #[derive(Deserialize, Default, Clone)]
 pub struct EventFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -309,9 +307,6 @@ pub async fn create(
     visitor: Visitor,
     Form(fields): Form<EventFields>,
 ) -> Response {
-    if !visitor.csrf_matches(&fields.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = match parsed(&fields) {
         Ok(new) => events::service::create(&state.ctx, &visitor.principal(), new).await,
         Err(err) => Err(err),
@@ -409,7 +404,6 @@ fn fields_of(
         category: event.category.clone().unwrap_or_default(),
         tags: tags.join(", "),
         draft: event.draft,
-        csrf: String::new(),
     }
 }
 
@@ -460,9 +454,6 @@ pub async fn update(
     Path(uuid): Path<String>,
     Form(fields): Form<EventFields>,
 ) -> Response {
-    if !visitor.csrf_matches(&fields.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let event = editable(&state, &visitor, &uuid).await?;
         let new = parsed(&fields)?;
@@ -515,20 +506,12 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn cancel(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
         let changes = EventChanges {
@@ -548,11 +531,8 @@ pub async fn delete(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
         events::service::delete(&state.ctx, &visitor.principal(), event.id).await
@@ -663,7 +643,6 @@ pub async fn participants(
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
-    csrf: String,
     role: String,
 }
 
@@ -673,9 +652,6 @@ pub async fn decide(
     Path((uuid, id)): Path<(String, i64)>,
     Form(form): Form<DecisionForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let role = match form.role.as_str() {
         "participant" => ParticipantRole::Participant,
         "rejected" => ParticipantRole::Rejected,
