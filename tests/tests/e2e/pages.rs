@@ -692,6 +692,8 @@ async fn a_person_creates_a_group_another_joins_and_follows_it_and_settings_are_
     let csrf = page.csrf();
     neighbour.post("/@jardins/join", &[("csrf", &csrf)]).await;
     neighbour.post("/@jardins/follow", &[("csrf", &csrf)]).await;
+    let unknown = neighbour.post("/@jardins/dance", &[("csrf", &csrf)]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "no such action");
     let after = neighbour.get("/@jardins").await;
     assert!(
         after.body.contains("waits for the moderators"),

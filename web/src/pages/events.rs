@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use backend::events::{self, SearchQuery};
 use backend::i18n::Locale;
 use backend::pagination::{Page, Paginated};
@@ -21,6 +23,16 @@ use super::i18n::{count, t, with};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::client::RequestClient;
 use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search))
+        .route("/events/{uuid}", get(show))
+        .route("/events/{uuid}/join", post(join))
+        .route("/events/{uuid}/leave", post(leave))
+        .route("/events/{uuid}/join-anonymously", post(join_anonymously))
+}
 
 pub struct Card {
     url: String,

@@ -1,10 +1,12 @@
-//! Public pages of groups and people (`/@name`), joining and following, members, creating a
-//! group, and the account's settings.
+//! Public pages of groups and people (`/@name`), joining and following, members, creating and
+//! editing a group.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use backend::groups::{self, follows, members};
 use backend::pagination::Page;
 use entity::actor::{self, ActorKind, Openness};
@@ -15,6 +17,20 @@ use super::form::{Button, Form};
 use super::i18n::{count, t};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/groups/new", get(new_group_form).post(create_group))
+        .route("/{handle}", get(show))
+        .route("/{handle}/members", get(members_page))
+        .route("/{handle}/edit", get(edit_group_form).post(update_group))
+        .route("/{handle}/members/{id}", post(decide))
+        .route("/{handle}/invite", post(invite))
+        .route("/{handle}/join", post(join))
+        .route("/{handle}/leave", post(leave))
+        .route("/{handle}/follow", post(follow))
+        .route("/{handle}/unfollow", post(unfollow))
+}
 
 pub struct ActorView {
     handle: String,
@@ -183,49 +199,104 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     })
 }
 
-/// Join, leave, follow or unfollow, as the user's default identity.
-pub async fn act(
+/// Joins a group as the person's default identity.
+pub async fn join(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((segment, action)): Path<(String, String)>,
+    Path(segment): Path<String>,
     _: Form<Button>,
 ) -> Response {
-    let Some(session) = visitor.session.clone() else {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
         return see_other(&visitor, "/login");
     };
-    let ctx = &state.ctx;
     let result = async {
-        let group = find_actor(&state, &segment).await?;
-        let me = backend::actors::persons::acting_as(&ctx.db, &session.user, None).await?;
-        match action.as_str() {
-            "join" => members::join(ctx, &me, group.id).await.map(|_| ()),
-            "leave" => members::leave(ctx, &me, group.id).await.map(|_| ()),
-            "follow" => {
-                let request = follows::FollowRequest {
-                    target_id: group.id,
-                    actor_id: Some(me.id),
-                    notify: true,
-                };
-                follows::follow(ctx, &visitor.principal(), request)
-                    .await
-                    .map(|_| ())
-            }
-            "unfollow" => {
-                let request = follows::UnfollowRequest {
-                    target_id: group.id,
-                    actor_id: Some(me.id),
-                };
-                follows::unfollow(ctx, &visitor.principal(), request)
-                    .await
-                    .and_then(follows::Unfollowed::into_follow)
-                    .map(|_| ())
-            }
-            _ => Err(backend::Error::not_found("page")),
-        }
+        let (group, me) = parties(&state, &user, &segment).await?;
+        members::join(&state.ctx, &me, group.id).await
     }
     .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Leaves a group, as the person's default identity.
+pub async fn leave(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (group, me) = parties(&state, &user, &segment).await?;
+        members::leave(&state.ctx, &me, group.id).await
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Follows a group or person, as the person's default identity.
+pub async fn follow(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (target, me) = parties(&state, &user, &segment).await?;
+        let request = follows::FollowRequest {
+            target_id: target.id,
+            actor_id: Some(me.id),
+            notify: true,
+        };
+        follows::follow(&state.ctx, &visitor.principal(), request).await
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Stops following a group or person, as the person's default identity.
+pub async fn unfollow(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (target, me) = parties(&state, &user, &segment).await?;
+        let request = follows::UnfollowRequest {
+            target_id: target.id,
+            actor_id: Some(me.id),
+        };
+        follows::unfollow(&state.ctx, &visitor.principal(), request)
+            .await
+            .and_then(follows::Unfollowed::into_follow)
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// The actor of the page and the identity the person acts as.
+async fn parties(
+    state: &AppState,
+    user: &backend::users::CurrentUser,
+    segment: &str,
+) -> backend::Result<(actor::Model, actor::Model)> {
+    let target = find_actor(state, segment).await?;
+    let me = backend::actors::persons::acting_as(&state.ctx.db, user, None).await?;
+    Ok((target, me))
+}
+
+/// Back to the actor's page once done, or what went wrong.
+fn back_to_page<T>(visitor: Visitor, segment: &str, result: backend::Result<T>) -> Response {
     match result {
-        Ok(()) => see_other(&visitor, &format!("/{segment}")),
+        Ok(_) => see_other(&visitor, &format!("/{segment}")),
         Err(err) => error_page(visitor, &err),
     }
 }
@@ -596,232 +667,6 @@ pub async fn create_group(
             Some(err.to_string()),
             Some(&form),
         ),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "settings.html")]
-struct SettingsPage {
-    frame: Frame,
-    timezone: String,
-    zones: Vec<&'static str>,
-    on_day: bool,
-    before_event: bool,
-    pending: String,
-    pending_choices: Vec<(&'static str, String)>,
-    groups: Vec<(String, String)>,
-    /// (token, .ics address, webcal address, Atom address)
-    feeds: Vec<(String, String, String, String)>,
-    identities: Vec<(String, String)>,
-}
-
-fn pending_value(p: entity::user::PendingNotification) -> &'static str {
-    use entity::user::PendingNotification::*;
-    match p {
-        None => "none",
-        Direct => "direct",
-        OneHour => "one_hour",
-        OneDay => "one_day",
-    }
-}
-
-pub async fn settings(State(state): State<AppState>, visitor: Visitor) -> Response {
-    settings_page(&state, visitor, None).await
-}
-
-async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String>) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    let locale = visitor.locale;
-    let result = async {
-        let user = backend::users::service::find(&state.ctx.db, session.user.id).await?;
-        let memberships = groups::memberships_of_user(&state.ctx.db, user.id, Page::all()).await?;
-        let ids: Vec<i64> = memberships
-            .elements
-            .iter()
-            .filter(|m| m.role.is_member())
-            .map(|m| m.group_id)
-            .collect();
-        let found = backend::actors::find_many(&state.ctx.db, &ids).await?;
-        let groups = ids
-            .iter()
-            .filter_map(|id| found.get(id))
-            .map(|g| (backend::actors::handle(g), backend::actors::display_name(g)))
-            .collect();
-        let feeds = backend::feeds::tokens::of_user(&state.ctx.db, &visitor.principal(), user.id)
-            .await?
-            .into_iter()
-            .map(|f| {
-                let ics = state.ctx.url(&format!("/feed/{}/ics", f.token));
-                let webcal =
-                    ics.replacen("https://", "webcal://", 1)
-                        .replacen("http://", "webcal://", 1);
-                let atom = state.ctx.url(&format!("/feed/{}/atom", f.token));
-                (f.token, ics, webcal, atom)
-            })
-            .collect();
-        let identities = backend::actors::persons::identities(&state.ctx.db, user.id)
-            .await?
-            .iter()
-            .map(|a| (backend::actors::handle(a), backend::actors::display_name(a)))
-            .collect();
-        Ok::<_, backend::Error>((user, groups, feeds, identities))
-    }
-    .await;
-    match result {
-        Ok((user, groups, feeds, identities)) => {
-            let page = SettingsPage {
-                frame: Frame {
-                    title: t(locale, "settings-title"),
-                    visitor: visitor.clone(),
-                    notice,
-                },
-                timezone: user.timezone.clone().unwrap_or_default(),
-                zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
-                on_day: user.notification_on_day,
-                before_event: user.notification_before_event,
-                pending: pending_value(user.notification_pending_participation).to_owned(),
-                pending_choices: ["none", "direct", "one_hour", "one_day"]
-                    .into_iter()
-                    .map(|v| (v, t(locale, &format!("settings-pending-{v}"))))
-                    .collect(),
-                groups,
-                feeds,
-                identities,
-            };
-            render(&visitor, StatusCode::OK, &page)
-        }
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct SettingsForm {
-    #[serde(default)]
-    timezone: String,
-    #[serde(default)]
-    on_day: Option<String>,
-    #[serde(default)]
-    before_event: Option<String>,
-    #[serde(default)]
-    pending: String,
-}
-
-pub async fn save_settings(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<SettingsForm>,
-) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    use entity::user::PendingNotification;
-    let changes = backend::users::settings::SettingsChanges {
-        timezone: Some(form.timezone.clone()),
-        notification_on_day: Some(form.on_day.is_some()),
-        notification_before_event: Some(form.before_event.is_some()),
-        notification_pending_participation: Some(match form.pending.as_str() {
-            "none" => PendingNotification::None,
-            "one_hour" => PendingNotification::OneHour,
-            "one_day" => PendingNotification::OneDay,
-            _ => PendingNotification::Direct,
-        }),
-    };
-    match backend::users::settings::set(&state.ctx, &session.user, changes).await {
-        Ok(_) => {
-            let notice = t(visitor.locale, "settings-saved");
-            settings_page(&state, visitor, Some(notice)).await
-        }
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct FeedForm {
-    #[serde(default)]
-    token: String,
-}
-
-pub async fn create_feed(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    _: Form<Button>,
-) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    match backend::feeds::tokens::create(&state.ctx, &session.user, None).await {
-        Ok(_) => see_other(&visitor, "/me/settings"),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub async fn revoke_feed(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<FeedForm>,
-) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    match backend::feeds::tokens::delete(&state.ctx, &session.user, &form.token).await {
-        Ok(_) => see_other(&visitor, "/me/settings"),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct IdentityForm {
-    username: String,
-}
-
-pub async fn add_identity(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<IdentityForm>,
-) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    let new = backend::actors::persons::NewPerson {
-        preferred_username: form.username.clone(),
-        name: Some(form.username.clone()),
-        summary: None,
-    };
-    match backend::actors::persons::create(&state.ctx, &session.user, new).await {
-        Ok(_) => see_other(&visitor, "/me/settings"),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    password: String,
-}
-
-pub async fn delete_account(
-    State(state): State<AppState>,
-    mut visitor: Visitor,
-    Form(form): Form<DeleteForm>,
-) -> Response {
-    let Some(session) = visitor.session.clone() else {
-        return see_other(&visitor, "/login?next=/me/settings");
-    };
-    match backend::users::service::delete_account(&state.ctx, &session.user, &form.password).await {
-        Ok(()) => {
-            visitor.end_session();
-            visitor.session = None;
-            let locale = visitor.locale;
-            super::account::message(
-                &visitor,
-                t(locale, "settings-delete"),
-                Some(t(locale, "settings-deleted")),
-                None,
-                String::new(),
-            )
-        }
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -2,9 +2,11 @@
 //! take part. Who may do what is the backend's policy; these handlers only translate forms.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use backend::addresses::AddressInput;
 use backend::events::{self, EventChanges, EventOptions, NewEvent};
 use backend::participations::policy::can_change_role;
@@ -17,6 +19,16 @@ use super::form::{Button, Form};
 use super::i18n::t;
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events/new", get(new_form).post(create))
+        .route("/events/{uuid}/edit", get(edit_form).post(update))
+        .route("/events/{uuid}/cancel", post(cancel))
+        .route("/events/{uuid}/delete", post(delete))
+        .route("/events/{uuid}/participants", get(participants))
+        .route("/events/{uuid}/participants/{id}", post(decide))
+}
 
 /// The event form's fields, as typed (so a refused form comes back as it was).
 #[derive(Deserialize, Default, Clone)]
