@@ -4,10 +4,11 @@
 
 mod account;
 mod assets;
-pub(crate) mod events;
+mod event;
 mod form;
 mod groups;
 pub mod i18n;
+mod listings;
 mod organize;
 mod visitor;
 
@@ -23,7 +24,8 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(events::routes())
+        .merge(listings::routes())
+        .merge(event::routes())
         .merge(organize::routes())
         .merge(account::routes())
         .merge(groups::routes())
@@ -80,7 +82,7 @@ pub fn render(visitor: &Visitor, status: StatusCode, template: &impl Template) -
     }
 }
 
-/// A page already rendered (or kept, see `events::AnonymousPages`) as a response, with
+/// A page already rendered (or kept, see `crate::kept_pages`) as a response, with
 /// what [`render`] adds.
 pub fn html_page(visitor: &Visitor, status: StatusCode, html: String) -> Response {
     let mut response = (status, axum::response::Html(html)).into_response();
