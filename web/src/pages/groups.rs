@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use backend::groups::policy::JoinOutcome;
 use backend::groups::{self, follows, members};
 use backend::pagination::Page;
 use entity::actor::{self, ActorKind, Openness};
@@ -159,28 +160,29 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         let membership = groups::membership_of(db, &principal, actor.id).await?;
         let role = membership.as_ref().map(|m| m.role);
         view.is_member = role.is_some_and(MemberRole::is_member);
-        view.can_organize = role.is_some_and(MemberRole::is_moderator);
-        view.can_edit = groups::policy::can_update_group(role);
-        view.can_leave =
-            role.is_some_and(|r| r != MemberRole::Rejected && r != MemberRole::Invited);
+        let offer = groups::policy::offer(role, actor.openness, visitor.session.is_some());
+        view.can_organize = offer.organize;
+        view.can_edit = offer.edit;
+        view.can_leave = offer.leave;
         view.membership = role.and_then(|r| match r {
             MemberRole::NotApproved => Some(t(locale, "group-you-pending")),
             MemberRole::Invited => Some(t(locale, "group-you-invited")),
             r if r.is_member() => Some(t(locale, "group-you-member")),
             _ => None,
         });
-        if role.is_none() && visitor.session.is_some() {
-            match actor.openness {
-                Openness::Open => {
-                    view.can_join = true;
-                    view.join_label = t(locale, "group-join");
-                }
-                Openness::Moderated => {
-                    view.can_join = true;
-                    view.join_label = t(locale, "group-ask-join");
-                }
-                Openness::InviteOnly => view.closed_note = Some(t(locale, "group-invite-only")),
+        match offer.join {
+            Some(JoinOutcome::Member) => {
+                view.can_join = true;
+                view.join_label = t(locale, "group-join");
             }
+            Some(JoinOutcome::AwaitApproval) => {
+                view.can_join = true;
+                view.join_label = t(locale, "group-ask-join");
+            }
+            Some(JoinOutcome::Refused) => {
+                view.closed_note = Some(t(locale, "group-invite-only"));
+            }
+            None => {}
         }
         if let Some(session) = &visitor.session {
             let me = backend::actors::persons::acting_as(db, &session.user, None).await?;
@@ -536,14 +538,7 @@ pub async fn edit_group_form(
 ) -> Response {
     let result = async {
         let group = find_actor(&state, &segment).await?;
-        let role = groups::membership_of(&state.ctx.db, &visitor.principal(), group.id)
-            .await?
-            .map(|m| m.role);
-        if !groups::policy::can_update_group(role) {
-            return Err(backend::Error::forbidden(
-                "only the group's administrators change its profile",
-            ));
-        }
+        groups::service::check_editable(&state.ctx.db, &visitor.principal(), &group).await?;
         Ok(group)
     }
     .await;

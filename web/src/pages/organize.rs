@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use backend::addresses::AddressInput;
 use backend::events::{self, EventChanges, EventOptions, NewEvent};
-use backend::participations::policy::can_change_role;
+use backend::participations::policy::decisions;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 use entity::participant::ParticipantRole;
@@ -567,14 +567,6 @@ pub struct ParticipantRow {
     rejectable: bool,
 }
 
-/// The people the page offers decisions on: those who asked to take part, not the organizers.
-fn asked(role: ParticipantRole) -> bool {
-    matches!(
-        role,
-        ParticipantRole::NotApproved | ParticipantRole::Participant | ParticipantRole::Rejected
-    )
-}
-
 #[derive(Template)]
 #[template(path = "participants.html")]
 struct ParticipantsPage {
@@ -628,8 +620,8 @@ pub async fn participants(
                     &format!("role-{}", super::account::role_key(p.role)),
                 ),
                 message: p.message.clone(),
-                approvable: asked(p.role) && can_change_role(p.role, ParticipantRole::Participant),
-                rejectable: asked(p.role) && can_change_role(p.role, ParticipantRole::Rejected),
+                approvable: decisions(p.role).approve,
+                rejectable: decisions(p.role).reject,
             })
             .collect();
         Ok::<_, backend::Error>((event, rows))
