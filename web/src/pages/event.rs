@@ -162,7 +162,11 @@ async fn anonymous_event_page(
     if let Some(html) = state.pages.kept(current_key.as_deref(), now, &visitor.csrf) {
         return Ok(html);
     }
-    let (event, access, stats) = visible_event(state, visitor, uuid).await?;
+    let events::Viewed {
+        event,
+        access,
+        stats,
+    } = events::view(&ctx.db, &visitor.principal(), uuid).await?;
     let related = events::related_changes(&ctx.db, &event).await?;
     let key = {
         use sha2::{Digest, Sha256};
@@ -197,29 +201,12 @@ async fn build_event_page(
     uuid: &str,
     done: Option<&str>,
 ) -> backend::Result<EventPage> {
-    let (event, access, stats) = visible_event(state, visitor, uuid).await?;
+    let events::Viewed {
+        event,
+        access,
+        stats,
+    } = events::view(&state.ctx.db, &visitor.principal(), uuid).await?;
     compose_event_page(state, visitor, event, access, stats, done).await
-}
-
-/// The event if the visitor may see it, how they relate to it, and its participant counts.
-async fn visible_event(
-    state: &AppState,
-    visitor: &Visitor,
-    uuid: &str,
-) -> backend::Result<(
-    event::Model,
-    events::policy::Access,
-    events::ParticipantStats,
-)> {
-    let db = &state.ctx.db;
-    let principal = visitor.principal();
-    let event = events::find_visible(db, &principal, uuid).await?;
-    let access = events::access(db, &principal, &event).await?;
-    let stats = events::participant_stats(db, &[event.id])
-        .await?
-        .remove(&event.id)
-        .unwrap_or_default();
-    Ok((event, access, stats))
 }
 
 async fn compose_event_page(
@@ -477,13 +464,11 @@ pub async fn join(
     }
     let principal = visitor.principal();
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
         let request = JoinRequest {
-            event_id: event.id,
             message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
             ..JoinRequest::default()
         };
-        participations::join(&state.ctx, &principal, &client, request).await
+        participations::join_event(&state.ctx, &principal, &client, &uuid, request).await
     }
     .await;
     match result {
@@ -527,15 +512,13 @@ pub async fn join_anonymously(
 ) -> Response {
     let anonymous = backend::principal::Principal::Anonymous;
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &anonymous, &uuid).await?;
         let request = JoinRequest {
-            event_id: event.id,
             email: Some(form.email.clone()),
             message: Some(form.message.clone()).filter(|m| !m.trim().is_empty()),
             locale: Some(visitor.locale.code().to_owned()),
             ..JoinRequest::default()
         };
-        participations::join(&state.ctx, &anonymous, &client, request)
+        participations::join_event(&state.ctx, &anonymous, &client, &uuid, request)
             .await
             .and_then(Joined::into_participation)
     }

@@ -525,7 +525,8 @@ pub async fn cancel(
     _: Form<Button>,
 ) -> Response {
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
+        // Whether they may see and change it is the update's to say, once.
+        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
         let changes = EventChanges {
             status: Some(EventStatus::Cancelled),
             ..EventChanges::default()
@@ -546,7 +547,8 @@ pub async fn delete(
     _: Form<Button>,
 ) -> Response {
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
+        // Whether they may see and delete it is the service's to say, once.
+        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
         events::service::delete(&state.ctx, &visitor.principal(), event.id).await
     }
     .await;
