@@ -10,6 +10,7 @@ mod groups;
 pub mod i18n;
 mod listings;
 mod organize;
+mod participants;
 mod visitor;
 
 use askama::Template;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(listings::routes())
         .merge(event::routes())
         .merge(organize::routes())
+        .merge(participants::routes())
         .merge(account::routes())
         .merge(groups::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
