@@ -44,8 +44,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
         }
         // The fields first, as axum's own `Form` read them (token included) before this
         // extractor existed: a malformed form is answered the same way.
-        let fields = deserialize::<T>(&bytes)?;
-        let token = deserialize::<Token>(&bytes)?;
+        let fields = deserialize::<T>(&bytes).map_err(unprocessable)?;
+        let token = deserialize::<Token>(&bytes).map_err(unprocessable)?;
         if !visitor.csrf_matches(&token.csrf) {
             return Err(refuse_csrf(visitor));
         }
@@ -53,15 +53,20 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
     }
 }
 
-fn deserialize<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+type ParseError = serde_path_to_error::Error<serde_urlencoded::de::Error>;
+
+fn deserialize<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
     let deserializer = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(bytes));
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Failed to deserialize form body: {err}"),
-        )
-            .into_response()
-    })
+    serde_path_to_error::deserialize(deserializer)
+}
+
+/// A form that does not read as its fields, answered as axum's `Form` answers it.
+fn unprocessable(err: ParseError) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("Failed to deserialize form body: {err}"),
+    )
+        .into_response()
 }
 
 /// The first field whose name or value holds U+0000, which no database keeps in text
@@ -138,7 +143,7 @@ mod tests {
         }
         let refused = deserialize::<Fields>(b"capacity=many")
             .err()
-            .map(|r| r.status());
+            .map(|err| unprocessable(err).status());
         assert_eq!(refused, Some(StatusCode::UNPROCESSABLE_ENTITY));
     }
 }
