@@ -3,7 +3,7 @@
 //!
 //! A revalidating client is answered `304` from the feed's validator alone, without building
 //! the feed; a new client gets the bytes built for that validator earlier, if this node still
-//! has them ([`Built`]). While the database has not changed since this node last answered for
+//! has them ([`BuiltFeeds`]). While the database has not changed since this node last answered for
 //! an address (`backend::changes`), and none of the feed's events has ended since, the
 //! validator is not even read again. gzip comes from the compression layer of [`crate::app`].
 
@@ -19,45 +19,11 @@ use chrono::{DateTime, Utc};
 
 use std::sync::Arc;
 
-use backend::kept::Kept;
-
-use crate::built::{Built, Flights};
+use crate::kept_feeds::{BuiltFeeds, CurrentFeed};
 use crate::state::AppState;
 
 /// How long clients and proxies may reuse a feed before revalidating it.
 const MAX_AGE_SECS: u32 = 300;
-
-/// How many bytes of built feeds a node keeps (a group's feed of 500 events is ~1 MB).
-const BUILT_FEEDS_BUDGET: usize = 16 * 1024 * 1024;
-
-/// Feeds this node built, by validator, and those it is building.
-#[derive(Clone)]
-pub struct BuiltFeeds {
-    built: Built,
-    building: Flights<(Bytes, Validator)>,
-    /// What each feed address answered, by generation of the database (`backend::changes`):
-    /// answered again without a query while nothing changed and time did not either.
-    current: Kept<Arc<CurrentFeed>>,
-}
-
-/// A feed's answer as of a generation, but for its bytes (in `built`, by entity tag).
-struct CurrentFeed {
-    validator: Validator,
-    /// The caching headers of its `200` and `304`, its type and file name.
-    headers: HeaderMap,
-    dates_are_exact: bool,
-}
-
-impl Default for BuiltFeeds {
-    fn default() -> Self {
-        Self {
-            built: crate::built::built(BUILT_FEEDS_BUDGET),
-            building: Flights::default(),
-            // Entries are small (a validator and a few headers); older generations' go first.
-            current: Kept::new(1024 * 1024, |_| 512),
-        }
-    }
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

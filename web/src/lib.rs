@@ -10,6 +10,8 @@ mod feeds;
 pub mod graphql;
 mod health;
 mod http_error;
+mod kept_feeds;
+mod kept_pages;
 pub mod pages;
 mod serve;
 pub mod startup;

@@ -14,9 +14,9 @@ pub struct AppState {
     /// Feeds already built, by validator, and each feed address's last answer by generation
     /// of the database: this node's own, checked against the database whenever it may have
     /// changed (`backend::changes`).
-    pub feeds: crate::feeds::BuiltFeeds,
+    pub feeds: crate::kept_feeds::BuiltFeeds,
     /// Event pages for people without a session, kept the same way.
-    pub pages: crate::pages::events::AnonymousPages,
+    pub pages: crate::kept_pages::AnonymousPages,
 }
 
 impl AppState {

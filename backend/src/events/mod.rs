@@ -10,6 +10,7 @@ pub mod policy;
 pub mod sanitize;
 pub mod service;
 pub mod tags;
+mod view;
 
 use std::collections::HashMap;
 
@@ -25,6 +26,7 @@ use sea_orm::{
 
 pub use input::{EventChanges, EventOptions, NewEvent};
 use policy::{Access, EventFacts};
+pub use view::{Viewed, view};
 
 use crate::error::{Error, Result};
 use crate::pagination::{Page, Paginated};

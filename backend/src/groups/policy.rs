@@ -127,12 +127,68 @@ pub fn can_organize_events(role: Option<MemberRole>) -> bool {
     role.is_some_and(MemberRole::is_moderator)
 }
 
+/// What a group's page offers someone with `role` in it (none: they are not in it). The
+/// services check the same rules again when they act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// Joining, and what it would do; only to people logged in and not in the group yet.
+    pub join: Option<JoinOutcome>,
+    /// Leaving: members and those waiting; not the declined, nor the invited (who have not
+    /// answered yet).
+    pub leave: bool,
+    pub organize: bool,
+    pub edit: bool,
+}
+
+pub fn offer(role: Option<MemberRole>, openness: Openness, signed_in: bool) -> Offer {
+    Offer {
+        join: (role.is_none() && signed_in).then(|| join_outcome(openness)),
+        leave: role.is_some_and(|r| r != MemberRole::Rejected && r != MemberRole::Invited),
+        organize: can_organize_events(role),
+        edit: can_update_group(role),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use MemberRole::*;
 
     const NOBODY: Option<MemberRole> = None;
+
+    #[test]
+    fn a_groups_page_offers_joining_to_outsiders_and_leaving_to_those_inside() {
+        let outsider = offer(NOBODY, Openness::Moderated, true);
+        assert_eq!(outsider.join, Some(JoinOutcome::AwaitApproval));
+        assert!(!outsider.leave && !outsider.organize && !outsider.edit);
+        assert_eq!(
+            offer(NOBODY, Openness::Open, false).join,
+            None,
+            "log in first"
+        );
+        assert_eq!(
+            offer(NOBODY, Openness::InviteOnly, true).join,
+            Some(JoinOutcome::Refused)
+        );
+        let cases = [
+            (Invited, false, false, false),
+            (NotApproved, true, false, false),
+            (Rejected, false, false, false),
+            (Member, true, false, false),
+            (Moderator, true, true, false),
+            (Administrator, true, true, true),
+            (Creator, true, true, true),
+        ];
+        for (role, leave, organize, edit) in cases {
+            let offered = offer(Some(role), Openness::Open, true);
+            assert_eq!(offered.join, None, "{role:?} is in the group already");
+            assert_eq!(
+                (offered.leave, offered.organize, offered.edit),
+                (leave, organize, edit),
+                "{role:?}"
+            );
+        }
+    }
 
     #[test]
     fn joining_depends_on_openness() {

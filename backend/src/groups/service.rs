@@ -129,6 +129,24 @@ pub async fn create(
     Ok(group)
 }
 
+/// Refuses changes to `group`'s profile by anyone but its administrators (for the edit form
+/// and the update alike).
+pub async fn check_editable(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    group: &actor::Model,
+) -> Result<()> {
+    let role = membership_of(conn, principal, group.id)
+        .await?
+        .map(|m| m.role);
+    if !policy::can_update_group(role) {
+        return Err(Error::forbidden(
+            "only the group's administrators can change it",
+        ));
+    }
+    Ok(())
+}
+
 /// Changes a group's profile; its administrators only.
 pub async fn update(
     ctx: &AppContext,
@@ -138,14 +156,7 @@ pub async fn update(
 ) -> Result<actor::Model> {
     let tx = begin_write(ctx).await?;
     let group = super::find(&tx, group_id).await?;
-    let role = membership_of(&tx, principal, group.id)
-        .await?
-        .map(|m| m.role);
-    if !policy::can_update_group(role) {
-        return Err(Error::forbidden(
-            "only the group's administrators can change it",
-        ));
-    }
+    check_editable(&tx, principal, &group).await?;
     let mut validation = Validation::new();
     let name = changes
         .name

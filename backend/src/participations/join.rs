@@ -70,6 +70,23 @@ impl Joined {
     }
 }
 
+/// [`join`] the event named `uuid` (pages name events so): whether the person may see it
+/// is checked once, by `join`, with the event's row locked.
+pub async fn join_event(
+    ctx: &AppContext,
+    principal: &Principal,
+    client: &Client,
+    uuid: &str,
+    request: JoinRequest,
+) -> Result<Joined> {
+    let event = crate::events::find_by_uuid(&ctx.db, uuid).await?;
+    let request = JoinRequest {
+        event_id: event.id,
+        ..request
+    };
+    join(ctx, principal, client, request).await
+}
+
 /// Someone RSVPs. Free events take them at once, restricted ones make a request for the
 /// organizers; an event of another instance waits for that instance's answer. Refusals (full,
 /// cancelled, past…) are an outcome: for a remote person the answer to send (`Reject`, or

@@ -20,7 +20,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-pub use join::{JoinRequest, Joined, join};
+pub use join::{JoinRequest, Joined, join, join_event};
 pub use leave::{LeaveRequest, Left, leave};
 pub use service::{PurgeAnonymousJob, confirm, decide};
 

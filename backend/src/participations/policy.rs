@@ -116,6 +116,23 @@ pub fn can_change_role(from: ParticipantRole, to: ParticipantRole) -> bool {
     }
 }
 
+/// What the participants page offers organizers about someone with `role`: letting them in,
+/// declining them. Only those who asked to take part are decided on, never the organizers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decisions {
+    pub approve: bool,
+    pub reject: bool,
+}
+
+pub fn decisions(role: ParticipantRole) -> Decisions {
+    use ParticipantRole::*;
+    let asked = matches!(role, NotApproved | Participant | Rejected);
+    Decisions {
+        approve: asked && can_change_role(role, Participant),
+        reject: asked && can_change_role(role, Rejected),
+    }
+}
+
 /// Whether the seats are all taken. Only `PARTICIPANT`s take seats: organizers are there by
 /// definition, and pending requests are not yet accepted.
 pub fn is_full(capacity: Option<i32>, participants: u64) -> bool {
@@ -502,6 +519,23 @@ mod tests {
         ];
         for (from, to, allowed) in cases {
             assert_eq!(can_change_role(from, to), allowed, "{from:?} -> {to:?}");
+        }
+    }
+
+    #[test]
+    fn organizers_decide_on_those_who_asked_and_never_on_organizers() {
+        use ParticipantRole::*;
+        let cases = [
+            (NotApproved, true, true),
+            (Participant, false, true),
+            (Rejected, true, false),
+            (NotConfirmed, false, false),
+            (Moderator, false, false),
+            (Administrator, false, false),
+            (Creator, false, false),
+        ];
+        for (role, approve, reject) in cases {
+            assert_eq!(decisions(role), Decisions { approve, reject }, "{role:?}");
         }
     }
 

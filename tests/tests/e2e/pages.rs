@@ -423,6 +423,32 @@ async fn forms_without_their_csrf_token_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_form_holding_a_nul_character_is_refused_with_the_field_named() {
+    let server = TestServer::start().await;
+    let uuid = public_event(&server, true, false).await;
+    let mut browser = Browser::new(&server.base_url);
+    let csrf = browser.get(&format!("/events/{uuid}")).await.csrf();
+    let refused = browser
+        .post(
+            &format!("/events/{uuid}/join-anonymously"),
+            &[
+                ("csrf", &csrf),
+                ("email", "eve@example.org"),
+                ("message", "a\0b"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("U+0000"), "{}", refused.body);
+    assert!(refused.body.contains("message"), "{}", refused.body);
+    let without_token = browser
+        .post("/login", &[("email", "a@b.c"), ("password", "x")])
+        .await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    assert!(without_token.body.contains("This form expired"));
+}
+
+#[tokio::test]
 async fn a_failing_login_says_so_and_a_good_one_opens_a_session_that_logout_ends() {
     let server = TestServer::start().await;
     let member = sign_up(&server, "carl").await;
@@ -666,6 +692,8 @@ async fn a_person_creates_a_group_another_joins_and_follows_it_and_settings_are_
     let csrf = page.csrf();
     neighbour.post("/@jardins/join", &[("csrf", &csrf)]).await;
     neighbour.post("/@jardins/follow", &[("csrf", &csrf)]).await;
+    let unknown = neighbour.post("/@jardins/dance", &[("csrf", &csrf)]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "no such action");
     let after = neighbour.get("/@jardins").await;
     assert!(
         after.body.contains("waits for the moderators"),

@@ -44,7 +44,7 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
     if let Some(refused) = refusal(&state, &mut batch) {
         return refused;
     }
-    let viewer = Viewer::from_headers(&state, &parts.headers).await;
+    let viewer = Viewer::from_headers(&state.ctx, &parts.headers).await;
     let client = crate::client::of_request(&state, &parts.extensions, &parts.headers);
     // Kept to name the argument of an input error by its position.
     let queries: Vec<String> = batch.iter_mut().map(|r| r.query.clone()).collect();

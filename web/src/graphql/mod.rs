@@ -23,7 +23,6 @@ use axum::http::{HeaderMap, header};
 use backend::AppContext;
 use backend::users::CurrentUser;
 
-use crate::state::AppState;
 use errors::GqlResult;
 
 #[derive(MergedObject, Default)]
@@ -71,7 +70,7 @@ pub struct Viewer {
 impl Viewer {
     /// Reads `Authorization: Bearer <accessToken>`. A missing, expired or forged token leaves
     /// the request anonymous: operations that need a user then answer `unauthenticated`.
-    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Self {
+    pub async fn from_headers(ctx: &AppContext, headers: &HeaderMap) -> Self {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -84,7 +83,7 @@ impl Viewer {
         let Some(token) = token else {
             return Self::default();
         };
-        match backend::users::service::authenticate(&state.ctx, token).await {
+        match backend::users::service::authenticate(ctx, token).await {
             Ok(user) => Self { user: Some(user) },
             Err(backend::Error::Unauthenticated) => Self::default(),
             Err(err) => {

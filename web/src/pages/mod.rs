@@ -4,17 +4,20 @@
 
 mod account;
 mod assets;
-pub(crate) mod events;
+mod event;
+mod form;
 mod groups;
 pub mod i18n;
+mod listings;
 mod organize;
+mod participants;
 mod visitor;
 
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
 pub use visitor::Visitor;
 
@@ -22,76 +25,12 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(events::home))
-        .route("/search", get(events::search))
-        .route(
-            "/events/new",
-            get(organize::new_form).post(organize::create),
-        )
-        .route("/events/{uuid}", get(events::show))
-        .route(
-            "/events/{uuid}/edit",
-            get(organize::edit_form).post(organize::update),
-        )
-        .route("/events/{uuid}/cancel", post(organize::cancel))
-        .route("/events/{uuid}/delete", post(organize::delete))
-        .route("/events/{uuid}/participants", get(organize::participants))
-        .route("/events/{uuid}/participants/{id}", post(organize::decide))
-        .route("/events/{uuid}/join", post(events::join))
-        .route("/events/{uuid}/leave", post(events::leave))
-        .route(
-            "/events/{uuid}/join-anonymously",
-            post(events::join_anonymously),
-        )
-        .route("/me/events", get(account::my_events))
-        .route(
-            "/me/settings",
-            get(groups::settings).post(groups::save_settings),
-        )
-        .route("/me/feeds", post(groups::create_feed))
-        .route("/me/identities", post(groups::add_identity))
-        .route("/me/delete", post(groups::delete_account))
-        .route("/me/feeds/revoke", post(groups::revoke_feed))
-        .route(
-            "/groups/new",
-            get(groups::new_group_form).post(groups::create_group),
-        )
-        .route("/{handle}", get(groups::show))
-        .route("/{handle}/members", get(groups::members_page))
-        .route(
-            "/{handle}/edit",
-            get(groups::edit_group_form).post(groups::update_group),
-        )
-        .route("/{handle}/members/{id}", post(groups::decide))
-        .route("/{handle}/invite", post(groups::invite))
-        .route("/{handle}/{action}", post(groups::act))
-        .route("/login", get(account::login_form).post(account::log_in))
-        .route("/logout", post(account::log_out))
-        .route(
-            "/password/forgot",
-            get(account::forgot_form).post(account::forgot),
-        )
-        .route(
-            "/password-reset/{token}",
-            get(account::reset_form).post(account::reset),
-        )
-        .route(
-            "/register",
-            get(account::register_form).post(account::register),
-        )
-        .route(
-            "/validate/{token}",
-            get(account::validate_form).post(account::validate),
-        )
-        .route("/language", post(account::set_language))
-        .route(
-            "/participation/email/confirm/{token}",
-            get(account::confirm_participation_form).post(account::confirm_participation),
-        )
-        .route(
-            "/participation/email/cancel/{uuid}/{token}",
-            get(account::cancel_participation_form).post(account::cancel_participation),
-        )
+        .merge(listings::routes())
+        .merge(event::routes())
+        .merge(organize::routes())
+        .merge(participants::routes())
+        .merge(account::routes())
+        .merge(groups::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .fallback(not_found)
 }
@@ -145,7 +84,7 @@ pub fn render(visitor: &Visitor, status: StatusCode, template: &impl Template) -
     }
 }
 
-/// A page already rendered (or kept, see `events::AnonymousPages`) as a response, with
+/// A page already rendered (or kept, see `crate::kept_pages`) as a response, with
 /// what [`render`] adds.
 pub fn html_page(visitor: &Visitor, status: StatusCode, html: String) -> Response {
     let mut response = (status, axum::response::Html(html)).into_response();

@@ -1,28 +1,34 @@
-//! Organizing: creating, editing, cancelling and deleting events, and deciding on requests to
-//! take part. Who may do what is the backend's policy; these handlers only translate forms.
+//! Organizing: creating, editing, cancelling and deleting events. Who may do what is the
+//! backend's policy; these handlers only translate forms.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use backend::addresses::AddressInput;
 use backend::events::{self, EventChanges, EventOptions, NewEvent};
-use backend::participations::policy::can_change_role;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
-use entity::participant::ParticipantRole;
 use serde::Deserialize;
 
-use super::events::refuse_csrf;
+use super::form::{Button, Form};
 use super::i18n::t;
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events/new", get(new_form).post(create))
+        .route("/events/{uuid}/edit", get(edit_form).post(update))
+        .route("/events/{uuid}/cancel", post(cancel))
+        .route("/events/{uuid}/delete", post(delete))
+}
+
 /// The event form's fields, as typed (so a refused form comes back as it was).
 #[derive(Deserialize, Default, Clone)]
 pub struct EventFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -309,9 +315,6 @@ pub async fn create(
     visitor: Visitor,
     Form(fields): Form<EventFields>,
 ) -> Response {
-    if !visitor.csrf_matches(&fields.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = match parsed(&fields) {
         Ok(new) => events::service::create(&state.ctx, &visitor.principal(), new).await,
         Err(err) => Err(err),
@@ -409,7 +412,6 @@ fn fields_of(
         category: event.category.clone().unwrap_or_default(),
         tags: tags.join(", "),
         draft: event.draft,
-        csrf: String::new(),
     }
 }
 
@@ -460,9 +462,6 @@ pub async fn update(
     Path(uuid): Path<String>,
     Form(fields): Form<EventFields>,
 ) -> Response {
-    if !visitor.csrf_matches(&fields.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
         let event = editable(&state, &visitor, &uuid).await?;
         let new = parsed(&fields)?;
@@ -515,22 +514,15 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn cancel(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
+        // Whether they may see and change it is the update's to say, once.
+        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
         let changes = EventChanges {
             status: Some(EventStatus::Cancelled),
             ..EventChanges::default()
@@ -548,146 +540,16 @@ pub async fn delete(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let result = async {
-        let event = events::find_visible(&state.ctx.db, &visitor.principal(), &uuid).await?;
+        // Whether they may see and delete it is the service's to say, once.
+        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
         events::service::delete(&state.ctx, &visitor.principal(), event.id).await
     }
     .await;
     match result {
         Ok(_) => see_other(&visitor, "/"),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub struct ParticipantRow {
-    id: i64,
-    name: String,
-    role: String,
-    message: Option<String>,
-    /// Can be let in, as `participations::policy` says (someone waiting or declined).
-    approvable: bool,
-    /// Can be declined, as the policy says (someone waiting or going).
-    rejectable: bool,
-}
-
-/// The people the page offers decisions on: those who asked to take part, not the organizers.
-fn asked(role: ParticipantRole) -> bool {
-    matches!(
-        role,
-        ParticipantRole::NotApproved | ParticipantRole::Participant | ParticipantRole::Rejected
-    )
-}
-
-#[derive(Template)]
-#[template(path = "participants.html")]
-struct ParticipantsPage {
-    frame: Frame,
-    uuid: String,
-    event_title: String,
-    rows: Vec<ParticipantRow>,
-}
-
-pub async fn participants(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(uuid): Path<String>,
-) -> Response {
-    let locale = visitor.locale;
-    let result = async {
-        let principal = visitor.principal();
-        let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
-        let list = backend::participations::list(
-            &state.ctx.db,
-            &principal,
-            &event,
-            &[],
-            backend::pagination::Page::all(),
-        )
-        .await?;
-        let actor_ids: Vec<i64> = list.elements.iter().map(|p| p.actor_id).collect();
-        let actors = backend::actors::find_many(&state.ctx.db, &actor_ids).await?;
-        let rows = list
-            .elements
-            .into_iter()
-            .map(|p| ParticipantRow {
-                id: p.id,
-                name: actors
-                    .get(&p.actor_id)
-                    .map(|a| {
-                        if p.email.is_some() {
-                            // Anonymous participants are shown without their address.
-                            backend::actors::display_name(a)
-                        } else {
-                            format!(
-                                "{} (@{})",
-                                backend::actors::display_name(a),
-                                backend::actors::handle(a)
-                            )
-                        }
-                    })
-                    .unwrap_or_default(),
-                role: t(
-                    locale,
-                    &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role)),
-                ),
-                message: p.message.clone(),
-                approvable: asked(p.role) && can_change_role(p.role, ParticipantRole::Participant),
-                rejectable: asked(p.role) && can_change_role(p.role, ParticipantRole::Rejected),
-            })
-            .collect();
-        Ok::<_, backend::Error>((event, rows))
-    }
-    .await;
-    match result {
-        Ok((event, rows)) => {
-            let page = ParticipantsPage {
-                frame: Frame {
-                    title: t(locale, "participants-title"),
-                    visitor: visitor.clone(),
-                    notice: None,
-                },
-                uuid: event.uuid.clone(),
-                event_title: event.title,
-                rows,
-            };
-            render(&visitor, StatusCode::OK, &page)
-        }
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct DecisionForm {
-    csrf: String,
-    role: String,
-}
-
-pub async fn decide(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((uuid, id)): Path<(String, i64)>,
-    Form(form): Form<DecisionForm>,
-) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
-    let role = match form.role.as_str() {
-        "participant" => ParticipantRole::Participant,
-        "rejected" => ParticipantRole::Rejected,
-        _ => {
-            return error_page(
-                visitor,
-                &backend::Error::invalid("role", "expected participant or rejected"),
-            );
-        }
-    };
-    match backend::participations::decide(&state.ctx, &visitor.principal(), id, role).await {
-        Ok(_) => see_other(&visitor, &format!("/events/{uuid}/participants")),
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -158,6 +158,13 @@ impl FromRequestParts<AppState> for Visitor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Visitor::from_headers(state, &parts.headers).await)
+        // Kept for the request: a handler's `Visitor` and its form's token check
+        // (`pages::form`) must see the same session and the same fresh token.
+        if let Some(visitor) = parts.extensions.get::<Visitor>() {
+            return Ok(visitor.clone());
+        }
+        let visitor = Visitor::from_headers(state, &parts.headers).await;
+        parts.extensions.insert(visitor.clone());
+        Ok(visitor)
     }
 }

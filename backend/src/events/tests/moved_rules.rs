@@ -1,5 +1,5 @@
-//! Rules the edges used to hold, now the service's: who gets the edit form, and which events
-//! of other instances are kept.
+//! Rules the edges used to hold, now the service's: who gets the edit form, which events
+//! of other instances are kept, and an event looked up by uuid with its visibility checked once.
 
 use chrono::Duration;
 use entity::actor::ActorKind;
@@ -135,4 +135,88 @@ async fn an_event_of_another_instance_cannot_name_one_of_ours_as_its_owner() {
             .expect_err("only we speak for alice");
         assert_eq!(err.code(), "forbidden");
     }
+}
+
+#[tokio::test]
+async fn an_event_is_viewed_by_its_uuid_with_how_the_viewer_relates_to_it_or_not_at_all() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let stranger = t.person("stranger").await;
+    let start = t.ctx.now() + Duration::days(2);
+    let public = service::create(&t.ctx, &alice.principal(), new_event("Picnic", start))
+        .await
+        .expect("event");
+    let mut private = new_event("Members only", start);
+    private.visibility = Some(entity::event::EventVisibility::Private);
+    let private = service::create(&t.ctx, &alice.principal(), private)
+        .await
+        .expect("private");
+
+    let hers = crate::events::view(&t.ctx.db, &alice.principal(), &public.uuid.to_uppercase())
+        .await
+        .expect("her event");
+    assert_eq!(hers.event.id, public.id);
+    assert!(hers.access.organizer);
+    assert_eq!(hers.stats.creator, 1, "the organizer takes part");
+    let seen = crate::events::view(&t.ctx.db, &Principal::Anonymous, &public.uuid)
+        .await
+        .expect("public");
+    assert!(!seen.access.organizer);
+    for (principal, uuid) in [
+        (stranger.principal(), private.uuid.clone()),
+        (Principal::Anonymous, private.uuid.clone()),
+        (alice.principal(), "no-such-event".to_owned()),
+    ] {
+        let err = crate::events::view(&t.ctx.db, &principal, &uuid)
+            .await
+            .expect_err("hidden");
+        assert_eq!(err.code(), "not_found", "{principal:?}");
+    }
+}
+
+#[tokio::test]
+async fn joining_by_uuid_refuses_an_event_the_person_may_not_see_as_joining_by_id_does() {
+    use crate::participations::{self, JoinRequest, Joined};
+    use crate::rate_limits::Client;
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let guest = t.person("guest").await;
+    let start = t.ctx.now() + Duration::days(2);
+    let public = service::create(&t.ctx, &alice.principal(), new_event("Picnic", start))
+        .await
+        .expect("event");
+    let mut private = new_event("Members only", start);
+    private.visibility = Some(entity::event::EventVisibility::Private);
+    let private = service::create(&t.ctx, &alice.principal(), private)
+        .await
+        .expect("private");
+    let by_uuid = |uuid: String| {
+        let (ctx, principal) = (t.ctx.clone(), guest.principal());
+        async move {
+            participations::join_event(
+                &ctx,
+                &principal,
+                &Client::Local,
+                &uuid,
+                JoinRequest::default(),
+            )
+            .await
+        }
+    };
+    let joined = by_uuid(public.uuid.clone()).await.expect("a public event");
+    assert!(matches!(joined, Joined::Going(_)), "{joined:?}");
+    let hidden = by_uuid(private.uuid.clone()).await.expect_err("hidden");
+    let by_id = participations::join(
+        &t.ctx,
+        &guest.principal(),
+        &Client::Local,
+        JoinRequest {
+            event_id: private.id,
+            ..JoinRequest::default()
+        },
+    )
+    .await
+    .expect_err("hidden");
+    assert_eq!(hidden.code(), "not_found");
+    assert_eq!(hidden.to_string(), by_id.to_string());
 }

@@ -1,21 +1,35 @@
-//! Signing up, confirming, logging in and out, the language switch, the links of mail about
-//! anonymous participations, and "my events".
+//! Having an account and a session: signing up and confirming it, logging in and out, a
+//! forgotten password, and the language of the pages.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use backend::actors::persons;
 use backend::i18n::Locale;
 use backend::users::browser;
 use backend::users::service::{self as users, NewAccount};
 use serde::Deserialize;
 
-use super::events::refuse_csrf;
-use super::i18n::t;
-use super::{Frame, Visitor, error_page, render, see_other};
+use super::message;
 use crate::client::RequestClient;
+use crate::pages::form::{Button, Form};
+use crate::pages::i18n::t;
+use crate::pages::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(log_in))
+        .route("/logout", post(log_out))
+        .route("/password/forgot", get(forgot_form).post(forgot))
+        .route("/password-reset/{token}", get(reset_form).post(reset))
+        .route("/register", get(register_form).post(register))
+        .route("/validate/{token}", get(validate_form).post(validate))
+        .route("/language", post(set_language))
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -28,37 +42,6 @@ struct LoginPage {
     next: String,
     email: String,
     username: String,
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage {
-    frame: Frame,
-    text: Option<String>,
-    action: Option<String>,
-    button: String,
-    link: Option<(String, String)>,
-}
-
-pub(super) fn message(
-    visitor: &Visitor,
-    title: String,
-    text: Option<String>,
-    action: Option<String>,
-    button: String,
-) -> Response {
-    let page = MessagePage {
-        frame: Frame {
-            title,
-            visitor: visitor.clone(),
-            notice: None,
-        },
-        text,
-        action,
-        button,
-        link: Some(("/".to_owned(), t(visitor.locale, "error-back-home"))),
-    };
-    render(visitor, StatusCode::OK, &page)
 }
 
 /// Only paths on this site: never an open redirect.
@@ -113,7 +96,6 @@ pub async fn login_form(visitor: Visitor, Query(q): Query<NextParam>) -> Respons
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    csrf: String,
     email: String,
     password: String,
     #[serde(default)]
@@ -126,9 +108,6 @@ pub async fn log_in(
     RequestClient(client): RequestClient,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     match browser::log_in(&state.ctx, &client, &form.email, &form.password).await {
         Ok(token) => {
             visitor.start_session(&token, state.ctx.settings.auth.browser_session_days);
@@ -161,19 +140,11 @@ pub async fn log_in(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn log_out(
     State(state): State<AppState>,
     mut visitor: Visitor,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     if let Some(session) = &visitor.session
         && let Err(err) = browser::close(&state.ctx, session.session_id).await
     {
@@ -214,7 +185,6 @@ pub async fn register_form(visitor: Visitor) -> Response {
 
 #[derive(Deserialize)]
 pub struct RegisterForm {
-    csrf: String,
     username: String,
     email: String,
     password: String,
@@ -226,9 +196,6 @@ pub async fn register(
     RequestClient(client): RequestClient,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         persons::sign_up(
@@ -280,11 +247,8 @@ pub async fn validate(
     State(state): State<AppState>,
     mut visitor: Visitor,
     Path(token): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: Form<Button>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         let login = users::validate(ctx, &token).await?;
@@ -312,7 +276,6 @@ pub async fn validate(
 
 #[derive(Deserialize)]
 pub struct LanguageForm {
-    csrf: String,
     lang: String,
 }
 
@@ -322,9 +285,6 @@ pub async fn set_language(
     headers: axum::http::HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let Some(locale) = Locale::parse(&form.lang) else {
         return error_page(
             visitor,
@@ -345,149 +305,6 @@ pub async fn set_language(
         .map(|path| safe_next(&format!("/{}", path.trim_start_matches('/'))))
         .unwrap_or_else(|| "/".to_owned());
     see_other(&visitor, &back)
-}
-
-pub async fn confirm_participation_form(visitor: Visitor, Path(token): Path<String>) -> Response {
-    let locale = visitor.locale;
-    message(
-        &visitor,
-        t(locale, "participation-confirm-title"),
-        None,
-        Some(format!("/participation/email/confirm/{token}")),
-        t(locale, "participation-confirm-submit"),
-    )
-}
-
-pub async fn confirm_participation(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(token): Path<String>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
-    match backend::participations::service::confirm(&state.ctx, &token).await {
-        Ok(p) => {
-            let key = if p.role == entity::participant::ParticipantRole::NotApproved {
-                "participation-pending"
-            } else {
-                "participation-confirmed"
-            };
-            message(
-                &visitor,
-                t(visitor.locale, "participation-confirm-title"),
-                Some(t(visitor.locale, key)),
-                None,
-                String::new(),
-            )
-        }
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub async fn cancel_participation_form(
-    visitor: Visitor,
-    Path((uuid, token)): Path<(String, String)>,
-) -> Response {
-    let locale = visitor.locale;
-    message(
-        &visitor,
-        t(locale, "participation-cancel-title"),
-        None,
-        Some(format!("/participation/email/cancel/{uuid}/{token}")),
-        t(locale, "participation-cancel-submit"),
-    )
-}
-
-pub async fn cancel_participation(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((uuid, token)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
-    let result = async {
-        let event = backend::events::find_by_uuid(&state.ctx.db, &uuid).await?;
-        let request = backend::participations::LeaveRequest {
-            event_id: event.id,
-            actor_id: None,
-            token: Some(token.clone()),
-        };
-        backend::participations::leave(&state.ctx, &visitor.principal(), request)
-            .await
-            .and_then(backend::participations::Left::into_participation)
-    }
-    .await;
-    match result {
-        Ok(_) => message(
-            &visitor,
-            t(visitor.locale, "participation-cancel-title"),
-            Some(t(visitor.locale, "participation-cancelled")),
-            None,
-            String::new(),
-        ),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub struct MyEventRow {
-    url: String,
-    title: String,
-    when: String,
-    status: String,
-}
-
-#[derive(Template)]
-#[template(path = "my_events.html")]
-struct MyEventsPage {
-    frame: Frame,
-    rows: Vec<MyEventRow>,
-}
-
-/// Upcoming participations, with their status.
-pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Response {
-    let Some(session) = &visitor.session else {
-        return see_other(&visitor, "/login?next=/me/events");
-    };
-    let locale = visitor.locale;
-    let list = match backend::participations::of_user(
-        &state.ctx.db,
-        session.user.id,
-        None,
-        Some(state.ctx.now()),
-        None,
-        backend::pagination::Page::new(Some(1), Some(100)).unwrap_or_default(),
-    )
-    .await
-    {
-        Ok(list) => list,
-        Err(err) => return error_page(visitor, &err),
-    };
-    let rows = list
-        .elements
-        .into_iter()
-        .map(|(p, e)| MyEventRow {
-            url: format!("/events/{}", e.uuid),
-            title: e.title.clone(),
-            when: backend::events::notices::format_when(locale, &e),
-            status: t(
-                locale,
-                &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role)),
-            ),
-        })
-        .collect();
-    let page = MyEventsPage {
-        frame: Frame {
-            title: t(locale, "my-events-title"),
-            visitor: visitor.clone(),
-            notice: None,
-        },
-        rows,
-    };
-    render(&visitor, StatusCode::OK, &page)
 }
 
 #[derive(Template)]
@@ -544,7 +361,6 @@ pub async fn forgot_form(visitor: Visitor) -> Response {
 
 #[derive(Deserialize)]
 pub struct ForgotForm {
-    csrf: String,
     email: String,
 }
 
@@ -555,9 +371,6 @@ pub async fn forgot(
     RequestClient(client): RequestClient,
     Form(form): Form<ForgotForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     match users::send_reset_password(
         &state.ctx,
         &client,
@@ -589,7 +402,6 @@ pub async fn reset_form(visitor: Visitor, Path(token): Path<String>) -> Response
 
 #[derive(Deserialize)]
 pub struct ResetForm {
-    csrf: String,
     password: String,
 }
 
@@ -599,9 +411,6 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Response {
-    if !visitor.csrf_matches(&form.csrf) {
-        return refuse_csrf(visitor);
-    }
     let ctx = &state.ctx;
     let result = async {
         let login = users::reset_password(ctx, &token, &form.password).await?;

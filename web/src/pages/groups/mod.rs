@@ -1,0 +1,315 @@
+//! Public pages of groups and people (`/@name`), joining and following; a group's members
+//! (`member_list`) and creating or editing a group (`profile`).
+
+mod member_list;
+mod profile;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use backend::groups::policy::JoinOutcome;
+use backend::groups::{self, follows, members};
+use backend::pagination::Page;
+use entity::actor::{self, ActorKind};
+use entity::member::MemberRole;
+
+use super::form::{Button, Form};
+use super::i18n::{count, t};
+use super::{Frame, Visitor, error_page, render, see_other};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(member_list::routes())
+        .merge(profile::routes())
+        .route("/{handle}", get(show))
+        .route("/{handle}/join", post(join))
+        .route("/{handle}/leave", post(leave))
+        .route("/{handle}/follow", post(follow))
+        .route("/{handle}/unfollow", post(unfollow))
+}
+
+pub struct ActorView {
+    handle: String,
+    name: String,
+    summary: String,
+    facts: Option<String>,
+    is_group: bool,
+    membership: Option<String>,
+    can_join: bool,
+    join_label: String,
+    closed_note: Option<String>,
+    can_leave: bool,
+    following: bool,
+    is_member: bool,
+    can_organize: bool,
+    can_edit: bool,
+}
+
+#[derive(Template)]
+#[template(path = "actor.html")]
+struct ActorPage {
+    frame: Frame,
+    a: ActorView,
+    upcoming: Vec<(String, String, String)>,
+    past: Vec<(String, String, String)>,
+}
+
+/// `/@name` as one path segment (axum captures whole segments only).
+fn handle_of(segment: &str) -> backend::Result<&str> {
+    segment
+        .strip_prefix('@')
+        .filter(|h| !h.is_empty())
+        .ok_or(backend::Error::not_found("page"))
+}
+
+pub(super) async fn find_actor(state: &AppState, segment: &str) -> backend::Result<actor::Model> {
+    let handle = handle_of(segment)?;
+    backend::actors::find_by_handle(&state.ctx.db, handle)
+        .await?
+        .filter(|a| !a.suspended && a.kind != ActorKind::Application)
+        .ok_or(backend::Error::not_found("actor"))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    // The same address serves ActivityPub peers (JSON-LD) and people (HTML).
+    if state.ctx.settings.federation.enabled
+        && federation::negotiate::wants_activity_json(&headers)
+        && let Some(name) = segment.strip_prefix('@')
+    {
+        let mut response = federation::actor_json(&state.ctx, name)
+            .await
+            .unwrap_or_else(axum::response::IntoResponse::into_response);
+        super::vary_on_accept(&mut response);
+        return response;
+    }
+    let mut response = match build(&state, &visitor, &segment).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(err) => error_page(visitor, &err),
+    };
+    super::vary_on_accept(&mut response);
+    response
+}
+
+async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::Result<ActorPage> {
+    let db = &state.ctx.db;
+    let locale = visitor.locale;
+    let principal = visitor.principal();
+    let actor = find_actor(state, segment).await?;
+    let now = state.ctx.now();
+    let cards = |list: Vec<entity::event::Model>| {
+        list.iter()
+            .map(|e| {
+                (
+                    format!("/events/{}", e.uuid),
+                    e.title.clone(),
+                    backend::events::notices::format_when(locale, e),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let upcoming = backend::events::organized_by(
+        db,
+        &principal,
+        &actor,
+        Some(now),
+        None,
+        Page::new(Some(1), Some(20))?,
+    )
+    .await?;
+    let past = backend::events::organized_by(
+        db,
+        &principal,
+        &actor,
+        None,
+        Some(now),
+        Page::new(Some(1), Some(10))?,
+    )
+    .await?;
+    let mut view = ActorView {
+        handle: backend::actors::handle(&actor),
+        name: backend::actors::display_name(&actor),
+        summary: actor.summary.clone().unwrap_or_default(),
+        facts: None,
+        is_group: actor.kind == ActorKind::Group,
+        membership: None,
+        can_join: false,
+        join_label: String::new(),
+        closed_note: None,
+        can_leave: false,
+        following: false,
+        is_member: false,
+        can_organize: false,
+        can_edit: false,
+    };
+    if view.is_group {
+        view.facts = Some(count(
+            locale,
+            "group-facts",
+            groups::members_count(db, actor.id).await?,
+        ));
+        let membership = groups::membership_of(db, &principal, actor.id).await?;
+        let role = membership.as_ref().map(|m| m.role);
+        view.is_member = role.is_some_and(MemberRole::is_member);
+        let offer = groups::policy::offer(role, actor.openness, visitor.session.is_some());
+        view.can_organize = offer.organize;
+        view.can_edit = offer.edit;
+        view.can_leave = offer.leave;
+        view.membership = role.and_then(|r| match r {
+            MemberRole::NotApproved => Some(t(locale, "group-you-pending")),
+            MemberRole::Invited => Some(t(locale, "group-you-invited")),
+            r if r.is_member() => Some(t(locale, "group-you-member")),
+            _ => None,
+        });
+        match offer.join {
+            Some(JoinOutcome::Member) => {
+                view.can_join = true;
+                view.join_label = t(locale, "group-join");
+            }
+            Some(JoinOutcome::AwaitApproval) => {
+                view.can_join = true;
+                view.join_label = t(locale, "group-ask-join");
+            }
+            Some(JoinOutcome::Refused) => {
+                view.closed_note = Some(t(locale, "group-invite-only"));
+            }
+            None => {}
+        }
+        if let Some(session) = &visitor.session {
+            let me = backend::actors::persons::acting_as(db, &session.user, None).await?;
+            view.following = follows::find_follow(db, me.id, actor.id).await?.is_some();
+        }
+    }
+    Ok(ActorPage {
+        frame: Frame {
+            title: view.name.clone(),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        a: view,
+        upcoming: cards(upcoming.elements),
+        past: cards(past.elements),
+    })
+}
+
+/// Joins a group as the person's default identity.
+pub async fn join(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (group, me) = parties(&state, &user, &segment).await?;
+        let membership = members::MembershipRequest {
+            group_id: group.id,
+            actor_id: Some(me.id),
+        };
+        members::join(&state.ctx, &visitor.principal(), membership)
+            .await
+            .and_then(members::JoinedGroup::into_member)
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Leaves a group, as the person's default identity.
+pub async fn leave(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (group, me) = parties(&state, &user, &segment).await?;
+        let membership = members::MembershipRequest {
+            group_id: group.id,
+            actor_id: Some(me.id),
+        };
+        members::leave(&state.ctx, &visitor.principal(), membership)
+            .await
+            .and_then(members::LeftGroup::into_member)
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Follows a group or person, as the person's default identity.
+pub async fn follow(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (target, me) = parties(&state, &user, &segment).await?;
+        let request = follows::FollowRequest {
+            target_id: target.id,
+            actor_id: Some(me.id),
+            notify: true,
+        };
+        follows::follow(&state.ctx, &visitor.principal(), request).await
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// Stops following a group or person, as the person's default identity.
+pub async fn unfollow(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
+        return see_other(&visitor, "/login");
+    };
+    let result = async {
+        let (target, me) = parties(&state, &user, &segment).await?;
+        let request = follows::UnfollowRequest {
+            target_id: target.id,
+            actor_id: Some(me.id),
+        };
+        follows::unfollow(&state.ctx, &visitor.principal(), request)
+            .await
+            .and_then(follows::Unfollowed::into_follow)
+    }
+    .await;
+    back_to_page(visitor, &segment, result)
+}
+
+/// The actor of the page and the identity the person acts as.
+async fn parties(
+    state: &AppState,
+    user: &backend::users::CurrentUser,
+    segment: &str,
+) -> backend::Result<(actor::Model, actor::Model)> {
+    let target = find_actor(state, segment).await?;
+    let me = backend::actors::persons::acting_as(&state.ctx.db, user, None).await?;
+    Ok((target, me))
+}
+
+/// Back to the actor's page once done, or what went wrong.
+fn back_to_page<T>(visitor: Visitor, segment: &str, result: backend::Result<T>) -> Response {
+    match result {
+        Ok(_) => see_other(&visitor, &format!("/{segment}")),
+        Err(err) => error_page(visitor, &err),
+    }
+}

@@ -1,0 +1,355 @@
+//! Finding events: the home page's upcoming events (kept for people without a session, see
+//! `crate::kept_pages`) and search.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use backend::events::{self, SearchQuery};
+use backend::i18n::Locale;
+use backend::pagination::{Page, Paginated};
+use chrono::{NaiveDate, TimeZone, Utc};
+use entity::event::{self, EventStatus};
+use serde::Deserialize;
+
+use super::event::{ActorLink, encode, origin};
+use super::i18n::{count, t, with};
+use super::{Frame, Visitor, error_page, render};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search))
+}
+
+pub struct Card {
+    url: String,
+    title: String,
+    when: String,
+    place: Option<String>,
+    banner: Option<String>,
+    group: Option<ActorLink>,
+    /// "From events.example.org" for an event of another instance.
+    origin: Option<String>,
+}
+
+/// The cards of a list of events, with their places and groups loaded in two queries.
+async fn cards(
+    state: &AppState,
+    locale: Locale,
+    list: &[event::Model],
+) -> backend::Result<Vec<Card>> {
+    let db = &state.ctx.db;
+    let address_ids: Vec<i64> = list.iter().filter_map(|e| e.physical_address_id).collect();
+    let addresses = backend::addresses::find_many(db, &address_ids).await?;
+    let group_ids: Vec<i64> = list.iter().filter_map(|e| e.attributed_to_id).collect();
+    let groups = backend::actors::find_many(db, &group_ids).await?;
+    Ok(list
+        .iter()
+        .map(|e| Card {
+            url: format!("/events/{}", e.uuid),
+            title: e.title.clone(),
+            when: backend::events::notices::format_when(locale, e),
+            place: e
+                .physical_address_id
+                .and_then(|id| addresses.get(&id))
+                .map(backend::addresses::one_line),
+            banner: match e.status {
+                EventStatus::Cancelled => Some(t(locale, "event-status-cancelled")),
+                EventStatus::Tentative => Some(t(locale, "event-status-tentative")),
+                EventStatus::Confirmed => None,
+            },
+            group: e
+                .attributed_to_id
+                .and_then(|id| groups.get(&id))
+                .map(ActorLink::of),
+            origin: origin(locale, e),
+        })
+        .collect())
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    radius: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    category: String,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct EventsPage {
+    frame: Frame,
+    search_form: bool,
+    query: SearchForm,
+    categories: Vec<(&'static str, String)>,
+    warning: Option<String>,
+    summary: String,
+    empty: String,
+    cards: Vec<Card>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+fn pager(base: &str, page: Page, total: u64) -> (Option<String>, Option<String>) {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let previous = (page.page > 1).then(|| format!("{base}{sep}page={}", page.page - 1));
+    let next =
+        (page.page * page.limit < total).then(|| format!("{base}{sep}page={}", page.page + 1));
+    (previous, next)
+}
+
+#[allow(clippy::too_many_arguments)] // one page, described field by field
+fn events_template(
+    visitor: &Visitor,
+    title: String,
+    search_form: bool,
+    query: SearchForm,
+    warning: Option<String>,
+    list: Paginated<event::Model>,
+    cards: Vec<Card>,
+    page: Page,
+    base: &str,
+) -> EventsPage {
+    let locale = visitor.locale;
+    let (previous, next) = pager(base, page, list.total);
+    let frame = Frame {
+        title,
+        visitor: visitor.clone(),
+        notice: None,
+    };
+    EventsPage {
+        frame,
+        search_form,
+        query,
+        categories: backend::events::categories::CATEGORIES
+            .iter()
+            .map(|c| (*c, backend::events::categories::label(c)))
+            .collect(),
+        warning,
+        summary: count(locale, "search-results", list.total),
+        empty: t(locale, "home-empty"),
+        cards,
+        previous,
+        next,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageParam {
+    page: Option<i64>,
+}
+
+/// Upcoming public events, soonest first.
+pub async fn home(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(p): Query<PageParam>,
+) -> Response {
+    let page = Page::new(p.page, Some(20)).unwrap_or_default();
+    if visitor.session.is_none() {
+        return match anonymous_home(&state, &visitor, page).await {
+            Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
+            Err(err) => error_page(visitor, &err),
+        };
+    }
+    let result = async {
+        let list = events::upcoming(&state.ctx.db, state.ctx.now(), page).await?;
+        let cards = cards(&state, visitor.locale, &list.elements).await?;
+        Ok::<_, backend::Error>((list, cards))
+    }
+    .await;
+    match result {
+        Ok((list, cards)) => {
+            let title = t(visitor.locale, "home-title");
+            let template = events_template(
+                &visitor,
+                title,
+                false,
+                SearchForm::default(),
+                None,
+                list,
+                cards,
+                page,
+                "/",
+            );
+            render(&visitor, StatusCode::OK, &template)
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// The home page people without a session see: the same for all of them but for the token of
+/// the forms, like the event page ([`anonymous_event_page`]). It counts and lists every
+/// upcoming event, so it is kept under the database's generation (`backend::changes`: any
+/// change on any node makes a new one) until the first moment an upcoming event is over,
+/// which alone changes the list and its count.
+async fn anonymous_home(
+    state: &AppState,
+    visitor: &Visitor,
+    page: Page,
+) -> backend::Result<String> {
+    let ctx = &state.ctx;
+    let now = ctx.now();
+    // Read before the database is: a change committed meanwhile makes it outdated.
+    let generation = ctx.changes.generation();
+    let current_key = generation
+        .map(|generation| format!("{generation}|{}|home|{}", visitor.locale.code(), page.page));
+    if let Some(html) = state.pages.kept(current_key.as_deref(), now, &visitor.csrf) {
+        return Ok(html);
+    }
+    let placeholder = state.pages.placeholder();
+    let changes_at = events::next_over_at(&ctx.db, now).await?;
+    let list = events::upcoming(&ctx.db, now, page).await?;
+    let cards = cards(state, visitor.locale, &list.elements).await?;
+    let mut shared = visitor.clone();
+    shared.csrf = placeholder.to_owned();
+    let template = events_template(
+        &shared,
+        t(visitor.locale, "home-title"),
+        false,
+        SearchForm::default(),
+        None,
+        list,
+        cards,
+        page,
+        "/",
+    );
+    let html = axum::body::Bytes::from(template.render().map_err(backend::Error::internal)?);
+    // With no upcoming event, only a change in the database changes the page.
+    let over_at = changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
+    state
+        .pages
+        .keep(current_key.as_deref(), &html, over_at, now);
+    Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
+}
+
+fn parse_day(raw: &str) -> Option<chrono::DateTime<Utc>> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| Utc.from_utc_datetime(&d))
+}
+
+/// Search by words, tags, category, dates and a place known to this instance.
+pub async fn search(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(form): Query<SearchForm>,
+) -> Response {
+    let locale = visitor.locale;
+    // `@name@host` of a group elsewhere: found through its instance and shown here, where
+    // people can follow it.
+    if let Some(handle) = federation::other_instance_handle(&state.ctx, &form.term) {
+        match federation::resolve(&state.fetcher, &state.ctx, handle).await {
+            Ok(federation::Resolved::Actor(actor)) if !actor.suspended => {
+                let domain = actor.domain.clone().unwrap_or_default();
+                let to = format!("/@{}@{domain}", actor.preferred_username);
+                return axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+                    &to,
+                ));
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(error = %err, "search: a handle did not resolve"),
+        }
+    }
+    let page = Page::new(form.page, Some(20)).unwrap_or_default();
+    let result = async {
+        let mut warning = None;
+        let radius = form
+            .radius
+            .trim()
+            .parse::<f64>()
+            .unwrap_or(25.0)
+            .clamp(1.0, events::MAX_RADIUS_KM);
+        let coordinates = match (
+            form.lat.trim().parse::<f64>(),
+            form.lon.trim().parse::<f64>(),
+        ) {
+            (Ok(lat), Ok(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                Some((lat, lon))
+            }
+            _ => None,
+        };
+        let near = match form.place.trim() {
+            _ if coordinates.is_some() => coordinates.map(|c| (c, radius)),
+            "" => None,
+            name => match backend::addresses::known_places(&state.ctx.db, name, 1)
+                .await?
+                .into_iter()
+                .next()
+            {
+                Some(place) => Some(((place.latitude, place.longitude), radius)),
+                None => {
+                    warning = Some(with(
+                        locale,
+                        "search-unknown-place",
+                        "place",
+                        name.to_owned(),
+                    ));
+                    None
+                }
+            },
+        };
+        let query = SearchQuery {
+            term: Some(form.term.clone()).filter(|t| !t.trim().is_empty()),
+            tags: form
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            category: Some(form.category.clone()).filter(|c| !c.trim().is_empty()),
+            near,
+            begins_on: parse_day(&form.from),
+            ends_on: parse_day(&form.to).map(|d| d + chrono::Duration::days(1)),
+        };
+        let list = events::search(&state.ctx.searches, state.ctx.now(), &query, page).await?;
+        let cards = cards(&state, locale, &list.elements).await?;
+        Ok::<_, backend::Error>((list, cards, warning))
+    }
+    .await;
+    match result {
+        Ok((list, cards, warning)) => {
+            let base = format!(
+                "/search?term={}&place={}&lat={}&lon={}&radius={}&from={}&to={}&tags={}&category={}",
+                encode(&form.term),
+                encode(&form.place),
+                encode(&form.lat),
+                encode(&form.lon),
+                encode(&form.radius),
+                encode(&form.from),
+                encode(&form.to),
+                encode(&form.tags),
+                encode(&form.category)
+            );
+            let title = t(locale, "search-title");
+            let template = events_template(
+                &visitor, title, true, form, warning, list, cards, page, &base,
+            );
+            render(&visitor, StatusCode::OK, &template)
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
