@@ -101,6 +101,31 @@ impl IntoResponse for Error {
             tracing::debug!(error = %self, %status, "federation request refused");
         }
         let code = status.canonical_reason().unwrap_or("error");
-        (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
+        (status, axum::Json(ErrorBody::new(code))).into_response()
+    }
+}
+
+/// What a peer reads of a refusal: the status's name, and a reason it can act on when one
+/// helps (a wrong clock, an unsupported signature scheme).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> ErrorBody<'a> {
+    pub(crate) fn new(error: &'a str) -> Self {
+        Self {
+            error,
+            reason: None,
+        }
+    }
+
+    pub(crate) fn because(error: &'a str, reason: &'a str) -> Self {
+        Self {
+            error,
+            reason: Some(reason),
+        }
     }
 }

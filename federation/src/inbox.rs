@@ -22,13 +22,13 @@ use backend::AppContext;
 use backend::rate_limits::{self, Client};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::activities::InboxActivity;
 use crate::config::FederationData;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorBody, Result};
 use crate::objects::actor::ApActor;
 use crate::protocol::actor::Actor as ActorDocument;
 use crate::signatures::{self, Incoming, Signed};
@@ -88,11 +88,7 @@ pub async fn personal(
 fn refuse(status: StatusCode, peer: &str, reason: &str) -> Response {
     tracing::warn!(peer, %status, reason, "inbox: request refused");
     let code = status.canonical_reason().unwrap_or("error");
-    (
-        status,
-        axum::Json(json!({ "error": code, "reason": reason })),
-    )
-        .into_response()
+    (status, axum::Json(ErrorBody::because(code, reason))).into_response()
 }
 
 /// The host the activity claims to come from, for logs (never an address or an email).

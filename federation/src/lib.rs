@@ -9,8 +9,8 @@
 //! backend services record what happened (`backend::outbox`) for the jobs here to turn into
 //! activities.
 
-// Mobilizon's JSON-LD context is one large `json!` literal.
-#![recursion_limit = "256"]
+// The test of Mobilizon's JSON-LD context holds it as one large `json!` literal.
+#![cfg_attr(test, recursion_limit = "256")]
 
 pub mod activities;
 pub mod config;
@@ -21,6 +21,7 @@ pub mod keys;
 pub mod negotiate;
 pub mod objects;
 pub mod protocol;
+pub mod publish;
 pub mod resolve;
 mod routes;
 pub mod signatures;

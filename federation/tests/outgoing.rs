@@ -37,7 +37,7 @@ async fn record(t: &TestContext, what: Happened) {
 
 /// Runs the publishing jobs only: deliveries stay queued, to be read by the test.
 async fn publish(t: &TestContext) {
-    let registry = JobRegistry::new().with(federation::delivery::PublishJob);
+    let registry = JobRegistry::new().with(federation::publish::PublishJob);
     backend::jobs::run_due_now(&t.ctx, &registry).await;
 }
 

@@ -1,12 +1,13 @@
 //! `Create` / `Update` of an `Event` from another instance: when its sender owns it, handed to
 //! `backend::events::federated::receive`, which keeps it when someone here follows the sender
-//! or the event's group.
+//! or the event's group. And our own, of our events, to their followers and in outboxes.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use backend::events::federated::{self, Arrival};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -26,7 +27,48 @@ pub struct CreateOrUpdate {
     #[serde(rename = "type")]
     pub kind: CreateOrUpdateType,
     pub actor: Url,
+    /// Written, not read: who receives it is the sender's business.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Url>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Url>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
     pub object: Event,
+}
+
+impl CreateOrUpdate {
+    /// `sender`'s (the event's group or organizer) `Create` or `Update` of one of our events,
+    /// for the event's audience, sent at `now`.
+    pub fn new(
+        kind: CreateOrUpdateType,
+        sender: &entity::actor::Model,
+        object: Event,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{}/activity/{}", object.id, uuid::Uuid::new_v4()))?,
+            kind,
+            actor: Url::parse(&sender.ap_id)?,
+            to: object.to.clone(),
+            cc: object.cc.clone(),
+            published: Some(now),
+            object,
+        })
+    }
+
+    /// The `Create` an event was published with, as an outbox lists it.
+    pub fn published(sender: Url, object: Event) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{}/activity", object.id))?,
+            kind: CreateOrUpdateType::Create,
+            actor: sender,
+            to: object.to.clone(),
+            cc: object.cc.clone(),
+            published: object.published.map(|p| p.to_utc()),
+            object,
+        })
+    }
 }
 
 #[async_trait::async_trait]
