@@ -2,11 +2,9 @@
 //! retried with backoff for more than 48 hours, so a peer that is down loses nothing and never
 //! holds up the others.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use activitypub_federation::activity_sending::SendActivityTask;
-use activitypub_federation::config::FederationConfig;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use async_trait::async_trait;
 use backend::AppContext;
@@ -16,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::activities::Outgoing;
+use crate::config::Federation;
 use crate::error::{Error, Result};
 use crate::objects::actor::ApActor;
 use crate::protocol::WithContext;
@@ -29,25 +28,11 @@ const DELIVERY_RETRY: RetryPolicy = RetryPolicy {
     cap: Duration::from_secs(6 * 3600),
 };
 
-/// The federation job handlers, for web's start-up registry.
-pub fn job_registry() -> JobRegistry {
+/// The federation job handlers, for the start-up registry ([`Federation::job_registry`]).
+pub(crate) fn job_registry(federation: Federation) -> JobRegistry {
     JobRegistry::new()
         .with(crate::publish::PublishJob)
-        .with(DeliverJob::default())
-}
-
-/// The configuration, built once per handler on first use (it needs the context).
-#[derive(Default)]
-struct LazyConfig(OnceLock<FederationConfig<AppContext>>);
-
-impl LazyConfig {
-    fn get(&self, ctx: &AppContext) -> Result<&FederationConfig<AppContext>> {
-        if let Some(config) = self.0.get() {
-            return Ok(config);
-        }
-        let config = crate::config::build_config(ctx)?;
-        Ok(self.0.get_or_init(|| config))
-    }
+        .with(DeliverJob { federation })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -118,9 +103,8 @@ pub(crate) async fn queue_deliveries_from<A: Serialize>(
 }
 
 /// Signs and sends one activity to one inbox.
-#[derive(Default)]
 pub struct DeliverJob {
-    config: LazyConfig,
+    federation: Federation,
 }
 
 #[async_trait]
@@ -142,7 +126,7 @@ impl JobHandler for DeliverJob {
             tracing::debug!("not delivered: the instance is blocked");
             return Ok(());
         }
-        let data = self.config.get(ctx)?.to_request_data();
+        let data = self.federation.delivery_data();
         let sender = match delivery.deleted_sender {
             Some(gone) => ApActor::new(*gone)?,
             None => {
@@ -169,12 +153,8 @@ impl JobHandler for DeliverJob {
 
 /// The remote actor `name@host` (or `@name@host`), found through WebFinger and stored (or
 /// refreshed) here.
-pub async fn resolve_handle(
-    config: &crate::config::SignedConfig,
-    ctx: &AppContext,
-    handle: &str,
-) -> Result<actor::Model> {
-    let data = config.data(ctx).await?;
+pub async fn resolve_handle(federation: &Federation, handle: &str) -> Result<actor::Model> {
+    let data = federation.data();
     let handle = handle.trim().trim_start_matches('@');
     let target: ApActor = webfinger_resolve_actor(handle, &data).await?;
     Ok(target.model)
@@ -184,12 +164,12 @@ pub async fn resolve_handle(
 /// same `follows::follow` as a local follow (which says what may be followed, and records the
 /// `Follow` to send), acting for `follower` as the instance. The remote `Accept` approves it.
 pub async fn follow_remote(
-    config: &crate::config::SignedConfig,
+    federation: &Federation,
     ctx: &AppContext,
     follower: &actor::Model,
     handle: &str,
 ) -> Result<follow::Model> {
-    let target = resolve_handle(config, ctx, handle).await?;
+    let target = resolve_handle(federation, handle).await?;
     let request = backend::groups::follows::FollowRequest {
         target_id: target.id,
         actor_id: Some(follower.id),

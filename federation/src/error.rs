@@ -30,6 +30,9 @@ pub enum Error {
     NotAcceptable,
     #[error("internal: {0}")]
     Internal(String),
+    /// A setting that federation cannot work with; stops the server at start.
+    #[error("invalid configuration: key \"{key}\": {reason}")]
+    Config { key: &'static str, reason: String },
 }
 
 impl From<url::ParseError> for Error {
@@ -80,7 +83,9 @@ impl Error {
                 | Ap::ResponseBodyLimit => StatusCode::UNAUTHORIZED,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
-            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Database(_) | Error::Internal(_) | Error::Config { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Error::Malformed(_) => StatusCode::BAD_REQUEST,
             Error::Rejected(_) => StatusCode::FORBIDDEN,
             Error::Signature(_) => StatusCode::UNAUTHORIZED,

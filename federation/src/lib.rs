@@ -27,8 +27,8 @@ mod routes;
 pub mod signatures;
 pub mod webfinger;
 
-pub use config::{FederationData, SignedConfig, build_config};
-pub use delivery::{follow_remote, job_registry, resolve_handle};
+pub use config::{Federation, FederationData};
+pub use delivery::{follow_remote, resolve_handle};
 pub use error::{Error, Result};
 pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, resolve_instance};
-pub use routes::{actor_json, event_json, members_json, routes};
+pub use routes::{actor_json, event_json, members_json};

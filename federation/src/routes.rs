@@ -2,7 +2,7 @@
 
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::Router;
-use axum::extract::{Extension, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,9 +19,10 @@ use crate::objects::actor::ApActor;
 use crate::protocol::WithContext;
 use crate::protocol::collection::{Collection, CollectionType};
 
-/// Every federation route. Mount with `Router::merge` before `with_state`; the routes carry
-/// their own configuration as a layer, so they work with any router state.
-pub fn routes<S: Clone + Send + Sync + 'static>(config: FederationConfig<AppContext>) -> Router<S> {
+/// Every federation route, with the instance's configuration as a layer.
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>(
+    config: FederationConfig<AppContext>,
+) -> Router<S> {
     Router::new()
         .route("/inbox", post(crate::inbox::shared))
         .route("/{handle}/inbox", post(crate::inbox::personal))
@@ -37,7 +38,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(config: FederationConfig<AppCont
         )
         .route("/nodeinfo/2.0", get(crate::webfinger::nodeinfo_20))
         .route("/nodeinfo/2.1", get(crate::webfinger::nodeinfo_21))
-        .layer(Extension(crate::inbox::InboxConfig::default()))
         .layer(FederationMiddleware::new(config))
 }
 
