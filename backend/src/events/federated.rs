@@ -167,12 +167,17 @@ pub enum Arrival {
 /// Stores or refreshes an event of another instance when it is welcome here (see
 /// [`Arrival`]). `None` when it is not kept: nobody here follows its owners, or its origin
 /// deleted it. An event naming one of our actors as its owner is refused: only we speak
-/// for them.
+/// for them; so is a private one ([`super::policy::keeps_remote`]).
 pub async fn receive(
     ctx: &AppContext,
     remote: RemoteEvent,
     arrival: Arrival,
 ) -> Result<Option<event::Model>> {
+    if !super::policy::keeps_remote(remote.visibility) {
+        return Err(Error::forbidden(
+            "only public and unlisted events are stored from other instances",
+        ));
+    }
     let mut owners = vec![remote.organizer_actor_id];
     owners.extend(remote.attributed_to_id);
     let known = crate::actors::find_many(&ctx.db, &owners).await?;

@@ -119,6 +119,31 @@ async fn an_event_sent_by_another_instance_is_kept_only_when_someone_here_follow
 }
 
 #[tokio::test]
+async fn a_private_event_of_another_instance_is_refused_however_it_arrives() {
+    let t = TestContext::new().await;
+    let far = t.remote_actor("far", ActorKind::Group).await;
+    let mut private = remote_event(&t, "https://far.example/events/1", far.id, "Ours", None);
+    private.visibility = entity::event::EventVisibility::Private;
+    for arrival in [Arrival::Sent, Arrival::AskedFor] {
+        let err = receive(&t.ctx, private.clone(), arrival)
+            .await
+            .expect_err("we could not tell who may see it");
+        assert_eq!(err.code(), "forbidden");
+    }
+    assert!(
+        find_by_ap_id(&t.ctx.db, "https://far.example/events/1")
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    private.visibility = entity::event::EventVisibility::Unlisted;
+    let kept = receive(&t.ctx, private, Arrival::AskedFor)
+        .await
+        .expect("kept");
+    assert!(kept.is_some(), "an unlisted one is kept");
+}
+
+#[tokio::test]
 async fn an_event_of_another_instance_cannot_name_one_of_ours_as_its_owner() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
