@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use activitypub_federation::config::{Data, FederationConfig, FederationConfigBuilder};
 use activitypub_federation::resolver::ValidatingDnsResolver;
-use axum::Router;
 use backend::AppContext;
-use backend::jobs::JobRegistry;
 use rsa::pkcs8::DecodePrivateKey;
 
 use crate::error::{Error, Result};
@@ -74,15 +72,9 @@ impl Federation {
         self.deliveries.to_request_data()
     }
 
-    /// The federation job handlers, for the start-up registry.
-    pub fn job_registry(&self) -> JobRegistry {
-        crate::delivery::job_registry(self.clone())
-    }
-
-    /// Every federation route. Mount with `Router::merge` before `with_state`; the routes
-    /// carry their own configuration as a layer, so they work with any router state.
-    pub fn routes<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
-        crate::routes::routes(self.signed.clone())
+    /// The configuration requests to our routes are served with.
+    pub(crate) fn served(&self) -> FederationConfig<AppContext> {
+        self.signed.clone()
     }
 }
 

@@ -8,7 +8,7 @@ use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use async_trait::async_trait;
 use backend::AppContext;
-use backend::jobs::{Job, JobError, JobHandler, JobRegistry, NewJob, OnDuplicate, RetryPolicy};
+use backend::jobs::{Job, JobError, JobHandler, NewJob, OnDuplicate, RetryPolicy};
 use entity::{actor, follow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,11 +28,10 @@ const DELIVERY_RETRY: RetryPolicy = RetryPolicy {
     cap: Duration::from_secs(6 * 3600),
 };
 
-/// The federation job handlers, for the start-up registry ([`Federation::job_registry`]).
-pub(crate) fn job_registry(federation: Federation) -> JobRegistry {
-    JobRegistry::new()
-        .with(crate::publish::PublishJob)
-        .with(DeliverJob { federation })
+impl DeliverJob {
+    pub(crate) fn new(federation: Federation) -> Self {
+        Self { federation }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -293,7 +293,7 @@ impl Activity for Received {
         if self.id().as_str().len() > backend::received_activities::MAX_ACTIVITY_ID_LEN {
             return Err(Error::Malformed("activity id too long".to_owned()));
         }
-        crate::activities::verify_same_origin(self.id(), self.actor())?;
+        crate::origin::verify_same_origin(self.id(), self.actor())?;
         self.0.verify(data).await
     }
 

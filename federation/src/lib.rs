@@ -20,6 +20,7 @@ pub mod inbox;
 pub mod keys;
 pub mod negotiate;
 pub mod objects;
+mod origin;
 pub mod protocol;
 pub mod publish;
 pub mod resolve;
@@ -31,4 +32,12 @@ pub use config::{Federation, FederationData};
 pub use delivery::{follow_remote, resolve_handle};
 pub use error::{Error, Result};
 pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, resolve_instance};
-pub use routes::{actor_json, event_json, members_json};
+pub use routes::{actor_json, event_json, members_json, routes};
+
+/// The federation job handlers, for the start-up registry: turning what backend recorded into
+/// activities, and delivering them.
+pub fn job_registry(federation: &Federation) -> backend::jobs::JobRegistry {
+    backend::jobs::JobRegistry::new()
+        .with(publish::PublishJob)
+        .with(delivery::DeliverJob::new(federation.clone()))
+}

@@ -58,7 +58,7 @@ pub async fn resolve(federation: &Federation, ctx: &AppContext, uri: &str) -> Re
     match kind {
         Some("Event") => {
             let event: crate::protocol::event::Event = serde_json::from_value(fetched.object)?;
-            crate::activities::create_or_update::store_asked_for(&data, &event)
+            crate::activities::store_asked_for(&data, &event)
                 .await?
                 .map(Resolved::Event)
                 .ok_or(Error::NotFound)

@@ -1,6 +1,6 @@
 //! The federation routes and the JSON-LD documents of actors, events and collections.
 
-use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use activitypub_federation::config::FederationMiddleware;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -12,17 +12,16 @@ use entity::actor::{self, ActorKind};
 use serde::{Deserialize, Serialize};
 
 use crate::activities::create_or_update::CreateOrUpdate;
-use crate::config::FederationData;
+use crate::config::{Federation, FederationData};
 use crate::error::{Error, Result};
 use crate::negotiate::wants_activity_json;
 use crate::objects::actor::ApActor;
 use crate::protocol::WithContext;
 use crate::protocol::collection::{Collection, CollectionType};
 
-/// Every federation route, with the instance's configuration as a layer.
-pub(crate) fn routes<S: Clone + Send + Sync + 'static>(
-    config: FederationConfig<AppContext>,
-) -> Router<S> {
+/// Every federation route. Mount with `Router::merge` before `with_state`; the routes carry
+/// the instance's configuration as a layer, so they work with any router state.
+pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Router<S> {
     Router::new()
         .route("/inbox", post(crate::inbox::shared))
         .route("/{handle}/inbox", post(crate::inbox::personal))
@@ -38,7 +37,7 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>(
         )
         .route("/nodeinfo/2.0", get(crate::webfinger::nodeinfo_20))
         .route("/nodeinfo/2.1", get(crate::webfinger::nodeinfo_21))
-        .layer(FederationMiddleware::new(config))
+        .layer(FederationMiddleware::new(federation.served()))
 }
 
 /// A JSON-LD response with Mobilizon's context.

@@ -33,7 +33,7 @@ pub fn app(state: AppState) -> Router {
         .merge(feeds::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {
-        router.merge(state.federation.routes())
+        router.merge(federation::routes(&state.federation))
     } else {
         router
     };

@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// Every job handler of this binary.
 pub fn job_registry(federation: &Federation) -> JobRegistry {
     let mut registry = backend::job_registry();
-    registry.merge(federation.job_registry());
+    registry.merge(federation::job_registry(federation));
     registry
 }
 

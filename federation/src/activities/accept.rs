@@ -143,7 +143,7 @@ impl Accept {
         let Some(follower) = follower else {
             return Ok(None);
         };
-        let Some(follower) = super::local_actor(data, &follower).await? else {
+        let Some(follower) = super::senders::local_actor(data, &follower).await? else {
             return Ok(None);
         };
         let Some(target) =
@@ -179,7 +179,7 @@ impl Activity for Accept {
             && let Some(participation) =
                 participations::find_by_join_id(&data.db, join_id.as_str()).await?
         {
-            let sender = super::sender(data, &self.actor, &self.id).await?;
+            let sender = super::senders::sender(data, &self.actor, &self.id).await?;
             let role = if accepted {
                 ParticipantRole::Participant
             } else {
@@ -193,7 +193,7 @@ impl Activity for Accept {
             tracing::debug!(id = %self.id, "ignoring an answer to a follow we do not know");
             return Ok(());
         };
-        let sender = super::sender(data, &self.actor, &self.id).await?;
+        let sender = super::senders::sender(data, &self.actor, &self.id).await?;
         follows::decide(data.app_data(), &sender, follow.id, accepted).await?;
         tracing::info!(target = %self.actor, accepted, "follow answered");
         Ok(())

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::create_or_update::{store_remote_event, verify_owner};
+use super::remote_events::{store_asked_for, store_remote_event, verify_owner};
 use crate::error::{Error, Result};
 use crate::protocol::event::Event;
 
@@ -127,7 +127,7 @@ impl Announce {
                 let Ok(event) = serde_json::from_value::<Event>(fetched.object) else {
                     return Ok(());
                 };
-                crate::activities::create_or_update::store_asked_for(data, &event).await?;
+                store_asked_for(data, &event).await?;
                 Ok(())
             }
             Err(activitypub_federation::error::Error::ObjectDeleted(_)) => {

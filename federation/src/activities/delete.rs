@@ -92,7 +92,7 @@ impl Activity for Delete {
     }
 
     async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
-        super::verify_same_origin(&self.object_id()?, &self.actor)?;
+        crate::origin::verify_same_origin(&self.object_id()?, &self.actor)?;
         Ok(())
     }
 

@@ -76,10 +76,10 @@ impl Activity for Follow {
             .object
             .as_ref()
             .ok_or_else(|| Error::Malformed("Follow without object".to_owned()))?;
-        let target = super::local_actor(data, object)
+        let target = super::senders::local_actor(data, object)
             .await?
             .ok_or(Error::NotFound)?;
-        let follower = super::sender(data, &self.actor, &self.id).await?;
+        let follower = super::senders::sender(data, &self.actor, &self.id).await?;
         let request = FollowRequest {
             target_id: target.id,
             ..FollowRequest::default()

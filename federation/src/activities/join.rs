@@ -114,7 +114,7 @@ impl Activity for Join {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let event = local_event(data, &self.object).await?;
-        let sender = super::sender(data, &self.actor, &self.id).await?;
+        let sender = super::senders::sender(data, &self.actor, &self.id).await?;
         match self.kind {
             JoinOrLeave::Join => {
                 let request = JoinRequest {

@@ -92,7 +92,7 @@ impl Activity for Undo {
                 "Undo{Follow} without its object".to_owned(),
             ));
         };
-        let Some(target) = super::local_actor(data, &target).await? else {
+        let Some(target) = super::senders::local_actor(data, &target).await? else {
             return Ok(());
         };
         let Some(follower) =
@@ -104,7 +104,7 @@ impl Activity for Undo {
             target_id: target.id,
             actor_id: None,
         };
-        let principal = super::remote_principal(&follower, &self.id);
+        let principal = super::senders::remote_principal(&follower, &self.id);
         follows::unfollow(data.app_data(), &principal, request).await?;
         tracing::info!(follower = %self.actor, "remote unfollow");
         Ok(())
