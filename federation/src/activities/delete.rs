@@ -105,27 +105,20 @@ impl Activity for Delete {
             }
             return Ok(());
         }
-        let Some(event) =
-            backend::events::federated::find_by_ap_id(&data.db, object.as_str()).await?
-        else {
-            // It may still be on its way (a `Create` whose first delivery failed): remembered
-            // as deleted, so that it is not stored when it comes. `verify` made sure the
-            // sender is of the object's instance.
-            backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
-            tracing::debug!(id = %self.id, "a delete of something not kept here, remembered");
-            return Ok(());
-        };
-        let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
+        // Something not kept here may still be on its way (a `Create` whose first delivery
+        // failed): backend remembers it as deleted. `verify` made sure the sender is of the
+        // object's instance; whether it owns the event is backend's to say.
         let sender = backend::actors::remote::find_by_ap_id(&data.db, self.actor.as_str())
             .await?
             .ok_or(Error::NotFound)?;
-        if event.local || !owners.contains(&Some(sender.id)) {
-            return Err(Error::Rejected(
-                "only an event's owner deletes it".to_owned(),
-            ));
-        }
-        backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
-        tracing::info!(ap_id = %object, "remote event deleted");
+        let principal = super::senders::remote_principal(&sender, &self.id);
+        let deleted = backend::events::federated::delete_by_owner(
+            data.app_data(),
+            &principal,
+            object.as_str(),
+        )
+        .await?;
+        tracing::info!(ap_id = %object, deleted, "remote event deleted");
         Ok(())
     }
 }
