@@ -1,13 +1,14 @@
-//! The `activitypub_federation` configuration, with backend's `AppContext` as its app data.
+//! The instance's `activitypub_federation` configuration, with backend's `AppContext` as its
+//! app data: built once at start-up ([`Federation::start`]) and handed to the routes, the
+//! delivery job and the lookups made for people here. A configuration that cannot work stops
+//! the server there, naming the setting to fix.
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use activitypub_federation::config::{Data, FederationConfig, FederationConfigBuilder};
 use activitypub_federation::resolver::ValidatingDnsResolver;
 use backend::AppContext;
+use rsa::pkcs8::DecodePrivateKey;
 
 use crate::error::{Error, Result};
 use crate::objects::actor::ApActor;
@@ -17,46 +18,86 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type FederationData = Data<AppContext>;
 
-/// Builds the configuration for this instance. `federation.debug` (off by default) allows
-/// plain http, loopback peers and explicit ports, as tests and local trials need.
+/// Federation as this instance runs it. `federation.debug` (off by default) allows plain
+/// http, loopback peers and explicit ports, as tests and local trials need.
 ///
-/// Synchronous on purpose, so that the router and job handlers can be built from sync code:
-/// the library's `build` is `async` but never waits (it only spawns its unused in-memory
-/// queue), so one poll completes it. It must run inside a tokio runtime.
-pub fn build_config(ctx: &AppContext) -> Result<FederationConfig<AppContext>> {
-    finish(&mut builder(ctx)?)
+/// It holds two configurations of the library because the library ties the form of HTTP
+/// signatures to a configuration: fetches (and the inbox's fetches of senders' keys) are
+/// signed by the instance actor (`/relay`) in the form Mastodon's "authorized fetch" and
+/// bovine require (`host` and `date` signed), while deliveries keep the form they were
+/// always signed in, by their sender.
+#[derive(Clone)]
+pub struct Federation {
+    signed: FederationConfig<AppContext>,
+    deliveries: FederationConfig<AppContext>,
 }
 
-/// Like [`build_config`], with the instance actor (`/relay`) signing every fetch, for peers that
-/// refuse unsigned GETs of their actors (Mastodon's "authorized fetch"): the inbox fetches the
-/// sender's key with it. Async because the relay's keys come from the database (made on first
-/// use). Each configuration starts a background task of the library that never ends: build it
-/// once per server, not per request.
-pub async fn build_signed_config(ctx: &AppContext) -> Result<FederationConfig<AppContext>> {
-    let relay = backend::actors::system::relay(&ctx.db).await?;
-    let relay = ApActor::local_with_keys(ctx, relay).await?;
-    let mut builder = builder(ctx)?;
-    // The library decodes the key here and panics if it cannot: the key is one it generated
-    // itself (`keys::ensure`), never one a peer or a setting provides.
-    builder.signed_fetch_actor(&relay);
-    // Without this the library signs GETs with `(request-target) (created) (expires) accept`
-    // only; Mastodon refuses a signature without `host`, bovine one without `date`. The
-    // compatible form adds and signs both (and drops `(created)`/`(expires)`).
-    builder.http_signature_compat(true);
-    finish(&mut builder)
-}
-
-/// The signed configuration of one server, built on first use and kept (building one per
-/// request would leave a library task behind each time). For fetches made on behalf of local
-/// people (`name@host` lookups, follows).
-#[derive(Clone, Default)]
-pub struct SignedConfig(std::sync::Arc<tokio::sync::OnceCell<FederationConfig<AppContext>>>);
-
-impl SignedConfig {
-    pub async fn data(&self, ctx: &AppContext) -> Result<FederationData> {
-        let config = self.0.get_or_try_init(|| build_signed_config(ctx)).await?;
-        Ok(config.to_request_data())
+impl Federation {
+    /// Builds the configuration, making the instance actor's keys on a first start. Each
+    /// configuration starts a background task of the library that never ends: build this
+    /// once per server.
+    pub async fn start(ctx: &AppContext) -> Result<Self> {
+        if ctx.settings.federation.enabled {
+            check_public_url(ctx)?;
+        }
+        let relay = backend::actors::system::relay(&ctx.db).await?;
+        let relay = ApActor::local_with_keys(ctx, relay).await?;
+        // The library decodes the key itself and panics if it cannot: read it first.
+        let key = relay.model.private_key_pem.as_deref().unwrap_or_default();
+        if let Err(err) = rsa::RsaPrivateKey::from_pkcs8_pem(key) {
+            return Err(Error::Internal(format!(
+                "the instance actor's private key cannot be read ({err}); \
+                 its row in `actors` (preferred_username \"relay\") needs new keys"
+            )));
+        }
+        let mut signed = builder(ctx)?;
+        signed.signed_fetch_actor(&relay);
+        // Without this the library signs GETs with `(request-target) (created) (expires)
+        // accept` only; Mastodon refuses a signature without `host`, bovine one without
+        // `date`. The compatible form adds and signs both (and drops `(created)`/`(expires)`).
+        signed.http_signature_compat(true);
+        Ok(Self {
+            signed: finish(&mut signed).await?,
+            deliveries: finish(&mut builder(ctx)?).await?,
+        })
     }
+
+    /// Request data for fetches made for people here (`name@host` lookups, follows) and for
+    /// the inbox.
+    pub fn data(&self) -> FederationData {
+        self.signed.to_request_data()
+    }
+
+    pub(crate) fn delivery_data(&self) -> FederationData {
+        self.deliveries.to_request_data()
+    }
+
+    /// The configuration requests to our routes are served with.
+    pub(crate) fn served(&self) -> FederationConfig<AppContext> {
+        self.signed.clone()
+    }
+}
+
+/// Other instances must be able to reach and verify our addresses: a host the library
+/// refuses (characters outside `[a-zA-Z0-9.-]`, such as `_`) would make every exchange fail
+/// later, one peer at a time.
+fn check_public_url(ctx: &AppContext) -> Result<()> {
+    let url = ctx.settings.public_url.url();
+    let host = url.host_str().unwrap_or_default();
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+    {
+        return Err(Error::Config {
+            key: "public_url",
+            reason: format!(
+                "\"{url}\" has a host other instances cannot use (only letters, digits, `.` \
+                 and `-`); fix it, or set federation.enabled = false"
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn builder(ctx: &AppContext) -> Result<FederationConfigBuilder<AppContext>> {
@@ -71,16 +112,13 @@ fn builder(ctx: &AppContext) -> Result<FederationConfigBuilder<AppContext>> {
     Ok(builder)
 }
 
-fn finish(
+async fn finish(
     builder: &mut FederationConfigBuilder<AppContext>,
 ) -> Result<FederationConfig<AppContext>> {
-    let mut build = pin!(builder.build());
-    match build.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(config) => config.map_err(|e| Error::Internal(e.to_string())),
-        Poll::Pending => Err(Error::Internal(
-            "the federation configuration did not build at once".to_owned(),
-        )),
-    }
+    builder
+        .build()
+        .await
+        .map_err(|e| Error::Internal(format!("the federation configuration: {e}")))
 }
 
 /// The HTTP client of every outgoing request. The library's default one refuses private and

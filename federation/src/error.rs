@@ -30,6 +30,9 @@ pub enum Error {
     NotAcceptable,
     #[error("internal: {0}")]
     Internal(String),
+    /// A setting that federation cannot work with; stops the server at start.
+    #[error("invalid configuration: key \"{key}\": {reason}")]
+    Config { key: &'static str, reason: String },
 }
 
 impl From<url::ParseError> for Error {
@@ -73,7 +76,9 @@ impl Error {
                 | Ap::ResponseBodyLimit => StatusCode::UNAUTHORIZED,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
-            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Database(_) | Error::Internal(_) | Error::Config { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Error::Malformed(_) => StatusCode::BAD_REQUEST,
             Error::Rejected(_) => StatusCode::FORBIDDEN,
             Error::Signature(_) => StatusCode::UNAUTHORIZED,
@@ -94,6 +99,31 @@ impl IntoResponse for Error {
             tracing::debug!(error = %self, %status, "federation request refused");
         }
         let code = status.canonical_reason().unwrap_or("error");
-        (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
+        (status, axum::Json(ErrorBody::new(code))).into_response()
+    }
+}
+
+/// What a peer reads of a refusal: the status's name, and a reason it can act on when one
+/// helps (a wrong clock, an unsupported signature scheme).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> ErrorBody<'a> {
+    pub(crate) fn new(error: &'a str) -> Self {
+        Self {
+            error,
+            reason: None,
+        }
+    }
+
+    pub(crate) fn because(error: &'a str, reason: &'a str) -> Self {
+        Self {
+            error,
+            reason: Some(reason),
+        }
     }
 }

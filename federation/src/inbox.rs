@@ -8,27 +8,25 @@
 //! refusal is logged with the claimed sender's host.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use activitypub_federation::config::{Data, FederationConfig};
+use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::{Activity, Actor, Object};
 use axum::body::to_bytes;
-use axum::extract::{ConnectInfo, Extension, Path, Request};
+use axum::extract::{ConnectInfo, Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use backend::AppContext;
 use backend::rate_limits::{self, Client};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use tokio::sync::OnceCell;
+use serde_json::Value;
 use url::Url;
 
 use crate::activities::InboxActivity;
 use crate::config::FederationData;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorBody, Result};
 use crate::objects::actor::ApActor;
 use crate::protocol::actor::Actor as ActorDocument;
 use crate::signatures::{self, Incoming, Signed};
@@ -36,40 +34,12 @@ use crate::signatures::{self, Incoming, Signed};
 /// Activities larger than this are refused (Mastodon's limit is similar).
 pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
 
-/// The configuration the inbox fetches senders' keys with: the instance actor signs those
-/// fetches. Built on the first request (it needs the database), then shared by every request
-/// of this server; `routes` adds it as an extension.
-#[derive(Clone, Default)]
-pub struct InboxConfig(Arc<OnceCell<FederationConfig<AppContext>>>);
-
-impl InboxConfig {
-    async fn data(&self, unsigned: &FederationData) -> FederationData {
-        let built = self
-            .0
-            .get_or_try_init(|| crate::config::build_signed_config(unsigned.app_data()))
-            .await;
-        match built {
-            Ok(config) => config.to_request_data(),
-            Err(err) => {
-                // Peers that accept unsigned fetches still work; the next request tries again.
-                tracing::error!(error = %err, "inbox: fetches will not be signed");
-                unsigned.reset_request_count()
-            }
-        }
-    }
-}
-
-pub async fn shared(
-    data: FederationData,
-    Extension(config): Extension<InboxConfig>,
-    request: Request,
-) -> Response {
-    receive(config.data(&data).await, request).await
+pub async fn shared(data: FederationData, request: Request) -> Response {
+    receive(data, request).await
 }
 
 pub async fn personal(
     data: FederationData,
-    Extension(config): Extension<InboxConfig>,
     Path(handle): Path<String>,
     request: Request,
 ) -> Response {
@@ -77,7 +47,7 @@ pub async fn personal(
         return Error::NotFound.into_response();
     };
     match backend::actors::find_local_by_username(&data.db, name).await {
-        Ok(Some(actor)) if !actor.suspended => receive(config.data(&data).await, request).await,
+        Ok(Some(actor)) if !actor.suspended => receive(data, request).await,
         Ok(_) => Error::NotFound.into_response(),
         Err(err) => Error::from(err).into_response(),
     }
@@ -88,11 +58,7 @@ pub async fn personal(
 fn refuse(status: StatusCode, peer: &str, reason: &str) -> Response {
     tracing::warn!(peer, %status, reason, "inbox: request refused");
     let code = status.canonical_reason().unwrap_or("error");
-    (
-        status,
-        axum::Json(json!({ "error": code, "reason": reason })),
-    )
-        .into_response()
+    (status, axum::Json(ErrorBody::because(code, reason))).into_response()
 }
 
 /// The host the activity claims to come from, for logs (never an address or an email).
@@ -327,7 +293,7 @@ impl Activity for Received {
         if self.id().as_str().len() > backend::received_activities::MAX_ACTIVITY_ID_LEN {
             return Err(Error::Malformed("activity id too long".to_owned()));
         }
-        crate::activities::verify_same_origin(self.id(), self.actor())?;
+        crate::origin::verify_same_origin(self.id(), self.actor())?;
         self.0.verify(data).await
     }
 

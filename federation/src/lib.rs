@@ -9,8 +9,8 @@
 //! backend services record what happened (`backend::outbox`) for the jobs here to turn into
 //! activities.
 
-// Mobilizon's JSON-LD context is one large `json!` literal.
-#![recursion_limit = "256"]
+// The test of Mobilizon's JSON-LD context holds it as one large `json!` literal.
+#![cfg_attr(test, recursion_limit = "256")]
 
 pub mod activities;
 pub mod config;
@@ -20,14 +20,24 @@ pub mod inbox;
 pub mod keys;
 pub mod negotiate;
 pub mod objects;
+mod origin;
 pub mod protocol;
+pub mod publish;
 pub mod resolve;
 mod routes;
 pub mod signatures;
 pub mod webfinger;
 
-pub use config::{FederationData, SignedConfig, build_config};
-pub use delivery::{follow_remote, job_registry, resolve_handle};
+pub use config::{Federation, FederationData};
+pub use delivery::{follow_remote, resolve_handle};
 pub use error::{Error, Result};
 pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, resolve_instance};
 pub use routes::{actor_json, event_json, members_json, routes};
+
+/// The federation job handlers, for the start-up registry: turning what backend recorded into
+/// activities, and delivering them.
+pub fn job_registry(federation: &Federation) -> backend::jobs::JobRegistry {
+    backend::jobs::JobRegistry::new()
+        .with(publish::PublishJob)
+        .with(delivery::DeliverJob::new(federation.clone()))
+}

@@ -9,7 +9,7 @@ use entity::{actor, event};
 use serde_json::Value;
 use url::Url;
 
-use crate::config::SignedConfig;
+use crate::config::Federation;
 use crate::error::{Error, Result};
 use crate::objects::actor::ApActor;
 
@@ -34,10 +34,10 @@ pub fn other_instance_handle<'t>(ctx: &AppContext, term: &'t str) -> Option<&'t 
     (plausible && host != ctx.settings.public_url.host()).then_some(handle)
 }
 
-pub async fn resolve(config: &SignedConfig, ctx: &AppContext, uri: &str) -> Result<Resolved> {
+pub async fn resolve(federation: &Federation, ctx: &AppContext, uri: &str) -> Result<Resolved> {
     let uri = uri.trim();
     let Ok(url) = Url::parse(uri) else {
-        let actor = crate::delivery::resolve_handle(config, ctx, uri).await?;
+        let actor = crate::delivery::resolve_handle(federation, uri).await?;
         return Ok(Resolved::Actor(actor));
     };
     if !matches!(url.scheme(), "http" | "https") {
@@ -52,13 +52,13 @@ pub async fn resolve(config: &SignedConfig, ctx: &AppContext, uri: &str) -> Resu
     if url.origin() == Url::parse(&ctx.url("/"))?.origin() {
         return Err(Error::NotFound);
     }
-    let data = config.data(ctx).await?;
+    let data = federation.data();
     let fetched = fetch_object_http::<AppContext, Value>(&url, &data).await?;
     let kind = fetched.object.get("type").and_then(Value::as_str);
     match kind {
         Some("Event") => {
             let event: crate::protocol::event::Event = serde_json::from_value(fetched.object)?;
-            crate::activities::create_or_update::store_asked_for(&data, &event)
+            crate::activities::store_asked_for(&data, &event)
                 .await?
                 .map(Resolved::Event)
                 .ok_or(Error::NotFound)
@@ -79,7 +79,7 @@ const INSTANCE_ACTOR_REL: &str = "https://www.w3.org/ns/activitystreams#Applicat
 /// The instance actor of `domain`: the one NodeInfo names (FEP-2677), or `relay@domain`
 /// (Mobilizon's) found by WebFinger.
 pub async fn resolve_instance(
-    config: &SignedConfig,
+    federation: &Federation,
     ctx: &AppContext,
     domain: &str,
 ) -> Result<actor::Model> {
@@ -87,7 +87,7 @@ pub async fn resolve_instance(
     if backend::domain_blocks::is_blocked(&ctx.db, &domain).await? {
         return Err(Error::Rejected("this instance is blocked here".to_owned()));
     }
-    let data = config.data(ctx).await?;
+    let data = federation.data();
     let scheme = if ctx.settings.federation.debug {
         "http"
     } else {

@@ -1,26 +1,27 @@
 //! The federation routes and the JSON-LD documents of actors, events and collections.
 
-use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use activitypub_federation::config::FederationMiddleware;
 use axum::Router;
-use axum::extract::{Extension, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use backend::AppContext;
 use backend::pagination::Page;
 use entity::actor::{self, ActorKind};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use crate::config::FederationData;
+use crate::activities::create_or_update::CreateOrUpdate;
+use crate::config::{Federation, FederationData};
 use crate::error::{Error, Result};
 use crate::negotiate::wants_activity_json;
 use crate::objects::actor::ApActor;
-use crate::protocol::context;
+use crate::protocol::WithContext;
+use crate::protocol::collection::{Collection, CollectionType};
 
 /// Every federation route. Mount with `Router::merge` before `with_state`; the routes carry
-/// their own configuration as a layer, so they work with any router state.
-pub fn routes<S: Clone + Send + Sync + 'static>(config: FederationConfig<AppContext>) -> Router<S> {
+/// the instance's configuration as a layer, so they work with any router state.
+pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Router<S> {
     Router::new()
         .route("/inbox", post(crate::inbox::shared))
         .route("/{handle}/inbox", post(crate::inbox::personal))
@@ -36,16 +37,12 @@ pub fn routes<S: Clone + Send + Sync + 'static>(config: FederationConfig<AppCont
         )
         .route("/nodeinfo/2.0", get(crate::webfinger::nodeinfo_20))
         .route("/nodeinfo/2.1", get(crate::webfinger::nodeinfo_21))
-        .layer(Extension(crate::inbox::InboxConfig::default()))
-        .layer(FederationMiddleware::new(config))
+        .layer(FederationMiddleware::new(federation.served()))
 }
 
 /// A JSON-LD response with Mobilizon's context.
-pub(crate) fn activity_json(mut body: Value) -> Response {
-    if let Value::Object(map) = &mut body {
-        map.insert("@context".to_owned(), context());
-    }
-    let mut response = axum::Json(body).into_response();
+pub(crate) fn activity_json<T: Serialize>(body: T) -> Response {
+    let mut response = axum::Json(WithContext::new(body)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/activity+json; charset=utf-8"),
@@ -77,7 +74,7 @@ pub async fn actor_json(ctx: &AppContext, username: &str) -> Result<Response> {
     let model = local_actor(ctx, username).await?;
     let actor = ApActor::local_with_keys(ctx, model).await?;
     let document = crate::objects::actor::to_json(ctx, &actor.model).await?;
-    Ok(activity_json(serde_json::to_value(document)?))
+    Ok(activity_json(document))
 }
 
 /// The JSON-LD document of a local public or unlisted event. For the HTML handler of
@@ -90,7 +87,7 @@ pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
         return Err(Error::NotFound);
     }
     let document = crate::objects::event::to_json(ctx, &event).await?;
-    Ok(activity_json(serde_json::to_value(document)?))
+    Ok(activity_json(document))
 }
 
 async fn relay(data: FederationData) -> Response {
@@ -98,7 +95,7 @@ async fn relay(data: FederationData) -> Response {
         let model = backend::actors::system::relay(&data.db).await?;
         let actor = ApActor::local_with_keys(data.app_data(), model).await?;
         let document = crate::objects::actor::to_json(data.app_data(), &actor.model).await?;
-        Ok::<_, Error>(activity_json(serde_json::to_value(document)?))
+        Ok::<_, Error>(activity_json(document))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -115,20 +112,6 @@ fn page(number: i64) -> Result<Page> {
     Page::new(Some(number), Some(COLLECTION_PAGE as i64)).map_err(Error::from)
 }
 
-/// The `Create` activity an event was published with, as the outbox lists it.
-pub(crate) fn create_activity(actor: &str, event: Value) -> Value {
-    let id = event["id"].as_str().unwrap_or_default();
-    json!({
-        "id": format!("{id}/activity"),
-        "type": "Create",
-        "actor": actor,
-        "to": event["to"].clone(),
-        "cc": event["cc"].clone(),
-        "published": event["published"].clone(),
-        "object": event,
-    })
-}
-
 async fn outbox(
     data: FederationData,
     Path(handle): Path<String>,
@@ -141,35 +124,29 @@ async fn outbox(
             let total = backend::events::federated::published_by(&data.db, actor.id, page(1)?)
                 .await?
                 .total;
-            return Ok(activity_json(json!({
-                "id": id,
-                "type": "OrderedCollection",
-                "totalItems": total,
-                "first": format!("{id}?page=1"),
-            })));
+            let mut collection = Collection::<CreateOrUpdate>::count(Some(id.clone()), total);
+            collection.first = Some(format!("{id}?page=1"));
+            return Ok(activity_json(collection));
         };
         let list =
             backend::events::federated::published_by(&data.db, actor.id, page(number)?).await?;
         let mut items = Vec::new();
         for event in &list.elements {
             let object = crate::objects::event::to_json(data.app_data(), event).await?;
-            let sender = object.attributed_to.as_ref().map(url::Url::to_string);
-            items.push(create_activity(
-                &sender.unwrap_or_else(|| actor.ap_id.clone()),
-                serde_json::to_value(object)?,
-            ));
+            let sender = match &object.attributed_to {
+                Some(sender) => sender.clone(),
+                None => url::Url::parse(&actor.ap_id)?,
+            };
+            items.push(CreateOrUpdate::published(sender, object)?);
         }
-        let mut body = json!({
-            "id": format!("{id}?page={number}"),
-            "type": "OrderedCollectionPage",
-            "partOf": id,
-            "totalItems": list.total,
-            "orderedItems": items,
-        });
+        let mut page = Collection::count(Some(format!("{id}?page={number}")), list.total);
+        page.kind = CollectionType::OrderedCollectionPage;
+        page.part_of = Some(id.clone());
+        page.ordered_items = Some(items);
         if (number as u64) * COLLECTION_PAGE < list.total {
-            body["next"] = json!(format!("{id}?page={}", number + 1));
+            page.next = Some(format!("{id}?page={}", number + 1));
         }
-        Ok::<_, Error>(activity_json(body))
+        Ok::<_, Error>(activity_json(page))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -180,11 +157,8 @@ async fn followers(data: FederationData, Path(handle): Path<String>) -> Response
         let actor = local_actor(data.app_data(), username(&handle)?).await?;
         let total = backend::groups::followers_count(&data.db, actor.id).await?;
         // The count only: who follows whom is not published.
-        Ok::<_, Error>(activity_json(json!({
-            "id": actor.followers_url,
-            "type": "OrderedCollection",
-            "totalItems": total,
-        })))
+        let collection = Collection::<()>::count(actor.followers_url.clone(), total);
+        Ok::<_, Error>(activity_json(collection))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -199,12 +173,9 @@ pub async fn members_json(ctx: &AppContext, username: &str) -> Result<Response> 
         return Err(Error::NotFound);
     }
     let total = backend::groups::members_count(&ctx.db, group.id).await?;
-    Ok(activity_json(json!({
-        "id": format!("{}/members", group.ap_id),
-        "type": "OrderedCollection",
-        "attributedTo": group.ap_id,
-        "totalItems": total,
-    })))
+    let mut collection = Collection::<()>::count(Some(format!("{}/members", group.ap_id)), total);
+    collection.attributed_to = Some(group.ap_id.clone());
+    Ok(activity_json(collection))
 }
 
 /// Upcoming public events of a group or person, soonest first (Mobilizon's `events`,
@@ -228,18 +199,14 @@ async fn events(
         let mut items = Vec::new();
         for event in &list.elements {
             let object = crate::objects::event::to_json(data.app_data(), event).await?;
-            items.push(serde_json::to_value(object)?);
+            items.push(object);
         }
-        let mut body = json!({
-            "id": id,
-            "type": "OrderedCollection",
-            "totalItems": list.total,
-            "orderedItems": items,
-        });
+        let mut collection = Collection::count(Some(id.clone()), list.total);
+        collection.ordered_items = Some(items);
         if (number as u64) * COLLECTION_PAGE < list.total {
-            body["next"] = json!(format!("{id}?page={}", number + 1));
+            collection.next = Some(format!("{id}?page={}", number + 1));
         }
-        Ok::<_, Error>(activity_json(body))
+        Ok::<_, Error>(activity_json(collection))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)

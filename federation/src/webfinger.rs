@@ -5,8 +5,7 @@ use axum::extract::Query;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use entity::actor::{self, ActorKind};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::FederationData;
@@ -94,36 +93,113 @@ pub async fn host_meta(data: FederationData) -> Response {
     with_cors(body.into_response(), "application/xrd+xml; charset=utf-8")
 }
 
+#[derive(Serialize)]
+struct Links {
+    links: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    rel: &'static str,
+    href: String,
+}
+
 pub async fn nodeinfo_links(data: FederationData) -> Response {
-    let body = json!({
-        "links": [
-            {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": data.url("/nodeinfo/2.0")},
-            {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": data.url("/nodeinfo/2.1")},
+    let link = |rel, path| Link {
+        rel,
+        href: data.url(path),
+    };
+    let body = Links {
+        links: vec![
+            link(
+                "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                "/nodeinfo/2.0",
+            ),
+            link(
+                "http://nodeinfo.diaspora.software/ns/schema/2.1",
+                "/nodeinfo/2.1",
+            ),
             // FEP-2677: where to find the instance actor.
-            {"rel": "https://www.w3.org/ns/activitystreams#Application", "href": data.url("/relay")}
-        ]
-    });
+            link(
+                "https://www.w3.org/ns/activitystreams#Application",
+                "/relay",
+            ),
+        ],
+    };
     with_cors(axum::Json(body).into_response(), "application/json")
+}
+
+/// Our NodeInfo document, 2.0 or 2.1.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OurNodeInfo {
+    version: &'static str,
+    software: Software,
+    protocols: [&'static str; 1],
+    services: Services,
+    open_registrations: bool,
+    usage: Usage,
+    metadata: Metadata,
+}
+
+#[derive(Serialize)]
+struct Software {
+    name: &'static str,
+    version: &'static str,
+    /// NodeInfo 2.1 only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    homepage: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Services {
+    inbound: [&'static str; 0],
+    outbound: [&'static str; 0],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Usage {
+    users: Users,
+    local_posts: u64,
+}
+
+#[derive(Serialize)]
+struct Users {
+    total: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Metadata {
+    node_name: String,
+    node_description: String,
 }
 
 async fn nodeinfo(data: FederationData, version: &'static str) -> Result<Response> {
     let usage = backend::instance::usage(&data.db).await?;
-    let mut software = json!({ "name": "convive", "version": env!("CARGO_PKG_VERSION") });
-    if version == "2.1" {
-        software["homepage"] = json!(data.url("/"));
-    }
-    let body = json!({
-        "version": version,
-        "software": software,
-        "protocols": ["activitypub"],
-        "services": { "inbound": [], "outbound": [] },
-        "openRegistrations": data.settings.instance.registrations_open,
-        "usage": { "users": { "total": usage.users }, "localPosts": usage.local_events },
-        "metadata": {
-            "nodeName": data.settings.instance.name,
-            "nodeDescription": data.settings.instance.description,
-        }
-    });
+    let body = OurNodeInfo {
+        version,
+        software: Software {
+            name: "convive",
+            version: env!("CARGO_PKG_VERSION"),
+            homepage: (version == "2.1").then(|| data.url("/")),
+        },
+        protocols: ["activitypub"],
+        services: Services {
+            inbound: [],
+            outbound: [],
+        },
+        open_registrations: data.settings.instance.registrations_open,
+        usage: Usage {
+            users: Users { total: usage.users },
+            local_posts: usage.local_events,
+        },
+        metadata: Metadata {
+            node_name: data.settings.instance.name.clone(),
+            node_description: data.settings.instance.description.clone(),
+        },
+    };
     let profile = match version {
         "2.0" => "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
         _ => "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",

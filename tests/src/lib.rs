@@ -123,8 +123,9 @@ impl TestServerBuilder {
         let ctx = AppContext::start_with(settings, mailer, clock_for_ctx)
             .await
             .expect("context");
-        let server =
-            Server::start(ctx.clone(), listener, std::future::pending()).expect("server starts");
+        let server = Server::start(ctx.clone(), listener, std::future::pending())
+            .await
+            .expect("server starts");
         TestServer {
             base_url: format!("http://{address}"),
             ctx,
@@ -207,6 +208,15 @@ impl TestServer {
 }
 
 impl TestServer {
+    /// The server's federation configuration, for lookups and follows on behalf of its people.
+    pub fn federation(&self) -> &federation::Federation {
+        &self
+            .server
+            .as_ref()
+            .expect("the server runs until the test ends")
+            .federation
+    }
+
     /// This test leaves jobs failing on purpose (a peer that stays down): dropping the server
     /// does not fail it for them.
     pub fn expect_failing_jobs(&mut self) {

@@ -192,7 +192,8 @@ async fn create_user(settings: Settings, args: CreateUser) -> anyhow::Result<()>
         .map_err(describe)?;
     }
     // A confirmation mail was queued unless --confirmed: send it now, no server is running.
-    backend::jobs::run_due_now(&ctx, &crate::startup::job_registry()).await;
+    let federation = federation::Federation::start(&ctx).await?;
+    backend::jobs::run_due_now(&ctx, &crate::startup::job_registry(&federation)).await;
     println!(
         "created user {} <{}> role={:?} confirmed={}",
         user.id,
@@ -208,8 +209,8 @@ async fn instances(settings: Settings, command: InstancesCommand) -> anyhow::Res
     let admin = backend::principal::Principal::System;
     match command {
         InstancesCommand::Follow { domain } => {
-            let fetcher = federation::SignedConfig::default();
-            let remote = federation::resolve_instance(&fetcher, &ctx, &domain)
+            let federation = federation::Federation::start(&ctx).await?;
+            let remote = federation::resolve_instance(&federation, &ctx, &domain)
                 .await
                 .map_err(|e| anyhow::anyhow!("{domain}: {e}"))?;
             backend::instances::follow(&ctx, &admin, &remote)

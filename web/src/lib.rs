@@ -35,13 +35,7 @@ pub fn app(state: AppState) -> Router {
         .merge(feeds::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {
-        match federation::build_config(&state.ctx) {
-            Ok(config) => router.merge(federation::routes(config)),
-            Err(err) => {
-                tracing::error!(error = %err, "federation is off: its configuration failed");
-                router
-            }
-        }
+        router.merge(federation::routes(&state.federation))
     } else {
         router
     };

@@ -8,15 +8,16 @@ use std::time::Duration;
 use backend::jobs::{JobRegistry, WorkerConfig, WorkerPool};
 use backend::settings::LogFormat;
 use backend::{AppContext, Settings};
+use federation::Federation;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use crate::state::AppState;
 
 /// Every job handler of this binary.
-pub fn job_registry() -> JobRegistry {
+pub fn job_registry(federation: &Federation) -> JobRegistry {
     let mut registry = backend::job_registry();
-    registry.merge(federation::job_registry());
+    registry.merge(federation::job_registry(federation));
     registry
 }
 
@@ -49,7 +50,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(ctx.settings.bind.0)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", ctx.settings.bind.0))?;
-    let server = Server::start(ctx, listener, shutdown_signal())?;
+    let server = Server::start(ctx, listener, shutdown_signal()).await?;
     server.wait().await
 }
 
@@ -57,6 +58,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 pub struct Server {
     pub address: SocketAddr,
     pub ctx: AppContext,
+    pub federation: Federation,
     stop: watch::Sender<bool>,
     http: tokio::task::JoinHandle<std::io::Result<()>>,
     workers: Option<tokio::task::JoinHandle<()>>,
@@ -64,21 +66,23 @@ pub struct Server {
 
 impl Server {
     /// Starts serving on `listener` (workers too, when enabled) until `shutdown` completes or
-    /// [`Server::stop`] is called.
-    pub fn start(
+    /// [`Server::stop`] is called. Federation's configuration is built first: one that cannot
+    /// work stops the start, naming the setting to fix.
+    pub async fn start(
         ctx: AppContext,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
+        let federation = Federation::start(&ctx).await?;
         let (stop, stopped) = watch::channel(false);
-        let state = AppState::new(ctx.clone());
+        let state = AppState::new(ctx.clone(), federation.clone());
         let router = crate::app(state);
 
         let workers = ctx.settings.jobs.workers.then(|| {
             let pool = WorkerPool::new(
                 ctx.clone(),
-                job_registry(),
+                job_registry(&federation),
                 WorkerConfig::from_settings(&ctx.settings.jobs),
             );
             let stopped = stopped.clone();
@@ -101,6 +105,7 @@ impl Server {
         Ok(Self {
             address,
             ctx,
+            federation,
             stop,
             http,
             workers,

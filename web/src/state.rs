@@ -9,8 +9,9 @@ pub struct AppState {
     pub schema: ConviveSchema,
     /// The queries the schema was sent before, parsed.
     pub parsed_queries: crate::graphql::parsed::ParsedQueries,
-    /// Signed fetches on behalf of local people (`name@host` lookups).
-    pub fetcher: federation::SignedConfig,
+    /// Federation's configuration, built at start-up: its routes, and signed fetches on
+    /// behalf of local people (`name@host` lookups).
+    pub federation: federation::Federation,
     /// Feeds already built, by validator, and each feed address's last answer by generation
     /// of the database: this node's own, checked against the database whenever it may have
     /// changed (`backend::changes`).
@@ -20,14 +21,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(ctx: AppContext) -> Self {
-        let fetcher = federation::SignedConfig::default();
-        let schema = crate::graphql::build_schema(ctx.clone(), fetcher.clone());
+    pub fn new(ctx: AppContext, federation: federation::Federation) -> Self {
+        let schema = crate::graphql::build_schema(ctx.clone(), federation.clone());
         Self {
             ctx,
             schema,
             parsed_queries: Default::default(),
-            fetcher,
+            federation,
             feeds: Default::default(),
             pages: Default::default(),
         }

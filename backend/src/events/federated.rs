@@ -18,6 +18,7 @@ use crate::db::begin_write;
 use crate::error::{Error, Result};
 use crate::outbox::Happened;
 use crate::pagination::{Page, Paginated};
+use crate::principal::Principal;
 
 /// Whether other instances hear about this event: local, published, public or unlisted.
 pub fn federates(event: &event::Model) -> bool {
@@ -158,12 +159,17 @@ pub enum Arrival {
 /// Stores or refreshes an event of another instance when it is welcome here (see
 /// [`Arrival`]). `None` when it is not kept: nobody here follows its owners, or its origin
 /// deleted it. An event naming one of our actors as its owner is refused: only we speak
-/// for them.
+/// for them; so is a private one ([`super::policy::keeps_remote`]).
 pub async fn receive(
     ctx: &AppContext,
     remote: RemoteEvent,
     arrival: Arrival,
 ) -> Result<Option<event::Model>> {
+    if !super::policy::keeps_remote(remote.visibility) {
+        return Err(Error::forbidden(
+            "only public and unlisted events are stored from other instances",
+        ));
+    }
     let mut owners = vec![remote.organizer_actor_id];
     owners.extend(remote.attributed_to_id);
     let known = crate::actors::find_many(&ctx.db, &owners).await?;
@@ -301,6 +307,24 @@ pub async fn delete_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
         .await?;
     tx.commit().await?;
     Ok(deleted)
+}
+
+/// Another instance deletes one of its events by a `Delete`: only the event's organizer or
+/// group may, and never one of ours. An event not held here is remembered as deleted all the
+/// same (see [`delete_remote`]; the sender's instance is the event's, checked by the caller).
+/// Returns whether there was one.
+pub async fn delete_by_owner(ctx: &AppContext, principal: &Principal, ap_id: &str) -> Result<bool> {
+    if let Some(event) = find_by_ap_id(&ctx.db, ap_id).await? {
+        let sender = match principal {
+            Principal::Remote { actor_id, .. } => Some(*actor_id),
+            _ => None,
+        };
+        let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
+        if event.local || sender.is_none() || !owners.contains(&sender) {
+            return Err(Error::forbidden("only an event's owner deletes it"));
+        }
+    }
+    delete_remote(ctx, ap_id).await
 }
 
 /// Removes a remote event its origin no longer serves (a 404 when we fetched it), without

@@ -71,6 +71,15 @@ pub fn can_organize_for_group(group_role: Option<MemberRole>) -> bool {
     group_role.is_some_and(MemberRole::is_moderator)
 }
 
+/// Keeping an event of another instance: only public and unlisted ones (we could not tell who
+/// else may see a private one).
+pub fn keeps_remote(visibility: EventVisibility) -> bool {
+    matches!(
+        visibility,
+        EventVisibility::Public | EventVisibility::Unlisted
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

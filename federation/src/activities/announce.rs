@@ -1,18 +1,21 @@
 //! `Announce` of an event by the group it belongs to (Mobilizon's groups relay their events
 //! this way; Mastodon shows it as a boost). The announced object is an event id, an embedded
 //! `Event`, or an embedded `Create`/`Update` of one. Announces of anything else (boosts of
-//! notes) are accepted and ignored.
+//! notes) are accepted and ignored. And our own: a group's of its new events, the instance
+//! actor's of public events to the instances that follow it.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::kinds::activity::AnnounceType;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use chrono::{DateTime, Utc};
+use entity::actor;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::create_or_update::{store_remote_event, verify_owner};
+use super::remote_events::{store_asked_for, store_remote_event, verify_owner};
 use crate::error::{Error, Result};
 use crate::protocol::event::Event;
 
@@ -22,7 +25,62 @@ pub struct Announce {
     #[serde(rename = "type")]
     pub kind: AnnounceType,
     pub actor: Url,
+    /// Written, not read: who receives it is the sender's business.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Url>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Url>,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
     pub object: Value,
+}
+
+impl Announce {
+    /// A group relays its new event `event` (as Mobilizon's groups do: Mastodon shows it as
+    /// the group's boost, Mobilizon fetches the event from it), to the event's audience.
+    pub fn by_group(group: &actor::Model, event: &Event, now: DateTime<Utc>) -> Result<Self> {
+        let id = format!("{}/announces/{}", event.id, uuid::Uuid::new_v4());
+        Self::new(
+            &id,
+            group,
+            &event.id,
+            event.to.clone(),
+            event.cc.clone(),
+            now,
+        )
+    }
+
+    /// Our instance actor announces a public event's new state to the instances that follow
+    /// it; they fetch it from here (and get a 404 once it is gone).
+    pub fn by_relay(relay: &actor::Model, event_id: &str, now: DateTime<Utc>) -> Result<Self> {
+        let id = format!("{}/announces/{}", relay.ap_id, uuid::Uuid::new_v4());
+        let followers = relay
+            .followers_url
+            .as_deref()
+            .ok_or_else(|| Error::Internal("the relay has no followers collection".to_owned()))?;
+        let to = vec![Url::parse(followers)?];
+        let cc = vec![Url::parse(crate::protocol::PUBLIC)?];
+        Self::new(&id, relay, &Url::parse(event_id)?, to, cc, now)
+    }
+
+    fn new(
+        id: &str,
+        sender: &actor::Model,
+        event_id: &Url,
+        to: Vec<Url>,
+        cc: Vec<Url>,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: AnnounceType::Announce,
+            actor: Url::parse(&sender.ap_id)?,
+            to,
+            cc,
+            published: Some(now),
+            object: Value::String(event_id.to_string()),
+        })
+    }
 }
 
 /// What an `Announce` carries, once unwrapped.
@@ -69,7 +127,7 @@ impl Announce {
                 let Ok(event) = serde_json::from_value::<Event>(fetched.object) else {
                     return Ok(());
                 };
-                crate::activities::create_or_update::store_asked_for(data, &event).await?;
+                store_asked_for(data, &event).await?;
                 Ok(())
             }
             Err(activitypub_federation::error::Error::ObjectDeleted(_)) => {

@@ -1,23 +1,69 @@
 //! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), or of an actor by
 //! itself. Deletions of things not kept here are remembered like an event's, in case the
-//! thing is an event still on its way.
+//! thing is an event still on its way. And our own: of an event (a `Tombstone`), of an actor
+//! by itself.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::DeleteType;
+use activitypub_federation::kinds::object::TombstoneType;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
+use entity::actor;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::protocol::PUBLIC;
 
+/// A deletion; the object is read as sent, and written as a `Tombstone` or an id.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Delete {
+pub struct Delete<O = serde_json::Value> {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: DeleteType,
     pub actor: Url,
-    pub object: serde_json::Value,
+    /// Written, not read: who receives it is the sender's business.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Url>,
+    pub object: O,
+}
+
+/// What remains of a deleted object.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Tombstone {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: TombstoneType,
+}
+
+impl Delete<Tombstone> {
+    /// `sender`'s (the event's group or organizer) deletion of the event `event_id`.
+    pub fn event(event_id: &str, sender: &actor::Model) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{event_id}/delete/{}", uuid::Uuid::new_v4()))?,
+            kind: DeleteType::Delete,
+            actor: Url::parse(&sender.ap_id)?,
+            to: vec![Url::parse(PUBLIC)?],
+            object: Tombstone {
+                id: Url::parse(event_id)?,
+                kind: TombstoneType::Tombstone,
+            },
+        })
+    }
+}
+
+impl Delete<Url> {
+    /// A local actor's deletion of itself.
+    pub fn actor(actor: &actor::Model) -> Result<Self> {
+        let id = Url::parse(&actor.ap_id)?;
+        Ok(Self {
+            id: Url::parse(&format!("{}#delete", actor.ap_id))?,
+            kind: DeleteType::Delete,
+            actor: id.clone(),
+            to: vec![Url::parse(PUBLIC)?],
+            object: id,
+        })
+    }
 }
 
 impl Delete {
@@ -46,7 +92,7 @@ impl Activity for Delete {
     }
 
     async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
-        super::verify_same_origin(&self.object_id()?, &self.actor)?;
+        crate::origin::verify_same_origin(&self.object_id()?, &self.actor)?;
         Ok(())
     }
 
@@ -59,27 +105,20 @@ impl Activity for Delete {
             }
             return Ok(());
         }
-        let Some(event) =
-            backend::events::federated::find_by_ap_id(&data.db, object.as_str()).await?
-        else {
-            // It may still be on its way (a `Create` whose first delivery failed): remembered
-            // as deleted, so that it is not stored when it comes. `verify` made sure the
-            // sender is of the object's instance.
-            backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
-            tracing::debug!(id = %self.id, "a delete of something not kept here, remembered");
-            return Ok(());
-        };
-        let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
+        // Something not kept here may still be on its way (a `Create` whose first delivery
+        // failed): backend remembers it as deleted. `verify` made sure the sender is of the
+        // object's instance; whether it owns the event is backend's to say.
         let sender = backend::actors::remote::find_by_ap_id(&data.db, self.actor.as_str())
             .await?
             .ok_or(Error::NotFound)?;
-        if event.local || !owners.contains(&Some(sender.id)) {
-            return Err(Error::Rejected(
-                "only an event's owner deletes it".to_owned(),
-            ));
-        }
-        backend::events::federated::delete_remote(data.app_data(), object.as_str()).await?;
-        tracing::info!(ap_id = %object, "remote event deleted");
+        let principal = super::senders::remote_principal(&sender, &self.id);
+        let deleted = backend::events::federated::delete_by_owner(
+            data.app_data(),
+            &principal,
+            object.as_str(),
+        )
+        .await?;
+        tracing::info!(ap_id = %object, deleted, "remote event deleted");
         Ok(())
     }
 }

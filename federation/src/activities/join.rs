@@ -1,13 +1,14 @@
 //! `Join` and `Leave` of a local event by a remote person (Mobilizon's RSVP shape: `object` is
 //! the event, `participationMessage` the note to the organizers). They run the very functions
 //! of a local RSVP (`backend::participations::join` and `leave`), which record the answer to
-//! send (`Accept`, `Reject` or `Ignore`).
+//! send (`Accept`, `Reject` or `Ignore`). And our own, to remote events.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use backend::participations::{self, JoinRequest, Joined, LeaveRequest};
 use backend::rate_limits::Client;
+use entity::{actor, participant};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -27,10 +28,52 @@ pub struct Join {
     #[serde(rename = "type")]
     pub kind: JoinOrLeave,
     pub actor: Url,
+    /// Written, not read: who receives it is the sender's business.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Url>,
     /// The event, by id or embedded.
     pub object: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participation_message: Option<String>,
+}
+
+impl Join {
+    /// `person`'s join `id` of the event `event_id`, as an answer names it.
+    pub fn named(id: &str, person: &actor::Model, event_id: &str) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: JoinOrLeave::Join,
+            actor: Url::parse(&person.ap_id)?,
+            to: Vec::new(),
+            object: Value::String(event_id.to_owned()),
+            participation_message: None,
+        })
+    }
+
+    /// The `Join` a local person sends to the remote event's `owner`, with their message.
+    pub fn request(
+        participation: &participant::Model,
+        person: &actor::Model,
+        owner: &actor::Model,
+        event_id: &str,
+    ) -> Result<Self> {
+        let id = participation.ap_id.as_deref().ok_or_else(|| {
+            Error::Internal(format!("participation {} has no id", participation.id))
+        })?;
+        let mut join = Self::named(id, person, event_id)?;
+        join.to = vec![Url::parse(&owner.ap_id)?];
+        join.participation_message = participation.message.clone();
+        Ok(join)
+    }
+
+    /// The `Leave` a local person sends to the remote event's `owner`.
+    pub fn leave(person: &actor::Model, owner: &actor::Model, event_id: &str) -> Result<Self> {
+        let id = format!("{}#leaves/{}", person.ap_id, uuid::Uuid::new_v4());
+        let mut leave = Self::named(&id, person, event_id)?;
+        leave.kind = JoinOrLeave::Leave;
+        leave.to = vec![Url::parse(&owner.ap_id)?];
+        Ok(leave)
+    }
 }
 
 /// The id of an object given by id or embedded.
@@ -71,7 +114,7 @@ impl Activity for Join {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let event = local_event(data, &self.object).await?;
-        let sender = super::sender(data, &self.actor, &self.id).await?;
+        let sender = super::senders::sender(data, &self.actor, &self.id).await?;
         match self.kind {
             JoinOrLeave::Join => {
                 let request = JoinRequest {

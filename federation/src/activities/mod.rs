@@ -9,15 +9,18 @@ pub mod create_or_update;
 pub mod delete;
 pub mod follow;
 pub mod join;
+mod remote_events;
+mod senders;
 pub mod undo;
 pub mod update_actor;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
-use backend::principal::Principal;
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+pub(crate) use remote_events::store_asked_for;
 
 use crate::error::{Error, Result};
 
@@ -152,54 +155,6 @@ impl Activity for Outgoing {
             "outgoing activities are not received".to_owned(),
         ))
     }
-}
-
-/// Who sent an activity, as backend services see it: the remote actor (fetched when we hold
-/// none) with the id of the activity that carries its request.
-pub(crate) async fn sender(
-    data: &Data<AppContext>,
-    actor: &Url,
-    activity_id: &Url,
-) -> Result<Principal> {
-    let actor =
-        activitypub_federation::fetch::object_id::ObjectId::<crate::objects::actor::ApActor>::from(
-            actor.clone(),
-        )
-        .dereference(data)
-        .await?;
-    Ok(remote_principal(&actor.model, activity_id))
-}
-
-/// A remote actor we hold, acting through the activity `activity_id`.
-pub(crate) fn remote_principal(actor: &entity::actor::Model, activity_id: &Url) -> Principal {
-    Principal::Remote {
-        actor_id: actor.id,
-        activity_id: activity_id.to_string(),
-    }
-}
-
-/// The local actor `url` names, if any.
-pub(crate) async fn local_actor(
-    data: &Data<AppContext>,
-    url: &Url,
-) -> Result<Option<entity::actor::Model>> {
-    Ok(
-        backend::actors::remote::find_by_ap_id(&data.db, url.as_str())
-            .await?
-            .filter(|a| a.is_local() && !a.suspended),
-    )
-}
-
-/// That `a` and `b` are on the same instance: scheme, host and port. The library's
-/// `verify_domains_match` compares host names only, so two instances on one host (different
-/// ports) could speak for each other.
-pub(crate) fn verify_same_origin(a: &Url, b: &Url) -> Result<()> {
-    if a.origin() != b.origin() {
-        return Err(Error::Rejected(format!(
-            "{a} is not on the same instance as {b}"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -193,8 +193,8 @@ impl Object for ApActor {
     }
 
     async fn verify(json: &Actor, expected_domain: &Url, _data: &Data<AppContext>) -> Result<()> {
-        crate::activities::verify_same_origin(&json.id, expected_domain)?;
-        crate::activities::verify_same_origin(&json.id, &json.inbox)?;
+        crate::origin::verify_same_origin(&json.id, expected_domain)?;
+        crate::origin::verify_same_origin(&json.id, &json.inbox)?;
         Ok(())
     }
 

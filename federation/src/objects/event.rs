@@ -8,7 +8,7 @@ use entity::address;
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::protocol::PUBLIC;
 use crate::protocol::event::{Address, Event, EventType, Location, PostalAddress, Tag};
 
@@ -233,14 +233,13 @@ pub fn to_remote(
     organizer_actor_id: i64,
     attributed_to_id: Option<i64>,
 ) -> Result<RemoteEvent> {
+    // Whether a private one is kept is backend's to say (`federated::receive`).
     let visibility = if json.to.iter().any(|u| u.as_str() == PUBLIC) {
         EventVisibility::Public
     } else if json.cc.iter().any(|u| u.as_str() == PUBLIC) {
         EventVisibility::Unlisted
     } else {
-        return Err(Error::Rejected(
-            "only public and unlisted events are stored from other instances".to_owned(),
-        ));
+        EventVisibility::Private
     };
     let status = match json.status().as_deref() {
         Some("CANCELLED") => EventStatus::Cancelled,

@@ -3,68 +3,17 @@
 //! ignored.
 
 pub mod actor;
+pub mod collection;
+mod context;
 pub mod event;
+
+pub use context::{Context, WithContext};
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
-
-/// Mobilizon 5's JSON-LD context, so that Mobilizon reads our extensions as its own.
-pub fn context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "@language": "und",
-            "sc": "http://schema.org#",
-            "ical": "http://www.w3.org/2002/12/cal/ical#",
-            "pt": "https://joinpeertube.org/ns#",
-            "toot": "http://joinmastodon.org/ns#",
-            "mz": "https://joinmobilizon.org/ns#",
-            "discoverable": "toot:discoverable",
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "Hashtag": "as:Hashtag",
-            "category": "sc:category",
-            "uuid": "sc:identifier",
-            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
-            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
-            "location": {"@id": "sc:location", "@type": "sc:Place"},
-            "PostalAddress": "sc:PostalAddress",
-            "address": {"@id": "sc:address", "@type": "sc:PostalAddress"},
-            "addressCountry": "sc:addressCountry",
-            "addressRegion": "sc:addressRegion",
-            "postalCode": "sc:postalCode",
-            "addressLocality": "sc:addressLocality",
-            "streetAddress": "sc:streetAddress",
-            "eventStatus": "sc:eventStatus",
-            "VirtualLocation": "sc:VirtualLocation",
-            "repliesModerationOptionType": {"@id": "mz:repliesModerationOptionType", "@type": "rdfs:Class"},
-            "repliesModerationOption": {"@id": "mz:repliesModerationOption", "@type": "mz:repliesModerationOptionType"},
-            "commentsEnabled": {"@type": "sc:Boolean", "@id": "pt:commentsEnabled"},
-            "joinModeType": {"@id": "mz:joinModeType", "@type": "rdfs:Class"},
-            "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
-            "anonymousParticipationEnabled": {"@id": "mz:anonymousParticipationEnabled", "@type": "sc:Boolean"},
-            "participationMessage": {"@id": "mz:participationMessage", "@type": "sc:Text"},
-            "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
-            "memberCount": {"@id": "mz:memberCount", "@type": "sc:Integer"},
-            "isOnline": {"@type": "sc:Boolean", "@id": "mz:isOnline"},
-            "externalParticipationUrl": {"@id": "mz:externalParticipationUrl", "@type": "sc:URL"},
-            "inLanguage": "sc:inLanguage",
-            "timezone": {"@id": "mz:timezone", "@type": "sc:Text"},
-            "events": {"@id": "mz:events", "@type": "@id"},
-            "members": {"@id": "mz:members", "@type": "@id"},
-            "openness": {"@id": "mz:openness", "@type": "@id"},
-            "status": {"@id": "ical:status", "@type": "ical:status"},
-            // Not Mobilizon's: without these, the `@language` above tags the key's PEM and owner
-            // as natural-language text for JSON-LD processors (and for ones that cannot fetch
-            // the security context), and bovine then cannot read the key.
-            "publicKeyPem": {"@id": "https://w3id.org/security#publicKeyPem", "@language": null},
-            "owner": {"@id": "https://w3id.org/security#owner", "@type": "@id"}
-        }
-    ])
-}
 
 /// A list that others may send as a single value, or `null`.
 pub fn one_or_many<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>

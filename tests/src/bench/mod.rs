@@ -292,7 +292,8 @@ async fn http_rows(
     let seeded = seed::seed(&ctx, plan).await?;
     // Mail the seed caused (RSVP confirmations) is sent now, so that the server starts with
     // no backlog; what is planned later (reminders, announcements) stays queued.
-    let drained = backend::jobs::run_due_now(&ctx, &web::startup::job_registry()).await;
+    let federation = federation::Federation::start(&ctx).await?;
+    let drained = backend::jobs::run_due_now(&ctx, &web::startup::job_registry(&federation)).await;
     eprintln!(
         "seeded in {:.1}s ({drained} jobs run)",
         seeded.took.as_secs_f64()

@@ -42,7 +42,7 @@ pub async fn start_instance(
 ) -> anyhow::Result<Server> {
     let listener = tokio::net::TcpListener::bind(settings.bind.0).await?;
     let ctx = AppContext::start_with(settings, mailer, clock).await?;
-    Server::start(ctx, listener, std::future::pending())
+    Server::start(ctx, listener, std::future::pending()).await
 }
 
 fn count_files(dir: &Path) -> u64 {
@@ -118,7 +118,8 @@ pub async fn run(options: &Options, dir: &Path) -> anyhow::Result<Vec<Row>> {
         rounds.push(ids);
     }
     // The RSVP confirmations go out now, so that the rounds below time reminders alone.
-    let drained = backend::jobs::run_due_now(&ctx, &web::startup::job_registry()).await;
+    let federation = federation::Federation::start(&ctx).await?;
+    let drained = backend::jobs::run_due_now(&ctx, &web::startup::job_registry(&federation)).await;
     let seeded = started.elapsed();
     eprintln!(
         "reminders: seeded in {:.1}s ({drained} confirmation mails sent)",

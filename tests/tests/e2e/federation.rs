@@ -26,14 +26,10 @@ async fn b_follows_the_group_on_a(
         .unwrap()
         .unwrap();
     let a_host = a.ctx.settings.public_url.host();
-    let follow = federation::follow_remote(
-        &federation::SignedConfig::default(),
-        &b.ctx,
-        &bob,
-        &format!("repair@{a_host}"),
-    )
-    .await
-    .expect("B resolves the group by WebFinger and follows it");
+    let follow =
+        federation::follow_remote(b.federation(), &b.ctx, &bob, &format!("repair@{a_host}"))
+            .await
+            .expect("B resolves the group by WebFinger and follows it");
     wait_for("B to receive A's Accept", || async {
         let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
@@ -68,14 +64,10 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
         .unwrap();
 
     let a_host = a.ctx.settings.public_url.host();
-    let follow = federation::follow_remote(
-        &federation::SignedConfig::default(),
-        &b.ctx,
-        &bob,
-        &format!("repair@{a_host}"),
-    )
-    .await
-    .expect("B resolves the group by WebFinger and follows it");
+    let follow =
+        federation::follow_remote(b.federation(), &b.ctx, &bob, &format!("repair@{a_host}"))
+            .await
+            .expect("B resolves the group by WebFinger and follows it");
     assert!(!follow.approved, "pending until A accepts");
 
     let a_group = backend::actors::find_local_by_username(&a.ctx.db, "repair")
@@ -746,4 +738,21 @@ async fn interact_finds_an_event_and_a_group_of_another_instance_by_their_addres
         )
         .await;
     assert_eq!(unknown, "not_found");
+}
+
+#[tokio::test]
+async fn a_server_whose_public_url_cannot_federate_refuses_to_start_and_names_the_key() {
+    let database = backend::testing::TestDatabase::new().await;
+    let mut settings = backend::testing::settings(&database.url);
+    settings.public_url = backend::settings::PublicUrl::parse("http://my_events.example").unwrap();
+    let ctx = backend::AppContext::start(settings).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let Err(err) = web::startup::Server::start(ctx, listener, std::future::pending()).await else {
+        panic!("the server started with a host other instances cannot use");
+    };
+    let message = err.to_string();
+    assert!(
+        message.starts_with("invalid configuration: key \"public_url\""),
+        "{message}"
+    );
 }

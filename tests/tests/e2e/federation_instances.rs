@@ -48,7 +48,7 @@ async fn setup() -> Setup {
         .unwrap()
         .unwrap();
     let follow = federation::follow_remote(
-        &federation::SignedConfig::default(),
+        b.federation(),
         &b.ctx,
         &bob,
         &format!("repair@{}", a.ctx.settings.public_url.host()),
@@ -340,10 +340,14 @@ async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_eve
         .unwrap()
         .unwrap();
     let b_host = s.b.ctx.settings.public_url.host();
-    let fetcher = federation::SignedConfig::default();
-    let follow = federation::follow_remote(&fetcher, &s.a.ctx, &anna, &format!("garden@{b_host}"))
-        .await
-        .unwrap();
+    let follow = federation::follow_remote(
+        s.a.federation(),
+        &s.a.ctx,
+        &anna,
+        &format!("garden@{b_host}"),
+    )
+    .await
+    .unwrap();
     wait_for("B's Accept on A", || async {
         backend::groups::follows::find_follow(&s.a.ctx.db, anna.id, follow.target_id)
             .await
@@ -433,9 +437,14 @@ async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_eve
         .unwrap()
         .unwrap();
     let a_host = s.a.ctx.settings.public_url.host();
-    federation::follow_remote(&fetcher, &s.b.ctx, &carol, &format!("repair@{a_host}"))
-        .await
-        .unwrap();
+    federation::follow_remote(
+        s.b.federation(),
+        &s.b.ctx,
+        &carol,
+        &format!("repair@{a_host}"),
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let a_group = backend::actors::find_local_by_username(&s.a.ctx.db, "repair")
         .await
@@ -568,12 +577,15 @@ async fn b_down_while_a_approves_its_person_gets_the_accept_after_its_restart() 
         .await
         .unwrap()
         .unwrap();
-    let fetcher = federation::SignedConfig::default();
     let a_host = a.ctx.settings.public_url.host();
-    let follow =
-        federation::follow_remote(&fetcher, &b.ctx, &bob_actor, &format!("repair@{a_host}"))
-            .await
-            .unwrap();
+    let follow = federation::follow_remote(
+        b.federation(),
+        &b.ctx,
+        &bob_actor,
+        &format!("repair@{a_host}"),
+    )
+    .await
+    .unwrap();
     wait_for("A's Accept of the follow", || async {
         backend::groups::follows::find_follow(&b.ctx.db, bob_actor.id, follow.target_id)
             .await

@@ -328,8 +328,8 @@ impl GroupQuery {
         let term = term.as_deref().unwrap_or("");
         // `@name@host` finds a group of another instance through WebFinger, as in Mobilizon.
         if let Some(handle) = federation::other_instance_handle(app(ctx)?, term) {
-            let fetcher = ctx.data::<federation::SignedConfig>()?;
-            let found = match federation::resolve_handle(fetcher, app(ctx)?, handle).await {
+            let fetcher = ctx.data::<federation::Federation>()?;
+            let found = match federation::resolve_handle(fetcher, handle).await {
                 Ok(actor) if actor.kind == entity::ActorKind::Group && !actor.suspended => {
                     vec![Group(actor)]
                 }

@@ -141,7 +141,7 @@ impl InstanceMutation {
         principal
             .require_admin("only administrators manage instance follows")
             .gql()?;
-        let fetcher = ctx.data::<federation::SignedConfig>()?;
+        let fetcher = ctx.data::<federation::Federation>()?;
         let remote = match federation::resolve_instance(fetcher, app, &domain).await {
             Ok(remote) => remote,
             Err(err) => {

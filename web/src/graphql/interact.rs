@@ -26,7 +26,7 @@ impl InteractQuery {
         if !app.settings.federation.enabled {
             return Err(backend::Error::not_found("object")).gql();
         }
-        let fetcher = ctx.data::<federation::SignedConfig>()?;
+        let fetcher = ctx.data::<federation::Federation>()?;
         match federation::resolve(fetcher, app, &uri).await {
             Ok(federation::Resolved::Event(event)) => Ok(Interactable::Event(Event(event))),
             Ok(federation::Resolved::Actor(actor)) if actor.kind == entity::ActorKind::Group => {

@@ -49,7 +49,7 @@ pub struct Mutation(
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub fn build_schema(ctx: AppContext, fetcher: federation::SignedConfig) -> ConviveSchema {
+pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> ConviveSchema {
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))

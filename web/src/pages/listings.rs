@@ -259,7 +259,7 @@ pub async fn search(
     // `@name@host` of a group elsewhere: found through its instance and shown here, where
     // people can follow it.
     if let Some(handle) = federation::other_instance_handle(&state.ctx, &form.term) {
-        match federation::resolve(&state.fetcher, &state.ctx, handle).await {
+        match federation::resolve(&state.federation, &state.ctx, handle).await {
             Ok(federation::Resolved::Actor(actor)) if !actor.suspended => {
                 let domain = actor.domain.clone().unwrap_or_default();
                 let to = format!("/@{}@{domain}", actor.preferred_username);

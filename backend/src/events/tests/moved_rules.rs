@@ -119,6 +119,96 @@ async fn an_event_sent_by_another_instance_is_kept_only_when_someone_here_follow
 }
 
 #[tokio::test]
+async fn a_private_event_of_another_instance_is_refused_however_it_arrives() {
+    let t = TestContext::new().await;
+    let far = t.remote_actor("far", ActorKind::Group).await;
+    let mut private = remote_event(&t, "https://far.example/events/1", far.id, "Ours", None);
+    private.visibility = entity::event::EventVisibility::Private;
+    for arrival in [Arrival::Sent, Arrival::AskedFor] {
+        let err = receive(&t.ctx, private.clone(), arrival)
+            .await
+            .expect_err("we could not tell who may see it");
+        assert_eq!(err.code(), "forbidden");
+    }
+    assert!(
+        find_by_ap_id(&t.ctx.db, "https://far.example/events/1")
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    private.visibility = entity::event::EventVisibility::Unlisted;
+    let kept = receive(&t.ctx, private, Arrival::AskedFor)
+        .await
+        .expect("kept");
+    assert!(kept.is_some(), "an unlisted one is kept");
+}
+
+#[tokio::test]
+async fn only_its_organizer_or_group_deletes_an_event_of_another_instance() {
+    use crate::events::federated::delete_by_owner;
+    let t = TestContext::new().await;
+    let far = t.remote_actor("far", ActorKind::Group).await;
+    let other = t.remote_actor("other", ActorKind::Person).await;
+    let alice = t.person("alice").await;
+    let ap_id = "https://far.example/events/1";
+    receive(
+        &t.ctx,
+        remote_event(&t, ap_id, far.id, "Harvest", None),
+        Arrival::AskedFor,
+    )
+    .await
+    .expect("kept");
+    let remote = |actor: &entity::actor::Model| Principal::Remote {
+        actor_id: actor.id,
+        activity_id: format!("{}#delete", actor.ap_id),
+    };
+    for principal in [remote(&other), alice.principal()] {
+        let err = delete_by_owner(&t.ctx, &principal, ap_id)
+            .await
+            .expect_err("not theirs");
+        assert_eq!(err.code(), "forbidden");
+    }
+    let ours = service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Ours", t.ctx.now() + Duration::days(2)),
+    )
+    .await
+    .expect("event");
+    let err = delete_by_owner(&t.ctx, &remote(&far), &ours.ap_id)
+        .await
+        .expect_err("only we delete ours");
+    assert_eq!(err.code(), "forbidden");
+
+    assert!(
+        delete_by_owner(&t.ctx, &remote(&far), ap_id)
+            .await
+            .expect("its own")
+    );
+    assert!(
+        find_by_ap_id(&t.ctx.db, ap_id)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    // Not held here: remembered as deleted, so a late copy is not stored.
+    let late = "https://far.example/events/2";
+    assert!(
+        !delete_by_owner(&t.ctx, &remote(&far), late)
+            .await
+            .expect("remembered")
+    );
+    let kept = receive(
+        &t.ctx,
+        remote_event(&t, late, far.id, "Late", None),
+        Arrival::AskedFor,
+    )
+    .await
+    .expect("received");
+    assert!(kept.is_none(), "its origin deleted it");
+}
+
+#[tokio::test]
 async fn an_event_of_another_instance_cannot_name_one_of_ours_as_its_owner() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;

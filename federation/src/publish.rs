@@ -1,0 +1,329 @@
+//! Turning what backend recorded (`backend::outbox::Happened`) into the activities other
+//! instances hear, built by the activity's own module, and queuing one delivery per inbox of
+//! their audience.
+
+use async_trait::async_trait;
+use backend::AppContext;
+use backend::jobs::{Job, JobError, JobHandler};
+use backend::outbox::{Happened, PUBLISH_JOB};
+use entity::actor;
+
+use crate::activities::accept::{Accept, Answer};
+use crate::activities::announce::Announce;
+use crate::activities::create_or_update::{CreateOrUpdate, CreateOrUpdateType};
+use crate::activities::delete::Delete;
+use crate::activities::follow::Follow;
+use crate::activities::join::Join;
+use crate::activities::undo::Undo;
+use crate::activities::update_actor::UpdateActor;
+use crate::delivery::{queue_deliveries, queue_deliveries_from};
+use crate::error::{Error, Result};
+use crate::objects::actor::ApActor;
+
+/// Builds the activities of what backend recorded and queues their deliveries.
+#[derive(Default)]
+pub struct PublishJob;
+
+impl PublishJob {
+    async fn event_changed(
+        ctx: &AppContext,
+        event_id: i64,
+        kind: CreateOrUpdateType,
+    ) -> Result<()> {
+        let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
+            // Deleted since: its own record says so.
+            return Ok(());
+        };
+        if !backend::events::federated::federates(&event) {
+            return Ok(());
+        }
+        let object = crate::objects::event::to_json(ctx, &event).await?;
+        let sender = event_owner(ctx, &event).await?;
+        // A group relays its new events with an `Announce` too.
+        let announce = match (kind, event.attributed_to_id) {
+            (CreateOrUpdateType::Create, Some(_)) => {
+                Some(Announce::by_group(&sender, &object, ctx.now())?)
+            }
+            _ => None,
+        };
+        let activity = CreateOrUpdate::new(kind, &sender, object, ctx.now())?;
+        let audience = [Some(event.organizer_actor_id), event.attributed_to_id];
+        let ids: Vec<i64> = audience.into_iter().flatten().collect();
+        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
+        queue_deliveries(ctx, &sender, &activity, inboxes.clone()).await?;
+        if let Some(announce) = announce {
+            queue_deliveries(ctx, &sender, &announce, inboxes).await?;
+        }
+        if event.visibility == entity::EventVisibility::Public {
+            Self::relay_announce(ctx, &event.ap_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Our instance actor tells the instances that follow it that a public event changed.
+    async fn relay_announce(ctx: &AppContext, event_ap_id: &str) -> Result<()> {
+        let relay = backend::actors::system::relay(&ctx.db).await?;
+        let inboxes =
+            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[relay.id]).await?;
+        if inboxes.is_empty() {
+            return Ok(());
+        }
+        let activity = Announce::by_relay(&relay, event_ap_id, ctx.now())?;
+        queue_deliveries(ctx, &relay, &activity, inboxes).await
+    }
+
+    async fn event_deleted(
+        ctx: &AppContext,
+        ap_id: &str,
+        organizer_id: i64,
+        group_id: Option<i64>,
+    ) -> Result<()> {
+        let Ok(sender) = backend::actors::find(&ctx.db, group_id.unwrap_or(organizer_id)).await
+        else {
+            // The group or identity went with its events: its own `Delete` tells followers.
+            return Ok(());
+        };
+        let activity = Delete::event(ap_id, &sender)?;
+        let ids: Vec<i64> = [Some(organizer_id), group_id]
+            .into_iter()
+            .flatten()
+            .collect();
+        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
+        queue_deliveries(ctx, &sender, &activity, inboxes).await?;
+        Self::relay_announce(ctx, ap_id).await
+    }
+
+    async fn follow_accepted(ctx: &AppContext, follow_id: i64) -> Result<()> {
+        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+            return Ok(());
+        };
+        let follower = backend::actors::find(&ctx.db, follow.follower_id).await?;
+        let target = backend::actors::find(&ctx.db, follow.target_id).await?;
+        let Some(inbox) = follower.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = Accept::follow(&follow, &follower, &target)?;
+        queue_deliveries(ctx, &target, &activity, vec![inbox]).await
+    }
+
+    async fn join_requested(ctx: &AppContext, participant_id: i64) -> Result<()> {
+        let Ok(participant) = backend::participations::find(&ctx.db, participant_id).await else {
+            return Ok(()); // left since
+        };
+        if participant.ap_id.is_none() {
+            return Ok(());
+        }
+        let event = backend::events::find(&ctx.db, participant.event_id).await?;
+        let person = backend::actors::find(&ctx.db, participant.actor_id).await?;
+        let owner = event_owner(ctx, &event).await?;
+        let activity = Join::request(&participant, &person, &owner, &event.ap_id)?;
+        let inbox = owner_inbox(&owner)?;
+        queue_deliveries(ctx, &person, &activity, vec![inbox]).await
+    }
+
+    async fn leave_requested(ctx: &AppContext, actor_id: i64, event_id: i64) -> Result<()> {
+        let (Ok(person), Ok(event)) = (
+            backend::actors::find(&ctx.db, actor_id).await,
+            backend::events::find(&ctx.db, event_id).await,
+        ) else {
+            return Ok(()); // gone since, and the participation with it
+        };
+        let owner = event_owner(ctx, &event).await?;
+        let activity = Join::leave(&person, &owner, &event.ap_id)?;
+        let inbox = owner_inbox(&owner)?;
+        queue_deliveries(ctx, &person, &activity, vec![inbox]).await
+    }
+
+    async fn participation_answered(ctx: &AppContext, participant_id: i64) -> Result<()> {
+        let Ok(participant) = backend::participations::find(&ctx.db, participant_id).await else {
+            return Ok(()); // left since
+        };
+        let Some(join_id) = participant.ap_id.clone() else {
+            return Ok(());
+        };
+        let answer = match participant.role {
+            role if role.is_going() => Answer::Accept,
+            entity::participant::ParticipantRole::Rejected => Answer::Reject,
+            _ => return Ok(()), // decided otherwise since
+        };
+        let (person, event) = (participant.actor_id, participant.event_id);
+        Self::answer_join(ctx, person, event, &join_id, answer, None).await
+    }
+
+    /// `Accept`, `Reject` or `Ignore` of a remote person's `Join`, from the event's group (as
+    /// Mobilizon does) or its organizer.
+    async fn answer_join(
+        ctx: &AppContext,
+        person_id: i64,
+        event_id: i64,
+        join_id: &str,
+        answer: Answer,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let person = backend::actors::find(&ctx.db, person_id).await?;
+        let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
+            return Ok(());
+        };
+        let sender = event_owner(ctx, &event).await?;
+        let Some(inbox) = person.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = Accept::join(answer, &sender, &person, join_id, &event.ap_id, reason)?;
+        queue_deliveries(ctx, &sender, &activity, vec![inbox]).await
+    }
+
+    async fn actor_updated(ctx: &AppContext, actor_id: i64) -> Result<()> {
+        let Ok(model) = backend::actors::find(&ctx.db, actor_id).await else {
+            return Ok(());
+        };
+        let inboxes =
+            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[model.id]).await?;
+        if inboxes.is_empty() {
+            return Ok(());
+        }
+        let actor = ApActor::local_with_keys(ctx, model).await?;
+        let document = crate::objects::actor::to_json(ctx, &actor.model).await?;
+        let activity = UpdateActor::new(&actor.model, document)?;
+        queue_deliveries(ctx, &actor.model, &activity, inboxes).await
+    }
+
+    async fn actor_deleted(
+        ctx: &AppContext,
+        actor: &actor::Model,
+        inboxes: Vec<String>,
+    ) -> Result<()> {
+        let activity = Delete::actor(actor)?;
+        queue_deliveries_from(ctx, actor, Some(actor), &activity, inboxes).await
+    }
+
+    async fn follow_requested(ctx: &AppContext, follow_id: i64) -> Result<()> {
+        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+            // Undone since.
+            return Ok(());
+        };
+        if follow.approved {
+            return Ok(());
+        }
+        let follower = backend::actors::find(&ctx.db, follow.follower_id).await?;
+        let target = backend::actors::find(&ctx.db, follow.target_id).await?;
+        let Some(inbox) = target.inbox_url.clone() else {
+            return Err(Error::Malformed("remote actor without inbox".to_owned()));
+        };
+        let activity = Follow::request(&follow, &follower, &target)?;
+        queue_deliveries(ctx, &follower, &activity, vec![inbox]).await
+    }
+
+    async fn follow_rejected(
+        ctx: &AppContext,
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: &str,
+    ) -> Result<()> {
+        let follower = backend::actors::find(&ctx.db, follower_id).await?;
+        let target = backend::actors::find(&ctx.db, target_id).await?;
+        let Some(inbox) = follower.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = Accept::reject_follow(follow_ap_id, &follower, &target)?;
+        queue_deliveries(ctx, &target, &activity, vec![inbox]).await
+    }
+
+    async fn follow_undone(
+        ctx: &AppContext,
+        follower_id: i64,
+        target_id: i64,
+        follow_ap_id: &str,
+    ) -> Result<()> {
+        let follower = backend::actors::find(&ctx.db, follower_id).await?;
+        let target = backend::actors::find(&ctx.db, target_id).await?;
+        let Some(inbox) = target.inbox_url.clone() else {
+            return Ok(());
+        };
+        let activity = Undo::follow(follow_ap_id, &follower, &target)?;
+        queue_deliveries(ctx, &follower, &activity, vec![inbox]).await
+    }
+}
+
+/// The actor that speaks for an event in activities: its group, else its organizer (as
+/// Mobilizon does).
+async fn event_owner(ctx: &AppContext, event: &entity::event::Model) -> Result<actor::Model> {
+    let id = event.attributed_to_id.unwrap_or(event.organizer_actor_id);
+    Ok(backend::actors::find(&ctx.db, id).await?)
+}
+
+/// Where a remote event's instance hears about its participants: the shared inbox of its
+/// group (or organizer), else its own inbox.
+fn owner_inbox(owner: &actor::Model) -> Result<String> {
+    owner
+        .shared_inbox_url
+        .clone()
+        .or_else(|| owner.inbox_url.clone())
+        .ok_or_else(|| Error::Malformed("remote actor without inbox".to_owned()))
+}
+
+#[async_trait]
+impl JobHandler for PublishJob {
+    fn kind(&self) -> &'static str {
+        PUBLISH_JOB
+    }
+
+    async fn run(&self, ctx: &AppContext, job: &Job) -> Result<(), JobError> {
+        let happened: Happened = serde_json::from_value(job.payload.clone())?;
+        match happened {
+            Happened::EventCreated { event_id } => {
+                Self::event_changed(ctx, event_id, CreateOrUpdateType::Create).await?
+            }
+            Happened::EventUpdated { event_id } => {
+                Self::event_changed(ctx, event_id, CreateOrUpdateType::Update).await?
+            }
+            Happened::EventDeleted {
+                ap_id,
+                organizer_id,
+                group_id,
+            } => Self::event_deleted(ctx, &ap_id, organizer_id, group_id).await?,
+            Happened::FollowAccepted { follow_id } => Self::follow_accepted(ctx, follow_id).await?,
+            Happened::ActorUpdated { actor_id } => Self::actor_updated(ctx, actor_id).await?,
+            Happened::ActorDeleted { actor, inboxes } => {
+                Self::actor_deleted(ctx, &actor, inboxes).await?
+            }
+            Happened::FollowRejected {
+                follower_id,
+                target_id,
+                follow_ap_id,
+            } => Self::follow_rejected(ctx, follower_id, target_id, &follow_ap_id).await?,
+            Happened::JoinRequested { participant_id } => {
+                Self::join_requested(ctx, participant_id).await?
+            }
+            Happened::LeaveRequested { actor_id, event_id } => {
+                Self::leave_requested(ctx, actor_id, event_id).await?
+            }
+            Happened::ParticipationAnswered { participant_id } => {
+                Self::participation_answered(ctx, participant_id).await?
+            }
+            Happened::JoinRefused {
+                actor_id,
+                event_id,
+                join_ap_id,
+                ignore,
+                reason,
+            } => {
+                let answer = if ignore {
+                    Answer::Ignore
+                } else {
+                    Answer::Reject
+                };
+                Self::answer_join(ctx, actor_id, event_id, &join_ap_id, answer, Some(&reason))
+                    .await?
+            }
+            Happened::FollowRequested { follow_id } => {
+                Self::follow_requested(ctx, follow_id).await?
+            }
+            Happened::FollowUndone {
+                follower_id,
+                target_id,
+                follow_ap_id,
+            } => Self::follow_undone(ctx, follower_id, target_id, &follow_ap_id).await?,
+        }
+        Ok(())
+    }
+}
