@@ -10,6 +10,7 @@ mod feeds;
 pub mod graphql;
 mod health;
 mod http_error;
+mod media;
 pub mod pages;
 mod serve;
 pub mod startup;
@@ -31,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/health", get(health::health))
         .merge(feeds::routes())
+        .merge(media::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {
         match federation::build_config(&state.ctx) {

@@ -13,6 +13,7 @@ pub mod http;
 mod instances;
 mod interact;
 mod loaders;
+mod media;
 pub mod parsed;
 mod participations;
 mod persons;
@@ -45,6 +46,7 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     feeds::FeedTokensMutation,
+    media::MediaMutation,
     instances::InstanceMutation,
 );
 
@@ -54,6 +56,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::SignedConfig) -> Convi
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
+        .data(media::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
         .limit_depth(limits.max_depth)
