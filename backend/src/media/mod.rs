@@ -10,8 +10,8 @@ pub mod storage;
 pub use cleanup::{CleanOrphanMediaJob, DeleteStoredMediaJob};
 pub use process::{PictureRefusal, VariantName};
 pub use service::{
-    ActorPicture, StoredVariant, Upload, find_by_id, find_by_uuid, limit_for, remove,
-    set_actor_picture, set_event_picture, upload, used_bytes, variants_of,
+    ActorPicture, StoredVariant, Upload, find_by_id, find_by_uuid, find_many, limit_for, remove,
+    set_actor_picture, set_event_picture, upload, used_bytes, used_bytes_of_user, variants_of,
 };
 pub use storage::MediaStorage;
 

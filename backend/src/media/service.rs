@@ -58,6 +58,22 @@ pub fn limit_for(settings: &MediaSettings, purpose: MediaPurpose) -> u64 {
 /// `loggedUser.mediaSize`).
 pub async fn used_bytes(conn: &impl ConnectionTrait, principal: &Principal) -> Result<u64> {
     let owners = principal.actor_ids(conn).await?;
+    used_by(conn, owners).await
+}
+
+/// Bytes stored for all identities of an account.
+pub async fn used_bytes_of_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
+    let owners: Vec<i64> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    used_by(conn, owners).await
+}
+
+async fn used_by(conn: &impl ConnectionTrait, owners: Vec<i64>) -> Result<u64> {
     if owners.is_empty() {
         return Ok(0);
     }
@@ -80,6 +96,18 @@ pub async fn find_by_uuid(conn: &impl ConnectionTrait, uuid: &str) -> Result<med
         .one(conn)
         .await?
         .ok_or(Error::not_found("media"))
+}
+
+/// Pictures by row id (a page of events with their pictures, in one query).
+pub async fn find_many(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, media::Model>> {
+    let rows = media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
 }
 
 pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<media::Model>> {
