@@ -15,7 +15,7 @@ fn photo(purpose: MediaPurpose) -> Upload {
     }
 }
 
-async fn stored_files(t: &TestContext) -> Vec<String> {
+fn stored_files(t: &TestContext) -> Vec<String> {
     let mut names: Vec<String> = match std::fs::read_dir(t.media_dir.path()) {
         Ok(entries) => entries
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -38,7 +38,7 @@ async fn an_upload_stores_its_sizes_and_counts_against_its_owner() {
     assert_eq!(media.owner_actor_id, alice.actor.id);
     let variants = variants_of(&media);
     assert_eq!(variants.len(), 3);
-    let files = stored_files(&t).await;
+    let files = stored_files(&t);
     for variant in &variants {
         assert!(files.contains(&variant.key), "{files:?}");
         let stored = t
@@ -153,13 +153,9 @@ async fn a_removed_picture_leaves_its_event_and_its_files_go_with_a_job() {
         .await
         .expect("event");
     assert_eq!(event.picture_media_id, None);
-    assert_eq!(
-        stored_files(&t).await.len(),
-        3,
-        "deleted by the job, not yet"
-    );
+    assert_eq!(stored_files(&t).len(), 3, "deleted by the job, not yet");
     t.run_due_jobs().await;
-    assert_eq!(stored_files(&t).await, Vec::<String>::new());
+    assert_eq!(stored_files(&t), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -223,7 +219,7 @@ async fn orphans_are_deleted_after_the_grace_period_and_used_pictures_are_kept()
     find_by_uuid(&t.ctx.db, &kept.uuid)
         .await
         .expect("still used");
-    let files = stored_files(&t).await;
+    let files = stored_files(&t);
     let kept_keys: Vec<String> = variants_of(&kept).into_iter().map(|v| v.key).collect();
     let mut expected = kept_keys;
     expected.sort();
