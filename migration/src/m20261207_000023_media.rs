@@ -3,6 +3,7 @@
 //! actors point at their picture, avatar and banner without a foreign key (SQLite cannot add
 //! one to an existing table): the orphan cleanup treats a dangling pointer as no pointer.
 
+use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -106,6 +107,18 @@ impl MigrationTrait for Migration {
                         .table(Actors::Table)
                         .add_column(big_integer_null(column))
                         .to_owned(),
+                )
+                .await?;
+        }
+        // Pages show pictures: nodes hear of their changes like of every other table's
+        // (m20261127_000016_change_notifications).
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "CREATE TRIGGER convive_changed
+                         AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON media
+                         FOR EACH STATEMENT EXECUTE FUNCTION convive_changed()",
                 )
                 .await?;
         }
