@@ -38,6 +38,8 @@ pub struct AppContext {
     /// Whether the database changed since a page was built (see [`crate::changes`]). Not
     /// watching when the context was built on a database opened elsewhere.
     pub changes: crate::changes::Changes,
+    /// Where picture files are kept (`media.storage`).
+    pub media: crate::media::MediaStorage,
 }
 
 impl AppContext {
@@ -86,7 +88,9 @@ impl AppContext {
         let secrets =
             InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
         crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;
+        let media = crate::media::MediaStorage::from_settings(&settings.media)?;
         Ok(Self {
+            media,
             searches: db.clone(),
             db,
             settings: Arc::new(settings),

@@ -22,6 +22,7 @@ pub mod instances;
 pub mod jobs;
 pub mod kept;
 pub mod mail;
+pub mod media;
 pub mod outbox;
 pub mod pagination;
 pub mod participations;
@@ -56,4 +57,6 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(participations::PurgeAnonymousJob)
         .with(received_activities::PurgeReceivedActivitiesJob)
         .with(rate_limits::PurgeRateLimitsJob)
+        .with(media::CleanOrphanMediaJob)
+        .with(media::DeleteStoredMediaJob)
 }

@@ -12,8 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
 mod limits;
+mod media;
 
 pub use limits::{Budget, HttpSettings, MAX_WINDOW_SECS, RateLimitSettings};
+pub use media::{MediaSettings, MediaStorageKind, S3Settings};
 
 /// Name of the configuration file looked for in the working directory when none is given.
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
@@ -41,6 +43,7 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub http: HttpSettings,
     pub rate_limits: RateLimitSettings,
+    pub media: MediaSettings,
     pub log: LogSettings,
 }
 
@@ -62,6 +65,7 @@ impl Default for Settings {
             federation: FederationSettings::default(),
             http: HttpSettings::default(),
             rate_limits: RateLimitSettings::default(),
+            media: MediaSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -486,6 +490,7 @@ impl Settings {
             "federation",
             "http",
             "rate_limits",
+            "media",
             "log",
         ]
     }
@@ -575,6 +580,7 @@ impl Settings {
         }
         problems.extend(self.http.problems());
         problems.extend(self.rate_limits.problems());
+        problems.extend(self.media.problems());
         if let Err(err) = tracing_filter_is_valid(&self.log.filter) {
             problems.push(format!("key \"log.filter\": {err}"));
         }
@@ -814,6 +820,11 @@ mod tests {
         assert!(message.contains("public_url"), "{message}");
         let message = error_of(&[("CONVIVE_DATABASE_URL", "mysql://x")]);
         assert!(message.contains("database_url"), "{message}");
+        let message = error_of(&[("CONVIVE_MEDIA__STORAGE", "floppy")]);
+        assert!(message.contains("media.storage"), "{message}");
+        assert!(message.contains("disk, s3"), "{message}");
+        let message = error_of(&[("CONVIVE_MEDIA__STORAGE", "s3")]);
+        assert!(message.contains("media.s3.bucket"), "{message}");
     }
 
     #[test]

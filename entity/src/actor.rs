@@ -33,6 +33,8 @@ pub struct Model {
     pub last_refreshed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub avatar_media_id: Option<i64>,
+    pub banner_media_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

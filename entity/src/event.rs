@@ -52,6 +52,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// A remote event's `updated` at its origin: the version we hold.
     pub remote_updated_at: Option<DateTimeUtc>,
+    /// Its picture (`media`), shown as its banner.
+    pub picture_media_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

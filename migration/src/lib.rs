@@ -21,6 +21,7 @@ mod m20261127_000019_remote_event_tombstones;
 mod m20261128_000020_search_words_in_place_index;
 mod m20261206_000021_registration_tokens;
 mod m20261206_000022_rate_limits;
+mod m20261207_000023_media;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_search_words_in_place_index::Migration),
             Box::new(m20261206_000021_registration_tokens::Migration),
             Box::new(m20261206_000022_rate_limits::Migration),
+            Box::new(m20261207_000023_media::Migration),
         ]
     }
 }

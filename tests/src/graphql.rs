@@ -42,6 +42,58 @@ impl Gql {
             .expect("GraphQL JSON response")
     }
 
+    /// A GraphQL multipart request (the spec Mobilizon's clients follow for uploads): the
+    /// file goes in the variable at `file_path` (such as `variables.file`).
+    pub async fn send_file(
+        &self,
+        query: &str,
+        variables: Value,
+        file_path: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Value {
+        let boundary = format!("convive-test-{}", uuid::Uuid::new_v4().simple());
+        let mut body = Vec::new();
+        let mut part = |headers: &str, content: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        let operations = json!({ "query": query, "variables": variables }).to_string();
+        part(
+            "Content-Disposition: form-data; name=\"operations\"",
+            operations.as_bytes(),
+        );
+        let map = json!({ "0": [file_path] }).to_string();
+        part(
+            "Content-Disposition: form-data; name=\"map\"",
+            map.as_bytes(),
+        );
+        part(
+            &format!(
+                "Content-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream"
+            ),
+            bytes,
+        );
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .http
+            .post(&self.url)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("GraphQL multipart request");
+        response
+            .json::<Value>()
+            .await
+            .expect("GraphQL JSON response")
+    }
+
     /// The data of a request that must succeed.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.send(query, variables).await;

@@ -48,6 +48,8 @@ pub struct TestServer {
     database: Arc<TestDatabase>,
     /// Set by tests whose story leaves failing work behind on purpose.
     failing_jobs_expected: bool,
+    /// Where the server stores pictures on disk, removed with it.
+    _media_dir: tempfile::TempDir,
 }
 
 /// A change to a server's settings before it starts.
@@ -104,6 +106,8 @@ impl TestServerBuilder {
         settings.public_url =
             backend::settings::PublicUrl::parse(&format!("http://{address}")).expect("public url");
         settings.bind = backend::settings::BindAddress(address);
+        let media_dir = tempfile::tempdir().expect("a directory for pictures");
+        settings.media.dir = media_dir.path().to_owned();
         for adjust in self.adjust {
             adjust(&mut settings);
         }
@@ -133,6 +137,7 @@ impl TestServerBuilder {
             server: Some(server),
             database,
             failing_jobs_expected: false,
+            _media_dir: media_dir,
         }
     }
 }

@@ -12,6 +12,7 @@ mod health;
 mod http_error;
 mod kept_feeds;
 mod kept_pages;
+mod media;
 pub mod pages;
 mod serve;
 pub mod startup;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/health", get(health::health))
         .merge(feeds::routes())
+        .merge(media::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {
         router.merge(federation::routes(&state.federation))

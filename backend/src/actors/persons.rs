@@ -194,6 +194,8 @@ async fn insert(
         last_refreshed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        avatar_media_id: Set(None),
+        banner_media_id: Set(None),
     };
     let person = actor::Entity::insert(row)
         .exec_with_returning(tx)

@@ -90,6 +90,8 @@ async fn insert_missing(
         last_refreshed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        avatar_media_id: Set(None),
+        banner_media_id: Set(None),
     };
     actor::Entity::insert(row)
         // Another node may have made it meanwhile: any unique conflict means it exists.

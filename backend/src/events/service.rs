@@ -200,6 +200,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         remote_updated_at: Set(None),
+        picture_media_id: Set(None),
     };
     set_position(&mut row, place.as_ref());
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;

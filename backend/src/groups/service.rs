@@ -105,6 +105,8 @@ pub async fn create(
         last_refreshed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        avatar_media_id: Set(None),
+        banner_media_id: Set(None),
     };
     let group = actor::Entity::insert(row)
         .exec_with_returning(&tx)

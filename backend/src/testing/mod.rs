@@ -3,6 +3,7 @@
 //! `CONVIVE_TEST_DATABASE_URL` is set), and a context with a manual clock and in-memory mail.
 
 pub mod fuzz;
+pub mod pictures;
 mod smtp_sink;
 
 use std::sync::Arc;
@@ -143,6 +144,8 @@ pub struct TestContext {
     pub ctx: AppContext,
     pub clock: ManualClock,
     pub database: TestDatabase,
+    /// Where pictures are stored on disk, removed with the test.
+    pub media_dir: tempfile::TempDir,
 }
 
 impl TestContext {
@@ -153,6 +156,8 @@ impl TestContext {
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Self {
         let database = TestDatabase::new().await;
         let mut settings = settings(&database.url);
+        let media_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        settings.media.dir = media_dir.path().to_owned();
         adjust(&mut settings);
         let clock = ManualClock::new(default_now());
         let mailer = Mailer::memory(&settings.instance.name, &settings.mail_from_address());
@@ -172,6 +177,7 @@ impl TestContext {
             ctx,
             clock,
             database,
+            media_dir,
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod fanout;
 pub mod load;
+pub mod pictures;
 pub mod reminders;
 pub mod report;
 pub mod seed;
@@ -38,6 +39,8 @@ pub const SCENARIOS: &[&str] = &[
     "private-feed",
     "join",
     "login",
+    "upload",
+    "thumbnail",
     "reminders",
     "fanout",
 ];
@@ -70,7 +73,8 @@ pub const USAGE: &str = "\
 usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json] [--tiny]
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
 scenarios: event-page home search event-ics group-feed group-feed-304 feed-build
-           instance-feed private-feed join login reminders fanout (default: all);
+           instance-feed private-feed join login upload thumbnail reminders fanout
+           (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
@@ -177,6 +181,10 @@ fn server_env(database_url: &str, port: u16, outbox: &std::path::Path) -> Vec<(S
             outbox.display().to_string(),
         ),
         ("CONVIVE_LOG__FILTER".into(), "warn".into()),
+        (
+            "CONVIVE_MEDIA__DIR".into(),
+            media_dir(outbox).display().to_string(),
+        ),
         // The load generator is one client logging in 64 times at once, again and again:
         // the budgets meant for people guessing passwords would stop it.
         (
@@ -243,6 +251,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Pictures go beside the mail outbox, in the run's directory, for the seeding context and
+/// the served instance alike.
+fn media_dir(outbox: &std::path::Path) -> std::path::PathBuf {
+    outbox.with_file_name("media")
+}
+
 /// A context on the benchmark's database for seeding: no workers, federation off (remote
 /// deliveries are measured by the fan-out scenario), mail written to files.
 async fn seeding_context(
@@ -260,6 +274,7 @@ async fn seeding_context(
     settings.jobs.workers = false;
     settings.mail.transport = backend::settings::MailTransportKind::File;
     settings.mail.outbox_dir = outbox.to_owned();
+    settings.media.dir = media_dir(outbox);
     let mailer = Mailer::from_settings(&settings)?;
     Ok(AppContext::start_with(settings, mailer, Arc::new(SystemClock)).await?)
 }
@@ -326,6 +341,24 @@ async fn http_rows(
             tokens.push((login.access_token, person.actor_id));
         }
     }
+    let thumbnail = if scenarios.contains(&"thumbnail") {
+        Some(pictures::seed_thumbnail(&ctx, seeded.people[0].actor_id).await?)
+    } else {
+        None
+    };
+    let uploader_token = if scenarios.contains(&"upload") {
+        let person = &seeded.people[0];
+        let login = backend::users::service::login(
+            &ctx,
+            &backend::rate_limits::Client::Local,
+            &person.email,
+            seed::PASSWORD,
+        )
+        .await?;
+        Some(login.access_token)
+    } else {
+        None
+    };
     ctx.db.clone().close().await?;
 
     let env = server_env(&database.url, port, &outbox);
@@ -536,6 +569,24 @@ async fn http_rows(
                     Some(limit),
                 )
             }
+            "upload" => match &uploader_token {
+                Some(token) => pictures::upload_row(&convive, token).await?,
+                None => continue,
+            },
+            "thumbnail" => match &thumbnail {
+                Some(path) => {
+                    let request = load::get(&host, path, &[]);
+                    measure(
+                        options,
+                        &convive,
+                        "stored thumbnail (/media, JPEG)",
+                        Arc::new(move |_, _| request.clone()),
+                        Arc::new(ok200),
+                        Some(limit),
+                    )
+                }
+                None => continue,
+            },
             _ => continue,
         };
         if row.errors > 0 {

@@ -18,6 +18,7 @@ mod interop;
 mod mobilizon_client;
 mod one_join;
 mod pages;
+mod pictures;
 mod smtp;
 
 /// The servers of these tests watch their job queue.

@@ -15,6 +15,8 @@ pub struct Config {
     version: String,
     federating: bool,
     anonymous: AnonymousConfig,
+    /// Largest uploads, in bytes.
+    upload_limits: super::media::UploadLimits,
 }
 
 /// How people take part without an account (Mobilizon's `config.anonymous`).
@@ -52,6 +54,7 @@ impl ConfigQuery {
                 .collect(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             federating: settings.federation.enabled,
+            upload_limits: super::media::upload_limits(&settings.media),
             anonymous: AnonymousConfig {
                 actor_id: ID::from(
                     backend::actors::system::anonymous(&app.db)

@@ -393,6 +393,11 @@ impl Event {
         self.0.created_at
     }
 
+    /// Shown as the event's banner.
+    async fn picture(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
+        super::media::by_id(ctx, self.0.picture_media_id).await
+    }
+
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -521,6 +526,7 @@ impl EventMutation {
         online_address: Option<String>,
         physical_address: Option<AddressInput>,
         options: Option<EventOptionsInput>,
+        picture: Option<super::media::MediaInput>,
     ) -> GqlResult<Event> {
         let new = NewEvent {
             organizer_actor_id: organizer_actor_id
@@ -548,7 +554,7 @@ impl EventMutation {
         let event = events::service::create(app(ctx)?, &principal(ctx), new)
             .await
             .gql()?;
-        Ok(Event(event))
+        with_picture(ctx, event, picture).await
     }
 
     /// Changes an event; cancelling is `status: CANCELLED`.
@@ -573,6 +579,7 @@ impl EventMutation {
         online_address: Option<String>,
         physical_address: Option<AddressInput>,
         options: Option<EventOptionsInput>,
+        picture: Option<super::media::MediaInput>,
     ) -> GqlResult<Event> {
         let id = parse_id(&event_id, "eventId")?;
         let changes = EventChanges {
@@ -598,7 +605,7 @@ impl EventMutation {
         let event = events::service::update(app(ctx)?, &principal(ctx), id, changes)
             .await
             .gql()?;
-        Ok(Event(event))
+        with_picture(ctx, event, picture).await
     }
 
     /// Deletes an event; its participants are told.
@@ -609,4 +616,17 @@ impl EventMutation {
             .gql()?;
         Ok(DeletedObject::new(event.id))
     }
+}
+
+/// The saved event with its picture set, or without it and an error beside the answer.
+async fn with_picture(
+    ctx: &Context<'_>,
+    event: event::Model,
+    picture: Option<super::media::MediaInput>,
+) -> GqlResult<Event> {
+    if picture.is_none() {
+        return Ok(Event(event));
+    }
+    super::media::attach_to_event(ctx, event.id, picture).await;
+    Ok(Event(events::find(&app(ctx)?.db, event.id).await.gql()?))
 }

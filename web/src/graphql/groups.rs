@@ -67,6 +67,14 @@ pub struct Group(pub actor::Model);
 
 #[Object]
 impl Group {
+    async fn avatar(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
+        super::media::by_id(ctx, self.0.avatar_media_id).await
+    }
+
+    async fn banner(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
+        super::media::by_id(ctx, self.0.banner_media_id).await
+    }
+
     async fn id(&self) -> ID {
         ID::from(self.0.id.to_string())
     }
@@ -397,6 +405,8 @@ impl GroupMutation {
             desc = "The identity that creates the group (default: the caller's default one)."
         )]
         creator_actor_id: Option<ID>,
+        avatar: Option<super::media::MediaInput>,
+        banner: Option<super::media::MediaInput>,
     ) -> GqlResult<Group> {
         let creator = acting_actor(ctx, creator_actor_id.as_ref()).await?;
         let group = backend::groups::service::create(
@@ -414,7 +424,9 @@ impl GroupMutation {
         )
         .await
         .gql()?;
-        Ok(Group(group))
+        super::persons::with_pictures(ctx, group, avatar, banner)
+            .await
+            .map(Group)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -428,6 +440,8 @@ impl GroupMutation {
         openness: Option<Openness>,
         manually_approves_followers: Option<bool>,
         physical_address: Option<AddressInput>,
+        avatar: Option<super::media::MediaInput>,
+        banner: Option<super::media::MediaInput>,
     ) -> GqlResult<Group> {
         let group_id = parse_id(&id, "id")?;
         let group = backend::groups::service::update(
@@ -445,7 +459,9 @@ impl GroupMutation {
         )
         .await
         .gql()?;
-        Ok(Group(group))
+        super::persons::with_pictures(ctx, group, avatar, banner)
+            .await
+            .map(Group)
     }
 
     async fn delete_group(&self, ctx: &Context<'_>, group_id: ID) -> GqlResult<DeletedObject> {

@@ -1,7 +1,7 @@
 //! `POST /graphql` (with the caller's identity from `Authorization: Bearer`) and `GET /graphql`.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::{BatchRequest, BatchResponse, ParseRequestError};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,31 +14,16 @@ use super::{Viewer, cost};
 use crate::state::AppState;
 
 pub async fn execute(State(state): State<AppState>, request: Request) -> Response {
-    let limit = state.ctx.settings.graphql.body_limit_bytes;
     let (parts, body) = request.into_parts();
-    let declared_too_large = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > limit);
-    if declared_too_large {
-        return too_large(limit);
-    }
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => bytes,
-        Err(_) => return too_large(limit),
-    };
-    let mut batch: BatchRequest = match serde_json::from_slice(&bytes) {
-        Ok(batch) => batch,
-        Err(err) => {
-            return json_response(
-                StatusCode::BAD_REQUEST,
-                &BatchResponse::Single(error_response(
-                    &format!("the request body is not a GraphQL request: {err}"),
-                    "invalid_query",
-                )),
-            );
+    let mut batch = if is_multipart(&parts.headers) {
+        match read_multipart(&state, &parts.headers, body).await {
+            Ok(batch) => batch,
+            Err(refused) => return refused,
+        }
+    } else {
+        match read_json(&state, &parts.headers, body).await {
+            Ok(batch) => batch,
+            Err(refused) => return refused,
         }
     };
     if let Some(refused) = refusal(&state, &mut batch) {
@@ -61,6 +46,90 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
         }
     }
     json_response(StatusCode::OK, &response)
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// A request following the GraphQL multipart request spec (`uploadMedia`, a `MediaInput`
+/// with a file): one file per request, no larger than the largest upload limit (each
+/// purpose's own limit is the backend's to check), plus the operations and map parts within
+/// the JSON body limit.
+async fn read_multipart(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<BatchRequest, Response> {
+    let file_limit =
+        usize::try_from(state.ctx.settings.media.largest_limit_bytes()).unwrap_or(usize::MAX);
+    let limit = file_limit.saturating_add(state.ctx.settings.graphql.body_limit_bytes);
+    if declared_length(headers).is_some_and(|len| len > limit) {
+        return Err(too_large(limit));
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large(limit))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let options = MultipartOptions::default()
+        .max_file_size(file_limit)
+        .max_num_files(1);
+    async_graphql::http::receive_batch_body(
+        content_type,
+        futures::io::Cursor::new(bytes.to_vec()),
+        options,
+    )
+    .await
+    .map_err(|err| match err {
+        ParseRequestError::PayloadTooLarge => too_large(file_limit),
+        other => json_response(
+            StatusCode::BAD_REQUEST,
+            &BatchResponse::Single(error_response(
+                &format!("the request body is not a GraphQL multipart request: {other}"),
+                "invalid_query",
+            )),
+        ),
+    })
+}
+
+async fn read_json(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<BatchRequest, Response> {
+    let limit = state.ctx.settings.graphql.body_limit_bytes;
+    let declared_too_large = declared_length(headers).is_some_and(|len| len > limit);
+    if declared_too_large {
+        return Err(too_large(limit));
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large(limit))?;
+    serde_json::from_slice(&bytes).map_err(|err| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            &BatchResponse::Single(error_response(
+                &format!("the request body is not a GraphQL request: {err}"),
+                "invalid_query",
+            )),
+        )
+    })
 }
 
 /// Levels of `{`, `(` and `[` a query's text may nest; the parser recurses once per level.

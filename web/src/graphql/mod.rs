@@ -13,6 +13,7 @@ pub mod http;
 mod instances;
 mod interact;
 mod loaders;
+mod media;
 pub mod parsed;
 mod participations;
 mod persons;
@@ -44,6 +45,7 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     feeds::FeedTokensMutation,
+    media::MediaMutation,
     instances::InstanceMutation,
 );
 
@@ -53,6 +55,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> Convive
     let limits = ctx.settings.graphql.clone();
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
+        .data(media::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
         .limit_depth(limits.max_depth)

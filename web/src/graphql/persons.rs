@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::actor::{self, ActorKind};
 
 use super::errors::{GqlResult, IntoGql};
+use super::media::MediaInput;
 use super::{app, current_user, parse_id};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -33,6 +34,14 @@ pub struct Person(pub actor::Model);
 
 #[Object]
 impl Person {
+    async fn avatar(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
+        super::media::by_id(ctx, self.0.avatar_media_id).await
+    }
+
+    async fn banner(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
+        super::media::by_id(ctx, self.0.banner_media_id).await
+    }
+
     async fn id(&self) -> ID {
         ID::from(self.0.id.to_string())
     }
@@ -152,6 +161,8 @@ impl PersonMutation {
         preferred_username: String,
         name: Option<String>,
         summary: Option<String>,
+        avatar: Option<MediaInput>,
+        banner: Option<MediaInput>,
     ) -> GqlResult<Person> {
         let current = current_user(ctx)?;
         let person = persons::create(
@@ -165,7 +176,7 @@ impl PersonMutation {
         )
         .await
         .gql()?;
-        Ok(Person(person))
+        with_pictures(ctx, person, avatar, banner).await.map(Person)
     }
 
     /// Creates the first identity of a freshly registered account: logged in as it (after
@@ -203,13 +214,15 @@ impl PersonMutation {
         id: ID,
         name: Option<String>,
         summary: Option<String>,
+        avatar: Option<MediaInput>,
+        banner: Option<MediaInput>,
     ) -> GqlResult<Person> {
         let current = current_user(ctx)?;
         let id = parse_id(&id, "id")?;
         let person = persons::update(app(ctx)?, current, id, PersonChanges { name, summary })
             .await
             .gql()?;
-        Ok(Person(person))
+        with_pictures(ctx, person, avatar, banner).await.map(Person)
     }
 
     async fn delete_person(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Person> {
@@ -217,4 +230,19 @@ impl PersonMutation {
         let id = parse_id(&id, "id")?;
         Ok(Person(persons::delete(app(ctx)?, current, id).await.gql()?))
     }
+}
+
+/// The saved person or group with its avatar and banner set; a picture that cannot be used
+/// is an error beside the answer, and the actor stays saved without it.
+pub(super) async fn with_pictures(
+    ctx: &Context<'_>,
+    actor: actor::Model,
+    avatar: Option<MediaInput>,
+    banner: Option<MediaInput>,
+) -> GqlResult<actor::Model> {
+    if avatar.is_none() && banner.is_none() {
+        return Ok(actor);
+    }
+    super::media::attach_to_actor(ctx, actor.id, avatar, banner).await;
+    backend::actors::find(&app(ctx)?.db, actor.id).await.gql()
 }

@@ -128,6 +128,11 @@ impl User {
         .await
     }
 
+    /// Bytes the account's pictures take, all sizes counted.
+    async fn media_size(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        super::media::used_bytes(ctx, self.model.id).await
+    }
+
     /// The account's private feed tokens (only to the account itself).
     async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
         super::feeds::of_user(ctx, self.model.id).await

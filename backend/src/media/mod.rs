@@ -1,0 +1,24 @@
+//! Pictures: uploads made safe (format by content, bounded decoding, metadata stripped by
+//! re-encoding) and light (a few JPEG sizes and a blurhash), kept in one storage with two
+//! real backends, attached to events and actors, and cleaned up when nothing uses them.
+
+mod cleanup;
+pub mod process;
+mod service;
+pub mod storage;
+
+pub use cleanup::{CleanOrphanMediaJob, DeleteStoredMediaJob};
+pub use process::{PictureRefusal, VariantName};
+pub use service::{
+    ActorPicture, StoredVariant, Upload, find_by_id, find_by_uuid, find_many, limit_for, remove,
+    set_actor_picture, set_event_picture, upload, used_bytes, used_bytes_of_user, variants_of,
+};
+pub use storage::MediaStorage;
+
+/// The path a stored file is served at, on our own origin.
+pub fn path_of(key: &str) -> String {
+    format!("/media/{key}")
+}
+
+#[cfg(test)]
+mod tests;
