@@ -30,14 +30,18 @@ impl PublishJob {
         event_id: i64,
         kind: CreateOrUpdateType,
     ) -> Result<()> {
-        let Ok(event) = backend::events::find(&ctx.db, event_id).await else {
+        // The event and everything its document names, read from one snapshot: an update
+        // committed meanwhile has a job of its own that sends the newer version.
+        let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
+        let Ok(event) = backend::events::find(&snapshot, event_id).await else {
             // Deleted since: its own record says so.
             return Ok(());
         };
         if !backend::events::federated::federates(&event) {
             return Ok(());
         }
-        let object = crate::objects::event::to_json(ctx, &event).await?;
+        let object = crate::objects::event::to_json(ctx, &snapshot, &event).await?;
+        snapshot.commit().await?;
         let sender = event_owner(ctx, &event).await?;
         // A group relays its new events with an `Announce` too.
         let announce = match (kind, event.attributed_to_id) {

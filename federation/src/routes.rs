@@ -80,13 +80,15 @@ pub async fn actor_json(ctx: &AppContext, username: &str) -> Result<Response> {
 /// The JSON-LD document of a local public or unlisted event. For the HTML handler of
 /// `/events/{uuid}` when [`wants_activity_json`] says so.
 pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
-    let event = backend::events::find_by_uuid(&ctx.db, uuid)
+    let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
+    let event = backend::events::find_by_uuid(&snapshot, uuid)
         .await
         .map_err(|_| Error::NotFound)?;
     if !backend::events::federated::federates(&event) {
         return Err(Error::NotFound);
     }
-    let document = crate::objects::event::to_json(ctx, &event).await?;
+    let document = crate::objects::event::to_json(ctx, &snapshot, &event).await?;
+    snapshot.commit().await?;
     Ok(activity_json(document))
 }
 
@@ -132,7 +134,7 @@ async fn outbox(
             backend::events::federated::published_by(&data.db, actor.id, page(number)?).await?;
         let mut items = Vec::new();
         for event in &list.elements {
-            let object = crate::objects::event::to_json(data.app_data(), event).await?;
+            let object = crate::objects::event::to_json(data.app_data(), &data.db, event).await?;
             let sender = match &object.attributed_to {
                 Some(sender) => sender.clone(),
                 None => url::Url::parse(&actor.ap_id)?,
@@ -198,7 +200,7 @@ async fn events(
                 .await?;
         let mut items = Vec::new();
         for event in &list.elements {
-            let object = crate::objects::event::to_json(data.app_data(), event).await?;
+            let object = crate::objects::event::to_json(data.app_data(), &data.db, event).await?;
             items.push(object);
         }
         let mut collection = Collection::count(Some(id.clone()), list.total);

@@ -78,7 +78,7 @@ async fn our_group_person_and_event_documents_match_their_golden_files_and_read_
     let person_json = federation::objects::actor::to_json(&t.ctx, &person)
         .await
         .unwrap();
-    let event_json = federation::objects::event::to_json(&t.ctx, &event)
+    let event_json = federation::objects::event::to_json(&t.ctx, &t.ctx.db, &event)
         .await
         .unwrap();
 

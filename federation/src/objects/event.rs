@@ -6,6 +6,7 @@ use backend::events::federated::RemoteEvent;
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::address;
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use sea_orm::ConnectionTrait;
 use url::Url;
 
 use crate::error::Result;
@@ -59,22 +60,28 @@ pub fn audience(
         .collect()
 }
 
-/// The `Event` document of a local event.
-pub async fn to_json(ctx: &AppContext, event: &event::Model) -> Result<Event> {
-    let organizer = backend::actors::find(&ctx.db, event.organizer_actor_id).await?;
+/// The `Event` document of a local event, read through `conn`: give it the snapshot the event
+/// was read from (`backend::db::begin_snapshot`), or a change committed between the reads (a
+/// place removed, say) makes the document fail or mix two versions of the event.
+pub async fn to_json(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+) -> Result<Event> {
+    let organizer = backend::actors::find(conn, event.organizer_actor_id).await?;
     let group = match event.attributed_to_id {
-        Some(id) => Some(backend::actors::find(&ctx.db, id).await?),
+        Some(id) => Some(backend::actors::find(conn, id).await?),
         None => None,
     };
     let place = match event.physical_address_id {
-        Some(id) => Some(backend::addresses::find(&ctx.db, id).await?),
+        Some(id) => Some(backend::addresses::find(conn, id).await?),
         None => None,
     };
-    let tags = backend::events::tags::for_events(&ctx.db, &[event.id])
+    let tags = backend::events::tags::for_events(conn, &[event.id])
         .await?
         .remove(&event.id)
         .unwrap_or_default();
-    let stats = backend::events::participant_stats(&ctx.db, &[event.id])
+    let stats = backend::events::participant_stats(conn, &[event.id])
         .await?
         .remove(&event.id)
         .unwrap_or_default();

@@ -11,7 +11,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-
 use super::i18n::t;
 use super::{Frame, Visitor, render};
 use crate::state::AppState;

@@ -147,7 +147,10 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
             url: format!("/events/{}", e.uuid),
             title: e.title.clone(),
             when: backend::events::notices::format_when(locale, &e),
-            status: t(locale, &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role))),
+            status: t(
+                locale,
+                &format!("role-{}", sea_orm::ActiveEnum::to_value(&p.role)),
+            ),
         })
         .collect();
     let page = MyEventsPage {
@@ -160,4 +163,3 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
     };
     render(&visitor, StatusCode::OK, &page)
 }
-

@@ -87,7 +87,10 @@ pub async fn members_page(
                         )
                     })
                     .unwrap_or_default(),
-                role: t(locale, &format!("member-role-{}", sea_orm::ActiveEnum::to_value(&m.role))),
+                role: t(
+                    locale,
+                    &format!("member-role-{}", sea_orm::ActiveEnum::to_value(&m.role)),
+                ),
                 pending: m.role == MemberRole::NotApproved,
                 removable: m.role == MemberRole::Member,
             })
