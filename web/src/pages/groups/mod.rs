@@ -207,21 +207,21 @@ pub async fn join(
     Path(segment): Path<String>,
     _: Form<Button>,
 ) -> Response {
-    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
-        return see_other(&visitor, "/login");
-    };
-    let result = async {
-        let (group, me) = parties(&state, &user, &segment).await?;
-        let membership = members::MembershipRequest {
-            group_id: group.id,
-            actor_id: Some(me.id),
-        };
-        members::join(&state.ctx, &visitor.principal(), membership)
-            .await
-            .and_then(members::JoinedGroup::into_member)
-    }
-    .await;
-    back_to_page(visitor, &segment, result)
+    act(
+        &state,
+        visitor,
+        segment,
+        async |ctx, principal, group, me| {
+            let membership = members::MembershipRequest {
+                group_id: group.id,
+                actor_id: Some(me.id),
+            };
+            members::join(ctx, principal, membership)
+                .await
+                .and_then(members::JoinedGroup::into_member)
+        },
+    )
+    .await
 }
 
 /// Leaves a group, as the person's default identity.
@@ -231,21 +231,21 @@ pub async fn leave(
     Path(segment): Path<String>,
     _: Form<Button>,
 ) -> Response {
-    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
-        return see_other(&visitor, "/login");
-    };
-    let result = async {
-        let (group, me) = parties(&state, &user, &segment).await?;
-        let membership = members::MembershipRequest {
-            group_id: group.id,
-            actor_id: Some(me.id),
-        };
-        members::leave(&state.ctx, &visitor.principal(), membership)
-            .await
-            .and_then(members::LeftGroup::into_member)
-    }
-    .await;
-    back_to_page(visitor, &segment, result)
+    act(
+        &state,
+        visitor,
+        segment,
+        async |ctx, principal, group, me| {
+            let membership = members::MembershipRequest {
+                group_id: group.id,
+                actor_id: Some(me.id),
+            };
+            members::leave(ctx, principal, membership)
+                .await
+                .and_then(members::LeftGroup::into_member)
+        },
+    )
+    .await
 }
 
 /// Follows a group or person, as the person's default identity.
@@ -255,20 +255,20 @@ pub async fn follow(
     Path(segment): Path<String>,
     _: Form<Button>,
 ) -> Response {
-    let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
-        return see_other(&visitor, "/login");
-    };
-    let result = async {
-        let (target, me) = parties(&state, &user, &segment).await?;
-        let request = follows::FollowRequest {
-            target_id: target.id,
-            actor_id: Some(me.id),
-            notify: true,
-        };
-        follows::follow(&state.ctx, &visitor.principal(), request).await
-    }
-    .await;
-    back_to_page(visitor, &segment, result)
+    act(
+        &state,
+        visitor,
+        segment,
+        async |ctx, principal, target, me| {
+            let request = follows::FollowRequest {
+                target_id: target.id,
+                actor_id: Some(me.id),
+                notify: true,
+            };
+            follows::follow(ctx, principal, request).await
+        },
+    )
+    .await
 }
 
 /// Stops following a group or person, as the person's default identity.
@@ -278,20 +278,44 @@ pub async fn unfollow(
     Path(segment): Path<String>,
     _: Form<Button>,
 ) -> Response {
+    act(
+        &state,
+        visitor,
+        segment,
+        async |ctx, principal, target, me| {
+            let request = follows::UnfollowRequest {
+                target_id: target.id,
+                actor_id: Some(me.id),
+            };
+            follows::unfollow(ctx, principal, request)
+                .await
+                .and_then(follows::Unfollowed::into_follow)
+        },
+    )
+    .await
+}
+
+/// What the four buttons of an actor's page share: a login, the actor of the page and the
+/// identity the person acts as, then back to the page or what went wrong.
+async fn act<T>(
+    state: &AppState,
+    visitor: Visitor,
+    segment: String,
+    action: impl AsyncFnOnce(
+        &backend::AppContext,
+        &backend::principal::Principal,
+        actor::Model,
+        actor::Model,
+    ) -> backend::Result<T>,
+) -> Response {
     let Some(user) = visitor.session.as_ref().map(|s| s.user.clone()) else {
         return see_other(&visitor, "/login");
     };
-    let result = async {
-        let (target, me) = parties(&state, &user, &segment).await?;
-        let request = follows::UnfollowRequest {
-            target_id: target.id,
-            actor_id: Some(me.id),
-        };
-        follows::unfollow(&state.ctx, &visitor.principal(), request)
-            .await
-            .and_then(follows::Unfollowed::into_follow)
-    }
-    .await;
+    let principal = visitor.principal();
+    let result = match parties(state, &user, &segment).await {
+        Ok((target, me)) => action(&state.ctx, &principal, target, me).await,
+        Err(err) => Err(err),
+    };
     back_to_page(visitor, &segment, result)
 }
 
