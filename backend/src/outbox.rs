@@ -95,7 +95,7 @@ pub async fn actor_deleted(
     if !actor.is_local() || actor.private_key_pem.is_none() {
         return Ok(());
     }
-    let inboxes = crate::groups::follows::follower_inboxes_elsewhere(conn, &[actor.id]).await?;
+    let inboxes = crate::groups::followers::follower_inboxes_elsewhere(conn, &[actor.id]).await?;
     let what = Happened::ActorDeleted {
         actor: Box::new(actor.clone()),
         inboxes,
@@ -115,7 +115,7 @@ pub async fn participants_changed(
     now: DateTime<Utc>,
     event: &entity::event::Model,
 ) -> Result<()> {
-    if !ctx.settings.federation.enabled || !crate::events::federated::federates(event) {
+    if !ctx.settings.federation.enabled || !crate::events::policy::federates(event) {
         return Ok(());
     }
     let job = NewJob::new(PUBLISH_JOB, &Happened::EventUpdated { event_id: event.id })?

@@ -93,7 +93,9 @@ impl Principal {
         identity: Option<i64>,
     ) -> Result<actor::Model> {
         match self {
-            Principal::User(user) => crate::actors::persons::acting_as(conn, user, identity).await,
+            Principal::User(user) => {
+                crate::actors::persons::of_user::acting_as(conn, user, identity).await
+            }
             Principal::Remote { actor_id, .. } => {
                 let actor = crate::actors::find(conn, *actor_id).await?;
                 // The inbox only builds remote principals; a local actor acts through the API.

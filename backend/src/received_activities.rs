@@ -1,13 +1,14 @@
 //! Activities the federation inbox has accepted, by id, so that a replay or a redelivery of the
 //! same activity is a no-op. The inbox claims an id before acting on it and releases the claim
 //! if acting fails (so the peer's retry is processed); claims are purged after
-//! [`KEEP_DAYS`] days, well past any peer's retry span and the signatures' validity.
+//! [`KEEP_DAYS`] days, well past any peer's retry span and the signatures' validity. Remote
+//! events' deletions, remembered as long for the same reason, are purged with them.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::received_activity;
+use entity::{received_activity, remote_event_tombstone};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -72,6 +73,17 @@ pub async fn purge(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u6
     Ok(result.rows_affected)
 }
 
+/// Deletes remote events' deletions older than [`KEEP_DAYS`]: a copy of such an event that
+/// arrives later is stored again.
+pub async fn purge_event_deletions(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    let cutoff = now - chrono::Duration::days(KEEP_DAYS);
+    let result = remote_event_tombstone::Entity::delete_many()
+        .filter(remote_event_tombstone::Column::DeletedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// Hourly purge of old claims, and of remote events' deletions as old.
 pub struct PurgeReceivedActivitiesJob;
 
@@ -91,7 +103,7 @@ impl JobHandler for PurgeReceivedActivitiesJob {
             tracing::info!(count, "old received activity ids purged");
         }
         // Remote events' deletions are remembered for the same reason and as long.
-        let count = crate::events::federated::purge_deleted(&ctx.db, ctx.now()).await?;
+        let count = purge_event_deletions(&ctx.db, ctx.now()).await?;
         if count > 0 {
             tracing::info!(count, "old deletions of remote events purged");
         }

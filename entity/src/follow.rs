@@ -21,3 +21,29 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+// Where a follow stands, in the words of Mobilizon's `InstanceFollowStatus` (a plain comment: a
+// doc comment would become the GraphQL enum's description, which Mobilizon's has not).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "InstanceFollowStatus")
+)]
+pub enum FollowStatus {
+    Approved,
+    // Asked, not answered yet.
+    Pending,
+    // No follow at all.
+    None,
+}
+
+impl FollowStatus {
+    pub fn of(follow: Option<&Model>) -> Self {
+        match follow {
+            Some(follow) if follow.approved => FollowStatus::Approved,
+            Some(_) => FollowStatus::Pending,
+            None => FollowStatus::None,
+        }
+    }
+}

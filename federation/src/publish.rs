@@ -37,7 +37,7 @@ impl PublishJob {
             // Deleted since: its own record says so.
             return Ok(());
         };
-        if !backend::events::federated::federates(&event) {
+        if !backend::events::policy::federates(&event) {
             return Ok(());
         }
         let object = crate::objects::event::to_json(ctx, &snapshot, &event).await?;
@@ -53,7 +53,7 @@ impl PublishJob {
         let activity = CreateOrUpdate::new(kind, &sender, object, ctx.now())?;
         let audience = [Some(event.organizer_actor_id), event.attributed_to_id];
         let ids: Vec<i64> = audience.into_iter().flatten().collect();
-        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
+        let inboxes = backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
         queue_deliveries(ctx, &sender, &activity, inboxes.clone()).await?;
         if let Some(announce) = announce {
             queue_deliveries(ctx, &sender, &announce, inboxes).await?;
@@ -68,7 +68,7 @@ impl PublishJob {
     async fn relay_announce(ctx: &AppContext, event_ap_id: &str) -> Result<()> {
         let relay = backend::actors::system::relay(&ctx.db).await?;
         let inboxes =
-            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[relay.id]).await?;
+            backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &[relay.id]).await?;
         if inboxes.is_empty() {
             return Ok(());
         }
@@ -92,13 +92,13 @@ impl PublishJob {
             .into_iter()
             .flatten()
             .collect();
-        let inboxes = backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
+        let inboxes = backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
         queue_deliveries(ctx, &sender, &activity, inboxes).await?;
         Self::relay_announce(ctx, ap_id).await
     }
 
     async fn follow_accepted(ctx: &AppContext, follow_id: i64) -> Result<()> {
-        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+        let Ok(follow) = backend::groups::followers::find_by_id(&ctx.db, follow_id).await else {
             return Ok(());
         };
         let follower = backend::actors::find(&ctx.db, follow.follower_id).await?;
@@ -181,7 +181,7 @@ impl PublishJob {
             return Ok(());
         };
         let inboxes =
-            backend::groups::follows::follower_inboxes_elsewhere(&ctx.db, &[model.id]).await?;
+            backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &[model.id]).await?;
         if inboxes.is_empty() {
             return Ok(());
         }
@@ -201,7 +201,7 @@ impl PublishJob {
     }
 
     async fn follow_requested(ctx: &AppContext, follow_id: i64) -> Result<()> {
-        let Ok(follow) = backend::groups::follows::find_by_id(&ctx.db, follow_id).await else {
+        let Ok(follow) = backend::groups::followers::find_by_id(&ctx.db, follow_id).await else {
             // Undone since.
             return Ok(());
         };

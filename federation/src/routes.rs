@@ -84,7 +84,7 @@ pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
     let event = backend::events::find_by_uuid(&snapshot, uuid)
         .await
         .map_err(|_| Error::NotFound)?;
-    if !backend::events::federated::federates(&event) {
+    if !backend::events::policy::federates(&event) {
         return Err(Error::NotFound);
     }
     let document = crate::objects::event::to_json(ctx, &snapshot, &event).await?;

@@ -213,7 +213,10 @@ async fn instances(settings: Settings, command: InstancesCommand) -> anyhow::Res
             let remote = federation::resolve_instance(&federation, &ctx, &domain)
                 .await
                 .map_err(|e| anyhow::anyhow!("{domain}: {e}"))?;
-            backend::instances::follow(&ctx, &admin, &remote)
+            let request = backend::instances::follow_request(&ctx.db, &remote)
+                .await
+                .map_err(describe)?;
+            backend::groups::follows::follow(&ctx, &admin, request)
                 .await
                 .map_err(describe)?;
             println!(

@@ -1,6 +1,7 @@
-//! Events as other instances see them: which local events federate, the lists the federation
-//! layer serves (outbox, upcoming events of an actor), and events of other instances stored
-//! here (read-only copies, marked `local = false`, linking to their origin).
+//! Events as other instances see them: what a change of a local event tells them (which events
+//! federate at all is [`super::policy::federates`]), the lists the federation layer serves
+//! (outbox, upcoming events of an actor), and events of other instances stored here (read-only
+//! copies, marked `local = false`, linking to their origin).
 
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
@@ -19,16 +20,6 @@ use crate::error::{Error, Result};
 use crate::outbox::Happened;
 use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
-
-/// Whether other instances hear about this event: local, published, public or unlisted.
-pub fn federates(event: &event::Model) -> bool {
-    event.local
-        && !event.draft
-        && matches!(
-            event.visibility,
-            EventVisibility::Public | EventVisibility::Unlisted
-        )
-}
 
 /// The record of a deleted (or no longer federated) event, with the audience it had.
 pub fn deleted(event: &event::Model) -> Happened {
@@ -177,7 +168,7 @@ pub async fn receive(
         return Err(Error::forbidden("a remote event cannot name local owners"));
     }
     if arrival == Arrival::Sent
-        && !crate::groups::follows::has_local_followers(&ctx.db, &owners).await?
+        && !crate::groups::followers::has_local_followers(&ctx.db, &owners).await?
     {
         tracing::debug!(ap_id = %remote.ap_id, "ignoring an event nobody here follows");
         return Ok(None);
@@ -258,7 +249,13 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     if let Some(existing) = &existing {
         row.sequence = Set(existing.sequence + 1);
     }
-    super::service::set_search_words(&mut row, &remote.title, &tags, &description, place.as_ref());
+    super::search_columns::set_search_words(
+        &mut row,
+        &remote.title,
+        &tags,
+        &description,
+        place.as_ref(),
+    );
     row.url = Set(remote.url);
     row.title = Set(remote.title);
     row.description = Set(description);
@@ -273,7 +270,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     row.language = Set(remote.language);
     row.online_address = Set(remote.online_address);
     row.physical_address_id = Set(address_id);
-    super::service::set_position(&mut row, place.as_ref());
+    super::search_columns::set_position(&mut row, place.as_ref());
     row.maximum_attendee_capacity = Set(remote.maximum_attendee_capacity);
     row.anonymous_participation = Set(remote.anonymous_participation);
     row.organizer_actor_id = Set(remote.organizer_actor_id);
@@ -338,23 +335,14 @@ pub async fn forget_remote(ctx: &AppContext, ap_id: &str) -> Result<bool> {
     Ok(removed)
 }
 
-/// Whether the origin of the remote event `ap_id` deleted it (within the days remembered).
+/// Whether the origin of the remote event `ap_id` deleted it (within the days remembered: the
+/// inbox's hourly purge forgets older deletions, [`crate::received_activities`]).
 pub async fn is_deleted(conn: &impl ConnectionTrait, ap_id: &str) -> Result<bool> {
     Ok(remote_event_tombstone::Entity::find()
         .filter(remote_event_tombstone::Column::ApId.eq(ap_id))
         .one(conn)
         .await?
         .is_some())
-}
-
-/// Forgets deletions older than the days a late copy can take to arrive.
-pub async fn purge_deleted(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    let cutoff = now - chrono::Duration::days(crate::received_activities::KEEP_DAYS);
-    let result = remote_event_tombstone::Entity::delete_many()
-        .filter(remote_event_tombstone::Column::DeletedAt.lt(cutoff))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected)
 }
 
 /// Removes a remote event within the caller's transaction, without remembering it as deleted

@@ -8,6 +8,7 @@ pub mod input;
 pub mod notices;
 pub mod policy;
 pub mod sanitize;
+pub mod search_columns;
 pub mod service;
 pub mod tags;
 mod view;

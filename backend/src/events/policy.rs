@@ -1,7 +1,7 @@
 //! Who may see, edit, delete and manage an event. Pure functions of the caller's relation to
 //! the event, tested as tables.
 
-use entity::event::EventVisibility;
+use entity::event::{self, EventVisibility};
 use entity::{MemberRole, ParticipantRole};
 
 /// How the caller relates to one event.
@@ -69,6 +69,16 @@ pub fn can_view(event: EventFacts, access: Access) -> bool {
 /// Creating an event in a group's name.
 pub fn can_organize_for_group(group_role: Option<MemberRole>) -> bool {
     group_role.is_some_and(MemberRole::is_moderator)
+}
+
+/// Whether other instances hear about this event: local, published, public or unlisted.
+pub fn federates(event: &event::Model) -> bool {
+    event.local
+        && !event.draft
+        && matches!(
+            event.visibility,
+            EventVisibility::Public | EventVisibility::Unlisted
+        )
 }
 
 /// Keeping an event of another instance: only public and unlisted ones (we could not tell who

@@ -10,7 +10,8 @@ use sea_orm::{
 };
 
 use super::input::{self, CheckedFields, EventChanges, NewEvent};
-use super::{facts, federated, notices, policy, sanitize, tags};
+use super::search_columns::{search_columns, set_position, set_search_words};
+use super::{facts, federated, notices, policy, tags};
 use crate::addresses::{self, Place};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
@@ -26,7 +27,7 @@ async fn organizer_for(
 ) -> Result<actor::Model> {
     match principal {
         Principal::User(user) => {
-            crate::actors::persons::acting_as(conn, user, organizer_actor_id).await
+            crate::actors::persons::of_user::acting_as(conn, user, organizer_actor_id).await
         }
         Principal::Anonymous => Err(Error::Unauthenticated),
         _ => Err(Error::forbidden("only local users organize events here")),
@@ -47,56 +48,6 @@ async fn check_group(
         ));
     }
     Ok(())
-}
-
-/// Sets the words searched for an event (title, tags, description and place, folded) in the
-/// two columns that hold them.
-pub(super) fn set_search_words(
-    row: &mut event::ActiveModel,
-    title: &str,
-    tags: &[String],
-    description: &str,
-    place: Option<&Place>,
-) {
-    let (words, more) = search_columns(title, tags, description, place);
-    row.search_text = Set(words);
-    row.search_text_more = Set(more);
-}
-
-/// `events.search_text` and `events.search_text_more` for these details.
-fn search_columns(
-    title: &str,
-    tags: &[String],
-    description: &str,
-    place: Option<&Place>,
-) -> (String, Option<String>) {
-    crate::search::split_words(search_words(title, tags, description, place))
-}
-
-fn search_words(title: &str, tags: &[String], description: &str, place: Option<&Place>) -> String {
-    let mut parts = vec![title.to_owned()];
-    parts.extend(tags.iter().cloned());
-    parts.push(sanitize::plain_text(description));
-    if let Some(place) = place {
-        parts.extend(
-            [&place.description, &place.locality, &place.region]
-                .into_iter()
-                .flatten()
-                .cloned(),
-        );
-    }
-    crate::search::words(&parts.join(" "))
-}
-
-/// The event's copy of its place's position, and the cell searches find it by.
-pub(super) fn set_position(row: &mut event::ActiveModel, place: Option<&Place>) {
-    let (latitude, longitude) = (
-        place.and_then(|p| p.latitude),
-        place.and_then(|p| p.longitude),
-    );
-    row.latitude = Set(latitude);
-    row.longitude = Set(longitude);
-    row.geo_cell = Set(crate::search::geo_cell(latitude, longitude));
 }
 
 fn default_timezone(user_timezone: Option<&str>) -> chrono_tz::Tz {
@@ -226,7 +177,7 @@ pub async fn create(
     if !event.draft {
         notices::queue_announcement(ctx, &tx, &event, now).await?;
     }
-    if federated::federates(&event) {
+    if policy::federates(&event) {
         outbox::record(ctx, &tx, now, Happened::EventCreated { event_id: event.id }).await?;
     }
     tx.commit().await?;
@@ -451,7 +402,7 @@ pub async fn update(
         notices::queue_announcement(ctx, &tx, &event, now).await?;
     }
     // Followers elsewhere see the event appear, change, or go away when it stops being public.
-    let happened = match (federated::federates(&before), federated::federates(&event)) {
+    let happened = match (policy::federates(&before), policy::federates(&event)) {
         (false, true) => Some(Happened::EventCreated { event_id: event.id }),
         (true, true) if changed.place || federated::looks_different(&before, &event) => {
             Some(Happened::EventUpdated { event_id: event.id })
@@ -518,7 +469,7 @@ async fn remove(
     if !event.draft && !super::is_over(event, now) {
         notices::queue_deleted(ctx, tx, event, now).await?;
     }
-    if federated::federates(event) {
+    if policy::federates(event) {
         outbox::record(ctx, tx, now, federated::deleted(event)).await?;
     }
     crate::participations::reminders::cancel_for_event(tx, event.id, now).await?;

@@ -1,15 +1,16 @@
 //! Following: people here follow groups (their public events come by mail when `notify`),
 //! other instances' actors follow our groups, people and instance actor (and hear through
 //! federation). Following, stopping and deciding on a follower are one function each, for
-//! people here and remote actors alike.
+//! people here and remote actors alike (our instance actor's follows of other instances too).
 
-use entity::actor;
+use entity::actor::{self, ActorKind};
 use entity::follow;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     Set,
 };
 
+use super::followers::{find_by_id, find_follow};
 use super::{membership_of, policy};
 use crate::context::AppContext;
 use crate::db::begin_write;
@@ -18,24 +19,13 @@ use crate::outbox::Happened;
 use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
 
-pub async fn find_follow(
-    conn: &impl ConnectionTrait,
-    follower_id: i64,
-    target_id: i64,
-) -> Result<Option<follow::Model>> {
-    Ok(follow::Entity::find()
-        .filter(follow::Column::FollowerId.eq(follower_id))
-        .filter(follow::Column::TargetId.eq(target_id))
-        .one(conn)
-        .await?)
-}
-
 /// Who follows which actor.
 #[derive(Debug, Clone, Default)]
 pub struct FollowRequest {
     /// The followed actor ([`policy::can_follow`] says which).
     pub target_id: i64,
-    /// One of the caller's identities; their default one when absent.
+    /// One of the caller's identities; their default one when absent. An administrator names
+    /// our instance actor to make it follow another instance's.
     pub actor_id: Option<i64>,
     /// Mail about the group's new events (followers here; those elsewhere hear through their
     /// instance).
@@ -52,31 +42,58 @@ fn followed(target: &actor::Model) -> policy::Followed {
     }
 }
 
-/// The actor a follower here or elsewhere may follow; `not_found` otherwise.
+/// Who follows or stops: the actor `principal` acts as (`actor_id`, else their default
+/// identity), or our instance actor when `actor_id` names it and the caller may speak for it
+/// ([`policy::may_speak_for_instance`]).
+async fn acting_follower(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    actor_id: Option<i64>,
+) -> Result<actor::Model> {
+    if let (Principal::User(_), Some(id)) = (principal, actor_id) {
+        let instance = crate::actors::system::relay(conn).await?;
+        if instance.id == id {
+            if !policy::may_speak_for_instance(principal.is_instance_admin()) {
+                return Err(Error::forbidden(
+                    "only administrators manage instance follows",
+                ));
+            }
+            return Ok(instance);
+        }
+    }
+    principal.acting_actor(conn, actor_id).await
+}
+
+/// The actor `follower` may follow ([`policy::can_follow`]); `not_found` otherwise.
 async fn followable(
     conn: &impl ConnectionTrait,
     target_id: i64,
     follower: &actor::Model,
 ) -> Result<actor::Model> {
     let not_found = || {
-        Error::not_found(if follower.is_local() {
-            "group"
-        } else {
-            "actor"
+        Error::not_found(match (follower.is_local(), follower.kind) {
+            (true, ActorKind::Application) => "instance",
+            (true, _) => "group",
+            (false, _) => "actor",
         })
     };
     let target = match crate::actors::find(conn, target_id).await {
         Err(Error::NotFound { .. }) => return Err(not_found()),
         found => found?,
     };
-    if !policy::can_follow(followed(&target), follower.is_local()) {
+    let by = policy::Follower {
+        kind: follower.kind,
+        local: follower.is_local(),
+    };
+    if !policy::can_follow(followed(&target), by) {
         return Err(not_found());
     }
     Ok(target)
 }
 
-/// Someone follows an actor: a person here a group (ours or another instance's), a remote
-/// actor one of ours by its `Follow`. Approved at once or pending ([`policy::approves_at_once`]);
+/// Someone follows an actor: a person here a group (ours or another instance's), our instance
+/// actor another instance's (by an administrator's hand), a remote actor one of ours by its
+/// `Follow`. Approved at once or pending ([`policy::approves_at_once`]);
 /// a follow of another instance's group records the `Follow` to send, an approved remote
 /// follower the `Accept`, in the same transaction. Following again changes `notify` (here),
 /// or answers again (the remote side may have missed the first `Accept`).
@@ -88,7 +105,7 @@ pub async fn follow(
     principal.require_known()?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
-    let follower = principal.acting_actor(&tx, request.actor_id).await?;
+    let follower = acting_follower(&tx, principal, request.actor_id).await?;
     let target = followable(&tx, request.target_id, &follower).await?;
     let remote_activity = match principal {
         Principal::Remote { activity_id, .. } => Some(activity_id.clone()),
@@ -171,8 +188,8 @@ impl Unfollowed {
     }
 }
 
-/// Someone stops following: a person here (an `Undo{Follow}` goes to a remote group), or a
-/// remote actor by its `Undo{Follow}`.
+/// Someone stops following: a person here (an `Undo{Follow}` goes to a remote group), our
+/// instance actor (to another instance's), or a remote actor by its `Undo{Follow}`.
 pub async fn unfollow(
     ctx: &AppContext,
     principal: &Principal,
@@ -180,7 +197,7 @@ pub async fn unfollow(
 ) -> Result<Unfollowed> {
     principal.require_known()?;
     let tx = begin_write(ctx).await?;
-    let follower = principal.acting_actor(&tx, request.actor_id).await?;
+    let follower = acting_follower(&tx, principal, request.actor_id).await?;
     let Some(follow) = find_follow(&tx, follower.id, request.target_id).await? else {
         return Ok(Unfollowed::NotFollowing);
     };
@@ -197,73 +214,6 @@ pub async fn unfollow(
     tx.commit().await?;
     tracing::info!(follow_id = follow.id, "unfollow");
     Ok(Unfollowed::Unfollowed(follow))
-}
-
-pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<follow::Model> {
-    follow::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(Error::not_found("follow"))
-}
-
-/// Where to deliver what `target_ids` publish: the inboxes of their approved remote followers,
-/// a shared inbox once per host when the follower has one.
-pub async fn follower_inboxes_elsewhere(
-    conn: &impl ConnectionTrait,
-    target_ids: &[i64],
-) -> Result<Vec<String>> {
-    let follower_ids: Vec<i64> = follow::Entity::find()
-        .filter(follow::Column::TargetId.is_in(target_ids.iter().copied()))
-        .filter(follow::Column::Approved.eq(true))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|f| f.follower_id)
-        .collect();
-    let followers = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(follower_ids))
-        .filter(actor::Column::Domain.is_not_null())
-        .filter(actor::Column::Suspended.eq(false))
-        .all(conn)
-        .await?;
-    let mut inboxes: Vec<String> = followers
-        .into_iter()
-        .filter_map(|f| f.shared_inbox_url.or(f.inbox_url))
-        .collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
-}
-
-/// The follow of a local actor whose activity id is `ap_id` (a remote `Accept` or `Reject`
-/// may name only that).
-pub async fn find_local_by_ap_id(
-    conn: &impl ConnectionTrait,
-    ap_id: &str,
-) -> Result<Option<follow::Model>> {
-    Ok(follow::Entity::find()
-        .filter(follow::Column::ApId.eq(ap_id))
-        .one(conn)
-        .await?)
-}
-
-/// Whether any local actor follows one of `actor_ids` (approved): only then do we keep what
-/// they publish.
-pub async fn has_local_followers(conn: &impl ConnectionTrait, actor_ids: &[i64]) -> Result<bool> {
-    let follower_ids: Vec<i64> = follow::Entity::find()
-        .filter(follow::Column::TargetId.is_in(actor_ids.iter().copied()))
-        .filter(follow::Column::Approved.eq(true))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|f| f.follower_id)
-        .collect();
-    Ok(actor::Entity::find()
-        .filter(actor::Column::Id.is_in(follower_ids))
-        .filter(actor::Column::Domain.is_null())
-        .one(conn)
-        .await?
-        .is_some())
 }
 
 /// Who follows the group (pending ones too, or only them with `approved: Some(false)`): for
@@ -300,7 +250,8 @@ pub async fn of_group(
 }
 
 /// The followed side decides on a follow: a group's moderators approve or refuse a follower
-/// of a group that approves them by hand (`updateFollower`), and another instance's actor
+/// of a group that approves them by hand (`updateFollower`), an administrator another instance
+/// asking to follow ours (`acceptRelay`, `rejectRelay`), and another instance's actor
 /// answers a follow of ours (`Accept`, `Reject`) — [`policy::may_answer_follow`] says who.
 /// Approving records the `Accept` to a remote follower; refusing removes the follow and
 /// records the `Reject`.
@@ -322,11 +273,15 @@ pub async fn decide(
             group_role: membership_of(&tx, principal, follow.target_id)
                 .await?
                 .map(|m| m.role),
+            instance_admin: principal.is_instance_admin(),
         },
     };
     if !policy::may_answer_follow(followed(&target), answerer) {
         return Err(Error::forbidden(match answerer {
             policy::FollowAnswerer::Remote { .. } => "only the followed actor answers a follow",
+            policy::FollowAnswerer::Local { .. } if target.kind == ActorKind::Application => {
+                "only administrators manage instance follows"
+            }
             policy::FollowAnswerer::Local { .. } => {
                 "only the group's moderators decide on its followers"
             }

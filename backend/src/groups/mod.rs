@@ -1,6 +1,7 @@
 //! Groups: collectives as actors, with members (roles), followers, and events organized in
 //! their name.
 
+pub mod followers;
 pub mod follows;
 pub mod members;
 pub mod policy;

@@ -54,22 +54,38 @@ pub struct Followed {
     pub manually_approves_followers: bool,
 }
 
-/// Whether a follower here (`local_follower`) or of another instance may follow `target`.
-/// People here follow groups, ours or another instance's; other instances' actors follow our
+/// The facts about a follower that decide what it may follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Follower {
+    pub kind: ActorKind,
+    pub local: bool,
+}
+
+/// Whether `follower` may follow `target`. People here follow groups, ours or another
+/// instance's; our instance actor follows other instances' actors, and theirs follow our
 /// groups, people and instance actor (Mobilizon's relays).
-pub fn can_follow(target: Followed, local_follower: bool) -> bool {
+pub fn can_follow(target: Followed, follower: Follower) -> bool {
     if target.suspended {
         return false;
     }
-    if local_follower {
-        target.kind == ActorKind::Group
-    } else {
-        target.local
-            && matches!(
-                target.kind,
-                ActorKind::Group | ActorKind::Person | ActorKind::Application
-            )
+    match (follower.local, follower.kind) {
+        (true, ActorKind::Application) => !target.local && target.kind == ActorKind::Application,
+        (true, _) => target.kind == ActorKind::Group,
+        (false, _) => {
+            target.local
+                && matches!(
+                    target.kind,
+                    ActorKind::Group | ActorKind::Person | ActorKind::Application
+                )
+        }
     }
+}
+
+/// Whether someone may speak for our instance actor: make it follow another instance or stop,
+/// and accept or refuse an instance that asks to follow it. Administrators may (and the
+/// instance itself, from the command line).
+pub fn may_speak_for_instance(instance_admin: bool) -> bool {
+    instance_admin
 }
 
 /// Whether a new follow is approved at once. Our groups and people take followers at once
@@ -84,16 +100,31 @@ pub fn approves_at_once(target: Followed) -> bool {
 pub enum FollowAnswerer {
     /// Another instance's actor, answering with `Accept` or `Reject`.
     Remote { actor_id: i64 },
-    /// Someone here, with their role in the followed group.
-    Local { group_role: Option<MemberRole> },
+    /// Someone here, with their role in the followed group and whether they administer the
+    /// instance.
+    Local {
+        group_role: Option<MemberRole>,
+        instance_admin: bool,
+    },
 }
 
 /// Whether `answerer` may approve or refuse a follow of `followed`: only the followed actor
-/// answers for itself when it is another instance's; a group's moderators answer for ours.
+/// answers for itself when it is another instance's; a group's moderators answer for ours, and
+/// administrators for our instance actor ([`may_speak_for_instance`]).
 pub fn may_answer_follow(followed: Followed, answerer: FollowAnswerer) -> bool {
     match answerer {
         FollowAnswerer::Remote { actor_id } => !followed.local && followed.id == actor_id,
-        FollowAnswerer::Local { group_role } => followed.local && can_manage_followers(group_role),
+        FollowAnswerer::Local {
+            group_role,
+            instance_admin,
+        } => {
+            followed.local
+                && if followed.kind == ActorKind::Application {
+                    may_speak_for_instance(instance_admin)
+                } else {
+                    can_manage_followers(group_role)
+                }
+        }
     }
 }
 
@@ -239,34 +270,53 @@ mod tests {
         }
     }
 
-    /// (target kind, target local, follower local) -> may follow
+    /// (target kind, target local, follower kind, follower local) -> may follow
     #[test]
-    fn people_here_follow_groups_and_other_instances_follow_our_actors() {
+    fn people_here_follow_groups_and_instances_follow_each_other_through_their_actors() {
         use ActorKind::*;
         let cases = [
-            (Group, true, true, true),
-            (Group, false, true, true),
-            (Person, true, true, false),
-            (Person, false, true, false),
-            (Application, false, true, false),
-            (Group, true, false, true),
-            (Person, true, false, true),
-            (Application, true, false, true),
-            (Group, false, false, false),
+            (Group, true, Person, true, true),
+            (Group, false, Person, true, true),
+            (Person, true, Person, true, false),
+            (Person, false, Person, true, false),
+            (Application, false, Person, true, false),
+            (Application, false, Application, true, true),
+            (Application, true, Application, true, false),
+            (Group, false, Application, true, false),
+            (Person, false, Application, true, false),
+            (Group, true, Person, false, true),
+            (Person, true, Person, false, true),
+            (Application, true, Application, false, true),
+            (Group, false, Person, false, false),
         ];
-        for (kind, local, local_follower, allowed) in cases {
+        for (kind, local, follower_kind, follower_local, allowed) in cases {
+            let follower = Follower {
+                kind: follower_kind,
+                local: follower_local,
+            };
             assert_eq!(
-                can_follow(followed(kind, local), local_follower),
+                can_follow(followed(kind, local), follower),
                 allowed,
-                "{kind:?} local: {local}, follower local: {local_follower}"
+                "{kind:?} local: {local}, by {follower:?}"
             );
         }
         let suspended = Followed {
             suspended: true,
             ..followed(Group, true)
         };
-        assert!(!can_follow(suspended, true));
-        assert!(!can_follow(suspended, false));
+        for local in [true, false] {
+            let follower = Follower {
+                kind: Person,
+                local,
+            };
+            assert!(!can_follow(suspended, follower));
+        }
+    }
+
+    #[test]
+    fn only_administrators_speak_for_the_instance_actor() {
+        assert!(may_speak_for_instance(true));
+        assert!(!may_speak_for_instance(false));
     }
 
     #[test]
@@ -290,36 +340,28 @@ mod tests {
     }
 
     #[test]
-    fn only_the_followed_actor_or_our_groups_moderators_answer_a_follow() {
-        use ActorKind::Group;
+    fn only_the_followed_actor_our_groups_moderators_or_our_administrators_answer_a_follow() {
+        use ActorKind::{Application, Group};
         let remote = followed(Group, false);
         let ours = followed(Group, true);
+        let instance = followed(Application, true);
+        let local = |group_role, instance_admin| FollowAnswerer::Local {
+            group_role,
+            instance_admin,
+        };
         let cases = [
             (remote, FollowAnswerer::Remote { actor_id: 7 }, true),
             (remote, FollowAnswerer::Remote { actor_id: 8 }, false),
             (ours, FollowAnswerer::Remote { actor_id: 7 }, false),
-            (
-                ours,
-                FollowAnswerer::Local {
-                    group_role: Some(Moderator),
-                },
-                true,
-            ),
-            (
-                ours,
-                FollowAnswerer::Local {
-                    group_role: Some(Member),
-                },
-                false,
-            ),
-            (ours, FollowAnswerer::Local { group_role: None }, false),
-            (
-                remote,
-                FollowAnswerer::Local {
-                    group_role: Some(Administrator),
-                },
-                false,
-            ),
+            (ours, local(Some(Moderator), false), true),
+            (ours, local(Some(Member), false), false),
+            (ours, local(None, false), false),
+            (ours, local(None, true), false),
+            (remote, local(Some(Administrator), false), false),
+            (instance, local(None, true), true),
+            (instance, local(None, false), false),
+            (instance, local(Some(Administrator), false), false),
+            (instance, FollowAnswerer::Remote { actor_id: 7 }, false),
         ];
         for (target, answerer, allowed) in cases {
             assert_eq!(

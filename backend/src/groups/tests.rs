@@ -3,7 +3,7 @@ use entity::actor::Openness;
 
 use super::members::{GroupRefusal, JoinedGroup, LeftGroup, MembershipRequest};
 use super::service::{self, NewGroup};
-use super::{follows, members};
+use super::{followers, follows, members};
 use crate::pagination::Page;
 use crate::principal::Principal;
 use crate::testing::{TestContext, TestPerson};
@@ -351,7 +351,7 @@ async fn only_the_followed_remote_group_answers_a_follow_of_ours() {
         .await
         .expect("rejected after all");
     assert!(
-        follows::find_follow(&t.ctx.db, alice.actor.id, far_group.id)
+        followers::find_follow(&t.ctx.db, alice.actor.id, far_group.id)
             .await
             .expect("read")
             .is_none()

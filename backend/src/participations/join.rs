@@ -7,8 +7,9 @@ use entity::event;
 use entity::participant::{self, ParticipantRole};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use super::join_facts;
 use super::policy::{self, Refusal};
-use super::service::{after_join, already_joined, join_facts, message, new_row, seat_refusal};
+use super::service::{after_join, already_joined, message, new_row, seat_refusal};
 use crate::context::AppContext;
 use crate::db::{WriteTx, begin_write, lock_row};
 use crate::error::{Error, Result, conflict_on_unique};
@@ -189,7 +190,7 @@ async fn visible_event(
     lock_row(conn, "events", event_id).await?;
     let event = crate::events::find(conn, event_id).await?;
     let visible = match principal {
-        Principal::Remote { .. } => crate::events::federated::federates(&event),
+        Principal::Remote { .. } => crate::events::policy::federates(&event),
         _ => {
             let access = crate::events::access(conn, principal, &event).await?;
             crate::events::policy::can_view(crate::events::facts(&event), access)

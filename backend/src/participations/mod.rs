@@ -101,6 +101,16 @@ pub async fn find_by_join_id(
         .await?)
 }
 
+/// What the rules of joining read from an event at `now`.
+fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
+    policy::JoinFacts {
+        join_options: event.join_options,
+        status: event.status,
+        over: crate::events::is_over(event, now),
+        draft: event.draft,
+    }
+}
+
 /// What an event page offers someone ([`policy::offer`]): from the event, their
 /// participation, the seats taken and whether they are logged in.
 pub fn offer(
@@ -111,7 +121,7 @@ pub fn offer(
     signed_in: bool,
 ) -> policy::Offer {
     policy::offer(policy::OfferFacts {
-        event: service::join_facts(event, now),
+        event: join_facts(event, now),
         full: policy::is_full(event.maximum_attendee_capacity, seats_taken),
         takes_anonymous: policy::takes_anonymous_participants(
             event.local,

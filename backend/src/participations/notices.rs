@@ -300,7 +300,7 @@ async fn events_waiting_for(
     user: &user::Model,
     now: DateTime<Utc>,
 ) -> Result<Vec<(event::Model, usize)>> {
-    let persons: Vec<i64> = crate::actors::persons::identities(conn, user.id)
+    let persons: Vec<i64> = crate::actors::persons::of_user::identities(conn, user.id)
         .await?
         .into_iter()
         .map(|a| a.id)

@@ -274,7 +274,7 @@ impl JobHandler for OnDayReminderJob {
             return Ok(());
         }
         let now = ctx.now();
-        let persons: Vec<i64> = crate::actors::persons::identities(&ctx.db, user.id)
+        let persons: Vec<i64> = crate::actors::persons::of_user::identities(&ctx.db, user.id)
             .await?
             .into_iter()
             .map(|a| a.id)

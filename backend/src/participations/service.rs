@@ -12,7 +12,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::{notices, policy, reminders};
+use super::{join_facts, notices, policy, reminders};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
 use crate::error::{Error, Result};
@@ -23,15 +23,6 @@ const MAX_MESSAGE_CHARS: usize = 2000;
 
 pub(super) fn message(raw: Option<&str>) -> Result<Option<String>> {
     crate::actors::username::optional_text(raw, "message", MAX_MESSAGE_CHARS)
-}
-
-pub(super) fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
-    policy::JoinFacts {
-        join_options: event.join_options,
-        status: event.status,
-        over: crate::events::is_over(event, now),
-        draft: event.draft,
-    }
 }
 
 /// Participants holding a seat.

@@ -57,7 +57,7 @@ pub async fn resolve(ctx: &AppContext, token: &str) -> Result<Option<BrowserSess
         Ok(_) | Err(Error::NotFound { .. }) => return Ok(None),
         Err(err) => return Err(err),
     };
-    let locale = service::user_locale(ctx, &user);
+    let locale = super::user_locale(ctx, &user);
     Ok(Some(BrowserSession {
         user: CurrentUser::from_model(&user, session.id, locale),
         session_id: session.id,

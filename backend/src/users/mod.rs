@@ -16,6 +16,7 @@ use entity::user::{self, UserRole};
 pub use jobs::{PurgeSessionsJob, PurgeUnconfirmedJob};
 pub use service::{AdminAccountOptions, Login, NewAccount};
 
+use crate::context::AppContext;
 use crate::i18n::Locale;
 
 /// The user a request speaks for, once authenticated.
@@ -44,6 +45,11 @@ impl CurrentUser {
     pub fn is_moderator(&self) -> bool {
         matches!(self.role, UserRole::Administrator | UserRole::Moderator)
     }
+}
+
+/// The language the account chose, or the instance's when it is no longer offered.
+pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
+    Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale())
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn build(
 }
 
 pub fn confirmation_mail(ctx: &AppContext, user: &user::Model, token: &str) -> OutgoingMail {
-    let locale = super::service::user_locale(ctx, user);
+    let locale = super::user_locale(ctx, user);
     let instance = ctx.settings.instance.name.clone();
     let link = ctx.url(&format!("/validate/{token}"));
     let a = args([("instance", instance.clone())]);
@@ -47,7 +47,7 @@ pub fn confirmation_mail(ctx: &AppContext, user: &user::Model, token: &str) -> O
 }
 
 pub fn reset_mail(ctx: &AppContext, user: &user::Model, token: &str) -> OutgoingMail {
-    let locale = super::service::user_locale(ctx, user);
+    let locale = super::user_locale(ctx, user);
     let instance = ctx.settings.instance.name.clone();
     let link = ctx.url(&format!("/password-reset/{token}"));
     let a = args([("instance", instance)]);

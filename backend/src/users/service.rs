@@ -62,10 +62,6 @@ fn parse_locale(ctx: &AppContext, raw: Option<&str>) -> Result<Locale> {
     }
 }
 
-pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
-    Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale())
-}
-
 /// An account someone just registered, with the token that lets them give it its first
 /// identity (Mobilizon's `registerPerson`) before it is confirmed.
 #[derive(Debug, Clone)]
@@ -442,7 +438,7 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
     Ok(CurrentUser::from_model(
         &user,
         session.id,
-        user_locale(ctx, &user),
+        super::user_locale(ctx, &user),
     ))
 }
 
@@ -585,7 +581,7 @@ pub async fn delete_account(
     let tx = begin_write(ctx).await?;
     // The identities go with the account (a cascade): other instances hear they are gone.
     let now = ctx.now();
-    for identity in crate::actors::persons::identities(&tx, user.id).await? {
+    for identity in crate::actors::persons::of_user::identities(&tx, user.id).await? {
         crate::outbox::actor_deleted(ctx, &tx, now, &identity).await?;
     }
     user::Entity::delete_by_id(user.id).exec(&tx).await?;

@@ -131,7 +131,7 @@ impl Accept {
         };
         if let Some(id) = follow_id
             && let Some(follow) =
-                backend::groups::follows::find_local_by_ap_id(&data.db, id).await?
+                backend::groups::followers::find_local_by_ap_id(&data.db, id).await?
         {
             return Ok(Some(follow));
         }
@@ -151,7 +151,7 @@ impl Accept {
         else {
             return Ok(None);
         };
-        Ok(backend::groups::follows::find_follow(&data.db, follower.id, target.id).await?)
+        Ok(backend::groups::followers::find_follow(&data.db, follower.id, target.id).await?)
     }
 }
 

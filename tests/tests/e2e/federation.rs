@@ -31,7 +31,7 @@ async fn b_follows_the_group_on_a(
             .await
             .expect("B resolves the group by WebFinger and follows it");
     wait_for("B to receive A's Accept", || async {
-        let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+        let f = backend::groups::followers::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
             .unwrap()?;
         f.approved.then_some(())
@@ -82,7 +82,7 @@ async fn a_person_on_b_follows_a_group_on_a_and_receives_its_event_and_each_chan
     })
     .await;
     wait_for("B to receive A's Accept", || async {
-        let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+        let f = backend::groups::followers::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
             .unwrap()?;
         f.approved.then_some(())
@@ -433,7 +433,7 @@ async fn follow_on_b(
         .await
         .unwrap()
         .unwrap();
-    backend::groups::follows::find_follow(&b.ctx.db, bob.id, group_id.parse().unwrap())
+    backend::groups::followers::find_follow(&b.ctx.db, bob.id, group_id.parse().unwrap())
         .await
         .unwrap()
 }

@@ -56,7 +56,7 @@ async fn setup() -> Setup {
     .await
     .unwrap();
     wait_for("A's Accept of the follow", || async {
-        backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+        backend::groups::followers::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
             .unwrap()?
             .approved
@@ -349,7 +349,7 @@ async fn an_instance_blocked_by_a_cannot_join_or_follow_gets_nothing_and_its_eve
     .await
     .unwrap();
     wait_for("B's Accept on A", || async {
-        backend::groups::follows::find_follow(&s.a.ctx.db, anna.id, follow.target_id)
+        backend::groups::followers::find_follow(&s.a.ctx.db, anna.id, follow.target_id)
             .await
             .unwrap()?
             .approved
@@ -587,7 +587,7 @@ async fn b_down_while_a_approves_its_person_gets_the_accept_after_its_restart() 
     .await
     .unwrap();
     wait_for("A's Accept of the follow", || async {
-        backend::groups::follows::find_follow(&b.ctx.db, bob_actor.id, follow.target_id)
+        backend::groups::followers::find_follow(&b.ctx.db, bob_actor.id, follow.target_id)
             .await
             .unwrap()?
             .approved

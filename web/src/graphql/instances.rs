@@ -1,10 +1,12 @@
 //! Admin controls over other instances: instance follows (Mobilizon's relays) and domain
 //! blocks.
 
-use async_graphql::{Context, Enum, ID, Object};
-use backend::instances::{self, FollowStatus};
+use async_graphql::{Context, ID, Object};
+use backend::groups::follows::{self, Unfollowed};
+use backend::instances;
 use chrono::{DateTime, Utc};
 use entity::domain_block;
+use entity::follow::FollowStatus;
 
 use super::errors::{GqlResult, IntoGql};
 use super::{app, principal};
@@ -28,22 +30,6 @@ impl DomainBlock {
 
     async fn inserted_at(&self) -> DateTime<Utc> {
         self.0.created_at
-    }
-}
-
-/// Mobilizon's `InstanceFollowStatus`.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum InstanceFollowStatus {
-    Approved,
-    Pending,
-    None,
-}
-
-fn follow_status(status: Option<FollowStatus>) -> InstanceFollowStatus {
-    match status {
-        Some(FollowStatus::Approved) => InstanceFollowStatus::Approved,
-        Some(FollowStatus::Pending) => InstanceFollowStatus::Pending,
-        None => InstanceFollowStatus::None,
     }
 }
 
@@ -76,13 +62,13 @@ impl Instance {
     }
 
     /// Whether we follow it.
-    async fn followed_status(&self) -> InstanceFollowStatus {
-        follow_status(self.0.followed)
+    async fn followed_status(&self) -> FollowStatus {
+        self.0.followed
     }
 
     /// Whether it follows us.
-    async fn follower_status(&self) -> InstanceFollowStatus {
-        follow_status(self.0.follower)
+    async fn follower_status(&self) -> FollowStatus {
+        self.0.follower
     }
 
     async fn has_relay(&self) -> bool {
@@ -129,6 +115,19 @@ impl InstanceQuery {
     }
 }
 
+/// An administrator answers the instance at `address`, which asked to follow ours.
+async fn answer_relay(ctx: &Context<'_>, address: &str, accept: bool) -> GqlResult<bool> {
+    let app = app(ctx)?;
+    let principal = principal(ctx);
+    let request = instances::request_from(&app.db, &principal, domain_of_address(address))
+        .await
+        .gql()?;
+    follows::decide(app, &principal, request.id, accept)
+        .await
+        .gql()?;
+    Ok(true)
+}
+
 #[derive(Default)]
 pub struct InstanceMutation;
 
@@ -138,9 +137,8 @@ impl InstanceMutation {
     async fn add_instance(&self, ctx: &Context<'_>, domain: String) -> GqlResult<Instance> {
         let app = app(ctx)?;
         let principal = principal(ctx);
-        principal
-            .require_admin("only administrators manage instance follows")
-            .gql()?;
+        // Finding the other instance's actor asks it: not on behalf of just anyone.
+        instances::check_manager(&principal).gql()?;
         let fetcher = ctx.data::<federation::Federation>()?;
         let remote = match federation::resolve_instance(fetcher, app, &domain).await {
             Ok(remote) => remote,
@@ -153,50 +151,36 @@ impl InstanceMutation {
                 .gql();
             }
         };
-        let follow = instances::follow(app, &principal, &remote).await.gql()?;
+        let request = instances::follow_request(&app.db, &remote).await.gql()?;
+        let follow = follows::follow(app, &principal, request).await.gql()?;
         Ok(Instance(instances::Instance {
             actor: remote,
-            followed: Some(if follow.approved {
-                FollowStatus::Approved
-            } else {
-                FollowStatus::Pending
-            }),
-            follower: None,
+            followed: FollowStatus::of(Some(&follow)),
+            follower: FollowStatus::None,
         }))
     }
 
     /// Stops following an instance.
     async fn remove_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
-        instances::unfollow(app(ctx)?, &principal(ctx), domain_of_address(&address))
+        let app = app(ctx)?;
+        let principal = principal(ctx);
+        let request = instances::unfollow_request(&app.db, &principal, domain_of_address(&address))
             .await
             .gql()?;
-        Ok(true)
+        match follows::unfollow(app, &principal, request).await.gql()? {
+            Unfollowed::Unfollowed(_) => Ok(true),
+            Unfollowed::NotFollowing => Err(backend::Error::not_found("instance follow")).gql(),
+        }
     }
 
     /// Lets an instance that asked follow ours.
     async fn accept_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
-        instances::decide_follower(
-            app(ctx)?,
-            &principal(ctx),
-            domain_of_address(&address),
-            true,
-        )
-        .await
-        .gql()?;
-        Ok(true)
+        answer_relay(ctx, &address, true).await
     }
 
     /// Refuses an instance that asked to follow ours.
     async fn reject_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
-        instances::decide_follower(
-            app(ctx)?,
-            &principal(ctx),
-            domain_of_address(&address),
-            false,
-        )
-        .await
-        .gql()?;
-        Ok(true)
+        answer_relay(ctx, &address, false).await
     }
 
     /// Blocks an instance: its posts are refused, nothing is sent or fetched there, and what

@@ -809,9 +809,8 @@ async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_
 
 #[tokio::test]
 async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() {
-    use super::federated::{
-        delete_remote, find_by_ap_id, forget_remote, purge_deleted, upsert_remote,
-    };
+    use super::federated::{delete_remote, find_by_ap_id, forget_remote, upsert_remote};
+    use crate::received_activities::purge_event_deletions;
     let t = TestContext::new().await;
     let organizer = t.person("organizer").await;
     let created = t.ctx.now() - Duration::hours(1);
@@ -877,7 +876,7 @@ async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() 
     // Deletions are remembered as long as activity ids are, past any sender's retries.
     let days = crate::received_activities::KEEP_DAYS;
     assert_eq!(
-        purge_deleted(
+        purge_event_deletions(
             &t.ctx.db,
             t.ctx.now() + Duration::days(days) - Duration::minutes(1)
         )
@@ -886,7 +885,7 @@ async fn a_remote_event_its_origin_deleted_is_not_brought_back_by_a_late_copy() 
         0
     );
     assert_eq!(
-        purge_deleted(
+        purge_event_deletions(
             &t.ctx.db,
             t.ctx.now() + Duration::days(days) + Duration::minutes(1)
         )

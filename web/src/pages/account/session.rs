@@ -254,7 +254,7 @@ pub async fn validate(
         let login = users::validate(ctx, &token).await?;
         // The API session opened by validation is not needed in a browser.
         users::logout(ctx, &login.refresh_token).await?;
-        let locale = users::user_locale(ctx, &login.user);
+        let locale = backend::users::user_locale(ctx, &login.user);
         Ok::<_, backend::Error>((browser::open(ctx, login.user.id).await?, locale))
     }
     .await;

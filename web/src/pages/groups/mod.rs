@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use backend::groups::policy::JoinOutcome;
-use backend::groups::{self, follows, members};
+use backend::groups::{self, followers, follows, members};
 use backend::pagination::Page;
 use entity::actor::{self, ActorKind};
 use entity::member::MemberRole;
@@ -185,7 +185,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         }
         if let Some(session) = &visitor.session {
             let me = backend::actors::persons::acting_as(db, &session.user, None).await?;
-            view.following = follows::find_follow(db, me.id, actor.id).await?.is_some();
+            view.following = followers::find_follow(db, me.id, actor.id).await?.is_some();
         }
     }
     Ok(ActorPage {

@@ -1,13 +1,15 @@
 //! Identities: the persons a user acts as. A user has one or more (as in Mobilizon); one of them
-//! is the default.
+//! is the default. Creating, changing and deleting them here; which are whose, and which one
+//! acts, in [`of_user`].
+
+pub mod of_user;
 
 use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use entity::user;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+pub use of_user::{acting_as, identities, own};
 
 use super::{LocalActorUrls, username};
 use crate::context::AppContext;
@@ -15,6 +17,7 @@ use crate::db::begin_write;
 use crate::error::{Error, Result, Validation, conflict_on_unique};
 use crate::principal::Principal;
 use crate::users::{CurrentUser, email};
+use of_user::count_for_user;
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_SUMMARY_CHARS: usize = 5000;
@@ -212,63 +215,6 @@ async fn insert(
         .await?;
     tracing::info!(actor_id = person.id, "identity created");
     Ok(person)
-}
-
-/// An identity of the logged-in user, or `not_found` (also for others' identities, so ids
-/// cannot be probed).
-pub async fn own(
-    conn: &impl ConnectionTrait,
-    current: &CurrentUser,
-    id: i64,
-) -> Result<actor::Model> {
-    actor::Entity::find_by_id(id)
-        .filter(actor::Column::UserId.eq(current.id))
-        .filter(actor::Column::Kind.eq(ActorKind::Person))
-        .one(conn)
-        .await?
-        .ok_or(Error::not_found("person"))
-}
-
-/// The identity the user acts as: `actor_id` if given (must be theirs), else their default.
-pub async fn acting_as(
-    conn: &impl ConnectionTrait,
-    current: &CurrentUser,
-    actor_id: Option<i64>,
-) -> Result<actor::Model> {
-    if let Some(id) = actor_id {
-        return own(conn, current, id).await;
-    }
-    let user = crate::users::service::find(conn, current.id).await?;
-    match user.default_actor_id {
-        Some(id) => own(conn, current, id).await,
-        None => identities(conn, current.id)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
-                Error::rule(
-                    "no_identity",
-                    "create an identity (a profile) before doing this",
-                )
-            }),
-    }
-}
-
-pub async fn identities(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<actor::Model>> {
-    Ok(actor::Entity::find()
-        .filter(actor::Column::UserId.eq(user_id))
-        .filter(actor::Column::Kind.eq(ActorKind::Person))
-        .order_by_asc(actor::Column::Id)
-        .all(conn)
-        .await?)
-}
-
-async fn count_for_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
-    Ok(actor::Entity::find()
-        .filter(actor::Column::UserId.eq(user_id))
-        .filter(actor::Column::Kind.eq(ActorKind::Person))
-        .count(conn)
-        .await?)
 }
 
 pub async fn update(
