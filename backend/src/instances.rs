@@ -151,3 +151,149 @@ pub async fn is_followed_instance(conn: &impl ConnectionTrait, actor_ap_id: &str
         .await?
         .is_some_and(|f| f.approved))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use entity::actor::ActorKind;
+    use entity::user::UserRole;
+
+    use super::*;
+    use crate::groups::follows::{self, Unfollowed};
+    use crate::outbox::Happened;
+    use crate::testing::TestContext;
+
+    #[tokio::test]
+    async fn an_administrator_makes_our_instance_follow_another_through_the_one_follow_use_case() {
+        let t = TestContext::new().await;
+        let admin = t.person_with("rosa", UserRole::Administrator, |_| {}).await;
+        let someone = t.person("sam").await;
+        let other = t.remote_actor("relay", ActorKind::Application).await;
+        let request = follow_request(&t.ctx.db, &other).await.unwrap();
+
+        let err = follows::follow(&t.ctx, &someone.principal(), request.clone())
+            .await
+            .expect_err("not an administrator");
+        assert_eq!(err.code(), "forbidden");
+        let err = check_manager(&Principal::Anonymous).expect_err("anonymous");
+        assert_eq!(err.code(), "unauthenticated");
+
+        let follow = follows::follow(&t.ctx, &admin.principal(), request.clone())
+            .await
+            .expect("follow");
+        let ours = crate::actors::system::relay(&t.ctx.db).await.unwrap();
+        assert_eq!((follow.follower_id, follow.target_id), (ours.id, other.id));
+        assert!(!follow.approved, "pending until the other instance accepts");
+        assert!(!follow.notify);
+        assert!(
+            follow
+                .ap_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with(&format!("{}#follows/", ours.ap_id)))
+        );
+        let again = follows::follow(&t.ctx, &admin.principal(), request)
+            .await
+            .expect("asked again");
+        assert_eq!(again.id, follow.id);
+        let requested = Happened::FollowRequested {
+            follow_id: follow.id,
+        };
+        let recorded = t.recorded_for_federation().await;
+        assert_eq!(recorded.iter().filter(|h| **h == requested).count(), 2);
+
+        let listed = list(&t.ctx.db, &admin.principal()).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].actor.id, other.id);
+        assert_eq!(
+            (listed[0].followed, listed[0].follower),
+            (FollowStatus::Pending, FollowStatus::None)
+        );
+
+        // Our instance actor follows other instances' actors only.
+        let far_group = t.remote_actor("garden", ActorKind::Group).await;
+        let err = follows::follow(
+            &t.ctx,
+            &admin.principal(),
+            follow_request(&t.ctx.db, &far_group).await.unwrap(),
+        )
+        .await
+        .expect_err("a group is no instance");
+        assert_eq!(err.code(), "not_found");
+
+        let err = unfollow_request(&t.ctx.db, &someone.principal(), "far.example")
+            .await
+            .expect_err("not an administrator");
+        assert_eq!(err.code(), "forbidden");
+        let request = unfollow_request(&t.ctx.db, &admin.principal(), "far.example")
+            .await
+            .unwrap();
+        let undone = follows::unfollow(&t.ctx, &admin.principal(), request.clone())
+            .await
+            .unwrap();
+        assert!(matches!(undone, Unfollowed::Unfollowed(_)));
+        assert!(
+            t.recorded_for_federation()
+                .await
+                .contains(&Happened::FollowUndone {
+                    follower_id: ours.id,
+                    target_id: other.id,
+                    follow_ap_id: follow.ap_id.clone().unwrap(),
+                })
+        );
+        assert_eq!(
+            follows::unfollow(&t.ctx, &admin.principal(), request)
+                .await
+                .unwrap(),
+            Unfollowed::NotFollowing
+        );
+    }
+
+    #[tokio::test]
+    async fn another_instance_asking_to_follow_ours_waits_for_an_administrators_answer() {
+        let t = TestContext::new().await;
+        let admin = t.person_with("rosa", UserRole::Administrator, |_| {}).await;
+        let someone = t.person("sam").await;
+        let other = t.remote_actor("relay", ActorKind::Application).await;
+        let ours = crate::actors::system::relay(&t.ctx.db).await.unwrap();
+        let asked = Principal::Remote {
+            actor_id: other.id,
+            activity_id: format!("{}#follows/1", other.ap_id),
+        };
+        let request = FollowRequest {
+            target_id: ours.id,
+            ..FollowRequest::default()
+        };
+        let follow = follows::follow(&t.ctx, &asked, request).await.unwrap();
+        assert!(!follow.approved, "an administrator decides");
+
+        let err = request_from(&t.ctx.db, &someone.principal(), "far.example")
+            .await
+            .expect_err("not an administrator");
+        assert_eq!(err.code(), "forbidden");
+        let err = follows::decide(&t.ctx, &someone.principal(), follow.id, true)
+            .await
+            .expect_err("not an administrator");
+        assert_eq!(err.code(), "forbidden");
+
+        let found = request_from(&t.ctx.db, &admin.principal(), "far.example")
+            .await
+            .unwrap();
+        assert_eq!(found.id, follow.id);
+        let accepted = follows::decide(&t.ctx, &admin.principal(), found.id, true)
+            .await
+            .unwrap();
+        assert!(accepted.approved);
+        assert!(
+            t.recorded_for_federation()
+                .await
+                .contains(&Happened::FollowAccepted {
+                    follow_id: follow.id
+                })
+        );
+        let listed = list(&t.ctx.db, &admin.principal()).await.unwrap();
+        assert_eq!(
+            (listed[0].followed, listed[0].follower),
+            (FollowStatus::None, FollowStatus::Approved)
+        );
+    }
+}

@@ -57,3 +57,57 @@ pub fn set_position(row: &mut event::ActiveModel, place: Option<&Place>) {
     row.longitude = Set(longitude);
     row.geo_cell = Set(crate::search::geo_cell(latitude, longitude));
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveValue;
+
+    use super::*;
+
+    fn place() -> Place {
+        Place {
+            description: Some("Town hall".to_owned()),
+            street: Some("1 Main Street".to_owned()),
+            locality: Some("Lyon".to_owned()),
+            latitude: Some(45.76),
+            longitude: Some(4.83),
+            ..Place::default()
+        }
+    }
+
+    #[test]
+    fn an_event_is_found_by_its_title_tags_text_and_place_but_not_its_street() {
+        let mut row = event::ActiveModel::default();
+        let tags = ["Bikes".to_owned()];
+        set_search_words(
+            &mut row,
+            "Repair Café",
+            &tags,
+            "<p>Bring <b>tools</b></p>",
+            Some(&place()),
+        );
+        let ActiveValue::Set(words) = row.search_text else {
+            panic!("the words are set");
+        };
+        for word in ["repair", "cafe", "bikes", "bring", "tools", "town", "lyon"] {
+            assert!(words.split(' ').any(|w| w == word), "{word} in {words:?}");
+        }
+        assert!(!words.contains("main"), "{words:?}");
+        assert!(!words.contains('<'), "{words:?}");
+        assert!(matches!(row.search_text_more, ActiveValue::Set(None)));
+    }
+
+    #[test]
+    fn an_event_takes_its_places_position_and_cell_and_loses_them_with_it() {
+        let mut row = event::ActiveModel::default();
+        set_position(&mut row, Some(&place()));
+        assert!(matches!(row.latitude, ActiveValue::Set(Some(l)) if l == 45.76));
+        assert!(matches!(row.longitude, ActiveValue::Set(Some(l)) if l == 4.83));
+        let cell = crate::search::geo_cell(Some(45.76), Some(4.83));
+        assert!(cell.is_some());
+        assert!(matches!(row.geo_cell, ActiveValue::Set(c) if c == cell));
+        set_position(&mut row, None);
+        assert!(matches!(row.latitude, ActiveValue::Set(None)));
+        assert!(matches!(row.geo_cell, ActiveValue::Set(None)));
+    }
+}

@@ -87,3 +87,92 @@ pub async fn has_local_followers(conn: &impl ConnectionTrait, actor_ids: &[i64])
         .await?
         .is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use entity::actor::{ActorKind, Openness};
+
+    use super::*;
+    use crate::groups::follows::{self, FollowRequest};
+    use crate::groups::service::{self, NewGroup};
+    use crate::principal::Principal;
+    use crate::testing::TestContext;
+
+    fn following(target_id: i64) -> FollowRequest {
+        FollowRequest {
+            target_id,
+            ..FollowRequest::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn what_a_group_publishes_goes_to_its_approved_followers_elsewhere_once_per_inbox() {
+        let t = TestContext::new().await;
+        let alice = t.person("alice").await;
+        let bob = t.person("bob").await;
+        let new_group = |name: &str, by_hand| NewGroup {
+            preferred_username: name.to_owned(),
+            openness: Some(Openness::Open),
+            manually_approves_followers: Some(by_hand),
+            ..NewGroup::default()
+        };
+        let open = service::create(&t.ctx, &alice.actor, new_group("open", false))
+            .await
+            .unwrap();
+        let careful = service::create(&t.ctx, &alice.actor, new_group("careful", true))
+            .await
+            .unwrap();
+        let far = t.remote_actor("far", ActorKind::Person).await;
+        let farther = t.remote_actor("farther", ActorKind::Person).await;
+        for follower in [&far, &farther] {
+            for group in [&open, &careful] {
+                let principal = Principal::Remote {
+                    actor_id: follower.id,
+                    activity_id: format!("{}#follows/{}", follower.ap_id, group.id),
+                };
+                follows::follow(&t.ctx, &principal, following(group.id))
+                    .await
+                    .unwrap();
+            }
+        }
+        assert_eq!(
+            follower_inboxes_elsewhere(&t.ctx.db, &[open.id])
+                .await
+                .unwrap(),
+            ["https://far.example/inbox"],
+            "one shared inbox for both"
+        );
+        assert!(
+            follower_inboxes_elsewhere(&t.ctx.db, &[careful.id])
+                .await
+                .unwrap()
+                .is_empty(),
+            "pending followers hear nothing"
+        );
+
+        let pending = find_follow(&t.ctx.db, far.id, careful.id)
+            .await
+            .unwrap()
+            .expect("asked");
+        assert!(!pending.approved);
+        assert_eq!(find_by_id(&t.ctx.db, pending.id).await.unwrap(), pending);
+        let named = find_local_by_ap_id(&t.ctx.db, pending.ap_id.as_deref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(named.map(|f| f.id), Some(pending.id));
+        assert_eq!(
+            find_by_id(&t.ctx.db, -1).await.expect_err("none").code(),
+            "not_found"
+        );
+
+        assert!(
+            !has_local_followers(&t.ctx.db, &[open.id]).await.unwrap(),
+            "followers elsewhere only"
+        );
+        follows::follow(&t.ctx, &bob.principal(), following(open.id))
+            .await
+            .unwrap();
+        assert!(has_local_followers(&t.ctx.db, &[open.id]).await.unwrap());
+    }
+}

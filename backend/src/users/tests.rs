@@ -119,3 +119,23 @@ async fn mail_is_only_sent_by_workers_never_during_the_request() {
     assert_eq!(t.run_due_jobs().await, 1);
     assert_eq!(t.ctx.mailer.sent().len(), 1);
 }
+
+#[tokio::test]
+async fn an_account_speaks_its_language_or_the_instances_when_that_is_no_longer_offered() {
+    let t = TestContext::new().await;
+    let user = service::register(&t.ctx, &Client::Local, account("anna@example.org"))
+        .await
+        .expect("register")
+        .user;
+    let speaking = |locale: &str| {
+        super::user_locale(
+            &t.ctx,
+            &entity::user::Model {
+                locale: locale.to_owned(),
+                ..user.clone()
+            },
+        )
+    };
+    assert_eq!(speaking("fr"), crate::i18n::Locale::Fr);
+    assert_eq!(speaking("tlh"), t.ctx.default_locale());
+}

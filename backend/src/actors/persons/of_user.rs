@@ -79,3 +79,75 @@ pub(super) async fn count_for_user(conn: &impl ConnectionTrait, user_id: i64) ->
         .count(conn)
         .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+    use crate::actors::persons::{self, NewPerson};
+    use crate::testing::TestContext;
+
+    #[tokio::test]
+    async fn a_user_acts_as_the_identity_they_name_else_their_default_and_never_as_anothers() {
+        let t = TestContext::new().await;
+        let alice = t.person("alice").await;
+        let bob = t.person("bob").await;
+        let second = persons::create(
+            &t.ctx,
+            &alice.user,
+            NewPerson {
+                preferred_username: "alice_too".to_owned(),
+                ..NewPerson::default()
+            },
+        )
+        .await
+        .unwrap();
+        let ids = |actors: Vec<actor::Model>| actors.into_iter().map(|a| a.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(identities(&t.ctx.db, alice.user.id).await.unwrap()),
+            [alice.actor.id, second.id]
+        );
+
+        let acting = |id| acting_as(&t.ctx.db, &alice.user, id);
+        assert_eq!(
+            acting(None).await.unwrap().id,
+            alice.actor.id,
+            "their first"
+        );
+        assert_eq!(acting(Some(second.id)).await.unwrap().id, second.id);
+        persons::set_default(&t.ctx, &alice.user, second.id)
+            .await
+            .unwrap();
+        assert_eq!(acting(None).await.unwrap().id, second.id, "the default");
+        let err = acting(Some(bob.actor.id)).await.expect_err("bob's");
+        assert_eq!(err.code(), "not_found");
+        let err = own(&t.ctx.db, &alice.user, bob.actor.id)
+            .await
+            .expect_err("bob's");
+        assert_eq!(err.code(), "not_found");
+    }
+
+    #[tokio::test]
+    async fn a_user_without_an_identity_is_asked_to_make_one() {
+        let t = TestContext::new().await;
+        let alice = t.person("alice").await;
+        // An account between registration and its first identity.
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::DefaultActorId,
+                sea_orm::sea_query::Expr::value(Option::<i64>::None),
+            )
+            .exec(&t.ctx.db)
+            .await
+            .unwrap();
+        actor::Entity::delete_by_id(alice.actor.id)
+            .exec(&t.ctx.db)
+            .await
+            .unwrap();
+        let err = acting_as(&t.ctx.db, &alice.user, None)
+            .await
+            .expect_err("no identity");
+        assert_eq!(err.code(), "no_identity");
+        assert_eq!(count_for_user(&t.ctx.db, alice.user.id).await.unwrap(), 0);
+    }
+}

@@ -718,6 +718,39 @@ async fn saving_an_event_without_a_visible_change_sends_no_update_to_other_insta
     );
 }
 
+#[tokio::test]
+async fn only_published_local_events_that_are_public_or_unlisted_federate() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let event = service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Repair café", t.ctx.now() + Duration::days(2)),
+    )
+    .await
+    .expect("event");
+    let with = |visibility, draft, local| entity::event::Model {
+        visibility,
+        draft,
+        local,
+        ..event.clone()
+    };
+    let cases = [
+        (EventVisibility::Public, false, true, true),
+        (EventVisibility::Unlisted, false, true, true),
+        (EventVisibility::Private, false, true, false),
+        (EventVisibility::Public, true, true, false),
+        (EventVisibility::Public, false, false, false),
+    ];
+    for (visibility, draft, local, federates) in cases {
+        assert_eq!(
+            super::policy::federates(&with(visibility, draft, local)),
+            federates,
+            "{visibility:?}, draft: {draft}, local: {local}"
+        );
+    }
+}
+
 /// A copy of the remote event `ap_id` organized by `organizer_actor_id`, as its origin sends
 /// it at version `updated`.
 fn remote_event(
