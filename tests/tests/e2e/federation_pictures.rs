@@ -104,7 +104,7 @@ async fn an_instance_following_a_group_shows_its_avatar_and_event_banner_from_it
     assert!(
         copy.remote_url
             .as_deref()
-            .is_some_and(|u| u.starts_with(&a.url("/media/"))),
+            .is_some_and(|u| u.starts_with(&a.ctx.url("/media/"))),
         "{copy:?}"
     );
     let on_b = b.url(&backend::media::path_of(
@@ -153,7 +153,7 @@ async fn an_instance_following_a_group_shows_its_avatar_and_event_banner_from_it
     let url = shown["event"]["picture"]["url"]
         .as_str()
         .expect("a picture");
-    assert!(url.starts_with(&b.url("/media/")), "{url}");
+    assert!(url.starts_with(&b.ctx.url("/media/")), "{url}");
     assert_eq!(decoded(url).await, (1600, 800));
     let page = reqwest::get(b.url(&format!("/events/{}", stored.uuid)))
         .await
@@ -161,11 +161,11 @@ async fn an_instance_following_a_group_shows_its_avatar_and_event_banner_from_it
         .text()
         .await
         .unwrap();
-    assert!(!page.contains(&a.url("/media/")), "{page}");
+    assert!(!page.contains(&a.ctx.url("/media/")), "{page}");
     for src in page.split("src=\"").skip(1) {
         let src = src.split('"').next().unwrap_or_default();
         assert!(
-            src.starts_with('/') || src.starts_with(&b.url("/")),
+            src.starts_with('/') || src.starts_with(&b.ctx.url("/")),
             "the page loads {src}"
         );
     }
