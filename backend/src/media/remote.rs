@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use super::service::{Upload, delete_in, find_by_id, limit_for, upload};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
-use crate::error::Result;
-use crate::jobs::{NewJob, OnDuplicate, cancel_pending, enqueue};
+use crate::error::{Error, Result};
+use crate::jobs::{NewJob, OnDuplicate, cancel_pending, enqueue, find_pending};
 use crate::principal::Principal;
 
 /// The kind of the job that fetches a remote picture (run by the federation layer).
@@ -270,7 +270,17 @@ pub async fn store(
         PictureOf::Avatar | PictureOf::Banner => "actors",
     };
     lock_row(&tx, table, job.id).await?;
-    let Some(target) = target(&tx, job).await? else {
+    let mut found = target(&tx, job).await?;
+    if found.is_none()
+        && let Some(newer) = same_fetch_pending(&tx, job).await?
+    {
+        // Stored again meanwhile, naming the same picture: this copy answers that fetch too.
+        found = target(&tx, &newer).await?;
+        if found.is_some() {
+            cancel_pending(&tx, now, &job.of.job_key(job.id)).await?;
+        }
+    }
+    let Some(target) = found else {
         delete_in(&tx, now, &copy).await?;
         tx.commit().await?;
         ctx.wake_workers();
@@ -315,6 +325,18 @@ pub async fn store(
     tx.commit().await?;
     ctx.wake_workers();
     Ok(stored)
+}
+
+/// The fetch a newer version of the object planned, when it names the same picture.
+async fn same_fetch_pending(
+    conn: &impl ConnectionTrait,
+    job: &FetchPicture,
+) -> Result<Option<FetchPicture>> {
+    let Some(pending) = find_pending(conn, &job.of.job_key(job.id)).await? else {
+        return Ok(None);
+    };
+    let newer: FetchPicture = serde_json::from_value(pending.payload).map_err(Error::internal)?;
+    Ok((newer.url == job.url).then_some(newer))
 }
 
 /// Deletes, in the caller's transaction, the copy of a remote event's picture (the event is

@@ -170,6 +170,35 @@ async fn a_remote_banner_is_fetched_once_replaced_when_it_changes_and_deleted_wi
 }
 
 #[tokio::test]
+async fn a_fetch_overtaken_by_a_copy_naming_the_same_picture_still_attaches_it_once() {
+    let t = TestContext::new().await;
+    let club = t.remote_actor("club", ActorKind::Group).await;
+    let url = "https://far.example/media/first.jpg";
+    upsert_remote(&t.ctx, picnic(&t, club.id, Some(url), 1))
+        .await
+        .expect("stored");
+    let running = pending_fetches(&t).await.remove(0);
+    let wanted = prepare(&t.ctx, &running)
+        .await
+        .expect("read")
+        .expect("wanted");
+    // While it runs, the event arrives again: a newer version plans its own fetch.
+    upsert_remote(&t.ctx, picnic(&t, club.id, Some(url), 2))
+        .await
+        .expect("stored again");
+    assert_eq!(pending_fetches(&t).await.len(), 1);
+    let copy = store(&t.ctx, &running, wanted, pictures::jpeg_with_gps(800, 400))
+        .await
+        .expect("stored")
+        .expect("attached all the same");
+    assert_eq!(picture_of_picnic(&t).await.map(|m| m.id), Some(copy.id));
+    assert!(
+        pending_fetches(&t).await.is_empty(),
+        "the newer fetch is answered"
+    );
+}
+
+#[tokio::test]
 async fn a_blocked_instance_takes_the_avatars_and_banners_copied_from_it_and_leaves_ours() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
