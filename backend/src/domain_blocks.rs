@@ -1,7 +1,8 @@
 //! Instances an admin blocked. A blocked domain's posts to our inboxes are refused, nothing is
 //! delivered or fetched there (pending deliveries are cancelled), and what we had cached from
 //! it goes: its events, and its people's participations and follows here; its actors are
-//! suspended (hidden everywhere), and come back with an unblock.
+//! suspended (hidden everywhere), and come back with an unblock; the pictures copied from it
+//! are deleted.
 
 use chrono::{DateTime, Utc};
 use entity::domain_block;
@@ -174,6 +175,8 @@ async fn forget_domain(
     for ap_id in events {
         crate::events::federated::delete_remote_in(ctx, conn, &ap_id).await?;
     }
+    // Pictures copied from there go too; they are fetched again after an unblock.
+    crate::media::remote::forget_pictures_of(conn, now, &actor_ids).await?;
     participant::Entity::delete_many()
         .filter(participant::Column::ActorId.is_in(actor_ids.iter().copied()))
         .exec(conn)

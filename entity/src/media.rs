@@ -30,6 +30,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Since when nothing points at it; `None` while attached.
     pub detached_at: Option<DateTimeUtc>,
+    /// For a copy of another instance's picture: the address it was fetched from. `None`
+    /// for uploads.
+    pub remote_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

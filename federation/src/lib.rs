@@ -21,6 +21,7 @@ pub mod keys;
 pub mod negotiate;
 pub mod objects;
 mod origin;
+pub mod pictures;
 pub mod protocol;
 pub mod publish;
 pub mod resolve;
@@ -35,9 +36,10 @@ pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, 
 pub use routes::{actor_json, event_json, members_json, routes};
 
 /// The federation job handlers, for the start-up registry: turning what backend recorded into
-/// activities, and delivering them.
+/// activities, delivering them, and copying the pictures of remote events and actors.
 pub fn job_registry(federation: &Federation) -> backend::jobs::JobRegistry {
     backend::jobs::JobRegistry::new()
         .with(publish::PublishJob)
         .with(delivery::DeliverJob::new(federation.clone()))
+        .with(pictures::FetchPictureJob)
 }

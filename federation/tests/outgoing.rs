@@ -29,6 +29,29 @@ fn remote(actor: &entity::actor::Model, n: u32) -> Principal {
     }
 }
 
+/// A photo uploaded by `person`; its uuid.
+async fn picture(
+    t: &TestContext,
+    person: &backend::testing::TestPerson,
+    purpose: entity::MediaPurpose,
+    width: u32,
+) -> String {
+    backend::media::upload(
+        &t.ctx,
+        &person.principal(),
+        backend::media::Upload {
+            bytes: backend::testing::pictures::jpeg_with_gps(width, width / 2),
+            name: "Photo".to_owned(),
+            alt: None,
+            purpose,
+            identity: None,
+        },
+    )
+    .await
+    .unwrap()
+    .uuid
+}
+
 async fn record(t: &TestContext, what: Happened) {
     backend::outbox::record(&t.ctx, &t.ctx.db, t.ctx.now(), what)
         .await
@@ -102,6 +125,17 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
     )
     .await
     .unwrap();
+    // The group's avatar travels as its `icon`, the event's banner as a `Document`.
+    let logo = picture(&t, &alice, entity::MediaPurpose::Avatar, 400).await;
+    backend::media::set_actor_picture(
+        &t.ctx,
+        &alice.principal(),
+        group.id,
+        backend::media::ActorPicture::Avatar,
+        Some(&logo),
+    )
+    .await
+    .unwrap();
     let far = t.remote_actor("far", ActorKind::Person).await;
     let club = t.remote_actor("club", ActorKind::Group).await;
     let instance = t.remote_actor("relay", ActorKind::Application).await;
@@ -138,7 +172,10 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
     let event = backend::events::service::create(&t.ctx, &alice.principal(), new)
         .await
         .unwrap();
-    record(&t, Happened::EventUpdated { event_id: event.id }).await;
+    let banner = picture(&t, &alice, entity::MediaPurpose::Picture, 1600).await;
+    backend::media::set_event_picture(&t.ctx, &alice.principal(), event.id, Some(&banner))
+        .await
+        .unwrap();
     record(&t, backend::events::federated::deleted(&event)).await;
 
     // A remote person joins it (Accept); another is refused (Reject) or ignored (Ignore).
@@ -193,6 +230,7 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
             tags: Vec::new(),
             published_at: None,
             updated_at: None,
+            picture: None,
         },
     )
     .await

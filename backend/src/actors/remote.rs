@@ -29,6 +29,9 @@ pub struct RemoteActor {
     pub public_key_pem: String,
     pub manually_approves_followers: bool,
     pub openness: Openness,
+    /// Its `icon` and `image` there, copied here by a job (`media::remote`).
+    pub avatar: Option<crate::media::RemotePicture>,
+    pub banner: Option<crate::media::RemotePicture>,
 }
 
 pub async fn find_by_ap_id(
@@ -72,7 +75,10 @@ pub async fn upsert(
                 .await?;
             let stored = find_by_ap_id(conn, &remote.ap_id).await?;
             match (inserted, stored) {
-                (TryInsertResult::Inserted(_), Some(stored)) => return Ok(stored),
+                (TryInsertResult::Inserted(_), Some(stored)) => {
+                    plan_pictures(conn, &remote, &stored, now).await?;
+                    return Ok(stored);
+                }
                 (_, Some(stored)) => stored,
                 (_, None) => {
                     return Err(Error::internal(format!(
@@ -90,7 +96,45 @@ pub async fn upsert(
     }
     let mut row: actor::ActiveModel = existing.into();
     describe(&mut row, &remote, now);
-    Ok(row.update(conn).await?)
+    let stored = row.update(conn).await?;
+    plan_pictures(conn, &remote, &stored, now).await?;
+    Ok(stored)
+}
+
+/// Stores or refreshes a remote actor in a transaction of its own, so that the fetches of
+/// its pictures are recorded with it.
+pub async fn receive(ctx: &crate::AppContext, remote: RemoteActor) -> Result<actor::Model> {
+    let tx = crate::db::begin_write(ctx).await?;
+    let stored = upsert(&tx, remote, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Its avatar and banner are copied here, or kept, or removed (`media::remote::plan`).
+async fn plan_pictures(
+    conn: &impl ConnectionTrait,
+    remote: &RemoteActor,
+    stored: &actor::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::media::remote::{PictureOf, actor_version, plan};
+    let pictures = [
+        (PictureOf::Avatar, stored.avatar_media_id, &remote.avatar),
+        (PictureOf::Banner, stored.banner_media_id, &remote.banner),
+    ];
+    for (of, current, wanted) in pictures {
+        plan(
+            conn,
+            now,
+            of,
+            stored.id,
+            actor_version(stored),
+            current,
+            wanted.as_ref(),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What the actor's document says, as of `now`.
@@ -152,8 +196,11 @@ pub async fn forget(ctx: &crate::AppContext, ap_id: &str) -> Result<bool> {
     for event in events {
         crate::events::federated::delete_remote(ctx, &event.ap_id).await?;
     }
+    let tx = crate::db::begin_write(ctx).await?;
+    crate::media::remote::forget_pictures_of(&tx, ctx.now(), &[actor.id]).await?;
     // Follows, memberships and participations go by cascade.
-    actor::Entity::delete_by_id(actor.id).exec(&ctx.db).await?;
+    actor::Entity::delete_by_id(actor.id).exec(&tx).await?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -178,6 +225,8 @@ mod tests {
             public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
             manually_approves_followers: false,
             openness: Openness::Open,
+            avatar: None,
+            banner: None,
         }
     }
 

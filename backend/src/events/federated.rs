@@ -134,6 +134,8 @@ pub struct RemoteEvent {
     pub published_at: Option<DateTime<Utc>>,
     /// The origin's `updated`: which version this is.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Its banner there, copied here by a job (`media::remote`).
+    pub picture: Option<crate::media::remote::RemotePicture>,
 }
 
 /// How an event of another instance reached us.
@@ -280,6 +282,16 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     row.remote_updated_at = Set(remote.updated_at);
     let event = row.save(&tx).await?.try_into_model()?;
     super::tags::set_for_event(&tx, event.id, &tags).await?;
+    crate::media::remote::plan(
+        &tx,
+        now,
+        crate::media::remote::PictureOf::Event,
+        event.id,
+        crate::media::remote::event_version(&event),
+        event.picture_media_id,
+        remote.picture.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(event))
 }
@@ -360,6 +372,7 @@ pub async fn delete_remote_in(
         return Err(Error::forbidden("local events are deleted here"));
     }
     super::tags::set_for_event(conn, event.id, &[]).await?;
+    crate::media::remote::forget_event_picture(conn, now, &event).await?;
     entity::participant::Entity::delete_many()
         .filter(entity::participant::Column::EventId.eq(event.id))
         .exec(conn)

@@ -1,14 +1,17 @@
 //! Pictures: uploads made safe (format by content, bounded decoding, metadata stripped by
 //! re-encoding) and light (a few JPEG sizes and a blurhash), kept in one storage with two
 //! real backends, attached to events and actors, and cleaned up when nothing uses them.
+//! Pictures of other instances are copied here the same way (`remote`).
 
 mod cleanup;
 pub mod process;
+pub mod remote;
 mod service;
 pub mod storage;
 
 pub use cleanup::{CleanOrphanMediaJob, DeleteStoredMediaJob};
 pub use process::{PictureRefusal, VariantName};
+pub use remote::RemotePicture;
 pub use service::{
     ActorPicture, StoredVariant, Upload, find_by_id, find_by_uuid, find_many, limit_for, remove,
     set_actor_picture, set_event_picture, upload, used_bytes, used_bytes_of_user, variants_of,

@@ -250,26 +250,36 @@ pub async fn remove(ctx: &AppContext, principal: &Principal, uuid: &str) -> Resu
     let tx = begin_write(ctx).await?;
     let media = owned(&tx, principal, uuid).await?;
     lock_row(&tx, "media", media.id).await?;
+    delete_in(&tx, ctx.now(), &media).await?;
+    tx.commit().await?;
+    ctx.wake_workers();
+    Ok(media)
+}
+
+/// Deletes a picture within the caller's transaction: whatever showed it shows none, and a
+/// job recorded in the same transaction deletes its files.
+pub(super) async fn delete_in(
+    conn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    media: &media::Model,
+) -> Result<()> {
     event::Entity::update_many()
         .col_expr(
             event::Column::PictureMediaId,
             Expr::value(Option::<i64>::None),
         )
         .filter(event::Column::PictureMediaId.eq(media.id))
-        .exec(&tx)
+        .exec(conn)
         .await?;
     for column in [actor::Column::AvatarMediaId, actor::Column::BannerMediaId] {
         actor::Entity::update_many()
             .col_expr(column, Expr::value(Option::<i64>::None))
             .filter(column.eq(media.id))
-            .exec(&tx)
+            .exec(conn)
             .await?;
     }
-    media::Entity::delete_by_id(media.id).exec(&tx).await?;
-    super::cleanup::delete_files_later(&tx, ctx.now(), &media).await?;
-    tx.commit().await?;
-    ctx.wake_workers();
-    Ok(media)
+    media::Entity::delete_by_id(media.id).exec(conn).await?;
+    super::cleanup::delete_files_later(conn, now, media).await
 }
 
 /// Sets (or with `None` takes off) an event's picture. The picture must be the caller's;
@@ -295,8 +305,21 @@ pub async fn set_event_picture(
     if event.picture_media_id != chosen_id {
         let mut active: event::ActiveModel = event.clone().into();
         active.picture_media_id = Set(chosen_id);
-        active.update(&tx).await?;
+        active.updated_at = Set(now);
+        let updated = active.update(&tx).await?;
         swap_attachment(&tx, now, event.picture_media_id, chosen_id).await?;
+        // Instances that follow it copy the new picture, or drop the old one.
+        if crate::events::federated::federates(&updated) {
+            crate::outbox::record(
+                ctx,
+                &tx,
+                now,
+                crate::outbox::Happened::EventUpdated {
+                    event_id: updated.id,
+                },
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(chosen)
@@ -353,8 +376,23 @@ pub async fn set_actor_picture(
             ActorPicture::Banner => active.banner_media_id = Set(chosen_id),
         }
         active.updated_at = Set(now);
-        active.update(&tx).await?;
+        let updated = active.update(&tx).await?;
         swap_attachment(&tx, now, before, chosen_id).await?;
+        // Their followers elsewhere see the new avatar or banner.
+        if matches!(
+            updated.kind,
+            entity::ActorKind::Person | entity::ActorKind::Group
+        ) {
+            crate::outbox::record(
+                ctx,
+                &tx,
+                now,
+                crate::outbox::Happened::ActorUpdated {
+                    actor_id: updated.id,
+                },
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(chosen)

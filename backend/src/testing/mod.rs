@@ -283,6 +283,8 @@ impl TestContext {
             public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
             manually_approves_followers: false,
             openness: entity::actor::Openness::Open,
+            avatar: None,
+            banner: None,
         };
         crate::actors::remote::upsert(&self.ctx.db, remote, self.ctx.now())
             .await

@@ -69,7 +69,7 @@ impl Activity for UpdateActor {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let remote = crate::objects::actor::to_remote(&self.object)?;
-        let actor = backend::actors::remote::upsert(&data.db, remote, data.now()).await?;
+        let actor = backend::actors::remote::receive(data.app_data(), remote).await?;
         tracing::info!(ap_id = %actor.ap_id, "remote actor updated");
         Ok(())
     }

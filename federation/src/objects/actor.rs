@@ -10,7 +10,9 @@ use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::objects::image;
 use crate::protocol::actor::{Actor, ActorType, Endpoints};
+use crate::protocol::image::ImageType;
 
 /// An actor row with its addresses parsed.
 #[derive(Debug, Clone)]
@@ -94,6 +96,8 @@ pub async fn to_json(ctx: &AppContext, actor: &actor::Model) -> Result<Actor> {
         events: None,
         upcoming_events: None,
         member_count: None,
+        icon: image::ours(ctx, &ctx.db, actor.avatar_media_id, ImageType::Image, None).await?,
+        image: image::ours(ctx, &ctx.db, actor.banner_media_id, ImageType::Image, None).await?,
         id,
     };
     if actor.kind == ActorKind::Group {
@@ -154,6 +158,8 @@ pub fn to_remote(json: &Actor) -> Result<RemoteActor> {
             Some("invite_only") => Openness::InviteOnly,
             _ => Openness::Open,
         },
+        avatar: image::theirs(json.icon.as_ref()),
+        banner: image::theirs(json.image.as_ref()),
     })
 }
 
@@ -200,7 +206,7 @@ impl Object for ApActor {
 
     async fn from_json(json: Actor, data: &Data<AppContext>) -> Result<Self> {
         let remote = to_remote(&json)?;
-        let model = backend::actors::remote::upsert(&data.db, remote, data.now()).await?;
+        let model = backend::actors::remote::receive(data.app_data(), remote).await?;
         Self::new(model)
     }
 }

@@ -12,6 +12,7 @@ use url::Url;
 use crate::error::Result;
 use crate::protocol::PUBLIC;
 use crate::protocol::event::{Address, Event, EventType, Location, PostalAddress, Tag};
+use crate::protocol::image::{Attachment, BANNER_NAME, ImageType};
 
 fn status_name(status: EventStatus) -> &'static str {
     match status {
@@ -201,7 +202,18 @@ pub async fn to_json(
         in_language: event.language.clone(),
         is_online: Some(online.is_some() && place.is_none()),
         location,
-        attachment: Vec::new(),
+        attachment: crate::objects::image::ours(
+            ctx,
+            conn,
+            event.picture_media_id,
+            ImageType::Document,
+            Some(BANNER_NAME),
+        )
+        .await?
+        .map(Attachment::Image)
+        .into_iter()
+        .collect(),
+        image: None,
         id,
     })
 }
@@ -296,6 +308,7 @@ pub fn to_remote(
         tags: json.tag.iter().map(|t| t.name.clone()).collect(),
         published_at: json.published.map(|p| p.with_timezone(&Utc)),
         updated_at: json.updated.map(|u| u.with_timezone(&Utc)),
+        picture: crate::objects::image::theirs(json.banner()),
     })
 }
 

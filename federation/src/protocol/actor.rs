@@ -5,6 +5,8 @@ use activitypub_federation::protocol::public_key::PublicKey;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::image::Image;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActorType {
     Person,
@@ -75,6 +77,20 @@ pub struct Actor {
         deserialize_with = "super::lenient"
     )]
     pub member_count: Option<u64>,
+    /// The avatar.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient"
+    )]
+    pub icon: Option<Image>,
+    /// The banner.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient"
+    )]
+    pub image: Option<Image>,
 }
 
 #[cfg(test)]

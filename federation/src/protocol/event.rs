@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::image::{Attachment, BANNER_NAME, Image};
 use super::{first_of, lenient, one_or_many};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,13 +167,20 @@ pub struct Event {
         serialize_with = "super::single_or_array"
     )]
     pub location: Vec<Location>,
-    /// Kept as sent: property values, images and links we do not interpret yet.
+    /// Pictures (the banner among them), and property values and links kept as sent.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "one_or_many"
     )]
-    pub attachment: Vec<serde_json::Value>,
+    pub attachment: Vec<Attachment>,
+    /// Another place for the banner, which Mobilizon reads when no attachment is named so.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub image: Option<Image>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -258,6 +266,21 @@ pub struct PostalAddress {
 }
 
 impl Event {
+    /// Its banner, found as Mobilizon finds it: the picture attachment named `"Banner"`, else
+    /// `image`, else the first picture attachment.
+    pub fn banner(&self) -> Option<&Image> {
+        let pictures = || {
+            self.attachment.iter().filter_map(|a| match a {
+                Attachment::Image(image) if image.is_picture() => Some(image),
+                _ => None,
+            })
+        };
+        pictures()
+            .find(|i| i.name.as_deref() == Some(BANNER_NAME))
+            .or(self.image.as_ref().filter(|i| i.is_picture()))
+            .or_else(|| pictures().next())
+    }
+
     /// The status, from `status` or `ical:status`, upper case.
     pub fn status(&self) -> Option<String> {
         self.status

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod collection;
 mod context;
 pub mod event;
+pub mod image;
 
 pub use context::{Context, WithContext};
 

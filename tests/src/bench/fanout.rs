@@ -92,6 +92,8 @@ pub async fn run(options: &Options, dir: &Path, followers: usize) -> anyhow::Res
                     public_key_pem: FOLLOWER_KEY.to_owned(),
                     manually_approves_followers: false,
                     openness: Openness::Open,
+                    avatar: None,
+                    banner: None,
                 },
                 ctx.now(),
             )

@@ -11,6 +11,7 @@ mod events;
 mod federation;
 mod federation_inbox;
 mod federation_instances;
+mod federation_pictures;
 mod feeds;
 mod fuzz;
 mod hardening;

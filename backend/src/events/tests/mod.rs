@@ -783,6 +783,7 @@ fn remote_event(
         tags: Vec::new(),
         published_at: updated,
         updated_at: updated,
+        picture: None,
     }
 }
 

@@ -181,6 +181,7 @@ async fn remote_event(t: &TestContext, organizer: &entity::actor::Model) -> enti
         tags: Vec::new(),
         published_at: None,
         updated_at: None,
+        picture: None,
     };
     crate::events::federated::upsert_remote(&t.ctx, remote)
         .await
