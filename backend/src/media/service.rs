@@ -250,23 +250,26 @@ pub async fn remove(ctx: &AppContext, principal: &Principal, uuid: &str) -> Resu
     let tx = begin_write(ctx).await?;
     let media = owned(&tx, principal, uuid).await?;
     lock_row(&tx, "media", media.id).await?;
+    let now = ctx.now();
     event::Entity::update_many()
         .col_expr(
             event::Column::PictureMediaId,
             Expr::value(Option::<i64>::None),
         )
+        .col_expr(event::Column::UpdatedAt, Expr::value(now))
         .filter(event::Column::PictureMediaId.eq(media.id))
         .exec(&tx)
         .await?;
     for column in [actor::Column::AvatarMediaId, actor::Column::BannerMediaId] {
         actor::Entity::update_many()
             .col_expr(column, Expr::value(Option::<i64>::None))
+            .col_expr(actor::Column::UpdatedAt, Expr::value(now))
             .filter(column.eq(media.id))
             .exec(&tx)
             .await?;
     }
     media::Entity::delete_by_id(media.id).exec(&tx).await?;
-    super::cleanup::delete_files_later(&tx, ctx.now(), &media).await?;
+    super::cleanup::delete_files_later(&tx, now, &media).await?;
     tx.commit().await?;
     ctx.wake_workers();
     Ok(media)
@@ -295,6 +298,8 @@ pub async fn set_event_picture(
     if event.picture_media_id != chosen_id {
         let mut active: event::ActiveModel = event.clone().into();
         active.picture_media_id = Set(chosen_id);
+        // Feeds and kept pages know an event's version by its last change.
+        active.updated_at = Set(now);
         active.update(&tx).await?;
         swap_attachment(&tx, now, event.picture_media_id, chosen_id).await?;
     }

@@ -18,6 +18,7 @@ use entity::member::MemberRole;
 
 use super::form::{Button, Form};
 use super::i18n::{count, t};
+use super::pictures::{Picture, SharedImage, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
@@ -47,6 +48,11 @@ pub struct ActorView {
     is_member: bool,
     can_organize: bool,
     can_edit: bool,
+    avatar: Option<Picture>,
+    banner: Option<Picture>,
+    /// Absolute, for shared links' previews.
+    url: String,
+    shared_image: Option<SharedImage>,
 }
 
 #[derive(Template)]
@@ -134,6 +140,17 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         Page::new(Some(1), Some(10))?,
     )
     .await?;
+    let picture_ids: Vec<i64> = [actor.avatar_media_id, actor.banner_media_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    let pictures = backend::media::find_many(db, &picture_ids).await?;
+    // A link to a group shows its banner, else its avatar.
+    let shared_image = [actor.banner_media_id, actor.avatar_media_id]
+        .into_iter()
+        .flatten()
+        .find_map(|id| pictures.get(&id))
+        .and_then(|m| SharedImage::of(&state.ctx, m));
     let mut view = ActorView {
         handle: backend::actors::handle(&actor),
         name: backend::actors::display_name(&actor),
@@ -149,6 +166,13 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         is_member: false,
         can_organize: false,
         can_edit: false,
+        // The name is written beside the avatar; the banner says what it shows.
+        avatar: Picture::of_id(&pictures, actor.avatar_media_id, Shown::Avatar, false),
+        banner: Picture::of_id(&pictures, actor.banner_media_id, Shown::Banner, true),
+        url: state
+            .ctx
+            .url(&format!("/@{}", backend::actors::handle(&actor))),
+        shared_image,
     };
     if view.is_group {
         view.facts = Some(count(
