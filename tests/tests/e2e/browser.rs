@@ -500,6 +500,11 @@ async fn an_organizer_gives_pictures_to_a_group_and_an_event_and_sees_them_on_a_
         let (avatar_src, avatar_width, _) = loaded_picture(&page, ".heading .avatar").await;
         assert!(avatar_src.starts_with(&format!("{origin}/media/")));
         assert!((avatar_width - 64.0).abs() < 1.0, "{avatar_width}");
+        let (card_src, ..) = loaded_picture(&page, ".card-picture").await;
+        assert!(
+            card_src.starts_with(&format!("{origin}/media/")),
+            "{card_src}"
+        );
         assert_same_origin(&page, &origin).await;
         screenshot(&page, &format!("group-{device}")).await;
 

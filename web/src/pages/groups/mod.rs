@@ -60,8 +60,8 @@ pub struct ActorView {
 struct ActorPage {
     frame: Frame,
     a: ActorView,
-    upcoming: Vec<(String, String, String)>,
-    past: Vec<(String, String, String)>,
+    upcoming: Vec<(String, String, String, Option<Picture>)>,
+    past: Vec<(String, String, String, Option<Picture>)>,
 }
 
 /// `/@name` as one path segment (axum captures whole segments only).
@@ -111,17 +111,6 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     let principal = visitor.principal();
     let actor = find_actor(state, segment).await?;
     let now = state.ctx.now();
-    let cards = |list: Vec<entity::event::Model>| {
-        list.iter()
-            .map(|e| {
-                (
-                    format!("/events/{}", e.uuid),
-                    e.title.clone(),
-                    backend::events::notices::format_when(locale, e),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
     let upcoming = backend::events::organized_by(
         db,
         &principal,
@@ -142,6 +131,13 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     .await?;
     let picture_ids: Vec<i64> = [actor.avatar_media_id, actor.banner_media_id]
         .into_iter()
+        .chain(
+            upcoming
+                .elements
+                .iter()
+                .chain(&past.elements)
+                .map(|e| e.picture_media_id),
+        )
         .flatten()
         .collect();
     let pictures = backend::media::find_many(db, &picture_ids).await?;
@@ -151,6 +147,19 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         .flatten()
         .find_map(|id| pictures.get(&id))
         .and_then(|m| SharedImage::of(&state.ctx, m));
+    // Cards of its events, the picture only decorating the title beside it.
+    let cards = |list: Vec<entity::event::Model>| {
+        list.iter()
+            .map(|e| {
+                (
+                    format!("/events/{}", e.uuid),
+                    e.title.clone(),
+                    backend::events::notices::format_when(locale, e),
+                    Picture::of_id(&pictures, e.picture_media_id, Shown::Card, false),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let mut view = ActorView {
         handle: backend::actors::handle(&actor),
         name: backend::actors::display_name(&actor),
