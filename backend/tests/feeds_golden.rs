@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::BufReader;
 use std::path::PathBuf;
 
-use backend::feeds::{AtomMeta, CalendarEvent, CalendarMeta, atom, calendar};
+use backend::feeds::{AtomMeta, CalendarEvent, CalendarMeta, FeedPicture, atom, calendar};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entity::event::EventStatus;
 use ical::IcalParser;
@@ -44,6 +44,7 @@ fn base(uuid: &str) -> CalendarEvent {
             "https://convive.example/@velo".to_owned(),
         )),
         online_address: None,
+        picture: None,
     }
 }
 
@@ -65,6 +66,13 @@ fn events() -> Vec<CalendarEvent> {
             location: Some("Place de la République, 75003 Paris, France".to_owned()),
             geo: Some((48.8674, 2.3636)),
             categories: vec!["Outdoors adventure".to_owned(), "vélo".to_owned()],
+            picture: Some(FeedPicture {
+                url:
+                    "https://convive.example/media/0c5b7f52-3e1d-4f0a-9a51-2b7e9d4c1a77-banner.jpg"
+                        .to_owned(),
+                content_type: "image/jpeg".to_owned(),
+                bytes: 148_213,
+            }),
             ..base("7b0d6c1e-0f5a-4c39-9a51-5d8c2f7e1a01")
         },
         CalendarEvent {

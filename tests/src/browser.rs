@@ -108,6 +108,52 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// Posts a `multipart/form-data` form as a browser sends one with file inputs: its text
+    /// fields, then each file as `(field, file name, bytes)`; a file input left empty is sent
+    /// as browsers send it (no file name, no content) with an empty name.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
+        let boundary = format!("----convive-test-{}", uuid::Uuid::new_v4().simple());
+        let mut body = Vec::new();
+        for (name, value) in form {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("accept-language", &self.accept_language)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(response).await
+    }
+
     /// Posts a form body as it is (for fuzzing: it may not be a valid form), keeping the
     /// cookies; the session's cookies are not changed by the answer.
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Option<reqwest::StatusCode> {

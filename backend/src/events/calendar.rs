@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::context::AppContext;
 use crate::error::Result;
-use crate::feeds::{CalendarEvent, CalendarMeta};
+use crate::feeds::{CalendarEvent, CalendarMeta, FeedPicture};
 use crate::mail::Attachment;
 
 /// `{uuid}@{host}`: stable for the life of the event, whatever else changes.
@@ -32,6 +32,8 @@ pub async fn calendar_events(
         .map(|e| e.attributed_to_id.unwrap_or(e.organizer_actor_id))
         .collect();
     let organizers = crate::actors::find_many(conn, &organizer_ids).await?;
+    let picture_ids: Vec<i64> = events.iter().filter_map(|e| e.picture_media_id).collect();
+    let pictures = crate::media::find_many(conn, &picture_ids).await?;
     Ok(events
         .iter()
         .map(|event| {
@@ -75,9 +77,24 @@ pub async fn calendar_events(
                 categories,
                 organizer,
                 online_address: event.online_address.clone(),
+                picture: event
+                    .picture_media_id
+                    .and_then(|id| pictures.get(&id))
+                    .and_then(|media| feed_picture(ctx, media)),
             }
         })
         .collect())
+}
+
+/// The banner size of an event's picture, as feeds link it.
+fn feed_picture(ctx: &AppContext, media: &entity::media::Model) -> Option<FeedPicture> {
+    let variants = crate::media::variants_of(media);
+    let shown = crate::media::variant(&variants, crate::media::VariantName::Banner)?;
+    Some(FeedPicture {
+        url: ctx.url(&crate::media::path_of(&shown.key)),
+        content_type: media.content_type.clone(),
+        bytes: shown.bytes,
+    })
 }
 
 /// The `.ics` of one event.

@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use entity::event::EventStatus;
 
-use super::ical::{CalendarEvent, WrittenEvent};
+use super::ical::{CalendarEvent, FeedPicture, WrittenEvent};
 use super::text::html_to_text;
 use super::timezone;
 
@@ -86,6 +86,9 @@ fn write_entry(xml: &mut Xml, event: &CalendarEvent) {
     }
     if !event.url.is_empty() {
         xml.link(2, "alternate", "text/html", &event.url);
+    }
+    if let Some(picture) = &event.picture {
+        xml.enclosure(2, picture);
     }
     if let Some((name, uri)) = &event.organizer
         && !name.trim().is_empty()
@@ -231,6 +234,17 @@ impl Xml {
         self.out.push_str("\"/>\n");
     }
 
+    /// RFC 4287 §4.2.7.2: a related resource, with its type and length in bytes.
+    fn enclosure(&mut self, depth: usize, picture: &FeedPicture) {
+        self.indent(depth);
+        self.out.push_str("<link rel=\"enclosure\" type=\"");
+        self.attribute(&picture.content_type);
+        self.out
+            .push_str(&format!("\" length=\"{}\" href=\"", picture.bytes));
+        self.attribute(&picture.url);
+        self.out.push_str("\"/>\n");
+    }
+
     fn person(&mut self, depth: usize, name: &str, person: &str, uri: Option<&str>) {
         self.indent(depth);
         self.out.push_str(&format!("<{name}>\n"));
@@ -309,6 +323,7 @@ mod tests {
                 "https://convive.example/@jazz".to_owned(),
             )),
             online_address: None,
+            picture: None,
         }
     }
 
@@ -403,5 +418,25 @@ mod tests {
             },
         ];
         assert_eq!(atom(&meta(), &events), atom(&meta(), &events));
+    }
+
+    #[test]
+    fn an_events_picture_is_an_enclosure_with_its_type_and_length() {
+        let out = feed(&[CalendarEvent {
+            picture: Some(FeedPicture {
+                url: "https://convive.example/media/ab-banner.jpg?a=1&b=2".to_owned(),
+                content_type: "image/jpeg".to_owned(),
+                bytes: 48_213,
+            }),
+            ..event()
+        }]);
+        assert!(
+            out.contains(
+                "<link rel=\"enclosure\" type=\"image/jpeg\" length=\"48213\" \
+                 href=\"https://convive.example/media/ab-banner.jpg?a=1&amp;b=2\"/>"
+            ),
+            "{out}"
+        );
+        assert!(!feed(&[event()]).contains("enclosure"));
     }
 }

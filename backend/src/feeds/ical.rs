@@ -61,6 +61,17 @@ pub struct CalendarEvent {
     /// Common name and URI (`mailto:` or the organizer's profile URL).
     pub organizer: Option<(String, String)>,
     pub online_address: Option<String>,
+    /// The event's picture (its banner size), on our own origin.
+    pub picture: Option<FeedPicture>,
+}
+
+/// A picture as feeds link it: ATTACH in iCalendar, an enclosure in Atom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPicture {
+    /// Absolute.
+    pub url: String,
+    pub content_type: String,
+    pub bytes: u64,
 }
 
 /// The `.ics` bytes for `events`, in the order given, preceded by one VTIMEZONE per zone they
@@ -205,6 +216,14 @@ fn write_event(lines: &mut ContentLines, event: &CalendarEvent) {
     if let Some(address) = online_address(event) {
         // RFC 7986: lets clients offer a "join" button where they support it.
         lines.value("CONFERENCE", &[("VALUE", "URI")], address);
+    }
+    if let Some(picture) = &event.picture {
+        // RFC 5545 §3.8.1.1: a URI, with its media type for clients choosing what to fetch.
+        lines.value(
+            "ATTACH",
+            &[("FMTTYPE", picture.content_type.as_str())],
+            &picture.url,
+        );
     }
     lines.value("CLASS", &[], "PUBLIC");
     lines.value("TRANSP", &[], "OPAQUE");

@@ -44,7 +44,7 @@ pub const REFRESH_HOURS: i64 = 1;
 
 /// Changes whenever the writers' output changes for the same data, so that validators computed
 /// before an upgrade no longer match.
-const FORMAT_REVISION: u32 = 3;
+const FORMAT_REVISION: u32 = 4;
 
 /// How a feed is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! Pictures of other instances are copied here the same way (`remote`).
 
 mod cleanup;
+pub mod placeholder;
 pub mod process;
 pub mod remote;
 mod service;
@@ -21,6 +22,17 @@ pub use storage::MediaStorage;
 /// The path a stored file is served at, on our own origin.
 pub fn path_of(key: &str) -> String {
     format!("/media/{key}")
+}
+
+/// The variant to show where `name` is wanted: the smallest at least that large, else the
+/// largest (a small upload keeps one variant, whatever its name).
+pub fn variant(variants: &[StoredVariant], name: VariantName) -> Option<&StoredVariant> {
+    let wanted = name.max_side();
+    variants
+        .iter()
+        .filter(|v| v.width.max(v.height) >= wanted)
+        .min_by_key(|v| v.width.max(v.height))
+        .or_else(|| variants.iter().max_by_key(|v| v.width.max(v.height)))
 }
 
 #[cfg(test)]

@@ -268,12 +268,14 @@ pub(super) async fn delete_in(
             event::Column::PictureMediaId,
             Expr::value(Option::<i64>::None),
         )
+        .col_expr(event::Column::UpdatedAt, Expr::value(now))
         .filter(event::Column::PictureMediaId.eq(media.id))
         .exec(conn)
         .await?;
     for column in [actor::Column::AvatarMediaId, actor::Column::BannerMediaId] {
         actor::Entity::update_many()
             .col_expr(column, Expr::value(Option::<i64>::None))
+            .col_expr(actor::Column::UpdatedAt, Expr::value(now))
             .filter(column.eq(media.id))
             .exec(conn)
             .await?;
@@ -309,7 +311,7 @@ pub async fn set_event_picture(
         let updated = active.update(&tx).await?;
         swap_attachment(&tx, now, event.picture_media_id, chosen_id).await?;
         // Instances that follow it copy the new picture, or drop the old one.
-        if crate::events::federated::federates(&updated) {
+        if crate::events::policy::federates(&updated) {
             crate::outbox::record(
                 ctx,
                 &tx,

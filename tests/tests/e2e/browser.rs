@@ -374,3 +374,158 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
     assert_same_origin(&page, &origin).await;
     page.quit().await.unwrap();
 }
+
+/// The picture drawn in the element `css` (the real one, not its placeholder) once it has
+/// loaded: the URL the browser chose among its sizes, and its drawn width and height.
+async fn loaded_picture(page: &WebDriver, css: &str) -> (String, f64, f64) {
+    let script = "const img = document.querySelector(arguments[0] + ' img:not(.placeholder)');
+         if (!img || !img.complete || img.naturalWidth === 0) { return null; }
+         const box = img.getBoundingClientRect();
+         return [img.currentSrc, box.width, box.height];";
+    for _ in 0..100 {
+        let answer = page
+            .execute(script, vec![Value::String(css.to_owned())])
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        if let Some([src, width, height]) = answer.as_array().map(Vec::as_slice) {
+            return (
+                src.as_str().unwrap().to_owned(),
+                width.as_f64().unwrap(),
+                height.as_f64().unwrap(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no picture loaded in {css}");
+}
+
+/// With `CONVIVE_SCREENSHOTS` naming a directory, the page as drawn, to look at.
+async fn screenshot(page: &WebDriver, name: &str) {
+    if let Ok(dir) = std::env::var("CONVIVE_SCREENSHOTS") {
+        let path = PathBuf::from(dir).join(format!("{name}.png"));
+        page.screenshot(&path).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organizer_gives_pictures_to_a_group_and_an_event_and_sees_them_on_a_phone_and_a_desktop()
+ {
+    let Some(driver) = start_driver().await else {
+        skip("chromium not found (install Debian's chromium and chromium-driver)");
+        return;
+    };
+    let server = TestServer::start().await;
+    let origin = server.base_url.clone();
+    let member = tests::people::sign_up(&server, "olga").await;
+    let files = tempfile::tempdir().unwrap();
+    let avatar = files.path().join("wrench.jpg");
+    std::fs::write(&avatar, backend::testing::pictures::jpeg_with_gps(600, 600)).unwrap();
+    let banner = files.path().join("bench.png");
+    std::fs::write(
+        &banner,
+        backend::testing::pictures::transparent_png(2400, 1200),
+    )
+    .unwrap();
+    let page = browser(&driver).await;
+
+    page.goto(format!("{origin}/login")).await.unwrap();
+    fill(&page, "email", &member.email).await;
+    fill(&page, "password", "long enough password").await;
+    submit(&page, "/login").await;
+    wait_for(&page, "Log out").await;
+
+    // The group's avatar, chosen in the file input of a plain form.
+    page.goto(format!("{origin}/groups/new")).await.unwrap();
+    fill(&page, "username", "repair").await;
+    fill(&page, "name", "Repair collective").await;
+    find(&page, By::Id("avatar"))
+        .await
+        .send_keys(avatar.to_str().unwrap())
+        .await
+        .unwrap();
+    fill(&page, "avatar_alt", "A wrench").await;
+    submit(&page, "/groups/new").await;
+    wait_for(&page, "Repair collective").await;
+
+    // The event's banner, on the event form.
+    page.goto(format!("{origin}/events/new")).await.unwrap();
+    fill(&page, "title", "Repair café").await;
+    let begins = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%dT18:30")
+        .to_string();
+    page.execute(
+        "document.getElementById('begins').value = arguments[0];",
+        vec![Value::String(begins)],
+    )
+    .await
+    .unwrap();
+    fill(&page, "timezone", "Europe/Paris").await;
+    find(&page, By::Css("#group option:nth-child(2)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&page, By::Id("picture"))
+        .await
+        .send_keys(banner.to_str().unwrap())
+        .await
+        .unwrap();
+    fill(&page, "picture_alt", "Bikes upside down on a long table").await;
+    submit(&page, "/events/new").await;
+    wait_for(&page, "18:30 (Europe/Paris)").await;
+    let event_url = page.current_url().await.unwrap().to_string();
+
+    for (device, width, height) in [("phone", 390, 844), ("desktop", 1280, 900)] {
+        page.set_window_rect(0, 0, width, height).await.unwrap();
+
+        page.goto(&event_url).await.unwrap();
+        wait_for(&page, "Add to calendar").await;
+        let (src, drawn_width, drawn_height) = loaded_picture(&page, ".banner-picture").await;
+        assert!(src.starts_with(&format!("{origin}/media/")), "{src}");
+        assert!(drawn_width > 300.0, "{device}: {drawn_width} px wide");
+        // 2:1 as uploaded, cut by the stylesheet to at most 26rem high.
+        assert!(
+            drawn_height <= 416.5 && (drawn_height - (drawn_width / 2.0).min(416.0)).abs() < 2.0,
+            "{device}: drawn {drawn_width}×{drawn_height}"
+        );
+        let (avatar_src, ..) = loaded_picture(&page, ".who .avatar").await;
+        assert!(avatar_src.ends_with("-thumbnail.jpg"), "{avatar_src}");
+        assert_same_origin(&page, &origin).await;
+        screenshot(&page, &format!("event-{device}")).await;
+
+        page.goto(format!("{origin}/@repair")).await.unwrap();
+        wait_for(&page, "Repair collective").await;
+        let (avatar_src, avatar_width, _) = loaded_picture(&page, ".heading .avatar").await;
+        assert!(avatar_src.starts_with(&format!("{origin}/media/")));
+        assert!((avatar_width - 64.0).abs() < 1.0, "{avatar_width}");
+        let (card_src, ..) = loaded_picture(&page, ".card-picture").await;
+        assert!(
+            card_src.starts_with(&format!("{origin}/media/")),
+            "{card_src}"
+        );
+        assert_same_origin(&page, &origin).await;
+        screenshot(&page, &format!("group-{device}")).await;
+
+        page.goto(format!("{origin}/")).await.unwrap();
+        wait_for(&page, "Repair café").await;
+        let (card_src, card_width, card_height) = loaded_picture(&page, ".card-picture").await;
+        assert!(
+            card_src.starts_with(&format!("{origin}/media/")),
+            "{card_src}"
+        );
+        assert!(
+            (card_height - card_width * 9.0 / 16.0).abs() < 2.0,
+            "{device}: card picture {card_width}×{card_height}"
+        );
+        assert_same_origin(&page, &origin).await;
+        screenshot(&page, &format!("home-{device}")).await;
+    }
+
+    // The edit form previews the banner.
+    page.goto(format!("{event_url}/edit")).await.unwrap();
+    loaded_picture(&page, ".picture-field").await;
+    screenshot(&page, "event-edit").await;
+    page.quit().await.unwrap();
+}

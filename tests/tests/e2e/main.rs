@@ -19,6 +19,7 @@ mod interop;
 mod mobilizon_client;
 mod one_join;
 mod pages;
+mod picture_pages;
 mod pictures;
 mod smtp;
 

@@ -1,5 +1,7 @@
 //! One event's page, with its RSVP forms and what they do: join, leave, join by email.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -16,6 +18,7 @@ use serde::Deserialize;
 
 use super::form::{Button, Form};
 use super::i18n::{count, t, with};
+use super::pictures::{Picture, SharedImage, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::client::RequestClient;
 use crate::state::AppState;
@@ -33,6 +36,8 @@ pub fn routes() -> Router<AppState> {
 pub struct ActorLink {
     pub(super) name: String,
     pub(super) page: Option<String>,
+    /// Their avatar, when it is loaded and they have one.
+    pub(super) avatar: Option<Picture>,
 }
 
 impl ActorLink {
@@ -40,6 +45,18 @@ impl ActorLink {
         Self {
             name: backend::actors::display_name(actor),
             page: (!actor.suspended).then(|| format!("/@{}", backend::actors::handle(actor))),
+            avatar: None,
+        }
+    }
+
+    /// With their avatar, from pictures loaded beforehand.
+    pub(super) fn with_avatar(
+        actor: &entity::actor::Model,
+        pictures: &HashMap<i64, entity::media::Model>,
+    ) -> Self {
+        Self {
+            avatar: Picture::of_id(pictures, actor.avatar_media_id, Shown::Avatar, false),
+            ..Self::of(actor)
         }
     }
 }
@@ -66,6 +83,9 @@ pub struct EventView {
     summary: String,
     banner: Option<String>,
     banner_class: &'static str,
+    picture: Option<Picture>,
+    /// For shared links' previews.
+    shared_image: Option<SharedImage>,
     when: String,
     when_viewer: Option<String>,
     place: Option<String>,
@@ -231,6 +251,15 @@ async fn compose_event_page(
         Some(id) => unless_gone(backend::actors::find(db, id).await)?,
         None => None,
     };
+    let picture_ids: Vec<i64> = [
+        event.picture_media_id,
+        organizer.avatar_media_id,
+        group.as_ref().and_then(|g| g.avatar_media_id),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let pictures = backend::media::find_many(db, &picture_ids).await?;
     let tags: Vec<String> = backend::events::tags::for_events(db, &[event.id])
         .await?
         .remove(&event.id)
@@ -297,12 +326,17 @@ async fn compose_event_page(
         encode(&absolute),
         encode(place.as_deref().unwrap_or_default())
     );
+    let shared_image = event
+        .picture_media_id
+        .and_then(|id| pictures.get(&id))
+        .and_then(|m| SharedImage::of(ctx, m));
     let json_ld = json_ld(
         &event,
         &absolute,
         place.as_deref(),
         &organizer,
         &description_text,
+        shared_image.as_ref().map(|i| i.url.as_str()),
     );
     let view = EventView {
         origin: origin(visitor.locale, &event).map(|label| (label, event.url.clone())),
@@ -312,13 +346,15 @@ async fn compose_event_page(
         summary,
         banner,
         banner_class,
+        picture: Picture::of_id(&pictures, event.picture_media_id, Shown::Banner, true),
+        shared_image,
         when,
         when_viewer,
         place,
         map,
         online: event.online_address.clone(),
-        organizer: ActorLink::of(&organizer),
-        group: group.as_ref().map(ActorLink::of),
+        organizer: ActorLink::with_avatar(&organizer, &pictures),
+        group: group.as_ref().map(|g| ActorLink::with_avatar(g, &pictures)),
         participants,
         seats,
         tags,
@@ -412,6 +448,7 @@ fn json_ld(
     place: Option<&str>,
     organizer: &entity::actor::Model,
     description: &str,
+    image: Option<&str>,
 ) -> String {
     let status = match event.status {
         EventStatus::Cancelled => "https://schema.org/EventCancelled",
@@ -427,6 +464,9 @@ fn json_ld(
         "description": description.chars().take(500).collect::<String>(),
         "organizer": { "@type": "Organization", "name": backend::actors::display_name(organizer) },
     });
+    if let Some(image) = image {
+        value["image"] = serde_json::json!([image]);
+    }
     if let Some(end) = event.ends_on {
         value["endDate"] =
             serde_json::json!(end.with_timezone(&events::timezone(event)).to_rfc3339());

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::event::{ActorLink, encode, origin};
 use super::i18n::{count, t, with};
+use super::pictures::{Picture, Shown};
 use super::{Frame, Visitor, error_page, render};
 use crate::state::AppState;
 
@@ -34,6 +35,7 @@ pub struct Card {
     group: Option<ActorLink>,
     /// "From events.example.org" for an event of another instance.
     origin: Option<String>,
+    picture: Option<Picture>,
 }
 
 /// The cards of a list of events, with their places and groups loaded in two queries.
@@ -47,6 +49,8 @@ async fn cards(
     let addresses = backend::addresses::find_many(db, &address_ids).await?;
     let group_ids: Vec<i64> = list.iter().filter_map(|e| e.attributed_to_id).collect();
     let groups = backend::actors::find_many(db, &group_ids).await?;
+    let picture_ids: Vec<i64> = list.iter().filter_map(|e| e.picture_media_id).collect();
+    let pictures = backend::media::find_many(db, &picture_ids).await?;
     Ok(list
         .iter()
         .map(|e| Card {
@@ -67,6 +71,8 @@ async fn cards(
                 .and_then(|id| groups.get(&id))
                 .map(ActorLink::of),
             origin: origin(locale, e),
+            // The title beside it says what the card is: the picture only decorates it.
+            picture: Picture::of_id(&pictures, e.picture_media_id, Shown::Card, false),
         })
         .collect())
 }

@@ -5,12 +5,14 @@
 mod account;
 mod assets;
 mod event;
+mod event_fields;
 mod form;
 mod groups;
 pub mod i18n;
 mod listings;
 mod organize;
 mod participants;
+mod pictures;
 mod visitor;
 
 use askama::Template;

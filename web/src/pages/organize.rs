@@ -7,14 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use backend::addresses::AddressInput;
-use backend::events::{self, EventChanges, EventOptions, NewEvent};
-use chrono::{NaiveDateTime, TimeZone, Utc};
-use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
-use serde::Deserialize;
+use backend::events::{self, EventChanges};
+use entity::event::{self, EventStatus};
 
-use super::form::{Button, Form};
-use super::i18n::t;
+use super::event_fields::{EventFields, fields_of, parsed};
+use super::form::{Button, Files, Form, FormWithFiles};
+use super::i18n::{t, with};
+use super::pictures::{self, Asked, Picture, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
@@ -24,66 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{uuid}/edit", get(edit_form).post(update))
         .route("/events/{uuid}/cancel", post(cancel))
         .route("/events/{uuid}/delete", post(delete))
-}
-
-/// The event form's fields, as typed (so a refused form comes back as it was).
-#[derive(Deserialize, Default, Clone)]
-pub struct EventFields {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    begins: String,
-    #[serde(default)]
-    ends: String,
-    #[serde(default)]
-    timezone: String,
-    #[serde(default)]
-    group: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    street: String,
-    #[serde(default)]
-    postal_code: String,
-    #[serde(default)]
-    locality: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    latitude: String,
-    #[serde(default)]
-    longitude: String,
-    #[serde(default)]
-    online: String,
-    #[serde(default)]
-    join: String,
-    #[serde(default)]
-    external: String,
-    #[serde(default)]
-    capacity: String,
-    #[serde(default, deserialize_with = "checkbox")]
-    anonymous: bool,
-    #[serde(default, deserialize_with = "checkbox")]
-    show_remaining: bool,
-    #[serde(default, deserialize_with = "checkbox")]
-    hide_count: bool,
-    #[serde(default)]
-    visibility: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    tags: String,
-    #[serde(default, deserialize_with = "checkbox")]
-    draft: bool,
-}
-
-fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let value = String::deserialize(d)?;
-    Ok(value == "on" || value == "true")
 }
 
 #[derive(Template)]
@@ -98,111 +37,8 @@ struct EventForm {
     groups: Vec<(i64, String)>,
     categories: Vec<(&'static str, String)>,
     uuid: Option<String>,
-}
-
-fn none_if_empty(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
-/// Plain text typed in the form becomes paragraphs; HTML is kept (the backend sanitizes it).
-fn description_html(raw: &str) -> String {
-    if raw.contains('<') {
-        return raw.to_owned();
-    }
-    raw.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let escaped = p
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('\n', "<br>");
-            format!("<p>{escaped}</p>")
-        })
-        .collect()
-}
-
-/// The form's local date and time in its zone, as an instant.
-fn instant(raw: &str, zone: &str, field: &str) -> backend::Result<Option<chrono::DateTime<Utc>>> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
-    let tz = events::input::timezone(zone)?;
-    let local = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| backend::Error::invalid(field, "expected a date and a time"))?;
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| backend::Error::invalid(field, "this time does not exist in this zone"))
-}
-
-fn parsed(f: &EventFields) -> backend::Result<NewEvent> {
-    let begins_on = instant(&f.begins, &f.timezone, "beginsOn")?;
-    let ends_on = instant(&f.ends, &f.timezone, "endsOn")?;
-    let capacity = match f.capacity.trim() {
-        "" => None,
-        n => Some(n.parse::<i32>().map_err(|_| {
-            backend::Error::invalid("options.maximumAttendeeCapacity", "expected a number")
-        })?),
-    };
-    let geom = match (f.latitude.trim(), f.longitude.trim()) {
-        ("", "") => None,
-        (lat, lon) => Some(format!("{lon};{lat}")),
-    };
-    let address = AddressInput {
-        description: none_if_empty(&f.place),
-        street: none_if_empty(&f.street),
-        postal_code: none_if_empty(&f.postal_code),
-        locality: none_if_empty(&f.locality),
-        region: None,
-        country: none_if_empty(&f.country),
-        geom,
-    };
-    let has_address = address != AddressInput::default();
-    Ok(NewEvent {
-        organizer_actor_id: None,
-        attributed_to_id: f.group.trim().parse().ok(),
-        title: f.title.clone(),
-        description: Some(description_html(&f.description)),
-        begins_on,
-        ends_on,
-        status: Some(match f.status.as_str() {
-            "tentative" => EventStatus::Tentative,
-            _ => EventStatus::Confirmed,
-        }),
-        visibility: Some(match f.visibility.as_str() {
-            "unlisted" => EventVisibility::Unlisted,
-            "private" => EventVisibility::Private,
-            _ => EventVisibility::Public,
-        }),
-        join_options: Some(match f.join.as_str() {
-            "restricted" => JoinOptions::Restricted,
-            "external" => JoinOptions::External,
-            _ => JoinOptions::Free,
-        }),
-        external_participation_url: none_if_empty(&f.external),
-        draft: Some(f.draft),
-        category: none_if_empty(&f.category),
-        tags: Some(
-            f.tags
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ),
-        language: None,
-        online_address: Some(f.online.trim().to_owned()),
-        physical_address: has_address.then_some(address),
-        options: EventOptions {
-            maximum_attendee_capacity: capacity.or(Some(0)),
-            show_remaining_attendee_capacity: Some(f.show_remaining),
-            anonymous_participation: Some(f.anonymous),
-            hide_number_of_participants: Some(f.hide_count),
-            timezone: Some(f.timezone.clone()),
-        },
-    })
+    /// The picture the event has, shown above the file input.
+    picture: Option<Picture>,
 }
 
 /// Groups where the user may publish.
@@ -252,6 +88,10 @@ async fn form_page(
         Ok(groups) => groups,
         Err(err) => return error_page(visitor.clone(), &err),
     };
+    let picture = match current_picture(state, uuid.as_deref()).await {
+        Ok(picture) => picture,
+        Err(err) => return error_page(visitor.clone(), &err),
+    };
     let page = EventForm {
         frame: Frame {
             title,
@@ -269,8 +109,66 @@ async fn form_page(
             .map(|c| (*c, backend::events::categories::label(c)))
             .collect(),
         uuid,
+        picture,
     };
     render(visitor, status, &page)
+}
+
+/// The picture of the event being edited, if it has one.
+async fn current_picture(state: &AppState, uuid: Option<&str>) -> backend::Result<Option<Picture>> {
+    let Some(uuid) = uuid else { return Ok(None) };
+    let event = events::find_by_uuid(&state.ctx.db, uuid).await?;
+    let Some(id) = event.picture_media_id else {
+        return Ok(None);
+    };
+    let media = backend::media::find_by_id(&state.ctx.db, id).await?;
+    Ok(media.and_then(|m| Picture::of(&m, Shown::Card, true)))
+}
+
+/// What the form's picture fields ask for; a picture without a description is refused.
+fn picture_asked(
+    locale: backend::i18n::Locale,
+    files: &mut Files,
+    fields: &EventFields,
+) -> backend::Result<Asked> {
+    pictures::asked(
+        files.take("picture"),
+        &fields.picture_alt,
+        fields.remove_picture,
+        "picture_alt",
+        t(locale, "form-picture-alt-needed"),
+    )
+}
+
+/// Once the event is saved, its picture; a picture refused (a damaged file, not a picture, too
+/// large) brings back the saved event's form, saying why.
+async fn then_picture(
+    state: &AppState,
+    visitor: &Visitor,
+    event: &event::Model,
+    asked: Asked,
+    fields: EventFields,
+) -> Response {
+    match pictures::apply_to_event(&state.ctx, &visitor.principal(), event.id, asked).await {
+        Ok(()) => see_other(visitor, &format!("/events/{}", event.uuid)),
+        Err(err) if !err.is_internal() => {
+            let locale = visitor.locale;
+            let message = with(locale, "form-picture-not-saved", "reason", err.to_string());
+            form_page(
+                state,
+                visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t(locale, "form-edit-event"),
+                format!("/events/{}/edit", event.uuid),
+                t(locale, "form-save"),
+                Some(message),
+                fields,
+                Some(event.uuid.clone()),
+            )
+            .await
+        }
+        Err(err) => error_page(visitor.clone(), &err),
+    }
 }
 
 async fn user_timezone(state: &AppState, visitor: &Visitor) -> String {
@@ -313,14 +211,17 @@ pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Respon
 pub async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(fields): Form<EventFields>,
+    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
-    let result = match parsed(&fields) {
-        Ok(new) => events::service::create(&state.ctx, &visitor.principal(), new).await,
-        Err(err) => Err(err),
-    };
+    let result = async {
+        let asked = picture_asked(visitor.locale, &mut files, &fields)?;
+        let new = parsed(&fields)?;
+        let event = events::service::create(&state.ctx, &visitor.principal(), new).await?;
+        Ok::<_, backend::Error>((event, asked))
+    }
+    .await;
     match result {
-        Ok(event) => see_other(&visitor, &format!("/events/{}", event.uuid)),
+        Ok((event, asked)) => then_picture(&state, &visitor, &event, asked, fields).await,
         Err(err)
             if matches!(
                 err,
@@ -352,67 +253,6 @@ async fn editable(
     uuid: &str,
 ) -> backend::Result<event::Model> {
     events::find_editable(&state.ctx.db, &visitor.principal(), uuid).await
-}
-
-fn fields_of(
-    event: &event::Model,
-    address: Option<&entity::address::Model>,
-    tags: Vec<String>,
-) -> EventFields {
-    let tz = events::timezone(event);
-    let local =
-        |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
-    EventFields {
-        title: event.title.clone(),
-        description: event.description.clone(),
-        begins: local(event.begins_on),
-        ends: event.ends_on.map(local).unwrap_or_default(),
-        timezone: event.timezone.clone(),
-        group: event
-            .attributed_to_id
-            .map(|g| g.to_string())
-            .unwrap_or_default(),
-        place: address
-            .and_then(|a| a.description.clone())
-            .unwrap_or_default(),
-        street: address.and_then(|a| a.street.clone()).unwrap_or_default(),
-        postal_code: address
-            .and_then(|a| a.postal_code.clone())
-            .unwrap_or_default(),
-        locality: address.and_then(|a| a.locality.clone()).unwrap_or_default(),
-        country: address.and_then(|a| a.country.clone()).unwrap_or_default(),
-        latitude: event.latitude.map(|v| v.to_string()).unwrap_or_default(),
-        longitude: event.longitude.map(|v| v.to_string()).unwrap_or_default(),
-        online: event.online_address.clone().unwrap_or_default(),
-        join: match event.join_options {
-            JoinOptions::Free => "free",
-            JoinOptions::Restricted => "restricted",
-            JoinOptions::External => "external",
-        }
-        .to_owned(),
-        external: event.external_participation_url.clone().unwrap_or_default(),
-        capacity: event
-            .maximum_attendee_capacity
-            .map(|c| c.to_string())
-            .unwrap_or_default(),
-        anonymous: event.anonymous_participation,
-        show_remaining: event.show_remaining_attendee_capacity,
-        hide_count: event.hide_number_of_participants,
-        visibility: match event.visibility {
-            EventVisibility::Public => "public",
-            EventVisibility::Unlisted => "unlisted",
-            EventVisibility::Private => "private",
-        }
-        .to_owned(),
-        status: match event.status {
-            EventStatus::Tentative => "tentative",
-            _ => "confirmed",
-        }
-        .to_owned(),
-        category: event.category.clone().unwrap_or_default(),
-        tags: tags.join(", "),
-        draft: event.draft,
-    }
 }
 
 pub async fn edit_form(
@@ -460,10 +300,11 @@ pub async fn update(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    Form(fields): Form<EventFields>,
+    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
     let result = async {
         let event = editable(&state, &visitor, &uuid).await?;
+        let asked = picture_asked(visitor.locale, &mut files, &fields)?;
         let new = parsed(&fields)?;
         let changes = EventChanges {
             attributed_to_id: new.attributed_to_id,
@@ -485,11 +326,13 @@ pub async fn update(
             physical_address: Some(new.physical_address.unwrap_or_default()),
             options: new.options,
         };
-        events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await
+        let event =
+            events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await?;
+        Ok((event, asked))
     }
     .await;
     match result {
-        Ok(event) => see_other(&visitor, &format!("/events/{}", event.uuid)),
+        Ok((event, asked)) => then_picture(&state, &visitor, &event, asked, fields).await,
         Err(err)
             if matches!(
                 err,

@@ -46,6 +46,7 @@ fn event() -> CalendarEvent {
             "https://convive.example/@jazz".to_owned(),
         )),
         online_address: None,
+        picture: None,
     }
 }
 
@@ -289,6 +290,32 @@ fn html_descriptions_become_readable_text_without_tags() {
     assert_eq!(
         description,
         "Programme\n\nDoors at 7 pm\nShow at 8 & late\n\n- Free\n\nMore: here (https://jazz.example/info)"
+    );
+}
+
+#[test]
+fn an_events_picture_is_attached_by_its_url_with_its_media_type() {
+    let parsed = parse(&ics(&[CalendarEvent {
+        picture: Some(super::FeedPicture {
+            url: "https://convive.example/media/0f-banner.jpg".to_owned(),
+            content_type: "image/jpeg".to_owned(),
+            bytes: 48_213,
+        }),
+        ..event()
+    }]));
+    let properties = &parsed.events[0].properties;
+    let attach = property(properties, "ATTACH");
+    assert_eq!(
+        attach.value.as_deref(),
+        Some("https://convive.example/media/0f-banner.jpg")
+    );
+    assert_eq!(param(attach, "FMTTYPE"), vec!["image/jpeg".to_owned()]);
+    let without = parse(&ics(&[event()]));
+    assert!(
+        without.events[0]
+            .properties
+            .iter()
+            .all(|p| p.name != "ATTACH")
     );
 }
 

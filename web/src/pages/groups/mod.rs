@@ -18,6 +18,7 @@ use entity::member::MemberRole;
 
 use super::form::{Button, Form};
 use super::i18n::{count, t};
+use super::pictures::{Picture, SharedImage, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
@@ -47,6 +48,11 @@ pub struct ActorView {
     is_member: bool,
     can_organize: bool,
     can_edit: bool,
+    avatar: Option<Picture>,
+    banner: Option<Picture>,
+    /// Absolute, for shared links' previews.
+    url: String,
+    shared_image: Option<SharedImage>,
 }
 
 #[derive(Template)]
@@ -54,8 +60,8 @@ pub struct ActorView {
 struct ActorPage {
     frame: Frame,
     a: ActorView,
-    upcoming: Vec<(String, String, String)>,
-    past: Vec<(String, String, String)>,
+    upcoming: Vec<(String, String, String, Option<Picture>)>,
+    past: Vec<(String, String, String, Option<Picture>)>,
 }
 
 /// `/@name` as one path segment (axum captures whole segments only).
@@ -105,17 +111,6 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     let principal = visitor.principal();
     let actor = find_actor(state, segment).await?;
     let now = state.ctx.now();
-    let cards = |list: Vec<entity::event::Model>| {
-        list.iter()
-            .map(|e| {
-                (
-                    format!("/events/{}", e.uuid),
-                    e.title.clone(),
-                    backend::events::notices::format_when(locale, e),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
     let upcoming = backend::events::organized_by(
         db,
         &principal,
@@ -134,6 +129,37 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         Page::new(Some(1), Some(10))?,
     )
     .await?;
+    let picture_ids: Vec<i64> = [actor.avatar_media_id, actor.banner_media_id]
+        .into_iter()
+        .chain(
+            upcoming
+                .elements
+                .iter()
+                .chain(&past.elements)
+                .map(|e| e.picture_media_id),
+        )
+        .flatten()
+        .collect();
+    let pictures = backend::media::find_many(db, &picture_ids).await?;
+    // A link to a group shows its banner, else its avatar.
+    let shared_image = [actor.banner_media_id, actor.avatar_media_id]
+        .into_iter()
+        .flatten()
+        .find_map(|id| pictures.get(&id))
+        .and_then(|m| SharedImage::of(&state.ctx, m));
+    // Cards of its events, the picture only decorating the title beside it.
+    let cards = |list: Vec<entity::event::Model>| {
+        list.iter()
+            .map(|e| {
+                (
+                    format!("/events/{}", e.uuid),
+                    e.title.clone(),
+                    backend::events::notices::format_when(locale, e),
+                    Picture::of_id(&pictures, e.picture_media_id, Shown::Card, false),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let mut view = ActorView {
         handle: backend::actors::handle(&actor),
         name: backend::actors::display_name(&actor),
@@ -149,6 +175,13 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         is_member: false,
         can_organize: false,
         can_edit: false,
+        // The name is written beside the avatar; the banner says what it shows.
+        avatar: Picture::of_id(&pictures, actor.avatar_media_id, Shown::Avatar, false),
+        banner: Picture::of_id(&pictures, actor.banner_media_id, Shown::Banner, true),
+        url: state
+            .ctx
+            .url(&format!("/@{}", backend::actors::handle(&actor))),
+        shared_image,
     };
     if view.is_group {
         view.facts = Some(count(

@@ -10,9 +10,13 @@ use backend::groups;
 use entity::actor::Openness;
 use serde::Deserialize;
 
+use backend::media::ActorPicture;
+
 use super::find_actor;
-use crate::pages::form::Form;
-use crate::pages::i18n::t;
+use crate::pages::event_fields::checkbox;
+use crate::pages::form::{Files, FormWithFiles};
+use crate::pages::i18n::{t, with};
+use crate::pages::pictures::{self, Asked, Picture, Shown};
 use crate::pages::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
@@ -35,15 +39,28 @@ struct GroupForm {
     summary: String,
     openness: String,
     visibility: String,
+    avatar_alt: String,
+    banner_alt: String,
+    /// The group's pictures, shown above their file inputs when editing.
+    avatar: Option<Picture>,
+    banner: Option<Picture>,
 }
 
-fn group_form(
+async fn group_form(
+    state: &AppState,
     visitor: &Visitor,
     status: StatusCode,
     error: Option<String>,
     fields: Option<&NewGroupForm>,
 ) -> Response {
     let editing = fields.is_some_and(|f| f.editing);
+    let (avatar, banner) = match fields.filter(|f| f.editing) {
+        Some(f) => match current_pictures(state, &f.username).await {
+            Ok(pictures) => pictures,
+            Err(err) => return error_page(visitor.clone(), &err),
+        },
+        None => (None, None),
+    };
     let page = GroupForm {
         frame: Frame {
             title: t(
@@ -76,8 +93,100 @@ fn group_form(
         visibility: fields
             .map(|f| f.visibility.clone())
             .unwrap_or_else(|| "public".to_owned()),
+        avatar_alt: fields.map(|f| f.avatar_alt.clone()).unwrap_or_default(),
+        banner_alt: fields.map(|f| f.banner_alt.clone()).unwrap_or_default(),
+        avatar,
+        banner,
     };
     render(visitor, status, &page)
+}
+
+/// The avatar and banner a group has now.
+async fn current_pictures(
+    state: &AppState,
+    username: &str,
+) -> backend::Result<(Option<Picture>, Option<Picture>)> {
+    let group = find_actor(state, &format!("@{username}")).await?;
+    let ids: Vec<i64> = [group.avatar_media_id, group.banner_media_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    let loaded = backend::media::find_many(&state.ctx.db, &ids).await?;
+    Ok((
+        Picture::of_id(&loaded, group.avatar_media_id, Shown::Avatar, true),
+        Picture::of_id(&loaded, group.banner_media_id, Shown::Card, true),
+    ))
+}
+
+/// What the form asks for the group's avatar and banner; a picture without a description is
+/// refused before anything is saved.
+fn pictures_asked(
+    visitor: &Visitor,
+    files: &mut Files,
+    form: &NewGroupForm,
+) -> backend::Result<[(ActorPicture, Asked); 2]> {
+    let needed = || t(visitor.locale, "form-picture-alt-needed");
+    Ok([
+        (
+            ActorPicture::Avatar,
+            pictures::asked(
+                files.take("avatar"),
+                &form.avatar_alt,
+                form.remove_avatar,
+                "avatar_alt",
+                needed(),
+            )?,
+        ),
+        (
+            ActorPicture::Banner,
+            pictures::asked(
+                files.take("banner"),
+                &form.banner_alt,
+                form.remove_banner,
+                "banner_alt",
+                needed(),
+            )?,
+        ),
+    ])
+}
+
+/// Once the group is saved, its pictures; one refused brings back the saved group's form,
+/// saying why.
+async fn then_pictures(
+    state: &AppState,
+    visitor: &Visitor,
+    group: &entity::actor::Model,
+    asked: [(ActorPicture, Asked); 2],
+    mut form: NewGroupForm,
+) -> Response {
+    let principal = visitor.principal();
+    for (which, asked) in asked {
+        let applied =
+            pictures::apply_to_actor(&state.ctx, &principal, group.id, which, asked).await;
+        match applied {
+            Ok(()) => {}
+            Err(err) if !err.is_internal() => {
+                form.editing = true;
+                form.username = group.preferred_username.clone();
+                let message = with(
+                    visitor.locale,
+                    "group-picture-not-saved",
+                    "reason",
+                    err.to_string(),
+                );
+                return group_form(
+                    state,
+                    visitor,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(message),
+                    Some(&form),
+                )
+                .await;
+            }
+            Err(err) => return error_page(visitor.clone(), &err),
+        }
+    }
+    see_other(visitor, &format!("/@{}", group.preferred_username))
 }
 
 fn openness_of(raw: &str) -> Openness {
@@ -125,8 +234,9 @@ pub async fn edit_group_form(
                 }
                 .to_owned(),
                 editing: true,
+                ..NewGroupForm::default()
             };
-            group_form(&visitor, StatusCode::OK, None, Some(&fields))
+            group_form(&state, &visitor, StatusCode::OK, None, Some(&fields)).await
         }
         Err(err) => error_page(visitor, &err),
     }
@@ -136,13 +246,14 @@ pub async fn update_group(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(segment): Path<String>,
-    Form(mut form): Form<NewGroupForm>,
+    FormWithFiles(mut form, mut files): FormWithFiles<NewGroupForm>,
 ) -> Response {
     form.editing = true;
     let result = async {
         let group = find_actor(&state, &segment).await?;
         form.username = group.preferred_username.clone();
-        groups::service::update(
+        let asked = pictures_asked(&visitor, &mut files, &form)?;
+        let group = groups::service::update(
             &state.ctx,
             &visitor.principal(),
             group.id,
@@ -155,29 +266,34 @@ pub async fn update_group(
                 physical_address: None,
             },
         )
-        .await
+        .await?;
+        Ok::<_, backend::Error>((group, asked))
     }
     .await;
     match result {
-        Ok(group) => see_other(&visitor, &format!("/@{}", group.preferred_username)),
-        Err(err) if matches!(err, backend::Error::Invalid(_)) => group_form(
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(err.to_string()),
-            Some(&form),
-        ),
+        Ok((group, asked)) => then_pictures(&state, &visitor, &group, asked, form).await,
+        Err(err) if matches!(err, backend::Error::Invalid(_)) => {
+            group_form(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(err.to_string()),
+                Some(&form),
+            )
+            .await
+        }
         Err(err) => error_page(visitor, &err),
     }
 }
 
-pub async fn new_group_form(visitor: Visitor) -> Response {
+pub async fn new_group_form(State(state): State<AppState>, visitor: Visitor) -> Response {
     if visitor.session.is_none() {
         return see_other(&visitor, "/login?next=/groups/new");
     }
-    group_form(&visitor, StatusCode::OK, None, None)
+    group_form(&state, &visitor, StatusCode::OK, None, None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NewGroupForm {
     #[serde(default)]
     username: String,
@@ -188,6 +304,15 @@ pub struct NewGroupForm {
     openness: String,
     #[serde(default)]
     visibility: String,
+    /// Descriptions of the pictures chosen in the file inputs `avatar` and `banner`.
+    #[serde(default)]
+    avatar_alt: String,
+    #[serde(default)]
+    banner_alt: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    remove_avatar: bool,
+    #[serde(default, deserialize_with = "checkbox")]
+    remove_banner: bool,
     /// Set by the handlers, never by the form.
     #[serde(skip)]
     editing: bool,
@@ -196,14 +321,15 @@ pub struct NewGroupForm {
 pub async fn create_group(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<NewGroupForm>,
+    FormWithFiles(form, mut files): FormWithFiles<NewGroupForm>,
 ) -> Response {
     let Some(session) = visitor.session.clone() else {
         return see_other(&visitor, "/login?next=/groups/new");
     };
     let result = async {
+        let asked = pictures_asked(&visitor, &mut files, &form)?;
         let me = backend::actors::persons::acting_as(&state.ctx.db, &session.user, None).await?;
-        groups::service::create(
+        let group = groups::service::create(
             &state.ctx,
             &me,
             groups::service::NewGroup {
@@ -216,17 +342,22 @@ pub async fn create_group(
                 physical_address: None,
             },
         )
-        .await
+        .await?;
+        Ok::<_, backend::Error>((group, asked))
     }
     .await;
     match result {
-        Ok(group) => see_other(&visitor, &format!("/@{}", group.preferred_username)),
-        Err(err) if !err.is_internal() => group_form(
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(err.to_string()),
-            Some(&form),
-        ),
+        Ok((group, asked)) => then_pictures(&state, &visitor, &group, asked, form).await,
+        Err(err) if !err.is_internal() => {
+            group_form(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(err.to_string()),
+                Some(&form),
+            )
+            .await
+        }
         Err(err) => error_page(visitor, &err),
     }
 }
