@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod accounts;
+mod api_endpoint;
 mod browser;
 mod events;
 mod federation;
