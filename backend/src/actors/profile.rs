@@ -24,6 +24,8 @@ pub fn may_see_private(principal: &Principal, actor: &actor::Model) -> bool {
 fn require(principal: &Principal, actor: &actor::Model) -> Result<()> {
     if may_see_private(principal, actor) {
         Ok(())
+    } else if *principal == Principal::Anonymous {
+        Err(Error::Unauthenticated)
     } else {
         Err(Error::forbidden(
             "only the identity's own account sees its memberships, participations and account",
@@ -285,6 +287,9 @@ pub async fn search_persons(
     page: Page,
 ) -> Result<Paginated<actor::Model>> {
     use sea_orm::PaginatorTrait;
+    if *principal == Principal::Anonymous {
+        return Err(Error::Unauthenticated);
+    }
     if !principal.is_instance_moderator() {
         return Err(Error::forbidden("only moderators search people"));
     }

@@ -6,6 +6,7 @@ mod addresses;
 mod config;
 pub mod cors;
 pub mod cost;
+mod directory;
 mod encodings;
 pub mod errors;
 mod event_details;
@@ -40,6 +41,8 @@ pub struct Query(
     events::EventQuery,
     interact::InteractQuery,
     tags::TagQuery,
+    directory::DirectoryQuery,
+    directory::LanguageQuery,
     instances::InstanceQuery,
 );
 

@@ -1,11 +1,12 @@
 //! Identities (Mobilizon's persons).
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use backend::actors::persons::{self, NewPerson, PersonChanges};
 use backend::actors::profile;
 use chrono::{DateTime, Utc};
 use entity::actor::ActorKind;
 
+use super::directory::PaginatedPersonList;
 use super::errors::{GqlResult, IntoGql};
 use super::media::{self, MediaInput, with_pictures};
 use super::objects::{
@@ -196,14 +197,6 @@ impl Person {
     async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<FeedToken>> {
         super::feeds::of_actor(ctx, self.0.id).await
     }
-}
-
-/// A page of persons (Mobilizon's `Persons`).
-#[derive(SimpleObject)]
-#[graphql(name = "Persons")]
-pub struct PaginatedPersonList {
-    total: u64,
-    elements: Vec<Person>,
 }
 
 #[derive(Default)]

@@ -54,6 +54,21 @@ impl User {
         self.model.last_login_at
     }
 
+    /// When the account last logged in.
+    async fn current_sign_in_at(&self) -> Option<DateTime<Utc>> {
+        self.model.last_login_at
+    }
+
+    /// Always null: no address of a connection is kept.
+    async fn current_sign_in_ip(&self) -> Option<String> {
+        None
+    }
+
+    /// Always null: no address of a connection is kept.
+    async fn last_sign_in_ip(&self) -> Option<String> {
+        None
+    }
+
     /// Always false: disabled accounts do not exist here (suspension is per identity).
     async fn disabled(&self) -> bool {
         false
