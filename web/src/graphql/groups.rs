@@ -94,6 +94,9 @@ impl Group {
         &self,
         ctx: &Context<'_>,
         roles: Option<String>,
+        #[graphql(desc = "Only members whose name or username contains this.")] name: Option<
+            String,
+        >,
         page: Option<i64>,
         limit: Option<i64>,
     ) -> GqlResult<PaginatedMemberList> {
@@ -103,6 +106,7 @@ impl Group {
             &principal(ctx),
             self.0.id,
             &roles,
+            name.as_deref(),
             self::page(page, limit)?,
         )
         .await
@@ -511,6 +515,11 @@ impl GroupMutation {
         ctx: &Context<'_>,
         member_id: ID,
         #[graphql(name = "groupId")] _group_id: Option<ID>,
+        #[graphql(
+            name = "exclude",
+            desc = "Accepted and ignored, as Mobilizon does: a removed member may ask again."
+        )]
+        _exclude: Option<bool>,
     ) -> GqlResult<Member> {
         let id = parse_id(&member_id, "memberId")?;
         Ok(Member(

@@ -23,6 +23,8 @@ pub struct Group(pub actor::Model);
 
 /// Mobilizon's `Actor` interface: what people and groups share. Each type resolves these
 /// fields itself (`persons.rs`, `groups.rs`); the instance's own actors show as persons.
+// Clippy reads the fields' repeated `ty = …` as duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID"),
