@@ -17,6 +17,7 @@ mod fuzz;
 mod hardening;
 mod interop;
 mod mobilizon_client;
+mod mobilizon_shapes;
 mod one_join;
 mod pages;
 mod pictures;
