@@ -111,7 +111,7 @@ wait_for_mail(alice, "wait")
 print("  alice was told that requests wait for her")
 
 step("alice approves bob and carol; the event is then full")
-participants = gql("""query($u: String!) { event(uuid: $u) { participants(roles: "not_approved") {
+participants = gql("""query($u: UUID!) { event(uuid: $u) { participants(roles: "not_approved") {
     elements { id actor { preferredUsername } } } } }""", {"u": event["uuid"]}, alice_token)["event"]["participants"]["elements"]
 by_name = {p["actor"]["preferredUsername"]: p["id"] for p in participants}
 update = "mutation($id: ID!, $r: ParticipantRoleEnum!) { updateParticipation(id: $id, role: $r) { role } }"
@@ -125,7 +125,7 @@ print("  bob got his approval, with the event's .ics attached")
 step("bob leaves, which frees a seat for dave")
 gql("mutation($e: ID!) { leaveEvent(eventId: $e) { id } }", {"e": event["id"]}, bob_token)
 print("  dave:", gql(update, {"id": by_name[f"dave_{RUN}"], "r": "PARTICIPANT"}, alice_token)["updateParticipation"]["role"])
-stats = gql("query($u: String!) { event(uuid: $u) { participantStats { going participant } } }", {"u": event["uuid"]})
+stats = gql("query($u: UUID!) { event(uuid: $u) { participantStats { going participant } } }", {"u": event["uuid"]})
 print("  participants:", stats["event"]["participantStats"])
 
 step("one minute later (one hour before the start), dave's reminder is in the outbox")

@@ -21,22 +21,18 @@ impl Default for Page {
 }
 
 impl Page {
-    /// Checks client-given values: `page` ≥ 1, `limit` between 1 and 100.
+    /// Reads client-given values as Mobilizon does: `page` from 1; `limit` 0 asks for no
+    /// elements (only the `total`), and a limit past [`MAX_LIMIT`] (or below 0) is clamped to
+    /// it (to 0), not refused.
     pub fn new(page: Option<i64>, limit: Option<i64>) -> Result<Self> {
         let page = page.unwrap_or(1);
         let limit = limit.unwrap_or(DEFAULT_LIMIT as i64);
         if page < 1 {
             return Err(Error::invalid("page", "pages are numbered from 1"));
         }
-        if !(1..=MAX_LIMIT as i64).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                format!("expected between 1 and {MAX_LIMIT}"),
-            ));
-        }
         Ok(Self {
             page: page.unsigned_abs(),
-            limit: limit.unsigned_abs(),
+            limit: limit.clamp(0, MAX_LIMIT as i64).unsigned_abs(),
         })
     }
 

@@ -203,6 +203,11 @@ pub struct GraphqlSettings {
     /// Operations in one batched request.
     pub max_batch_operations: usize,
     pub body_limit_bytes: usize,
+    /// Origins whose pages may call the API from a browser (CORS), such as
+    /// `https://app.example.org`; `*` (the default, as Mobilizon) allows every origin. The API
+    /// authenticates with an `Authorization` header only, never a cookie, so another origin's
+    /// page acts as a user only with a token that user gave it.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for GraphqlSettings {
@@ -213,6 +218,7 @@ impl Default for GraphqlSettings {
             max_complexity: 1000,
             max_batch_operations: 10,
             body_limit_bytes: 256 * 1024,
+            allowed_origins: vec!["*".to_owned()],
         }
     }
 }
@@ -566,6 +572,13 @@ impl Settings {
                 "key \"graphql.max_batch_operations\": expected between 1 and 100".to_owned(),
             );
         }
+        for origin in &self.graphql.allowed_origins {
+            if !is_origin(origin) {
+                problems.push(format!(
+                    "key \"graphql.allowed_origins\": \"{origin}\" is not an origin; expected \"*\" or a scheme and host such as https://app.example.org"
+                ));
+            }
+        }
         if self.graphql.body_limit_bytes < 1024 {
             problems.push("key \"graphql.body_limit_bytes\": must be at least 1024".to_owned());
         }
@@ -623,6 +636,23 @@ fn tracing_filter_is_valid(filter: &str) -> Result<(), String> {
 struct EnvProvider {
     /// Lowercased key path (split on `__`) and raw value.
     vars: Vec<(Vec<String>, String)>,
+}
+
+/// `*`, or `http(s)://host[:port]` with nothing after it, as a browser writes an `Origin`.
+fn is_origin(origin: &str) -> bool {
+    if origin == "*" {
+        return true;
+    }
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 const ENV_PROVIDER_NAME: &str = "environment variable";
@@ -825,6 +855,27 @@ mod tests {
         assert!(message.contains("disk, s3"), "{message}");
         let message = error_of(&[("CONVIVE_MEDIA__STORAGE", "s3")]);
         assert!(message.contains("media.s3.bucket"), "{message}");
+        let message = error_of(&[(
+            "CONVIVE_GRAPHQL__ALLOWED_ORIGINS",
+            "[\"https://app.example.org/path\"]",
+        )]);
+        assert!(message.contains("graphql.allowed_origins"), "{message}");
+    }
+
+    #[test]
+    fn allowed_origins_are_read_from_the_environment_as_a_list() {
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[(
+                "CONVIVE_GRAPHQL__ALLOWED_ORIGINS",
+                "[\"https://app.example.org\", \"http://localhost:8080\"]",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.graphql.allowed_origins,
+            vec!["https://app.example.org", "http://localhost:8080"]
+        );
     }
 
     #[test]

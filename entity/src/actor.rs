@@ -48,8 +48,16 @@ impl Model {
     }
 }
 
+// What an actor is; Mobilizon's `ActorType` in GraphQL, under ActivityPub's names.
+// ActivityPub's Organization and Service are not stored here: an actor of those types is
+// not kept, so the enum does not offer them.
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "ActorType", rename_items = "PascalCase")
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ActorKind {
@@ -61,13 +69,19 @@ pub enum ActorKind {
     Application,
 }
 
+// Who sees an actor; Mobilizon's `GroupVisibility` in GraphQL. Public: listed in directories
+// and search; unlisted: reachable by its address, never listed; private: as unlisted (what
+// Mobilizon gives it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "GroupVisibility")
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ActorVisibility {
-    /// Listed in directories and search.
     #[sea_orm(string_value = "public")]
     Public,
-    /// Reachable by its address, never listed.
     #[sea_orm(string_value = "unlisted")]
     Unlisted,
     #[sea_orm(string_value = "private")]

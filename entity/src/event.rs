@@ -54,6 +54,9 @@ pub struct Model {
     pub remote_updated_at: Option<DateTimeUtc>,
     /// Its picture (`media`), shown as its banner.
     pub picture_media_id: Option<i64>,
+    /// What Mobilizon's events carry beside the fields above (offers, program, contacts…), as
+    /// one JSON document (`backend::events::details`).
+    pub details: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -119,4 +122,78 @@ pub enum JoinOptions {
     /// People register elsewhere (`externalParticipationUrl`).
     #[sea_orm(string_value = "external")]
     External,
+}
+
+// Mobilizon's event categories, under its GraphQL names, which are also what the `category`
+// column holds.
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "EventCategory")
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EventCategory {
+    #[sea_orm(string_value = "ARTS")]
+    Arts,
+    #[sea_orm(string_value = "BOOK_CLUBS")]
+    BookClubs,
+    #[sea_orm(string_value = "BUSINESS")]
+    Business,
+    #[sea_orm(string_value = "CAUSES")]
+    Causes,
+    #[sea_orm(string_value = "COMEDY")]
+    Comedy,
+    #[sea_orm(string_value = "CRAFTS")]
+    Crafts,
+    #[sea_orm(string_value = "FOOD_DRINK")]
+    FoodDrink,
+    #[sea_orm(string_value = "HEALTH")]
+    Health,
+    #[sea_orm(string_value = "MUSIC")]
+    Music,
+    #[sea_orm(string_value = "AUTO_BOAT_AIR")]
+    AutoBoatAir,
+    #[sea_orm(string_value = "COMMUNITY")]
+    Community,
+    #[sea_orm(string_value = "FAMILY_EDUCATION")]
+    FamilyEducation,
+    #[sea_orm(string_value = "FASHION_BEAUTY")]
+    FashionBeauty,
+    #[sea_orm(string_value = "FILM_MEDIA")]
+    FilmMedia,
+    #[sea_orm(string_value = "GAMES")]
+    Games,
+    #[sea_orm(string_value = "LANGUAGE_CULTURE")]
+    LanguageCulture,
+    #[sea_orm(string_value = "LEARNING")]
+    Learning,
+    #[sea_orm(string_value = "LGBTQ")]
+    Lgbtq,
+    #[sea_orm(string_value = "MOVEMENTS_POLITICS")]
+    MovementsPolitics,
+    #[sea_orm(string_value = "NETWORKING")]
+    Networking,
+    #[sea_orm(string_value = "PARTY")]
+    Party,
+    #[sea_orm(string_value = "PERFORMING_VISUAL_ARTS")]
+    PerformingVisualArts,
+    #[sea_orm(string_value = "PETS")]
+    Pets,
+    #[sea_orm(string_value = "PHOTOGRAPHY")]
+    Photography,
+    #[sea_orm(string_value = "OUTDOORS_ADVENTURE")]
+    OutdoorsAdventure,
+    #[sea_orm(string_value = "SPIRITUALITY_RELIGION_BELIEFS")]
+    SpiritualityReligionBeliefs,
+    #[sea_orm(string_value = "SCIENCE_TECH")]
+    ScienceTech,
+    #[sea_orm(string_value = "SPORTS")]
+    Sports,
+    #[sea_orm(string_value = "THEATRE")]
+    Theatre,
+    #[sea_orm(string_value = "MEETING")]
+    Meeting,
 }

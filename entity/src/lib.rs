@@ -24,7 +24,7 @@ pub mod tag;
 pub mod user;
 
 pub use actor::{ActorKind, ActorVisibility, Openness};
-pub use event::{EventStatus, EventVisibility, JoinOptions};
+pub use event::{EventCategory, EventStatus, EventVisibility, JoinOptions};
 pub use job::JobState;
 pub use media::MediaPurpose;
 pub use member::MemberRole;

@@ -26,6 +26,11 @@ pub struct Model {
     pub notification_on_day: bool,
     pub notification_before_event: bool,
     pub notification_pending_participation: PendingNotification,
+    /// Where the user looks for events, as they chose it: a geohash, the place's name and a
+    /// range in kilometres (Mobilizon's `UserSettings.location`).
+    pub location_geohash: Option<String>,
+    pub location_name: Option<String>,
+    pub location_range: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

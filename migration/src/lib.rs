@@ -22,6 +22,8 @@ mod m20261128_000020_search_words_in_place_index;
 mod m20261206_000021_registration_tokens;
 mod m20261206_000022_rate_limits;
 mod m20261207_000023_media;
+mod m20261207_000030_user_location;
+mod m20261207_000031_event_details;
 mod m20261207_000040_remote_media_sources;
 
 pub struct Migrator;
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_registration_tokens::Migration),
             Box::new(m20261206_000022_rate_limits::Migration),
             Box::new(m20261207_000023_media::Migration),
+            Box::new(m20261207_000030_user_location::Migration),
+            Box::new(m20261207_000031_event_details::Migration),
             Box::new(m20261207_000040_remote_media_sources::Migration),
         ]
     }

@@ -42,7 +42,8 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header this browser sends, for requests made by hand.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))

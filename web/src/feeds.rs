@@ -36,6 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/events/feed/atom", get(instance_atom))
         .route("/feed/{token}/ics", get(token_ics))
         .route("/feed/{token}/atom", get(token_atom))
+        // Mobilizon's addresses of the same feeds, which calendar apps were given.
+        .route("/feed/instance/ics", get(instance_ics))
+        .route("/feed/instance/atom", get(instance_atom))
+        .route("/events/going/{token}/ics", get(token_ics))
+        .route("/events/going/{token}/atom", get(token_atom))
 }
 
 async fn event_ics(

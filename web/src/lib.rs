@@ -27,11 +27,18 @@ pub use state::AppState;
 
 /// The whole HTTP surface of an instance.
 pub fn app(state: AppState) -> Router {
+    // Mobilizon's clients use `/api`; `/graphql` is kept for those written for Convive.
+    let api = ["/api", "/api/", "/graphql"]
+        .into_iter()
+        .fold(Router::new(), |api, path| {
+            api.route(
+                path,
+                get(graphql::http::explorer).post(graphql::http::execute),
+            )
+        })
+        .layer(graphql::cors::layer(&state.ctx.settings.graphql));
     let router = Router::new()
-        .route(
-            "/graphql",
-            get(graphql::http::explorer).post(graphql::http::execute),
-        )
+        .merge(api)
         .route("/api/health", get(health::health))
         .merge(feeds::routes())
         .merge(media::routes())

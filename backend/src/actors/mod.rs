@@ -3,6 +3,7 @@
 //! here by the federation layer.
 
 pub mod persons;
+pub mod profile;
 pub mod remote;
 pub mod system;
 pub mod username;

@@ -48,3 +48,18 @@ pub fn label(category: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// The list here (kept as `&'static str` for pages and feeds) is the entity's enum, which
+    /// is also the GraphQL one: they cannot drift apart.
+    #[test]
+    fn the_categories_are_the_entity_enums_values_in_its_order() {
+        let entity: Vec<String> = entity::EventCategory::iter()
+            .map(|c| c.to_value())
+            .collect();
+        assert_eq!(entity, super::CATEGORIES);
+    }
+}

@@ -152,6 +152,7 @@ pub async fn create(
         updated_at: Set(now),
         remote_updated_at: Set(None),
         picture_media_id: Set(None),
+        details: Set(None),
     };
     set_position(&mut row, place.as_ref());
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;

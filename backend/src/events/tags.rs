@@ -6,6 +6,9 @@ use entity::{event_tag, tag};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use sea_orm::QueryTrait as _;
+use sea_orm::sea_query::ExprTrait as _;
+
 use crate::error::Result;
 
 pub fn slug(title: &str) -> String {
@@ -92,4 +95,80 @@ pub async fn for_events(
         tags.sort_by(|a, b| a.slug.cmp(&b.slug));
     }
     Ok(by_event)
+}
+
+/// Tags of listed events (public, published): tags only private events use are not shown.
+fn listed_tag_ids() -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::QuerySelect;
+    let listed = super::listed()
+        .select_only()
+        .column(entity::event::Column::Id)
+        .into_query();
+    event_tag::Entity::find()
+        .select_only()
+        .column(event_tag::Column::TagId)
+        .filter(sea_orm::sea_query::Expr::col(event_tag::Column::EventId).in_subquery(listed))
+        .into_query()
+}
+
+/// Tags of listed events whose title or slug contains `filter` (any case, accents or not),
+/// by slug: Mobilizon's `tags(filter:)`.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: Option<&str>,
+    page: crate::pagination::Page,
+) -> Result<Vec<tag::Model>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut query = tag::Entity::find()
+        .filter(sea_orm::sea_query::Expr::col(tag::Column::Id).in_subquery(listed_tag_ids()));
+    if let Some(filter) = filter.map(slug).filter(|f| !f.is_empty()) {
+        query = query.filter(tag::Column::Slug.contains(&filter));
+    }
+    Ok(query
+        .order_by_asc(tag::Column::Slug)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?)
+}
+
+/// Tags found on the same listed events as `tag_id`, most shared first.
+pub async fn related(
+    conn: &impl ConnectionTrait,
+    tag_id: i64,
+    limit: u64,
+) -> Result<Vec<tag::Model>> {
+    use sea_orm::sea_query::{Expr, Func, Order};
+    use sea_orm::{QueryOrder, QuerySelect};
+    let listed = super::listed()
+        .select_only()
+        .column(entity::event::Column::Id)
+        .into_query();
+    let events_with_tag = event_tag::Entity::find()
+        .select_only()
+        .column(event_tag::Column::EventId)
+        .filter(event_tag::Column::TagId.eq(tag_id))
+        .filter(Expr::col(event_tag::Column::EventId).in_subquery(listed))
+        .into_query();
+    let ids: Vec<i64> = event_tag::Entity::find()
+        .select_only()
+        .column(event_tag::Column::TagId)
+        .filter(Expr::col(event_tag::Column::EventId).in_subquery(events_with_tag))
+        .filter(event_tag::Column::TagId.ne(tag_id))
+        .group_by(event_tag::Column::TagId)
+        .order_by(
+            Expr::expr(Func::count(Expr::col(event_tag::Column::EventId))),
+            Order::Desc,
+        )
+        .order_by_asc(event_tag::Column::TagId)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut tags = tag::Entity::find()
+        .filter(tag::Column::Id.is_in(ids.clone()))
+        .all(conn)
+        .await?;
+    tags.sort_by_key(|t| ids.iter().position(|id| *id == t.id));
+    Ok(tags)
 }

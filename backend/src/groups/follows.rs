@@ -316,3 +316,33 @@ pub async fn decide(
     tracing::info!(follow_id, approve, "follow decided");
     Ok(decided)
 }
+
+/// Whether the follower hears of the followed group's new events by mail (`None` changes
+/// nothing): only the follower's own account sees and changes it (Mobilizon's
+/// `updateGroupFollow`).
+pub async fn set_notify(
+    ctx: &AppContext,
+    principal: &Principal,
+    follow_id: i64,
+    notify: Option<bool>,
+) -> Result<follow::Model> {
+    let tx = begin_write(ctx).await?;
+    let follow = find_by_id(&tx, follow_id).await?;
+    if !principal
+        .actor_ids(&tx)
+        .await?
+        .contains(&follow.follower_id)
+    {
+        // Someone else's follow is not shown, so it is not found either.
+        return Err(Error::not_found("follow"));
+    }
+    let Some(notify) = notify.filter(|n| *n != follow.notify) else {
+        return Ok(follow);
+    };
+    let mut active: follow::ActiveModel = follow.into();
+    active.notify = Set(notify);
+    active.updated_at = Set(ctx.now());
+    let follow = active.update(&tx).await?;
+    tx.commit().await?;
+    Ok(follow)
+}

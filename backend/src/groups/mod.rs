@@ -88,12 +88,14 @@ pub async fn role_of_actor(
         .map(|m| m.role))
 }
 
-/// Members of a group, filtered by role; visible to its members and instance moderators.
+/// Members of a group, filtered by role and, when `name` is given, by the name or username
+/// of the member (any case); visible to its members and instance moderators.
 pub async fn members(
     conn: &impl ConnectionTrait,
     principal: &Principal,
     group_id: i64,
     roles: &[MemberRole],
+    name: Option<&str>,
     page: Page,
 ) -> Result<Paginated<member::Model>> {
     let mine = membership_of(conn, principal, group_id)
@@ -105,6 +107,21 @@ pub async fn members(
     let mut query = member::Entity::find().filter(member::Column::GroupId.eq(group_id));
     if !roles.is_empty() {
         query = query.filter(member::Column::Role.is_in(roles.iter().copied()));
+    }
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        let pattern = format!("%{}%", crate::search::like_escape(&name.to_lowercase()));
+        let lower =
+            |col: actor::Column| Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col)));
+        let named = actor::Entity::find()
+            .select_only()
+            .column(actor::Column::Id)
+            .filter(
+                lower(actor::Column::PreferredUsername)
+                    .like(pattern.clone())
+                    .or(lower(actor::Column::Name).like(pattern)),
+            )
+            .into_query();
+        query = query.filter(Expr::col(member::Column::ActorId).in_subquery(named));
     }
     let total = query.clone().count(conn).await?;
     let elements = query

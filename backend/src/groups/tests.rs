@@ -144,15 +144,33 @@ async fn members_lists_are_for_members_and_counts_for_everyone() {
         .await
         .expect("join");
     for outsider in [Principal::Anonymous, stranger.principal()] {
-        let err = super::members(&t.ctx.db, &outsider, g.id, &[], Page::default())
+        let err = super::members(&t.ctx.db, &outsider, g.id, &[], None, Page::default())
             .await
             .expect_err("outsider");
         assert_eq!(err.code(), "forbidden");
     }
-    let list = super::members(&t.ctx.db, &bob.principal(), g.id, &[], Page::default())
-        .await
-        .expect("member sees members");
+    let list = super::members(
+        &t.ctx.db,
+        &bob.principal(),
+        g.id,
+        &[],
+        None,
+        Page::default(),
+    )
+    .await
+    .expect("member sees members");
     assert_eq!(list.total, 2);
+    let named = super::members(
+        &t.ctx.db,
+        &bob.principal(),
+        g.id,
+        &[],
+        Some("BO"),
+        Page::default(),
+    )
+    .await
+    .expect("members by name");
+    assert_eq!(named.total, 1, "only bob's name holds \"bo\"");
     assert_eq!(
         super::members_count(&t.ctx.db, g.id).await.expect("count"),
         2

@@ -234,6 +234,9 @@ impl TestContext {
             notification_on_day: Set(false),
             notification_before_event: Set(false),
             notification_pending_participation: Set(entity::user::PendingNotification::Direct),
+            location_geohash: Set(None),
+            location_name: Set(None),
+            location_range: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         };

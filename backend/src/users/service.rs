@@ -151,6 +151,9 @@ async fn insert_account(
         notification_on_day: Set(true),
         notification_before_event: Set(false),
         notification_pending_participation: Set(PendingNotification::Direct),
+        location_geohash: Set(None),
+        location_name: Set(None),
+        location_range: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };

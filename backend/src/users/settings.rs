@@ -17,6 +17,54 @@ pub struct SettingsChanges {
     pub notification_on_day: Option<bool>,
     pub notification_before_event: Option<bool>,
     pub notification_pending_participation: Option<PendingNotification>,
+    /// Where the user looks for events; a location without a geohash clears it.
+    pub location: Option<Location>,
+}
+
+/// A place to look for events around, as the user chose it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub geohash: Option<String>,
+    pub name: Option<String>,
+    /// Kilometres around the place.
+    pub range: Option<i32>,
+}
+
+/// The longest range, in kilometres, that means something to a search around a place.
+const MAX_RANGE_KM: i32 = 1000;
+
+/// A checked location; `None` clears it.
+fn checked_location(location: Location) -> Result<Option<Location>> {
+    let Some(geohash) = location
+        .geohash
+        .map(|g| g.trim().to_owned())
+        .filter(|g| !g.is_empty())
+    else {
+        return Ok(None);
+    };
+    if geohash.len() > 12 || crate::search::decode_geohash(&geohash).is_none() {
+        return Err(Error::invalid("location.geohash", "not a geohash"));
+    }
+    let name = location
+        .name
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if name.as_ref().is_some_and(|n| n.chars().count() > 255) {
+        return Err(Error::invalid("location.name", "at most 255 characters"));
+    }
+    if let Some(range) = location.range
+        && !(1..=MAX_RANGE_KM).contains(&range)
+    {
+        return Err(Error::invalid(
+            "location.range",
+            format!("expected between 1 and {MAX_RANGE_KM} km"),
+        ));
+    }
+    Ok(Some(Location {
+        geohash: Some(geohash),
+        name,
+        range: location.range,
+    }))
 }
 
 pub fn parse_timezone(raw: &str) -> Result<Option<String>> {
@@ -44,6 +92,7 @@ pub async fn set(
         .as_deref()
         .map(parse_timezone)
         .transpose()?;
+    let location = changes.location.map(checked_location).transpose()?;
     let tx = begin_write(ctx).await?;
     let user = super::service::find(&tx, current.id).await?;
     let mut active: user::ActiveModel = user.clone().into();
@@ -69,6 +118,12 @@ pub async fn set(
     if let Some(pending) = changes.notification_pending_participation {
         active.notification_pending_participation = Set(pending);
     }
+    if let Some(location) = location {
+        let location = location.unwrap_or_default();
+        active.location_geohash = Set(location.geohash);
+        active.location_name = Set(location.name);
+        active.location_range = Set(location.range);
+    }
     active.updated_at = Set(ctx.now());
     let user = active.update(&tx).await?;
     if reminders_change {
@@ -76,4 +131,36 @@ pub async fn set(
     }
     tx.commit().await?;
     Ok(user)
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+
+    #[test]
+    fn a_location_is_checked_and_one_without_a_geohash_clears_it() {
+        let paris = Location {
+            geohash: Some(" u09tvw ".to_owned()),
+            name: Some("Paris".to_owned()),
+            range: Some(25),
+        };
+        assert_eq!(
+            checked_location(paris).unwrap().unwrap().geohash.as_deref(),
+            Some("u09tvw")
+        );
+        assert_eq!(checked_location(Location::default()).unwrap(), None);
+        for bad in [
+            Location {
+                geohash: Some("not a hash!".to_owned()),
+                ..Location::default()
+            },
+            Location {
+                geohash: Some("u09tvw".to_owned()),
+                range: Some(0),
+                ..Location::default()
+            },
+        ] {
+            assert!(checked_location(bad).is_err());
+        }
+    }
 }

@@ -24,7 +24,7 @@ const CREATE_EVENT: &str = "mutation($group: ID!, $begins: DateTime!, $ends: Dat
 const JOIN: &str = "mutation($event: ID!, $actor: ID, $email: String, $message: String) {
     joinEvent(eventId: $event, actorId: $actor, email: $email, message: $message) { id role }
 }";
-const PARTICIPANTS: &str = "query($uuid: String!, $roles: String) {
+const PARTICIPANTS: &str = "query($uuid: UUID!, $roles: String) {
     event(uuid: $uuid) {
         participantStats { going participant notApproved notConfirmed }
         participants(roles: $roles) { total elements { id role actor { preferredUsername } metadata { message } } }
@@ -228,14 +228,14 @@ async fn strangers_never_see_private_events_member_lists_participants_or_emails(
     for client in [server.gql(), stranger.gql.clone()] {
         let code = client
             .error_code(
-                "query($u: String!) { event(uuid: $u) { title } }",
+                "query($u: UUID!) { event(uuid: $u) { title } }",
                 json!({ "u": private_uuid }),
             )
             .await;
         assert_eq!(code, "not_found");
         let code = client
             .error_code(
-                "query($u: String!) { event(uuid: $u) { participants { total } } }",
+                "query($u: UUID!) { event(uuid: $u) { participants { total } } }",
                 json!({ "u": public_uuid }),
             )
             .await;
@@ -267,7 +267,7 @@ async fn strangers_never_see_private_events_member_lists_participants_or_emails(
     let response = stranger
         .gql
         .send(
-            "query($u: String!) { event(uuid: $u) { organizerActor { preferredUsername name url } } }",
+            "query($u: UUID!) { event(uuid: $u) { organizerActor { preferredUsername name url } } }",
             json!({ "u": public_uuid }),
         )
         .await;

@@ -131,7 +131,7 @@ impl Setup {
             .alice
             .gql
             .data(
-                "query($uuid: String!) { event(uuid: $uuid) { participants { elements { id actor { preferredUsername domain } } } } }",
+                "query($uuid: UUID!) { event(uuid: $uuid) { participants { elements { id actor { preferredUsername domain } } } } }",
                 json!({ "uuid": backend::events::find(&self.a.ctx.db, event_id).await.unwrap().uuid }),
             )
             .await;

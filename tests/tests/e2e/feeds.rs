@@ -464,6 +464,11 @@ async fn actor_feeds_answer_at_handles_of_public_local_actors_only() {
     // Static routes are not taken for handles.
     let instance = get(&server, "/events/feed/ics", &[]).await;
     assert!(instance.body.contains("\r\nNAME:Convive\r\n"));
+    // Mobilizon's address of the instance's feed.
+    let instance = get(&server, "/feed/instance/ics", &[]).await;
+    assert!(instance.body.contains("\r\nNAME:Convive\r\n"));
+    let instance = get(&server, "/feed/instance/atom", &[]).await;
+    assert_eq!(instance.status, StatusCode::OK);
 }
 
 const CREATE_TOKEN: &str = "mutation($actorId: ID) {
@@ -547,6 +552,11 @@ async fn a_private_feed_follows_its_token_and_a_revoked_token_gives_404() {
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     let atom = get(&server, &format!("/feed/{token}/atom"), &[]).await;
     assert_eq!(entry_titles(&atom.body), ["Assembly"]);
+    // Mobilizon's addresses of the same feeds answer the same.
+    let going = get(&server, &format!("/events/going/{token}/ics"), &[]).await;
+    assert_eq!(summaries(&going.body), ["Assembly"]);
+    let going = get(&server, &format!("/events/going/{token}/atom"), &[]).await;
+    assert_eq!(entry_titles(&going.body), ["Assembly"]);
 
     let code = logged_in(&server, &org)
         .await
@@ -562,6 +572,8 @@ async fn a_private_feed_follows_its_token_and_a_revoked_token_gives_404() {
         let revoked = get(&server, &format!("/feed/{token}/{format}"), &[]).await;
         assert_eq!(revoked.status, StatusCode::NOT_FOUND);
         assert_eq!(revoked.body, "feed not found\n");
+        let revoked = get(&server, &format!("/events/going/{token}/{format}"), &[]).await;
+        assert_eq!(revoked.status, StatusCode::NOT_FOUND);
     }
     let revalidating = get(
         &server,

@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod accounts;
+mod api_endpoint;
 mod browser;
 mod events;
 mod federation;
@@ -17,6 +18,7 @@ mod fuzz;
 mod hardening;
 mod interop;
 mod mobilizon_client;
+mod mobilizon_shapes;
 mod one_join;
 mod pages;
 mod picture_pages;

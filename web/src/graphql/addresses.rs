@@ -1,8 +1,23 @@
 //! Places (Mobilizon's `Address` and `AddressInput`), with `geom` as `"lon;lat"`.
 
-use async_graphql::{ID, InputObject, Object};
+use async_graphql::{ID, InputObject, Object, SimpleObject};
 use backend::addresses::AddressInput as DomainAddress;
 use entity::address;
+
+/// Who made a picture, or where it comes from.
+#[derive(SimpleObject)]
+pub struct PictureInfoElement {
+    name: String,
+    url: String,
+}
+
+/// Mobilizon's picture of a place.
+#[derive(SimpleObject)]
+pub struct PictureInfo {
+    url: String,
+    author: PictureInfoElement,
+    source: PictureInfoElement,
+}
 
 /// A place: an event's venue or a group's home.
 pub struct Address(pub address::Model);
@@ -36,6 +51,34 @@ impl Address {
 
     async fn country(&self) -> Option<&str> {
         self.0.country.as_deref()
+    }
+
+    /// The geocoder's kind of place (house, street, city…): none is kept, places are typed
+    /// by hand here.
+    #[graphql(name = "type")]
+    async fn kind(&self) -> Option<&str> {
+        None
+    }
+
+    /// The place's page at the geocoder it came from: none is kept.
+    async fn url(&self) -> Option<&str> {
+        None
+    }
+
+    /// The place's id at the geocoder it came from: none is kept.
+    async fn origin_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// The zone of the place itself is not kept; an event's zone is `options.timezone`.
+    async fn timezone(&self) -> Option<&str> {
+        None
+    }
+
+    /// A picture of the place, with its author and source: none is fetched (pages load
+    /// nothing from elsewhere).
+    async fn picture_info(&self) -> Option<PictureInfo> {
+        None
     }
 
     /// `"longitude;latitude"`, as Mobilizon writes it.

@@ -1,39 +1,487 @@
-//! What the instance tells clients about itself (Mobilizon's `config` query).
+//! What the instance tells clients about itself (Mobilizon's `config` query). Every field
+//! gives this instance's true value; a capability Convive does not have (maps, geocoding,
+//! web push, analytics, OAuth, LDAP, the global search, anonymous event creation) says so
+//! with `false`, an empty list or `null`, never with an invented value.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::events::categories;
 
 use super::app;
 use super::errors::{GqlResult, IntoGql};
+use super::objects::Media;
+
+/// The instance as clients see it.
+pub struct Config;
 
 #[derive(SimpleObject)]
-pub struct Config {
-    name: String,
-    description: String,
-    registrations_open: bool,
-    /// Languages the instance speaks.
-    languages: Vec<String>,
-    version: String,
-    federating: bool,
-    anonymous: AnonymousConfig,
-    /// Largest uploads, in bytes.
-    upload_limits: super::media::UploadLimits,
+pub struct EventCategoryOption {
+    /// The category's GraphQL name (`BOOK_CLUBS`).
+    id: String,
+    label: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Lonlat {
+    longitude: f64,
+    latitude: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct Geocoding {
+    /// No geocoding service is configured here.
+    provider: Option<String>,
+    autocomplete: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct Maps {
+    tiles: Tiles,
+    routing: Routing,
+}
+
+/// No tile server: pages load nothing from another origin, so no map is drawn.
+#[derive(SimpleObject)]
+pub struct Tiles {
+    endpoint: Option<String>,
+    attribution: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "RoutingType")]
+pub enum RoutingType {
+    Openstreetmap,
+    GoogleMaps,
+}
+
+#[derive(SimpleObject)]
+pub struct Routing {
+    #[graphql(name = "type")]
+    kind: Option<RoutingType>,
 }
 
 /// How people take part without an account (Mobilizon's `config.anonymous`).
 #[derive(SimpleObject)]
+#[graphql(name = "Anonymous")]
 pub struct AnonymousConfig {
     /// The actor that anonymous participations are made as; Mobilizon clients send it as
     /// `joinEvent(actorId)`.
     actor_id: ID,
     participation: AnonymousParticipationConfig,
+    event_creation: AnonymousEventCreation,
+    reports: AnonymousReports,
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "AnonymousParticipation")]
 pub struct AnonymousParticipationConfig {
     /// Events may allow it one by one (`options.anonymousParticipation`).
     allowed: bool,
+    validation: AnonymousParticipationValidation,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousParticipationValidation {
+    email: AnonymousParticipationValidationEmail,
+    captcha: AnonymousParticipationValidationCaptcha,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousParticipationValidationEmail {
+    enabled: bool,
     /// A confirmation mail is always required.
-    email_confirmation_required: bool,
+    confirmation_required: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousParticipationValidationCaptcha {
+    enabled: bool,
+}
+
+/// Events are created with an account only.
+#[derive(SimpleObject)]
+pub struct AnonymousEventCreation {
+    allowed: bool,
+    validation: AnonymousEventCreationValidation,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousEventCreationValidation {
+    email: AnonymousEventCreationValidationEmail,
+    captcha: AnonymousEventCreationValidationCaptcha,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousEventCreationValidationEmail {
+    enabled: bool,
+    confirmation_required: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct AnonymousEventCreationValidationCaptcha {
+    enabled: bool,
+}
+
+/// Reports do not exist here yet.
+#[derive(SimpleObject)]
+pub struct AnonymousReports {
+    allowed: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct ResourceProvider {
+    #[graphql(name = "type")]
+    kind: String,
+    endpoint: String,
+    software: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Features {
+    groups: bool,
+    event_creation: bool,
+    /// Events may send people elsewhere to register (`externalParticipationUrl`).
+    event_external: bool,
+    antispam: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct Restrictions {
+    only_admin_can_create_groups: bool,
+    only_groups_can_create_events: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct Auth {
+    ldap: bool,
+    database_login: bool,
+    oauth_providers: Vec<OauthProvider>,
+}
+
+#[derive(SimpleObject)]
+pub struct OauthProvider {
+    id: String,
+    label: String,
+}
+
+/// The instance's calendars of all its public events (`/feed/instance/ics`, `…/atom`).
+#[derive(SimpleObject)]
+pub struct InstanceFeeds {
+    enabled: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct WebPush {
+    enabled: bool,
+    public_key: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ExportFormats {
+    /// The formats of `exportEventParticipants`.
+    event_participants: Vec<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "AnalyticsConfigurationType")]
+pub enum AnalyticsConfigurationType {
+    String,
+    Integer,
+    Boolean,
+    Float,
+}
+
+#[derive(SimpleObject)]
+pub struct AnalyticsConfiguration {
+    key: String,
+    value: String,
+    #[graphql(name = "type")]
+    kind: AnalyticsConfigurationType,
+}
+
+#[derive(SimpleObject)]
+pub struct Analytics {
+    id: String,
+    enabled: bool,
+    configuration: Vec<AnalyticsConfiguration>,
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "SearchSettings")]
+pub struct SearchSettings {
+    global: GlobalSearchSettings,
+}
+
+/// Mobilizon's search across instances (search.joinmobilizon.org); searches here cover this
+/// instance and what it federates with.
+#[derive(SimpleObject)]
+pub struct GlobalSearchSettings {
+    is_enabled: bool,
+    is_default: bool,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "InstanceTermsType")]
+pub enum InstanceTermsType {
+    Url,
+    Default,
+    Custom,
+}
+
+#[derive(SimpleObject)]
+pub struct Terms {
+    url: Option<String>,
+    #[graphql(name = "type")]
+    kind: Option<InstanceTermsType>,
+    body_html: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "InstancePrivacyType")]
+pub enum InstancePrivacyType {
+    Url,
+    Default,
+    Custom,
+}
+
+#[derive(SimpleObject)]
+pub struct Privacy {
+    url: Option<String>,
+    #[graphql(name = "type")]
+    kind: Option<InstancePrivacyType>,
+    body_html: Option<String>,
+}
+
+#[Object]
+impl Config {
+    async fn name(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(app(ctx)?.settings.instance.name.clone())
+    }
+
+    async fn description(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(app(ctx)?.settings.instance.description.clone())
+    }
+
+    /// No longer text than `description` is kept.
+    async fn long_description(&self) -> Option<String> {
+        None
+    }
+
+    async fn slogan(&self) -> Option<String> {
+        None
+    }
+
+    /// The instance's contact address, when set (`instance.contact_email`).
+    async fn contact(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(app(ctx)?.settings.instance.contact_email.clone())
+    }
+
+    /// Languages the instance speaks.
+    async fn languages(&self) -> Vec<String> {
+        backend::i18n::Locale::all_codes()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    async fn event_categories(&self) -> Vec<EventCategoryOption> {
+        categories::CATEGORIES
+            .iter()
+            .map(|id| EventCategoryOption {
+                id: (*id).to_owned(),
+                label: categories::label(id),
+            })
+            .collect()
+    }
+
+    async fn registrations_open(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(app(ctx)?.settings.instance.registrations_open)
+    }
+
+    /// No list of addresses allowed to register while registrations are closed.
+    async fn registrations_allowlist(&self) -> bool {
+        false
+    }
+
+    async fn demo_mode(&self) -> bool {
+        false
+    }
+
+    /// Events are shown the same whatever their length.
+    async fn long_events(&self) -> bool {
+        false
+    }
+
+    async fn duration_of_long_event(&self) -> Option<i32> {
+        None
+    }
+
+    async fn country_code(&self) -> Option<String> {
+        None
+    }
+
+    /// Where the visitor is: never guessed here (no address is looked up).
+    async fn location(&self) -> Option<Lonlat> {
+        None
+    }
+
+    async fn geocoding(&self) -> Geocoding {
+        Geocoding {
+            provider: None,
+            autocomplete: false,
+        }
+    }
+
+    async fn maps(&self) -> Maps {
+        Maps {
+            tiles: Tiles {
+                endpoint: None,
+                attribution: None,
+            },
+            routing: Routing { kind: None },
+        }
+    }
+
+    async fn anonymous(&self, ctx: &Context<'_>) -> GqlResult<AnonymousConfig> {
+        let actor = backend::actors::system::anonymous(&app(ctx)?.db)
+            .await
+            .gql()?;
+        Ok(AnonymousConfig {
+            actor_id: ID::from(actor.id.to_string()),
+            participation: AnonymousParticipationConfig {
+                allowed: true,
+                validation: AnonymousParticipationValidation {
+                    email: AnonymousParticipationValidationEmail {
+                        enabled: true,
+                        confirmation_required: true,
+                    },
+                    captcha: AnonymousParticipationValidationCaptcha { enabled: false },
+                },
+            },
+            event_creation: AnonymousEventCreation {
+                allowed: false,
+                validation: AnonymousEventCreationValidation {
+                    email: AnonymousEventCreationValidationEmail {
+                        enabled: false,
+                        confirmation_required: false,
+                    },
+                    captcha: AnonymousEventCreationValidationCaptcha { enabled: false },
+                },
+            },
+            reports: AnonymousReports { allowed: false },
+        })
+    }
+
+    async fn resource_providers(&self) -> Vec<ResourceProvider> {
+        Vec::new()
+    }
+
+    /// Largest uploads, in bytes.
+    async fn upload_limits(&self, ctx: &Context<'_>) -> GqlResult<super::media::UploadLimits> {
+        Ok(super::media::upload_limits(&app(ctx)?.settings.media))
+    }
+
+    /// The time zones events and accounts may use (IANA names).
+    async fn timezones(&self) -> Vec<&'static str> {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|zone| zone.name())
+            .collect()
+    }
+
+    async fn features(&self) -> Features {
+        Features {
+            groups: true,
+            event_creation: true,
+            event_external: true,
+            antispam: false,
+        }
+    }
+
+    async fn restrictions(&self) -> Restrictions {
+        Restrictions {
+            only_admin_can_create_groups: false,
+            only_groups_can_create_events: false,
+        }
+    }
+
+    async fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+
+    async fn federating(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(app(ctx)?.settings.federation.enabled)
+    }
+
+    /// No terms of service are published here.
+    async fn terms(&self, #[graphql(name = "locale")] _locale: Option<String>) -> Option<Terms> {
+        None
+    }
+
+    /// No privacy policy is published here.
+    async fn privacy(
+        &self,
+        #[graphql(name = "locale")] _locale: Option<String>,
+    ) -> Option<Privacy> {
+        None
+    }
+
+    async fn rules(&self) -> Option<String> {
+        None
+    }
+
+    async fn instance_logo(&self) -> Option<Media> {
+        None
+    }
+
+    async fn default_picture(&self) -> Option<Media> {
+        None
+    }
+
+    async fn primary_color(&self) -> Option<String> {
+        None
+    }
+
+    async fn secondary_color(&self) -> Option<String> {
+        None
+    }
+
+    async fn auth(&self) -> Auth {
+        Auth {
+            ldap: false,
+            database_login: true,
+            oauth_providers: Vec::new(),
+        }
+    }
+
+    async fn instance_feeds(&self) -> InstanceFeeds {
+        InstanceFeeds { enabled: true }
+    }
+
+    async fn web_push(&self) -> WebPush {
+        WebPush {
+            enabled: false,
+            public_key: None,
+        }
+    }
+
+    async fn export_formats(&self) -> ExportFormats {
+        ExportFormats {
+            event_participants: Vec::new(),
+        }
+    }
+
+    async fn analytics(&self) -> Vec<Analytics> {
+        Vec::new()
+    }
+
+    async fn search(&self) -> SearchSettings {
+        SearchSettings {
+            global: GlobalSearchSettings {
+                is_enabled: false,
+                is_default: false,
+            },
+        }
+    }
 }
 
 #[derive(Default)]
@@ -41,33 +489,7 @@ pub struct ConfigQuery;
 
 #[Object]
 impl ConfigQuery {
-    async fn config(&self, ctx: &Context<'_>) -> GqlResult<Config> {
-        let app = app(ctx)?;
-        let settings = &app.settings;
-        Ok(Config {
-            name: settings.instance.name.clone(),
-            description: settings.instance.description.clone(),
-            registrations_open: settings.instance.registrations_open,
-            languages: backend::i18n::Locale::all_codes()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            federating: settings.federation.enabled,
-            upload_limits: super::media::upload_limits(&settings.media),
-            anonymous: AnonymousConfig {
-                actor_id: ID::from(
-                    backend::actors::system::anonymous(&app.db)
-                        .await
-                        .gql()?
-                        .id
-                        .to_string(),
-                ),
-                participation: AnonymousParticipationConfig {
-                    allowed: true,
-                    email_confirmation_required: true,
-                },
-            },
-        })
+    async fn config(&self) -> Config {
+        Config
     }
 }

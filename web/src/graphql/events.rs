@@ -1,129 +1,25 @@
 //! Events, with Mobilizon's names: `event`, `events`, `searchEvents`, `createEvent`,
 //! `updateEvent`, `deleteEvent`.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use backend::events::{self, EventChanges, EventOptions as DomainOptions, NewEvent, SearchQuery};
-use backend::pagination::Paginated;
 use chrono::{DateTime, Utc};
-use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
+use entity::event::{self, EventCategory, EventStatus, EventVisibility, JoinOptions};
+use sea_orm::ActiveEnum;
 
 use super::addresses::{Address, AddressInput};
 use super::errors::{GqlResult, IntoGql, invalid};
-use super::groups::{Group, page};
+use super::event_details::{
+    self, Contact, EventCommentModeration, EventMetadata, EventMetadataInput, EventOffer,
+    EventParticipationCondition, OptionDetails,
+};
 use super::loaders;
-use super::participations::{PaginatedParticipantList, Participant, parse_participant_roles};
-use super::persons::Person;
-use super::users::DeletedObject;
+use super::media::{self, MediaInput};
+use super::objects::{
+    Actor, DeletedObject, Event, Media, PaginatedEventList, PaginatedParticipantList, Participant,
+    Tag, page, participant_roles,
+};
 use super::{app, parse_id, principal};
-
-/// Mobilizon's event categories.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "EventCategory")]
-pub enum EventCategory {
-    Arts,
-    BookClubs,
-    Business,
-    Causes,
-    Comedy,
-    Crafts,
-    FoodDrink,
-    Health,
-    Music,
-    AutoBoatAir,
-    Community,
-    FamilyEducation,
-    FashionBeauty,
-    FilmMedia,
-    Games,
-    LanguageCulture,
-    Learning,
-    Lgbtq,
-    MovementsPolitics,
-    Networking,
-    Party,
-    PerformingVisualArts,
-    Pets,
-    Photography,
-    OutdoorsAdventure,
-    SpiritualityReligionBeliefs,
-    ScienceTech,
-    Sports,
-    Theatre,
-    Meeting,
-}
-
-impl EventCategory {
-    pub fn code(self) -> &'static str {
-        match self {
-            EventCategory::Arts => "ARTS",
-            EventCategory::BookClubs => "BOOK_CLUBS",
-            EventCategory::Business => "BUSINESS",
-            EventCategory::Causes => "CAUSES",
-            EventCategory::Comedy => "COMEDY",
-            EventCategory::Crafts => "CRAFTS",
-            EventCategory::FoodDrink => "FOOD_DRINK",
-            EventCategory::Health => "HEALTH",
-            EventCategory::Music => "MUSIC",
-            EventCategory::AutoBoatAir => "AUTO_BOAT_AIR",
-            EventCategory::Community => "COMMUNITY",
-            EventCategory::FamilyEducation => "FAMILY_EDUCATION",
-            EventCategory::FashionBeauty => "FASHION_BEAUTY",
-            EventCategory::FilmMedia => "FILM_MEDIA",
-            EventCategory::Games => "GAMES",
-            EventCategory::LanguageCulture => "LANGUAGE_CULTURE",
-            EventCategory::Learning => "LEARNING",
-            EventCategory::Lgbtq => "LGBTQ",
-            EventCategory::MovementsPolitics => "MOVEMENTS_POLITICS",
-            EventCategory::Networking => "NETWORKING",
-            EventCategory::Party => "PARTY",
-            EventCategory::PerformingVisualArts => "PERFORMING_VISUAL_ARTS",
-            EventCategory::Pets => "PETS",
-            EventCategory::Photography => "PHOTOGRAPHY",
-            EventCategory::OutdoorsAdventure => "OUTDOORS_ADVENTURE",
-            EventCategory::SpiritualityReligionBeliefs => "SPIRITUALITY_RELIGION_BELIEFS",
-            EventCategory::ScienceTech => "SCIENCE_TECH",
-            EventCategory::Sports => "SPORTS",
-            EventCategory::Theatre => "THEATRE",
-            EventCategory::Meeting => "MEETING",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "ARTS" => Some(EventCategory::Arts),
-            "BOOK_CLUBS" => Some(EventCategory::BookClubs),
-            "BUSINESS" => Some(EventCategory::Business),
-            "CAUSES" => Some(EventCategory::Causes),
-            "COMEDY" => Some(EventCategory::Comedy),
-            "CRAFTS" => Some(EventCategory::Crafts),
-            "FOOD_DRINK" => Some(EventCategory::FoodDrink),
-            "HEALTH" => Some(EventCategory::Health),
-            "MUSIC" => Some(EventCategory::Music),
-            "AUTO_BOAT_AIR" => Some(EventCategory::AutoBoatAir),
-            "COMMUNITY" => Some(EventCategory::Community),
-            "FAMILY_EDUCATION" => Some(EventCategory::FamilyEducation),
-            "FASHION_BEAUTY" => Some(EventCategory::FashionBeauty),
-            "FILM_MEDIA" => Some(EventCategory::FilmMedia),
-            "GAMES" => Some(EventCategory::Games),
-            "LANGUAGE_CULTURE" => Some(EventCategory::LanguageCulture),
-            "LEARNING" => Some(EventCategory::Learning),
-            "LGBTQ" => Some(EventCategory::Lgbtq),
-            "MOVEMENTS_POLITICS" => Some(EventCategory::MovementsPolitics),
-            "NETWORKING" => Some(EventCategory::Networking),
-            "PARTY" => Some(EventCategory::Party),
-            "PERFORMING_VISUAL_ARTS" => Some(EventCategory::PerformingVisualArts),
-            "PETS" => Some(EventCategory::Pets),
-            "PHOTOGRAPHY" => Some(EventCategory::Photography),
-            "OUTDOORS_ADVENTURE" => Some(EventCategory::OutdoorsAdventure),
-            "SPIRITUALITY_RELIGION_BELIEFS" => Some(EventCategory::SpiritualityReligionBeliefs),
-            "SCIENCE_TECH" => Some(EventCategory::ScienceTech),
-            "SPORTS" => Some(EventCategory::Sports),
-            "THEATRE" => Some(EventCategory::Theatre),
-            "MEETING" => Some(EventCategory::Meeting),
-            _ => None,
-        }
-    }
-}
 
 /// Participation settings and the event's time zone.
 #[derive(InputObject, Default, Clone)]
@@ -139,6 +35,34 @@ pub struct EventOptionsInput {
     /// Accepted for compatibility; Convive always shows start and end times.
     pub show_start_time: Option<bool>,
     pub show_end_time: Option<bool>,
+    /// Accepted for compatibility: the seats left are counted, not set.
+    pub remaining_attendee_capacity: Option<i32>,
+    pub offers: Option<Vec<EventOffer>>,
+    pub participation_conditions: Option<Vec<EventParticipationCondition>>,
+    /// Named people, such as speakers.
+    pub attendees: Option<Vec<String>>,
+    /// HTML, sanitized as descriptions are.
+    pub program: Option<String>,
+    pub comment_moderation: Option<EventCommentModeration>,
+    pub show_participation_price: Option<bool>,
+    pub hide_organizer_when_group_event: Option<bool>,
+    pub is_online: Option<bool>,
+}
+
+impl EventOptionsInput {
+    /// The options kept as the event's details, apart from the core ones.
+    fn details(&self) -> OptionDetails {
+        OptionDetails {
+            offers: self.offers.clone(),
+            participation_conditions: self.participation_conditions.clone(),
+            attendees: self.attendees.clone(),
+            program: self.program.clone(),
+            comment_moderation: self.comment_moderation,
+            show_participation_price: self.show_participation_price,
+            hide_organizer_when_group_event: self.hide_organizer_when_group_event,
+            is_online: self.is_online,
+        }
+    }
 }
 
 impl From<EventOptionsInput> for DomainOptions {
@@ -164,6 +88,14 @@ pub struct EventOptionsObject {
     timezone: String,
     show_start_time: bool,
     show_end_time: bool,
+    offers: Vec<EventOffer>,
+    participation_conditions: Vec<EventParticipationCondition>,
+    attendees: Vec<String>,
+    program: Option<String>,
+    comment_moderation: Option<EventCommentModeration>,
+    show_participation_price: bool,
+    hide_organizer_when_group_event: bool,
+    is_online: bool,
 }
 
 #[derive(SimpleObject, Default)]
@@ -179,16 +111,6 @@ pub struct ParticipantStatsObject {
     administrator: u64,
     creator: u64,
 }
-
-#[derive(SimpleObject)]
-pub struct Tag {
-    id: ID,
-    slug: String,
-    title: String,
-}
-
-/// An event.
-pub struct Event(pub event::Model);
 
 impl Event {
     /// Whether the caller runs this event (checked only when an answer depends on it).
@@ -267,7 +189,10 @@ impl Event {
     }
 
     async fn category(&self) -> Option<EventCategory> {
-        self.0.category.as_deref().and_then(EventCategory::parse)
+        self.0
+            .category
+            .as_deref()
+            .and_then(|c| EventCategory::try_from_value(&c.to_owned()).ok())
     }
 
     async fn language(&self) -> Option<&str> {
@@ -276,6 +201,20 @@ impl Event {
 
     async fn online_address(&self) -> Option<&str> {
         self.0.online_address.as_deref()
+    }
+
+    async fn phone_address(&self) -> Option<String> {
+        backend::events::details::of(&self.0).phone_address
+    }
+
+    /// Actors to ask about the event.
+    async fn contacts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Actor>> {
+        event_details::contacts(ctx, self).await
+    }
+
+    /// Key/value pairs apps attach to the event.
+    async fn metadata(&self) -> Vec<EventMetadata> {
+        event_details::metadata(self)
     }
 
     /// Bumped on every change that matters to attendees (iCalendar SEQUENCE).
@@ -290,11 +229,7 @@ impl Event {
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(|t| Tag {
-                id: ID::from(t.id.to_string()),
-                slug: t.slug,
-                title: t.title,
-            })
+            .map(Tag)
             .collect())
     }
 
@@ -318,7 +253,16 @@ impl Event {
         } else {
             None
         };
+        let details = backend::events::details::of(&self.0);
         Ok(EventOptionsObject {
+            offers: event_details::offers(self),
+            participation_conditions: event_details::participation_conditions(self),
+            attendees: details.attendees,
+            program: details.program,
+            comment_moderation: details.comment_moderation.map(Into::into),
+            show_participation_price: details.show_participation_price,
+            hide_organizer_when_group_event: details.hide_organizer_when_group_event,
+            is_online: details.is_online,
             maximum_attendee_capacity: self.0.maximum_attendee_capacity.unwrap_or(0),
             remaining_attendee_capacity: remaining,
             show_remaining_attendee_capacity: self.0.show_remaining_attendee_capacity,
@@ -356,7 +300,7 @@ impl Event {
         page: Option<i64>,
         limit: Option<i64>,
     ) -> GqlResult<PaginatedParticipantList> {
-        let roles: Vec<_> = parse_participant_roles(roles.as_deref())?;
+        let roles: Vec<_> = participant_roles(roles.as_deref())?;
         let list = backend::participations::list(
             &app(ctx)?.db,
             &principal(ctx),
@@ -372,15 +316,16 @@ impl Event {
         })
     }
 
-    async fn organizer_actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
-        Ok(Person(
-            loaders::actor_required(ctx, self.0.organizer_actor_id).await?,
-        ))
+    async fn organizer_actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
+        Ok(loaders::actor_required(ctx, self.0.organizer_actor_id)
+            .await?
+            .into())
     }
 
-    async fn attributed_to(&self, ctx: &Context<'_>) -> GqlResult<Option<Group>> {
+    /// The group the event is organized in the name of.
+    async fn attributed_to(&self, ctx: &Context<'_>) -> GqlResult<Option<Actor>> {
         match self.0.attributed_to_id {
-            Some(id) => Ok(loaders::actor(ctx, id).await?.map(Group)),
+            Some(id) => Ok(loaders::actor(ctx, id).await?.map(Actor::from)),
             None => Ok(None),
         }
     }
@@ -394,27 +339,12 @@ impl Event {
     }
 
     /// Shown as the event's banner.
-    async fn picture(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
-        super::media::by_id(ctx, self.0.picture_media_id).await
+    async fn picture(&self, ctx: &Context<'_>) -> GqlResult<Option<Media>> {
+        media::by_id(ctx, self.0.picture_media_id).await
     }
 
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct PaginatedEventList {
-    pub total: u64,
-    pub elements: Vec<Event>,
-}
-
-impl From<Paginated<event::Model>> for PaginatedEventList {
-    fn from(list: Paginated<event::Model>) -> Self {
-        Self {
-            total: list.total,
-            elements: list.elements.into_iter().map(Event).collect(),
-        }
     }
 }
 
@@ -434,9 +364,9 @@ pub struct EventQuery;
 #[Object]
 impl EventQuery {
     /// One event, if the caller may see it.
-    async fn event(&self, ctx: &Context<'_>, uuid: String) -> GqlResult<Event> {
+    async fn event(&self, ctx: &Context<'_>, uuid: uuid::Uuid) -> GqlResult<Event> {
         Ok(Event(
-            events::find_visible(&app(ctx)?.db, &principal(ctx), &uuid)
+            events::find_visible(&app(ctx)?.db, &principal(ctx), &uuid.to_string())
                 .await
                 .gql()?,
         ))
@@ -521,13 +451,23 @@ impl EventMutation {
         external_participation_url: Option<String>,
         draft: Option<bool>,
         category: Option<EventCategory>,
-        tags: Option<Vec<String>>,
+        tags: Option<Vec<Option<String>>>,
         language: Option<String>,
         online_address: Option<String>,
         physical_address: Option<AddressInput>,
         options: Option<EventOptionsInput>,
-        picture: Option<super::media::MediaInput>,
+        picture: Option<MediaInput>,
+        phone_address: Option<String>,
+        contacts: Option<Vec<Option<Contact>>>,
+        metadata: Option<Vec<Option<EventMetadataInput>>>,
     ) -> GqlResult<Event> {
+        let options = options.unwrap_or_default();
+        let details = event_details::changes(
+            options.details(),
+            phone_address,
+            contacts.map(|c| c.into_iter().flatten().collect()),
+            metadata.map(|m| m.into_iter().flatten().collect()),
+        )?;
         let new = NewEvent {
             organizer_actor_id: organizer_actor_id
                 .map(|id| parse_id(&id, "organizerActorId"))
@@ -544,17 +484,18 @@ impl EventMutation {
             join_options,
             external_participation_url,
             draft,
-            category: category.map(|c| c.code().to_owned()),
-            tags,
+            category: category.map(|c| c.to_value()),
+            tags: tags.map(|tags| tags.into_iter().flatten().collect()),
             language,
             online_address,
             physical_address: physical_address.map(Into::into),
-            options: options.unwrap_or_default().into(),
+            options: options.into(),
         };
         let event = events::service::create(app(ctx)?, &principal(ctx), new)
             .await
             .gql()?;
-        with_picture(ctx, event, picture).await
+        let event = with_picture(ctx, event, picture).await?;
+        event_details::store(ctx, event, details).await
     }
 
     /// Changes an event; cancelling is `status: CANCELLED`.
@@ -563,6 +504,9 @@ impl EventMutation {
         &self,
         ctx: &Context<'_>,
         event_id: ID,
+        #[graphql(desc = "Mobilizon's clients send the organizer again: it must be the \
+                          event's, since an event keeps its organizer.")]
+        organizer_actor_id: Option<ID>,
         attributed_to_id: Option<ID>,
         title: Option<String>,
         description: Option<String>,
@@ -574,14 +518,34 @@ impl EventMutation {
         external_participation_url: Option<String>,
         draft: Option<bool>,
         category: Option<EventCategory>,
-        tags: Option<Vec<String>>,
+        tags: Option<Vec<Option<String>>>,
         language: Option<String>,
         online_address: Option<String>,
         physical_address: Option<AddressInput>,
         options: Option<EventOptionsInput>,
-        picture: Option<super::media::MediaInput>,
+        picture: Option<MediaInput>,
+        phone_address: Option<String>,
+        contacts: Option<Vec<Option<Contact>>>,
+        metadata: Option<Vec<Option<EventMetadataInput>>>,
     ) -> GqlResult<Event> {
+        let options = options.unwrap_or_default();
+        let details = event_details::changes(
+            options.details(),
+            phone_address,
+            contacts.map(|c| c.into_iter().flatten().collect()),
+            metadata.map(|m| m.into_iter().flatten().collect()),
+        )?;
         let id = parse_id(&event_id, "eventId")?;
+        if let Some(organizer) = organizer_actor_id {
+            let organizer = parse_id(&organizer, "organizerActorId")?;
+            let current = events::find(&app(ctx)?.db, id).await.gql()?;
+            if current.organizer_actor_id != organizer {
+                return Err(invalid(
+                    "organizerActorId",
+                    "an event keeps its organizer; change attributedToId to give it to a group",
+                ));
+            }
+        }
         let changes = EventChanges {
             attributed_to_id: attributed_to_id
                 .map(|id| parse_id(&id, "attributedToId"))
@@ -595,17 +559,18 @@ impl EventMutation {
             join_options,
             external_participation_url,
             draft,
-            category: category.map(|c| c.code().to_owned()),
-            tags,
+            category: category.map(|c| c.to_value()),
+            tags: tags.map(|tags| tags.into_iter().flatten().collect()),
             language,
             online_address,
             physical_address: physical_address.map(Into::into),
-            options: options.unwrap_or_default().into(),
+            options: options.into(),
         };
         let event = events::service::update(app(ctx)?, &principal(ctx), id, changes)
             .await
             .gql()?;
-        with_picture(ctx, event, picture).await
+        let event = with_picture(ctx, event, picture).await?;
+        event_details::store(ctx, event, details).await
     }
 
     /// Deletes an event; its participants are told.
@@ -622,11 +587,11 @@ impl EventMutation {
 async fn with_picture(
     ctx: &Context<'_>,
     event: event::Model,
-    picture: Option<super::media::MediaInput>,
+    picture: Option<MediaInput>,
 ) -> GqlResult<Event> {
     if picture.is_none() {
         return Ok(Event(event));
     }
-    super::media::attach_to_event(ctx, event.id, picture).await;
+    media::attach_to_event(ctx, event.id, picture).await;
     Ok(Event(events::find(&app(ctx)?.db, event.id).await.gql()?))
 }

@@ -3,15 +3,10 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use backend::feeds::tokens;
-use entity::feed_token;
 
 use super::errors::{GqlResult, IntoGql};
-use super::persons::Person;
-use super::users::{DeletedObject, User};
+use super::objects::{DeletedObject, FeedToken, Person, User};
 use super::{app, current_user, parse_id, principal};
-
-/// A token opening a private feed of a user's participations: all their identities', or one's.
-pub struct FeedToken(pub feed_token::Model);
 
 #[Object]
 impl FeedToken {

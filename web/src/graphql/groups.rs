@@ -1,125 +1,80 @@
 //! Groups, their members and followers, with Mobilizon's names.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use backend::groups::follows::{self, FollowRequest, UnfollowRequest, Unfollowed};
 use backend::groups::service::{GroupChanges, NewGroup};
 use backend::groups::{self, GroupVisibility as DomainVisibility, members};
-use backend::pagination::Page;
 use backend::principal::Principal;
 use chrono::{DateTime, Utc};
-use entity::actor::{self, Openness};
-use entity::follow;
-use entity::member::{self, MemberRole};
-use sea_orm::ActiveEnum;
+use entity::actor::{self, ActorKind, ActorVisibility, Openness};
+use entity::member::MemberRole;
 
 use super::addresses::{Address, AddressInput};
-use super::errors::{GqlResult, IntoGql, invalid};
-use super::events::PaginatedEventList;
+use super::errors::{GqlResult, IntoGql};
 use super::loaders;
-use super::persons::Person;
-use super::users::DeletedObject;
+use super::media::{self, MediaInput, with_pictures};
+use super::objects::{
+    Actor, DeletedObject, Follower, Group, Media, Member, PaginatedEventList,
+    PaginatedFollowerList, PaginatedGroupList, PaginatedMemberList, Person, member_roles, page,
+};
 use super::{app, current_user, parse_id, principal};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "GroupVisibility")]
-pub enum GroupVisibility {
-    /// Listed and searchable.
-    Public,
-    /// Reachable by its address only.
-    Unlisted,
-}
-
-impl From<GroupVisibility> for DomainVisibility {
-    fn from(v: GroupVisibility) -> Self {
-        match v {
-            GroupVisibility::Public => DomainVisibility::Public,
-            GroupVisibility::Unlisted => DomainVisibility::Unlisted,
-        }
-    }
-}
-
-/// Mobilizon passes member roles as one string, comma-separated ("member,moderator").
-fn parse_roles(raw: Option<&str>) -> GqlResult<Vec<MemberRole>> {
-    let mut roles = Vec::new();
-    for name in raw
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let Ok(role) = MemberRole::try_from_value(&name.to_ascii_lowercase()) else {
-            return Err(invalid(
-                "roles",
-                &format!("\"{name}\" is not a member role"),
-            ));
-        };
-        roles.push(role);
-    }
-    Ok(roles)
-}
-
-pub fn page(page: Option<i64>, limit: Option<i64>) -> GqlResult<Page> {
-    Page::new(page, limit).gql()
-}
-
-/// A group: a collective that organizes events.
-pub struct Group(pub actor::Model);
 
 #[Object]
 impl Group {
-    async fn avatar(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
-        super::media::by_id(ctx, self.0.avatar_media_id).await
+    pub(super) async fn avatar(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        media::by_id(ctx, self.0.avatar_media_id).await
     }
 
-    async fn banner(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
-        super::media::by_id(ctx, self.0.banner_media_id).await
+    pub(super) async fn banner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        media::by_id(ctx, self.0.banner_media_id).await
     }
 
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         ID::from(self.0.id.to_string())
     }
 
-    async fn url(&self) -> &str {
+    pub(super) async fn url(&self) -> &str {
         self.0.url.as_deref().unwrap_or(&self.0.ap_id)
     }
 
-    async fn preferred_username(&self) -> &str {
+    pub(super) async fn preferred_username(&self) -> &str {
         &self.0.preferred_username
     }
 
-    async fn name(&self) -> Option<&str> {
+    pub(super) async fn name(&self) -> Option<&str> {
         self.0.name.as_deref()
     }
 
-    async fn summary(&self) -> Option<&str> {
+    pub(super) async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
 
-    async fn domain(&self) -> Option<&str> {
+    pub(super) async fn domain(&self) -> Option<&str> {
         self.0.domain.as_deref()
     }
 
-    async fn local(&self) -> bool {
+    pub(super) async fn local(&self) -> bool {
         self.0.is_local()
     }
 
-    #[graphql(name = "type")]
-    async fn actor_type(&self) -> super::persons::ActorType {
-        self.0.kind.into()
+    pub(super) async fn suspended(&self) -> bool {
+        self.0.suspended
     }
 
-    async fn visibility(&self) -> GroupVisibility {
-        match DomainVisibility::of(&self.0) {
-            DomainVisibility::Public => GroupVisibility::Public,
-            DomainVisibility::Unlisted => GroupVisibility::Unlisted,
-        }
+    #[graphql(name = "type")]
+    pub(super) async fn actor_type(&self) -> ActorKind {
+        self.0.kind
+    }
+
+    async fn visibility(&self) -> ActorVisibility {
+        self.0.visibility
     }
 
     async fn openness(&self) -> Openness {
         self.0.openness
     }
 
-    async fn manually_approves_followers(&self) -> bool {
+    pub(super) async fn manually_approves_followers(&self) -> bool {
         self.0.manually_approves_followers
     }
 
@@ -139,15 +94,19 @@ impl Group {
         &self,
         ctx: &Context<'_>,
         roles: Option<String>,
+        #[graphql(desc = "Only members whose name or username contains this.")] name: Option<
+            String,
+        >,
         page: Option<i64>,
         limit: Option<i64>,
     ) -> GqlResult<PaginatedMemberList> {
-        let roles = parse_roles(roles.as_deref())?;
+        let roles = member_roles(roles.as_deref())?;
         let list = groups::members(
             &app(ctx)?.db,
             &principal(ctx),
             self.0.id,
             &roles,
+            name.as_deref(),
             self::page(page, limit)?,
         )
         .await
@@ -223,9 +182,6 @@ impl Group {
     }
 }
 
-/// Someone's membership in a group.
-pub struct Member(pub member::Model);
-
 #[Object]
 impl Member {
     async fn id(&self) -> ID {
@@ -261,27 +217,6 @@ impl Member {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct PaginatedMemberList {
-    pub total: u64,
-    pub elements: Vec<Member>,
-}
-
-#[derive(SimpleObject)]
-pub struct PaginatedFollowerList {
-    pub total: u64,
-    pub elements: Vec<Follower>,
-}
-
-#[derive(SimpleObject)]
-pub struct PaginatedGroupList {
-    pub total: u64,
-    pub elements: Vec<Group>,
-}
-
-/// An actor following a group.
-pub struct Follower(pub follow::Model);
-
 #[Object]
 impl Follower {
     async fn id(&self) -> ID {
@@ -296,18 +231,29 @@ impl Follower {
         self.0.notify
     }
 
-    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
-        Ok(Person(
-            loaders::actor_required(ctx, self.0.follower_id).await?,
-        ))
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
+        Ok(loaders::actor_required(ctx, self.0.follower_id)
+            .await?
+            .into())
     }
 
-    async fn target_actor(&self, ctx: &Context<'_>) -> GqlResult<Group> {
-        Ok(Group(loaders::actor_required(ctx, self.0.target_id).await?))
+    async fn target_actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
+        Ok(loaders::actor_required(ctx, self.0.target_id).await?.into())
+    }
+
+    /// `targetActor`, as Mobilizon's own client spells it in one query (Mobilizon accepts
+    /// both spellings).
+    #[graphql(name = "target_actor")]
+    async fn target_actor_snake(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
+        Ok(loaders::actor_required(ctx, self.0.target_id).await?.into())
     }
 
     async fn inserted_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
 }
 
@@ -397,7 +343,7 @@ impl GroupMutation {
         preferred_username: String,
         name: Option<String>,
         summary: Option<String>,
-        visibility: Option<GroupVisibility>,
+        visibility: Option<ActorVisibility>,
         openness: Option<Openness>,
         manually_approves_followers: Option<bool>,
         physical_address: Option<AddressInput>,
@@ -405,8 +351,8 @@ impl GroupMutation {
             desc = "The identity that creates the group (default: the caller's default one)."
         )]
         creator_actor_id: Option<ID>,
-        avatar: Option<super::media::MediaInput>,
-        banner: Option<super::media::MediaInput>,
+        avatar: Option<MediaInput>,
+        banner: Option<MediaInput>,
     ) -> GqlResult<Group> {
         let creator = acting_actor(ctx, creator_actor_id.as_ref()).await?;
         let group = backend::groups::service::create(
@@ -416,7 +362,7 @@ impl GroupMutation {
                 preferred_username,
                 name,
                 summary,
-                visibility: visibility.map(Into::into),
+                visibility: visibility.map(group_visibility),
                 openness,
                 manually_approves_followers,
                 physical_address: physical_address.map(Into::into),
@@ -424,9 +370,7 @@ impl GroupMutation {
         )
         .await
         .gql()?;
-        super::persons::with_pictures(ctx, group, avatar, banner)
-            .await
-            .map(Group)
+        with_pictures(ctx, group, avatar, banner).await.map(Group)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -436,12 +380,12 @@ impl GroupMutation {
         id: ID,
         name: Option<String>,
         summary: Option<String>,
-        visibility: Option<GroupVisibility>,
+        visibility: Option<ActorVisibility>,
         openness: Option<Openness>,
         manually_approves_followers: Option<bool>,
         physical_address: Option<AddressInput>,
-        avatar: Option<super::media::MediaInput>,
-        banner: Option<super::media::MediaInput>,
+        avatar: Option<MediaInput>,
+        banner: Option<MediaInput>,
     ) -> GqlResult<Group> {
         let group_id = parse_id(&id, "id")?;
         let group = backend::groups::service::update(
@@ -451,7 +395,7 @@ impl GroupMutation {
             GroupChanges {
                 name,
                 summary,
-                visibility: visibility.map(Into::into),
+                visibility: visibility.map(group_visibility),
                 openness,
                 manually_approves_followers,
                 physical_address: physical_address.map(Into::into),
@@ -459,9 +403,7 @@ impl GroupMutation {
         )
         .await
         .gql()?;
-        super::persons::with_pictures(ctx, group, avatar, banner)
-            .await
-            .map(Group)
+        with_pictures(ctx, group, avatar, banner).await.map(Group)
     }
 
     async fn delete_group(&self, ctx: &Context<'_>, group_id: ID) -> GqlResult<DeletedObject> {
@@ -573,6 +515,11 @@ impl GroupMutation {
         ctx: &Context<'_>,
         member_id: ID,
         #[graphql(name = "groupId")] _group_id: Option<ID>,
+        #[graphql(
+            name = "exclude",
+            desc = "Accepted and ignored, as Mobilizon does: a removed member may ask again."
+        )]
+        _exclude: Option<bool>,
     ) -> GqlResult<Member> {
         let id = parse_id(&member_id, "memberId")?;
         Ok(Member(
@@ -598,6 +545,22 @@ impl GroupMutation {
         };
         Ok(Follower(
             follows::follow(app(ctx)?, &principal, request)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Whether the caller's follow brings the group's new events by mail.
+    async fn update_group_follow(
+        &self,
+        ctx: &Context<'_>,
+        follow_id: ID,
+        notify: Option<bool>,
+    ) -> GqlResult<Follower> {
+        let id = parse_id(&follow_id, "followId")?;
+        let principal = principal_required(ctx)?;
+        Ok(Follower(
+            follows::set_notify(app(ctx)?, &principal, id, notify)
                 .await
                 .gql()?,
         ))
@@ -637,5 +600,14 @@ impl GroupMutation {
                 .and_then(Unfollowed::into_follow)
                 .gql()?,
         ))
+    }
+}
+
+/// Mobilizon's private groups are unlisted ones (reachable by their address or an
+/// invitation), which is what the backend keeps.
+fn group_visibility(visibility: ActorVisibility) -> DomainVisibility {
+    match visibility {
+        ActorVisibility::Public => DomainVisibility::Public,
+        ActorVisibility::Unlisted | ActorVisibility::Private => DomainVisibility::Unlisted,
     }
 }

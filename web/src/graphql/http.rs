@@ -1,4 +1,5 @@
-//! `POST /graphql` (with the caller's identity from `Authorization: Bearer`) and `GET /graphql`.
+//! `POST /api` and `POST /graphql` (with the caller's identity from `Authorization: Bearer`),
+//! and `GET` on both; CORS for browsers on other origins is [`cors`]'s.
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::{BatchRequest, BatchResponse, ParseRequestError};
@@ -10,18 +11,21 @@ use axum::response::{Html, IntoResponse, Response};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 use super::errors::{self, ensure_codes, error_response};
-use super::{Viewer, cost};
+use super::{Viewer, cost, encodings};
 use crate::state::AppState;
 
 pub async fn execute(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let mut batch = if is_multipart(&parts.headers) {
         match read_multipart(&state, &parts.headers, body).await {
-            Ok(batch) => batch,
+            Ok(mut batch) => {
+                encodings::tidy_names(&mut batch);
+                batch
+            }
             Err(refused) => return refused,
         }
     } else {
-        match read_json(&state, &parts.headers, body).await {
+        match read_body(&state, &parts.headers, body).await {
             Ok(batch) => batch,
             Err(refused) => return refused,
         }
@@ -48,15 +52,18 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
     json_response(StatusCode::OK, &response)
 }
 
-fn is_multipart(headers: &HeaderMap) -> bool {
+/// The media type of the body, lowercased, without its parameters.
+fn media_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/form-data")
-        })
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    media_type(headers) == "multipart/form-data"
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<usize> {
@@ -108,7 +115,8 @@ async fn read_multipart(
     })
 }
 
-async fn read_json(
+/// A JSON, form or `application/graphql` body (JSON when the type says nothing else).
+async fn read_body(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
@@ -121,7 +129,12 @@ async fn read_json(
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| too_large(limit))?;
-    serde_json::from_slice(&bytes).map_err(|err| {
+    let read = match media_type(headers).as_str() {
+        "application/x-www-form-urlencoded" => encodings::from_form(&bytes),
+        "application/graphql" => encodings::from_query_text(&bytes),
+        _ => encodings::from_json(&bytes),
+    };
+    read.map_err(|err| {
         json_response(
             StatusCode::BAD_REQUEST,
             &BatchResponse::Single(error_response(
@@ -263,7 +276,7 @@ fn too_large(limit: usize) -> Response {
 }
 
 fn json_response(status: StatusCode, body: &BatchResponse) -> Response {
-    match serde_json::to_vec(body) {
+    match encodings::to_json(body) {
         Ok(bytes) => (
             status,
             [(header::CONTENT_TYPE, "application/json")],
@@ -281,7 +294,7 @@ fn json_response(status: StatusCode, body: &BatchResponse) -> Response {
 /// otherwise a short page on how to query the API.
 pub async fn explorer(State(state): State<AppState>) -> Response {
     if state.ctx.settings.graphql.graphiql {
-        let page = GraphiQLSource::build().endpoint("/graphql").finish();
+        let page = GraphiQLSource::build().endpoint("/api").finish();
         let mut headers = HeaderMap::new();
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -298,9 +311,9 @@ pub async fn explorer(State(state): State<AppState>) -> Response {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>GraphQL API</title></head><body style=\"font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5\">\
          <h1>GraphQL API</h1>\
-         <p>Send queries with <code>POST {base}/graphql</code> and a JSON body <code>{{\"query\": \"…\", \"variables\": {{…}}}}</code>. \
+         <p>Send queries with <code>POST {base}/api</code> (or <code>{base}/graphql</code>) and a JSON body <code>{{\"query\": \"…\", \"variables\": {{…}}}}</code>. \
          The operations keep Mobilizon's names, so clients written for Mobilizon's API need little change.</p>\
-         <pre style=\"background:#f4f4f5;padding:1rem;overflow:auto\">curl -s {base}/graphql -H 'Content-Type: application/json' \\\n  -d '{{\"query\":\"{{ config {{ name registrationsOpen }} }}\"}}'</pre>\
+         <pre style=\"background:#f4f4f5;padding:1rem;overflow:auto\">curl -s {base}/api -H 'Content-Type: application/json' \\\n  -d '{{\"query\":\"{{ config {{ name registrationsOpen }} }}\"}}'</pre>\
          <p>Authenticate with <code>Authorization: Bearer &lt;accessToken&gt;</code> from the <code>login</code> mutation. \
          Errors carry <code>extensions.code</code>.</p>\
          <p>The interactive explorer (GraphiQL) loads scripts from a CDN, so it is off here. An administrator can turn it on with <code>graphql.graphiql = true</code>.</p>\

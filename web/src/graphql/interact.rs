@@ -5,9 +5,7 @@ use async_graphql::{Context, Object, Union};
 
 use super::app;
 use super::errors::{GqlResult, IntoGql};
-use super::events::Event;
-use super::groups::Group;
-use super::persons::Person;
+use super::objects::{Event, Group, Person};
 
 #[derive(Union)]
 pub enum Interactable {

@@ -8,15 +8,12 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
 use backend::media::{self as domain, ActorPicture};
 use entity::MediaPurpose;
-use entity::media;
+use entity::{actor, media};
 use sea_orm::DatabaseConnection;
 
 use super::errors::{GqlResult, IntoGql, to_gql};
-use super::users::DeletedObject;
+use super::objects::{DeletedObject, Media};
 use super::{app, principal};
-
-/// A stored picture.
-pub struct Media(pub media::Model);
 
 #[derive(SimpleObject)]
 pub struct MediaMetadata {
@@ -257,4 +254,19 @@ pub async fn by_id(ctx: &Context<'_>, id: Option<i64>) -> GqlResult<Option<Media
         .load_one(id)
         .await?
         .map(Media))
+}
+
+/// The saved person or group with its avatar and banner set; a picture that cannot be used
+/// is an error beside the answer, and the actor stays saved without it.
+pub async fn with_pictures(
+    ctx: &Context<'_>,
+    actor: actor::Model,
+    avatar: Option<MediaInput>,
+    banner: Option<MediaInput>,
+) -> GqlResult<actor::Model> {
+    if avatar.is_none() && banner.is_none() {
+        return Ok(actor);
+    }
+    attach_to_actor(ctx, actor.id, avatar, banner).await;
+    backend::actors::find(&app(ctx)?.db, actor.id).await.gql()
 }

@@ -4,8 +4,12 @@
 
 mod addresses;
 mod config;
+pub mod cors;
 pub mod cost;
+mod directory;
+mod encodings;
 pub mod errors;
+mod event_details;
 mod events;
 mod feeds;
 mod groups;
@@ -14,9 +18,11 @@ mod instances;
 mod interact;
 mod loaders;
 mod media;
+mod objects;
 pub mod parsed;
 mod participations;
 mod persons;
+mod tags;
 mod users;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -34,6 +40,9 @@ pub struct Query(
     groups::GroupQuery,
     events::EventQuery,
     interact::InteractQuery,
+    tags::TagQuery,
+    directory::DirectoryQuery,
+    directory::LanguageQuery,
     instances::InstanceQuery,
 );
 

@@ -4,52 +4,19 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use backend::participations::{self, JoinRequest, Joined, LeaveRequest, Left};
 use chrono::{DateTime, Utc};
-use entity::event;
 use entity::participant::{self, ParticipantRole};
-use sea_orm::ActiveEnum;
 
-use super::errors::{GqlResult, IntoGql, invalid};
-use super::events::Event;
+use super::errors::{GqlResult, IntoGql};
 use super::loaders;
-use super::persons::Person;
+use super::objects::{Actor, Event, PaginatedParticipantList, Participant, Timezone};
 use super::{app, parse_id, principal};
-
-/// Mobilizon passes participant roles as one comma-separated string ("participant,moderator").
-pub fn parse_participant_roles(raw: Option<&str>) -> GqlResult<Vec<ParticipantRole>> {
-    let mut roles = Vec::new();
-    for name in raw
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let Ok(role) = ParticipantRole::try_from_value(&name.to_ascii_lowercase()) else {
-            return Err(invalid(
-                "roles",
-                &format!("\"{name}\" is not a participant role"),
-            ));
-        };
-        roles.push(role);
-    }
-    Ok(roles)
-}
-
-/// Someone's participation in an event. Anonymous participants show as the instance's
-/// anonymous actor; their email is never shown.
-pub struct Participant {
-    pub row: participant::Model,
-    pub event: Option<event::Model>,
-}
-
-impl Participant {
-    pub fn new(row: participant::Model) -> Self {
-        Self { row, event: None }
-    }
-}
 
 #[derive(SimpleObject)]
 pub struct ParticipantMetadata {
     message: Option<String>,
+    /// Always null: an anonymous participant's cancellation link goes by mail only, since
+    /// whoever holds it can cancel.
+    cancellation_token: Option<String>,
 }
 
 #[Object]
@@ -62,10 +29,10 @@ impl Participant {
         self.row.role
     }
 
-    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
-        Ok(Person(
-            loaders::actor_required(ctx, self.row.actor_id).await?,
-        ))
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
+        Ok(loaders::actor_required(ctx, self.row.actor_id)
+            .await?
+            .into())
     }
 
     async fn event(&self, ctx: &Context<'_>) -> GqlResult<Event> {
@@ -82,6 +49,7 @@ impl Participant {
     async fn metadata(&self) -> ParticipantMetadata {
         ParticipantMetadata {
             message: self.row.message.clone(),
+            cancellation_token: None,
         }
     }
 
@@ -95,16 +63,17 @@ impl Participant {
 }
 
 #[derive(SimpleObject)]
-pub struct PaginatedParticipantList {
-    pub total: u64,
-    pub elements: Vec<Participant>,
-}
-
-#[derive(SimpleObject)]
 pub struct DeletedParticipant {
     id: ID,
-    event: DeletedRef,
+    event: DeletedEventRef,
     actor: DeletedRef,
+}
+
+/// The event a participation was in.
+#[derive(SimpleObject)]
+pub struct DeletedEventRef {
+    id: ID,
+    uuid: String,
 }
 
 #[derive(SimpleObject)]
@@ -112,11 +81,12 @@ pub struct DeletedRef {
     id: ID,
 }
 
-fn deleted(row: &participant::Model) -> DeletedParticipant {
+fn deleted(row: &participant::Model, event_uuid: String) -> DeletedParticipant {
     DeletedParticipant {
         id: ID::from(row.id.to_string()),
-        event: DeletedRef {
+        event: DeletedEventRef {
             id: ID::from(row.event_id.to_string()),
+            uuid: event_uuid,
         },
         actor: DeletedRef {
             id: ID::from(row.actor_id.to_string()),
@@ -141,7 +111,7 @@ impl ParticipationMutation {
         email: Option<String>,
         message: Option<String>,
         locale: Option<String>,
-        timezone: Option<String>,
+        timezone: Option<Timezone>,
     ) -> GqlResult<Participant> {
         let request = JoinRequest {
             event_id: parse_id(&event_id, "eventId")?,
@@ -149,7 +119,7 @@ impl ParticipationMutation {
             message,
             email,
             locale,
-            timezone,
+            timezone: timezone.map(|t| t.0).filter(|t| !t.is_empty()),
         };
         let row = participations::join(app(ctx)?, &principal(ctx), &super::client(ctx), request)
             .await
@@ -183,7 +153,10 @@ impl ParticipationMutation {
             .await
             .and_then(Left::into_participation)
             .gql()?;
-        Ok(deleted(&row))
+        let event = backend::events::find(&app(ctx)?.db, row.event_id)
+            .await
+            .gql()?;
+        Ok(deleted(&row, event.uuid))
     }
 
     /// The link of the anonymous participation mail.

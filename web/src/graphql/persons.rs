@@ -1,87 +1,70 @@
 //! Identities (Mobilizon's persons).
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, ID, Object};
 use backend::actors::persons::{self, NewPerson, PersonChanges};
+use backend::actors::profile;
 use chrono::{DateTime, Utc};
-use entity::actor::{self, ActorKind};
+use entity::actor::ActorKind;
 
+use super::directory::PaginatedPersonList;
 use super::errors::{GqlResult, IntoGql};
-use super::media::MediaInput;
-use super::{app, current_user, parse_id};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "ActorType", rename_items = "PascalCase")]
-pub enum ActorType {
-    Person,
-    Application,
-    Group,
-    Organization,
-    Service,
-}
-
-impl From<ActorKind> for ActorType {
-    fn from(kind: ActorKind) -> Self {
-        match kind {
-            ActorKind::Person => ActorType::Person,
-            ActorKind::Group => ActorType::Group,
-            ActorKind::Application => ActorType::Application,
-        }
-    }
-}
-
-/// An identity of a user, local or on another instance.
-pub struct Person(pub actor::Model);
+use super::media::{self, MediaInput, with_pictures};
+use super::objects::{
+    self, FeedToken, Follower, Media, PaginatedEventList, PaginatedFollowerList,
+    PaginatedMemberList, PaginatedParticipantList, Participant, Person, User,
+};
+use super::{app, current_user, parse_id, principal};
 
 #[Object]
 impl Person {
-    async fn avatar(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
-        super::media::by_id(ctx, self.0.avatar_media_id).await
+    pub(super) async fn avatar(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        media::by_id(ctx, self.0.avatar_media_id).await
     }
 
-    async fn banner(&self, ctx: &Context<'_>) -> GqlResult<Option<super::media::Media>> {
-        super::media::by_id(ctx, self.0.banner_media_id).await
+    pub(super) async fn banner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        media::by_id(ctx, self.0.banner_media_id).await
     }
 
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         ID::from(self.0.id.to_string())
     }
 
     /// The actor's address (also its ActivityPub id).
-    async fn url(&self) -> &str {
+    pub(super) async fn url(&self) -> &str {
         self.0.url.as_deref().unwrap_or(&self.0.ap_id)
     }
 
-    async fn preferred_username(&self) -> &str {
+    pub(super) async fn preferred_username(&self) -> &str {
         &self.0.preferred_username
     }
 
-    async fn name(&self) -> Option<&str> {
+    pub(super) async fn name(&self) -> Option<&str> {
         self.0.name.as_deref()
     }
 
-    async fn summary(&self) -> Option<&str> {
+    pub(super) async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
 
     /// `None` for local identities.
-    async fn domain(&self) -> Option<&str> {
+    pub(super) async fn domain(&self) -> Option<&str> {
         self.0.domain.as_deref()
     }
 
-    async fn local(&self) -> bool {
+    pub(super) async fn local(&self) -> bool {
         self.0.is_local()
     }
 
     #[graphql(name = "type")]
-    async fn actor_type(&self) -> ActorType {
-        self.0.kind.into()
+    pub(super) async fn actor_type(&self) -> ActorKind {
+        self.0.kind
     }
 
-    async fn suspended(&self) -> bool {
+    pub(super) async fn suspended(&self) -> bool {
         self.0.suspended
     }
 
-    async fn manually_approves_followers(&self) -> bool {
+    pub(super) async fn manually_approves_followers(&self) -> bool {
         self.0.manually_approves_followers
     }
 
@@ -93,8 +76,125 @@ impl Person {
         self.0.updated_at
     }
 
+    /// Events the identity organizes, as far as the caller may see them.
+    async fn organized_events(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedEventList> {
+        let list = backend::events::organized_by(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &self.0,
+            None,
+            None,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(list.into())
+    }
+
+    /// The identity's participations, soonest first, or the one in `eventId` (to its own
+    /// account and moderators).
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the participation in this event.")] event_id: Option<ID>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<Option<PaginatedParticipantList>> {
+        let list = profile::participations(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &self.0,
+            event_id.map(|id| parse_id(&id, "eventId")).transpose()?,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(Some(PaginatedParticipantList {
+            total: list.total,
+            elements: list
+                .elements
+                .into_iter()
+                .map(|(row, event)| Participant {
+                    row,
+                    event: Some(event),
+                })
+                .collect(),
+        }))
+    }
+
+    /// The identity's memberships, in the group named by username (`group`) or id
+    /// (`groupId`) when given (to its own account and moderators).
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        group: Option<String>,
+        group_id: Option<ID>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<Option<PaginatedMemberList>> {
+        let filter = group_filter(group.as_deref(), group_id.as_ref())?;
+        let list = profile::memberships(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &self.0,
+            filter,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(Some(list.into()))
+    }
+
+    /// What the identity follows, the group named by username (`group`) or id (`groupId`)
+    /// only when given (to its own account and moderators).
+    async fn follows(
+        &self,
+        ctx: &Context<'_>,
+        group: Option<String>,
+        group_id: Option<ID>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<Option<PaginatedFollowerList>> {
+        let filter = group_filter(group.as_deref(), group_id.as_ref())?;
+        let list = profile::follows(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &self.0,
+            filter,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(Some(PaginatedFollowerList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Follower).collect(),
+        }))
+    }
+
+    /// The account the identity belongs to (to that account and moderators).
+    async fn user(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
+        Ok(profile::account(&app(ctx)?.db, &principal(ctx), &self.0)
+            .await
+            .gql()?
+            .map(User::from))
+    }
+
+    /// Bytes the identity's pictures take, all sizes counted (to its own account and
+    /// moderators).
+    async fn media_size(&self, ctx: &Context<'_>) -> GqlResult<Option<i64>> {
+        let bytes = profile::media_bytes(&app(ctx)?.db, &principal(ctx), &self.0)
+            .await
+            .gql()?;
+        Ok(Some(i64::try_from(bytes).unwrap_or(i64::MAX)))
+    }
+
     /// Private feed tokens limited to this identity (only to its owner).
-    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
+    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<FeedToken>> {
         super::feeds::of_actor(ctx, self.0.id).await
     }
 }
@@ -104,6 +204,28 @@ pub struct PersonQuery;
 
 #[Object]
 impl PersonQuery {
+    /// People of this instance and others by name or username: for moderators.
+    async fn search_persons(
+        &self,
+        ctx: &Context<'_>,
+        term: Option<String>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedPersonList> {
+        let list = profile::search_persons(
+            &app(ctx)?.db,
+            &principal(ctx),
+            term.as_deref().unwrap_or(""),
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedPersonList {
+            total: list.total,
+            elements: list.elements.into_iter().map(Person).collect(),
+        })
+    }
+
     /// The caller's identities.
     async fn identities(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
         let current = current_user(ctx)?;
@@ -225,6 +347,28 @@ impl PersonMutation {
         with_pictures(ctx, person, avatar, banner).await.map(Person)
     }
 
+    /// Makes the caller's identity of this username the one used when none is chosen.
+    async fn change_default_actor(
+        &self,
+        ctx: &Context<'_>,
+        preferred_username: String,
+    ) -> GqlResult<User> {
+        let current = current_user(ctx)?;
+        let app = app(ctx)?;
+        let identity = persons::identities(&app.db, current.id)
+            .await
+            .gql()?
+            .into_iter()
+            .find(|identity| identity.preferred_username == preferred_username)
+            .ok_or_else(|| backend::Error::not_found("identity"))
+            .gql()?;
+        Ok(User::from(
+            persons::set_default(app, current, identity.id)
+                .await
+                .gql()?,
+        ))
+    }
+
     async fn delete_person(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Person> {
         let current = current_user(ctx)?;
         let id = parse_id(&id, "id")?;
@@ -232,17 +376,12 @@ impl PersonMutation {
     }
 }
 
-/// The saved person or group with its avatar and banner set; a picture that cannot be used
-/// is an error beside the answer, and the actor stays saved without it.
-pub(super) async fn with_pictures(
-    ctx: &Context<'_>,
-    actor: actor::Model,
-    avatar: Option<MediaInput>,
-    banner: Option<MediaInput>,
-) -> GqlResult<actor::Model> {
-    if avatar.is_none() && banner.is_none() {
-        return Ok(actor);
-    }
-    super::media::attach_to_actor(ctx, actor.id, avatar, banner).await;
-    backend::actors::find(&app(ctx)?.db, actor.id).await.gql()
+fn group_filter<'a>(
+    username: Option<&'a str>,
+    id: Option<&ID>,
+) -> GqlResult<profile::GroupFilter<'a>> {
+    Ok(profile::GroupFilter {
+        username,
+        id: id.map(|id| parse_id(id, "groupId")).transpose()?,
+    })
 }

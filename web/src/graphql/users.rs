@@ -1,32 +1,17 @@
 //! Accounts: registration, confirmation, login, tokens, passwords, deletion.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use backend::users::service as users;
 use chrono::{DateTime, Utc};
 use entity::user::{self, PendingNotification, UserRole};
 
-use super::groups::{Member, PaginatedMemberList};
-use super::participations::PaginatedParticipantList;
-
-use super::errors::{GqlResult, IntoGql};
-use super::persons::Person;
+use super::errors::{GqlResult, IntoGql, invalid};
+use super::loaders;
+use super::objects::{
+    self, DeletedObject, Event, FeedToken, Group, PaginatedEventList, PaginatedMemberList,
+    PaginatedParticipantList, Person, Timezone, User,
+};
 use super::{app, current_user};
-
-/// A local account. Only its owner (and instance admins) see it.
-pub struct User {
-    pub model: user::Model,
-    /// Set in `createUser`'s answer only.
-    registration_token: Option<String>,
-}
-
-impl From<user::Model> for User {
-    fn from(model: user::Model) -> Self {
-        Self {
-            model,
-            registration_token: None,
-        }
-    }
-}
 
 #[Object]
 impl User {
@@ -69,6 +54,21 @@ impl User {
         self.model.last_login_at
     }
 
+    /// When the account last logged in.
+    async fn current_sign_in_at(&self) -> Option<DateTime<Utc>> {
+        self.model.last_login_at
+    }
+
+    /// Always null: no address of a connection is kept.
+    async fn current_sign_in_ip(&self) -> Option<String> {
+        None
+    }
+
+    /// Always null: no address of a connection is kept.
+    async fn last_sign_in_ip(&self) -> Option<String> {
+        None
+    }
+
     /// Always false: disabled accounts do not exist here (suspension is per identity).
     async fn disabled(&self) -> bool {
         false
@@ -85,27 +85,79 @@ impl User {
 
     /// Time zone and notification choices.
     async fn settings(&self) -> UserSettings {
-        UserSettings::from(&self.model)
+        UserSettings(self.model.clone())
     }
 
-    /// Memberships of all the account's identities (invitations and requests included).
+    /// Memberships of all the account's identities (invitations and requests included), in
+    /// groups whose name or username contains `name` when given.
     async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        name: Option<String>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedMemberList> {
+        let list = backend::actors::profile::memberships_of_user(
+            &app(ctx)?.db,
+            self.model.id,
+            name.as_deref(),
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(list.into())
+    }
+
+    /// Events of the account's identities not published yet, soonest first.
+    async fn drafts(
         &self,
         ctx: &Context<'_>,
         page: Option<i64>,
         limit: Option<i64>,
-    ) -> GqlResult<PaginatedMemberList> {
-        let list = backend::groups::memberships_of_user(
+    ) -> GqlResult<PaginatedEventList> {
+        Ok(backend::actors::profile::drafts_of_user(
             &app(ctx)?.db,
             self.model.id,
-            super::groups::page(page, limit)?,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?
+        .into())
+    }
+
+    /// Events of the groups the account's identities follow or belong to, not over at
+    /// `afterDatetime` (now when absent), soonest first.
+    async fn followed_group_events(
+        &self,
+        ctx: &Context<'_>,
+        after_datetime: Option<DateTime<Utc>>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedFollowedGroupEvents> {
+        let app = app(ctx)?;
+        let list = backend::actors::profile::followed_group_events(
+            &app.db,
+            self.model.id,
+            after_datetime.unwrap_or_else(|| app.now()),
+            objects::page(page, limit)?,
         )
         .await
         .gql()?;
-        Ok(PaginatedMemberList {
+        Ok(PaginatedFollowedGroupEvents {
             total: list.total,
-            elements: list.elements.into_iter().map(Member).collect(),
+            elements: list.elements.into_iter().map(FollowedGroupEvent).collect(),
         })
+    }
+
+    /// Mobilizon's per-activity notification choices: there are none here (what is mailed
+    /// is in `settings`).
+    async fn activity_settings(&self) -> Vec<ActivitySetting> {
+        Vec::new()
+    }
+
+    /// How the account logs in: `null` for a password (no other way exists here).
+    async fn provider(&self) -> Option<&str> {
+        None
     }
 
     /// Participations of all the account's identities, in events not over at `afterDatetime`
@@ -123,7 +175,7 @@ impl User {
             self.model.id,
             after_datetime,
             before_datetime,
-            super::groups::page(page, limit)?,
+            objects::page(page, limit)?,
         )
         .await
     }
@@ -134,7 +186,7 @@ impl User {
     }
 
     /// The account's private feed tokens (only to the account itself).
-    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::feeds::FeedToken>> {
+    async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<FeedToken>> {
         super::feeds::of_user(ctx, self.model.id).await
     }
 
@@ -150,26 +202,102 @@ impl User {
     }
 }
 
-/// Mobilizon's `UserSettings`.
-#[derive(SimpleObject)]
-pub struct UserSettings {
-    timezone: Option<String>,
-    /// A mail at 08:00 on the day of one's events.
-    notification_on_day: bool,
-    /// A mail one hour before each event.
-    notification_before_event: bool,
-    /// When organizers hear of participations waiting for approval.
-    notification_pending_participation: PendingNotification,
+/// An event of a group one follows or belongs to, with the identity that does.
+pub struct FollowedGroupEvent(backend::actors::profile::FollowedGroupEvent);
+
+#[Object]
+impl FollowedGroupEvent {
+    async fn profile(&self, ctx: &Context<'_>) -> GqlResult<Person> {
+        Ok(Person(
+            loaders::actor_required(ctx, self.0.profile_id).await?,
+        ))
+    }
+
+    async fn group(&self, ctx: &Context<'_>) -> GqlResult<Group> {
+        Ok(Group(loaders::actor_required(ctx, self.0.group_id).await?))
+    }
+
+    async fn event(&self) -> Event {
+        Event(self.0.event.clone())
+    }
 }
 
-impl From<&user::Model> for UserSettings {
-    fn from(u: &user::Model) -> Self {
-        Self {
-            timezone: u.timezone.clone(),
-            notification_on_day: u.notification_on_day,
-            notification_before_event: u.notification_before_event,
-            notification_pending_participation: u.notification_pending_participation,
-        }
+#[derive(SimpleObject)]
+pub struct PaginatedFollowedGroupEvents {
+    total: u64,
+    elements: Vec<FollowedGroupEvent>,
+}
+
+/// Mobilizon's choice of how one hears of one kind of activity.
+#[derive(SimpleObject)]
+pub struct ActivitySetting {
+    key: String,
+    method: String,
+    enabled: bool,
+}
+
+/// Mobilizon's `UserSettings`.
+pub struct UserSettings(user::Model);
+
+/// Where the user looks for events.
+#[derive(SimpleObject)]
+pub struct Location {
+    geohash: Option<String>,
+    name: Option<String>,
+    /// Kilometres around the place.
+    range: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct LocationInput {
+    geohash: Option<String>,
+    name: Option<String>,
+    range: Option<i32>,
+}
+
+#[Object]
+impl UserSettings {
+    async fn timezone(&self) -> Option<&str> {
+        self.0.timezone.as_deref()
+    }
+
+    /// A mail at 08:00 on the day of one's events.
+    async fn notification_on_day(&self) -> bool {
+        self.0.notification_on_day
+    }
+
+    /// A mail one hour before each event.
+    async fn notification_before_event(&self) -> bool {
+        self.0.notification_before_event
+    }
+
+    /// When organizers hear of participations waiting for approval.
+    async fn notification_pending_participation(&self) -> PendingNotification {
+        self.0.notification_pending_participation
+    }
+
+    /// No weekly summary of one's events is sent here.
+    async fn notification_each_week(&self) -> bool {
+        false
+    }
+
+    /// No mail tells a group's moderators of membership requests here.
+    async fn notification_pending_membership(&self) -> PendingNotification {
+        PendingNotification::None
+    }
+
+    /// News of one's groups (their new public events) is mailed as it comes, 30 minutes
+    /// after publication; there is no other choice here.
+    async fn group_notifications(&self) -> PendingNotification {
+        PendingNotification::Direct
+    }
+
+    async fn location(&self) -> Option<Location> {
+        self.0.location_geohash.as_ref().map(|geohash| Location {
+            geohash: Some(geohash.clone()),
+            name: self.0.location_name.clone(),
+            range: self.0.location_range,
+        })
     }
 }
 
@@ -195,19 +323,6 @@ impl From<backend::users::Login> for Login {
 pub struct RefreshedToken {
     access_token: String,
     refresh_token: String,
-}
-
-#[derive(SimpleObject)]
-pub struct DeletedObject {
-    pub id: Option<ID>,
-}
-
-impl DeletedObject {
-    pub fn new(id: i64) -> Self {
-        Self {
-            id: Some(ID::from(id.to_string())),
-        }
-    }
 }
 
 #[derive(Default)]
@@ -355,29 +470,59 @@ impl UserMutation {
         })
     }
 
-    /// Time zone and notification choices; reminders already planned follow them.
+    /// Time zone, notification choices and place; reminders already planned follow them.
+    /// Mobilizon's weekly summary and membership notifications do not exist here: asking
+    /// for them is refused rather than ignored.
+    #[allow(clippy::too_many_arguments)]
     async fn set_user_settings(
         &self,
         ctx: &Context<'_>,
-        timezone: Option<String>,
+        timezone: Option<Timezone>,
         notification_on_day: Option<bool>,
         notification_before_event: Option<bool>,
         notification_pending_participation: Option<PendingNotification>,
+        notification_each_week: Option<bool>,
+        notification_pending_membership: Option<PendingNotification>,
+        group_notifications: Option<PendingNotification>,
+        location: Option<LocationInput>,
     ) -> GqlResult<UserSettings> {
         let current = current_user(ctx)?;
+        if notification_each_week == Some(true) {
+            return Err(invalid(
+                "notificationEachWeek",
+                "weekly summaries are not sent by this instance",
+            ));
+        }
+        if notification_pending_membership.is_some_and(|p| p != PendingNotification::None) {
+            return Err(invalid(
+                "notificationPendingMembership",
+                "membership requests are not notified by mail on this instance",
+            ));
+        }
+        if group_notifications.is_some_and(|g| g != PendingNotification::Direct) {
+            return Err(invalid(
+                "groupNotifications",
+                "news of one's groups is always mailed as it comes on this instance",
+            ));
+        }
         let user = backend::users::settings::set(
             app(ctx)?,
             current,
             backend::users::settings::SettingsChanges {
-                timezone,
+                timezone: timezone.map(|t| t.0),
                 notification_on_day,
                 notification_before_event,
                 notification_pending_participation,
+                location: location.map(|l| backend::users::settings::Location {
+                    geohash: l.geohash,
+                    name: l.name,
+                    range: l.range,
+                }),
             },
         )
         .await
         .gql()?;
-        Ok(UserSettings::from(&user))
+        Ok(UserSettings(user))
     }
 
     /// Changes the language of the caller's account (`en` or `fr`).

@@ -153,6 +153,7 @@ pub async fn save_settings(
             "one_day" => PendingNotification::OneDay,
             _ => PendingNotification::Direct,
         }),
+        location: None,
     };
     match backend::users::settings::set(&state.ctx, &session.user, changes).await {
         Ok(_) => {

@@ -63,7 +63,7 @@ pub async fn members_page(
         let db = &state.ctx.db;
         let principal = visitor.principal();
         let group = find_actor(&state, &segment).await?;
-        let list = groups::members(db, &principal, group.id, &[], Page::all()).await?;
+        let list = groups::members(db, &principal, group.id, &[], None, Page::all()).await?;
         let role = groups::membership_of(db, &principal, group.id)
             .await?
             .map(|m| m.role);
