@@ -86,7 +86,7 @@ async fn an_instance_following_a_group_shows_its_avatar_and_event_banner_from_it
             .await
             .expect("B follows the group");
     wait_for("B to receive A's Accept", || async {
-        let f = backend::groups::follows::find_follow(&b.ctx.db, bob.id, follow.target_id)
+        let f = backend::groups::followers::find_follow(&b.ctx.db, bob.id, follow.target_id)
             .await
             .unwrap()?;
         f.approved.then_some(())
