@@ -217,7 +217,7 @@ pub async fn prepare(ctx: &AppContext, job: &FetchPicture) -> Result<Option<Want
     let owner = crate::actors::find(&ctx.db, target.owner_actor_id).await?;
     if owner.is_local()
         || owner.suspended
-        || crate::domain_blocks::is_url_blocked(&ctx.db, &job.url).await?
+        || crate::domain_blocks::lookup::is_url_blocked(&ctx.db, &job.url).await?
     {
         return Ok(None);
     }

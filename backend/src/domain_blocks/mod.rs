@@ -18,56 +18,10 @@ use crate::db::begin_write;
 use crate::error::{Error, Result, conflict_on_unique};
 use crate::principal::Principal;
 
+pub mod lookup;
+pub use lookup::{domain_of, is_blocked, is_url_blocked, normalize};
+
 const MAX_REASON_CHARS: usize = 1000;
-
-/// The domain of `input` (a host name, `host:port`, or a URL), lowercased, without a trailing
-/// dot: as actors' `domain` column stores it.
-pub fn normalize(input: &str) -> Result<String> {
-    let trimmed = input.trim();
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_owned()
-    } else {
-        format!("https://{trimmed}")
-    };
-    let invalid = || Error::invalid("domain", "a domain is a host name, like events.example.org");
-    let url = url::Url::parse(&with_scheme).map_err(|_| invalid())?;
-    let host = url
-        .host_str()
-        .filter(|h| !h.is_empty() && h.contains(|c: char| c.is_ascii_alphanumeric()))
-        .ok_or_else(invalid)?
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    Ok(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
-/// The domain of an actor or inbox address.
-pub fn domain_of(url: &str) -> Option<String> {
-    let url = url::Url::parse(url).ok()?;
-    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
-pub async fn is_blocked(conn: &impl ConnectionTrait, domain: &str) -> Result<bool> {
-    Ok(domain_block::Entity::find()
-        .filter(domain_block::Column::Domain.eq(domain))
-        .one(conn)
-        .await?
-        .is_some())
-}
-
-/// Whether the instance at `url` is blocked.
-pub async fn is_url_blocked(conn: &impl ConnectionTrait, url: &str) -> Result<bool> {
-    match domain_of(url) {
-        Some(domain) => is_blocked(conn, &domain).await,
-        None => Ok(false),
-    }
-}
 
 /// The blocked instances, newest first: administrators only (and the instance itself).
 pub async fn list(
