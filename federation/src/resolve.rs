@@ -43,6 +43,10 @@ pub async fn resolve(federation: &Federation, ctx: &AppContext, uri: &str) -> Re
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::Malformed("only http(s) addresses".to_owned()));
     }
+    // What we stored before an admin blocked its instance is not handed out either.
+    if backend::domain_blocks::is_url_blocked(&ctx.db, url.as_str()).await? {
+        return Err(Error::Rejected("this instance is blocked here".to_owned()));
+    }
     if let Some(event) = backend::events::federated::find_by_ap_id(&ctx.db, url.as_str()).await? {
         return Ok(Resolved::Event(event));
     }

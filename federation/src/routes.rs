@@ -3,7 +3,7 @@
 use activitypub_federation::config::FederationMiddleware;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use backend::AppContext;
@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use crate::activities::create_or_update::CreateOrUpdate;
 use crate::config::{Federation, FederationData};
 use crate::error::{Error, Result};
-use crate::negotiate::wants_activity_json;
 use crate::objects::actor::ApActor;
 use crate::protocol::WithContext;
 use crate::protocol::collection::{Collection, CollectionType};
@@ -27,7 +26,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Rout
         .route("/{handle}/inbox", post(crate::inbox::personal))
         .route("/{handle}/outbox", get(outbox))
         .route("/{handle}/followers", get(followers))
-        .route("/{handle}/events", get(events))
         .route("/relay", get(relay))
         .route("/.well-known/webfinger", get(crate::webfinger::webfinger))
         .route("/.well-known/host-meta", get(crate::webfinger::host_meta))
@@ -69,7 +67,7 @@ async fn local_actor(ctx: &AppContext, name: &str) -> Result<actor::Model> {
 }
 
 /// The JSON-LD document of the local person or group `username` (without `@`). For the HTML
-/// handler of `/@{name}` when [`wants_activity_json`] says so.
+/// handler of `/@{name}` when [`crate::negotiate::wants_activity_json`] says so.
 pub async fn actor_json(ctx: &AppContext, username: &str) -> Result<Response> {
     let model = local_actor(ctx, username).await?;
     let actor = ApActor::local_with_keys(ctx, model).await?;
@@ -78,7 +76,7 @@ pub async fn actor_json(ctx: &AppContext, username: &str) -> Result<Response> {
 }
 
 /// The JSON-LD document of a local public or unlisted event. For the HTML handler of
-/// `/events/{uuid}` when [`wants_activity_json`] says so.
+/// `/events/{uuid}` when [`crate::negotiate::wants_activity_json`] says so.
 pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
     let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
     let event = backend::events::find_by_uuid(&snapshot, uuid)
@@ -168,7 +166,7 @@ async fn followers(data: FederationData, Path(handle): Path<String>) -> Response
 
 /// A group's members collection, as a count: who belongs to a collective is not published
 /// (Mobilizon lists them; an activist group may not want its members enumerable from
-/// anywhere). For the HTML handler of `/@{name}/members` when [`wants_activity_json`] says so.
+/// anywhere). For the HTML handler of `/@{name}/members` when [`crate::negotiate::wants_activity_json`] says so.
 pub async fn members_json(ctx: &AppContext, username: &str) -> Result<Response> {
     let group = local_actor(ctx, username).await?;
     if group.kind != ActorKind::Group {
@@ -182,25 +180,20 @@ pub async fn members_json(ctx: &AppContext, username: &str) -> Result<Response> 
 
 /// Upcoming public events of a group or person, soonest first (Mobilizon's `events`,
 /// FEP-8a8e's `upcomingEvents`).
-async fn events(
-    data: FederationData,
-    Path(handle): Path<String>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
+///
+/// The collection of the local actor `username`'s (without `@`) upcoming events, page
+/// `number`. For the HTML handler of `/@{name}/events` when [`crate::negotiate::wants_activity_json`] says so.
+pub async fn actor_events_json(ctx: &AppContext, username: &str, number: Option<i64>) -> Response {
     let result = async {
-        if !wants_activity_json(&headers) {
-            return Err(Error::NotAcceptable);
-        }
-        let actor = local_actor(data.app_data(), username(&handle)?).await?;
+        let actor = local_actor(ctx, username).await?;
         let id = format!("{}/events", actor.ap_id);
-        let number = query.page.unwrap_or(1);
+        let number = number.unwrap_or(1);
         let list =
-            backend::events::federated::upcoming_of(&data.db, actor.id, data.now(), page(number)?)
+            backend::events::federated::upcoming_of(&ctx.db, actor.id, ctx.now(), page(number)?)
                 .await?;
         let mut items = Vec::new();
         for event in &list.elements {
-            let object = crate::objects::event::to_json(data.app_data(), &data.db, event).await?;
+            let object = crate::objects::event::to_json(ctx, &ctx.db, event).await?;
             items.push(object);
         }
         let mut collection = Collection::count(Some(id.clone()), list.total);

@@ -23,6 +23,7 @@ mod one_join;
 mod pages;
 mod picture_pages;
 mod pictures;
+mod public_urls;
 mod smtp;
 
 /// The servers of these tests watch their job queue.

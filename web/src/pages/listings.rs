@@ -27,19 +27,19 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub struct Card {
-    url: String,
-    title: String,
-    when: String,
-    place: Option<String>,
-    banner: Option<String>,
+    pub(super) url: String,
+    pub(super) title: String,
+    pub(super) when: String,
+    pub(super) place: Option<String>,
+    pub(super) banner: Option<String>,
     group: Option<ActorLink>,
     /// "From events.example.org" for an event of another instance.
     origin: Option<String>,
-    picture: Option<Picture>,
+    pub(super) picture: Option<Picture>,
 }
 
 /// The cards of a list of events, with their places and groups loaded in two queries.
-async fn cards(
+pub(super) async fn cards(
     state: &AppState,
     locale: Locale,
     list: &[event::Model],
@@ -115,7 +115,7 @@ struct EventsPage {
     next: Option<String>,
 }
 
-fn pager(base: &str, page: Page, total: u64) -> (Option<String>, Option<String>) {
+pub(super) fn pager(base: &str, page: Page, total: u64) -> (Option<String>, Option<String>) {
     let sep = if base.contains('?') { '&' } else { '?' };
     let previous = (page.page > 1).then(|| format!("{base}{sep}page={}", page.page - 1));
     let next =

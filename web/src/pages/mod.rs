@@ -9,6 +9,7 @@ mod event_fields;
 mod form;
 mod groups;
 pub mod i18n;
+mod interact;
 mod listings;
 mod organize;
 mod participants;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participants::routes())
         .merge(account::routes())
         .merge(groups::routes())
+        .merge(interact::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .fallback(not_found)
 }
@@ -149,6 +151,22 @@ pub fn error_page(visitor: Visitor, err: &backend::Error) -> Response {
         visitor: visitor.clone(),
         notice: None,
     };
+    render(&visitor, status, &ErrorPage { frame, message })
+}
+
+/// A page that says, in the visitor's language, why a request led nowhere.
+pub fn message_page(
+    visitor: Visitor,
+    status: StatusCode,
+    title_key: &str,
+    message_key: &str,
+) -> Response {
+    let frame = Frame {
+        title: i18n::t(visitor.locale, title_key),
+        visitor: visitor.clone(),
+        notice: None,
+    };
+    let message = i18n::t(visitor.locale, message_key);
     render(&visitor, status, &ErrorPage { frame, message })
 }
 

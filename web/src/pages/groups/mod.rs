@@ -1,6 +1,7 @@
 //! Public pages of groups and people (`/@name`), joining and following; a group's members
 //! (`member_list`) and creating or editing a group (`profile`).
 
+mod events;
 mod member_list;
 mod profile;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(member_list::routes())
         .merge(profile::routes())
+        .merge(events::routes())
         .route("/{handle}", get(show))
         .route("/{handle}/join", post(join))
         .route("/{handle}/leave", post(leave))
