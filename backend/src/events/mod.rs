@@ -6,6 +6,7 @@ pub mod categories;
 pub mod details;
 pub mod federated;
 pub mod input;
+pub mod length;
 pub mod notices;
 pub mod policy;
 pub mod sanitize;
