@@ -9,12 +9,15 @@
 
 use entity::actor::{self, ActorKind};
 use entity::follow::{self, FollowStatus};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::error::{Error, Result};
 use crate::groups::followers::find_follow;
 use crate::groups::follows::{FollowRequest, UnfollowRequest};
 use crate::groups::policy;
+use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
 
 /// Another instance, as the admin list shows it.
@@ -135,6 +138,45 @@ pub async fn list(conn: &impl ConnectionTrait, principal: &Principal) -> Result<
     }
     instances.sort_by(|a, b| a.actor.domain.cmp(&b.actor.domain));
     Ok(instances)
+}
+
+/// Which side of our instance actor's follows a relay list shows (Mobilizon's
+/// `relayFollowers` and `relayFollowings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelaySide {
+    /// Instances that follow ours, or asked to.
+    Followers,
+    /// Instances ours follows, or asked to.
+    Followings,
+}
+
+/// One page of our instance actor's follows on `side`, the most recently changed first,
+/// pending ones included (an administrator answers those).
+pub async fn relay_follows(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    side: RelaySide,
+    page: Page,
+) -> Result<Paginated<follow::Model>> {
+    check_manager(principal)?;
+    let relay = crate::actors::system::relay(conn).await?;
+    let query = match side {
+        RelaySide::Followers => {
+            follow::Entity::find().filter(follow::Column::TargetId.eq(relay.id))
+        }
+        RelaySide::Followings => {
+            follow::Entity::find().filter(follow::Column::FollowerId.eq(relay.id))
+        }
+    };
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_desc(follow::Column::UpdatedAt)
+        .order_by_desc(follow::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
 }
 
 /// Whether our instance follows `actor_ap_id` (an instance actor) and it accepted: then what
@@ -295,5 +337,69 @@ mod tests {
             (listed[0].followed, listed[0].follower),
             (FollowStatus::None, FollowStatus::Approved)
         );
+    }
+
+    #[tokio::test]
+    async fn relay_lists_show_who_follows_our_instance_and_whom_it_follows_to_administrators_only()
+    {
+        let t = TestContext::new().await;
+        let admin = t.person_with("rosa", UserRole::Administrator, |_| {}).await;
+        let someone = t.person("sam").await;
+        let follower = t.remote_actor("relay", ActorKind::Application).await;
+        let followed = t.remote_actor("other", ActorKind::Application).await;
+        let ours = crate::actors::system::relay(&t.ctx.db).await.unwrap();
+        let asked = Principal::Remote {
+            actor_id: follower.id,
+            activity_id: format!("{}#follows/1", follower.ap_id),
+        };
+        let incoming = FollowRequest {
+            target_id: ours.id,
+            ..FollowRequest::default()
+        };
+        let incoming = follows::follow(&t.ctx, &asked, incoming).await.unwrap();
+        let outgoing = follow_request(&t.ctx.db, &followed).await.unwrap();
+        let outgoing = follows::follow(&t.ctx, &admin.principal(), outgoing)
+            .await
+            .unwrap();
+
+        let err = relay_follows(
+            &t.ctx.db,
+            &someone.principal(),
+            RelaySide::Followers,
+            Page::default(),
+        )
+        .await
+        .expect_err("not an administrator");
+        assert_eq!(err.code(), "forbidden");
+
+        let followers = relay_follows(
+            &t.ctx.db,
+            &admin.principal(),
+            RelaySide::Followers,
+            Page::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(followers.total, 1);
+        assert_eq!(followers.elements[0].id, incoming.id);
+        let followings = relay_follows(
+            &t.ctx.db,
+            &admin.principal(),
+            RelaySide::Followings,
+            Page::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(followings.total, 1);
+        assert_eq!(followings.elements[0].id, outgoing.id);
+        let none = relay_follows(
+            &t.ctx.db,
+            &admin.principal(),
+            RelaySide::Followings,
+            Page::new(Some(1), Some(0)).unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((none.total, none.elements.len()), (1, 0));
     }
 }

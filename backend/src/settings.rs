@@ -86,6 +86,9 @@ pub struct InstanceSettings {
     pub default_locale: String,
     /// Shown on the about page and used as the sender's reply-to when set.
     pub contact_email: Option<String>,
+    /// Events lasting more whole days than this are long events (Mobilizon's activities),
+    /// which lists can show apart; 0 turns the mode off.
+    pub duration_of_long_event: u32,
 }
 
 impl Default for InstanceSettings {
@@ -96,6 +99,7 @@ impl Default for InstanceSettings {
             registrations_open: true,
             default_locale: "en".to_owned(),
             contact_email: None,
+            duration_of_long_event: 0,
         }
     }
 }

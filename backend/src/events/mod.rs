@@ -6,7 +6,9 @@ pub mod categories;
 pub mod details;
 pub mod federated;
 pub mod input;
+pub mod length;
 pub mod notices;
+mod organized;
 pub mod policy;
 pub mod sanitize;
 pub mod search_columns;
@@ -27,6 +29,7 @@ use sea_orm::{
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
+pub use organized::{EventOrder, EventOrderField, organized_by, organized_by_in_order};
 use policy::{Access, EventFacts};
 pub use view::{Viewed, view};
 
@@ -402,50 +405,6 @@ pub fn search_select(
             });
     }
     Ok(select)
-}
-
-/// Events organized by a person or a group, between two dates, as far as `principal` may see
-/// them.
-pub async fn organized_by(
-    conn: &impl ConnectionTrait,
-    principal: &Principal,
-    actor: &entity::actor::Model,
-    after: Option<DateTime<Utc>>,
-    before: Option<DateTime<Utc>>,
-    page: Page,
-) -> Result<Paginated<event::Model>> {
-    let mut select = event::Entity::find();
-    let (sees_private, sees_drafts) = match actor.kind {
-        entity::ActorKind::Group => {
-            select = select.filter(event::Column::AttributedToId.eq(actor.id));
-            let role = crate::groups::membership_of(conn, principal, actor.id)
-                .await?
-                .map(|m| m.role);
-            (
-                role.is_some_and(entity::MemberRole::is_member),
-                role.is_some_and(entity::MemberRole::is_moderator),
-            )
-        }
-        _ => {
-            select = select.filter(event::Column::OrganizerActorId.eq(actor.id));
-            let mine = principal.actor_ids(conn).await?.contains(&actor.id);
-            (mine, mine)
-        }
-    };
-    let sees_private = sees_private || principal.is_instance_moderator();
-    if !sees_private {
-        select = select.filter(event::Column::Visibility.eq(EventVisibility::Public));
-    }
-    if !sees_drafts {
-        select = select.filter(event::Column::Draft.eq(false));
-    }
-    if let Some(after) = after {
-        select = select.filter(event::Column::BeginsOn.gte(after));
-    }
-    if let Some(before) = before {
-        select = select.filter(event::Column::BeginsOn.lt(before));
-    }
-    paginate(conn, select, page).await
 }
 
 /// Counts of participants by role (Mobilizon's `participantStats`).

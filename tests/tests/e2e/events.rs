@@ -332,3 +332,50 @@ async fn search_finds_events_by_accentless_words_tags_and_a_geohash_radius() {
         .await;
     assert_eq!(code, "invalid");
 }
+
+#[tokio::test]
+async fn a_groups_events_come_in_the_order_and_direction_a_client_asks() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let group = alice
+        .gql
+        .data(CREATE_GROUP, json!({ "u": "collective" }))
+        .await;
+    let group_id = group["createGroup"]["id"].as_str().unwrap();
+    for (title, days) in [("Later", 5), ("Sooner", 2)] {
+        alice
+            .gql
+            .data(
+                "mutation($g: ID!, $t: String!, $b: DateTime!) {
+                    createEvent(attributedToId: $g, title: $t, beginsOn: $b) { uuid }
+                }",
+                json!({ "g": group_id, "t": title, "b": Utc::now() + Duration::days(days) }),
+            )
+            .await;
+    }
+    let titles = |order: &'static str, direction: &'static str| {
+        let gql = server.gql();
+        async move {
+            let list = gql
+                .data(
+                    "query($o: EventOrderBy, $d: SortDirection) {
+                        group(preferredUsername: \"collective\") {
+                            organizedEvents(order: $o, orderDirection: $d) { total elements { title } }
+                        }
+                    }",
+                    json!({ "o": order, "d": direction }),
+                )
+                .await;
+            list["group"]["organizedEvents"]["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(titles("BEGINS_ON", "ASC").await, ["Sooner", "Later"]);
+    assert_eq!(titles("BEGINS_ON", "DESC").await, ["Later", "Sooner"]);
+    assert_eq!(titles("INSERTED_AT", "ASC").await, ["Later", "Sooner"]);
+    assert_eq!(titles("INSERTED_AT", "DESC").await, ["Sooner", "Later"]);
+}

@@ -508,17 +508,53 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
         (list["instances"][0]["followerStatus"] == "PENDING").then_some(())
     })
     .await;
-    b_admin
+    let followers = b_admin
         .data(
-            "mutation($a: String!) { acceptRelay(address: $a) }",
+            "{ relayFollowers { total elements { approved actor { domain } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(followers["relayFollowers"]["total"], 1);
+    assert_eq!(
+        followers["relayFollowers"]["elements"][0]["approved"],
+        false
+    );
+    assert_eq!(
+        followers["relayFollowers"]["elements"][0]["actor"]["domain"],
+        a_host
+    );
+    let accepted = b_admin
+        .data(
+            "mutation($a: String!) { acceptRelay(address: $a) { approved actor { domain } targetActor { domain } } }",
             json!({ "a": format!("relay@{a_host}") }),
         )
         .await;
+    assert_eq!(accepted["acceptRelay"]["approved"], true);
+    assert_eq!(accepted["acceptRelay"]["actor"]["domain"], a_host);
+    assert!(
+        accepted["acceptRelay"]["targetActor"]["domain"].is_null(),
+        "B's own instance actor"
+    );
     wait_for("B's Accept on A", || async {
         let list = a_admin.data(INSTANCES, json!({})).await;
         (list["instances"][0]["followedStatus"] == "APPROVED").then_some(())
     })
     .await;
+    let followings = a_admin
+        .data(
+            "{ relayFollowings(limit: 5) { total elements { approved targetActor { domain } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(followings["relayFollowings"]["total"], 1);
+    assert_eq!(
+        followings["relayFollowings"]["elements"][0]["targetActor"]["domain"],
+        b_host
+    );
+    assert_eq!(
+        followings["relayFollowings"]["elements"][0]["approved"],
+        true
+    );
     let described = a_admin
         .data("{ instances { software softwareVersion } }", json!({}))
         .await;

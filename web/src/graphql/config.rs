@@ -306,13 +306,16 @@ impl Config {
         false
     }
 
-    /// Events are shown the same whatever their length.
-    async fn long_events(&self) -> bool {
-        false
+    /// Whether long events are told apart (`instance.duration_of_long_event` above 0).
+    async fn long_events(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(app(ctx)?.settings.instance.duration_of_long_event > 0)
     }
 
-    async fn duration_of_long_event(&self) -> Option<i32> {
-        None
+    /// In whole days: events lasting longer are long events.
+    async fn duration_of_long_event(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(i64::from(
+            app(ctx)?.settings.instance.duration_of_long_event,
+        ))
     }
 
     async fn country_code(&self) -> Option<String> {

@@ -16,6 +16,32 @@ pub enum SortDirection {
     Desc,
 }
 
+/// What a list of events is sorted by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "EventOrderBy")]
+pub enum EventOrderBy {
+    BeginsOn,
+    InsertedAt,
+    UpdatedAt,
+}
+
+/// The backend's sort for `order` and `direction` (by start, ascending, as Mobilizon, when
+/// not given).
+pub fn event_order(
+    order: Option<EventOrderBy>,
+    direction: Option<SortDirection>,
+) -> backend::events::EventOrder {
+    use backend::events::EventOrderField as Field;
+    backend::events::EventOrder {
+        field: match order.unwrap_or(EventOrderBy::BeginsOn) {
+            EventOrderBy::BeginsOn => Field::BeginsOn,
+            EventOrderBy::InsertedAt => Field::InsertedAt,
+            EventOrderBy::UpdatedAt => Field::UpdatedAt,
+        },
+        descending: direction == Some(SortDirection::Desc),
+    }
+}
+
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "SortableUserField")]
 pub enum SortableUserField {

@@ -168,6 +168,12 @@ impl Event {
         self.0.ends_on
     }
 
+    /// Whether it lasts longer than the instance's long events (`config.durationOfLongEvent`).
+    async fn long_event(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        let duration = app(ctx)?.settings.instance.duration_of_long_event;
+        Ok(backend::events::length::is_long(&self.0, duration))
+    }
+
     async fn status(&self) -> EventStatus {
         self.0.status
     }

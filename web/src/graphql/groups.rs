@@ -10,6 +10,7 @@ use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use entity::member::MemberRole;
 
 use super::addresses::{Address, AddressInput};
+use super::directory::{EventOrderBy, SortDirection, event_order};
 use super::errors::{GqlResult, IntoGql};
 use super::loaders;
 use super::media::{self, MediaInput, with_pictures};
@@ -152,20 +153,24 @@ impl Group {
     }
 
     /// Events organized in the group's name, as far as the caller may see them.
+    #[allow(clippy::too_many_arguments)]
     async fn organized_events(
         &self,
         ctx: &Context<'_>,
         after_datetime: Option<DateTime<Utc>>,
         before_datetime: Option<DateTime<Utc>>,
+        order: Option<EventOrderBy>,
+        order_direction: Option<SortDirection>,
         page: Option<i64>,
         limit: Option<i64>,
     ) -> GqlResult<PaginatedEventList> {
-        let list = backend::events::organized_by(
+        let list = backend::events::organized_by_in_order(
             &app(ctx)?.db,
             &principal(ctx),
             &self.0,
             after_datetime,
             before_datetime,
+            event_order(order, order_direction),
             self::page(page, limit)?,
         )
         .await

@@ -3,12 +3,13 @@
 
 use async_graphql::{Context, ID, Object};
 use backend::groups::follows::{self, Unfollowed};
-use backend::instances;
+use backend::instances::{self, RelaySide};
 use chrono::{DateTime, Utc};
 use entity::domain_block;
 use entity::follow::FollowStatus;
 
 use super::errors::{GqlResult, IntoGql};
+use super::objects::{self, Follower, PaginatedFollowerList};
 use super::{app, principal};
 
 pub struct DomainBlock(pub domain_block::Model);
@@ -106,6 +107,27 @@ impl InstanceQuery {
         Ok(list.into_iter().map(Instance).collect())
     }
 
+    /// Instances following ours or asking to, the most recently changed first
+    /// (administrators only).
+    async fn relay_followers(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedFollowerList> {
+        relay_list(ctx, RelaySide::Followers, page, limit).await
+    }
+
+    /// Instances ours follows or asked to (administrators only).
+    async fn relay_followings(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<PaginatedFollowerList> {
+        relay_list(ctx, RelaySide::Followings, page, limit).await
+    }
+
     /// Blocked instances, newest first (administrators only).
     async fn domain_blocks(&self, ctx: &Context<'_>) -> GqlResult<Vec<DomainBlock>> {
         let blocks = backend::domain_blocks::list(&app(ctx)?.db, &principal(ctx))
@@ -115,17 +137,38 @@ impl InstanceQuery {
     }
 }
 
-/// An administrator answers the instance at `address`, which asked to follow ours.
-async fn answer_relay(ctx: &Context<'_>, address: &str, accept: bool) -> GqlResult<bool> {
+async fn relay_list(
+    ctx: &Context<'_>,
+    side: RelaySide,
+    page: Option<i64>,
+    limit: Option<i64>,
+) -> GqlResult<PaginatedFollowerList> {
+    let list = instances::relay_follows(
+        &app(ctx)?.db,
+        &principal(ctx),
+        side,
+        objects::page(page, limit)?,
+    )
+    .await
+    .gql()?;
+    Ok(PaginatedFollowerList {
+        total: list.total,
+        elements: list.elements.into_iter().map(Follower).collect(),
+    })
+}
+
+/// An administrator answers the instance at `address`, which asked to follow ours: the
+/// follow as it now stands, as Mobilizon answers.
+async fn answer_relay(ctx: &Context<'_>, address: &str, accept: bool) -> GqlResult<Follower> {
     let app = app(ctx)?;
     let principal = principal(ctx);
     let request = instances::request_from(&app.db, &principal, domain_of_address(address))
         .await
         .gql()?;
-    follows::decide(app, &principal, request.id, accept)
+    let follow = follows::decide(app, &principal, request.id, accept)
         .await
         .gql()?;
-    Ok(true)
+    Ok(Follower(follow))
 }
 
 #[derive(Default)]
@@ -160,26 +203,26 @@ impl InstanceMutation {
         }))
     }
 
-    /// Stops following an instance.
-    async fn remove_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+    /// Stops following an instance: the follow that went, as Mobilizon answers.
+    async fn remove_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<Follower> {
         let app = app(ctx)?;
         let principal = principal(ctx);
         let request = instances::unfollow_request(&app.db, &principal, domain_of_address(&address))
             .await
             .gql()?;
         match follows::unfollow(app, &principal, request).await.gql()? {
-            Unfollowed::Unfollowed(_) => Ok(true),
+            Unfollowed::Unfollowed(follow) => Ok(Follower(follow)),
             Unfollowed::NotFollowing => Err(backend::Error::not_found("instance follow")).gql(),
         }
     }
 
     /// Lets an instance that asked follow ours.
-    async fn accept_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+    async fn accept_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<Follower> {
         answer_relay(ctx, &address, true).await
     }
 
     /// Refuses an instance that asked to follow ours.
-    async fn reject_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<bool> {
+    async fn reject_relay(&self, ctx: &Context<'_>, address: String) -> GqlResult<Follower> {
         answer_relay(ctx, &address, false).await
     }
 
