@@ -72,6 +72,8 @@ impl Instance {
         self.0.follower
     }
 
+    /// Every instance listed here is one we know through its instance actor, which is what
+    /// Mobilizon calls its relay.
     async fn has_relay(&self) -> bool {
         true
     }
