@@ -6,6 +6,7 @@ pub mod persons;
 pub mod profile;
 pub mod remote;
 pub mod system;
+pub mod updated;
 pub mod username;
 
 use entity::actor::{self, ActorKind};

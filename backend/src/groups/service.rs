@@ -2,7 +2,7 @@
 
 use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use entity::member::{self, MemberRole};
-use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveValue::NotSet, ConnectionTrait, EntityTrait, Set};
 
 use super::{GroupVisibility, membership_of, policy};
 use crate::actors::{LocalActorUrls, username};
@@ -205,23 +205,7 @@ pub async fn update(
         active.physical_address_id = Set(stored.map(|a| a.id));
     }
     active.updated_at = Set(now);
-    let updated = active.update(&tx).await?;
-    if updated
-        != (actor::Model {
-            updated_at: now,
-            ..group
-        })
-    {
-        crate::outbox::record(
-            ctx,
-            &tx,
-            now,
-            crate::outbox::Happened::ActorUpdated {
-                actor_id: updated.id,
-            },
-        )
-        .await?;
-    }
+    let updated = crate::actors::updated::save(ctx, &tx, now, group, active).await?;
     tx.commit().await?;
     Ok(updated)
 }

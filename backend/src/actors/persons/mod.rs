@@ -247,23 +247,7 @@ pub async fn update(
         active.summary = Set(summary);
     }
     active.updated_at = Set(now);
-    let updated = active.update(&tx).await?;
-    if updated
-        != (actor::Model {
-            updated_at: now,
-            ..person
-        })
-    {
-        crate::outbox::record(
-            ctx,
-            &tx,
-            now,
-            crate::outbox::Happened::ActorUpdated {
-                actor_id: updated.id,
-            },
-        )
-        .await?;
-    }
+    let updated = crate::actors::updated::save(ctx, &tx, now, person, active).await?;
     tx.commit().await?;
     Ok(updated)
 }
