@@ -9,6 +9,7 @@ pub mod actors;
 pub mod addresses;
 pub mod changes;
 pub mod clock;
+pub mod comments;
 pub mod context;
 pub mod db;
 pub mod directory;

@@ -82,6 +82,18 @@ pub enum Happened {
         target_id: i64,
         follow_ap_id: String,
     },
+    /// A local person commented an event (`Create` of a `Note`).
+    CommentPosted {
+        comment_id: i64,
+    },
+    /// A local person changed their comment (`Update` of the `Note`).
+    CommentUpdated {
+        comment_id: i64,
+    },
+    /// A comment written here was deleted (`Delete` of the `Note`; its tombstone row stays).
+    CommentDeleted {
+        comment_id: i64,
+    },
 }
 
 /// Records that a local actor is about to be deleted, when anyone elsewhere may know it (it

@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod address;
+pub mod comment;
 pub mod domain_block;
 pub mod event;
 pub mod event_tag;

@@ -42,6 +42,8 @@ pub struct RateLimitSettings {
     pub mails_per_address: Budget,
     /// Activities posted to the inboxes from one client address.
     pub inbox_per_client: Budget,
+    /// Comments written by one account (whatever its identities) or one remote actor.
+    pub comments_per_actor: Budget,
 }
 
 impl Default for RateLimitSettings {
@@ -55,6 +57,7 @@ impl Default for RateLimitSettings {
             anonymous_participations_per_client: Budget::new(30, 60 * 60),
             mails_per_address: Budget::new(5, 60 * 60),
             inbox_per_client: Budget::new(3000, 60),
+            comments_per_actor: Budget::new(30, 60 * 60),
         }
     }
 }
@@ -79,6 +82,7 @@ impl RateLimitSettings {
             ),
             ("mails_per_address", self.mails_per_address),
             ("inbox_per_client", self.inbox_per_client),
+            ("comments_per_actor", self.comments_per_actor),
         ];
         budgets
             .into_iter()
