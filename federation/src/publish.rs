@@ -14,6 +14,7 @@ use crate::activities::create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 use crate::activities::delete::Delete;
 use crate::activities::follow::Follow;
 use crate::activities::join::Join;
+use crate::activities::note::CreateOrUpdateNote;
 use crate::activities::undo::Undo;
 use crate::activities::update_actor::UpdateActor;
 use crate::delivery::{queue_deliveries, queue_deliveries_from};
@@ -248,6 +249,42 @@ impl PublishJob {
     }
 }
 
+impl PublishJob {
+    /// A comment written here, to the event's audience: `Create` or `Update` of its `Note`,
+    /// or `Delete` of its tombstone, from its author.
+    async fn comment_changed(ctx: &AppContext, comment_id: i64, kind: CommentChange) -> Result<()> {
+        let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
+        let Ok(comment) = backend::comments::find(&snapshot, comment_id).await else {
+            // Its event went, and the comment with it.
+            return Ok(());
+        };
+        let author = backend::actors::find(&snapshot, comment.actor_id).await?;
+        let inboxes = backend::comments::audience(&snapshot, &comment).await?;
+        let activity = match kind {
+            CommentChange::Deleted => {
+                let activity = Delete::comment(&comment.ap_id, &author)?;
+                snapshot.commit().await?;
+                return queue_deliveries(ctx, &author, &activity, inboxes).await;
+            }
+            // Deleted since: its own record sends the `Delete`.
+            _ if comment.deleted_at.is_some() => return Ok(()),
+            CommentChange::Posted => CreateOrUpdateType::Create,
+            CommentChange::Updated => CreateOrUpdateType::Update,
+        };
+        let note = crate::objects::comment::to_note(&snapshot, &comment).await?;
+        snapshot.commit().await?;
+        let activity = CreateOrUpdateNote::new(activity, note, ctx.now())?;
+        queue_deliveries(ctx, &author, &activity, inboxes).await
+    }
+}
+
+#[derive(Clone, Copy)]
+enum CommentChange {
+    Posted,
+    Updated,
+    Deleted,
+}
+
 /// The actor that speaks for an event in activities: its group, else its organizer (as
 /// Mobilizon does).
 async fn event_owner(ctx: &AppContext, event: &entity::event::Model) -> Result<actor::Model> {
@@ -327,6 +364,15 @@ impl JobHandler for PublishJob {
                 target_id,
                 follow_ap_id,
             } => Self::follow_undone(ctx, follower_id, target_id, &follow_ap_id).await?,
+            Happened::CommentPosted { comment_id } => {
+                Self::comment_changed(ctx, comment_id, CommentChange::Posted).await?
+            }
+            Happened::CommentUpdated { comment_id } => {
+                Self::comment_changed(ctx, comment_id, CommentChange::Updated).await?
+            }
+            Happened::CommentDeleted { comment_id } => {
+                Self::comment_changed(ctx, comment_id, CommentChange::Deleted).await?
+            }
         }
         Ok(())
     }

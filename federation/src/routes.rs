@@ -27,6 +27,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Rout
         .route("/{handle}/outbox", get(outbox))
         .route("/{handle}/followers", get(followers))
         .route("/relay", get(relay))
+        .route("/comments/{uuid}", get(comment))
+        .route("/events/{uuid}/replies", get(event_replies))
         .route("/.well-known/webfinger", get(crate::webfinger::webfinger))
         .route("/.well-known/host-meta", get(crate::webfinger::host_meta))
         .route(
@@ -88,6 +90,69 @@ pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
     let document = crate::objects::event::to_json(ctx, &snapshot, &event).await?;
     snapshot.commit().await?;
     Ok(activity_json(document))
+}
+
+/// A comment written here: its `Note` for peers (a `Tombstone`, gone, once deleted), and for
+/// people its place on the event's page.
+async fn comment(
+    data: FederationData,
+    Path(uuid): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let result = async {
+        let snapshot = backend::db::begin_snapshot(&data.db).await?;
+        let comment = backend::comments::find_by_uuid(&snapshot, &uuid)
+            .await
+            .map_err(|_| Error::NotFound)?;
+        let event = backend::events::find(&snapshot, comment.event_id).await?;
+        if !comment.local || !backend::events::policy::federates(&event) {
+            return Err(Error::NotFound);
+        }
+        if !crate::negotiate::wants_activity_json(&headers) {
+            let place = format!("/events/{}#comment-{}", event.uuid, comment.uuid);
+            return Ok(axum::response::Redirect::to(&place).into_response());
+        }
+        if comment.deleted_at.is_some() {
+            let tombstone = crate::activities::delete::Tombstone {
+                id: url::Url::parse(&comment.ap_id)?,
+                kind: activitypub_federation::kinds::object::TombstoneType::Tombstone,
+            };
+            let mut response = activity_json(tombstone);
+            *response.status_mut() = axum::http::StatusCode::GONE;
+            return Ok(response);
+        }
+        let note = crate::objects::comment::to_note(&snapshot, &comment).await?;
+        snapshot.commit().await?;
+        Ok::<_, Error>(activity_json(note))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The comments of a local event that federates (the `replies` of its document), as the ids
+/// of their notes, oldest first; at most `backend::comments::MAX_LISTED`.
+async fn event_replies(data: FederationData, Path(uuid): Path<String>) -> Response {
+    let result = async {
+        let event = backend::events::find_by_uuid(&data.db, &uuid)
+            .await
+            .map_err(|_| Error::NotFound)?;
+        if !backend::events::policy::federates(&event) {
+            return Err(Error::NotFound);
+        }
+        let ids: Vec<String> = backend::comments::threads_of(&data.db, event.id)
+            .await?
+            .into_iter()
+            .flat_map(|t| std::iter::once(t.root).chain(t.replies))
+            .filter(|c| c.deleted_at.is_none())
+            .map(|c| c.ap_id)
+            .collect();
+        let mut collection =
+            Collection::count(Some(format!("{}/replies", event.ap_id)), ids.len() as u64);
+        collection.ordered_items = Some(ids);
+        Ok::<_, Error>(activity_json(collection))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn relay(data: FederationData) -> Response {

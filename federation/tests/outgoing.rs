@@ -190,6 +190,54 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
     )
     .await
     .unwrap();
+    // Alice asks under her event and answers herself (`Create` of `Note`s, to the instances
+    // of the group's followers and participants), edits the question (`Update`) and deletes
+    // the answer (`Delete`, whose `Create` is then never sent).
+    let comment = |target, text: &str| backend::comments::NewComment {
+        target,
+        text: text.to_owned(),
+        is_announcement: false,
+        language: None,
+        identity: None,
+        remote: None,
+    };
+    let question = backend::comments::create(
+        &t.ctx,
+        &alice.principal(),
+        comment(
+            backend::comments::Target::Event(event.id),
+            "<p>Who brings tools?</p>",
+        ),
+    )
+    .await
+    .unwrap()
+    .into_comment();
+    let answer = backend::comments::create(
+        &t.ctx,
+        &alice.principal(),
+        comment(backend::comments::Target::Reply(question.id), "Me"),
+    )
+    .await
+    .unwrap()
+    .into_comment();
+    backend::comments::update(
+        &t.ctx,
+        &alice.principal(),
+        backend::comments::CommentChanges {
+            comment: backend::comments::CommentRef::Id(question.id),
+            text: "<p>Who brings tools and glue?</p>".to_owned(),
+            is_announcement: None,
+        },
+    )
+    .await
+    .unwrap();
+    backend::comments::delete(
+        &t.ctx,
+        &alice.principal(),
+        backend::comments::CommentRef::Id(answer.id),
+    )
+    .await
+    .unwrap();
     for ignore in [false, true] {
         record(
             &t,

@@ -1,5 +1,5 @@
-//! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), or of an actor by
-//! itself. Deletions of things not kept here are remembered like an event's, in case the
+//! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), of a comment by its
+//! author or the event's organizers, or of an actor by itself. Deletions of things not kept here are remembered like an event's, in case the
 //! thing is an event still on its way. And our own: of an event (a `Tombstone`), of an actor
 //! by itself.
 
@@ -46,6 +46,22 @@ impl Delete<Tombstone> {
             to: vec![Url::parse(PUBLIC)?],
             object: Tombstone {
                 id: Url::parse(event_id)?,
+                kind: TombstoneType::Tombstone,
+            },
+        })
+    }
+}
+
+impl Delete<Tombstone> {
+    /// The deletion of a comment written here, by its author (whose instance speaks for it).
+    pub fn comment(comment_id: &str, author: &actor::Model) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{comment_id}/delete"))?,
+            kind: DeleteType::Delete,
+            actor: Url::parse(&author.ap_id)?,
+            to: vec![Url::parse(PUBLIC)?],
+            object: Tombstone {
+                id: Url::parse(comment_id)?,
                 kind: TombstoneType::Tombstone,
             },
         })
@@ -112,6 +128,16 @@ impl Activity for Delete {
             .await?
             .ok_or(Error::NotFound)?;
         let principal = super::senders::remote_principal(&sender, &self.id);
+        if backend::comments::find_by_ap_id(&data.db, object.as_str())
+            .await?
+            .is_some()
+        {
+            // The same function as a deletion here: its author or the event's organizers.
+            let which = backend::comments::CommentRef::ApId(object.to_string());
+            backend::comments::delete(data.app_data(), &principal, which).await?;
+            tracing::info!(ap_id = %object, "remote comment deleted");
+            return Ok(());
+        }
         let deleted = backend::events::federated::delete_by_owner(
             data.app_data(),
             &principal,

@@ -9,6 +9,7 @@ pub mod create_or_update;
 pub mod delete;
 pub mod follow;
 pub mod join;
+pub mod note;
 mod remote_events;
 mod senders;
 pub mod undo;
@@ -31,6 +32,7 @@ pub enum InboxActivity {
     Undo(undo::Undo),
     Accept(accept::Accept),
     CreateOrUpdate(Box<create_or_update::CreateOrUpdate>),
+    Note(Box<note::CreateOrUpdateNote>),
     Announce(announce::Announce),
     Join(join::Join),
     UpdateActor(update_actor::UpdateActor),
@@ -54,6 +56,7 @@ macro_rules! each {
             InboxActivity::Undo($a) => $body,
             InboxActivity::Accept($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
+            InboxActivity::Note($a) => $body,
             InboxActivity::Announce($a) => $body,
             InboxActivity::Join($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
@@ -175,6 +178,7 @@ mod fixture_tests {
             InboxActivity::Accept(a) if a.kind == accept::Answer::Reject => "Reject",
             InboxActivity::Accept(_) => "Accept",
             InboxActivity::CreateOrUpdate(_) => "CreateOrUpdate",
+            InboxActivity::Note(_) => "Note",
             InboxActivity::Announce(_) => "Announce",
             InboxActivity::Join(j) if j.kind == join::JoinOrLeave::Leave => "Leave",
             InboxActivity::Join(_) => "Join",
@@ -202,8 +206,8 @@ mod fixture_tests {
             ("mastodon-delete-user.json", "Delete"),
             // Undo of a boost: parsed as an undo, whose handler ignores anything but follows.
             ("mastodon-undo-announce.json", "Undo"),
-            // Notes (toots) are not events: accepted and ignored.
-            ("mastodon-post-activity.json", "Other"),
+            // Notes: comments when they answer an event or a comment here, else ignored.
+            ("mastodon-post-activity.json", "Note"),
             // Cross-instance group invitations are not supported: accepted and ignored.
             ("mobilizon-invite-activity.json", "Other"),
             ("mobilizon-join-activity.json", "Join"),

@@ -2,6 +2,7 @@
 
 use backend::AppContext;
 use backend::addresses::Place;
+use backend::events::details::CommentModeration;
 use backend::events::federated::RemoteEvent;
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::address;
@@ -134,6 +135,7 @@ pub async fn to_json(
             url: Some(online.clone()),
         });
     }
+    let moderation = backend::events::details::of(event).comment_moderation;
     let tag_base = ctx.url("/tags/");
     let remaining = if event.show_remaining_attendee_capacity {
         backend::events::remaining_seats(event, &stats).and_then(|n| i64::try_from(n).ok())
@@ -185,9 +187,19 @@ pub async fn to_json(
         } else {
             i64::try_from(stats.participant).ok()
         },
-        // Comments do not exist here yet: say so rather than let peers offer replies.
-        replies_moderation_option: Some("closed".to_owned()),
-        comments_enabled: Some(false),
+        replies_moderation_option: Some(
+            match moderation {
+                None | Some(CommentModeration::AllowAll) => "allow_all",
+                Some(CommentModeration::Moderated) => "moderated",
+                Some(CommentModeration::Closed) => "closed",
+            }
+            .to_owned(),
+        ),
+        comments_enabled: Some(
+            !backend::events::is_cancelled(event)
+                && backend::comments::policy::open_to_everyone(moderation),
+        ),
+        replies: Some(Url::parse(&format!("{}/replies", event.ap_id))?),
         anonymous_participation_enabled: Some(event.anonymous_participation),
         draft: Some(event.draft),
         status: Some(status_name(event.status).to_owned()),

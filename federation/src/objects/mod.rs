@@ -1,5 +1,6 @@
 //! Our rows as ActivityPub objects and back.
 
 pub mod actor;
+pub mod comment;
 pub mod event;
 pub mod image;

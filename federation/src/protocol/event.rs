@@ -127,6 +127,13 @@ pub struct Event {
         deserialize_with = "lenient"
     )]
     pub comments_enabled: Option<bool>,
+    /// The comments (ids of their notes), served at this address.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub replies: Option<Url>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -7,6 +7,7 @@ pub mod collection;
 mod context;
 pub mod event;
 pub mod image;
+pub mod note;
 
 pub use context::{Context, WithContext};
 
