@@ -352,6 +352,11 @@ impl Event {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+
+    /// Its comment threads (fields and rules in `comments.rs`).
+    async fn comments(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::objects::Comment>> {
+        super::comments::of_event(ctx, &self.0).await
+    }
 }
 
 /// Mobilizon sends tags as one comma-separated string.

@@ -3,6 +3,7 @@
 //! merged here.
 
 mod addresses;
+mod comments;
 mod config;
 pub mod cors;
 pub mod cost;
@@ -39,6 +40,7 @@ pub struct Query(
     persons::PersonQuery,
     groups::GroupQuery,
     events::EventQuery,
+    comments::CommentQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
@@ -53,6 +55,7 @@ pub struct Mutation(
     groups::GroupMutation,
     events::EventMutation,
     participations::ParticipationMutation,
+    comments::CommentMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,
     instances::InstanceMutation,

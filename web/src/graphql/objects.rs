@@ -63,6 +63,25 @@ pub struct Media(pub media::Model);
 /// An event (fields in `events.rs`).
 pub struct Event(pub event::Model);
 
+/// A comment under an event (fields in `comments.rs`). A thread's first comment read with
+/// its event's threads carries its replies, so that a page of threads is one query.
+pub struct Comment {
+    pub row: entity::comment::Model,
+    pub replies: Option<Vec<entity::comment::Model>>,
+    /// The event, when it was read along with the comment.
+    pub event: Option<std::sync::Arc<event::Model>>,
+}
+
+impl Comment {
+    pub fn new(row: entity::comment::Model) -> Self {
+        Self {
+            row,
+            replies: None,
+            event: None,
+        }
+    }
+}
+
 /// A local account; only its owner (and instance admins) see it (fields in `users.rs`).
 pub struct User {
     pub model: user::Model,

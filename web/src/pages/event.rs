@@ -122,6 +122,7 @@ struct EventPage {
     frame: Frame,
     e: EventView,
     rsvp: Rsvp,
+    comments: super::comments::CommentsView,
 }
 
 #[derive(Deserialize)]
@@ -188,11 +189,13 @@ async fn anonymous_event_page(
         stats,
     } = events::view(&ctx.db, &visitor.principal(), uuid).await?;
     let related = events::related_changes(&ctx.db, &event).await?;
+    let comments = super::comments::load(&ctx.db, event.id).await?;
     let key = {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         hash.update(visitor.locale.code());
         hash.update(format!("{event:?}|{access:?}|{stats:?}|{related:?}"));
+        hash.update(comments.version());
         hash.update([u8::from(events::is_over(&event, now))]);
         hex::encode(hash.finalize())
     };
@@ -203,7 +206,8 @@ async fn anonymous_event_page(
         None => {
             let mut shared = visitor.clone();
             shared.csrf = placeholder.to_owned();
-            let page = compose_event_page(state, &shared, event, access, stats, None).await?;
+            let page =
+                compose_event_page(state, &shared, event, access, stats, comments, None).await?;
             let html = axum::body::Bytes::from(page.render().map_err(backend::Error::internal)?);
             state.pages.built.put(&key, html.clone());
             html
@@ -226,7 +230,8 @@ async fn build_event_page(
         access,
         stats,
     } = events::view(&state.ctx.db, &visitor.principal(), uuid).await?;
-    compose_event_page(state, visitor, event, access, stats, done).await
+    let comments = super::comments::load(&state.ctx.db, event.id).await?;
+    compose_event_page(state, visitor, event, access, stats, comments, done).await
 }
 
 async fn compose_event_page(
@@ -235,11 +240,21 @@ async fn compose_event_page(
     event: event::Model,
     access: events::policy::Access,
     stats: events::ParticipantStats,
+    comments: super::comments::Loaded,
     done: Option<&str>,
 ) -> backend::Result<EventPage> {
     let ctx = &state.ctx;
     let db = &ctx.db;
     let locale = visitor.locale;
+    let viewer_actor_ids = visitor.principal().actor_ids(db).await?;
+    let comments = super::comments::view(
+        locale,
+        comments,
+        &event,
+        access,
+        &viewer_actor_ids,
+        visitor.session.is_some(),
+    );
     let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
     // Only a row that is gone is left out: a failed read must not be kept as the page.
     let address = match event.physical_address_id {
@@ -381,6 +396,7 @@ async fn compose_event_page(
         },
         e: view,
         rsvp,
+        comments,
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod account;
 mod assets;
+mod comments;
 mod event;
 mod event_fields;
 mod form;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(listings::routes())
         .merge(event::routes())
+        .merge(comments::routes())
         .merge(organize::routes())
         .merge(participants::routes())
         .merge(account::routes())
