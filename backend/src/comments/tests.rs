@@ -216,6 +216,10 @@ async fn a_remote_note_is_one_comment_however_often_it_comes_and_blocked_instanc
     .expect("block");
     let blocked = super::create(&t.ctx, &remote(&far, 3), from_far(&far, target, 3)).await;
     assert_eq!(blocked.unwrap_err().code(), "forbidden");
+    // What it wrote before is a tombstone now.
+    let gone = super::find(&t.ctx.db, comment.id).await.unwrap();
+    assert!(gone.deleted_at.is_some());
+    assert_eq!(gone.text, "");
 }
 
 #[tokio::test]

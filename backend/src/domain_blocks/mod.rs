@@ -139,6 +139,15 @@ async fn forget_domain(
         .filter(follow::Column::FollowerId.is_in(actor_ids.iter().copied()))
         .exec(conn)
         .await?;
+    // Their comments become tombstones: the replies of others under them keep their thread.
+    entity::comment::Entity::update_many()
+        .col_expr(entity::comment::Column::Text, Expr::value(""))
+        .col_expr(entity::comment::Column::DeletedAt, Expr::value(now))
+        .col_expr(entity::comment::Column::UpdatedAt, Expr::value(now))
+        .filter(entity::comment::Column::ActorId.is_in(actor_ids.iter().copied()))
+        .filter(entity::comment::Column::DeletedAt.is_null())
+        .exec(conn)
+        .await?;
     for scheme in ["https", "http"] {
         let prefix = format!("deliver:{scheme}://{domain}/");
         crate::jobs::cancel_pending(conn, now, &prefix).await?;
