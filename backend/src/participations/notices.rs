@@ -27,6 +27,10 @@ pub enum Notice {
     Pending,
     Approved,
     Rejected,
+    /// The event is full: they wait in line (the position goes with the message).
+    Waitlisted,
+    /// A seat freed and went to them, first in line.
+    Promoted,
 }
 
 impl Notice {
@@ -36,12 +40,17 @@ impl Notice {
             Notice::Pending => "participation-pending",
             Notice::Approved => "participation-approved",
             Notice::Rejected => "participation-rejected",
+            Notice::Waitlisted => "participation-waitlisted",
+            Notice::Promoted => "participation-promoted",
         }
     }
 
     /// The event goes into their calendar only when they are going.
     fn attaches_calendar(self) -> bool {
-        matches!(self, Notice::Confirmed | Notice::Approved)
+        matches!(
+            self,
+            Notice::Confirmed | Notice::Approved | Notice::Promoted
+        )
     }
 }
 
@@ -53,12 +62,16 @@ async fn compose(
     key: &str,
     buttons: Vec<(String, String)>,
     attach_calendar: bool,
+    position: Option<u64>,
 ) -> Result<OutgoingMail> {
     let locale = recipient.locale;
-    let a = args([
+    let mut a = args([
         ("title", event.title.clone()),
         ("instance", ctx.settings.instance.name.clone()),
     ]);
+    if let Some(position) = position {
+        a.insert("position".into(), i18n::ordinal(locale, position).into());
+    }
     let address = match event.physical_address_id {
         Some(id) => crate::addresses::find(conn, id).await.ok(),
         None => None,
@@ -105,10 +118,23 @@ pub async fn queue_to_participant(
         notice.key(),
         Vec::new(),
         notice.attaches_calendar(),
+        waitlist_position(conn, participant, notice).await?,
     )
     .await?;
     mail::queue(conn, now, &message).await?;
     Ok(())
+}
+
+/// Where someone told they wait stands in line.
+async fn waitlist_position(
+    conn: &impl ConnectionTrait,
+    participant: &participant::Model,
+    notice: Notice,
+) -> Result<Option<u64>> {
+    if notice != Notice::Waitlisted {
+        return Ok(None);
+    }
+    super::waitlist::position(conn, participant).await
 }
 
 fn cancel_link(ctx: &AppContext, event: &event::Model, token: &str) -> String {
@@ -140,6 +166,7 @@ pub async fn queue_anonymous_confirmation(
         "participation-anonymous",
         vec![(label, link)],
         false,
+        None,
     )
     .await?;
     mail::queue(conn, now, &message).await?;
@@ -168,6 +195,7 @@ pub async fn queue_to_anonymous(
         notice.key(),
         vec![(label, cancel_link(ctx, event, cancel_token))],
         notice.attaches_calendar(),
+        waitlist_position(conn, participant, notice).await?,
     )
     .await?;
     mail::queue(conn, now, &message).await?;
