@@ -118,11 +118,11 @@ async fn scenario(
     if seated.len() != seats {
         problems.push(format!("{} seated, not {seats}", seated.len()));
     }
-    let positions = positions(&ctx, &line).await?;
-    if positions != (1..=waiting as u64).collect::<Vec<_>>() {
+    let places = positions(&ctx, &line).await?;
+    if places != (1..=waiting as u64).collect::<Vec<_>>() {
         problems.push(format!(
             "{} in line, positions not 1…{waiting} without gap or double",
-            positions.len()
+            places.len()
         ));
     }
     let join_row = Row::background(
@@ -212,8 +212,8 @@ async fn scenario(
         ));
     }
     let after = line_of(&ctx, event.id).await?;
-    let positions = positions(&ctx, &after).await?;
-    if positions != (1..=(waiting - leaving) as u64).collect::<Vec<_>>() {
+    let places = positions(&ctx, &after).await?;
+    if places != (1..=(waiting - leaving) as u64).collect::<Vec<_>>() {
         problems.push("the line after promotions has a gap or a double".to_owned());
     }
     let leave_row = Row::background(
