@@ -61,7 +61,7 @@ async fn scenario(
     let mailer = Mailer::from_settings(&settings)?;
     let ctx = AppContext::start_with(settings, mailer, Arc::new(SystemClock)).await?;
     eprintln!("waitlist: seeding {people_count} people ...");
-    let organizer = seed::person(&ctx, "waitlist-organizer", |_| {}).await?;
+    let organizer = seed::person(&ctx, "waitlist_organizer", |_| {}).await?;
     let people = seed::in_parallel("people", people_count, 4, |i| {
         let ctx = &ctx;
         async move { seed::person(ctx, &format!("inline{i}"), |_| {}).await }
