@@ -54,16 +54,28 @@ impl Notice {
     }
 }
 
+/// What a message says beyond the event: its text's key, its buttons, whether the event goes
+/// with it, and a place on the waitlist when it tells one.
+struct Content<'a> {
+    key: &'a str,
+    buttons: Vec<(String, String)>,
+    attach_calendar: bool,
+    position: Option<u64>,
+}
+
 async fn compose(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,
     recipient: &Recipient,
     event: &event::Model,
-    key: &str,
-    buttons: Vec<(String, String)>,
-    attach_calendar: bool,
-    position: Option<u64>,
+    content: Content<'_>,
 ) -> Result<OutgoingMail> {
+    let Content {
+        key,
+        buttons,
+        attach_calendar,
+        position,
+    } = content;
     let locale = recipient.locale;
     let mut a = args([
         ("title", event.title.clone()),
@@ -115,10 +127,12 @@ pub async fn queue_to_participant(
         conn,
         &recipient,
         event,
-        notice.key(),
-        Vec::new(),
-        notice.attaches_calendar(),
-        waitlist_position(conn, participant, notice).await?,
+        Content {
+            key: notice.key(),
+            buttons: Vec::new(),
+            attach_calendar: notice.attaches_calendar(),
+            position: waitlist_position(conn, participant, notice).await?,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;
@@ -163,10 +177,12 @@ pub async fn queue_anonymous_confirmation(
         conn,
         &recipient,
         event,
-        "participation-anonymous",
-        vec![(label, link)],
-        false,
-        None,
+        Content {
+            key: "participation-anonymous",
+            buttons: vec![(label, link)],
+            attach_calendar: false,
+            position: None,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;
@@ -192,10 +208,12 @@ pub async fn queue_to_anonymous(
         conn,
         &recipient,
         event,
-        notice.key(),
-        vec![(label, cancel_link(ctx, event, cancel_token))],
-        notice.attaches_calendar(),
-        waitlist_position(conn, participant, notice).await?,
+        Content {
+            key: notice.key(),
+            buttons: vec![(label, cancel_link(ctx, event, cancel_token))],
+            attach_calendar: notice.attaches_calendar(),
+            position: waitlist_position(conn, participant, notice).await?,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;
