@@ -162,6 +162,25 @@ pub fn with_count(mut args: Args, count: usize) -> Args {
     args
 }
 
+/// A place in a line, in words of `locale`: "1st", "2nd", "3rd", "11th" in English; "1er",
+/// "2e" in French.
+pub fn ordinal(locale: Locale, n: u64) -> String {
+    match locale {
+        Locale::En => {
+            let suffix = match (n % 10, n % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
+        }
+        Locale::Fr if n == 1 => "1er".to_owned(),
+        Locale::Fr => format!("{n}e"),
+    }
+}
+
 /// A backend string (mail) in `locale`.
 pub fn text(locale: Locale, key: &str) -> String {
     MAIL_STRINGS.lookup(&locale.langid(), key)
@@ -175,6 +194,26 @@ pub fn text_with(locale: Locale, key: &str, args: &Args) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_in_line_read_as_ordinals_in_both_languages() {
+        let cases = [
+            (Locale::En, 1, "1st"),
+            (Locale::En, 2, "2nd"),
+            (Locale::En, 3, "3rd"),
+            (Locale::En, 4, "4th"),
+            (Locale::En, 11, "11th"),
+            (Locale::En, 12, "12th"),
+            (Locale::En, 13, "13th"),
+            (Locale::En, 21, "21st"),
+            (Locale::En, 112, "112th"),
+            (Locale::Fr, 1, "1er"),
+            (Locale::Fr, 3, "3e"),
+        ];
+        for (locale, n, expected) in cases {
+            assert_eq!(ordinal(locale, n), expected, "{locale:?} {n}");
+        }
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {

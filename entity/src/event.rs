@@ -57,6 +57,9 @@ pub struct Model {
     /// What Mobilizon's events carry beside the fields above (offers, program, contacts…), as
     /// one JSON document (`backend::events::details`).
     pub details: Option<String>,
+    /// Whether a full event puts new participants in line rather than refusing them (only
+    /// events with a capacity fill up).
+    pub waitlist: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,9 @@ pub struct Model {
     pub cancellation_token_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// While `Waitlisted`: the place in the event's line, increasing (gaps are left by those
+    /// who went ahead; the position shown counts the ranks before).
+    pub waitlist_rank: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -55,6 +58,9 @@ pub enum ParticipantRole {
     NotConfirmed,
     #[sea_orm(string_value = "rejected")]
     Rejected,
+    /// In line for a seat of a full event (Convive's addition to Mobilizon's roles).
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
 }
 
 impl ParticipantRole {

@@ -347,6 +347,7 @@ async fn cancelled_event_with_participants() -> (TestContext, Vec<String>) {
         cancellation_token_hash: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        waitlist_rank: Set(None),
     }))
     .exec(&ctx.db)
     .await

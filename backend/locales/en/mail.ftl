@@ -87,3 +87,9 @@ reminder-day-intro = { $count ->
     [one] Here is the event you take part in today.
    *[other] Here are the { $count } events you take part in today.
 }
+participation-waitlisted-subject = You are on the waitlist of “{ $title }”
+participation-waitlisted-title = You are { $position } on the waitlist
+participation-waitlisted-intro = Every seat of “{ $title }” is taken, so you are { $position } on the waitlist. When a seat frees, the first in line gets it, and you will receive a message.
+participation-promoted-subject = A seat is yours: you take part in “{ $title }”
+participation-promoted-title = A seat freed up for you
+participation-promoted-intro = Someone left “{ $title }” and you were first on the waitlist: you take part now. The event is attached: open it to add it to your calendar.

@@ -87,3 +87,9 @@ reminder-day-intro = { $count ->
     [one] Voici l’événement auquel vous participez aujourd’hui.
    *[other] Voici les { $count } événements auxquels vous participez aujourd’hui.
 }
+participation-waitlisted-subject = Vous êtes sur la liste d’attente de « { $title } »
+participation-waitlisted-title = Vous êtes { $position } sur la liste d’attente
+participation-waitlisted-intro = Toutes les places de « { $title } » sont prises : vous êtes { $position } sur la liste d’attente. Quand une place se libère, la première personne de la liste la reçoit, et vous recevrez un message.
+participation-promoted-subject = Une place est à vous : vous participez à « { $title } »
+participation-promoted-title = Une place s’est libérée pour vous
+participation-promoted-intro = Quelqu’un a quitté « { $title } » et vous étiez premier sur la liste d’attente : vous participez désormais. L’événement est joint : ouvrez-le pour l’ajouter à votre agenda.

@@ -23,6 +23,9 @@ pub struct EventOptions {
     pub anonymous_participation: Option<bool>,
     pub hide_number_of_participants: Option<bool>,
     pub timezone: Option<String>,
+    /// Convive's own: whether a full event puts newcomers on a waitlist (on when absent at
+    /// creation).
+    pub waitlist: Option<bool>,
 }
 
 /// A new event as given by a client.

@@ -95,6 +95,7 @@ pub async fn access(
             ParticipantRole::Participant => 3,
             ParticipantRole::NotApproved => 2,
             ParticipantRole::NotConfirmed => 1,
+            ParticipantRole::Waitlisted => 0,
             ParticipantRole::Rejected => 0,
         });
     Ok(access)
@@ -415,6 +416,8 @@ pub struct ParticipantStats {
     pub not_approved: u64,
     pub not_confirmed: u64,
     pub rejected: u64,
+    /// In line for a seat.
+    pub waitlisted: u64,
     pub moderator: u64,
     pub administrator: u64,
     pub creator: u64,
@@ -461,6 +464,7 @@ pub async fn participant_stats(
             ParticipantRole::NotApproved => entry.not_approved += n,
             ParticipantRole::NotConfirmed => entry.not_confirmed += n,
             ParticipantRole::Rejected => entry.rejected += n,
+            ParticipantRole::Waitlisted => entry.waitlisted += n,
         }
         if row.role.is_going() {
             entry.going += n;

@@ -153,6 +153,7 @@ pub async fn create(
         remote_updated_at: Set(None),
         picture_media_id: Set(None),
         details: Set(None),
+        waitlist: Set(new.options.waitlist.unwrap_or(true)),
     };
     set_position(&mut row, place.as_ref());
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
@@ -171,6 +172,7 @@ pub async fn create(
         cancellation_token_hash: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        waitlist_rank: Set(None),
     })
     .exec_with_returning(&tx)
     .await?;
@@ -309,6 +311,9 @@ pub async fn update(
     if let Some(hide) = changes.options.hide_number_of_participants {
         active.hide_number_of_participants = Set(hide);
     }
+    if let Some(waitlist) = changes.options.waitlist {
+        active.waitlist = Set(waitlist);
+    }
     if let Some(group_id) = changes.attributed_to_id {
         active.attributed_to_id = Set(Some(group_id));
     }
@@ -402,6 +407,8 @@ pub async fn update(
     if publishing {
         notices::queue_announcement(ctx, &tx, &event, now).await?;
     }
+    // More seats (or none counted any more): those waiting move up, first come first.
+    crate::participations::waitlist::fill_free_seats(ctx, &tx, &event, now).await?;
     // Followers elsewhere see the event appear, change, or go away when it stops being public.
     let happened = match (policy::federates(&before), policy::federates(&event)) {
         (false, true) => Some(Happened::EventCreated { event_id: event.id }),

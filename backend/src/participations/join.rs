@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::join_facts;
 use super::policy::{self, Refusal};
-use super::service::{after_join, already_joined, message, new_row, seat_refusal};
+use super::service::{after_join, already_joined, message, new_row};
+use super::waitlist;
 use crate::context::AppContext;
 use crate::db::{WriteTx, begin_write, lock_row};
 use crate::error::{Error, Result, conflict_on_unique};
@@ -40,6 +41,8 @@ pub enum Joined {
     Going(participant::Model),
     /// Waiting for the organizers, or for the instance that runs the event to answer.
     Pending(participant::Model),
+    /// The event is full: in line for a seat (see [`super::waitlist::position`]).
+    Waitlisted(participant::Model),
     /// By email: waiting for the link of the confirmation mail.
     AwaitingConfirmation(participant::Model),
     /// The organizers declined this person before (a remote `Join` sent again is answered
@@ -55,6 +58,7 @@ impl Joined {
             ParticipantRole::NotConfirmed => Joined::AwaitingConfirmation(participant),
             ParticipantRole::NotApproved => Joined::Pending(participant),
             ParticipantRole::Rejected => Joined::Rejected(participant),
+            ParticipantRole::Waitlisted => Joined::Waitlisted(participant),
             _ => Joined::Going(participant),
         }
     }
@@ -64,6 +68,7 @@ impl Joined {
         match self {
             Joined::Going(p)
             | Joined::Pending(p)
+            | Joined::Waitlisted(p)
             | Joined::AwaitingConfirmation(p)
             | Joined::Rejected(p) => Ok(p),
             Joined::Refused(refusal) => Err(refusal.into()),
@@ -89,7 +94,8 @@ pub async fn join_event(
 }
 
 /// Someone RSVPs. Free events take them at once, restricted ones make a request for the
-/// organizers; an event of another instance waits for that instance's answer. Refusals (full,
+/// organizers, full ones put them on the waitlist (or refuse them when the event keeps none);
+/// an event of another instance waits for that instance's answer. Refusals (full,
 /// cancelled, past…) are an outcome: for a remote person the answer to send (`Reject`, or
 /// `Ignore` for events registering elsewhere) is recorded with it. A remote `Join` sent again
 /// is answered again; a local person joining twice is a conflict.
@@ -129,11 +135,14 @@ pub async fn join(
     if !event.local {
         return ask_remote_event(ctx, tx, &person, &event, message).await;
     }
-    if let Some(refusal) = seat_refusal(&tx, &event).await? {
-        return refused(ctx, tx, principal, &person, &event, refusal).await;
-    }
-    let role = policy::role_on_join(event.join_options);
+    let role = match waitlist::role_for_newcomer(&tx, &event).await? {
+        Ok(role) => role,
+        Err(refusal) => return refused(ctx, tx, principal, &person, &event, refusal).await,
+    };
     let mut row = new_row(event.id, person.id, role, message, now);
+    if role == ParticipantRole::Waitlisted {
+        row.waitlist_rank = Set(Some(waitlist::next_rank(&tx, event.id).await?));
+    }
     if let Principal::Remote { activity_id, .. } = principal {
         row.ap_id = Set(Some(activity_id.clone()));
     }
@@ -312,7 +321,8 @@ async fn join_by_email(
             "this email already takes part in this event",
         ));
     }
-    if let Some(refusal) = seat_refusal(&tx, &event).await? {
+    // A full event with a waitlist puts them in line once they confirm.
+    if let Err(refusal) = waitlist::role_for_newcomer(&tx, &event).await? {
         return Ok(Joined::Refused(refusal));
     }
     let anonymous = crate::actors::system::anonymous(&tx).await?;

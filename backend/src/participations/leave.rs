@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::policy;
 use super::service::remove;
+use super::waitlist;
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
 use crate::error::{Error, Result};
@@ -44,7 +45,8 @@ impl Left {
     }
 }
 
-/// Someone leaves an event; the seat is free again. The creator cannot leave (they cancel or
+/// Someone leaves an event (or its waitlist); a freed seat goes to the first in line, in the
+/// same transaction (see [`waitlist::fill_free_seats`]). The creator cannot leave (they cancel or
 /// delete the event instead). Leaving another instance's event sends it a `Leave`.
 pub async fn leave(ctx: &AppContext, principal: &Principal, request: LeaveRequest) -> Result<Left> {
     if let Some(token) = request.token.as_deref() {
@@ -69,6 +71,7 @@ pub async fn leave(ctx: &AppContext, principal: &Principal, request: LeaveReques
     let now = ctx.now();
     if event.local {
         outbox::participants_changed(ctx, &tx, now, &event).await?;
+        waitlist::fill_free_seats(ctx, &tx, &event, now).await?;
     } else if person.is_local() && participant.ap_id.is_some() {
         let leave = Happened::LeaveRequested {
             actor_id: person.id,
@@ -96,6 +99,8 @@ async fn leave_by_token(ctx: &AppContext, event_id: i64, token: &str) -> Result<
             )
         })?;
     remove(ctx, &tx, &participant).await?;
+    let event = crate::events::find(&tx, event_id).await?;
+    waitlist::fill_free_seats(ctx, &tx, &event, ctx.now()).await?;
     tx.commit().await?;
     Ok(Left::Left(Box::new(participant)))
 }

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod policy;
 pub mod reminders;
 pub mod service;
+pub mod waitlist;
 
 use chrono::{DateTime, Utc};
 use entity::event;
@@ -112,17 +113,22 @@ fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
 }
 
 /// What an event page offers someone ([`policy::offer`]): from the event, their
-/// participation, the seats taken and whether they are logged in.
+/// participation, the seats taken, how many wait in line and whether they are logged in.
 pub fn offer(
     event: &event::Model,
     now: DateTime<Utc>,
     role: Option<ParticipantRole>,
     seats_taken: u64,
+    waiting: u64,
     signed_in: bool,
 ) -> policy::Offer {
+    let full = policy::is_full(event.maximum_attendee_capacity, seats_taken);
     policy::offer(policy::OfferFacts {
         event: join_facts(event, now),
-        full: policy::is_full(event.maximum_attendee_capacity, seats_taken),
+        full,
+        waitlist: event.waitlist
+            && event.maximum_attendee_capacity.is_some()
+            && (full || waiting > 0),
         takes_anonymous: policy::takes_anonymous_participants(
             event.local,
             event.anonymous_participation,

@@ -27,6 +27,10 @@ pub enum Notice {
     Pending,
     Approved,
     Rejected,
+    /// The event is full: they wait in line (the position goes with the message).
+    Waitlisted,
+    /// A seat freed and went to them, first in line.
+    Promoted,
 }
 
 impl Notice {
@@ -36,13 +40,27 @@ impl Notice {
             Notice::Pending => "participation-pending",
             Notice::Approved => "participation-approved",
             Notice::Rejected => "participation-rejected",
+            Notice::Waitlisted => "participation-waitlisted",
+            Notice::Promoted => "participation-promoted",
         }
     }
 
     /// The event goes into their calendar only when they are going.
     fn attaches_calendar(self) -> bool {
-        matches!(self, Notice::Confirmed | Notice::Approved)
+        matches!(
+            self,
+            Notice::Confirmed | Notice::Approved | Notice::Promoted
+        )
     }
+}
+
+/// What a message says beyond the event: its text's key, its buttons, whether the event goes
+/// with it, and a place on the waitlist when it tells one.
+struct Content<'a> {
+    key: &'a str,
+    buttons: Vec<(String, String)>,
+    attach_calendar: bool,
+    position: Option<u64>,
 }
 
 async fn compose(
@@ -50,15 +68,22 @@ async fn compose(
     conn: &impl ConnectionTrait,
     recipient: &Recipient,
     event: &event::Model,
-    key: &str,
-    buttons: Vec<(String, String)>,
-    attach_calendar: bool,
+    content: Content<'_>,
 ) -> Result<OutgoingMail> {
+    let Content {
+        key,
+        buttons,
+        attach_calendar,
+        position,
+    } = content;
     let locale = recipient.locale;
-    let a = args([
+    let mut a = args([
         ("title", event.title.clone()),
         ("instance", ctx.settings.instance.name.clone()),
     ]);
+    if let Some(position) = position {
+        a.insert("position".into(), i18n::ordinal(locale, position).into());
+    }
     let address = match event.physical_address_id {
         Some(id) => crate::addresses::find(conn, id).await.ok(),
         None => None,
@@ -102,13 +127,28 @@ pub async fn queue_to_participant(
         conn,
         &recipient,
         event,
-        notice.key(),
-        Vec::new(),
-        notice.attaches_calendar(),
+        Content {
+            key: notice.key(),
+            buttons: Vec::new(),
+            attach_calendar: notice.attaches_calendar(),
+            position: waitlist_position(conn, participant, notice).await?,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;
     Ok(())
+}
+
+/// Where someone told they wait stands in line.
+async fn waitlist_position(
+    conn: &impl ConnectionTrait,
+    participant: &participant::Model,
+    notice: Notice,
+) -> Result<Option<u64>> {
+    if notice != Notice::Waitlisted {
+        return Ok(None);
+    }
+    super::waitlist::position(conn, participant).await
 }
 
 fn cancel_link(ctx: &AppContext, event: &event::Model, token: &str) -> String {
@@ -137,9 +177,12 @@ pub async fn queue_anonymous_confirmation(
         conn,
         &recipient,
         event,
-        "participation-anonymous",
-        vec![(label, link)],
-        false,
+        Content {
+            key: "participation-anonymous",
+            buttons: vec![(label, link)],
+            attach_calendar: false,
+            position: None,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;
@@ -165,9 +208,12 @@ pub async fn queue_to_anonymous(
         conn,
         &recipient,
         event,
-        notice.key(),
-        vec![(label, cancel_link(ctx, event, cancel_token))],
-        notice.attaches_calendar(),
+        Content {
+            key: notice.key(),
+            buttons: vec![(label, cancel_link(ctx, event, cancel_token))],
+            attach_calendar: notice.attaches_calendar(),
+            position: waitlist_position(conn, participant, notice).await?,
+        },
     )
     .await?;
     mail::queue(conn, now, &message).await?;

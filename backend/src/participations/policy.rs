@@ -105,12 +105,59 @@ pub fn role_on_join(join_options: JoinOptions) -> ParticipantRole {
     }
 }
 
+/// What decides where a new (confirmed) participant goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatFacts {
+    pub join_options: JoinOptions,
+    pub capacity: Option<i32>,
+    /// Whether the event keeps a waitlist.
+    pub waitlist: bool,
+    pub line: super::waitlist::Line,
+}
+
+/// A seat (or a request to the organizers) while one is free and nobody waits; otherwise a
+/// place in line, or `Full` when the event keeps no waitlist. Nobody passes those waiting.
+pub fn place_on_join(facts: SeatFacts) -> Result<ParticipantRole, Refusal> {
+    let full = is_full(facts.capacity, facts.line.participants);
+    if !full && facts.line.waiting == 0 {
+        return Ok(role_on_join(facts.join_options));
+    }
+    if facts.waitlist && facts.capacity.is_some() {
+        return Ok(ParticipantRole::Waitlisted);
+    }
+    if full {
+        return Err(Refusal::Full);
+    }
+    Ok(role_on_join(facts.join_options))
+}
+
+/// How many of those waiting may move up now: the seats neither taken nor, on a restricted
+/// event, claimed by a request the organizers have not answered yet. All of them when the
+/// event no longer has a capacity.
+pub fn seats_for_waiting(
+    join_options: JoinOptions,
+    capacity: Option<i32>,
+    line: super::waitlist::Line,
+) -> u64 {
+    let Some(capacity) = capacity else {
+        return line.waiting;
+    };
+    let claimed = match join_options {
+        JoinOptions::Restricted => line.participants + line.not_approved,
+        JoinOptions::Free | JoinOptions::External => line.participants,
+    };
+    u64::try_from(capacity)
+        .unwrap_or(0)
+        .saturating_sub(claimed)
+        .min(line.waiting)
+}
+
 /// Whether a participant with `from` may be moved to `to` by the event's organizers.
 pub fn can_change_role(from: ParticipantRole, to: ParticipantRole) -> bool {
     use ParticipantRole::*;
     match (from, to) {
         (Creator, _) | (NotConfirmed, _) => false,
-        (_, Creator) | (_, NotConfirmed) | (_, NotApproved) => false,
+        (_, Creator) | (_, NotConfirmed) | (_, NotApproved) | (_, Waitlisted) => false,
         (a, b) if a == b => false,
         (_, Participant | Rejected | Moderator | Administrator) => true,
     }
@@ -126,7 +173,7 @@ pub struct Decisions {
 
 pub fn decisions(role: ParticipantRole) -> Decisions {
     use ParticipantRole::*;
-    let asked = matches!(role, NotApproved | Participant | Rejected);
+    let asked = matches!(role, NotApproved | Participant | Rejected | Waitlisted);
     Decisions {
         approve: asked && can_change_role(role, Participant),
         reject: asked && can_change_role(role, Rejected),
@@ -170,6 +217,9 @@ pub struct OfferFacts {
     pub event: JoinFacts,
     /// Every seat is taken.
     pub full: bool,
+    /// A newcomer would be put in line: the event keeps a waitlist, and it is full or people
+    /// already wait.
+    pub waitlist: bool,
     /// Whether the event takes participants by email ([`takes_anonymous_participants`]).
     pub takes_anonymous: bool,
     /// The person's participation, if they have one.
@@ -193,13 +243,15 @@ pub struct Offer {
     pub join_by_email: bool,
     /// A request waits for the organizers.
     pub needs_approval: bool,
+    /// Joining puts them in line (the event is full).
+    pub joins_waitlist: bool,
     pub leave: bool,
 }
 
 pub fn offer(facts: OfferFacts) -> Offer {
     let closed = refusal(facts.event).or_else(|| {
         // Someone who takes part keeps their seat however full the event is.
-        (facts.role.is_none() && facts.full).then_some(Refusal::Full)
+        (facts.role.is_none() && facts.full && !facts.waitlist).then_some(Refusal::Full)
     });
     let may_ask = facts.role.is_none() && closed.is_none();
     Offer {
@@ -208,6 +260,7 @@ pub fn offer(facts: OfferFacts) -> Offer {
         log_in_to_join: may_ask && !facts.signed_in,
         join_by_email: may_ask && !facts.signed_in && facts.takes_anonymous,
         needs_approval: role_on_join(facts.event.join_options) == ParticipantRole::NotApproved,
+        joins_waitlist: may_ask && facts.waitlist,
         // A declined person has nothing to leave; withdrawing would only hide the decision.
         leave: facts
             .role
@@ -454,6 +507,7 @@ mod tests {
             let offer = offer(OfferFacts {
                 event,
                 full,
+                waitlist: false,
                 takes_anonymous,
                 role,
                 signed_in,
@@ -483,6 +537,7 @@ mod tests {
         let offer = offer(OfferFacts {
             event: restricted,
             full: false,
+            waitlist: false,
             takes_anonymous: false,
             role: None,
             signed_in: true,

@@ -12,7 +12,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::{join_facts, notices, policy, reminders};
+use super::{join_facts, notices, policy, reminders, waitlist};
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_row};
 use crate::error::{Error, Result};
@@ -35,7 +35,7 @@ async fn seats_taken(conn: &impl ConnectionTrait, event_id: i64) -> Result<u64> 
 }
 
 /// `Full` when every seat is taken.
-pub(super) async fn seat_refusal(
+async fn seat_refusal(
     conn: &impl ConnectionTrait,
     event: &event::Model,
 ) -> Result<Option<policy::Refusal>> {
@@ -97,6 +97,7 @@ pub(super) fn new_row(
         cancellation_token_hash: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        waitlist_rank: Set(None),
     }
 }
 
@@ -133,6 +134,17 @@ pub(super) async fn after_join(
             .await?;
             notices::queue_pending_for_organizers(ctx, conn, event, now).await?;
         }
+        ParticipantRole::Waitlisted => {
+            notices::queue_to_participant(
+                ctx,
+                conn,
+                event,
+                participant,
+                notices::Notice::Waitlisted,
+                now,
+            )
+            .await?;
+        }
         _ => {}
     }
     Ok(())
@@ -152,11 +164,14 @@ pub async fn confirm(ctx: &AppContext, token: &str) -> Result<participant::Model
             )
         })?;
     let event = joinable_event(ctx, &tx, &Principal::Anonymous, pending.event_id).await?;
-    check_seat(&tx, &event).await?;
+    let role = waitlist::role_for_newcomer(&tx, &event).await??;
     let now = ctx.now();
     let (cancel_token, cancel_hash) = random_token();
     let mut active: participant::ActiveModel = pending.into();
-    active.role = Set(policy::role_on_join(event.join_options));
+    if role == ParticipantRole::Waitlisted {
+        active.waitlist_rank = Set(Some(waitlist::next_rank(&tx, event.id).await?));
+    }
+    active.role = Set(role);
     active.confirmation_token_hash = Set(None);
     active.cancellation_token_hash = Set(Some(cancel_hash));
     active.updated_at = Set(now);
@@ -179,6 +194,7 @@ async fn after_join_anonymous(
             notices::queue_pending_for_organizers(ctx, conn, event, now).await?;
             notices::Notice::Pending
         }
+        ParticipantRole::Waitlisted => notices::Notice::Waitlisted,
         _ => notices::Notice::Confirmed,
     };
     notices::queue_to_anonymous(ctx, conn, event, participant, notice, cancel_token, now).await
@@ -263,6 +279,7 @@ pub async fn decide(
     let was_going = before.role.is_going();
     let mut active: participant::ActiveModel = before.clone().into();
     active.role = Set(role);
+    active.waitlist_rank = Set(None);
     active.updated_at = Set(now);
     let participant = active.update(&tx).await?;
     match role {
@@ -306,6 +323,8 @@ pub async fn decide(
     if was_going != participant.role.is_going() {
         crate::outbox::participants_changed(ctx, &tx, now, &event).await?;
     }
+    // A decline (or a participant made organizer) may free a seat for the next in line.
+    waitlist::fill_free_seats(ctx, &tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(event_id = event.id, participant_id, role = ?role, "participation updated");
     Ok(participant)

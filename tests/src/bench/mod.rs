@@ -12,6 +12,7 @@ pub mod report;
 pub mod seed;
 pub mod server;
 pub mod sinks;
+pub mod waitlist;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +44,7 @@ pub const SCENARIOS: &[&str] = &[
     "thumbnail",
     "reminders",
     "fanout",
+    "waitlist",
 ];
 
 #[derive(Debug, Clone)]
@@ -74,7 +76,7 @@ usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
 scenarios: event-page home search event-ics group-feed group-feed-304 feed-build
            instance-feed private-feed join login upload thumbnail reminders fanout
-           (default: all);
+           waitlist (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
@@ -205,7 +207,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let http_scenarios: Vec<&str> = SCENARIOS
         .iter()
         .copied()
-        .filter(|s| !matches!(*s, "reminders" | "fanout"))
+        .filter(|s| !matches!(*s, "reminders" | "fanout" | "waitlist"))
         .filter(|s| options.wants(s))
         .collect();
     let database_label;
@@ -225,6 +227,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         for &followers in &options.fanout {
             rows.push(fanout::run(&options, dir.path(), followers).await?);
         }
+    }
+    if options.wants("waitlist") {
+        rows.extend(waitlist::run(&options, dir.path()).await?);
     }
     if std::env::var_os(server::BENCH_KEEP_ENV).is_some() {
         // The SQLite files too, to serve them again without seeding.

@@ -13,9 +13,9 @@ use tests::TestServer;
 use tests::federating::{self, wait_for};
 use tests::people::{Member, sign_up};
 
-const CREATE_EVENT: &str = "mutation($group: ID!, $title: String!, $begins: DateTime!, $join: EventJoinOptions, $max: Int) {
+const CREATE_EVENT: &str = "mutation($group: ID!, $title: String!, $begins: DateTime!, $join: EventJoinOptions, $max: Int, $waitlist: Boolean) {
     createEvent(attributedToId: $group, title: $title, beginsOn: $begins, joinOptions: $join,
-        options: { maximumAttendeeCapacity: $max, timezone: \"Europe/Paris\" }) { id uuid }
+        options: { maximumAttendeeCapacity: $max, waitlistEnabled: $waitlist, timezone: \"Europe/Paris\" }) { id uuid }
 }";
 const JOIN: &str = "mutation($e: ID!) { joinEvent(eventId: $e) { id role } }";
 const LEAVE: &str = "mutation($e: ID!) { leaveEvent(eventId: $e) { id } }";
@@ -73,15 +73,26 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
-    /// Publishes an event on A and returns (its id on A, its id on B).
+    /// Publishes an event on A without a waitlist (a full one refuses) and returns (its id on
+    /// A, its id on B).
     async fn event(&self, title: &str, join: &str, max: Option<i32>) -> (i64, String) {
+        self.event_with_waitlist(title, join, max, false).await
+    }
+
+    async fn event_with_waitlist(
+        &self,
+        title: &str,
+        join: &str,
+        max: Option<i32>,
+        waitlist: bool,
+    ) -> (i64, String) {
         let begins = Utc::now() + chrono::Duration::days(5);
         let created = self
             .alice
             .gql
             .data(
                 CREATE_EVENT,
-                json!({ "group": self.group_id, "title": title, "begins": begins, "join": join, "max": max }),
+                json!({ "group": self.group_id, "title": title, "begins": begins, "join": join, "max": max, "waitlist": waitlist }),
             )
             .await;
         let id: i64 = created["createEvent"]["id"]
@@ -251,6 +262,50 @@ async fn a_full_event_refuses_a_remote_person_who_sees_the_refusal_on_b() {
     })
     .await;
     assert_eq!(s.role_on_a(on_a, "carol").await, None, "no seat taken on A");
+}
+
+#[tokio::test]
+async fn a_remote_person_waits_in_line_on_a_and_is_accepted_on_b_when_a_seat_frees() {
+    let s = setup().await;
+    let (bob, carol) = (&s.bob, sign_up(&s.b, "carol").await);
+    let dora = sign_up(&s.a, "dora").await;
+    let (on_a, on_b) = s
+        .event_with_waitlist("Small workshop", "FREE", Some(1), true)
+        .await;
+    dora.gql.data(JOIN, json!({ "e": on_a.to_string() })).await;
+    bob.gql.data(JOIN, json!({ "e": on_b })).await;
+    wait_for("bob in line on A", || async {
+        (s.role_on_a(on_a, "bob").await == Some(ParticipantRole::Waitlisted)).then_some(())
+    })
+    .await;
+    assert_eq!(
+        s.role_on_b(&on_b, "bob").await,
+        Some(ParticipantRole::NotApproved),
+        "pending on B until A answers"
+    );
+    carol.gql.data(JOIN, json!({ "e": on_b })).await;
+    wait_for("carol in line on A", || async {
+        (s.role_on_a(on_a, "carol").await == Some(ParticipantRole::Waitlisted)).then_some(())
+    })
+    .await;
+
+    dora.gql.data(LEAVE, json!({ "e": on_a.to_string() })).await;
+    wait_for("bob accepted on B", || async {
+        (s.role_on_b(&on_b, "bob").await == Some(ParticipantRole::Participant)).then_some(())
+    })
+    .await;
+    assert_eq!(
+        s.role_on_a(on_a, "bob").await,
+        Some(ParticipantRole::Participant)
+    );
+    assert_eq!(
+        s.role_on_a(on_a, "carol").await,
+        Some(ParticipantRole::Waitlisted)
+    );
+    assert_eq!(
+        s.role_on_b(&on_b, "carol").await,
+        Some(ParticipantRole::NotApproved)
+    );
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ mod picture_pages;
 mod pictures;
 mod public_urls;
 mod smtp;
+mod waitlist;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

@@ -18,7 +18,8 @@ use tests::signing::{SignedPost, Signer};
 
 const CREATE_EVENT: &str = "mutation($title: String!, $begins: DateTime!) {
     createEvent(title: $title, beginsOn: $begins,
-        options: { maximumAttendeeCapacity: 1, timezone: \"Europe/Paris\" }) { id uuid }
+        options: { maximumAttendeeCapacity: 1, waitlistEnabled: false,
+            timezone: \"Europe/Paris\" }) { id uuid }
 }";
 const JOIN: &str = "mutation($e: ID!) { joinEvent(eventId: $e) { id role } }";
 

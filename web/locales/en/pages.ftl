@@ -76,6 +76,11 @@ event-anonymous-sent = Almost there: we sent a confirmation link to your address
 event-joined = You take part in this event.
 event-requested = Your request was sent to the organizers.
 event-left = Your participation is cancelled.
+event-join-waitlist = Join the waitlist
+event-full-waitlist-note = Every seat is taken: you will be put on the waitlist, and get a seat when one frees, first come first served.
+event-you-waitlisted = You are { $position } on the waitlist.
+event-waitlisted = You are on the waitlist.
+event-leave-waitlist = Leave the waitlist
 
 login-title = Log in
 login-email = Email
@@ -109,6 +114,7 @@ role-moderator = Organizer
 role-not_approved = Waiting for approval
 role-not_confirmed = Waiting for confirmation
 role-rejected = Declined
+role-waitlisted = On the waitlist
 
 error-title = Something went wrong
 error-title-not-found = Page not found
@@ -147,6 +153,7 @@ form-capacity = Seats (0 for no limit)
 form-anonymous = People may take part without an account (by email)
 form-show-remaining = Show how many seats are left
 form-hide-count = Hide the number of participants
+form-waitlist = When the event is full, put newcomers on a waitlist
 form-visibility = Visibility
 form-visibility-public = Public: listed and searchable
 form-visibility-unlisted = Unlisted: only with the link

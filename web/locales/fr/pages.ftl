@@ -76,6 +76,11 @@ event-anonymous-sent = Presque fini : nous avons envoyé un lien de confirmation
 event-joined = Vous participez à cet événement.
 event-requested = Votre demande a été envoyée aux organisateurs.
 event-left = Votre participation est annulée.
+event-join-waitlist = M’inscrire sur la liste d’attente
+event-full-waitlist-note = Toutes les places sont prises : vous serez inscrit sur la liste d’attente et recevrez une place quand une se libère, dans l’ordre d’arrivée.
+event-you-waitlisted = Vous êtes { $position } sur la liste d’attente.
+event-waitlisted = Vous êtes sur la liste d’attente.
+event-leave-waitlist = Quitter la liste d’attente
 
 login-title = Se connecter
 login-email = E-mail
@@ -109,6 +114,7 @@ role-moderator = Organisateur·ice
 role-not_approved = En attente d’approbation
 role-not_confirmed = En attente de confirmation
 role-rejected = Refusée
+role-waitlisted = Sur la liste d’attente
 
 error-title = Un problème est survenu
 error-title-not-found = Page introuvable
@@ -147,6 +153,7 @@ form-capacity = Places (0 pour illimité)
 form-anonymous = Participation possible sans compte (par e-mail)
 form-show-remaining = Afficher le nombre de places restantes
 form-hide-count = Masquer le nombre de participant·es
+form-waitlist = Quand l’événement est complet, inscrire les suivant·es sur une liste d’attente
 form-visibility = Visibilité
 form-visibility-public = Public : listé et trouvable
 form-visibility-unlisted = Non listé : seulement avec le lien

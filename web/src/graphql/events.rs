@@ -47,6 +47,9 @@ pub struct EventOptionsInput {
     pub show_participation_price: Option<bool>,
     pub hide_organizer_when_group_event: Option<bool>,
     pub is_online: Option<bool>,
+    /// Convive's own: whether a full event puts newcomers on a waitlist (on when absent at
+    /// creation; it only matters with a capacity).
+    pub waitlist_enabled: Option<bool>,
 }
 
 impl EventOptionsInput {
@@ -73,6 +76,7 @@ impl From<EventOptionsInput> for DomainOptions {
             anonymous_participation: o.anonymous_participation,
             hide_number_of_participants: o.hide_number_of_participants,
             timezone: o.timezone,
+            waitlist: o.waitlist_enabled,
         }
     }
 }
@@ -96,6 +100,8 @@ pub struct EventOptionsObject {
     show_participation_price: bool,
     hide_organizer_when_group_event: bool,
     is_online: bool,
+    /// Convive's own: whether a full event puts newcomers on a waitlist.
+    waitlist_enabled: bool,
 }
 
 #[derive(SimpleObject, Default)]
@@ -110,6 +116,8 @@ pub struct ParticipantStatsObject {
     moderator: u64,
     administrator: u64,
     creator: u64,
+    /// Convive's own: how many wait in line for a seat.
+    waitlisted: u64,
 }
 
 impl Event {
@@ -277,6 +285,7 @@ impl Event {
             timezone: self.0.timezone.clone(),
             show_start_time: true,
             show_end_time: self.0.ends_on.is_some(),
+            waitlist_enabled: self.0.waitlist,
         })
     }
 
@@ -295,6 +304,7 @@ impl Event {
             moderator: s.moderator,
             administrator: s.administrator,
             creator: s.creator,
+            waitlisted: s.waitlisted,
         })
     }
 

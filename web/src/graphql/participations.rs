@@ -57,6 +57,17 @@ impl Participant {
         self.row.created_at
     }
 
+    /// Convive's own: where this participant stands on the event's waitlist while their role
+    /// is `WAITLISTED` (1 gets the next free seat); null otherwise.
+    async fn waitlist_position(&self, ctx: &Context<'_>) -> GqlResult<Option<u64>> {
+        if self.row.role != ParticipantRole::Waitlisted {
+            return Ok(None);
+        }
+        participations::waitlist::position(&app(ctx)?.db, &self.row)
+            .await
+            .gql()
+    }
+
     async fn updated_at(&self) -> DateTime<Utc> {
         self.row.updated_at
     }
@@ -99,7 +110,8 @@ pub struct ParticipationMutation;
 
 #[Object]
 impl ParticipationMutation {
-    /// RSVP. Logged in: as `actorId` (default identity when absent). Without an account, when
+    /// RSVP. On a full event with a waitlist the participant comes back `WAITLISTED` with a
+    /// `waitlistPosition`. Logged in: as `actorId` (default identity when absent). Without an account, when
     /// the event allows it: with `email` (and `actorId` = the instance's anonymous actor, as
     /// Mobilizon clients send, or none); a confirmation mail follows.
     #[allow(clippy::too_many_arguments)]

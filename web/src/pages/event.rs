@@ -112,6 +112,10 @@ pub struct Rsvp {
     can_join: bool,
     can_leave: bool,
     restricted: bool,
+    /// Joining puts them on the waitlist.
+    waitlist: bool,
+    /// They wait in line (the state says where).
+    waiting: bool,
     login_to_join: bool,
     anonymous: bool,
 }
@@ -380,10 +384,24 @@ async fn compose_event_page(
         json_ld,
         manage: runs_it,
     };
-    let rsvp = rsvp_state(ctx, visitor, &event, access.participant_role, &stats);
+    let position = match access.participant_role {
+        Some(ParticipantRole::Waitlisted) => {
+            participations::waitlist::position_of(&ctx.db, &visitor.principal(), event.id).await?
+        }
+        _ => None,
+    };
+    let rsvp = rsvp_state(
+        ctx,
+        visitor,
+        &event,
+        access.participant_role,
+        position,
+        &stats,
+    );
     let notice = done.and_then(|d| match d {
         "joined" => Some(t(locale, "event-joined")),
         "requested" => Some(t(locale, "event-requested")),
+        "waitlisted" => Some(t(locale, "event-waitlisted")),
         "left" => Some(t(locale, "event-left")),
         "anonymous" => Some(t(locale, "event-anonymous-sent")),
         _ => None,
@@ -415,6 +433,7 @@ fn rsvp_state(
     visitor: &Visitor,
     event: &event::Model,
     role: Option<ParticipantRole>,
+    position: Option<u64>,
     stats: &events::ParticipantStats,
 ) -> Rsvp {
     let locale = visitor.locale;
@@ -423,10 +442,13 @@ fn rsvp_state(
         ctx.now(),
         role,
         stats.participant,
+        stats.waitlisted,
         visitor.session.is_some(),
     );
     let mut rsvp = Rsvp {
         restricted: offer.needs_approval,
+        waitlist: offer.joins_waitlist,
+        waiting: role == Some(ParticipantRole::Waitlisted),
         can_join: offer.join,
         can_leave: offer.leave,
         login_to_join: offer.log_in_to_join,
@@ -434,17 +456,26 @@ fn rsvp_state(
         ..Rsvp::default()
     };
     rsvp.state = role.map(|r| {
-        t(
-            locale,
-            match r {
-                ParticipantRole::Creator
-                | ParticipantRole::Administrator
-                | ParticipantRole::Moderator => "event-you-organize",
-                ParticipantRole::Participant => "event-you-going",
-                ParticipantRole::NotApproved | ParticipantRole::NotConfirmed => "event-you-pending",
-                ParticipantRole::Rejected => "event-you-rejected",
-            },
-        )
+        let key = match r {
+            ParticipantRole::Creator
+            | ParticipantRole::Administrator
+            | ParticipantRole::Moderator => "event-you-organize",
+            ParticipantRole::Participant => "event-you-going",
+            ParticipantRole::NotApproved | ParticipantRole::NotConfirmed => "event-you-pending",
+            ParticipantRole::Rejected => "event-you-rejected",
+            ParticipantRole::Waitlisted => {
+                return match position {
+                    Some(n) => with(
+                        locale,
+                        "event-you-waitlisted",
+                        "position",
+                        backend::i18n::ordinal(locale, n),
+                    ),
+                    None => t(locale, "event-waitlisted"),
+                };
+            }
+        };
+        t(locale, key)
     });
     match offer.closed {
         Some(Refusal::External) => rsvp.external = event.external_participation_url.clone(),
@@ -530,6 +561,9 @@ pub async fn join(
     match result {
         Ok(Joined::Refused(refusal)) => error_page(visitor, &refusal.into()),
         Ok(Joined::Pending(_)) => see_other(&visitor, &format!("/events/{uuid}?done=requested")),
+        Ok(Joined::Waitlisted(_)) => {
+            see_other(&visitor, &format!("/events/{uuid}?done=waitlisted"))
+        }
         Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=joined")),
         Err(err) => error_page(visitor, &err),
     }

@@ -50,6 +50,9 @@ pub struct EventFields {
     pub(super) show_remaining: bool,
     #[serde(default, deserialize_with = "checkbox")]
     pub(super) hide_count: bool,
+    /// A full event puts newcomers on its waitlist (ticked on a blank form).
+    #[serde(default, deserialize_with = "checkbox")]
+    pub(super) waitlist: bool,
     #[serde(default)]
     pub(super) visibility: String,
     #[serde(default)]
@@ -173,6 +176,7 @@ pub(super) fn parsed(f: &EventFields) -> backend::Result<NewEvent> {
             anonymous_participation: Some(f.anonymous),
             hide_number_of_participants: Some(f.hide_count),
             timezone: Some(f.timezone.clone()),
+            waitlist: Some(f.waitlist),
         },
     })
 }
@@ -221,6 +225,7 @@ pub(super) fn fields_of(
         anonymous: event.anonymous_participation,
         show_remaining: event.show_remaining_attendee_capacity,
         hide_count: event.hide_number_of_participants,
+        waitlist: event.waitlist,
         visibility: match event.visibility {
             EventVisibility::Public => "public",
             EventVisibility::Unlisted => "unlisted",

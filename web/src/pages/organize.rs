@@ -191,6 +191,7 @@ pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Respon
         visibility: "public".to_owned(),
         join: "free".to_owned(),
         status: "confirmed".to_owned(),
+        waitlist: true,
         ..EventFields::default()
     };
     let locale = visitor.locale;

@@ -74,6 +74,7 @@ async fn capacity_is_never_exceeded_when_200_people_join_at_once() {
     let organizer = t.person("organizer").await;
     let event = event_with(&t, &organizer, |e| {
         e.options.maximum_attendee_capacity = Some(50);
+        e.options.waitlist = Some(false);
     })
     .await;
     let mut people = Vec::new();
@@ -244,6 +245,7 @@ async fn anonymous_participants_confirm_by_mail_and_leave_with_their_link() {
     let event = event_with(&t, &organizer, |e| {
         e.options.anonymous_participation = Some(true);
         e.options.maximum_attendee_capacity = Some(1);
+        e.options.waitlist = Some(false);
     })
     .await;
     let anonymous = |email: &str| JoinRequest {
@@ -541,7 +543,8 @@ async fn a_refused_rsvp_releases_the_event_at_once() {
     let guest = t.person("guest").await;
     let first = t.person("first").await;
     let event = event_with(&t, &organizer, |e| {
-        e.options.maximum_attendee_capacity = Some(1)
+        e.options.maximum_attendee_capacity = Some(1);
+        e.options.waitlist = Some(false);
     })
     .await;
     join(&t, &first, event.id).await.expect("the only seat");
@@ -596,3 +599,4 @@ async fn a_burst_of_rsvps_to_a_federated_event_sends_one_count_update_a_little_l
 }
 
 mod one_function;
+mod waitlist;

@@ -40,6 +40,7 @@ async fn a_remote_person_joins_through_the_same_function_and_their_instance_hear
     let organizer = t.person("organizer").await;
     let event = event_with(&t, &organizer, |e| {
         e.options.maximum_attendee_capacity = Some(1);
+        e.options.waitlist = Some(false);
     })
     .await;
     let far = t.remote_actor("far", ActorKind::Person).await;
@@ -305,14 +306,15 @@ async fn the_event_page_is_offered_what_the_service_would_accept() {
     let event = event_with(&t, &organizer, |e| {
         e.options.maximum_attendee_capacity = Some(1);
         e.options.anonymous_participation = Some(true);
+        e.options.waitlist = Some(false);
     })
     .await;
     let now = t.ctx.now();
-    let open = participations::offer(&event, now, None, 0, false);
+    let open = participations::offer(&event, now, None, 0, 0, false);
     assert!(open.log_in_to_join && open.join_by_email && !open.join);
     let guest = t.person("guest").await;
     join(&t, &guest, event.id).await.expect("the only seat");
-    let full = participations::offer(&event, now, None, 1, true);
+    let full = participations::offer(&event, now, None, 1, 0, true);
     assert_eq!(full.closed, Some(Refusal::Full));
     let late = t.person("late").await;
     assert_eq!(
@@ -320,6 +322,6 @@ async fn the_event_page_is_offered_what_the_service_would_accept() {
         Refusal::Full.code(),
         "refused as the page said"
     );
-    let mine = participations::offer(&event, now, Some(ParticipantRole::Participant), 1, true);
+    let mine = participations::offer(&event, now, Some(ParticipantRole::Participant), 1, 0, true);
     assert!(mine.closed.is_none() && mine.leave && !mine.join);
 }
