@@ -18,6 +18,7 @@ mod fuzz;
 mod hardening;
 mod interop;
 mod mobilizon_client;
+mod mobilizon_clients_real;
 mod mobilizon_shapes;
 mod one_join;
 mod pages;
