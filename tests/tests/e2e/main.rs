@@ -8,6 +8,7 @@
 mod accounts;
 mod api_endpoint;
 mod browser;
+mod browser_cors;
 mod events;
 mod federation;
 mod federation_inbox;
