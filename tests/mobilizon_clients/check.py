@@ -5,8 +5,9 @@
    a password the way it does with Mobilizon (`login`, then `identities` for the bot's actor,
    through `gql`, which first reads our schema by introspection and validates every document
    against it), finds the group it posts for by `loggedUser { memberships(name: "eventbot") }`,
-   creates an event in that group with a place and a category (`createEvent` written inline, as
-   it writes it), and logs out.
+   uploads the event's picture from an address (Absinthe's multipart upload: `variables` as a
+   JSON string naming the file's part), creates an event in that group with that picture, a
+   place and a category (`createEvent` written inline, as it writes it), and logs out.
 2. mobilizon-reshare (PyPI; reshares a group's events to Mastodon, Telegram, …), configured as
    its users do (environment variables), runs its own command line: `pull` reads the group's
    future events (`group { organizedEvents(afterDatetime:) }`, one JSON `POST /api`) into its
@@ -25,16 +26,20 @@ import argparse
 import datetime
 import email
 import email.policy
+import http.server
 import json
 import os
 import pathlib
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
+import zlib
 
 from calendar_event_engine.publishers.mobilizon.api import MobilizonAPI
 from calendar_event_engine.publishers.mobilizon.types import EventParameters, MobilizonEvent
@@ -114,14 +119,54 @@ class Convive:
             return response.read().decode()
 
 
+def png(width, height):
+    """A small picture, made here (the bot fetches the pictures of the events it scrapes)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 90)) for x in range(width)) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def serve_picture():
+    """The scraped site's picture, at an address of its own on loopback."""
+    picture = png(64, 48)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(picture)))
+            self.end_headers()
+            self.wfile.write(picture)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/banner.png"
+
+
 def post_with_calendar_event_engine(api_url, address, password, begins, ends):
-    """What the bot does for each event it scraped: log in, find its group, post, log out."""
+    """What the bot does for each event it scraped: log in, find its group, upload the
+    event's picture, post, log out."""
     api = MobilizonAPI(api_url, address, password)
     check(api.bot_actor.id > 0, f"calendar-event-engine logged in and found its actor {api.bot_actor.preferredUsername}")
     memberships = api.getGroups()["loggedUser"]["memberships"]["elements"]
     groups = [m["parent"] for m in memberships if m["parent"]["preferredUsername"] == GROUP]
     check(len(groups) == 1, "calendar-event-engine found the group it posts for among its memberships")
     group_id = int(groups[0]["id"])
+    site, picture_url = serve_picture()
+    try:
+        media_id = api.upload_file(picture_url)
+    finally:
+        site.shutdown()
+    check(media_id != "", "calendar-event-engine uploaded the event's picture")
     event = MobilizonEvent(
         attributedToId=group_id,
         title=f"Repair café {RUN}",
@@ -132,6 +177,7 @@ def post_with_calendar_event_engine(api_url, address, password, begins, ends):
             locality="New Haven", postalCode="06510", street="250 State St", country="United States"
         ),
         category=EventParameters.Categories.crafts,
+        picture=EventParameters.MediaInput(mediaId=media_id),
     )
     created = api.bot_created_event(event)
     check(bool(created["uuid"]), f"calendar-event-engine created event {created['uuid']}")
@@ -216,7 +262,7 @@ def main():
         seen = convive.gql(
             """query($uuid: UUID!) { event(uuid: $uuid) { title beginsOn endsOn category
                 attributedTo { id preferredUsername } organizerActor { preferredUsername }
-                physicalAddress { locality postalCode street country } } }""",
+                physicalAddress { locality postalCode street country } picture { url } } }""",
             {"uuid": created["uuid"]},
         )["event"]
         check(seen["title"] == f"Repair café {RUN}", "the event has the title the client sent")
@@ -224,6 +270,7 @@ def main():
         check(int(seen["attributedTo"]["id"]) == group_id, "in the group the client found")
         check(seen["category"] == "CRAFTS", "with the client's category")
         check(seen["physicalAddress"]["locality"] == "New Haven", "and its place")
+        check(bool(seen["picture"] and seen["picture"]["url"]), "and the picture it uploaded")
         check(
             datetime.datetime.fromisoformat(seen["beginsOn"].replace("Z", "+00:00")) == begins,
             "at the time the client sent",
