@@ -291,8 +291,8 @@ pub fn may_change_pages(sql: &str) -> bool {
 }
 
 /// Tables whose changes no page shows: the job queue churns with every delivery and mail,
-/// the rate limits' counters with every login.
-pub const UNSEEN_TABLES: [&str; 3] = ["jobs", "rate_limits", "seaql_migrations"];
+/// the rate limits' counters with every login, the feeds' versions with feed requests.
+pub const UNSEEN_TABLES: [&str; 4] = ["feed_versions", "jobs", "rate_limits", "seaql_migrations"];
 
 /// How long a node waits for its own probe notification, and how long before it tries again.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);

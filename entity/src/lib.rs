@@ -11,6 +11,7 @@ pub mod domain_block;
 pub mod event;
 pub mod event_tag;
 pub mod feed_token;
+pub mod feed_version;
 pub mod follow;
 pub mod instance_setting;
 pub mod job;

@@ -25,6 +25,7 @@ mod m20261207_000023_media;
 mod m20261207_000030_user_location;
 mod m20261207_000031_event_details;
 mod m20261207_000040_remote_media_sources;
+mod m20261207_000130_feed_versions;
 mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_user_location::Migration),
             Box::new(m20261207_000031_event_details::Migration),
             Box::new(m20261207_000040_remote_media_sources::Migration),
+            Box::new(m20261207_000130_feed_versions::Migration),
             Box::new(m20261207_000140_waitlist::Migration),
             Box::new(m20261207_000150_comments::Migration),
         ]

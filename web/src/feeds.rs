@@ -149,7 +149,7 @@ async fn serve(
         && let Some(current) = state.feeds.current.get(key)
         && current.validator.holds_at(now)
     {
-        if is_fresh(headers, &current.validator, current.dates_are_exact) {
+        if is_fresh(headers, &current.validator) {
             return not_modified(&current.headers);
         }
         if let Some(bytes) = state.feeds.built.get(&current.validator.etag) {
@@ -195,7 +195,7 @@ async fn respond(
 ) -> backend::Result<(Response, CurrentFeed)> {
     let feed = Feed::open(ctx, source).await?;
     let validator = feed.validator(ctx, format).await?;
-    if is_fresh(headers, &validator, feed.last_modified_is_exact()) {
+    if is_fresh(headers, &validator) {
         let current = current_feed(&feed, format, validator);
         return Ok((not_modified(&current.headers), current));
     }
@@ -234,11 +234,7 @@ fn current_feed(feed: &Feed, format: Format, validator: Validator) -> CurrentFee
     {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    CurrentFeed {
-        validator,
-        headers,
-        dates_are_exact: feed.last_modified_is_exact(),
-    }
+    CurrentFeed { validator, headers }
 }
 
 fn content_type(format: Format) -> &'static str {
@@ -274,15 +270,12 @@ fn caching_headers(out: &mut HeaderMap, feed: &Feed, validator: &Validator) {
 }
 
 /// Whether the client's copy is current (RFC 9110 §13.2.2): `If-None-Match` decides when
-/// present; otherwise `If-Modified-Since`, where a date can prove it.
-fn is_fresh(headers: &HeaderMap, validator: &Validator, dates_are_exact: bool) -> bool {
+/// present; otherwise `If-Modified-Since` (a list's date moves when an event leaves it too).
+fn is_fresh(headers: &HeaderMap, validator: &Validator) -> bool {
     if let Some(if_none_match) = headers.get(header::IF_NONE_MATCH) {
         return if_none_match
             .to_str()
             .is_ok_and(|value| etag_matches(value, &validator.etag));
-    }
-    if !dates_are_exact {
-        return false;
     }
     let since = headers
         .get(header::IF_MODIFIED_SINCE)
@@ -335,18 +328,13 @@ mod tests {
     fn if_none_match_accepts_lists_weak_tags_and_star() {
         for value in ["\"abc\"", "\"x\", \"abc\"", "W/\"abc\"", "*"] {
             assert!(
-                is_fresh(
-                    &headers(&[(header::IF_NONE_MATCH, value)]),
-                    &validator(),
-                    false
-                ),
+                is_fresh(&headers(&[(header::IF_NONE_MATCH, value)]), &validator()),
                 "{value}"
             );
         }
         assert!(!is_fresh(
             &headers(&[(header::IF_NONE_MATCH, "\"abd\"")]),
-            &validator(),
-            true
+            &validator()
         ));
     }
 
@@ -356,20 +344,18 @@ mod tests {
             (header::IF_NONE_MATCH, "\"old\""),
             (header::IF_MODIFIED_SINCE, "Fri, 20 Nov 2026 09:15:30 GMT"),
         ]);
-        assert!(!is_fresh(&request, &validator(), true));
+        assert!(!is_fresh(&request, &validator()));
     }
 
     #[test]
-    fn if_modified_since_counts_only_where_dates_are_exact() {
+    fn if_modified_since_holds_from_the_date_on() {
         let same = headers(&[(header::IF_MODIFIED_SINCE, "Fri, 20 Nov 2026 09:15:30 GMT")]);
         let earlier = headers(&[(header::IF_MODIFIED_SINCE, "Fri, 20 Nov 2026 09:15:29 GMT")]);
-        assert!(is_fresh(&same, &validator(), true));
-        assert!(!is_fresh(&earlier, &validator(), true));
-        assert!(!is_fresh(&same, &validator(), false));
+        assert!(is_fresh(&same, &validator()));
+        assert!(!is_fresh(&earlier, &validator()));
         assert!(!is_fresh(
             &headers(&[(header::IF_MODIFIED_SINCE, "yesterday")]),
-            &validator(),
-            true
+            &validator()
         ));
     }
 

@@ -27,7 +27,6 @@ pub struct CurrentFeed {
     pub validator: Validator,
     /// The caching headers of its `200` and `304`, its type and file name.
     pub headers: HeaderMap,
-    pub dates_are_exact: bool,
 }
 
 impl Default for BuiltFeeds {

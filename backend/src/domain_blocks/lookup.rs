@@ -54,3 +54,11 @@ pub async fn is_url_blocked(conn: &impl ConnectionTrait, url: &str) -> Result<bo
         None => Ok(false),
     }
 }
+
+/// Takes, until `tx` ends, the lock a block of `domain` holds while it deletes that instance's
+/// copies: a copy stored under it either sees the block or is seen (and deleted) by it.
+/// SQLite runs write transactions one at a time already.
+pub async fn lock_domain(tx: &crate::db::WriteTx, domain: &str) -> Result<()> {
+    crate::db::lock_for_writing(tx, &format!("domain {domain}")).await?;
+    Ok(())
+}

@@ -19,7 +19,7 @@ use crate::error::{Error, Result, conflict_on_unique};
 use crate::principal::Principal;
 
 pub mod lookup;
-pub use lookup::{domain_of, is_blocked, is_url_blocked, normalize};
+pub use lookup::{domain_of, is_blocked, is_url_blocked, lock_domain, normalize};
 
 const MAX_REASON_CHARS: usize = 1000;
 
@@ -58,6 +58,7 @@ pub async fn block(
     let reason = crate::actors::username::optional_text(reason, "reason", MAX_REASON_CHARS)?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
+    lock_domain(&tx, &domain).await?;
     let block = domain_block::Entity::insert(domain_block::ActiveModel {
         id: NotSet,
         domain: Set(domain.clone()),

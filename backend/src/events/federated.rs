@@ -178,6 +178,36 @@ pub async fn receive(
     upsert_remote(ctx, remote).await
 }
 
+/// Whether the event's instance, or its owners', is blocked: it may have been blocked since
+/// the activity was let in, while the event was fetched. Checked under the block's lock, so
+/// that a block and a copy arriving meanwhile cannot miss each other (the copy stored after the
+/// block deleted that instance's events).
+async fn blocked_meanwhile(tx: &crate::db::WriteTx, remote: &RemoteEvent) -> Result<bool> {
+    let mut domains: std::collections::BTreeSet<String> =
+        crate::domain_blocks::domain_of(&remote.ap_id)
+            .into_iter()
+            .collect();
+    let owners = entity::actor::Entity::find()
+        .filter(
+            entity::actor::Column::Id.is_in(
+                [Some(remote.organizer_actor_id), remote.attributed_to_id]
+                    .into_iter()
+                    .flatten(),
+            ),
+        )
+        .all(tx)
+        .await?;
+    domains.extend(owners.into_iter().filter_map(|owner| owner.domain));
+    // In one order everywhere (a set's), so that two of these never wait for each other.
+    for domain in &domains {
+        crate::domain_blocks::lock_domain(tx, domain).await?;
+        if crate::domain_blocks::is_blocked(tx, domain).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Stores or refreshes a remote event; it then shows in search and on its group's page.
 /// `None` when its origin deleted it: a copy arriving after the deletion is not stored.
 pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Option<event::Model>> {
@@ -187,6 +217,10 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     crate::db::lock_for_writing(&tx, &remote.ap_id).await?;
     if is_deleted(&tx, &remote.ap_id).await? {
         tracing::debug!(ap_id = %remote.ap_id, "ignoring a copy of a deleted remote event");
+        return Ok(None);
+    }
+    if blocked_meanwhile(&tx, &remote).await? {
+        tracing::debug!(ap_id = %remote.ap_id, "ignoring a copy from a blocked instance");
         return Ok(None);
     }
     let existing = find_by_ap_id(&tx, &remote.ap_id).await?;

@@ -7,6 +7,7 @@
 
 mod atom;
 mod content_line;
+mod dates;
 mod ical;
 pub mod sources;
 mod text;

@@ -86,7 +86,8 @@ pub enum Source {
 pub struct Validator {
     /// A strong entity tag, quoted as HTTP wants it.
     pub etag: String,
-    /// The newest change among what the feed shows, if it shows anything dated.
+    /// One event's: its last change (or its organizer's). A list's: since when it shows this
+    /// version, once dated (an event leaving it makes a new one).
     pub last_modified: Option<DateTime<Utc>>,
     /// Until when the feed stays the same if nothing changes in the database: just after it,
     /// the first of its events to end is over and leaves it. `None`: time alone never changes it.
@@ -238,13 +239,6 @@ impl Feed {
         matches!(self.scope, Scope::Participations(_))
     }
 
-    /// Whether `Last-Modified` proves the content unchanged. Only for one event: lists also
-    /// change when an event leaves them (deleted, made private, over, participation withdrawn),
-    /// which leaves no date behind. Their entity tag sees it.
-    pub fn last_modified_is_exact(&self) -> bool {
-        matches!(self.scope, Scope::Event(_))
-    }
-
     /// A file name for saving the feed (one event's `.ics`).
     pub fn download_name(&self) -> Option<String> {
         match &self.scope {
@@ -267,7 +261,25 @@ impl Feed {
     /// columns of the index (no descriptions, places, tags or organizers' rows).
     pub async fn validator(&self, ctx: &AppContext, format: Format) -> Result<Validator> {
         let versions = self.versions(&ctx.db, ctx.now()).await?;
-        Ok(self.fingerprint(ctx, format, &versions))
+        let validator = self.fingerprint(ctx, format, &versions);
+        self.dated(ctx, format, validator).await
+    }
+
+    /// `validator` with the date a list has shown its version since, which moves when an event
+    /// leaves the list as well (see [`super::dates`]). One event's date is its own last change.
+    async fn dated(
+        &self,
+        ctx: &AppContext,
+        format: Format,
+        mut validator: Validator,
+    ) -> Result<Validator> {
+        if matches!(self.scope, Scope::Event(_)) {
+            return Ok(validator);
+        }
+        let key = super::dates::key(&self.url(ctx, format));
+        let since = super::dates::since(&ctx.db, &key, &validator.etag, ctx.now()).await?;
+        validator.last_modified = Some(since);
+        Ok(validator)
     }
 
     /// The feed's bytes in `format`. Events this node already wrote in the version shown are
@@ -360,6 +372,8 @@ impl Feed {
                 )
             }
         };
+        // Dated once built: the bytes (Atom's `updated`) are the same on every node.
+        let validator = self.dated(ctx, format, validator).await?;
         Ok(Rendered { bytes, validator })
     }
 

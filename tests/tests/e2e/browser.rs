@@ -16,7 +16,7 @@ use serde_json::Value;
 use tests::{TestServer, find_link, skip};
 use thirtyfour::prelude::*;
 
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     port: u16,
 }
@@ -50,7 +50,7 @@ fn axe_source() -> Option<String> {
         .find_map(|p| std::fs::read_to_string(p).ok())
 }
 
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())?;
@@ -74,7 +74,7 @@ async fn start_driver() -> Option<Driver> {
     None
 }
 
-async fn browser(driver: &Driver) -> WebDriver {
+pub(crate) async fn browser(driver: &Driver) -> WebDriver {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary("/usr/bin/chromium").unwrap();
     for arg in [
@@ -97,7 +97,7 @@ async fn browser(driver: &Driver) -> WebDriver {
 }
 
 /// The element, once the page showing it has loaded (clicks return before navigation ends).
-async fn find(page: &WebDriver, by: By) -> WebElement {
+pub(crate) async fn find(page: &WebDriver, by: By) -> WebElement {
     let mut last = None;
     for _ in 0..100 {
         match page.find(by.clone()).await {
@@ -109,13 +109,13 @@ async fn find(page: &WebDriver, by: By) -> WebElement {
     panic!("{by:?} never appeared: {last:?}");
 }
 
-async fn fill(page: &WebDriver, id: &str, value: &str) {
+pub(crate) async fn fill(page: &WebDriver, id: &str, value: &str) {
     let field = find(page, By::Id(id)).await;
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
 
-async fn submit(page: &WebDriver, form_action: &str) {
+pub(crate) async fn submit(page: &WebDriver, form_action: &str) {
     find(
         page,
         By::Css(format!("form[action='{form_action}'] button[type=submit]")),

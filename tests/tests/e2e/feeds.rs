@@ -335,6 +335,67 @@ async fn an_event_leaves_its_groups_feed_when_it_is_over_though_nothing_else_cha
     );
     assert_eq!(summaries(&revalidated.body), ["Next week"]);
     assert_ne!(revalidated.header(header::ETAG), etag);
+    let by_date = get(
+        &server,
+        "/@alice/feed/ics",
+        &[(
+            header::IF_MODIFIED_SINCE,
+            before.header(header::LAST_MODIFIED),
+        )],
+    )
+    .await;
+    assert_eq!(
+        by_date.status,
+        StatusCode::OK,
+        "nor does the date of that copy hold"
+    );
+}
+
+#[tokio::test]
+async fn a_list_feed_answers_if_modified_since_until_an_event_leaves_it() {
+    let server = TestServer::start().await;
+    let alice = person(&server, "alice").await;
+    create(&server, &alice, new_event("Repair café", soon(&server, 2))).await;
+    // The newest change of the list: once it is gone, the rest are all older than the date
+    // the list had.
+    let jam = create(&server, &alice, new_event("Jam", soon(&server, 5))).await;
+    let date = |fetched: &Fetched| {
+        chrono::DateTime::parse_from_rfc2822(fetched.header(header::LAST_MODIFIED)).unwrap()
+    };
+    let paths = ["/@alice/feed/ics", "/events/feed/atom"];
+    let mut before = Vec::new();
+    for path in paths {
+        let first = get(&server, path, &[]).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let last_modified = first.header(header::LAST_MODIFIED).to_owned();
+        let revalidated = get(
+            &server,
+            path,
+            &[(header::IF_MODIFIED_SINCE, &last_modified)],
+        )
+        .await;
+        assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(revalidated.header(header::LAST_MODIFIED), last_modified);
+        before.push(first);
+    }
+
+    service::delete(&server.ctx, &alice.principal(), jam.id)
+        .await
+        .expect("deleted");
+    for (path, first) in paths.iter().zip(&before) {
+        let since = first.header(header::LAST_MODIFIED);
+        let after = get(&server, path, &[(header::IF_MODIFIED_SINCE, since)]).await;
+        assert_eq!(
+            after.status,
+            StatusCode::OK,
+            "{path}: the copy from before still lists the deleted event"
+        );
+        assert!(!after.body.contains("Jam"), "{}", after.body);
+        assert!(date(&after) > date(first), "{path}: a later date");
+        let current = after.header(header::LAST_MODIFIED).to_owned();
+        let revalidated = get(&server, path, &[(header::IF_MODIFIED_SINCE, &current)]).await;
+        assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED, "{path}");
+    }
 }
 
 #[tokio::test]

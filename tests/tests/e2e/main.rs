@@ -8,6 +8,7 @@
 mod accounts;
 mod api_endpoint;
 mod browser;
+mod browser_cors;
 mod comments;
 mod events;
 mod federation;
@@ -19,6 +20,7 @@ mod fuzz;
 mod hardening;
 mod interop;
 mod mobilizon_client;
+mod mobilizon_clients_real;
 mod mobilizon_shapes;
 mod one_join;
 mod pages;

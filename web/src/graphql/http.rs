@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 use super::errors::{self, ensure_codes, error_response};
-use super::{Viewer, cost, encodings};
+use super::{Viewer, absinthe_uploads, cost, encodings};
 use crate::state::AppState;
 
 pub async fn execute(State(state): State<AppState>, request: Request) -> Response {
@@ -74,7 +74,7 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
 }
 
 /// A request following the GraphQL multipart request spec (`uploadMedia`, a `MediaInput`
-/// with a file): one file per request, no larger than the largest upload limit (each
+/// with a file), or Absinthe's upload ([`absinthe_uploads`]): one file per request, no larger than the largest upload limit (each
 /// purpose's own limit is the backend's to check), plus the operations and map parts within
 /// the JSON body limit.
 async fn read_multipart(
@@ -94,6 +94,23 @@ async fn read_multipart(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
+    let malformed = |reason: &str| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            &BatchResponse::Single(error_response(
+                &format!("the request body is not a GraphQL multipart request: {reason}"),
+                "invalid_query",
+            )),
+        )
+    };
+    if let Some(boundary) = content_type.and_then(|v| multer::parse_boundary(v).ok()) {
+        match absinthe_uploads::read(&bytes, &boundary, file_limit).await {
+            Ok(Some(batch)) => return Ok(batch),
+            Ok(None) => {}
+            Err(absinthe_uploads::Unread::TooLarge) => return Err(too_large(file_limit)),
+            Err(absinthe_uploads::Unread::Malformed(reason)) => return Err(malformed(&reason)),
+        }
+    }
     let options = MultipartOptions::default()
         .max_file_size(file_limit)
         .max_num_files(1);
@@ -105,13 +122,7 @@ async fn read_multipart(
     .await
     .map_err(|err| match err {
         ParseRequestError::PayloadTooLarge => too_large(file_limit),
-        other => json_response(
-            StatusCode::BAD_REQUEST,
-            &BatchResponse::Single(error_response(
-                &format!("the request body is not a GraphQL multipart request: {other}"),
-                "invalid_query",
-            )),
-        ),
+        other => malformed(&other.to_string()),
     })
 }
 

@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 
 use super::errors::{GqlResult, IntoGql, to_gql};
 use super::objects::{DeletedObject, Media};
-use super::{app, principal};
+use super::{app, parse_id, principal};
 
 #[derive(SimpleObject)]
 pub struct MediaMetadata {
@@ -87,15 +87,21 @@ pub struct MediaMutation;
 #[Object]
 impl MediaMutation {
     /// Uploads a picture, to be used by an event, a person or a group within
-    /// `media.orphan_grace_hours`.
+    /// `media.orphan_grace_hours`; it is `actorId`'s (one of the caller's identities), by
+    /// default the caller's default identity's.
     async fn upload_media(
         &self,
         ctx: &Context<'_>,
         file: Upload,
         name: String,
         alt: Option<String>,
+        actor_id: Option<ID>,
     ) -> GqlResult<Media> {
-        upload(ctx, file, name, alt, MediaPurpose::Picture)
+        let identity = actor_id
+            .as_ref()
+            .map(|id| parse_id(id, "actorId"))
+            .transpose()?;
+        upload(ctx, file, name, alt, MediaPurpose::Picture, identity)
             .await
             .map(Media)
     }
@@ -115,6 +121,7 @@ async fn upload(
     name: String,
     alt: Option<String>,
     purpose: MediaPurpose,
+    identity: Option<i64>,
 ) -> GqlResult<media::Model> {
     let app = app(ctx)?;
     let principal = principal(ctx);
@@ -137,7 +144,7 @@ async fn upload(
             name,
             alt,
             purpose,
-            identity: None,
+            identity,
         },
     )
     .await
@@ -156,7 +163,7 @@ async fn chosen(
     }
     match input.media {
         Some(new) => Ok(Some(
-            upload(ctx, new.file, new.name, new.alt, purpose)
+            upload(ctx, new.file, new.name, new.alt, purpose, None)
                 .await?
                 .uuid,
         )),

@@ -2,6 +2,7 @@
 //! and type names. Each context has its own module with its query and mutation objects,
 //! merged here.
 
+mod absinthe_uploads;
 mod addresses;
 mod comments;
 mod config;

@@ -788,6 +788,38 @@ fn remote_event(
 }
 
 #[tokio::test]
+async fn a_copy_of_a_remote_event_arriving_after_its_instance_was_blocked_is_not_stored() {
+    use super::federated::{find_by_ap_id, upsert_remote};
+    use sea_orm::{ActiveModelTrait as _, Set};
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    // The inbox let the activity in before the block; the fetch of its event ends after it.
+    entity::domain_block::ActiveModel {
+        domain: Set("blocked.example".to_owned()),
+        reason: Set(None),
+        created_at: Set(t.ctx.now()),
+        ..Default::default()
+    }
+    .insert(&t.ctx.db)
+    .await
+    .expect("blocked");
+    let ap_id = "https://blocked.example/events/1";
+    let stored = upsert_remote(
+        &t.ctx,
+        remote_event(&t, ap_id, organizer.actor.id, "Spam", None),
+    )
+    .await
+    .expect("not an error");
+    assert!(stored.is_none());
+    assert!(
+        find_by_ap_id(&t.ctx.db, ap_id)
+            .await
+            .expect("read")
+            .is_none()
+    );
+}
+
+#[tokio::test]
 async fn an_older_copy_of_a_remote_event_arriving_late_does_not_replace_a_newer_one() {
     use super::federated::{find_by_ap_id, upsert_remote};
     let t = TestContext::new().await;
