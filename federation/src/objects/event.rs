@@ -303,6 +303,7 @@ pub fn to_remote(
             .maximum_attendee_capacity
             .and_then(|c| i32::try_from(c).ok()),
         anonymous_participation: json.anonymous_participation_enabled.unwrap_or(false),
+        is_online: json.is_online.unwrap_or(false),
         organizer_actor_id,
         attributed_to_id,
         tags: json.tag.iter().map(|t| t.name.clone()).collect(),

@@ -3,6 +3,7 @@
 //! merged here.
 
 mod addresses;
+mod admin_settings;
 mod config;
 pub mod cors;
 pub mod cost;
@@ -10,8 +11,12 @@ mod directory;
 mod encodings;
 pub mod errors;
 mod event_details;
+mod event_queries;
 mod events;
+mod exports;
 mod feeds;
+mod group_members;
+mod group_queries;
 mod groups;
 pub mod http;
 mod instances;
@@ -37,13 +42,14 @@ pub struct Query(
     config::ConfigQuery,
     users::UserQuery,
     persons::PersonQuery,
-    groups::GroupQuery,
-    events::EventQuery,
+    group_queries::GroupQuery,
+    event_queries::EventQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
     directory::LanguageQuery,
     instances::InstanceQuery,
+    admin_settings::AdminSettingsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,9 +59,11 @@ pub struct Mutation(
     groups::GroupMutation,
     events::EventMutation,
     participations::ParticipationMutation,
+    exports::ExportMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,
     instances::InstanceMutation,
+    admin_settings::AdminSettingsMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -67,6 +75,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> Convive
         .data(media::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
+        .register_output_type::<group_queries::GroupSearchResult>()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)
