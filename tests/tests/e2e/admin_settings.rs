@@ -25,7 +25,7 @@ const SAVE: &str =
 #[tokio::test]
 async fn an_administrator_publishes_rules_terms_and_colours_that_every_client_reads() {
     let server = TestServer::start().await;
-    let admin = sign_up_admin(&server, "admin").await;
+    let admin = sign_up_admin(&server, "rosa").await;
     let alice = sign_up(&server, "alice").await;
     let name = server.ctx.settings.instance.name.clone();
     let variables = json!({
@@ -113,7 +113,7 @@ async fn an_administrator_publishes_rules_terms_and_colours_that_every_client_re
 #[tokio::test]
 async fn only_administrators_refresh_profiles_and_a_local_one_comes_back_as_it_is() {
     let server = TestServer::start().await;
-    let admin = sign_up_admin(&server, "admin").await;
+    let admin = sign_up_admin(&server, "rosa").await;
     let alice = sign_up(&server, "alice").await;
     const REFRESH: &str = "mutation($id: ID!) { refreshProfile(id: $id) { id preferredUsername } }";
     let refreshed = admin
@@ -144,7 +144,7 @@ async fn a_remote_groups_profile_is_fetched_again_when_an_administrator_asks() {
         )
         .await;
     let on_a = created["createGroup"]["id"].as_str().unwrap().to_owned();
-    let admin = sign_up_admin(&b, "admin").await;
+    let admin = sign_up_admin(&b, "rosa").await;
     let found = admin
         .gql
         .data(
