@@ -84,8 +84,8 @@ pub async fn search(
     }
     let total = match total {
         Some(total) => u64::try_from(total).unwrap_or_default(),
-        None if page.offset() == 0 => 0,
-        // Past the last page no row carries the total.
+        None if page.offset() == 0 && page.limit > 0 => 0,
+        // Past the last page, or asked for the total alone (`limit: 0`), no row carries it.
         None => select.count(conn).await?,
     };
     Ok(Paginated { total, elements })
