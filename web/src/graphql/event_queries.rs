@@ -203,7 +203,6 @@ impl EventQuery {
             long_event_days: app.settings.instance.duration_of_long_event,
             begins_on,
             ends_on,
-            ..SearchQuery::default()
         };
         Ok(
             events::search(&app.searches, app.now(), &query, self::page(page, limit)?)

@@ -73,6 +73,7 @@ impl GroupQuery {
 
     /// Public groups whose name or username contains every word of `term`, near a place
     /// when `location` is given.
+    #[allow(clippy::too_many_arguments)]
     async fn search_groups(
         &self,
         ctx: &Context<'_>,
