@@ -91,21 +91,21 @@ pub async fn search(
     Ok(Paginated { total, elements })
 }
 
-/// A page of `select`'s events with the total, in one statement. The filters run once, for
-/// the page's ids and the total together, instead of once for a count and again for the page
-/// (on PostgreSQL the text match reads each candidate's row; SQLite finds the words in the
+/// [`ordered_page`] soonest first.
+#[cfg(test)]
+pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
+    ordered_page(select, page, EventOrder::default())
+}
+
+/// A page of `select`'s events in `order` with the total, in one statement. The filters run
+/// once, for the page's ids and the total together, instead of once for a count and again for
+/// the page (on PostgreSQL the text match reads each candidate's row; SQLite finds the words in the
 /// place index); only narrow (id, total) rows are sorted, and the page's ten events are then
 /// joined by id (a second statement for them cost a round trip through the driver's thread).
 ///
 /// Those ten are read without their search words: up to 2 000 bytes each more than the rest
 /// of the event, compressed with the description on PostgreSQL, which decompressed and sent
 /// them for nothing, only for them to be checked as UTF-8 and dropped.
-#[cfg(test)]
-pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
-    ordered_page(select, page, EventOrder::default())
-}
-
-/// [`search_page`] in `order`.
 fn ordered_page(
     select: Select<event::Entity>,
     page: Page,
