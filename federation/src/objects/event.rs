@@ -200,7 +200,9 @@ pub async fn to_json(
             .to_owned(),
         ),
         in_language: event.language.clone(),
-        is_online: Some(online.is_some() && place.is_none()),
+        // What the organizer said (`options.isOnline`), or what the event shows: an online
+        // address and no place.
+        is_online: Some(event.is_online || (online.is_some() && place.is_none())),
         location,
         attachment: crate::objects::image::ours(
             ctx,
