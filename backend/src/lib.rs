@@ -5,6 +5,7 @@
 //! `web` and `federation` crates translate their input into calls to these services and their
 //! results back. No axum, async-graphql or activitypub_federation in here (CI checks).
 
+pub mod about;
 pub mod actors;
 pub mod addresses;
 pub mod changes;
@@ -58,6 +59,7 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(participations::reminders::BeforeEventReminderJob)
         .with(participations::reminders::OnDayReminderJob)
         .with(participations::PurgeAnonymousJob)
+        .with(participations::export::PurgeExportsJob)
         .with(received_activities::PurgeReceivedActivitiesJob)
         .with(rate_limits::PurgeRateLimitsJob)
         .with(media::CleanOrphanMediaJob)

@@ -1,6 +1,8 @@
 //! What searching needs everywhere: text folded so that "Vélo" finds "velo", and distances on
 //! the globe for "within 10 km of here".
 
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -135,6 +137,74 @@ pub fn bounding_box(center: (f64, f64), radius_km: f64) -> (f64, f64, f64, f64) 
         return (min_lat, max_lat, -180.0, 180.0);
     }
     (min_lat, max_lat, min_lon, max_lon)
+}
+
+/// The positions (`latitude`, `longitude` columns) within `radius_km` of `center`: a box the
+/// indexes narrow to, then the distance. Equirectangular: only arithmetic, so it runs the
+/// same on SQLite and PostgreSQL; within a few hundred km it is off by well under 1%.
+pub fn within_radius<C>(latitude: C, longitude: C, center: (f64, f64), radius_km: f64) -> Condition
+where
+    C: ColumnTrait + Copy,
+{
+    let (lat, lon) = center;
+    let (min_lat, max_lat, min_lon, max_lon) = bounding_box(center, radius_km);
+    let km_per_degree = EARTH_RADIUS_KM.to_radians();
+    let shrink = lat.to_radians().cos();
+    let radius_deg = radius_km / km_per_degree;
+    let dx = Expr::col(longitude).sub(lon).mul(shrink);
+    let dy = Expr::col(latitude).sub(lat);
+    Condition::all()
+        .add(latitude.between(min_lat, max_lat))
+        .add(longitude.between(min_lon, max_lon))
+        .add(
+            dx.clone()
+                .mul(dx)
+                .add(dy.clone().mul(dy))
+                .lte(radius_deg * radius_deg),
+        )
+}
+
+/// A box of latitudes and longitudes: (min_lat, max_lat, min_lon, max_lon).
+pub type GeoBox = (f64, f64, f64, f64);
+
+/// Reads Mobilizon's `bbox` argument, the corners of a map as
+/// `top_lat,left_lon:bottom_lat,right_lon`.
+pub fn parse_bbox(raw: &str) -> crate::error::Result<GeoBox> {
+    let invalid = || {
+        crate::error::Error::invalid(
+            "bbox",
+            "expected the corners as top_lat,left_lon:bottom_lat,right_lon",
+        )
+    };
+    let (top_left, bottom_right) = raw.trim().split_once(':').ok_or_else(invalid)?;
+    let corner = |raw: &str| -> crate::error::Result<(f64, f64)> {
+        let (lat, lon) = raw.split_once(',').ok_or_else(invalid)?;
+        let lat: f64 = lat.trim().parse().map_err(|_| invalid())?;
+        let lon: f64 = lon.trim().parse().map_err(|_| invalid())?;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(invalid());
+        }
+        Ok((lat, lon))
+    };
+    let (top, left) = corner(top_left)?;
+    let (bottom, right) = corner(bottom_right)?;
+    Ok((
+        bottom.min(top),
+        bottom.max(top),
+        left.min(right),
+        left.max(right),
+    ))
+}
+
+/// The positions inside `geo_box`.
+pub fn inside_box<C>(latitude: C, longitude: C, geo_box: GeoBox) -> Condition
+where
+    C: ColumnTrait + Copy,
+{
+    let (min_lat, max_lat, min_lon, max_lon) = geo_box;
+    Condition::all()
+        .add(latitude.between(min_lat, max_lat))
+        .add(longitude.between(min_lon, max_lon))
 }
 
 /// Places are filed in cells of a quarter of a degree (about 28 km north to south), so that a
@@ -324,6 +394,17 @@ mod tests {
             geo_cell(Some(1.0), Some(2.0)),
             geo_cell(Some(2.0), Some(1.0))
         );
+    }
+
+    #[test]
+    fn map_corners_are_read_as_mobilizon_sends_them() {
+        assert_eq!(
+            parse_bbox("45.8,4.7:45.7,4.9").expect("bbox"),
+            (45.7, 45.8, 4.7, 4.9)
+        );
+        for bad in ["", "45.8,4.7", "a,b:c,d", "95,4:45,5"] {
+            assert!(parse_bbox(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

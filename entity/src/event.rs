@@ -57,6 +57,10 @@ pub struct Model {
     /// What Mobilizon's events carry beside the fields above (offers, program, contacts…), as
     /// one JSON document (`backend::events::details`).
     pub details: Option<String>,
+    /// Whether it happens online (Mobilizon's `options.isOnline`), for searches by kind.
+    pub is_online: bool,
+    /// How long it lasts, in seconds (none without an end), for searches of long events.
+    pub lasts_seconds: Option<i64>,
     /// Whether a full event puts new participants in line rather than refusing them (only
     /// events with a capacity fill up).
     pub waitlist: bool,

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// Instance-wide values that the instance makes for itself (generated secrets and the like).
+/// Instance-wide values: those the instance makes for itself (generated secrets and the like)
+/// and what its administrators say about it (`backend::about`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "instance_settings")]
 pub struct Model {

@@ -18,6 +18,7 @@ pub mod job;
 pub mod media;
 pub mod member;
 pub mod participant;
+pub mod participant_export;
 pub mod rate_limit;
 pub mod received_activity;
 pub mod remote_event_tombstone;

@@ -31,6 +31,11 @@ pub struct Model {
     pub location_geohash: Option<String>,
     pub location_name: Option<String>,
     pub location_range: Option<i32>,
+    /// An address the user asked to change to, until they follow the link mailed to it.
+    pub unconfirmed_email: Option<String>,
+    #[serde(skip_serializing)]
+    pub email_change_token_hash: Option<String>,
+    pub email_change_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -74,4 +79,6 @@ pub enum PendingNotification {
     OneHour,
     #[sea_orm(string_value = "one_day")]
     OneDay,
+    #[sea_orm(string_value = "one_week")]
+    OneWeek,
 }

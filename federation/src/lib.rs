@@ -24,6 +24,7 @@ mod origin;
 pub mod pictures;
 pub mod protocol;
 pub mod publish;
+pub mod refresh;
 pub mod resolve;
 mod routes;
 pub mod signatures;
@@ -36,10 +37,12 @@ pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, 
 pub use routes::{actor_events_json, actor_json, event_json, members_json, routes};
 
 /// The federation job handlers, for the start-up registry: turning what backend recorded into
-/// activities, delivering them, and copying the pictures of remote events and actors.
+/// activities, delivering them, copying the pictures of remote events and actors, and
+/// fetching remote actors again when asked.
 pub fn job_registry(federation: &Federation) -> backend::jobs::JobRegistry {
     backend::jobs::JobRegistry::new()
         .with(publish::PublishJob)
         .with(delivery::DeliverJob::new(federation.clone()))
         .with(pictures::FetchPictureJob)
+        .with(refresh::RefreshActorJob::new(federation.clone()))
 }

@@ -141,6 +141,7 @@ pub struct NodeInfo {
     pub software: Option<String>,
     pub version: Option<String>,
     pub name: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Reads `domain`'s NodeInfo (the newest 2.x document it links), for administrators' lists.
@@ -194,5 +195,6 @@ pub async fn nodeinfo(ctx: &AppContext, domain: &str) -> Result<NodeInfo> {
         software: text(&document["software"]["name"]),
         version: text(&document["software"]["version"]),
         name: text(&document["metadata"]["nodeName"]),
+        description: text(&document["metadata"]["nodeDescription"]),
     })
 }

@@ -273,6 +273,7 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
             place: None,
             maximum_attendee_capacity: None,
             anonymous_participation: false,
+            is_online: false,
             organizer_actor_id: club.id,
             attributed_to_id: Some(club.id),
             tags: Vec::new(),

@@ -25,6 +25,9 @@ mod m20261207_000023_media;
 mod m20261207_000030_user_location;
 mod m20261207_000031_event_details;
 mod m20261207_000040_remote_media_sources;
+mod m20261207_000120_event_search_facts;
+mod m20261207_000121_participant_exports;
+mod m20261207_000122_email_changes;
 mod m20261207_000130_feed_versions;
 mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
@@ -55,6 +58,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_user_location::Migration),
             Box::new(m20261207_000031_event_details::Migration),
             Box::new(m20261207_000040_remote_media_sources::Migration),
+            Box::new(m20261207_000120_event_search_facts::Migration),
+            Box::new(m20261207_000121_participant_exports::Migration),
+            Box::new(m20261207_000122_email_changes::Migration),
             Box::new(m20261207_000130_feed_versions::Migration),
             Box::new(m20261207_000140_waitlist::Migration),
             Box::new(m20261207_000150_comments::Migration),

@@ -58,3 +58,35 @@ pub async fn sign_up(server: &TestServer, username: &str) -> Member {
         username: username.to_owned(),
     }
 }
+
+/// An administrator: signed up as anyone, promoted in the database (as `convive` does from
+/// the command line), logged in again.
+pub async fn sign_up_admin(server: &TestServer, username: &str) -> Member {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let member = sign_up(server, username).await;
+    entity::user::Entity::update_many()
+        .col_expr(
+            entity::user::Column::Role,
+            Expr::value(entity::user::UserRole::Administrator),
+        )
+        .filter(entity::user::Column::Email.eq(member.email.as_str()))
+        .exec(&server.ctx.db)
+        .await
+        .expect("promoted");
+    let login = server
+        .gql()
+        .data(
+            "mutation($e: String!) { login(email: $e, password: \"long enough password\") { accessToken } }",
+            json!({ "e": member.email }),
+        )
+        .await;
+    let token = login["login"]["accessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    Member {
+        gql: server.gql().with_token(&token),
+        token,
+        ..member
+    }
+}

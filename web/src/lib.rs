@@ -6,6 +6,7 @@
 mod built;
 pub mod cli;
 mod client;
+mod exports;
 mod feeds;
 pub mod graphql;
 mod health;
@@ -41,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .route("/api/health", get(health::health))
         .merge(feeds::routes())
+        .merge(exports::routes())
         .merge(media::routes())
         .merge(pages::routes());
     let router = if state.ctx.settings.federation.enabled {

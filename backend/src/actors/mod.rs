@@ -4,6 +4,7 @@
 
 pub mod persons;
 pub mod profile;
+pub mod refresh;
 pub mod remote;
 pub mod system;
 pub mod updated;

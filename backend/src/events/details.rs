@@ -156,6 +156,7 @@ pub async fn set(
     }
     let json = serde_json::to_string(&details).map_err(Error::internal)?;
     let mut active: event::ActiveModel = event.into();
+    active.is_online = Set(details.is_online);
     active.details = Set(Some(json));
     active.updated_at = Set(ctx.now());
     let event = active.update(&tx).await?;

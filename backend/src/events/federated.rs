@@ -128,6 +128,8 @@ pub struct RemoteEvent {
     pub place: Option<Place>,
     pub maximum_attendee_capacity: Option<i32>,
     pub anonymous_participation: bool,
+    /// Mobilizon's `isOnline`: it happens online only.
+    pub is_online: bool,
     pub organizer_actor_id: i64,
     pub attributed_to_id: Option<i64>,
     pub tags: Vec<String>,
@@ -295,8 +297,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     row.url = Set(remote.url);
     row.title = Set(remote.title);
     row.description = Set(description);
-    row.begins_on = Set(remote.begins_on);
-    row.ends_on = Set(remote.ends_on);
+    super::search_columns::set_times(&mut row, remote.begins_on, remote.ends_on);
     row.timezone = Set(timezone.name().to_owned());
     row.status = Set(remote.status);
     row.visibility = Set(remote.visibility);
@@ -309,6 +310,7 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     super::search_columns::set_position(&mut row, place.as_ref());
     row.maximum_attendee_capacity = Set(remote.maximum_attendee_capacity);
     row.anonymous_participation = Set(remote.anonymous_participation);
+    row.is_online = Set(remote.is_online);
     row.organizer_actor_id = Set(remote.organizer_actor_id);
     row.attributed_to_id = Set(remote.attributed_to_id);
     row.published_at = Set(remote.published_at.or(Some(now)));

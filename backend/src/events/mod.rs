@@ -11,6 +11,7 @@ pub mod notices;
 mod organized;
 pub mod policy;
 pub mod sanitize;
+mod search;
 pub mod search_columns;
 pub mod service;
 pub mod tags;
@@ -21,16 +22,18 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventStatus, EventVisibility};
 use entity::participant::{self, ParticipantRole};
-use sea_orm::QueryTrait;
-use sea_orm::sea_query::{Alias, BinOper, Expr, ExprTrait, JoinType};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 pub use input::{EventChanges, EventOptions, NewEvent};
 pub use organized::{EventOrder, EventOrderField, organized_by, organized_by_in_order};
 use policy::{Access, EventFacts};
+#[cfg(test)]
+pub(crate) use search::search_page;
+pub use search::{EventKind, MAX_RADIUS_KM, SearchQuery, search, search_select};
 pub use view::{Viewed, view};
 
 use crate::error::{Error, Result};
@@ -216,196 +219,6 @@ pub async fn upcoming(
     page: Page,
 ) -> Result<Paginated<event::Model>> {
     paginate(conn, listed().filter(not_over(now)), page).await
-}
-
-/// What `searchEvents` looks for.
-#[derive(Debug, Clone, Default)]
-pub struct SearchQuery {
-    pub term: Option<String>,
-    pub tags: Vec<String>,
-    pub category: Option<String>,
-    /// Center (latitude, longitude) and radius in km.
-    pub near: Option<((f64, f64), f64)>,
-    /// Events still happening at or after this time (default: now).
-    pub begins_on: Option<DateTime<Utc>>,
-    /// Events starting at or before this time.
-    pub ends_on: Option<DateTime<Utc>>,
-}
-
-pub const MAX_RADIUS_KM: f64 = 1000.0;
-
-/// Public events matching every given criterion, soonest first. Text matches title, tags,
-/// description and town, ignoring case and accents. Run it on [`crate::AppContext::searches`],
-/// where PostgreSQL plans it once for any values.
-///
-/// The events are for showing: their search words are not read (`search_text` is empty,
-/// `search_text_more` none), see [`search_page`].
-pub async fn search(
-    conn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    query: &SearchQuery,
-    page: Page,
-) -> Result<Paginated<event::Model>> {
-    let backend = conn.get_database_backend();
-    let select = search_select(backend, now, query)?;
-    let rows = conn
-        .query_all_raw(search_page(select.clone(), page).build(backend))
-        .await?;
-    let mut total = None;
-    let mut elements = Vec::with_capacity(rows.len());
-    for row in &rows {
-        total.get_or_insert(row.try_get::<i64>("", "total")?);
-        elements.push(event::Model::from_query_result(row, "")?);
-    }
-    let total = match total {
-        Some(total) => u64::try_from(total).unwrap_or_default(),
-        None if page.offset() == 0 => 0,
-        // Past the last page no row carries the total.
-        None => select.count(conn).await?,
-    };
-    Ok(Paginated { total, elements })
-}
-
-/// A page of `select`'s events with the total, in one statement. The filters run once, for
-/// the page's ids and the total together, instead of once for a count and again for the page
-/// (on PostgreSQL the text match reads each candidate's row; SQLite finds the words in the
-/// place index); only narrow (id, total) rows are sorted, and the page's ten events are then
-/// joined by id (a second statement for them cost a round trip through the driver's thread).
-///
-/// Those ten are read without their search words: up to 2 000 bytes each more than the rest
-/// of the event, compressed with the description on PostgreSQL, which decompressed and sent
-/// them for nothing, only for them to be checked as UTF-8 and dropped.
-pub(crate) fn search_page(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
-    let ranked = Alias::new("ranked");
-    let mut outer = event::Entity::find()
-        .select_only()
-        .columns(event::Column::iter().filter(|column| {
-            !matches!(
-                column,
-                event::Column::SearchText | event::Column::SearchTextMore
-            )
-        }))
-        .column_as(Expr::cust("''"), event::Column::SearchText.as_str())
-        .column_as(Expr::cust("NULL"), event::Column::SearchTextMore.as_str())
-        .column_as(Expr::col((ranked.clone(), Alias::new("total"))), "total")
-        .order_by_asc(event::Column::BeginsOn)
-        .order_by_asc(event::Column::Id);
-    QueryTrait::query(&mut outer).join_subquery(
-        JoinType::InnerJoin,
-        ranking(select, page).into_query(),
-        ranked.clone(),
-        Expr::col((event::Entity, event::Column::Id)).equals((ranked, event::Column::Id)),
-    );
-    outer
-}
-
-/// The ids of a page of `select`'s events, soonest first, each with the total.
-fn ranking(select: Select<event::Entity>, page: Page) -> Select<event::Entity> {
-    select
-        .select_only()
-        .column(event::Column::Id)
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
-        .order_by_asc(event::Column::BeginsOn)
-        .order_by_asc(event::Column::Id)
-        .offset(page.offset())
-        .limit(page.limit)
-}
-
-/// The query behind [`search`], unordered, for callers that read it their own way (feeds).
-pub fn search_select(
-    backend: DatabaseBackend,
-    now: DateTime<Utc>,
-    query: &SearchQuery,
-) -> Result<Select<event::Entity>> {
-    let after = input::within_years(query.begins_on.unwrap_or(now));
-    let mut select = listed().filter(not_over(after));
-    if let Some(before) = query.ends_on {
-        select = select.filter(event::Column::BeginsOn.lte(input::within_years(before)));
-    }
-    if let Some(term) = &query.term {
-        // The words are folded like the terms, so a plain substring test is enough: no
-        // case-insensitive pattern to match, and no wildcard to escape since terms are
-        // letters and digits. PostgreSQL's `strpos` counts the characters before the match
-        // (9% of the machine in a loaded search at 100 000 events); its `LIKE` compares
-        // bytes. SQLite's `LIKE` folds ASCII case on every byte; its `instr` compares the
-        // term at every byte (10% of the server at 100 000 events); its `GLOB` is
-        // case-sensitive and jumps to each occurrence of the term's first letter.
-        //
-        // An event's words are split over two columns (`backend::search::split_words`): the
-        // first is in the place index, so a search near a place reads no event row; the few
-        // events with more words are looked up once per term through their partial index.
-        let contains = |column: event::Column, word: &str| {
-            let text = Expr::col((event::Entity, column));
-            match backend {
-                DatabaseBackend::Postgres => text.like(format!("%{word}%")),
-                _ => text.binary(BinOper::Custom("GLOB"), format!("*{word}*")),
-            }
-        };
-        for word in crate::search::terms(term) {
-            let longer_with_word = event::Entity::find()
-                .select_only()
-                .column(event::Column::Id)
-                // Said, for SQLite: it does not infer it from `GLOB` to use the partial index.
-                .filter(event::Column::SearchTextMore.is_not_null())
-                .filter(contains(event::Column::SearchTextMore, &word))
-                .into_query();
-            select = select.filter(
-                Condition::any()
-                    .add(contains(event::Column::SearchText, &word))
-                    .add(event::Column::Id.in_subquery(longer_with_word)),
-            );
-        }
-    }
-    if let Some(category) = &query.category {
-        let category = categories::parse(category).ok_or_else(|| {
-            Error::invalid("category", format!("\"{category}\" is not a category"))
-        })?;
-        select = select.filter(event::Column::Category.eq(category));
-    }
-    if !query.tags.is_empty() {
-        let slugs: Vec<String> = query.tags.iter().map(|t| tags::slug(t)).collect();
-        let tag_ids = entity::tag::Entity::find()
-            .select_only()
-            .column(entity::tag::Column::Id)
-            .filter(entity::tag::Column::Slug.is_in(slugs))
-            .into_query();
-        let tagged = entity::event_tag::Entity::find()
-            .select_only()
-            .column(entity::event_tag::Column::EventId)
-            .filter(entity::event_tag::Column::TagId.in_subquery(tag_ids))
-            .into_query();
-        select = select.filter(event::Column::Id.in_subquery(tagged));
-    }
-    if let Some(((lat, lon), radius)) = query.near {
-        if !(0.0..=MAX_RADIUS_KM).contains(&radius) {
-            return Err(Error::invalid(
-                "radius",
-                format!("expected a distance in km between 0 and {MAX_RADIUS_KM}"),
-            ));
-        }
-        let bounding_box = crate::search::bounding_box((lat, lon), radius);
-        if let Some(cells) = crate::search::geo_cells(bounding_box) {
-            select = select.filter(event::Column::GeoCell.is_in(cells));
-        }
-        let (min_lat, max_lat, min_lon, max_lon) = bounding_box;
-        // Equirectangular distance: only arithmetic, so it runs the same on SQLite and
-        // PostgreSQL; within a few hundred km it is off by well under 1%.
-        let km_per_degree = crate::search::EARTH_RADIUS_KM.to_radians();
-        let shrink = lat.to_radians().cos();
-        let radius_deg = radius / km_per_degree;
-        select = select
-            .filter(event::Column::Latitude.between(min_lat, max_lat))
-            .filter(event::Column::Longitude.between(min_lon, max_lon))
-            .filter({
-                let dx = Expr::col(event::Column::Longitude).sub(lon).mul(shrink);
-                let dy = Expr::col(event::Column::Latitude).sub(lat);
-                dx.clone()
-                    .mul(dx)
-                    .add(dy.clone().mul(dy))
-                    .lte(radius_deg * radius_deg)
-            });
-    }
-    Ok(select)
 }
 
 /// Counts of participants by role (Mobilizon's `participantStats`).

@@ -1,7 +1,8 @@
 //! The columns searches read from an event row: its words (title, tags, description and place,
-//! folded) and its place's position with the cell searches find it by. Local events and the
-//! copies of other instances' events fill them alike.
+//! folded), its place's position with the cell searches find it by, and how long it lasts.
+//! Local events and the copies of other instances' events fill them alike.
 
+use chrono::{DateTime, Utc};
 use entity::event;
 use sea_orm::Set;
 
@@ -58,6 +59,18 @@ pub fn set_position(row: &mut event::ActiveModel, place: Option<&Place>) {
     row.geo_cell = Set(crate::search::geo_cell(latitude, longitude));
 }
 
+/// Sets the event's times with the length searches of long events compare (none without an
+/// end).
+pub fn set_times(
+    row: &mut event::ActiveModel,
+    begins_on: DateTime<Utc>,
+    ends_on: Option<DateTime<Utc>>,
+) {
+    row.begins_on = Set(begins_on);
+    row.ends_on = Set(ends_on);
+    row.lasts_seconds = Set(ends_on.map(|ends_on| (ends_on - begins_on).num_seconds()));
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::ActiveValue;
@@ -95,6 +108,21 @@ mod tests {
         assert!(!words.contains("main"), "{words:?}");
         assert!(!words.contains('<'), "{words:?}");
         assert!(matches!(row.search_text_more, ActiveValue::Set(None)));
+    }
+
+    #[test]
+    fn an_event_lasts_from_its_start_to_its_end_and_has_no_length_without_an_end() {
+        let mut row = event::ActiveModel::default();
+        let begins_on = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        set_times(
+            &mut row,
+            begins_on,
+            Some(begins_on + chrono::Duration::hours(3)),
+        );
+        assert!(matches!(row.lasts_seconds, ActiveValue::Set(Some(10_800))));
+        set_times(&mut row, begins_on, None);
+        assert!(matches!(row.lasts_seconds, ActiveValue::Set(None)));
+        assert!(matches!(row.ends_on, ActiveValue::Set(None)));
     }
 
     #[test]

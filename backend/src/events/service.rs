@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::input::{self, CheckedFields, EventChanges, NewEvent};
-use super::search_columns::{search_columns, set_position, set_search_words};
+use super::search_columns::{search_columns, set_position, set_search_words, set_times};
 use super::{facts, federated, notices, policy, tags};
 use crate::addresses::{self, Place};
 use crate::context::AppContext;
@@ -121,8 +121,11 @@ pub async fn create(
         search_text_more: Set(more_words),
         title: Set(title),
         description: Set(description),
-        begins_on: Set(begins_on),
-        ends_on: Set(new.ends_on),
+        begins_on: NotSet,
+        ends_on: NotSet,
+        lasts_seconds: NotSet,
+        // Set with the other options Mobilizon's clients send (`details::set`).
+        is_online: Set(false),
         timezone: Set(timezone.name().to_owned()),
         status: Set(new.status.unwrap_or(EventStatus::Confirmed)),
         visibility: Set(new.visibility.unwrap_or(EventVisibility::Public)),
@@ -156,6 +159,7 @@ pub async fn create(
         waitlist: Set(new.options.waitlist.unwrap_or(true)),
     };
     set_position(&mut row, place.as_ref());
+    set_times(&mut row, begins_on, new.ends_on);
     let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
     tags::set_for_event(&tx, event.id, &tag_titles).await?;
     let creator = participant::Entity::insert(participant::ActiveModel {
@@ -263,8 +267,7 @@ pub async fn update(
     }
     if begins_on != before.begins_on || ends_on != before.ends_on {
         changed.time = true;
-        active.begins_on = Set(begins_on);
-        active.ends_on = Set(ends_on);
+        set_times(&mut active, begins_on, ends_on);
     }
     if let Some(tz) = checked.timezone
         && tz.name() != before.timezone

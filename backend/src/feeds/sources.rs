@@ -112,7 +112,7 @@ pub struct Rendered {
 enum Scope {
     Event(Box<event::Model>),
     Actor(Box<actor::Model>),
-    Instance(SearchQuery),
+    Instance(Box<SearchQuery>),
     Participations(FeedOwner),
 }
 
@@ -203,7 +203,7 @@ impl Feed {
                     description: Some(instance.description.clone()),
                     page_url: Some(ctx.url("/")),
                     changed_at: None,
-                    scope: Scope::Instance(query),
+                    scope: Scope::Instance(Box::new(query)),
                 })
             }
             Source::Token { token } => {

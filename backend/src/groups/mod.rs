@@ -174,29 +174,86 @@ pub async fn memberships_of_user(
     Ok(Paginated { total, elements })
 }
 
-/// Public groups whose name, username or summary matches every word of `term`.
+/// What `searchGroups` looks for; every criterion given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct GroupSearch {
+    /// Words the name, username or summary contains.
+    pub term: String,
+    /// Center (latitude, longitude) and radius in km of the group's place.
+    pub near: Option<((f64, f64), f64)>,
+    /// A box of the map the group's place is in (Mobilizon's `bbox`).
+    pub within_box: Option<crate::search::GeoBox>,
+    /// Only this instance's groups (Mobilizon's `searchTarget: SELF`).
+    pub local_only: bool,
+    /// By creation, newest first (`true`) or oldest first (`false`), instead of by name.
+    pub created_newest_first: Option<bool>,
+}
+
+/// Public groups matching `query`, by username unless asked otherwise.
 pub async fn search(
     conn: &impl ConnectionTrait,
-    term: &str,
+    query: &GroupSearch,
     page: Page,
 ) -> Result<Paginated<actor::Model>> {
-    let mut query = actor::Entity::find()
+    let term = query.term.as_str();
+    let mut select = actor::Entity::find()
         .filter(actor::Column::Kind.eq(ActorKind::Group))
         .filter(actor::Column::Visibility.eq(ActorVisibility::Public))
         .filter(actor::Column::Suspended.eq(false));
+    if query.local_only {
+        select = select.filter(actor::Column::Domain.is_null());
+    }
+    let mut places: Vec<sea_orm::Condition> = Vec::new();
+    if let Some((center, radius)) = query.near {
+        if !(0.0..=crate::events::MAX_RADIUS_KM).contains(&radius) {
+            return Err(Error::invalid(
+                "radius",
+                format!(
+                    "expected a distance in km between 0 and {}",
+                    crate::events::MAX_RADIUS_KM
+                ),
+            ));
+        }
+        places.push(crate::search::within_radius(
+            entity::address::Column::Latitude,
+            entity::address::Column::Longitude,
+            center,
+            radius,
+        ));
+    }
+    if let Some(geo_box) = query.within_box {
+        places.push(crate::search::inside_box(
+            entity::address::Column::Latitude,
+            entity::address::Column::Longitude,
+            geo_box,
+        ));
+    }
+    for place in places {
+        let addresses = entity::address::Entity::find()
+            .select_only()
+            .column(entity::address::Column::Id)
+            .filter(place)
+            .into_query();
+        select = select.filter(actor::Column::PhysicalAddressId.in_subquery(addresses));
+    }
     for word in term.split_whitespace().take(10) {
         let pattern = format!("%{}%", crate::search::like_escape(&word.to_lowercase()));
         let lower =
             |col: actor::Column| Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col)));
-        query = query.filter(
+        select = select.filter(
             lower(actor::Column::PreferredUsername)
                 .like(pattern.clone())
                 .or(lower(actor::Column::Name).like(pattern.clone()))
                 .or(lower(actor::Column::Summary).like(pattern)),
         );
     }
-    let total = query.clone().count(conn).await?;
-    let elements = query
+    let total = select.clone().count(conn).await?;
+    let ordered = match query.created_newest_first {
+        Some(true) => select.order_by_desc(actor::Column::CreatedAt),
+        Some(false) => select.order_by_asc(actor::Column::CreatedAt),
+        None => select,
+    };
+    let elements = ordered
         .order_by_asc(actor::Column::PreferredUsername)
         .offset(page.offset())
         .limit(page.limit)

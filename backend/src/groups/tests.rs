@@ -211,7 +211,11 @@ async fn group_search_finds_public_groups_by_name() {
     let alice = t.person("alice").await;
     group(&t, &alice, "gardeners", Openness::Open).await;
     group(&t, &alice, "cyclists", Openness::Open).await;
-    let found = super::search(&t.ctx.db, "garden", Page::default())
+    let query = super::GroupSearch {
+        term: "garden".to_owned(),
+        ..Default::default()
+    };
+    let found = super::search(&t.ctx.db, &query, Page::default())
         .await
         .expect("search");
     assert_eq!(found.total, 1);

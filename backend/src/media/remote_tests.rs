@@ -30,6 +30,7 @@ fn picnic(t: &TestContext, organizer: i64, picture: Option<&str>, version: i64) 
         place: None,
         maximum_attendee_capacity: None,
         anonymous_participation: false,
+        is_online: false,
         organizer_actor_id: organizer,
         attributed_to_id: None,
         tags: Vec::new(),

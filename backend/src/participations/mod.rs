@@ -3,6 +3,7 @@
 //! and reminded of. Each use case is one function taking a `Principal`: [`join`], [`leave`],
 //! [`decide`]; the edges (GraphQL, pages, the inbox) translate their outcomes.
 
+pub mod export;
 pub mod join;
 pub mod leave;
 pub mod notices;

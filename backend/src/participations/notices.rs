@@ -262,7 +262,7 @@ struct PendingDigest {
 }
 
 /// Tells those who decide that a request waits, as each of them chose: at once, gathered
-/// over an hour or a day, or not at all.
+/// over an hour, a day or a week, or not at all.
 pub async fn queue_pending_for_organizers(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,
@@ -275,6 +275,7 @@ pub async fn queue_pending_for_organizers(
             PendingNotification::Direct => Duration::zero(),
             PendingNotification::OneHour => Duration::hours(1),
             PendingNotification::OneDay => Duration::days(1),
+            PendingNotification::OneWeek => Duration::weeks(1),
         };
         enqueue(
             conn,

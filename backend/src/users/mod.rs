@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod email;
+pub mod email_change;
 mod jobs;
 pub mod notices;
 pub mod password;

@@ -154,6 +154,9 @@ async fn insert_account(
         location_geohash: Set(None),
         location_name: Set(None),
         location_range: Set(None),
+        unconfirmed_email: Set(None),
+        email_change_token_hash: Set(None),
+        email_change_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };

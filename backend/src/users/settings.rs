@@ -1,5 +1,7 @@
 //! A user's own settings (Mobilizon's `setUserSettings`): time zone and notification choices.
-//! Changing them re-plans the user's reminders.
+//! Changing them re-plans the user's reminders. Mobilizon's weekly summary and mails about
+//! membership requests do not exist here, and news of one's groups is always mailed as it
+//! comes: asking for anything else is refused rather than stored and ignored.
 
 use entity::user::{self, PendingNotification};
 use sea_orm::{ActiveModelTrait, Set};
@@ -19,6 +21,41 @@ pub struct SettingsChanges {
     pub notification_pending_participation: Option<PendingNotification>,
     /// Where the user looks for events; a location without a geohash clears it.
     pub location: Option<Location>,
+    /// Mobilizon's weekly summary: only `false` is accepted.
+    pub notification_each_week: Option<bool>,
+    /// Mobilizon's mails about membership requests: only `None` is accepted.
+    pub notification_pending_membership: Option<PendingNotification>,
+    /// How news of one's groups is mailed: only `Direct` is accepted.
+    pub group_notifications: Option<PendingNotification>,
+}
+
+/// Refuses the notification choices this instance does not act on (see the module's doc).
+fn check_supported(changes: &SettingsChanges) -> Result<()> {
+    if changes.notification_each_week == Some(true) {
+        return Err(Error::invalid(
+            "notificationEachWeek",
+            "weekly summaries are not sent by this instance",
+        ));
+    }
+    if changes
+        .notification_pending_membership
+        .is_some_and(|p| p != PendingNotification::None)
+    {
+        return Err(Error::invalid(
+            "notificationPendingMembership",
+            "membership requests are not notified by mail on this instance",
+        ));
+    }
+    if changes
+        .group_notifications
+        .is_some_and(|g| g != PendingNotification::Direct)
+    {
+        return Err(Error::invalid(
+            "groupNotifications",
+            "news of one's groups is always mailed as it comes on this instance",
+        ));
+    }
+    Ok(())
 }
 
 /// A place to look for events around, as the user chose it.
@@ -87,6 +124,7 @@ pub async fn set(
     current: &CurrentUser,
     changes: SettingsChanges,
 ) -> Result<user::Model> {
+    check_supported(&changes)?;
     let timezone = changes
         .timezone
         .as_deref()
@@ -136,6 +174,40 @@ pub async fn set(
 #[cfg(test)]
 mod location_tests {
     use super::*;
+
+    #[test]
+    fn notification_choices_this_instance_does_not_act_on_are_refused_and_the_others_pass() {
+        let refused = [
+            SettingsChanges {
+                notification_each_week: Some(true),
+                ..SettingsChanges::default()
+            },
+            SettingsChanges {
+                notification_pending_membership: Some(PendingNotification::OneDay),
+                ..SettingsChanges::default()
+            },
+            SettingsChanges {
+                group_notifications: Some(PendingNotification::OneHour),
+                ..SettingsChanges::default()
+            },
+        ];
+        for (changes, field) in refused.into_iter().zip([
+            "notificationEachWeek",
+            "notificationPendingMembership",
+            "groupNotifications",
+        ]) {
+            let err = check_supported(&changes).expect_err(field);
+            assert_eq!(err.code(), "invalid");
+            assert!(format!("{err:?}").contains(field), "{err:?}");
+        }
+        let accepted = SettingsChanges {
+            notification_each_week: Some(false),
+            notification_pending_membership: Some(PendingNotification::None),
+            group_notifications: Some(PendingNotification::Direct),
+            ..SettingsChanges::default()
+        };
+        assert!(check_supported(&accepted).is_ok());
+    }
 
     #[test]
     fn a_location_is_checked_and_one_without_a_geohash_clears_it() {

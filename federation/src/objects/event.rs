@@ -212,7 +212,9 @@ pub async fn to_json(
             .to_owned(),
         ),
         in_language: event.language.clone(),
-        is_online: Some(online.is_some() && place.is_none()),
+        // What the organizer said (`options.isOnline`), or what the event shows: an online
+        // address and no place.
+        is_online: Some(event.is_online || (online.is_some() && place.is_none())),
         location,
         attachment: crate::objects::image::ours(
             ctx,
@@ -315,6 +317,7 @@ pub fn to_remote(
             .maximum_attendee_capacity
             .and_then(|c| i32::try_from(c).ok()),
         anonymous_participation: json.anonymous_participation_enabled.unwrap_or(false),
+        is_online: json.is_online.unwrap_or(false),
         organizer_actor_id,
         attributed_to_id,
         tags: json.tag.iter().map(|t| t.name.clone()).collect(),

@@ -557,10 +557,11 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
         .await;
     assert_eq!(added["addInstance"]["domain"], b_host);
     assert_eq!(added["addInstance"]["followedStatus"], "PENDING");
-    const INSTANCES: &str = "{ instances { domain followedStatus followerStatus } }";
+    const INSTANCES: &str =
+        "{ instances { total elements { domain followedStatus followerStatus } } }";
     wait_for("A's request on B", || async {
         let list = b_admin.data(INSTANCES, json!({})).await;
-        (list["instances"][0]["followerStatus"] == "PENDING").then_some(())
+        (list["instances"]["elements"][0]["followerStatus"] == "PENDING").then_some(())
     })
     .await;
     let followers = b_admin
@@ -592,7 +593,7 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
     );
     wait_for("B's Accept on A", || async {
         let list = a_admin.data(INSTANCES, json!({})).await;
-        (list["instances"][0]["followedStatus"] == "APPROVED").then_some(())
+        (list["instances"]["elements"][0]["followedStatus"] == "APPROVED").then_some(())
     })
     .await;
     let followings = a_admin
@@ -611,12 +612,19 @@ async fn an_instance_follows_another_once_its_admin_accepts_and_then_finds_its_p
         true
     );
     let described = a_admin
-        .data("{ instances { software softwareVersion } }", json!({}))
+        .data(
+            "{ instances { elements { software softwareVersion instanceDescription relayAddress eventCount reportsCount } } }",
+            json!({}),
+        )
         .await;
+    let b_described = &described["instances"]["elements"][0];
+    assert_eq!(b_described["software"], "convive", "from B's NodeInfo");
     assert_eq!(
-        described["instances"][0]["software"], "convive",
-        "from B's NodeInfo"
+        b_described["instanceDescription"],
+        b.ctx.settings.instance.description.as_str()
     );
+    assert_eq!(b_described["relayAddress"], format!("relay@{b_host}"));
+    assert_eq!(b_described["reportsCount"], json!(null), "no reports here");
 
     // A public event of a group nobody on A follows reaches A through the instance follow.
     let berta = sign_up(&b, "berta").await;

@@ -365,6 +365,7 @@ async fn a_remote_picture_that_answers_404_or_is_far_too_large_leaves_the_event_
                 place: None,
                 maximum_attendee_capacity: None,
                 anonymous_participation: false,
+                is_online: false,
                 organizer_actor_id: club.id,
                 attributed_to_id: Some(club.id),
                 tags: Vec::new(),

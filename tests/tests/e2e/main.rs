@@ -5,11 +5,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
+mod account_email;
 mod accounts;
+mod admin_settings;
 mod api_endpoint;
 mod browser;
 mod browser_cors;
 mod comments;
+mod event_lists;
 mod events;
 mod federation;
 mod federation_inbox;
@@ -24,6 +27,7 @@ mod mobilizon_clients_real;
 mod mobilizon_shapes;
 mod one_join;
 mod pages;
+mod participant_exports;
 mod picture_pages;
 mod pictures;
 mod public_urls;

@@ -4,6 +4,7 @@
 //! with `false`, an empty list or `null`, never with an invented value.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use backend::about::DocumentKind;
 use backend::events::categories;
 
 use super::app;
@@ -261,13 +262,13 @@ impl Config {
         Ok(app(ctx)?.settings.instance.description.clone())
     }
 
-    /// No longer text than `description` is kept.
-    async fn long_description(&self) -> Option<String> {
-        None
+    /// Sanitized HTML, as an administrator wrote it (`saveAdminSettings`).
+    async fn long_description(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(about(ctx).await?.long_description)
     }
 
-    async fn slogan(&self) -> Option<String> {
-        None
+    async fn slogan(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(about(ctx).await?.slogan)
     }
 
     /// The instance's contact address, when set (`instance.contact_email`).
@@ -415,21 +416,45 @@ impl Config {
         Ok(app(ctx)?.settings.federation.enabled)
     }
 
-    /// No terms of service are published here.
-    async fn terms(&self, #[graphql(name = "locale")] _locale: Option<String>) -> Option<Terms> {
-        None
+    /// The terms of service, when an administrator published some (here or at an address).
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "locale",
+            desc = "Ignored: the terms are in the language their administrator wrote them in."
+        )]
+        _locale: Option<String>,
+    ) -> GqlResult<Option<Terms>> {
+        let terms = about(ctx).await?.terms;
+        Ok(terms.is_published().then(|| Terms {
+            kind: Some(document_kind(terms.kind)),
+            url: terms.url,
+            body_html: terms.body,
+        }))
     }
 
-    /// No privacy policy is published here.
+    /// The privacy policy, when an administrator published one.
     async fn privacy(
         &self,
-        #[graphql(name = "locale")] _locale: Option<String>,
-    ) -> Option<Privacy> {
-        None
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "locale",
+            desc = "Ignored: the policy is in the language its administrator wrote it in."
+        )]
+        _locale: Option<String>,
+    ) -> GqlResult<Option<Privacy>> {
+        let privacy = about(ctx).await?.privacy;
+        Ok(privacy.is_published().then(|| Privacy {
+            kind: Some(privacy_kind(privacy.kind)),
+            url: privacy.url,
+            body_html: privacy.body,
+        }))
     }
 
-    async fn rules(&self) -> Option<String> {
-        None
+    /// Sanitized HTML.
+    async fn rules(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(about(ctx).await?.rules)
     }
 
     async fn instance_logo(&self) -> Option<Media> {
@@ -440,12 +465,13 @@ impl Config {
         None
     }
 
-    async fn primary_color(&self) -> Option<String> {
-        None
+    /// For clients' themes, as an administrator chose it (`#rrggbb`).
+    async fn primary_color(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(about(ctx).await?.primary_color)
     }
 
-    async fn secondary_color(&self) -> Option<String> {
-        None
+    async fn secondary_color(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(about(ctx).await?.secondary_color)
     }
 
     async fn auth(&self) -> Auth {
@@ -469,7 +495,10 @@ impl Config {
 
     async fn export_formats(&self) -> ExportFormats {
         ExportFormats {
-            event_participants: Vec::new(),
+            event_participants: backend::participations::export::ExportFormat::ALL
+                .iter()
+                .map(|f| f.extension().to_owned())
+                .collect(),
         }
     }
 
@@ -484,6 +513,27 @@ impl Config {
                 is_default: false,
             },
         }
+    }
+}
+
+/// What the administrators said about the instance.
+async fn about(ctx: &Context<'_>) -> GqlResult<backend::about::About> {
+    backend::about::get(&app(ctx)?.db).await.gql()
+}
+
+pub fn document_kind(kind: DocumentKind) -> InstanceTermsType {
+    match kind {
+        DocumentKind::Default => InstanceTermsType::Default,
+        DocumentKind::Url => InstanceTermsType::Url,
+        DocumentKind::Custom => InstanceTermsType::Custom,
+    }
+}
+
+pub fn privacy_kind(kind: DocumentKind) -> InstancePrivacyType {
+    match kind {
+        DocumentKind::Default => InstancePrivacyType::Default,
+        DocumentKind::Url => InstancePrivacyType::Url,
+        DocumentKind::Custom => InstancePrivacyType::Custom,
     }
 }
 

@@ -1,8 +1,8 @@
-//! Events, with Mobilizon's names: `event`, `events`, `searchEvents`, `createEvent`,
-//! `updateEvent`, `deleteEvent`.
+//! Events, with Mobilizon's names: the `Event` type, `createEvent`, `updateEvent`,
+//! `deleteEvent` (the queries are in `event_queries`).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use backend::events::{self, EventChanges, EventOptions as DomainOptions, NewEvent, SearchQuery};
+use backend::events::{self, EventChanges, EventOptions as DomainOptions, NewEvent};
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventCategory, EventStatus, EventVisibility, JoinOptions};
 use sea_orm::ActiveEnum;
@@ -16,8 +16,8 @@ use super::event_details::{
 use super::loaders;
 use super::media::{self, MediaInput};
 use super::objects::{
-    Actor, DeletedObject, Event, Media, PaginatedEventList, PaginatedParticipantList, Participant,
-    Tag, page, participant_roles,
+    Actor, DeletedObject, Event, Media, PaginatedParticipantList, Participant, Tag, page,
+    participant_roles,
 };
 use super::{app, parse_id, principal};
 
@@ -366,88 +366,6 @@ impl Event {
     /// Its comment threads (fields and rules in `comments.rs`).
     async fn comments(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::objects::Comment>> {
         super::comments::of_event(ctx, &self.0).await
-    }
-}
-
-/// Mobilizon sends tags as one comma-separated string.
-fn split_list(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[derive(Default)]
-pub struct EventQuery;
-
-#[Object]
-impl EventQuery {
-    /// One event, if the caller may see it.
-    async fn event(&self, ctx: &Context<'_>, uuid: uuid::Uuid) -> GqlResult<Event> {
-        Ok(Event(
-            events::find_visible(&app(ctx)?.db, &principal(ctx), &uuid.to_string())
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Upcoming public events, soonest first.
-    async fn events(
-        &self,
-        ctx: &Context<'_>,
-        page: Option<i64>,
-        limit: Option<i64>,
-    ) -> GqlResult<PaginatedEventList> {
-        let app = app(ctx)?;
-        Ok(
-            events::upcoming(&app.db, app.now(), self::page(page, limit)?)
-                .await
-                .gql()?
-                .into(),
-        )
-    }
-
-    /// Public events by words, tags, category, place (a geohash and a radius in km) and dates.
-    #[allow(clippy::too_many_arguments)]
-    async fn search_events(
-        &self,
-        ctx: &Context<'_>,
-        term: Option<String>,
-        tags: Option<String>,
-        category: Option<String>,
-        #[graphql(desc = "A geohash of the center, as Mobilizon clients send it.")]
-        location: Option<String>,
-        #[graphql(desc = "Kilometers around `location` (default 50).")] radius: Option<f64>,
-        begins_on: Option<DateTime<Utc>>,
-        ends_on: Option<DateTime<Utc>>,
-        page: Option<i64>,
-        limit: Option<i64>,
-    ) -> GqlResult<PaginatedEventList> {
-        let app = app(ctx)?;
-        let near = match location.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            Some(hash) => {
-                let center = backend::search::decode_geohash(hash)
-                    .ok_or_else(|| invalid("location", "not a geohash"))?;
-                Some((center, radius.unwrap_or(50.0)))
-            }
-            None => None,
-        };
-        let query = SearchQuery {
-            term: term.filter(|t| !t.trim().is_empty()),
-            tags: split_list(tags.as_deref()),
-            category: category.filter(|c| !c.trim().is_empty()),
-            near,
-            begins_on,
-            ends_on,
-        };
-        Ok(
-            events::search(&app.searches, app.now(), &query, self::page(page, limit)?)
-                .await
-                .gql()?
-                .into(),
-        )
     }
 }
 

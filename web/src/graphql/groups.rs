@@ -1,4 +1,5 @@
-//! Groups, their members and followers, with Mobilizon's names.
+//! Groups with Mobilizon's names: the `Group` type and the mutations on groups, their members
+//! and followers (finding groups is in `group_queries`, members' fields in `group_members`).
 
 use async_graphql::{Context, ID, Object};
 use backend::groups::follows::{self, FollowRequest, UnfollowRequest, Unfollowed};
@@ -15,8 +16,8 @@ use super::errors::{GqlResult, IntoGql};
 use super::loaders;
 use super::media::{self, MediaInput, with_pictures};
 use super::objects::{
-    Actor, DeletedObject, Follower, Group, Media, Member, PaginatedEventList,
-    PaginatedFollowerList, PaginatedGroupList, PaginatedMemberList, Person, member_roles, page,
+    DeletedObject, Follower, Group, Media, Member, PaginatedEventList, PaginatedFollowerList,
+    PaginatedMemberList, member_roles, page,
 };
 use super::{app, current_user, parse_id, principal};
 
@@ -79,7 +80,12 @@ impl Group {
         self.0.manually_approves_followers
     }
 
-    async fn physical_address(&self, ctx: &Context<'_>) -> GqlResult<Option<Address>> {
+    // Spelled `async_graphql::Result`, which `#[Object]` recognizes, so that the
+    // `GroupSearchResult` interface can call it.
+    pub(super) async fn physical_address(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Address>> {
         match self.0.physical_address_id {
             Some(id) => Ok(loaders::loaders(ctx)?
                 .addresses
@@ -142,11 +148,11 @@ impl Group {
         })
     }
 
-    async fn members_count(&self, ctx: &Context<'_>) -> GqlResult<u64> {
+    pub(super) async fn members_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         groups::members_count(&app(ctx)?.db, self.0.id).await.gql()
     }
 
-    async fn followers_count(&self, ctx: &Context<'_>) -> GqlResult<u64> {
+    pub(super) async fn followers_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         groups::followers_count(&app(ctx)?.db, self.0.id)
             .await
             .gql()
@@ -184,132 +190,6 @@ impl Group {
 
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
-    }
-}
-
-#[Object]
-impl Member {
-    async fn id(&self) -> ID {
-        ID::from(self.0.id.to_string())
-    }
-
-    async fn role(&self) -> MemberRole {
-        self.0.role
-    }
-
-    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Person> {
-        Ok(Person(loaders::actor_required(ctx, self.0.actor_id).await?))
-    }
-
-    /// The group.
-    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Group> {
-        Ok(Group(loaders::actor_required(ctx, self.0.group_id).await?))
-    }
-
-    async fn invited_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
-        match self.0.invited_by_id {
-            Some(id) => Ok(loaders::actor(ctx, id).await?.map(Person)),
-            None => Ok(None),
-        }
-    }
-
-    async fn inserted_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-}
-
-#[Object]
-impl Follower {
-    async fn id(&self) -> ID {
-        ID::from(self.0.id.to_string())
-    }
-
-    async fn approved(&self) -> bool {
-        self.0.approved
-    }
-
-    async fn notify(&self) -> bool {
-        self.0.notify
-    }
-
-    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
-        Ok(loaders::actor_required(ctx, self.0.follower_id)
-            .await?
-            .into())
-    }
-
-    async fn target_actor(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
-        Ok(loaders::actor_required(ctx, self.0.target_id).await?.into())
-    }
-
-    /// `targetActor`, as Mobilizon's own client spells it in one query (Mobilizon accepts
-    /// both spellings).
-    #[graphql(name = "target_actor")]
-    async fn target_actor_snake(&self, ctx: &Context<'_>) -> GqlResult<Actor> {
-        Ok(loaders::actor_required(ctx, self.0.target_id).await?.into())
-    }
-
-    async fn inserted_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-}
-
-#[derive(Default)]
-pub struct GroupQuery;
-
-#[Object]
-impl GroupQuery {
-    /// A group by `name` (local) or `name@host`.
-    async fn group(&self, ctx: &Context<'_>, preferred_username: String) -> GqlResult<Group> {
-        Ok(Group(
-            groups::find_by_username(&app(ctx)?.db, &preferred_username)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Public groups whose name or username contains every word of `term`.
-    async fn search_groups(
-        &self,
-        ctx: &Context<'_>,
-        term: Option<String>,
-        page: Option<i64>,
-        limit: Option<i64>,
-    ) -> GqlResult<PaginatedGroupList> {
-        let term = term.as_deref().unwrap_or("");
-        // `@name@host` finds a group of another instance through WebFinger, as in Mobilizon.
-        if let Some(handle) = federation::other_instance_handle(app(ctx)?, term) {
-            let fetcher = ctx.data::<federation::Federation>()?;
-            let found = match federation::resolve_handle(fetcher, handle).await {
-                Ok(actor) if actor.kind == entity::ActorKind::Group && !actor.suspended => {
-                    vec![Group(actor)]
-                }
-                Ok(_) => Vec::new(),
-                Err(err) => {
-                    tracing::debug!(error = %err, "a group handle did not resolve");
-                    Vec::new()
-                }
-            };
-            return Ok(PaginatedGroupList {
-                total: found.len() as u64,
-                elements: found,
-            });
-        }
-        let list = groups::search(&app(ctx)?.db, term, self::page(page, limit)?)
-            .await
-            .gql()?;
-        Ok(PaginatedGroupList {
-            total: list.total,
-            elements: list.elements.into_iter().map(Group).collect(),
-        })
     }
 }
 

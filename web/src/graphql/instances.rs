@@ -1,14 +1,14 @@
 //! Admin controls over other instances: instance follows (Mobilizon's relays) and domain
 //! blocks.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use backend::groups::follows::{self, Unfollowed};
-use backend::instances::{self, RelaySide};
+use backend::instances::{self, InstanceStats, RelaySide};
 use chrono::{DateTime, Utc};
 use entity::domain_block;
 use entity::follow::FollowStatus;
 
-use super::errors::{GqlResult, IntoGql};
+use super::errors::{GqlResult, IntoGql, invalid};
 use super::objects::{self, Follower, PaginatedFollowerList};
 use super::{app, principal};
 
@@ -34,8 +34,45 @@ impl DomainBlock {
     }
 }
 
-/// Another instance, as administrators see it.
-pub struct Instance(pub instances::Instance);
+/// Another instance, as administrators see it, with what we stored from it.
+pub struct Instance(pub instances::Instance, pub InstanceStats);
+
+/// A page of instances (Mobilizon's `PaginatedInstanceList`).
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedInstanceList")]
+pub struct PaginatedInstanceList {
+    total: u64,
+    elements: Vec<Instance>,
+}
+
+/// What instances are sorted by (Mobilizon's `InstancesSortFields`).
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InstancesSortFields {
+    EventCount,
+    PersonCount,
+    GroupCount,
+    FollowersCount,
+    FollowingsCount,
+    /// No reports are made here: refused.
+    ReportsCount,
+    MediaSize,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InstanceFilterFollowStatus {
+    All,
+    /// Those ours follows.
+    Following,
+    /// Those that follow ours.
+    Followed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InstanceFilterSuspendStatus {
+    All,
+    /// Those blocked here.
+    Suspended,
+}
 
 impl Instance {
     async fn nodeinfo(&self, ctx: &Context<'_>) -> federation::NodeInfo {
@@ -86,6 +123,54 @@ impl Instance {
     async fn software_version(&self, ctx: &Context<'_>) -> Option<String> {
         self.nodeinfo(ctx).await.version
     }
+
+    /// What its NodeInfo says of it.
+    async fn instance_description(&self, ctx: &Context<'_>) -> Option<String> {
+        self.nodeinfo(ctx).await.description
+    }
+
+    /// Its instance actor's handle, which is what instances follow each other through.
+    async fn relay_address(&self) -> Option<String> {
+        self.0
+            .actor
+            .domain
+            .as_ref()
+            .map(|domain| format!("{}@{domain}", self.0.actor.preferred_username))
+    }
+
+    /// Its events stored here.
+    async fn event_count(&self) -> u64 {
+        self.1.event_count
+    }
+
+    /// Its profiles known here.
+    async fn person_count(&self) -> u64 {
+        self.1.person_count
+    }
+
+    async fn group_count(&self) -> u64 {
+        self.1.group_count
+    }
+
+    /// Its profiles that follow our groups.
+    async fn followers_count(&self) -> u64 {
+        self.1.followers_count
+    }
+
+    /// Our profiles that follow its groups.
+    async fn followings_count(&self) -> u64 {
+        self.1.followings_count
+    }
+
+    /// No reports are made on this instance yet: null, not a count.
+    async fn reports_count(&self) -> Option<u64> {
+        None
+    }
+
+    /// Bytes of its pictures copied here.
+    async fn media_size(&self) -> u64 {
+        self.1.media_size
+    }
 }
 
 /// `relay@domain`, a domain or a URL: the domain.
@@ -101,12 +186,73 @@ pub struct InstanceQuery;
 
 #[Object]
 impl InstanceQuery {
-    /// Instances we follow or that follow us (administrators only).
-    async fn instances(&self, ctx: &Context<'_>) -> GqlResult<Vec<Instance>> {
-        let list = instances::list(&app(ctx)?.db, &principal(ctx))
+    /// Instances we follow or that follow us, the most events first unless asked otherwise
+    /// (administrators only).
+    #[allow(clippy::too_many_arguments)]
+    async fn instances(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+        order_by: Option<InstancesSortFields>,
+        #[graphql(desc = "`asc` or `desc` (the default).")] direction: Option<String>,
+        filter_domain: Option<String>,
+        filter_follow_status: Option<InstanceFilterFollowStatus>,
+        filter_suspend_status: Option<InstanceFilterSuspendStatus>,
+    ) -> GqlResult<PaginatedInstanceList> {
+        use instances::InstanceOrder as Order;
+        let order = match order_by.unwrap_or(InstancesSortFields::EventCount) {
+            InstancesSortFields::EventCount => Order::EventCount,
+            InstancesSortFields::PersonCount => Order::PersonCount,
+            InstancesSortFields::GroupCount => Order::GroupCount,
+            InstancesSortFields::FollowersCount => Order::FollowersCount,
+            InstancesSortFields::FollowingsCount => Order::FollowingsCount,
+            InstancesSortFields::MediaSize => Order::MediaSize,
+            InstancesSortFields::ReportsCount => {
+                return Err(invalid("orderBy", "no reports are made on this instance"));
+            }
+        };
+        let ascending = match direction.as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(d) if d.eq_ignore_ascii_case("desc") => false,
+            Some(d) if d.eq_ignore_ascii_case("asc") => true,
+            Some(_) => return Err(invalid("direction", "expected asc or desc")),
+        };
+        let query = instances::InstanceQuery {
+            domain: filter_domain,
+            follow: match filter_follow_status.unwrap_or(InstanceFilterFollowStatus::All) {
+                InstanceFilterFollowStatus::All => instances::FollowFilter::All,
+                InstanceFilterFollowStatus::Following => instances::FollowFilter::Following,
+                InstanceFilterFollowStatus::Followed => instances::FollowFilter::Followed,
+            },
+            blocked_only: filter_suspend_status == Some(InstanceFilterSuspendStatus::Suspended),
+            order,
+            ascending,
+        };
+        let list = instances::known(
+            &app(ctx)?.db,
+            &principal(ctx),
+            &query,
+            objects::page(page, limit)?,
+        )
+        .await
+        .gql()?;
+        Ok(PaginatedInstanceList {
+            total: list.total,
+            elements: list
+                .elements
+                .into_iter()
+                .map(|(instance, stats)| Instance(instance, stats))
+                .collect(),
+        })
+    }
+
+    /// One instance we know, by its domain (administrators only).
+    async fn instance(&self, ctx: &Context<'_>, domain: ID) -> GqlResult<Instance> {
+        let (instance, stats) = instances::find(&app(ctx)?.db, &principal(ctx), &domain)
             .await
             .gql()?;
-        Ok(list.into_iter().map(Instance).collect())
+        Ok(Instance(instance, stats))
     }
 
     /// Instances following ours or asking to, the most recently changed first
@@ -198,11 +344,24 @@ impl InstanceMutation {
         };
         let request = instances::follow_request(&app.db, &remote).await.gql()?;
         let follow = follows::follow(app, &principal, request).await.gql()?;
-        Ok(Instance(instances::Instance {
-            actor: remote,
-            followed: FollowStatus::of(Some(&follow)),
-            follower: FollowStatus::None,
-        }))
+        let stats = instances::stats(&app.db, remote.domain.as_deref().unwrap_or_default())
+            .await
+            .gql()?;
+        let follower = instances::find(
+            &app.db,
+            &principal,
+            remote.domain.as_deref().unwrap_or_default(),
+        )
+        .await
+        .map_or(FollowStatus::None, |(known, _)| known.follower);
+        Ok(Instance(
+            instances::Instance {
+                actor: remote,
+                followed: FollowStatus::of(Some(&follow)),
+                follower,
+            },
+            stats,
+        ))
     }
 
     /// Stops following an instance: the follow that went, as Mobilizon answers.

@@ -4,6 +4,7 @@
 
 mod absinthe_uploads;
 mod addresses;
+mod admin_settings;
 mod comments;
 mod config;
 pub mod cors;
@@ -12,8 +13,12 @@ mod directory;
 mod encodings;
 pub mod errors;
 mod event_details;
+mod event_queries;
 mod events;
+mod exports;
 mod feeds;
+mod group_members;
+mod group_queries;
 mod groups;
 pub mod http;
 mod instances;
@@ -39,14 +44,15 @@ pub struct Query(
     config::ConfigQuery,
     users::UserQuery,
     persons::PersonQuery,
-    groups::GroupQuery,
-    events::EventQuery,
+    group_queries::GroupQuery,
+    event_queries::EventQuery,
     comments::CommentQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
     directory::LanguageQuery,
     instances::InstanceQuery,
+    admin_settings::AdminSettingsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -57,9 +63,11 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     comments::CommentMutation,
+    exports::ExportMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,
     instances::InstanceMutation,
+    admin_settings::AdminSettingsMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -71,6 +79,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> Convive
         .data(media::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
+        .register_output_type::<group_queries::GroupSearchResult>()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)

@@ -276,6 +276,15 @@ pub struct PersonMutation;
 
 #[Object]
 impl PersonMutation {
+    /// Fetches an actor of another instance again, in the background (administrators); a
+    /// local actor is given back as it is.
+    async fn refresh_profile(&self, ctx: &Context<'_>, id: ID) -> GqlResult<objects::Actor> {
+        let actor = backend::actors::refresh::ask(app(ctx)?, &principal(ctx), parse_id(&id, "id")?)
+            .await
+            .gql()?;
+        Ok(actor.into())
+    }
+
     /// Adds an identity to the caller's account.
     async fn create_person(
         &self,

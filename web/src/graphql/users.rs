@@ -5,7 +5,7 @@ use backend::users::service as users;
 use chrono::{DateTime, Utc};
 use entity::user::{self, PendingNotification, UserRole};
 
-use super::errors::{GqlResult, IntoGql, invalid};
+use super::errors::{GqlResult, IntoGql};
 use super::loaders;
 use super::objects::{
     self, DeletedObject, Event, FeedToken, Group, PaginatedEventList, PaginatedMemberList,
@@ -455,6 +455,29 @@ impl UserMutation {
         Ok(User::from(user))
     }
 
+    /// Asks to change the caller's address: a link goes to the new one, a notice to the
+    /// current one, which stays the account's until the link is followed.
+    async fn change_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> GqlResult<User> {
+        let current = current_user(ctx)?;
+        let user = backend::users::email_change::request(app(ctx)?, current, &email, &password)
+            .await
+            .gql()?;
+        Ok(User::from(user))
+    }
+
+    /// Follows the link mailed by `changeEmail`: the new address becomes the account's.
+    async fn validate_email(&self, ctx: &Context<'_>, token: String) -> GqlResult<User> {
+        let user = backend::users::email_change::confirm(app(ctx)?, &token)
+            .await
+            .gql()?;
+        Ok(User::from(user))
+    }
+
     /// Deletes the caller's account and identities.
     async fn delete_account(
         &self,
@@ -487,24 +510,6 @@ impl UserMutation {
         location: Option<LocationInput>,
     ) -> GqlResult<UserSettings> {
         let current = current_user(ctx)?;
-        if notification_each_week == Some(true) {
-            return Err(invalid(
-                "notificationEachWeek",
-                "weekly summaries are not sent by this instance",
-            ));
-        }
-        if notification_pending_membership.is_some_and(|p| p != PendingNotification::None) {
-            return Err(invalid(
-                "notificationPendingMembership",
-                "membership requests are not notified by mail on this instance",
-            ));
-        }
-        if group_notifications.is_some_and(|g| g != PendingNotification::Direct) {
-            return Err(invalid(
-                "groupNotifications",
-                "news of one's groups is always mailed as it comes on this instance",
-            ));
-        }
         let user = backend::users::settings::set(
             app(ctx)?,
             current,
@@ -518,6 +523,9 @@ impl UserMutation {
                     name: l.name,
                     range: l.range,
                 }),
+                notification_each_week,
+                notification_pending_membership,
+                group_notifications,
             },
         )
         .await

@@ -330,6 +330,7 @@ pub async fn search(
             near,
             begins_on: parse_day(&form.from),
             ends_on: parse_day(&form.to).map(|d| d + chrono::Duration::days(1)),
+            ..SearchQuery::default()
         };
         let list = events::search(&state.ctx.searches, state.ctx.now(), &query, page).await?;
         let cards = cards(&state, locale, &list.elements).await?;

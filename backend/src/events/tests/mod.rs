@@ -778,6 +778,7 @@ fn remote_event(
         place: None,
         maximum_attendee_capacity: None,
         anonymous_participation: false,
+        is_online: false,
         organizer_actor_id,
         attributed_to_id: None,
         tags: Vec::new(),
@@ -1072,3 +1073,4 @@ async fn the_upcoming_list_next_changes_when_the_first_listed_event_is_over() {
 }
 
 mod moved_rules;
+mod search_filters;

@@ -177,6 +177,7 @@ async fn remote_event(t: &TestContext, organizer: &entity::actor::Model) -> enti
         place: None,
         maximum_attendee_capacity: None,
         anonymous_participation: false,
+        is_online: false,
         organizer_actor_id: organizer.id,
         attributed_to_id: None,
         tags: Vec::new(),

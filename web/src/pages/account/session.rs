@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/password-reset/{token}", get(reset_form).post(reset))
         .route("/register", get(register_form).post(register))
         .route("/validate/{token}", get(validate_form).post(validate))
+        .route(
+            "/validate/email/{token}",
+            get(validate_email_form).post(validate_email),
+        )
         .route("/language", post(set_language))
 }
 
@@ -266,6 +270,39 @@ pub async fn validate(
                 &visitor,
                 t(locale, "validate-title"),
                 Some(t(locale, "validate-done")),
+                None,
+                String::new(),
+            )
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// The link mailed to a new address (`changeEmail`) shows a button, as the confirmation's.
+pub async fn validate_email_form(visitor: Visitor, Path(token): Path<String>) -> Response {
+    let locale = visitor.locale;
+    message(
+        &visitor,
+        t(locale, "validate-email-title"),
+        Some(t(locale, "validate-email-intro")),
+        Some(format!("/validate/email/{token}")),
+        t(locale, "validate-email-submit"),
+    )
+}
+
+pub async fn validate_email(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+    _: Form<Button>,
+) -> Response {
+    match backend::users::email_change::confirm(&state.ctx, &token).await {
+        Ok(_) => {
+            let locale = visitor.locale;
+            message(
+                &visitor,
+                t(locale, "validate-email-title"),
+                Some(t(locale, "validate-email-done")),
                 None,
                 String::new(),
             )

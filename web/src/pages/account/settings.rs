@@ -48,6 +48,7 @@ fn pending_value(p: entity::user::PendingNotification) -> &'static str {
         Direct => "direct",
         OneHour => "one_hour",
         OneDay => "one_day",
+        OneWeek => "one_week",
     }
 }
 
@@ -108,7 +109,7 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
                 on_day: user.notification_on_day,
                 before_event: user.notification_before_event,
                 pending: pending_value(user.notification_pending_participation).to_owned(),
-                pending_choices: ["none", "direct", "one_hour", "one_day"]
+                pending_choices: ["none", "direct", "one_hour", "one_day", "one_week"]
                     .into_iter()
                     .map(|v| (v, t(locale, &format!("settings-pending-{v}"))))
                     .collect(),
@@ -151,9 +152,11 @@ pub async fn save_settings(
             "none" => PendingNotification::None,
             "one_hour" => PendingNotification::OneHour,
             "one_day" => PendingNotification::OneDay,
+            "one_week" => PendingNotification::OneWeek,
             _ => PendingNotification::Direct,
         }),
         location: None,
+        ..backend::users::settings::SettingsChanges::default()
     };
     match backend::users::settings::set(&state.ctx, &session.user, changes).await {
         Ok(_) => {

@@ -7,6 +7,8 @@
 //! [`policy::may_speak_for_instance`] saying who may; this module finds the actors and follows
 //! those calls name, and lists them.
 
+mod known;
+
 use entity::actor::{self, ActorKind};
 use entity::follow::{self, FollowStatus};
 use sea_orm::{
@@ -19,6 +21,10 @@ use crate::groups::follows::{FollowRequest, UnfollowRequest};
 use crate::groups::policy;
 use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
+
+pub use known::{
+    FollowFilter, InstanceOrder, InstanceQuery, InstanceStats, find, page as known, stats,
+};
 
 /// Another instance, as the admin list shows it.
 #[derive(Debug, Clone)]

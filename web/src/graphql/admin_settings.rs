@@ -1,0 +1,165 @@
+//! Mobilizon's `adminSettings` and `saveAdminSettings`: what administrators say about the
+//! instance (`backend::about`), beside what its configuration file sets, which is shown as it
+//! is and refused when changed.
+
+use async_graphql::{Context, Object, SimpleObject};
+use backend::about::{About, AboutChanges, DocumentKind};
+
+use super::config::{InstancePrivacyType, InstanceTermsType, document_kind, privacy_kind};
+use super::errors::{GqlResult, IntoGql, invalid};
+use super::media::MediaInput;
+use super::objects::Media;
+use super::{app, principal};
+
+#[derive(SimpleObject)]
+pub struct AdminSettings {
+    instance_name: String,
+    instance_description: String,
+    instance_long_description: Option<String>,
+    instance_slogan: Option<String>,
+    contact: Option<String>,
+    /// The instance's pictures are not set here.
+    instance_logo: Option<Media>,
+    instance_favicon: Option<Media>,
+    default_picture: Option<Media>,
+    primary_color: Option<String>,
+    secondary_color: Option<String>,
+    instance_terms: Option<String>,
+    instance_terms_type: InstanceTermsType,
+    instance_terms_url: Option<String>,
+    instance_privacy_policy: Option<String>,
+    instance_privacy_policy_type: InstancePrivacyType,
+    instance_privacy_policy_url: Option<String>,
+    instance_rules: Option<String>,
+    registrations_open: bool,
+    instance_languages: Vec<String>,
+}
+
+impl AdminSettings {
+    fn new(ctx: &Context<'_>, about: About) -> GqlResult<Self> {
+        let instance = &app(ctx)?.settings.instance;
+        Ok(Self {
+            instance_name: instance.name.clone(),
+            instance_description: instance.description.clone(),
+            instance_long_description: about.long_description,
+            instance_slogan: about.slogan,
+            contact: instance.contact_email.clone(),
+            instance_logo: None,
+            instance_favicon: None,
+            default_picture: None,
+            primary_color: about.primary_color,
+            secondary_color: about.secondary_color,
+            instance_terms: about.terms.body,
+            instance_terms_type: document_kind(about.terms.kind),
+            instance_terms_url: about.terms.url,
+            instance_privacy_policy: about.privacy.body,
+            instance_privacy_policy_type: privacy_kind(about.privacy.kind),
+            instance_privacy_policy_url: about.privacy.url,
+            instance_rules: about.rules,
+            registrations_open: instance.registrations_open,
+            instance_languages: backend::i18n::Locale::all_codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+}
+
+fn terms_kind(kind: InstanceTermsType) -> DocumentKind {
+    match kind {
+        InstanceTermsType::Default => DocumentKind::Default,
+        InstanceTermsType::Url => DocumentKind::Url,
+        InstanceTermsType::Custom => DocumentKind::Custom,
+    }
+}
+
+fn policy_kind(kind: InstancePrivacyType) -> DocumentKind {
+    match kind {
+        InstancePrivacyType::Default => DocumentKind::Default,
+        InstancePrivacyType::Url => DocumentKind::Url,
+        InstancePrivacyType::Custom => DocumentKind::Custom,
+    }
+}
+
+#[derive(Default)]
+pub struct AdminSettingsQuery;
+
+#[Object]
+impl AdminSettingsQuery {
+    /// For administrators.
+    async fn admin_settings(&self, ctx: &Context<'_>) -> GqlResult<AdminSettings> {
+        principal(ctx)
+            .require_admin("only administrators see the instance's settings")
+            .gql()?;
+        AdminSettings::new(ctx, backend::about::get(&app(ctx)?.db).await.gql()?)
+    }
+}
+
+#[derive(Default)]
+pub struct AdminSettingsMutation;
+
+#[Object]
+impl AdminSettingsMutation {
+    /// Changes what the instance says about itself (administrators). What the configuration
+    /// file sets (name, description, contact, registrations, languages) is accepted
+    /// unchanged only; the instance's pictures are not set here.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_admin_settings(
+        &self,
+        ctx: &Context<'_>,
+        instance_name: Option<String>,
+        instance_description: Option<String>,
+        instance_long_description: Option<String>,
+        instance_slogan: Option<String>,
+        contact: Option<String>,
+        instance_logo: Option<MediaInput>,
+        instance_favicon: Option<MediaInput>,
+        default_picture: Option<MediaInput>,
+        primary_color: Option<String>,
+        secondary_color: Option<String>,
+        instance_terms: Option<String>,
+        instance_terms_type: Option<InstanceTermsType>,
+        instance_terms_url: Option<String>,
+        instance_privacy_policy: Option<String>,
+        instance_privacy_policy_type: Option<InstancePrivacyType>,
+        instance_privacy_policy_url: Option<String>,
+        instance_rules: Option<String>,
+        registrations_open: Option<bool>,
+        instance_languages: Option<Vec<Option<String>>>,
+    ) -> GqlResult<AdminSettings> {
+        for (field, picture) in [
+            ("instanceLogo", &instance_logo),
+            ("instanceFavicon", &instance_favicon),
+            ("defaultPicture", &default_picture),
+        ] {
+            if picture.is_some() {
+                return Err(invalid(field, "the instance's pictures are not set here"));
+            }
+        }
+        let about = backend::about::save(
+            app(ctx)?,
+            &principal(ctx),
+            AboutChanges {
+                slogan: instance_slogan,
+                long_description: instance_long_description,
+                rules: instance_rules,
+                terms_kind: instance_terms_type.map(terms_kind),
+                terms_url: instance_terms_url,
+                terms_body: instance_terms,
+                privacy_kind: instance_privacy_policy_type.map(policy_kind),
+                privacy_url: instance_privacy_policy_url,
+                privacy_body: instance_privacy_policy,
+                primary_color,
+                secondary_color,
+                name: instance_name,
+                description: instance_description,
+                contact,
+                registrations_open,
+                languages: instance_languages.map(|l| l.into_iter().flatten().collect()),
+            },
+        )
+        .await
+        .gql()?;
+        AdminSettings::new(ctx, about)
+    }
+}
