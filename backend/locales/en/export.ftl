@@ -12,4 +12,5 @@ export-role-participant = Participant
 export-role-not-approved = Not approved
 export-role-not-confirmed = Not confirmed
 export-role-rejected = Rejected
+export-role-waitlisted = On the waitlist
 export-file-name = { $event }_participants

@@ -12,4 +12,5 @@ export-role-participant = Participant·e
 export-role-not-approved = Non approuvé·e
 export-role-not-confirmed = Non confirmé·e
 export-role-rejected = Refusé·e
+export-role-waitlisted = Sur liste d'attente
 export-file-name = { $event }_participants

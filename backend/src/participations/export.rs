@@ -240,6 +240,7 @@ fn role_key(role: ParticipantRole) -> &'static str {
         ParticipantRole::NotApproved => "export-role-not-approved",
         ParticipantRole::NotConfirmed => "export-role-not-confirmed",
         ParticipantRole::Rejected => "export-role-rejected",
+        ParticipantRole::Waitlisted => "export-role-waitlisted",
     }
 }
 
