@@ -64,13 +64,18 @@ impl<V: Clone> Kept<V> {
     /// Keeps `value` under `key` in place of what was there: for values that stop holding
     /// with time (what a key names is the same; it was made at another moment).
     pub fn replace(&self, key: &str, value: V) {
+        self.remove(key);
+        self.put(key, value);
+    }
+
+    /// Forgets what is kept under `key`: for values whose source is gone.
+    pub fn remove(&self, key: &str) {
         if let Ok(mut inner) = self.0.lock()
             && let Some(gone) = inner.by_key.remove(key)
         {
             inner.bytes -= (inner.size)(&gone);
             inner.order.retain(|kept| kept != key);
         }
-        self.put(key, value);
     }
 
     pub fn put(&self, key: &str, value: V) {

@@ -4,6 +4,7 @@
 //! Pictures of other instances are copied here the same way (`remote`).
 
 mod cleanup;
+pub mod kept_files;
 pub mod placeholder;
 pub mod process;
 pub mod remote;

@@ -5,14 +5,22 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::{ObjectStoreExt, PutPayload};
 
+use super::kept_files::KeptFiles;
 use crate::error::{Error, Result};
 use crate::settings::{MediaSettings, MediaStorageKind};
 
 #[derive(Clone, Debug)]
-pub enum MediaStorage {
+pub struct MediaStorage {
+    store: Store,
+    kept: KeptFiles,
+}
+
+#[derive(Clone, Debug)]
+pub enum Store {
     Disk(DiskStorage),
     S3(S3Storage),
 }
@@ -21,37 +29,52 @@ impl MediaStorage {
     /// The storage the settings name. Nothing is contacted yet: a store that is down shows
     /// at the first upload, not at start-up.
     pub fn from_settings(settings: &MediaSettings) -> Result<Self> {
-        match settings.storage {
-            MediaStorageKind::Disk => Ok(MediaStorage::Disk(DiskStorage::new(&settings.dir))),
-            MediaStorageKind::S3 => S3Storage::from_settings(settings).map(MediaStorage::S3),
-        }
+        let store = match settings.storage {
+            MediaStorageKind::Disk => Store::Disk(DiskStorage::new(&settings.dir)),
+            MediaStorageKind::S3 => Store::S3(S3Storage::from_settings(settings)?),
+        };
+        let budget = usize::try_from(settings.cache_bytes).unwrap_or(usize::MAX);
+        Ok(Self::new(store, KeptFiles::new(budget)))
+    }
+
+    pub fn new(store: Store, kept: KeptFiles) -> Self {
+        Self { store, kept }
     }
 
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
         check_key(key)?;
-        match self {
-            MediaStorage::Disk(disk) => disk.put(key, bytes).await,
-            MediaStorage::S3(s3) => s3.put(key, bytes).await,
+        match &self.store {
+            Store::Disk(disk) => disk.put(key, bytes).await,
+            Store::S3(s3) => s3.put(key, bytes).await,
         }
     }
 
-    /// The file, or `None` when no file has this key.
-    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+    /// The file, or `None` when no file has this key. Small files come from this node's
+    /// memory once read ([`KeptFiles`]).
+    pub async fn get(&self, key: &str) -> Result<Option<Bytes>> {
         if check_key(key).is_err() {
             return Ok(None);
         }
-        match self {
-            MediaStorage::Disk(disk) => disk.get(key).await,
-            MediaStorage::S3(s3) => s3.get(key).await,
+        if let Some(bytes) = self.kept.get(key) {
+            return Ok(Some(bytes));
         }
+        let found = match &self.store {
+            Store::Disk(disk) => disk.get(key).await?,
+            Store::S3(s3) => s3.get(key).await?,
+        };
+        if let Some(bytes) = &found {
+            self.kept.keep(key, bytes);
+        }
+        Ok(found)
     }
 
     /// Deletes a file; deleting one that is already gone succeeds (a retried cleanup).
     pub async fn delete(&self, key: &str) -> Result<()> {
         check_key(key)?;
-        match self {
-            MediaStorage::Disk(disk) => disk.delete(key).await,
-            MediaStorage::S3(s3) => s3.delete(key).await,
+        self.kept.forget(key);
+        match &self.store {
+            Store::Disk(disk) => disk.delete(key).await,
+            Store::S3(s3) => s3.delete(key).await,
         }
     }
 }
@@ -108,9 +131,9 @@ impl DiskStorage {
         .map_err(Error::internal)
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>> {
         match tokio::fs::read(self.dir.join(key)).await {
-            Ok(bytes) => Ok(Some(bytes)),
+            Ok(bytes) => Ok(Some(Bytes::from(bytes))),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(Error::internal(err)),
         }
@@ -166,9 +189,9 @@ impl S3Storage {
         Ok(())
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>> {
         match self.store.get(&object_store::path::Path::from(key)).await {
-            Ok(found) => Ok(Some(found.bytes().await.map_err(Error::internal)?.to_vec())),
+            Ok(found) => Ok(Some(found.bytes().await.map_err(Error::internal)?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(err) => Err(Error::internal(err)),
         }

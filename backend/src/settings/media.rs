@@ -36,6 +36,9 @@ pub struct MediaSettings {
     pub max_dimension: u32,
     /// Memory one decoding may claim; a decompression bomb asks for more and is refused.
     pub max_decode_bytes: u64,
+    /// Memory each node gives to small pictures it served (thumbnails, cards), so that
+    /// serving them again reads no storage; 0 keeps none.
+    pub cache_bytes: u64,
 }
 
 impl Default for MediaSettings {
@@ -51,6 +54,7 @@ impl Default for MediaSettings {
             orphan_grace_hours: 48,
             max_dimension: 10_000,
             max_decode_bytes: 128 * 1024 * 1024,
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }

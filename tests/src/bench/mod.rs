@@ -31,6 +31,7 @@ use server::{BenchDatabase, ChildServer};
 pub const SCENARIOS: &[&str] = &[
     "event-page",
     "home",
+    "home-pictures",
     "search",
     "event-ics",
     "group-feed",
@@ -74,9 +75,9 @@ impl Options {
 pub const USAGE: &str = "\
 usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json] [--tiny]
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
-scenarios: event-page home search event-ics group-feed group-feed-304 feed-build
-           instance-feed private-feed join login upload thumbnail reminders fanout
-           waitlist (default: all);
+scenarios: event-page home home-pictures search event-ics group-feed group-feed-304
+           feed-build instance-feed private-feed join login upload thumbnail reminders
+           fanout waitlist (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
@@ -430,6 +431,27 @@ async fn http_rows(
                     Some(limit),
                 )
             }
+            "home-pictures" => {
+                // Given now, so that a `home` row of the same run is the page without them.
+                let ctx = seeding_context(&database.url, &public_url, &outbox).await?;
+                let pictured = pictures::picture_home_events(&ctx, &seeded.people).await?;
+                let federation = federation::Federation::start(&ctx).await?;
+                backend::jobs::run_due_now(&ctx, &web::startup::job_registry(&federation)).await;
+                ctx.db.clone().close().await?;
+                let page = home_showing_pictures(&http, &host, pictured).await?;
+                let request = load::get(&host, "/", &[]);
+                measure(
+                    options,
+                    &convive,
+                    &format!(
+                        "home page (HTML), {pictured} cards with pictures ({} B)",
+                        page.len()
+                    ),
+                    Arc::new(move |_, _| request.clone()),
+                    Arc::new(ok200),
+                    Some(limit),
+                )
+            }
             "search" => {
                 let host = host.clone();
                 let now = Utc::now();
@@ -683,6 +705,34 @@ async fn feed_builds(
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// The home page once the server has seen its events' new pictures (another process changed
+/// the database: the server notices within a second).
+async fn home_showing_pictures(
+    http: &reqwest::Client,
+    host: &str,
+    pictured: usize,
+) -> anyhow::Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let page = http
+            .get(format!("http://{host}/"))
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        let shown = page.matches("class=\"picture card-picture\"").count();
+        if shown == pictured {
+            return Ok(page);
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the home page shows {shown} pictures, not the {pictured} given"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 fn graphql_ok(status: u16, body: &[u8]) -> bool {

@@ -1,6 +1,7 @@
 //! Pictures in the benchmark: one upload of a 12-megapixel photo, from the request to all its
-//! sizes stored (time, server CPU, and the server's peak memory above idle), and a stored
-//! thumbnail served from `/media/…` beside the bare handler.
+//! sizes stored (time, server CPU, and the server's peak memory above idle), a stored
+//! thumbnail served from `/media/…` beside the bare handler, and the home page once its 20
+//! cards have pictures.
 
 use std::time::Instant;
 
@@ -9,6 +10,7 @@ use backend::principal::Principal;
 use entity::MediaPurpose;
 
 use super::report::Row;
+use super::seed::Person;
 use super::server::ChildServer;
 use crate::Gql;
 
@@ -34,6 +36,41 @@ pub async fn seed_thumbnail(ctx: &AppContext, actor_id: i64) -> anyhow::Result<S
         .last()
         .ok_or_else(|| anyhow::anyhow!("a stored picture without sizes"))?;
     Ok(backend::media::path_of(&thumbnail.key))
+}
+
+/// Cards on the home page's first page.
+pub const HOME_CARDS: u64 = 20;
+
+/// Gives each of the home page's events (the 20 soonest public ones) a picture of its own,
+/// uploaded and set by its organizer as the event form does; the number of events given one.
+pub async fn picture_home_events(ctx: &AppContext, people: &[Person]) -> anyhow::Result<usize> {
+    let page = backend::pagination::Page::new(Some(1), Some(HOME_CARDS as i64))?;
+    let soonest = backend::events::upcoming(&ctx.db, ctx.now(), page).await?;
+    let mut pictured = 0;
+    for (i, event) in soonest.elements.iter().enumerate() {
+        let organizer = people
+            .iter()
+            .find(|p| p.actor_id == event.organizer_actor_id)
+            .ok_or_else(|| anyhow::anyhow!("an event of the seed without a seeded organizer"))?;
+        let principal = Principal::User(organizer.user.clone());
+        // Sizes differ a little, so that no two cards share a picture or a placeholder.
+        let photo = backend::testing::pictures::jpeg_with_gps(1200 + 8 * i as u32, 800);
+        let stored = backend::media::upload(
+            ctx,
+            &principal,
+            backend::media::Upload {
+                bytes: photo,
+                name: format!("picture {i}"),
+                alt: Some(format!("What event {i} looks like")),
+                purpose: MediaPurpose::Picture,
+                identity: Some(organizer.actor_id),
+            },
+        )
+        .await?;
+        backend::media::set_event_picture(ctx, &principal, event.id, Some(&stored.uuid)).await?;
+        pictured += 1;
+    }
+    Ok(pictured)
 }
 
 /// One `uploadMedia` of a 12-megapixel JPEG, as a GraphQL multipart request.
