@@ -291,8 +291,15 @@ pub fn may_change_pages(sql: &str) -> bool {
 }
 
 /// Tables whose changes no page shows: the job queue churns with every delivery and mail,
-/// the rate limits' counters with every login, the feeds' versions with feed requests.
-pub const UNSEEN_TABLES: [&str; 4] = ["feed_versions", "jobs", "rate_limits", "seaql_migrations"];
+/// the rate limits' counters with every login, the feeds' versions with feed requests, and
+/// participant exports are read from the database on each download, never kept.
+pub const UNSEEN_TABLES: [&str; 5] = [
+    "feed_versions",
+    "jobs",
+    "participant_exports",
+    "rate_limits",
+    "seaql_migrations",
+];
 
 /// How long a node waits for its own probe notification, and how long before it tries again.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
