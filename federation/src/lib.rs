@@ -13,6 +13,7 @@
 #![cfg_attr(test, recursion_limit = "256")]
 
 pub mod activities;
+mod bounded;
 pub mod config;
 pub mod delivery;
 pub mod error;

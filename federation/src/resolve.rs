@@ -99,15 +99,13 @@ pub async fn resolve_instance(
     };
     let nodeinfo = format!("{scheme}://{domain}/.well-known/nodeinfo");
     let linked = async {
-        let links: Value = crate::config::http_client(ctx.settings.federation.debug)?
+        let response = crate::config::http_client(ctx.settings.federation.debug)?
             .get(&nodeinfo)
             .header("accept", "application/json")
             .send()
             .await
-            .map_err(|e| Error::Internal(e.to_string()))?
-            .json()
-            .await
-            .map_err(|e| Error::Malformed(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let links = crate::bounded::json(response, crate::bounded::JSON_LIMIT).await?;
         links["links"]
             .as_array()
             .and_then(|links| {
@@ -158,15 +156,13 @@ pub async fn nodeinfo(ctx: &AppContext, domain: &str) -> Result<NodeInfo> {
     let get = |url: String| {
         let client = client.clone();
         async move {
-            client
+            let response = client
                 .get(url)
                 .header("accept", "application/json")
                 .send()
                 .await
-                .map_err(|e| Error::Internal(e.to_string()))?
-                .json::<Value>()
-                .await
-                .map_err(|e| Error::Malformed(e.to_string()))
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            crate::bounded::json(response, crate::bounded::JSON_LIMIT).await
         }
     };
     let links = get(format!("{scheme}://{domain}/.well-known/nodeinfo")).await?;
