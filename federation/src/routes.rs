@@ -11,6 +11,7 @@ use backend::pagination::Page;
 use entity::actor::{self, ActorKind};
 use serde::{Deserialize, Serialize};
 
+use crate::activities::announce::Announce;
 use crate::activities::create_or_update::CreateOrUpdate;
 use crate::config::{Federation, FederationData};
 use crate::error::{Error, Result};
@@ -27,6 +28,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Rout
         .route("/{handle}/outbox", get(outbox))
         .route("/{handle}/followers", get(followers))
         .route("/relay", get(relay))
+        .route("/relay/outbox", get(relay_outbox))
         .route("/comments/{uuid}", get(comment))
         .route("/events/{uuid}/replies", get(event_replies))
         .route("/.well-known/webfinger", get(crate::webfinger::webfinger))
@@ -113,10 +115,8 @@ async fn comment(
             return Ok(axum::response::Redirect::to(&place).into_response());
         }
         if comment.deleted_at.is_some() {
-            let tombstone = crate::activities::delete::Tombstone {
-                id: url::Url::parse(&comment.ap_id)?,
-                kind: activitypub_federation::kinds::object::TombstoneType::Tombstone,
-            };
+            let tombstone =
+                crate::activities::delete::Tombstone::of(url::Url::parse(&comment.ap_id)?, "Note");
             let mut response = activity_json(tombstone);
             *response.status_mut() = axum::http::StatusCode::GONE;
             return Ok(response);
@@ -161,6 +161,57 @@ async fn relay(data: FederationData) -> Response {
         let actor = ApActor::local_with_keys(data.app_data(), model).await?;
         let document = crate::objects::actor::to_json(data.app_data(), &actor.model).await?;
         Ok::<_, Error>(activity_json(document))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// How many pages of the instance actor's outbox are served: the recent events, not the
+/// whole history of the instance.
+const RELAY_OUTBOX_PAGES: i64 = 5;
+
+/// Our instance actor's outbox: the recent public events published here, newest first, each
+/// as the actor's `Announce` of its `Create` (Gancio reads an outbox once, when it starts
+/// following, and imports those). The first page is linked from the collection, as Gancio
+/// and Mastodon read it; at most [`RELAY_OUTBOX_PAGES`] pages.
+async fn relay_outbox(data: FederationData, Query(query): Query<PageQuery>) -> Response {
+    let result = async {
+        let relay = backend::actors::system::relay(&data.db).await?;
+        let id = relay.outbox_url.clone().unwrap_or_default();
+        let bound = RELAY_OUTBOX_PAGES as u64 * COLLECTION_PAGE;
+        let Some(number) = query.page else {
+            let total = backend::events::federated::published_here(&data.db, page(1)?)
+                .await?
+                .total;
+            let mut collection = Collection::<Announce>::count(Some(id.clone()), total.min(bound));
+            collection.first = Some(format!("{id}?page=1"));
+            return Ok(activity_json(collection));
+        };
+        if number > RELAY_OUTBOX_PAGES {
+            return Err(Error::NotFound);
+        }
+        let snapshot = backend::db::begin_snapshot(&data.db).await?;
+        let list = backend::events::federated::published_here(&snapshot, page(number)?).await?;
+        let mut items = Vec::new();
+        for event in &list.elements {
+            let object = crate::objects::event::to_json(data.app_data(), &snapshot, event).await?;
+            let sender = match &object.attributed_to {
+                Some(sender) => sender.clone(),
+                None => url::Url::parse(&relay.ap_id)?,
+            };
+            let create = CreateOrUpdate::published(sender, object)?;
+            items.push(Announce::relayed_create(&relay, &create)?);
+        }
+        snapshot.commit().await?;
+        let total = list.total.min(bound);
+        let mut page = Collection::count(Some(format!("{id}?page={number}")), total);
+        page.kind = CollectionType::OrderedCollectionPage;
+        page.part_of = Some(id.clone());
+        page.ordered_items = Some(items);
+        if (number as u64) * COLLECTION_PAGE < total {
+            page.next = Some(format!("{id}?page={}", number + 1));
+        }
+        Ok::<_, Error>(activity_json(page))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
+use super::create_or_update::CreateOrUpdate;
 use super::remote_events::{store_asked_for, store_remote_event, verify_owner};
 use crate::error::{Error, Result};
 use crate::protocol::event::Event;
@@ -61,6 +62,22 @@ impl Announce {
         let to = vec![Url::parse(followers)?];
         let cc = vec![Url::parse(crate::protocol::PUBLIC)?];
         Self::new(&id, relay, &Url::parse(event_id)?, to, cc, now)
+    }
+
+    /// Our instance actor relaying the `Create` of one of our public events, as its outbox
+    /// lists it: Gancio imports an outbox's `Create`s and its `Announce`s of a `Create`, and
+    /// files what it imports under the activity's actor, which it knows (it follows it) when
+    /// that actor is the instance actor.
+    pub fn relayed_create(relay: &actor::Model, create: &CreateOrUpdate) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{}/relayed", create.id))?,
+            kind: AnnounceType::Announce,
+            actor: Url::parse(&relay.ap_id)?,
+            to: create.to.clone(),
+            cc: create.cc.clone(),
+            published: create.published,
+            object: serde_json::to_value(create)?,
+        })
     }
 
     fn new(

@@ -30,10 +30,25 @@ pub struct Delete<O = serde_json::Value> {
 
 /// What remains of a deleted object.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Tombstone {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: TombstoneType,
+    /// What it was (`Event`, `Note`): Gancio 1.21 picks its handler by it, and answers a
+    /// `Delete` of a `Tombstone` without it with a 500.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_type: Option<String>,
+}
+
+impl Tombstone {
+    pub fn of(id: Url, former_type: &str) -> Self {
+        Self {
+            id,
+            kind: TombstoneType::Tombstone,
+            former_type: Some(former_type.to_owned()),
+        }
+    }
 }
 
 impl Delete<Tombstone> {
@@ -44,10 +59,7 @@ impl Delete<Tombstone> {
             kind: DeleteType::Delete,
             actor: Url::parse(&sender.ap_id)?,
             to: vec![Url::parse(PUBLIC)?],
-            object: Tombstone {
-                id: Url::parse(event_id)?,
-                kind: TombstoneType::Tombstone,
-            },
+            object: Tombstone::of(Url::parse(event_id)?, "Event"),
         })
     }
 }
@@ -60,10 +72,7 @@ impl Delete<Tombstone> {
             kind: DeleteType::Delete,
             actor: Url::parse(&author.ap_id)?,
             to: vec![Url::parse(PUBLIC)?],
-            object: Tombstone {
-                id: Url::parse(comment_id)?,
-                kind: TombstoneType::Tombstone,
-            },
+            object: Tombstone::of(Url::parse(comment_id)?, "Note"),
         })
     }
 }
@@ -146,5 +155,63 @@ impl Activity for Delete {
         .await?;
         tracing::info!(ap_id = %object, deleted, "remote event deleted");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    fn sender() -> actor::Model {
+        let now = chrono::Utc::now();
+        actor::Model {
+            id: 1,
+            ap_id: "https://convive.example/@repair".to_owned(),
+            preferred_username: "repair".to_owned(),
+            domain: None,
+            kind: entity::ActorKind::Group,
+            name: None,
+            summary: None,
+            user_id: None,
+            url: None,
+            inbox_url: None,
+            shared_inbox_url: None,
+            outbox_url: None,
+            followers_url: None,
+            public_key_pem: None,
+            private_key_pem: None,
+            visibility: entity::ActorVisibility::Public,
+            openness: entity::Openness::Open,
+            manually_approves_followers: false,
+            suspended: false,
+            physical_address_id: None,
+            last_refreshed_at: None,
+            created_at: now,
+            updated_at: now,
+            avatar_media_id: None,
+            banner_media_id: None,
+        }
+    }
+
+    #[test]
+    fn our_tombstones_say_what_they_were_as_gancio_needs_to_delete_them() {
+        let delete = Delete::event("https://convive.example/events/1", &sender()).unwrap();
+        let written = serde_json::to_value(&delete).unwrap();
+        assert_eq!(written["object"]["type"], "Tombstone");
+        assert_eq!(written["object"]["formerType"], "Event");
+        let delete = Delete::comment("https://convive.example/comments/1", &sender()).unwrap();
+        let written = serde_json::to_value(&delete).unwrap();
+        assert_eq!(written["object"]["formerType"], "Note");
+        // Gancio's own `Delete` carries the whole event, and reads as a deletion of its id.
+        let path = format!(
+            "{}/fixtures/activitypub/gancio-1.21/gancio-delete-event.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let theirs: Delete = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(
+            theirs.object_id().unwrap().as_str(),
+            "http://localhost:13131/federation/m/2"
+        );
     }
 }

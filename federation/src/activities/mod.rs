@@ -192,6 +192,10 @@ mod fixture_tests {
     fn every_activity_other_servers_send_reaches_the_handler_meant_for_it() {
         let expected = [
             ("gancio-event-activity.json", "CreateOrUpdate"),
+            // Captured from a real Gancio 1.21 (its instance actor follows and sends).
+            ("gancio-1.21/gancio-create-event.json", "CreateOrUpdate"),
+            ("gancio-1.21/gancio-update-event.json", "CreateOrUpdate"),
+            ("gancio-1.21/gancio-delete-event.json", "Delete"),
             ("mobilizon-post-activity.json", "CreateOrUpdate"),
             ("mobilizon-post-activity-group.json", "CreateOrUpdate"),
             ("mobilizon-post-activity-media.json", "CreateOrUpdate"),
@@ -215,6 +219,23 @@ mod fixture_tests {
         ];
         for (name, variant_name) in expected {
             assert_eq!(variant(&parse(name)), variant_name, "{name}");
+        }
+        // Everything Gancio 1.21 sent to a Convive instance during a real run.
+        let path = format!(
+            "{}/fixtures/activitypub/gancio-1.21/gancio-outgoing.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let sent: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for entry in sent {
+            let activity = &entry["activity"];
+            let parsed: InboxActivity = serde_json::from_value(activity.clone())
+                .unwrap_or_else(|e| panic!("{}: {e}", activity["id"]));
+            let expected = match activity["type"].as_str().unwrap() {
+                "Create" | "Update" => "CreateOrUpdate",
+                other => other,
+            };
+            assert_eq!(variant(&parsed), expected, "{}", activity["id"]);
         }
         // Not activities, so never posted to an inbox: gancio-actor.json and mastodon-actor.json
         // (read by protocol::actor's tests), mobilizon-members-collection.json (a collection we

@@ -12,8 +12,10 @@ use url::Url;
 
 use crate::error::Result;
 use crate::protocol::PUBLIC;
-use crate::protocol::event::{Address, Event, EventType, Location, PostalAddress, Tag};
-use crate::protocol::image::{Attachment, BANNER_NAME, ImageType};
+use crate::protocol::event::{
+    ActorsCollection, ActorsCollectionType, Address, Event, EventType, Location, PostalAddress, Tag,
+};
+use crate::protocol::image::{Attachment, BANNER_NAME, ImageType, Link};
 
 fn status_name(status: EventStatus) -> &'static str {
     match status {
@@ -125,17 +127,18 @@ pub async fn to_json(
         .as_deref()
         .and_then(|u| Url::parse(u).ok());
     if let Some(online) = &online {
-        location.push(Location {
-            kind: Some("VirtualLocation".to_owned()),
-            id: None,
-            name: None,
-            address: None,
-            latitude: None,
-            longitude: None,
-            url: Some(online.clone()),
-        });
+        location.push(Location::online(online.clone()));
     }
-    let moderation = backend::events::details::of(event).comment_moderation;
+    let details = backend::events::details::of(event);
+    let moderation = details.comment_moderation;
+    // FEP-8a8e's organizers: the group, and the person unless the group hides them.
+    let organizers: Vec<Url> = match &group {
+        Some(group) if details.hide_organizer_when_group_event => {
+            vec![Url::parse(&group.ap_id)?]
+        }
+        Some(group) => vec![Url::parse(&group.ap_id)?, organizer_id.clone()],
+        None => vec![organizer_id.clone()],
+    };
     let tag_base = ctx.url("/tags/");
     let remaining = if event.show_remaining_attendee_capacity {
         backend::events::remaining_seats(event, &stats).and_then(|n| i64::try_from(n).ok())
@@ -187,6 +190,17 @@ pub async fn to_json(
         } else {
             i64::try_from(stats.participant).ok()
         },
+        organizers: Some(ActorsCollection {
+            kind: ActorsCollectionType::Collection,
+            total_items: Some(organizers.len() as u64),
+            items: organizers,
+        }),
+        attendees: (!event.hide_number_of_participants).then(|| ActorsCollection {
+            kind: ActorsCollectionType::Collection,
+            total_items: Some(stats.going),
+            items: Vec::new(),
+        }),
+        display_end_time: Some(event.ends_on.is_some()),
         replies_moderation_option: Some(
             match moderation {
                 None | Some(CommentModeration::AllowAll) => "allow_all",
@@ -226,6 +240,12 @@ pub async fn to_json(
         .await?
         .map(Attachment::Image)
         .into_iter()
+        // Where Mobilizon reads the online address (it ignores `VirtualLocation`).
+        .chain(
+            online
+                .clone()
+                .map(|u| Attachment::Link(Link::online_address(u))),
+        )
         .collect(),
         image: None,
         id,
@@ -254,17 +274,19 @@ fn place_of(location: &Location) -> Place {
                 place.street = Some(text.clone());
             }
         }
-        None => {}
+        // An online place is not a place (`to_remote` reads it as the online address).
+        Some(Address::Virtual(_)) | None => {}
     }
     place
 }
 
 /// An `Event` from another instance, for backend to store. The caller resolved its organizer
-/// and group to actor rows.
+/// and group to actor rows, and read the zone its instance declares (for events without one).
 pub fn to_remote(
     json: &Event,
     organizer_actor_id: i64,
     attributed_to_id: Option<i64>,
+    instance_zone: Option<&str>,
 ) -> Result<RemoteEvent> {
     // Whether a private one is kept is backend's to say (`federated::receive`).
     let visibility = if json.to.iter().any(|u| u.as_str() == PUBLIC) {
@@ -287,11 +309,17 @@ pub fn to_remote(
         _ => EventStatus::Confirmed,
     };
     let physical = json.location.iter().find(|l| !l.is_virtual());
+    // FEP-8a8e's `VirtualLocation` (Gancio's `address.url` too), else Mobilizon's link.
     let online = json
         .location
         .iter()
-        .find(|l| l.is_virtual())
-        .and_then(|l| l.url.as_ref())
+        .find_map(Location::online_url)
+        .or_else(|| {
+            json.attachment.iter().find_map(|a| match a {
+                Attachment::Link(link) if link.is_online_address() => Some(&link.href),
+                _ => None,
+            })
+        })
         .map(Url::to_string);
     Ok(RemoteEvent {
         ap_id: json.id.to_string(),
@@ -300,7 +328,11 @@ pub fn to_remote(
         description: json.content.clone().unwrap_or_default(),
         begins_on: json.start_time.with_timezone(&Utc),
         ends_on: json.end_time.map(|e| e.with_timezone(&Utc)),
-        timezone: json.timezone.clone(),
+        timezone: backend::events::federated::zone_for(
+            json.timezone.as_deref(),
+            instance_zone,
+            json.start_time,
+        ),
         status,
         visibility,
         join_options: match json.join_mode.as_deref() {
@@ -343,7 +375,7 @@ mod tests {
             fixture("mobilizon5-event-create.synthesized.json")["object"].clone(),
         )
         .unwrap();
-        let remote = to_remote(&json, 7, Some(8)).unwrap();
+        let remote = to_remote(&json, 7, Some(8), None).unwrap();
         assert_eq!(remote.visibility, EventVisibility::Public);
         assert_eq!(remote.status, EventStatus::Confirmed);
         assert_eq!(remote.join_options, JoinOptions::Restricted);
@@ -357,12 +389,94 @@ mod tests {
         assert_eq!(remote.attributed_to_id, Some(8));
     }
 
+    fn gancio_1_21(name: &str) -> Event {
+        serde_json::from_value(fixture(&format!("gancio-1.21/{name}"))["object"].clone()).unwrap()
+    }
+
+    #[test]
+    fn a_gancio_event_keeps_its_wall_time_in_its_instances_zone_or_at_its_offset() {
+        // "2027-03-20T19:00:00.000+01:00", and no `timezone`.
+        let json = gancio_1_21("gancio-create-event.json");
+        let local = |remote: &RemoteEvent| {
+            let tz: chrono_tz::Tz = remote.timezone.as_deref().unwrap().parse().unwrap();
+            remote
+                .begins_on
+                .with_timezone(&tz)
+                .format("%H:%M")
+                .to_string()
+        };
+        let remote = to_remote(&json, 1, None, Some("Europe/Rome")).unwrap();
+        assert_eq!(remote.timezone.as_deref(), Some("Europe/Rome"));
+        assert_eq!(remote.begins_on.to_rfc3339(), "2027-03-20T18:00:00+00:00");
+        assert_eq!(local(&remote), "19:00");
+        // Without NodeInfo's zone, the offset it was written with.
+        let remote = to_remote(&json, 1, None, None).unwrap();
+        assert_eq!(remote.timezone.as_deref(), Some("Etc/GMT-1"));
+        assert_eq!(local(&remote), "19:00");
+        assert_eq!(
+            remote.ends_on.map(|e| e.to_rfc3339()).as_deref(),
+            Some("2027-03-20T21:00:00+00:00")
+        );
+        // Its place: a text address beside the name, and coordinates.
+        let place = remote.place.unwrap();
+        assert_eq!(place.description.as_deref(), Some("Piazza Castello"));
+        assert_eq!(place.street.as_deref(), Some("Piazza Castello, Torino"));
+        assert_eq!(place.latitude, Some(45.0712));
+        assert_eq!(
+            remote.tags,
+            vec!["#bike".to_owned(), "#criticalmass".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_gancio_online_event_has_its_online_address_and_no_place() {
+        let json = gancio_1_21("gancio-delete-event.json");
+        let remote = to_remote(&json, 1, None, None).unwrap();
+        assert_eq!(
+            remote.online_address.as_deref(),
+            Some("https://meet.example.org/bikemap")
+        );
+        assert!(remote.place.is_none());
+        assert_eq!(remote.timezone.as_deref(), Some("Etc/GMT-2"));
+    }
+
+    #[test]
+    fn an_online_address_is_read_where_gancio_and_mobilizon_write_it() {
+        let mut json = gancio_1_21("gancio-delete-event.json");
+        // Gancio reads (and so may write) it in `location.address.url`.
+        json.location = vec![Location {
+            kind: Some("Place".to_owned()),
+            address: Some(Address::Virtual(crate::protocol::event::VirtualAddress {
+                kind: crate::protocol::event::VirtualLocationType::VirtualLocation,
+                url: Url::parse("https://meet.example.org/other").unwrap(),
+            })),
+            ..Location::online(Url::parse("https://unused.example").unwrap())
+        }];
+        json.location[0].url = None;
+        let remote = to_remote(&json, 1, None, None).unwrap();
+        assert_eq!(
+            remote.online_address.as_deref(),
+            Some("https://meet.example.org/other")
+        );
+        assert!(remote.place.is_none());
+        // Mobilizon: a link named "Website" among the attachments.
+        json.location.clear();
+        json.attachment = vec![Attachment::Link(Link::online_address(
+            Url::parse("https://meet.example.org/mobilizon").unwrap(),
+        ))];
+        let remote = to_remote(&json, 1, None, None).unwrap();
+        assert_eq!(
+            remote.online_address.as_deref(),
+            Some("https://meet.example.org/mobilizon")
+        );
+    }
+
     #[test]
     fn a_gancio_event_without_status_or_join_mode_is_a_free_confirmed_event() {
         let json: Event =
             serde_json::from_value(fixture("gancio-event-activity.json")["object"].clone())
                 .unwrap();
-        let remote = to_remote(&json, 1, None).unwrap();
+        let remote = to_remote(&json, 1, None, None).unwrap();
         assert_eq!(remote.status, EventStatus::Confirmed);
         assert_eq!(remote.join_options, JoinOptions::Free);
         assert_eq!(remote.url, "https://demo.gancio.org/event/demo-event");

@@ -65,7 +65,7 @@ mod tests {
     }
 
     fn picture_of_event(name: &str) -> Option<String> {
-        crate::objects::event::to_remote(&event(name), 1, None)
+        crate::objects::event::to_remote(&event(name), 1, None, None)
             .unwrap()
             .picture
             .map(|p| p.url)

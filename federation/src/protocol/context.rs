@@ -100,6 +100,19 @@ const TERMS: &[(&str, Term)] = &[
     ("members", typed("mz:members", "@id")),
     ("openness", typed("mz:openness", "@id")),
     ("status", typed("ical:status", "ical:status")),
+    // FEP-8a8e's, which Mobilizon's context lacks.
+    (
+        "organizers",
+        typed("https://w3id.org/fep/8a8e/organizers", "@id"),
+    ),
+    (
+        "attendees",
+        typed("https://w3id.org/fep/8a8e/attendees", "@id"),
+    ),
+    (
+        "displayEndTime",
+        typed("https://w3id.org/fep/8a8e/displayEndTime", "sc:Boolean"),
+    ),
     // Not Mobilizon's: without these, the `@language` above tags the key's PEM and owner as
     // natural-language text for JSON-LD processors (and for ones that cannot fetch the
     // security context), and bovine then cannot read the key.
@@ -156,7 +169,8 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_context_is_mobilizons_with_the_key_terms_kept_out_of_natural_language() {
+    fn the_context_is_mobilizons_with_fep_8a8e_terms_and_the_key_terms_kept_out_of_natural_language()
+     {
         let expected = json!([
             "https://www.w3.org/ns/activitystreams",
             "https://w3id.org/security/v1",
@@ -201,6 +215,9 @@ mod tests {
                 "members": {"@id": "mz:members", "@type": "@id"},
                 "openness": {"@id": "mz:openness", "@type": "@id"},
                 "status": {"@id": "ical:status", "@type": "ical:status"},
+                "organizers": {"@id": "https://w3id.org/fep/8a8e/organizers", "@type": "@id"},
+                "attendees": {"@id": "https://w3id.org/fep/8a8e/attendees", "@type": "@id"},
+                "displayEndTime": {"@id": "https://w3id.org/fep/8a8e/displayEndTime", "@type": "sc:Boolean"},
                 "publicKeyPem": {"@id": "https://w3id.org/security#publicKeyPem", "@language": null},
                 "owner": {"@id": "https://w3id.org/security#owner", "@type": "@id"}
             }

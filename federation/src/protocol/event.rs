@@ -119,6 +119,27 @@ pub struct Event {
         deserialize_with = "lenient"
     )]
     pub participant_count: Option<i64>,
+    /// FEP-8a8e's organizers: who runs the event (the group and, unless hidden, the person).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub organizers: Option<ActorsCollection>,
+    /// FEP-8a8e's attendees, as a count (who they are is not published).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub attendees: Option<ActorsCollection>,
+    /// FEP-8a8e: whether `endTime` is meant for people (false: only for software).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub display_end_time: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replies_moderation_option: Option<String>,
     #[serde(
@@ -174,12 +195,10 @@ pub struct Event {
         serialize_with = "super::single_or_array"
     )]
     pub location: Vec<Location>,
-    /// Pictures (the banner among them), and property values and links kept as sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "one_or_many"
-    )]
+    /// Pictures (the banner among them), links (Mobilizon's online address), and property
+    /// values kept as sent. Always written, `[]` when empty: Gancio 1.21 fails (500) on an
+    /// `Update` without it.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub attachment: Vec<Attachment>,
     /// Another place for the banner, which Mobilizon reads when no attachment is named so.
     #[serde(
@@ -188,6 +207,49 @@ pub struct Event {
         deserialize_with = "lenient"
     )]
     pub image: Option<Image>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorsCollectionType {
+    Collection,
+    OrderedCollection,
+    /// FEP-8a8e's examples name them so; read, never written.
+    OrganizersCollection,
+    AttendeesCollection,
+}
+
+/// FEP-8a8e's `organizers` and `attendees`: a collection of actors (their ids), or only its
+/// size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorsCollection {
+    #[serde(rename = "type")]
+    pub kind: ActorsCollectionType,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub total_items: Option<u64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_ids"
+    )]
+    pub items: Vec<Url>,
+}
+
+/// The ids among a collection's items: ids, or objects with one (others are dropped).
+fn lenient_ids<'de, D>(deserializer: D) -> Result<Vec<Url>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let items: Vec<serde_json::Value> = one_or_many(deserializer)?;
+    Ok(items
+        .iter()
+        .filter_map(|item| item.as_str().or_else(|| item.get("id")?.as_str()))
+        .filter_map(|id| Url::parse(id).ok())
+        .collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -242,17 +304,60 @@ pub struct Location {
 }
 
 impl Location {
+    /// A `VirtualLocation`, or a place whose address is one (as Gancio reads them).
     pub fn is_virtual(&self) -> bool {
         self.kind.as_deref() == Some("VirtualLocation")
+            || matches!(self.address, Some(Address::Virtual(_)))
+    }
+
+    /// Where to join, for an online location.
+    pub fn online_url(&self) -> Option<&Url> {
+        match &self.address {
+            Some(Address::Virtual(address)) => Some(&address.url),
+            _ => self.url.as_ref().filter(|_| self.is_virtual()),
+        }
+    }
+
+    /// An online location, written so that both FEP-8a8e's readers (`url`) and Gancio's
+    /// (`address.url`, without which it refuses the event with a 400) find where to join.
+    pub fn online(url: Url) -> Self {
+        Self {
+            kind: Some("VirtualLocation".to_owned()),
+            id: None,
+            name: None,
+            address: Some(Address::Virtual(VirtualAddress {
+                kind: VirtualLocationType::VirtualLocation,
+                url: url.clone(),
+            })),
+            latitude: None,
+            longitude: None,
+            url: Some(url),
+        }
     }
 }
 
-/// A `PostalAddress`, or the free text some servers send instead.
+/// A `PostalAddress`, the free text some servers send instead, or (Gancio's reading of an
+/// online place) a `VirtualLocation` with its address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Address {
+    /// First: a `PostalAddress` has only optional fields and would take anything.
+    Virtual(VirtualAddress),
     Postal(PostalAddress),
     Text(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VirtualLocationType {
+    VirtualLocation,
+}
+
+/// Where to join an online event, as Gancio reads it: `location.address.url`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VirtualAddress {
+    #[serde(rename = "type")]
+    pub kind: VirtualLocationType,
+    pub url: Url,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -356,6 +461,67 @@ pub(crate) mod tests {
         assert_eq!(event.location[0].name.as_deref(), Some("Colosseo"));
         assert!(event.location[0].kind.is_none());
         assert!(event.status().is_none());
+    }
+
+    #[test]
+    fn what_gancio_1_21_needs_is_written_an_empty_attachment_list_and_an_online_address() {
+        let mut event: Event = serde_json::from_value(
+            fixture("gancio-1.21/gancio-create-event.json")["object"].clone(),
+        )
+        .unwrap();
+        event.attachment.clear();
+        event.location = vec![Location::online(
+            Url::parse("https://meet.example.org/bikemap").unwrap(),
+        )];
+        let written = serde_json::to_value(&event).unwrap();
+        // Without `attachment`, Gancio's `Update` handler fails (500).
+        assert_eq!(written["attachment"], serde_json::json!([]));
+        // Gancio takes an online place only from `location.address.url` (else 400);
+        // FEP-8a8e's readers take `url`.
+        assert_eq!(
+            written["location"],
+            serde_json::json!({
+                "type": "VirtualLocation",
+                "address": {"type": "VirtualLocation", "url": "https://meet.example.org/bikemap"},
+                "url": "https://meet.example.org/bikemap"
+            })
+        );
+        let again: Event = serde_json::from_value(written).unwrap();
+        assert_eq!(again, event);
+        assert_eq!(
+            again.location[0].online_url().map(Url::as_str),
+            Some("https://meet.example.org/bikemap")
+        );
+    }
+
+    #[test]
+    fn fep_8a8e_organizers_and_attendees_are_read_from_ids_objects_or_counts() {
+        let event: Event = serde_json::from_value(serde_json::json!({
+            "type": "Event",
+            "id": "https://example.org/e/1",
+            "name": "Party",
+            "startTime": "2026-06-01T12:00:00Z",
+            "organizers": {
+                "type": "OrganizersCollection",
+                "totalItems": 2,
+                "items": ["https://example.org/@a", {"type": "Person", "id": "https://example.org/@b"}, {"type": "sc:Organization", "name": "Co"}]
+            },
+            "attendees": {"type": "Collection", "totalItems": 84},
+            "displayEndTime": false
+        }))
+        .unwrap();
+        let organizers = event.organizers.unwrap();
+        assert_eq!(organizers.items.len(), 2);
+        assert_eq!(organizers.total_items, Some(2));
+        assert_eq!(event.attendees.unwrap().total_items, Some(84));
+        assert_eq!(event.display_end_time, Some(false));
+        // `organizers: null`, FEP-8a8e's "not disclosed", is no error.
+        let hidden: Event = serde_json::from_value(serde_json::json!({
+            "type": "Event", "id": "https://example.org/e/2", "name": "Quiet",
+            "startTime": "2026-06-01T12:00:00Z", "organizers": null
+        }))
+        .unwrap();
+        assert!(hidden.organizers.is_none());
     }
 
     #[test]
