@@ -51,6 +51,22 @@ impl Incoming<'_> {
         self.authority.to_ascii_lowercase()
     }
 
+    /// Our host without its port, when the request's `Host` header names it so and our
+    /// public address has a port: Gancio 1.21 signs `host: localhost` and sends
+    /// `Host: localhost` to `http://localhost:4611/inbox`, as do proxies that drop the port
+    /// (nginx's `$host`). A `Host` naming another server gives nothing: the signature is then
+    /// checked against our own authority only.
+    fn bare_host(&self) -> Option<String> {
+        let authority = self.authority();
+        let host = match authority.rsplit_once(':') {
+            // An IPv6 literal without a port ends with `]`, never with a port number.
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host.to_owned(),
+            _ => return None,
+        };
+        let sent = self.header("host")?.to_ascii_lowercase();
+        (sent == host).then_some(host)
+    }
+
     fn path_and_query(&self) -> &str {
         self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
     }
@@ -84,6 +100,9 @@ pub struct Signed {
     /// "draft-cavage" or "RFC 9421", for logs.
     pub scheme: &'static str,
     message: String,
+    /// The same message with the signed `host` line our host without its port (see
+    /// [`Incoming::bare_host`]), tried when the first does not match.
+    message_with_bare_host: Option<String>,
     signature: Vec<u8>,
     algorithm: Algorithm,
 }
@@ -95,25 +114,29 @@ impl Signed {
         let key = RsaPublicKey::from_public_key_pem(public_key_pem)
             .or_else(|_| RsaPublicKey::from_pkcs1_pem(public_key_pem))
             .map_err(|_| Refused("the sender's public key is not an RSA key".to_owned()))?;
-        let pkcs1 = || {
+        let pkcs1 = |message: &str| {
             key.verify(
                 Pkcs1v15Sign::new::<Sha256>(),
-                &Sha256::digest(self.message.as_bytes()),
+                &Sha256::digest(message.as_bytes()),
                 &self.signature,
             )
         };
-        let pss = || {
+        let pss = |message: &str| {
             key.verify(
                 Pss::new::<Sha512>(),
-                &Sha512::digest(self.message.as_bytes()),
+                &Sha512::digest(message.as_bytes()),
                 &self.signature,
             )
         };
-        let checked = match self.algorithm {
-            Algorithm::RsaPkcs1Sha256 => pkcs1(),
-            Algorithm::RsaPssSha512 => pss(),
-            Algorithm::RsaEither => pkcs1().or_else(|_| pss()),
+        let check = |message: &str| match self.algorithm {
+            Algorithm::RsaPkcs1Sha256 => pkcs1(message),
+            Algorithm::RsaPssSha512 => pss(message),
+            Algorithm::RsaEither => pkcs1(message).or_else(|_| pss(message)),
         };
+        let checked = check(&self.message).or_else(|err| match &self.message_with_bare_host {
+            Some(message) => check(message),
+            None => Err(err),
+        });
         checked.map_err(|_| {
             Refused(format!(
                 "the {} signature does not match the key of the activity's actor",
@@ -309,6 +332,7 @@ mod cavage {
         check_body_digests(digests, request.body, "Digest")?;
 
         let mut lines = Vec::with_capacity(covered.len());
+        let bare_host = request.bare_host().filter(|_| covers("host"));
         for name in &covered {
             let value = match name.as_str() {
                 "(request-target)" => format!(
@@ -325,10 +349,24 @@ mod cavage {
             };
             lines.push(format!("{name}: {value}"));
         }
+        let message_with_bare_host = bare_host.map(|host| {
+            lines
+                .iter()
+                .map(|line| {
+                    if line.starts_with("host: ") {
+                        format!("host: {host}")
+                    } else {
+                        line.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
         Ok(Signed {
             key_id: key_id.to_owned(),
             scheme: "draft-cavage",
             message: lines.join("\n"),
+            message_with_bare_host,
             signature,
             algorithm,
         })
@@ -733,6 +771,7 @@ mod rfc9421 {
             key_id,
             scheme: "RFC 9421",
             message,
+            message_with_bare_host: None,
             signature,
             algorithm,
         })
@@ -900,6 +939,83 @@ mod tests {
         let mut headers = rfc9421_headers(&f.key, now().timestamp(), BODY);
         headers.insert("host", HeaderValue::from_static("127.0.0.1:4000"));
         assert!(check(&headers, BODY, &f.public_pem).is_ok());
+    }
+
+    /// A `POST` to `http://{public}/inbox` signed as Gancio 1.21's `signAndSend` signs it:
+    /// the `host` line and the `Host` header are the URL's host name, without the port.
+    fn gancio_request(
+        key: &RsaPrivateKey,
+        host: &'static str,
+        body: &[u8],
+        public: &str,
+    ) -> Result<Signed, Refused> {
+        let date = now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let digest = BASE64.encode(Sha256::digest(body));
+        let message = format!(
+            "(request-target): post /inbox\nhost: {host}\ndate: {date}\ndigest: SHA-256={digest}"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static(host));
+        headers.insert("date", HeaderValue::from_str(&date).unwrap());
+        headers.insert(
+            "digest",
+            HeaderValue::from_str(&format!("SHA-256={digest}")).unwrap(),
+        );
+        headers.insert(
+            "signature",
+            HeaderValue::from_str(&format!(
+                "keyId=\"http://localhost:13131/federation/u/relay#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
+                sign(key, &message)
+            ))
+            .unwrap(),
+        );
+        let method = Method::POST;
+        let uri: Uri = "/inbox".parse().unwrap();
+        read(
+            &Incoming {
+                method: &method,
+                uri: &uri,
+                headers: &headers,
+                body,
+                scheme: "http",
+                authority: public,
+            },
+            now(),
+        )
+    }
+
+    fn gancio_create() -> Vec<u8> {
+        let path = format!(
+            "{}/fixtures/activitypub/gancio-1.21/gancio-create-event.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn gancio_signing_our_host_without_its_non_default_port_is_verified() {
+        let f = fixture();
+        let body = gancio_create();
+        let signed = gancio_request(&f.key, "localhost", &body, "localhost:4611").unwrap();
+        signed.verify(&f.public_pem).unwrap();
+        // Signed with the port, as every other server signs: the first message matches.
+        let signed = gancio_request(&f.key, "localhost:4611", &body, "localhost:4611").unwrap();
+        signed.verify(&f.public_pem).unwrap();
+    }
+
+    #[test]
+    fn a_host_line_naming_another_server_is_refused_even_when_the_host_header_agrees() {
+        let f = fixture();
+        let body = gancio_create();
+        let signed = gancio_request(&f.key, "elsewhere.example", &body, "localhost:4611").unwrap();
+        let refused = signed.verify(&f.public_pem).unwrap_err();
+        assert!(refused.0.contains("does not match"), "{refused}");
+        // Our host name on another port is another server too.
+        let signed = gancio_request(&f.key, "localhost:13131", &body, "localhost:4611").unwrap();
+        assert!(signed.verify(&f.public_pem).is_err());
+        // Without a port of ours, a bare host is only ever our own authority.
+        let signed = gancio_request(&f.key, "elsewhere.example", &body, "convive.example").unwrap();
+        assert!(signed.verify(&f.public_pem).is_err());
     }
 
     #[test]
