@@ -19,6 +19,7 @@ pub mod media;
 pub mod member;
 pub mod participant;
 pub mod participant_export;
+pub mod peer_software;
 pub mod rate_limit;
 pub mod received_activity;
 pub mod remote_event_tombstone;

@@ -133,6 +133,9 @@ impl JobHandler for DeliverJob {
             }
         };
         let inbox = url::Url::parse(&delivery.inbox).map_err(Error::from)?;
+        if delivery.activity["type"].as_str() == Some("Join") {
+            return send_join(ctx, &sender, &inbox, &delivery.activity).await;
+        }
         let activity = Outgoing::new(delivery.activity)?;
         let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
             .await
@@ -147,6 +150,55 @@ impl JobHandler for DeliverJob {
         tracing::debug!(inbox = %delivery.inbox, "activity delivered");
         Ok(())
     }
+}
+
+/// How long a peer has to answer a `Join`.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Sends a `Join` of a remote event, signed here rather than by the library, to read the
+/// answer: a 4xx (but a timeout or a rate limit) is the event's instance refusing it, and the
+/// participation is marked so; other failures are retried as every delivery is.
+async fn send_join(
+    ctx: &AppContext,
+    sender: &ApActor,
+    inbox: &url::Url,
+    activity: &Value,
+) -> Result<(), JobError> {
+    let key = sender
+        .model
+        .private_key_pem
+        .as_deref()
+        .ok_or_else(|| Error::Internal("the sender has no key".to_owned()))?;
+    let body = serde_json::to_vec(activity)?;
+    let key_id = format!("{}#main-key", sender.model.ap_id);
+    // The wall clock, as the library signs: the peer compares the date with its own clock.
+    let now = chrono::Utc::now();
+    let headers = crate::sign::post_headers(&key_id, key, inbox, &body, now)?;
+    let client = crate::config::http_client(ctx.settings.federation.debug)?;
+    let mut request = client.post(inbox.as_str()).timeout(JOIN_TIMEOUT);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    let status = response.status();
+    if status.is_success() {
+        tracing::debug!(%inbox, "join delivered");
+        return Ok(());
+    }
+    let refused = status.is_client_error()
+        && status != reqwest::StatusCode::REQUEST_TIMEOUT
+        && status != reqwest::StatusCode::TOO_MANY_REQUESTS;
+    if !refused {
+        return Err(JobError::Retry(format!("the inbox answered {status}")));
+    }
+    let join_id = activity["id"].as_str().unwrap_or_default();
+    tracing::info!(%inbox, %status, join = %join_id, "join refused by the event's instance");
+    crate::activities::join::refused_by_origin(ctx, join_id).await?;
+    Ok(())
 }
 
 /// The remote actor `name@host` (or `@name@host`), found through WebFinger and stored (or

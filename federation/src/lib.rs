@@ -28,6 +28,7 @@ pub mod publish;
 pub mod refresh;
 pub mod resolve;
 mod routes;
+mod sign;
 pub mod signatures;
 pub mod webfinger;
 

@@ -140,6 +140,47 @@ pub struct NodeInfo {
     pub version: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
+    /// The zone it declares for itself (Gancio's `metadata.nodeTimezone`).
+    pub timezone: Option<String>,
+}
+
+/// What the instance of `url` runs, as its NodeInfo said within a day: read again (and
+/// recorded by backend) when older or never read. `None` when it does not say (no NodeInfo,
+/// a blocked or unreachable instance): a failure is logged and tried again next time.
+pub async fn peer_software(ctx: &AppContext, url: &Url) -> Option<entity::peer_software::Model> {
+    let host = url.host_str()?;
+    let domain = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let software = backend::instances::software::find(&ctx.db, &domain).await;
+    let known = match software {
+        Ok(known) => known,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read what a peer runs");
+            return None;
+        }
+    };
+    if !backend::instances::software::is_stale(known.as_ref(), ctx.now()) {
+        return known;
+    }
+    let read = async {
+        let info = nodeinfo(ctx, &domain).await?;
+        let facts = backend::instances::software::NodeFacts {
+            software: info.software,
+            version: info.version,
+            timezone: info.timezone,
+        };
+        backend::instances::software::record(&ctx.db, &domain, facts, ctx.now()).await?;
+        Ok::<_, Error>(backend::instances::software::find(&ctx.db, &domain).await?)
+    };
+    match read.await {
+        Ok(fresh) => fresh,
+        Err(err) => {
+            tracing::debug!(error = %err, %domain, "no NodeInfo from a peer");
+            known
+        }
+    }
 }
 
 /// Reads `domain`'s NodeInfo (the newest 2.x document it links), for administrators' lists.
@@ -192,5 +233,6 @@ pub async fn nodeinfo(ctx: &AppContext, domain: &str) -> Result<NodeInfo> {
         version: text(&document["software"]["version"]),
         name: text(&document["metadata"]["nodeName"]),
         description: text(&document["metadata"]["nodeDescription"]),
+        timezone: text(&document["metadata"]["nodeTimezone"]),
     })
 }

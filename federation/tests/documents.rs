@@ -130,7 +130,7 @@ async fn our_group_person_and_event_documents_match_their_golden_files_and_read_
         assert_eq!(serde_json::to_value(&reread).unwrap(), value);
     }
     // And it becomes the same event on another instance.
-    let remote = federation::objects::event::to_remote(&reread, 1, Some(2)).unwrap();
+    let remote = federation::objects::event::to_remote(&reread, 1, Some(2), None).unwrap();
     assert_eq!(remote.title, "Repair café");
     assert_eq!(remote.timezone.as_deref(), Some("Europe/Paris"));
     assert_eq!(remote.begins_on, event.begins_on);

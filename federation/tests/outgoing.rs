@@ -253,6 +253,18 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
     }
 
     // Alice joins an event of the remote group with a message (Join), then leaves (Leave).
+    // Its instance runs Mobilizon (its NodeInfo said so), which takes RSVPs.
+    backend::instances::software::record(
+        &t.ctx.db,
+        "far.example",
+        backend::instances::software::NodeFacts {
+            software: Some("mobilizon".to_owned()),
+            ..Default::default()
+        },
+        t.ctx.now(),
+    )
+    .await
+    .unwrap();
     let theirs = backend::events::federated::upsert_remote(
         &t.ctx,
         RemoteEvent {

@@ -71,6 +71,27 @@ pub async fn published_by(
     Ok(Paginated { total, elements })
 }
 
+/// Public events published here, by anyone, newest first: what our instance actor's outbox
+/// lists for the instances that follow it (Gancio imports them when it starts following).
+pub async fn published_here(
+    conn: &impl ConnectionTrait,
+    page: Page,
+) -> Result<Paginated<event::Model>> {
+    let query = event::Entity::find()
+        .filter(event::Column::Local.eq(true))
+        .filter(event::Column::Draft.eq(false))
+        .filter(event::Column::Visibility.eq(EventVisibility::Public));
+    let total = query.clone().count(conn).await?;
+    let elements = query
+        .order_by_desc(event::Column::PublishedAt)
+        .order_by_desc(event::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit)
+        .all(conn)
+        .await?;
+    Ok(Paginated { total, elements })
+}
+
 /// Public events of an actor not over at `now`, soonest first.
 pub async fn upcoming_of(
     conn: &impl ConnectionTrait,
@@ -104,6 +125,38 @@ pub async fn find_by_ap_id(
         .filter(event::Column::ApId.eq(ap_id))
         .one(conn)
         .await?)
+}
+
+/// The time zone of an event from another instance: the one it names; else the one its
+/// instance declares for itself (Gancio's `nodeTimezone`) when that zone has the offset the
+/// event's start was written with; else that offset as a fixed zone (`Etc/GMT-1` for
+/// `+01:00`), so that "19:00+01:00" still shows 19:00. An offset of a fraction of an hour has
+/// no fixed zone in the IANA database: the event is then shown in UTC.
+pub fn zone_for(
+    declared: Option<&str>,
+    instance_zone: Option<&str>,
+    start: DateTime<chrono::FixedOffset>,
+) -> Option<String> {
+    use chrono::Offset as _;
+    let parse = |tz: &str| tz.trim().parse::<chrono_tz::Tz>().ok();
+    if let Some(tz) = declared.and_then(parse) {
+        return Some(tz.name().to_owned());
+    }
+    let offset = start.offset().local_minus_utc();
+    if let Some(tz) = instance_zone.and_then(parse)
+        && start.with_timezone(&tz).offset().fix().local_minus_utc() == offset
+    {
+        return Some(tz.name().to_owned());
+    }
+    if offset % 3600 != 0 {
+        return None;
+    }
+    // POSIX's sign, inverted: `Etc/GMT-1` is one hour east of Greenwich.
+    let name = match -offset / 3600 {
+        0 => "Etc/UTC".to_owned(),
+        hours => format!("Etc/GMT{hours:+}"),
+    };
+    parse(&name).map(|tz| tz.name().to_owned())
 }
 
 /// An event of another instance, as its origin describes it. The federation layer has already
@@ -418,4 +471,49 @@ pub async fn delete_remote_in(
         addresses::replace(conn, Some(address_id), None, now).await?;
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod zone_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::zone_for;
+    use chrono::DateTime;
+
+    fn at(text: &str) -> DateTime<chrono::FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn a_named_zone_wins_then_the_instances_zone_when_it_agrees_then_the_offset() {
+        // Gancio's start, without `timezone`.
+        let start = at("2027-03-20T19:00:00.000+01:00");
+        assert_eq!(
+            zone_for(Some("America/Toronto"), Some("Europe/Rome"), start).as_deref(),
+            Some("America/Toronto")
+        );
+        assert_eq!(
+            zone_for(None, Some("Europe/Rome"), start).as_deref(),
+            Some("Europe/Rome")
+        );
+        // A zone whose offset that day is another one is not the event's.
+        assert_eq!(
+            zone_for(None, Some("Europe/London"), start).as_deref(),
+            Some("Etc/GMT-1")
+        );
+        assert_eq!(zone_for(None, None, start).as_deref(), Some("Etc/GMT-1"));
+        assert_eq!(
+            zone_for(
+                Some("Not/AZone"),
+                Some("nonsense"),
+                at("2027-07-01T10:00:00-04:00")
+            )
+            .as_deref(),
+            Some("Etc/GMT+4")
+        );
+        assert_eq!(
+            zone_for(None, None, at("2027-07-01T10:00:00Z")).as_deref(),
+            Some("Etc/UTC")
+        );
+        assert_eq!(zone_for(None, None, at("2027-07-01T10:00:00+05:30")), None);
+    }
 }

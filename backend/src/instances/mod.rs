@@ -8,6 +8,7 @@
 //! those calls name, and lists them.
 
 mod known;
+pub mod software;
 
 use entity::actor::{self, ActorKind};
 use entity::follow::{self, FollowStatus};

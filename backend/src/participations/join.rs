@@ -133,6 +133,10 @@ pub async fn join(
         return Err(already_joined());
     }
     if !event.local {
+        if !super::origin_takes_rsvps(&tx, &event).await? {
+            let refusal = Refusal::OriginTakesNoRsvp;
+            return refused(ctx, tx, principal, &person, &event, refusal).await;
+        }
         return ask_remote_event(ctx, tx, &person, &event, message).await;
     }
     let role = match waitlist::role_for_newcomer(&tx, &event).await? {

@@ -113,8 +113,22 @@ fn join_facts(event: &event::Model, now: DateTime<Utc>) -> policy::JoinFacts {
     }
 }
 
+/// Whether the instance that runs `event` takes RSVPs: ours does; another one when its
+/// software answers a `Join` ([`crate::instances::software::answers_join`], by what its
+/// NodeInfo last said).
+pub async fn origin_takes_rsvps(conn: &impl ConnectionTrait, event: &event::Model) -> Result<bool> {
+    if event.local {
+        return Ok(true);
+    }
+    let Some(domain) = crate::instances::software::domain_of(&event.ap_id) else {
+        return Ok(false);
+    };
+    crate::instances::software::domain_answers_join(conn, &domain).await
+}
+
 /// What an event page offers someone ([`policy::offer`]): from the event, their
-/// participation, the seats taken, how many wait in line and whether they are logged in.
+/// participation, the seats taken, how many wait in line, whether they are logged in and
+/// whether the event's instance takes RSVPs ([`origin_takes_rsvps`]).
 pub fn offer(
     event: &event::Model,
     now: DateTime<Utc>,
@@ -122,6 +136,7 @@ pub fn offer(
     seats_taken: u64,
     waiting: u64,
     signed_in: bool,
+    origin_takes_rsvps: bool,
 ) -> policy::Offer {
     let full = policy::is_full(event.maximum_attendee_capacity, seats_taken);
     policy::offer(policy::OfferFacts {
@@ -136,6 +151,7 @@ pub fn offer(
         ),
         role,
         signed_in,
+        origin_takes_rsvps,
     })
 }
 

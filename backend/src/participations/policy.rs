@@ -28,6 +28,9 @@ pub enum Refusal {
     /// The event takes participants with an account only (or is another instance's, which
     /// cannot mail someone without an account there).
     AnonymousParticipationDisabled,
+    /// The event is another instance's, whose software takes no RSVPs over ActivityPub
+    /// (Gancio, Mastodon…: `instances::software::answers_join`).
+    OriginTakesNoRsvp,
 }
 
 impl Refusal {
@@ -39,6 +42,7 @@ impl Refusal {
             Refusal::External => "event_external",
             Refusal::Full => "event_full",
             Refusal::AnonymousParticipationDisabled => "anonymous_participation_disabled",
+            Refusal::OriginTakesNoRsvp => "event_rsvp_not_federated",
         }
     }
 
@@ -51,6 +55,9 @@ impl Refusal {
             Refusal::Full => "this event is full: every seat is taken",
             Refusal::AnonymousParticipationDisabled => {
                 "this event only takes participants with an account"
+            }
+            Refusal::OriginTakesNoRsvp => {
+                "this event's instance takes no RSVPs from other instances: see the event on its own site"
             }
         }
     }
@@ -226,6 +233,8 @@ pub struct OfferFacts {
     pub role: Option<ParticipantRole>,
     /// Whether they are logged in.
     pub signed_in: bool,
+    /// Whether the event's instance takes RSVPs (ours does; another's by its software).
+    pub origin_takes_rsvps: bool,
 }
 
 /// What an event page offers someone about taking part. The service checks the same rules
@@ -249,10 +258,12 @@ pub struct Offer {
 }
 
 pub fn offer(facts: OfferFacts) -> Offer {
-    let closed = refusal(facts.event).or_else(|| {
-        // Someone who takes part keeps their seat however full the event is.
-        (facts.role.is_none() && facts.full && !facts.waitlist).then_some(Refusal::Full)
-    });
+    let closed = refusal(facts.event)
+        .or_else(|| (!facts.origin_takes_rsvps).then_some(Refusal::OriginTakesNoRsvp))
+        .or_else(|| {
+            // Someone who takes part keeps their seat however full the event is.
+            (facts.role.is_none() && facts.full && !facts.waitlist).then_some(Refusal::Full)
+        });
     let may_ask = facts.role.is_none() && closed.is_none();
     Offer {
         closed,
@@ -317,6 +328,7 @@ mod tests {
                 Refusal::AnonymousParticipationDisabled,
                 "anonymous_participation_disabled",
             ),
+            (Refusal::OriginTakesNoRsvp, "event_rsvp_not_federated"),
         ];
         for (refusal, code) in cases {
             let error = Error::from(refusal);
@@ -337,6 +349,7 @@ mod tests {
             Refusal::Cancelled,
             Refusal::Past,
             Refusal::Draft,
+            Refusal::OriginTakesNoRsvp,
         ] {
             assert!(!refusal.is_ignored_elsewhere(), "{refusal:?}");
         }
@@ -511,6 +524,7 @@ mod tests {
                 takes_anonymous,
                 role,
                 signed_in,
+                origin_takes_rsvps: true,
             });
             assert_eq!(
                 (
@@ -541,8 +555,43 @@ mod tests {
             takes_anonymous: false,
             role: None,
             signed_in: true,
+            origin_takes_rsvps: true,
         });
         assert!(offer.needs_approval && offer.join);
+    }
+
+    #[test]
+    fn an_event_whose_instance_takes_no_rsvps_offers_none_but_lets_a_participant_leave() {
+        let open = facts(JoinOptions::Free, EventStatus::Confirmed, false, false);
+        let page = |role| {
+            offer(OfferFacts {
+                event: open,
+                full: false,
+                waitlist: false,
+                takes_anonymous: false,
+                role,
+                signed_in: true,
+                origin_takes_rsvps: false,
+            })
+        };
+        let newcomer = page(None);
+        assert_eq!(newcomer.closed, Some(Refusal::OriginTakesNoRsvp));
+        assert!(!newcomer.join && !newcomer.log_in_to_join);
+        // A cancelled or past event says so first.
+        let cancelled = offer(OfferFacts {
+            event: facts(JoinOptions::Free, EventStatus::Cancelled, false, false),
+            ..OfferFacts {
+                event: open,
+                full: false,
+                waitlist: false,
+                takes_anonymous: false,
+                role: None,
+                signed_in: true,
+                origin_takes_rsvps: false,
+            }
+        });
+        assert_eq!(cancelled.closed, Some(Refusal::Cancelled));
+        assert!(page(Some(ParticipantRole::NotApproved)).leave);
     }
 
     #[test]

@@ -76,6 +76,34 @@ impl Join {
     }
 }
 
+/// The event's instance answered our person's `Join` `join_id` with a 4xx (Gancio: 404
+/// "Unknown message type"): a refusal by the event's owner, recorded by the function an
+/// incoming `Reject` runs (`participations::decide`), so that the person sees it instead of
+/// waiting for an answer that will never come. Nothing when the participation is gone or was
+/// answered already.
+pub(crate) async fn refused_by_origin(ctx: &AppContext, join_id: &str) -> Result<()> {
+    let Some(participation) = participations::find_by_join_id(&ctx.db, join_id).await? else {
+        return Ok(());
+    };
+    if participation.role != entity::participant::ParticipantRole::NotApproved {
+        return Ok(());
+    }
+    let event = backend::events::find(&ctx.db, participation.event_id).await?;
+    let owner_id = event.attributed_to_id.unwrap_or(event.organizer_actor_id);
+    let owner = backend::actors::find(&ctx.db, owner_id).await?;
+    let answer = Url::parse(&format!("{join_id}#refused-by-its-instance"))?;
+    let principal = super::senders::remote_principal(&owner, &answer);
+    participations::decide(
+        ctx,
+        &principal,
+        participation.id,
+        entity::participant::ParticipantRole::Rejected,
+    )
+    .await?;
+    tracing::info!(join = %join_id, "join refused by the event's instance");
+    Ok(())
+}
+
 /// The id of an object given by id or embedded.
 pub(crate) fn object_id(object: &Value) -> Option<Url> {
     let id = match object {

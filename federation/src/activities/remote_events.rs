@@ -69,8 +69,17 @@ async fn store(
         ),
         _ => None,
     };
-    let remote =
-        crate::objects::event::to_remote(object, organizer.id, group.as_ref().map(|g| g.id))?;
+    // What its instance runs (NodeInfo, read at most daily): whether its events take RSVPs
+    // from here, and the zone of events sent without one (Gancio's).
+    let instance_zone = crate::resolve::peer_software(data.app_data(), &object.id)
+        .await
+        .and_then(|peer| peer.timezone);
+    let remote = crate::objects::event::to_remote(
+        object,
+        organizer.id,
+        group.as_ref().map(|g| g.id),
+        instance_zone.as_deref(),
+    )?;
     let Some(event) = federated::receive(data.app_data(), remote, arrival).await? else {
         tracing::debug!(id = %activity_id, "remote event not kept");
         return Ok(None);

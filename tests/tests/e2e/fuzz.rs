@@ -253,7 +253,8 @@ fn fuzzed_inbox_json_is_parsed_and_mapped_without_panicking() {
             if let Ok(activity) =
                 serde_json::from_slice::<federation::activities::InboxActivity>(input)
                 && let federation::activities::InboxActivity::CreateOrUpdate(create) = activity
-                && let Ok(event) = federation::objects::event::to_remote(&create.object, 1, None)
+                && let Ok(event) =
+                    federation::objects::event::to_remote(&create.object, 1, None, None)
             {
                 let _ = backend::events::input::dates(event.begins_on, event.ends_on);
             }

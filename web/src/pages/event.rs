@@ -390,6 +390,7 @@ async fn compose_event_page(
         }
         _ => None,
     };
+    let origin_takes_rsvps = participations::origin_takes_rsvps(&ctx.db, &event).await?;
     let rsvp = rsvp_state(
         ctx,
         visitor,
@@ -397,6 +398,7 @@ async fn compose_event_page(
         access.participant_role,
         position,
         &stats,
+        origin_takes_rsvps,
     );
     let notice = done.and_then(|d| match d {
         "joined" => Some(t(locale, "event-joined")),
@@ -435,6 +437,7 @@ fn rsvp_state(
     role: Option<ParticipantRole>,
     position: Option<u64>,
     stats: &events::ParticipantStats,
+    origin_takes_rsvps: bool,
 ) -> Rsvp {
     let locale = visitor.locale;
     let offer = participations::offer(
@@ -444,6 +447,7 @@ fn rsvp_state(
         stats.participant,
         stats.waitlisted,
         visitor.session.is_some(),
+        origin_takes_rsvps,
     );
     let mut rsvp = Rsvp {
         restricted: offer.needs_approval,
@@ -462,6 +466,8 @@ fn rsvp_state(
             | ParticipantRole::Moderator => "event-you-organize",
             ParticipantRole::Participant => "event-you-going",
             ParticipantRole::NotApproved | ParticipantRole::NotConfirmed => "event-you-pending",
+            // Refused by an instance that takes no RSVPs (its 4xx to our `Join`).
+            ParticipantRole::Rejected if !origin_takes_rsvps => "event-you-refused-by-its-instance",
             ParticipantRole::Rejected => "event-you-rejected",
             ParticipantRole::Waitlisted => {
                 return match position {
@@ -482,6 +488,9 @@ fn rsvp_state(
         Some(Refusal::Cancelled) => rsvp.closed = Some(t(locale, "event-cancelled-no-rsvp")),
         Some(Refusal::Past) => rsvp.closed = Some(t(locale, "event-past")),
         Some(Refusal::Full) => rsvp.closed = Some(t(locale, "event-full")),
+        Some(Refusal::OriginTakesNoRsvp) => {
+            rsvp.closed = Some(t(locale, "event-rsvp-not-federated"));
+        }
         Some(other) => rsvp.closed = Some(other.to_string()),
         None => {}
     }

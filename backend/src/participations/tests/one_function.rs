@@ -156,8 +156,20 @@ async fn a_remote_leave_frees_the_seat_and_sent_again_is_already_done() {
     );
 }
 
-/// A public event of `far.example`'s group, stored here as its `Create` would.
+/// Records that `far.example` runs `software`, as its NodeInfo would say.
+async fn far_runs(t: &TestContext, software: &str) {
+    let facts = crate::instances::software::NodeFacts {
+        software: Some(software.to_owned()),
+        ..Default::default()
+    };
+    crate::instances::software::record(&t.ctx.db, "far.example", facts, t.ctx.now())
+        .await
+        .expect("recorded");
+}
+
+/// A public event of `far.example`'s group (a Mobilizon), stored here as its `Create` would.
 async fn remote_event(t: &TestContext, organizer: &entity::actor::Model) -> entity::event::Model {
+    far_runs(t, "mobilizon").await;
     let starts = t.ctx.now() + Duration::days(3);
     let remote = crate::events::federated::RemoteEvent {
         ap_id: "https://far.example/events/1".to_owned(),
@@ -189,6 +201,40 @@ async fn remote_event(t: &TestContext, organizer: &entity::actor::Model) -> enti
         .await
         .expect("stored")
         .expect("kept")
+}
+
+#[tokio::test]
+async fn an_event_of_an_instance_whose_software_takes_no_join_is_refused_here_and_on_its_page() {
+    let t = TestContext::new().await;
+    let organizer = t.remote_actor("organizer", ActorKind::Person).await;
+    let event = remote_event(&t, &organizer).await;
+    assert!(
+        participations::origin_takes_rsvps(&t.ctx.db, &event)
+            .await
+            .expect("read")
+    );
+    // Gancio answers a `Join` with a 404.
+    far_runs(&t, "gancio").await;
+    assert!(
+        !participations::origin_takes_rsvps(&t.ctx.db, &event)
+            .await
+            .expect("read")
+    );
+    let guest = t.person("guest").await;
+    let joined = join_as(&t, &guest.principal(), event.id)
+        .await
+        .expect("an answer");
+    assert_eq!(joined, Joined::Refused(Refusal::OriginTakesNoRsvp));
+    assert!(
+        !t.recorded_for_federation()
+            .await
+            .iter()
+            .any(|h| matches!(h, Happened::JoinRequested { .. })),
+        "no Join is sent"
+    );
+    let page = participations::offer(&event, t.ctx.now(), None, 0, 0, true, false);
+    assert_eq!(page.closed, Some(Refusal::OriginTakesNoRsvp));
+    assert!(!page.join);
 }
 
 #[tokio::test]
@@ -311,11 +357,11 @@ async fn the_event_page_is_offered_what_the_service_would_accept() {
     })
     .await;
     let now = t.ctx.now();
-    let open = participations::offer(&event, now, None, 0, 0, false);
+    let open = participations::offer(&event, now, None, 0, 0, false, true);
     assert!(open.log_in_to_join && open.join_by_email && !open.join);
     let guest = t.person("guest").await;
     join(&t, &guest, event.id).await.expect("the only seat");
-    let full = participations::offer(&event, now, None, 1, 0, true);
+    let full = participations::offer(&event, now, None, 1, 0, true, true);
     assert_eq!(full.closed, Some(Refusal::Full));
     let late = t.person("late").await;
     assert_eq!(
@@ -323,6 +369,14 @@ async fn the_event_page_is_offered_what_the_service_would_accept() {
         Refusal::Full.code(),
         "refused as the page said"
     );
-    let mine = participations::offer(&event, now, Some(ParticipantRole::Participant), 1, 0, true);
+    let mine = participations::offer(
+        &event,
+        now,
+        Some(ParticipantRole::Participant),
+        1,
+        0,
+        true,
+        true,
+    );
     assert!(mine.closed.is_none() && mine.leave && !mine.join);
 }

@@ -100,6 +100,7 @@ fn a_full_event_with_a_waitlist_offers_to_join_the_line_instead_of_closing() {
         takes_anonymous: true,
         role: None,
         signed_in: true,
+        origin_takes_rsvps: true,
     });
     assert_eq!(newcomer.closed, None);
     assert!(newcomer.join && newcomer.joins_waitlist);
@@ -110,6 +111,7 @@ fn a_full_event_with_a_waitlist_offers_to_join_the_line_instead_of_closing() {
         takes_anonymous: true,
         role: Some(ParticipantRole::Waitlisted),
         signed_in: true,
+        origin_takes_rsvps: true,
     });
     assert!(waiting.leave && !waiting.join && !waiting.joins_waitlist);
 }
