@@ -1,0 +1,234 @@
+//! What Mastodon makes of what we send it, checked against its own rules for an incoming
+//! `Create`, as written in mastodon/mastodon (`app/lib/activitypub/activity/create.rb`,
+//! `activity.rb`, `parser/status_parser.rb`, `parser/media_attachment_parser.rb`):
+//!
+//! - `Note` and `Question` become statuses with their `content` as text and their `summary`
+//!   as a content warning; `Image`, `Audio`, `Video`, `Article`, `Page` and `Event` are
+//!   "converted": the text is the `name`, the `summary` and the link (`url`, else `id`), one
+//!   paragraph each, and there is no content warning; any other type is refused.
+//! - the link is `url` (a string, or the `text/html` one of a list of links), else `id`;
+//! - attachments with a `url` become media (at most 9), described by `summary` or `name`;
+//!   those without (`Link`s with `href`, `PropertyValue`s) are skipped;
+//! - the visibility: public when `to` has the public collection, unlisted when `cc` has it,
+//!   followers-only when `to` has the sender's followers, else direct;
+//! - `Hashtag` tags become tags (their `name` without `#`, in lower case);
+//! - `inReplyTo` (an id or an object with one) makes it a reply in that thread.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
+
+use backend::comments::{NewComment, Target};
+use backend::testing::{TestContext, new_event};
+use chrono::Duration;
+use serde_json::Value;
+
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+const SUPPORTED_TYPES: [&str; 2] = ["Note", "Question"];
+const CONVERTED_TYPES: [&str; 6] = ["Image", "Audio", "Video", "Article", "Page", "Event"];
+
+/// A status as Mastodon stores it from an object.
+#[derive(Debug)]
+struct Status {
+    text: String,
+    spoiler_text: String,
+    url: String,
+    /// (remote URL, description)
+    media: Vec<(String, Option<String>)>,
+    visibility: &'static str,
+    tags: Vec<String>,
+    in_reply_to: Option<String>,
+}
+
+fn as_array(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    }
+}
+
+fn value_or_id(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// JsonLdHelper's `url_to_href`: a string, or the `href` of the first link (of that type).
+fn url_to_href(value: &Value, media_type: Option<&str>) -> Option<String> {
+    let links = as_array(value);
+    let chosen = media_type
+        .and_then(|t| links.iter().find(|l| l["mediaType"].as_str() == Some(t)))
+        .or(links.first())?;
+    match chosen {
+        Value::String(s) => Some(s.clone()),
+        other => other["href"].as_str().map(str::to_owned),
+    }
+}
+
+fn present(value: &Value) -> Option<String> {
+    value
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+fn mastodon_status(object: &Value, followers: &str) -> Option<Status> {
+    let kind = object["type"].as_str()?;
+    let converted = CONVERTED_TYPES.contains(&kind);
+    if !converted && !SUPPORTED_TYPES.contains(&kind) {
+        return None;
+    }
+    let id = object["id"].as_str()?.to_owned();
+    let url = url_to_href(&object["url"], Some("text/html")).unwrap_or_else(|| id.clone());
+    let summary = present(&object["summary"]);
+    let (text, spoiler_text) = if converted {
+        let paragraphs: Vec<String> = [present(&object["name"]), summary, Some(url.clone())]
+            .into_iter()
+            .flatten()
+            .collect();
+        (paragraphs.join("\n\n"), String::new())
+    } else {
+        (
+            present(&object["content"]).unwrap_or_default(),
+            summary.unwrap_or_default(),
+        )
+    };
+    let media = as_array(&object["attachment"])
+        .iter()
+        .filter_map(|a| {
+            let url = url_to_href(&a["url"], None)?;
+            let description = present(&a["summary"]).or_else(|| present(&a["name"]));
+            Some((url, description))
+        })
+        .take(9)
+        .collect();
+    let ids = |key: &str| -> Vec<String> {
+        as_array(&object[key])
+            .iter()
+            .filter_map(value_or_id)
+            .collect()
+    };
+    let visibility = if ids("to").iter().any(|t| t == PUBLIC) {
+        "public"
+    } else if ids("cc").iter().any(|c| c == PUBLIC) {
+        "unlisted"
+    } else if ids("to").iter().any(|t| t == followers) {
+        "private"
+    } else {
+        "direct"
+    };
+    let tags = as_array(&object["tag"])
+        .iter()
+        .filter(|t| t["type"].as_str() == Some("Hashtag"))
+        .filter_map(|t| t["name"].as_str())
+        .map(|n| n.trim_start_matches('#').to_lowercase())
+        .collect();
+    Some(Status {
+        text,
+        spoiler_text,
+        url,
+        media,
+        visibility,
+        tags,
+        in_reply_to: value_or_id(&object["inReplyTo"]),
+    })
+}
+
+#[tokio::test]
+async fn mastodon_shows_our_event_as_a_status_with_its_name_when_where_and_link() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut new = new_event("Repair café", t.ctx.now() + Duration::days(3));
+    new.tags = Some(vec!["Repair".to_owned(), "bikes".to_owned()]);
+    new.online_address = Some("https://meet.example.org/repair".to_owned());
+    let event = backend::events::service::create(&t.ctx, &alice.principal(), new)
+        .await
+        .unwrap();
+    let document = federation::objects::event::to_json(&t.ctx, &t.ctx.db, &event)
+        .await
+        .unwrap();
+    let object = serde_json::to_value(&document).unwrap();
+    let followers = alice.actor.followers_url.clone().unwrap_or_default();
+    let status = mastodon_status(&object, &followers).expect("an Event is converted, not refused");
+
+    let paragraphs: Vec<&str> = status.text.split("\n\n").collect();
+    assert_eq!(paragraphs[0], "Repair café", "{status:?}");
+    assert!(
+        paragraphs[1].starts_with("🗓️ "),
+        "when, in the summary: {status:?}"
+    );
+    assert!(
+        paragraphs[1].contains("🌐 https://meet.example.org/repair"),
+        "{status:?}"
+    );
+    assert_eq!(paragraphs[2], event.url, "the link to the event page");
+    assert_eq!(status.url, event.url);
+    assert_eq!(status.spoiler_text, "", "no content warning");
+    assert_eq!(status.visibility, "public");
+    let mut tags = status.tags.clone();
+    tags.sort();
+    assert_eq!(tags, ["bikes", "repair"]);
+    // The online address is a `Link` for Mobilizon, not a picture Mastodon would fetch.
+    assert!(status.media.is_empty(), "{:?}", status.media);
+    assert!(status.in_reply_to.is_none());
+}
+
+#[tokio::test]
+async fn mastodon_shows_our_comment_as_a_reply_to_the_event_with_its_text() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let event = backend::events::service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Repair café", t.ctx.now() + Duration::days(3)),
+    )
+    .await
+    .unwrap();
+    let posted = backend::comments::create(
+        &t.ctx,
+        &alice.principal(),
+        NewComment {
+            target: Target::Event(event.id),
+            text: "<p>Bring your <b>broken</b> toaster!</p>".to_owned(),
+            is_announcement: false,
+            language: None,
+            identity: None,
+            remote: None,
+        },
+    )
+    .await
+    .unwrap();
+    let note = federation::objects::comment::to_note(&t.ctx.db, posted.comment())
+        .await
+        .unwrap();
+    let object = serde_json::to_value(&note).unwrap();
+    let followers = alice.actor.followers_url.clone().unwrap_or_default();
+    let status = mastodon_status(&object, &followers).expect("a Note is a status");
+    assert!(
+        status.text.contains("Bring your <b>broken</b> toaster!"),
+        "{status:?}"
+    );
+    assert_eq!(status.spoiler_text, "", "no content warning");
+    assert_eq!(status.in_reply_to.as_deref(), Some(event.ap_id.as_str()));
+    assert_eq!(status.visibility, "public");
+    assert!(status.media.is_empty());
+}
+
+#[test]
+fn mastodon_refuses_what_it_does_not_know_and_reads_its_own_toots_as_notes() {
+    assert!(
+        mastodon_status(
+            &serde_json::json!({"type": "Group", "id": "https://x.example/g"}),
+            ""
+        )
+        .is_none()
+    );
+    let path = format!(
+        "{}/fixtures/activitypub/mastodon-post-activity.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let activity: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let toot = mastodon_status(&activity["object"], "").expect("a toot");
+    assert_eq!(toot.spoiler_text, "cw");
+}
