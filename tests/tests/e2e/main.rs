@@ -28,6 +28,7 @@ mod mobilizon_shapes;
 mod one_join;
 mod pages;
 mod participant_exports;
+mod peers;
 mod picture_pages;
 mod pictures;
 mod public_urls;
