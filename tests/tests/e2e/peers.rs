@@ -255,3 +255,84 @@ async fn a_join_the_events_instance_answers_with_a_404_is_a_refusal_the_person_s
         "{role}"
     );
 }
+
+#[tokio::test]
+async fn a_gancio_event_shows_its_wall_time_in_its_instances_zone_and_offers_no_rsvp() {
+    let server = federating::server().await;
+    let path = format!(
+        "{}/../federation/fixtures/activitypub/gancio-1.21/gancio-create-event.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let create: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let object: federation::protocol::event::Event =
+        serde_json::from_value(create["object"].clone()).unwrap();
+    let relay = backend::actors::remote::upsert(
+        &server.ctx.db,
+        backend::actors::remote::RemoteActor {
+            ap_id: "http://localhost:13131/federation/u/relay".to_owned(),
+            preferred_username: "relay".to_owned(),
+            domain: "localhost:13131".to_owned(),
+            kind: entity::actor::ActorKind::Application,
+            name: Some("Gancio".to_owned()),
+            summary: None,
+            url: None,
+            inbox_url: "http://localhost:13131/federation/u/relay/inbox".to_owned(),
+            shared_inbox_url: None,
+            outbox_url: None,
+            followers_url: None,
+            public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
+            manually_approves_followers: false,
+            openness: entity::actor::Openness::Open,
+            avatar: None,
+            banner: None,
+        },
+        server.ctx.now(),
+    )
+    .await
+    .unwrap();
+    // What its NodeInfo says (`software.name`, `metadata.nodeTimezone`).
+    backend::instances::software::record(
+        &server.ctx.db,
+        "localhost:13131",
+        backend::instances::software::NodeFacts {
+            software: Some("gancio".to_owned()),
+            version: Some("1.21.0".to_owned()),
+            timezone: Some("Europe/Rome".to_owned()),
+        },
+        server.ctx.now(),
+    )
+    .await
+    .unwrap();
+    let remote =
+        federation::objects::event::to_remote(&object, relay.id, None, Some("Europe/Rome"))
+            .unwrap();
+    let event = backend::events::federated::upsert_remote(&server.ctx, remote)
+        .await
+        .unwrap()
+        .expect("kept");
+
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let page = browser.get(&format!("/events/{}", event.uuid)).await;
+    assert!(
+        page.body.contains("Critical Mass ride (Gancio)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("19:00"),
+        "the wall time it was written with: {}",
+        page.body
+    );
+    assert!(page.body.contains("Europe/Rome"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("takes no RSVPs from other instances: see the event on its own site"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("/join\""),
+        "no RSVP form: {}",
+        page.body
+    );
+}
