@@ -351,3 +351,41 @@ async fn comments_per_actor_are_rationed() {
     let refused = super::create(&t.ctx, &organizer.principal(), text(target, "one more")).await;
     assert_eq!(refused.unwrap_err().code(), "rate_limited");
 }
+
+#[tokio::test]
+async fn a_reply_written_under_one_event_to_a_comment_of_another_is_refused_naming_the_field() {
+    let t = TestContext::new().await;
+    let organizer = t.person("organizer").await;
+    let alice = t.person("alice").await;
+    let first = event(&t, &organizer).await;
+    let second = event(&t, &organizer).await;
+    let question = super::create(
+        &t.ctx,
+        &alice.principal(),
+        text(Target::Event(first.id), "Parking?"),
+    )
+    .await
+    .unwrap()
+    .into_comment();
+    let elsewhere = Target::ReplyUnder {
+        event: second.id,
+        parent: question.id,
+    };
+    let refused = super::create(&t.ctx, &alice.principal(), text(elsewhere, "Behind"))
+        .await
+        .unwrap_err();
+    let crate::error::Error::Invalid(fields) = refused else {
+        panic!("expected an invalid field, got {refused:?}");
+    };
+    assert_eq!(fields[0].field, "inReplyToCommentId");
+
+    let here = Target::ReplyUnder {
+        event: first.id,
+        parent: question.id,
+    };
+    let reply = super::create(&t.ctx, &alice.principal(), text(here, "Behind"))
+        .await
+        .expect("a reply under its parent's event")
+        .into_comment();
+    assert_eq!(reply.in_reply_to_id, Some(question.id));
+}

@@ -22,7 +22,11 @@ pub const MAX_TEXT_BYTES: usize = 20_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Event(i64),
+    /// A reply found by its parent alone, as a peer's `Note` names it.
     Reply(i64),
+    /// A reply written on an event's page or through the API, which name the event too: the
+    /// parent must be under that event.
+    ReplyUnder { event: i64, parent: i64 },
 }
 
 /// A comment from another instance, as its `Note` names it.
@@ -129,8 +133,16 @@ pub async fn create(ctx: &AppContext, principal: &Principal, new: NewComment) ->
     check_author(&tx, &author).await?;
     let (event_id, in_reply_to, origin) = match new.target {
         Target::Event(id) => (id, None, None),
-        Target::Reply(parent_id) => {
+        Target::Reply(parent_id) | Target::ReplyUnder { parent: parent_id, .. } => {
             let parent = super::find(&tx, parent_id).await?;
+            if let Target::ReplyUnder { event, .. } = new.target
+                && parent.event_id != event
+            {
+                return Err(Error::invalid(
+                    "inReplyToCommentId",
+                    "this comment is under another event",
+                ));
+            }
             if parent.deleted_at.is_some() {
                 return Err(Error::rule(
                     "comment_deleted",

@@ -9,7 +9,7 @@ use backend::comments::{self, CommentChanges, CommentRef, NewComment, Target};
 use chrono::{DateTime, Utc};
 use entity::event::EventVisibility;
 
-use super::errors::{GqlResult, IntoGql, invalid};
+use super::errors::{GqlResult, IntoGql};
 use super::loaders;
 use super::objects::{Actor, Comment, Event, Person};
 use super::{app, parse_id, principal};
@@ -228,18 +228,10 @@ impl CommentMutation {
     ) -> GqlResult<Comment> {
         let event_id = parse_id(&event_id, "eventId")?;
         let target = match &in_reply_to_comment_id {
-            Some(id) => {
-                let parent = parse_id(id, "inReplyToCommentId")?;
-                // A reply lives under its parent's event: naming another is a mistake.
-                let parent_event = comments::find(&app(ctx)?.db, parent).await.gql()?.event_id;
-                if parent_event != event_id {
-                    return Err(invalid(
-                        "inReplyToCommentId",
-                        "this comment is under another event",
-                    ));
-                }
-                Target::Reply(parent)
-            }
+            Some(id) => Target::ReplyUnder {
+                event: event_id,
+                parent: parse_id(id, "inReplyToCommentId")?,
+            },
             None => Target::Event(event_id),
         };
         let new = NewComment {

@@ -188,13 +188,10 @@ pub async fn write(
         let event = events::find_visible(&state.ctx.db, &principal, &uuid).await?;
         let target = match form.reply_to.trim() {
             "" => Target::Event(event.id),
-            parent => {
-                let parent = comments::find_by_uuid(&state.ctx.db, parent).await?;
-                if parent.event_id != event.id {
-                    return Err(backend::Error::not_found("comment"));
-                }
-                Target::Reply(parent.id)
-            }
+            parent => Target::ReplyUnder {
+                event: event.id,
+                parent: comments::find_by_uuid(&state.ctx.db, parent).await?.id,
+            },
         };
         let new = NewComment {
             target,
