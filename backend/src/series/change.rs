@@ -216,8 +216,10 @@ pub(super) async fn split(
     old.finished = Set(true);
     old.updated_at = Set(now);
     old.update(tx).await?;
+    // Their feeds' validators and kept VEVENTs go by `updated_at`.
     event::Entity::update_many()
         .col_expr(event::Column::SeriesId, Expr::value(new_series.id))
+        .col_expr(event::Column::UpdatedAt, Expr::value(now))
         .filter(event::Column::SeriesId.eq(series.id))
         .filter(event::Column::RecurrenceId.gte(pivot))
         .exec(tx)
@@ -261,6 +263,7 @@ async fn retime(
         if moved != original {
             event::Entity::update_many()
                 .col_expr(event::Column::RecurrenceId, Expr::value(moved))
+                .col_expr(event::Column::UpdatedAt, Expr::value(now))
                 .filter(event::Column::Id.eq(occurrence.id))
                 .exec(tx)
                 .await?;

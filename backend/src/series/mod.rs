@@ -5,6 +5,7 @@
 //! Creating a series and changing several of its dates are here (`service`, `change`); the
 //! rules are in `policy`.
 
+pub mod calendar;
 mod change;
 pub mod horizon;
 mod notices;

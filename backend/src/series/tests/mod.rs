@@ -492,3 +492,5 @@ async fn several_dates_cannot_move_to_another_day() {
     .expect_err("refused");
     assert_eq!(err.code(), "invalid");
 }
+
+mod calendar;
