@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 pub use change::change;
 pub use policy::ApplyTo;
 pub use rule::{Ends, Frequency, MonthlyOn, Recurrence};
-pub use service::{NewSeries, SeriesCreated, create, extend};
+pub use service::{NewSeries, SeriesCreated, create, extend, preview, share_extras};
 
 use crate::error::{Error, Result};
 

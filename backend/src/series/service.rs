@@ -277,3 +277,52 @@ pub(super) async fn due_for_extension(
         .all(conn)
         .await?)
 }
+
+/// The first `limit` dates (UTC) a series would have, before it is saved: the rule checked,
+/// its first date moved to the rule's first at or after `wished`, the exceptions left out.
+pub fn preview(
+    wished: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    recurrence: &Recurrence,
+    exceptions: &[NaiveDate],
+    limit: usize,
+) -> Result<Vec<DateTime<Utc>>> {
+    let wished_local = wished.with_timezone(&tz).naive_local();
+    policy::check(recurrence, wished_local, exceptions)?;
+    let rule_text = recurrence.to_rule(tz)?;
+    let start_local = first_start(&rule_text, wished_local, tz)?;
+    let exdates: Vec<_> = exceptions
+        .iter()
+        .map(|day| day.and_time(start_local.time()))
+        .collect();
+    let set = rule::rule_set(&rule_text, start_local, tz, &exdates)?;
+    Ok(rule::dates_between(&set, None, None, limit.min(MAX_PER_MATERIALIZATION)).0)
+}
+
+/// Gives the picture and the details (offers, program, contacts…) of `event`, set after it
+/// was saved, to the other dates of its series from it on that were not changed alone.
+pub async fn share_extras(ctx: &AppContext, principal: &Principal, event_id: i64) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    principal.require_known()?;
+    let tx = begin_write(ctx).await?;
+    let event = crate::events::find(&tx, event_id).await?;
+    let access = crate::events::access(&tx, principal, &event).await?;
+    crate::events::check_editable(&event, access)?;
+    let (Some(series_id), Some(from)) = (event.series_id, event.recurrence_id) else {
+        return Ok(());
+    };
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::PictureMediaId,
+            Expr::value(event.picture_media_id),
+        )
+        .col_expr(event::Column::Details, Expr::value(event.details.clone()))
+        .col_expr(event::Column::UpdatedAt, Expr::value(ctx.now()))
+        .filter(event::Column::SeriesId.eq(series_id))
+        .filter(event::Column::RecurrenceId.gt(from))
+        .filter(event::Column::RecurrenceOverridden.eq(false))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
