@@ -123,3 +123,71 @@ async fn every_second_tuesday_is_previewed_created_joined_and_changed_from_the_t
         .await;
     assert_eq!(code, "invalid");
 }
+
+#[tokio::test]
+async fn the_form_shows_the_next_dates_before_saving_and_the_page_lists_them_after() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let csrf = browser.get("/login").await.csrf();
+    let logged = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &alice.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, reqwest::StatusCode::SEE_OTHER);
+    let year = (Utc::now().year() + 1).to_string();
+    let begins = format!("{year}-01-12T19:00");
+    let ends = format!("{year}-01-12T21:00");
+    let csrf = browser.get("/events/new").await.csrf();
+    let fields = |preview: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Repair café".to_owned()),
+            ("begins", begins.clone()),
+            ("ends", ends.clone()),
+            ("timezone", "Europe/Paris".to_owned()),
+            ("repeats", "monthly_nth".to_owned()),
+            ("repeat_count", "4".to_owned()),
+            ("join", "free".to_owned()),
+            ("visibility", "public".to_owned()),
+            ("status", "confirmed".to_owned()),
+            ("preview", preview.to_owned()),
+        ]
+    };
+    let preview_fields = fields("on");
+    let preview: Vec<(&str, &str)> = preview_fields
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let shown = browser.post("/events/new", &preview).await;
+    assert_eq!(shown.status, reqwest::StatusCode::OK);
+    assert!(
+        shown
+            .body
+            .contains("the second Tuesday of each month, 4 times"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown
+            .body
+            .contains(&format!("Tuesday 9 February {year}, 19:00"))
+    );
+
+    let save_fields = fields("");
+    let save: Vec<(&str, &str)> = save_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = browser.post("/events/new", &save).await;
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER);
+    let page = browser.get(saved.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Next dates"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("Tuesday 9 March {year}, 19:00"))
+    );
+}
