@@ -2,7 +2,8 @@
 // start of every event, as ical.js computes it in UTC, is the one expected.
 //
 // Usage: node icaljs_check.mjs EXPECTED.json FILE.ics...
-// EXPECTED.json: {"dtstart_utc": {"<UID>": "2026-12-01T18:00:00Z", ...}}
+// EXPECTED.json: {"dtstart_utc": {"<UID>": "2026-12-01T18:00:00Z", ...}}; a date overriding a
+// recurring series is keyed "<UID> <RECURRENCE-ID in UTC>".
 // Prints one line per problem and exits 1 if there is any.
 
 import { readFileSync } from "node:fs";
@@ -55,12 +56,15 @@ function checkEvent(file, vevent, zones) {
       problems.push(`${file}: ${uid}: ical.js did not resolve TZID=${tzid}`);
     }
   }
-  const start = event.startDate.convertToZone(ICAL.Timezone.utcTimezone);
-  const actual = start.toJSDate().toISOString().replace(".000Z", "Z");
-  if (!(uid in expected)) {
-    problems.push(`${file}: ${uid}: no expected start time`);
-  } else if (expected[uid] !== actual) {
-    problems.push(`${file}: ${uid}: ical.js starts it at ${actual}, expected ${expected[uid]}`);
+  const utc = (time) =>
+    time.convertToZone(ICAL.Timezone.utcTimezone).toJSDate().toISOString().replace(".000Z", "Z");
+  const actual = utc(event.startDate);
+  // A date overriding its recurring series is expected under its UID and original start.
+  const key = event.recurrenceId ? `${uid} ${utc(event.recurrenceId)}` : uid;
+  if (!(key in expected)) {
+    problems.push(`${file}: ${key}: no expected start time`);
+  } else if (expected[key] !== actual) {
+    problems.push(`${file}: ${key}: ical.js starts it at ${actual}, expected ${expected[key]}`);
   }
 }
 

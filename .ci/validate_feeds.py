@@ -7,14 +7,19 @@ Calendars (.ics):
   - vobject: parses with validate=True;
   - every TZID parameter names a VTIMEZONE of the same calendar;
   - the start of each event, computed by vobject from our own VTIMEZONE data and by Mozilla's
-    ical.js (through icaljs_check.mjs), equals the expected UTC time.
+    ical.js (through icaljs_check.mjs), equals the expected UTC time (a date of a recurring
+    event overriding its series is expected under "<UID> <RECURRENCE-ID in UTC>");
+  - recurring-ical-events expands each recurring series (RRULE, EXDATE, overriding VEVENTs
+    with RECURRENCE-ID) between two instants to exactly the expected starts.
 Atom (.atom):
   - feedparser reads it as Atom 1.0 with bozo == 0, and the elements RFC 4287 requires are
     there (feed id, title, updated, author, link rel=self; entry id, title, updated, link,
     summary).
 
 Usage: validate_feeds.py --expected EXPECTED.json [--node NODE] FILE...
-EXPECTED.json maps each event UID to its start in UTC: {"dtstart_utc": {"<UID>": "...Z"}}.
+EXPECTED.json maps each event UID to its start in UTC: {"dtstart_utc": {"<UID>": "...Z"}}, and
+may give the expansion of recurring ones: "occurrences_utc": {"<UID>": ["...Z", ...]} between
+"occurrences_between": ["...Z", "...Z"].
 Run with the interpreter of .ci/.venv (see .ci/install). Exits 1 on any problem.
 """
 
@@ -27,6 +32,7 @@ import sys
 
 import feedparser
 import icalendar
+import recurring_ical_events
 import vobject
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -52,6 +58,35 @@ def check_lines(path, data, problems):
             problems.append(f"{path}:{number}: {len(line)} octets, more than 75")
 
 
+def expected_key(uid, recurrence_id):
+    """How EXPECTED.json names an event: its UID, and for a date overriding its series, the
+    original start too."""
+    return uid if recurrence_id is None else f"{uid} {recurrence_id}"
+
+
+def check_expansion(path, calendar, occurrences, between, problems):
+    """Expands the calendar's recurring events with recurring-ical-events and compares the
+    starts of each series named in `occurrences` with ours."""
+    uids = {str(e.get("UID")) for e in calendar.walk("VEVENT")}
+    wanted = {uid: starts for uid, starts in occurrences.items() if uid in uids}
+    if not wanted:
+        return
+    start, end = (dt.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in between)
+    found = {uid: [] for uid in wanted}
+    for event in recurring_ical_events.of(calendar).between(start, end):
+        uid = str(event.get("UID"))
+        if uid in found:
+            found[uid].append(utc_text(event.get("DTSTART").dt))
+    for uid, starts in wanted.items():
+        if sorted(found[uid]) != sorted(starts):
+            problems.append(
+                f"{path}: {uid}: recurring-ical-events expands it to {sorted(found[uid])}, "
+                f"expected {sorted(starts)}"
+            )
+        else:
+            print(f"recurring-ical-events: {path}: {uid}: {len(starts)} dates as expected")
+
+
 def check_icalendar(path, data, expected, problems):
     try:
         calendar = icalendar.Calendar.from_ical(data)
@@ -71,8 +106,10 @@ def check_icalendar(path, data, expected, problems):
             tzid = prop.params.get("TZID")
             if tzid is not None and str(tzid) not in zones:
                 problems.append(f"{path}: {uid}: {name};TZID={tzid} has no VTIMEZONE")
-        if uid not in expected:
-            problems.append(f"{path}: {uid}: no expected start time")
+        recurrence_id = event.get("RECURRENCE-ID")
+        key = expected_key(uid, recurrence_id and utc_text(recurrence_id.dt))
+        if key not in expected:
+            problems.append(f"{path}: {key}: no expected start time")
         for name in ("DTSTAMP", "LAST-MODIFIED", "CREATED"):
             value = event.get(name)
             if value is not None and utc_text(value.dt) is None:
@@ -86,7 +123,8 @@ def check_vobject(path, text, expected, problems):
         problems.append(f"{path}: vobject cannot read it with validate=True: {error}")
         return
     for event in getattr(calendar, "vevent_list", []):
-        uid = event.uid.value
+        recurrence_id = getattr(event, "recurrence_id", None)
+        uid = expected_key(event.uid.value, recurrence_id and utc_text(recurrence_id.value))
         # vobject builds the zone from the calendar's own VTIMEZONE, so this checks our
         # offsets and transitions, not a zone database's.
         start = utc_text(event.dtstart.value)
@@ -148,7 +186,10 @@ def main():
     parser.add_argument("--node", default="node")
     parser.add_argument("files", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
-    expected = json.loads(args.expected.read_text(encoding="utf-8")).get("dtstart_utc", {})
+    expectations = json.loads(args.expected.read_text(encoding="utf-8"))
+    expected = expectations.get("dtstart_utc", {})
+    occurrences = expectations.get("occurrences_utc", {})
+    between = expectations.get("occurrences_between")
     problems = []
     calendars = []
     for path in args.files:
@@ -157,6 +198,13 @@ def main():
             calendars.append(path)
             check_lines(path, data, problems)
             check_icalendar(path, data, expected, problems)
+            if occurrences and between:
+                try:
+                    calendar = icalendar.Calendar.from_ical(data)
+                except Exception:  # noqa: BLE001 - reported by check_icalendar
+                    calendar = None
+                if calendar is not None:
+                    check_expansion(path, calendar, occurrences, between, problems)
             check_vobject(path, data.decode("utf-8"), expected, problems)
         elif path.suffix == ".atom":
             check_atom(path, data, problems)

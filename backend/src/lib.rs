@@ -34,6 +34,7 @@ pub mod principal;
 pub mod rate_limits;
 pub mod received_activities;
 pub mod search;
+pub mod series;
 pub mod settings;
 pub mod tls;
 pub mod users;
@@ -55,6 +56,7 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(jobs::OptimizeDatabaseJob)
         .with(events::notices::UpdateNoticeJob)
         .with(events::notices::AnnounceJob)
+        .with(series::horizon::ExtendSeriesJob)
         .with(participations::notices::PendingDigestJob)
         .with(participations::reminders::BeforeEventReminderJob)
         .with(participations::reminders::OnDayReminderJob)

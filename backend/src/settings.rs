@@ -45,6 +45,7 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     pub media: MediaSettings,
     pub log: LogSettings,
+    pub recurrence: RecurrenceSettings,
 }
 
 impl Default for Settings {
@@ -67,6 +68,7 @@ impl Default for Settings {
             rate_limits: RateLimitSettings::default(),
             media: MediaSettings::default(),
             log: LogSettings::default(),
+            recurrence: RecurrenceSettings::default(),
         }
     }
 }
@@ -223,6 +225,25 @@ impl Default for GraphqlSettings {
             max_batch_operations: 10,
             body_limit_bytes: 256 * 1024,
             allowed_origins: vec!["*".to_owned()],
+        }
+    }
+}
+
+/// How far ahead the dates of a recurring event exist as events: up to `horizon_days` from now
+/// and at most `horizon_occurrences` upcoming dates per series, whichever comes first (a
+/// series without end does not fill the database); a job extends them as time passes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecurrenceSettings {
+    pub horizon_days: u32,
+    pub horizon_occurrences: u32,
+}
+
+impl Default for RecurrenceSettings {
+    fn default() -> Self {
+        Self {
+            horizon_days: 183,
+            horizon_occurrences: 50,
         }
     }
 }
@@ -585,6 +606,15 @@ impl Settings {
         }
         if self.graphql.body_limit_bytes < 1024 {
             problems.push("key \"graphql.body_limit_bytes\": must be at least 1024".to_owned());
+        }
+        if !(1..=3660).contains(&self.recurrence.horizon_days) {
+            problems
+                .push("key \"recurrence.horizon_days\": expected between 1 and 3660".to_owned());
+        }
+        if !(1..=1000).contains(&self.recurrence.horizon_occurrences) {
+            problems.push(
+                "key \"recurrence.horizon_occurrences\": expected between 1 and 1000".to_owned(),
+            );
         }
         if self.jobs.concurrency == 0 || self.jobs.concurrency > 1024 {
             problems.push("key \"jobs.concurrency\": expected between 1 and 1024".to_owned());

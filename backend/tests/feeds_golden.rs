@@ -45,6 +45,7 @@ fn base(uuid: &str) -> CalendarEvent {
         )),
         online_address: None,
         picture: None,
+        repeats: None,
     }
 }
 

@@ -64,6 +64,12 @@ pub struct Model {
     /// Whether a full event puts new participants in line rather than refusing them (only
     /// events with a capacity fill up).
     pub waitlist: bool,
+    /// The series it is a date of (`event_series`), if it repeats.
+    pub series_id: Option<i64>,
+    /// Its original start in the series' rule (iCalendar's `RECURRENCE-ID`).
+    pub recurrence_id: Option<DateTimeUtc>,
+    /// Whether this date was changed alone, apart from its series.
+    pub recurrence_overridden: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

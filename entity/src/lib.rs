@@ -9,6 +9,7 @@ pub mod address;
 pub mod comment;
 pub mod domain_block;
 pub mod event;
+pub mod event_series;
 pub mod event_tag;
 pub mod feed_token;
 pub mod feed_version;

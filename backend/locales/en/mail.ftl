@@ -41,6 +41,18 @@ changed-status-confirmed = The event is now confirmed.
 changed-status-tentative = The event is now tentative: it may still change.
 changed-status-cancelled = The event is cancelled.
 
+## To participants, about several dates of a recurring event
+series-updated-subject = Changed: { $title }, several dates
+series-updated-title = A recurring event you take part in changed
+series-updated-intro = The organizers changed “{ $title }” for several of its dates at once.
+series-cancelled-subject = Cancelled: { $title }, several dates
+series-cancelled-title = Dates of a recurring event are cancelled
+series-cancelled-intro = The organizers cancelled several dates of “{ $title }”. They will not take place.
+series-dates = This applies to { $count ->
+    [one] one date
+   *[other] { $count } dates
+} you take part in, the first of them below.
+
 ## To a group's members and followers
 new-group-event-subject = New event by { $group }: { $title }
 new-group-event-title = { $group } published a new event

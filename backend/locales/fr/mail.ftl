@@ -41,6 +41,18 @@ changed-status-confirmed = L’événement est maintenant confirmé.
 changed-status-tentative = L’événement est maintenant provisoire : il peut encore changer.
 changed-status-cancelled = L’événement est annulé.
 
+## To participants, about several dates of a recurring event
+series-updated-subject = Modifié : { $title }, plusieurs dates
+series-updated-title = Un événement récurrent auquel vous participez a changé
+series-updated-intro = Les organisateurs ont modifié « { $title } » pour plusieurs de ses dates à la fois.
+series-cancelled-subject = Annulé : { $title }, plusieurs dates
+series-cancelled-title = Des dates d’un événement récurrent sont annulées
+series-cancelled-intro = Les organisateurs ont annulé plusieurs dates de « { $title } ». Elles n’auront pas lieu.
+series-dates = Cela concerne { $count ->
+    [one] une date
+   *[other] { $count } dates
+} auxquelles vous participez ; la première est ci-dessous.
+
 ## To a group's members and followers
 new-group-event-subject = Nouvel événement de { $group } : { $title }
 new-group-event-title = { $group } a publié un nouvel événement

@@ -81,6 +81,7 @@ pub async fn calendar_events(
                     .picture_media_id
                     .and_then(|id| pictures.get(&id))
                     .and_then(|media| feed_picture(ctx, media)),
+                repeats: None,
             }
         })
         .collect())

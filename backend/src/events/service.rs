@@ -62,6 +62,36 @@ pub async fn create(
     principal: &Principal,
     new: NewEvent,
 ) -> Result<event::Model> {
+    let tx = begin_write(ctx).await?;
+    let event = create_in(ctx, &tx, principal, new).await?;
+    tx.commit().await?;
+    tracing::info!(event_id = event.id, "event created");
+    Ok(event)
+}
+
+/// The zone a new event happens in: the one asked for, or its organizer's, or UTC.
+pub(crate) async fn zone_for(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    requested: Option<&str>,
+) -> Result<chrono_tz::Tz> {
+    if let Some(raw) = requested {
+        return input::timezone(raw);
+    }
+    let user_timezone = match principal {
+        Principal::User(user) => crate::users::service::find(conn, user.id).await?.timezone,
+        _ => None,
+    };
+    Ok(default_timezone(user_timezone.as_deref()))
+}
+
+/// [`create`] within the caller's transaction (a recurring event's first date).
+pub(crate) async fn create_in(
+    ctx: &AppContext,
+    tx: &crate::db::WriteTx,
+    principal: &Principal,
+    new: NewEvent,
+) -> Result<event::Model> {
     let checked = input::check_fields(
         Some(&new.title),
         Some(new.description.as_deref().unwrap_or("")),
@@ -88,21 +118,17 @@ pub async fn create(
     }
 
     let now = ctx.now();
-    let tx = begin_write(ctx).await?;
-    let organizer = organizer_for(&tx, principal, new.organizer_actor_id).await?;
+    let organizer = organizer_for(tx, principal, new.organizer_actor_id).await?;
     if let Some(group_id) = new.attributed_to_id {
-        check_group(&tx, &organizer, group_id).await?;
+        check_group(tx, &organizer, group_id).await?;
     }
-    let user_timezone = match principal {
-        Principal::User(user) => crate::users::service::find(&tx, user.id).await?.timezone,
-        _ => None,
+    let timezone = match checked.timezone {
+        Some(tz) => tz,
+        None => zone_for(tx, principal, None).await?,
     };
-    let timezone = checked
-        .timezone
-        .unwrap_or_else(|| default_timezone(user_timezone.as_deref()));
     let place = checked.place.clone().flatten();
     let address = match &place {
-        Some(place) => Some(addresses::insert(&tx, place, now).await?),
+        Some(place) => Some(addresses::insert(tx, place, now).await?),
         None => None,
     };
     let title = checked.title.clone().unwrap_or_default();
@@ -157,15 +183,33 @@ pub async fn create(
         picture_media_id: Set(None),
         details: Set(None),
         waitlist: Set(new.options.waitlist.unwrap_or(true)),
+        series_id: Set(None),
+        recurrence_id: Set(None),
+        recurrence_overridden: Set(false),
     };
     set_position(&mut row, place.as_ref());
     set_times(&mut row, begins_on, new.ends_on);
-    let event = event::Entity::insert(row).exec_with_returning(&tx).await?;
-    tags::set_for_event(&tx, event.id, &tag_titles).await?;
+    let event = event::Entity::insert(row).exec_with_returning(tx).await?;
+    tags::set_for_event(tx, event.id, &tag_titles).await?;
+    add_creator(ctx, tx, &event, now).await?;
+    if !event.draft {
+        notices::queue_announcement(ctx, tx, &event, now).await?;
+    }
+    Ok(event)
+}
+
+/// Makes the organizer of a new `event` its creator participant (with their reminders) and
+/// records it for federation.
+pub(crate) async fn add_creator(
+    ctx: &AppContext,
+    tx: &crate::db::WriteTx,
+    event: &event::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let creator = participant::Entity::insert(participant::ActiveModel {
         id: NotSet,
         event_id: Set(event.id),
-        actor_id: Set(organizer.id),
+        actor_id: Set(event.organizer_actor_id),
         role: Set(ParticipantRole::Creator),
         message: Set(None),
         ap_id: Set(None),
@@ -178,18 +222,13 @@ pub async fn create(
         updated_at: Set(now),
         waitlist_rank: Set(None),
     })
-    .exec_with_returning(&tx)
+    .exec_with_returning(tx)
     .await?;
-    crate::participations::reminders::plan(ctx, &tx, &event, &creator).await?;
-    if !event.draft {
-        notices::queue_announcement(ctx, &tx, &event, now).await?;
+    crate::participations::reminders::plan(ctx, tx, event, &creator).await?;
+    if policy::federates(event) {
+        outbox::record(ctx, tx, now, Happened::EventCreated { event_id: event.id }).await?;
     }
-    if policy::federates(&event) {
-        outbox::record(ctx, &tx, now, Happened::EventCreated { event_id: event.id }).await?;
-    }
-    tx.commit().await?;
-    tracing::info!(event_id = event.id, "event created");
-    Ok(event)
+    Ok(())
 }
 
 /// What changed, in the terms attendees care about.
@@ -228,6 +267,29 @@ pub async fn update(
     let before = super::find(&tx, event_id).await?;
     let access = super::access(&tx, principal, &before).await?;
     super::check_editable(&before, access)?;
+    let (event, _) = apply_changes(ctx, &tx, before, changes, Told::Alone).await?;
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// Who hears of a change, and how it counts for a recurring event's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Told {
+    /// One event changed alone: its participants are told about it, and a date of a series
+    /// changed this way stands apart from its series from then on.
+    Alone,
+    /// One of several dates changed together: the caller tells each person once.
+    WithOthers,
+}
+
+/// Applies `changes` to `before` (locked, checked editable by the caller) within `tx`.
+pub(crate) async fn apply_changes(
+    ctx: &AppContext,
+    tx: &crate::db::WriteTx,
+    before: event::Model,
+    changes: EventChanges,
+    told: Told,
+) -> Result<(event::Model, Changed)> {
     let checked: CheckedFields = input::check_fields(
         changes.title.as_deref(),
         changes.description.as_deref(),
@@ -246,8 +308,8 @@ pub async fn update(
     if let Some(group_id) = changes.attributed_to_id
         && Some(group_id) != before.attributed_to_id
     {
-        let organizer = crate::actors::find(&tx, before.organizer_actor_id).await?;
-        check_group(&tx, &organizer, group_id).await?;
+        let organizer = crate::actors::find(tx, before.organizer_actor_id).await?;
+        check_group(tx, &organizer, group_id).await?;
     }
 
     let now = ctx.now();
@@ -322,7 +384,7 @@ pub async fn update(
     }
     let mut place_now = match before.physical_address_id {
         Some(id) => {
-            let a = addresses::find(&tx, id).await?;
+            let a = addresses::find(tx, id).await?;
             Some(Place {
                 description: a.description,
                 street: a.street,
@@ -341,7 +403,7 @@ pub async fn update(
     {
         changed.place = true;
         let stored =
-            addresses::replace(&tx, before.physical_address_id, place.as_ref(), now).await?;
+            addresses::replace(tx, before.physical_address_id, place.as_ref(), now).await?;
         active.physical_address_id = Set(stored.as_ref().map(|a| a.id));
         set_position(&mut active, place.as_ref());
         place_now = place;
@@ -359,10 +421,10 @@ pub async fn update(
     }
     let tag_titles = match &checked.tags {
         Some(tags) => {
-            tags::set_for_event(&tx, before.id, tags).await?;
+            tags::set_for_event(tx, before.id, tags).await?;
             tags.clone()
         }
-        None => tags::for_events(&tx, &[before.id])
+        None => tags::for_events(tx, &[before.id])
             .await?
             .remove(&before.id)
             .unwrap_or_default()
@@ -391,27 +453,34 @@ pub async fn update(
     );
     if changed.matters_to_calendars() {
         active.sequence = Set(before.sequence + 1);
+        if told == Told::Alone && before.series_id.is_some() {
+            active.recurrence_overridden = Set(true);
+        }
     }
     active.updated_at = Set(now);
-    let event = active.update(&tx).await?;
+    let event = active.update(tx).await?;
 
     let cancelled_now =
         event.status == EventStatus::Cancelled && before.status != EventStatus::Cancelled;
     if cancelled_now {
-        notices::queue_cancelled(ctx, &tx, &event, now).await?;
-        crate::participations::reminders::cancel_for_event(&tx, event.id, now).await?;
-        notices::cancel_update_notice(&tx, event.id, now).await?;
+        if told == Told::Alone {
+            notices::queue_cancelled(ctx, tx, &event, now).await?;
+        }
+        crate::participations::reminders::cancel_for_event(tx, event.id, now).await?;
+        notices::cancel_update_notice(tx, event.id, now).await?;
     } else if changed.matters_to_attendees() && !event.draft {
-        notices::queue_update_notice(ctx, &tx, &before, now).await?;
+        if told == Told::Alone {
+            notices::queue_update_notice(ctx, tx, &before, now).await?;
+        }
         if changed.time || changed.status {
-            crate::participations::reminders::replan_event(ctx, &tx, &event).await?;
+            crate::participations::reminders::replan_event(ctx, tx, &event).await?;
         }
     }
     if publishing {
-        notices::queue_announcement(ctx, &tx, &event, now).await?;
+        notices::queue_announcement(ctx, tx, &event, now).await?;
     }
     // More seats (or none counted any more): those waiting move up, first come first.
-    crate::participations::waitlist::fill_free_seats(ctx, &tx, &event, now).await?;
+    crate::participations::waitlist::fill_free_seats(ctx, tx, &event, now).await?;
     // Followers elsewhere see the event appear, change, or go away when it stops being public.
     let happened = match (policy::federates(&before), policy::federates(&event)) {
         (false, true) => Some(Happened::EventCreated { event_id: event.id }),
@@ -423,10 +492,9 @@ pub async fn update(
         (false, false) => None,
     };
     if let Some(happened) = happened {
-        outbox::record(ctx, &tx, now, happened).await?;
+        outbox::record(ctx, tx, now, happened).await?;
     }
-    tx.commit().await?;
-    Ok(event)
+    Ok((event, changed))
 }
 
 /// Deletes an event; its participants are told.
@@ -486,6 +554,10 @@ async fn remove(
     crate::participations::reminders::cancel_for_event(tx, event.id, now).await?;
     notices::cancel_update_notice(tx, event.id, now).await?;
     notices::cancel_announcement(tx, event.id, now).await?;
+    if let (Some(series_id), Some(recurrence_id)) = (event.series_id, event.recurrence_id) {
+        // Calendars expand the rule: a deleted date must be left out of it.
+        crate::series::exclude(tx, series_id, recurrence_id, now).await?;
+    }
     event::Entity::delete_by_id(event.id).exec(tx).await?;
     if let Some(address_id) = event.physical_address_id {
         addresses::replace(tx, Some(address_id), None, now).await?;

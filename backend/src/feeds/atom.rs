@@ -324,6 +324,7 @@ mod tests {
             )),
             online_address: None,
             picture: None,
+            repeats: None,
         }
     }
 

@@ -63,6 +63,23 @@ pub struct CalendarEvent {
     pub online_address: Option<String>,
     /// The event's picture (its banner size), on our own origin.
     pub picture: Option<FeedPicture>,
+    /// How it belongs to a recurring series, when a feed shows the series as one event.
+    pub repeats: Option<Repeats>,
+}
+
+/// A recurring series in a calendar: one VEVENT carries the rule and the dates left out, and
+/// each date changed alone overrides its date with a VEVENT of the same UID and its original
+/// start as RECURRENCE-ID (RFC 5545 §3.8.4.4), instead of one VEVENT per date.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Repeats {
+    /// The `RRULE` value, on the VEVENT that stands for the series.
+    pub rule: Option<String>,
+    /// Dates left out of the rule (EXDATE), by their original start.
+    pub exdates: Vec<DateTime<Utc>>,
+    /// On a date changed alone: its original start.
+    pub recurrence_id: Option<DateTime<Utc>>,
+    /// The last date calendars expand the rule to, up to which the zone must be written.
+    pub last: Option<DateTime<Utc>>,
 }
 
 /// A picture as feeds link it: ATTACH in iCalendar, an enclosure in Atom.
@@ -90,7 +107,12 @@ pub(super) fn vevent(event: &CalendarEvent) -> WrittenEvent {
         let ends = event
             .ends_on
             .map_or(begins, |e| timezone::local_year(e, tz));
-        (tz, begins.min(ends), begins.max(ends))
+        let last = event
+            .repeats
+            .as_ref()
+            .and_then(|r| r.last)
+            .map_or(ends, |last| timezone::local_year(last, tz).max(ends));
+        (tz, begins.min(ends), begins.max(last))
     });
     WrittenEvent {
         text: lines.into_string(),
@@ -182,6 +204,17 @@ fn write_event(lines: &mut ContentLines, event: &CalendarEvent) {
     // RFC 5545 wants DTEND strictly after DTSTART; without it the event is an instant.
     if let Some(ends_on) = event.ends_on.filter(|ends_on| *ends_on > event.begins_on) {
         DateTimeValue::new(ends_on, zone).write(lines, "DTEND");
+    }
+    if let Some(repeats) = &event.repeats {
+        if let Some(original) = repeats.recurrence_id {
+            DateTimeValue::new(original, zone).write(lines, "RECURRENCE-ID");
+        }
+        if let Some(rule) = &repeats.rule {
+            lines.value("RRULE", &[], rule);
+        }
+        for exdate in &repeats.exdates {
+            DateTimeValue::new(*exdate, zone).write(lines, "EXDATE");
+        }
     }
     lines.text("SUMMARY", &event.title);
     let description = description(event);

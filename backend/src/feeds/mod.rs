@@ -15,7 +15,7 @@ mod timezone;
 pub mod tokens;
 
 pub use atom::{AtomMeta, atom};
-pub use ical::{CalendarEvent, CalendarMeta, FeedPicture, PRODID, WrittenEvent, calendar};
+pub use ical::{CalendarEvent, CalendarMeta, FeedPicture, PRODID, Repeats, WrittenEvent, calendar};
 pub use sources::{Feed, Format, Rendered, Source, Validator};
 pub use text::html_to_text;
 

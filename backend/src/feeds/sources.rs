@@ -44,7 +44,7 @@ pub const REFRESH_HOURS: i64 = 1;
 
 /// Changes whenever the writers' output changes for the same data, so that validators computed
 /// before an upgrade no longer match.
-const FORMAT_REVISION: u32 = 4;
+const FORMAT_REVISION: u32 = 5;
 
 /// How a feed is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,7 +339,18 @@ impl Feed {
                 written[at] = Some(one);
             }
         }
+        // A list's recurring series are one event each in a calendar (`series::calendar`).
+        let folded = match (&self.scope, format) {
+            (Scope::Actor(_) | Scope::Instance(_), Format::Ics) => {
+                let ids: Vec<i64> = shown.iter().map(|(id, _)| *id).collect();
+                Some(crate::series::calendar::fold(ctx, conn, &ids).await?)
+            }
+            _ => None,
+        };
         txn.commit().await?;
+        if let Some(folded) = folded {
+            written = fold_series(written, folded);
+        }
         let in_order = written.iter().flatten().map(|w| w.as_ref());
         let bytes = match format {
             Format::Ics => calendar_around(
@@ -526,6 +537,24 @@ impl Feed {
             Scope::Participations(_) => Some(first_over + Duration::days(PARTICIPATIONS_KEPT_DAYS)),
         }
     }
+}
+
+/// The written events with each date of a series replaced as `folded` says.
+fn fold_series(
+    written: Vec<Option<Arc<WrittenEvent>>>,
+    folded: Vec<crate::series::calendar::InFeed>,
+) -> Vec<Option<Arc<WrittenEvent>>> {
+    use crate::series::calendar::InFeed;
+    let mut out = Vec::with_capacity(written.len());
+    for (kept, fold) in written.into_iter().zip(folded) {
+        match fold {
+            InFeed::Itself => out.push(kept),
+            InFeed::Instead(items) => {
+                out.extend(items.iter().map(|item| Some(Arc::new(vevent(item)))));
+            }
+        }
+    }
+    out
 }
 
 /// What identifies the version of the events a feed shows.

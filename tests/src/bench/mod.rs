@@ -10,6 +10,7 @@ pub mod pictures;
 pub mod reminders;
 pub mod report;
 pub mod seed;
+pub mod series;
 pub mod server;
 pub mod sinks;
 pub mod waitlist;
@@ -46,6 +47,7 @@ pub const SCENARIOS: &[&str] = &[
     "reminders",
     "fanout",
     "waitlist",
+    "series",
 ];
 
 #[derive(Debug, Clone)]
@@ -77,7 +79,7 @@ usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
 scenarios: event-page home home-pictures search event-ics group-feed group-feed-304
            feed-build instance-feed private-feed join login upload thumbnail reminders
-           fanout waitlist (default: all);
+           fanout waitlist series (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
@@ -208,7 +210,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let http_scenarios: Vec<&str> = SCENARIOS
         .iter()
         .copied()
-        .filter(|s| !matches!(*s, "reminders" | "fanout" | "waitlist"))
+        .filter(|s| !matches!(*s, "reminders" | "fanout" | "waitlist" | "series"))
         .filter(|s| options.wants(s))
         .collect();
     let database_label;
@@ -231,6 +233,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
     if options.wants("waitlist") {
         rows.extend(waitlist::run(&options, dir.path()).await?);
+    }
+    if options.wants("series") {
+        rows.extend(series::run(&options, dir.path()).await?);
     }
     if std::env::var_os(server::BENCH_KEEP_ENV).is_some() {
         // The SQLite files too, to serve them again without seeding.

@@ -118,7 +118,10 @@ pub(crate) async fn fill(page: &WebDriver, id: &str, value: &str) {
 pub(crate) async fn submit(page: &WebDriver, form_action: &str) {
     find(
         page,
-        By::Css(format!("form[action='{form_action}'] button[type=submit]")),
+        // Not the event form's "Show the dates", which only previews a recurring event.
+        By::Css(format!(
+            "form[action='{form_action}'] button[type=submit]:not([name=preview])"
+        )),
     )
     .await
     .click()

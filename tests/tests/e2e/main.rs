@@ -32,6 +32,7 @@ mod peers;
 mod picture_pages;
 mod pictures;
 mod public_urls;
+mod recurrence;
 mod smtp;
 mod waitlist;
 

@@ -290,3 +290,32 @@ comments-delete = Delete
 comments-closed = The organizers closed the comments.
 comments-moderated = The organizers moderate the comments: only they write here.
 comments-cancelled = This event is cancelled: it takes no more comments.
+
+## Recurring events
+form-repeats = Repeats
+form-repeats-none = Does not repeat
+form-repeats-daily = Every day
+form-repeats-weekly = Every week, on the same day
+form-repeats-monthly-nth = Every month, on the same weekday (such as the second Tuesday)
+form-repeats-monthly-day = Every month, on the same date
+form-repeats-yearly = Every year
+form-repeat-count = Number of dates (empty: no end)
+form-repeat-until = Or until (day)
+form-preview = Show the dates
+form-preview-title = The first dates, { $rule }:
+repeats-daily = every day
+repeats-weekly = every week on { $day }
+repeats-monthly-nth-1 = the first { $day } of each month
+repeats-monthly-nth-2 = the second { $day } of each month
+repeats-monthly-nth-3 = the third { $day } of each month
+repeats-monthly-nth-4 = the fourth { $day } of each month
+repeats-monthly-nth-last = the last { $day } of each month
+repeats-monthly-day = each month on day { $day }
+repeats-yearly = every year
+repeats-times = { $count ->
+    [one] once
+   *[other] { $count } times
+}
+repeats-until = until { $day }
+event-repeats = Repeats
+event-next-dates = Next dates

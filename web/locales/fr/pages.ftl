@@ -290,3 +290,32 @@ comments-delete = Supprimer
 comments-closed = Les organisateurs ont fermé les commentaires.
 comments-moderated = Les organisateurs modèrent les commentaires : eux seuls écrivent ici.
 comments-cancelled = Cet événement est annulé : il ne prend plus de commentaires.
+
+## Recurring events
+form-repeats = Répétition
+form-repeats-none = Ne se répète pas
+form-repeats-daily = Chaque jour
+form-repeats-weekly = Chaque semaine, le même jour
+form-repeats-monthly-nth = Chaque mois, le même jour de la semaine (comme le deuxième mardi)
+form-repeats-monthly-day = Chaque mois, à la même date
+form-repeats-yearly = Chaque année
+form-repeat-count = Nombre de dates (vide : sans fin)
+form-repeat-until = Ou jusqu’au (jour)
+form-preview = Voir les dates
+form-preview-title = Les premières dates, { $rule } :
+repeats-daily = chaque jour
+repeats-weekly = chaque semaine le { $day }
+repeats-monthly-nth-1 = le premier { $day } de chaque mois
+repeats-monthly-nth-2 = le deuxième { $day } de chaque mois
+repeats-monthly-nth-3 = le troisième { $day } de chaque mois
+repeats-monthly-nth-4 = le quatrième { $day } de chaque mois
+repeats-monthly-nth-last = le dernier { $day } de chaque mois
+repeats-monthly-day = chaque mois le { $day }
+repeats-yearly = chaque année
+repeats-times = { $count ->
+    [one] une fois
+   *[other] { $count } fois
+}
+repeats-until = jusqu’au { $day }
+event-repeats = Répétition
+event-next-dates = Prochaines dates

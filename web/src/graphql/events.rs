@@ -19,6 +19,7 @@ use super::objects::{
     Actor, DeletedObject, Event, Media, PaginatedParticipantList, Participant, Tag, page,
     participant_roles,
 };
+use super::recurrence::{self, ApplyToValue, RecurrenceInput, RecurrenceObject};
 use super::{app, parse_id, principal};
 
 /// Participation settings and the event's time zone.
@@ -363,6 +364,30 @@ impl Event {
         self.0.updated_at
     }
 
+    /// Convive's own: the series of a recurring event's date.
+    async fn series_id(&self, ctx: &Context<'_>) -> GqlResult<Option<ID>> {
+        recurrence::series_id(ctx, self).await
+    }
+
+    /// Convive's own: what the series of this date repeats by.
+    async fn recurrence(&self, ctx: &Context<'_>) -> GqlResult<Option<RecurrenceObject>> {
+        recurrence::of_event(ctx, self).await
+    }
+
+    /// Convive's own: this date's original start in its series' rule.
+    async fn recurrence_id(&self) -> Option<DateTime<Utc>> {
+        self.0.recurrence_id
+    }
+
+    /// Convive's own: the next dates of its series not over yet (none if it does not repeat).
+    async fn occurrences(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10)] limit: i32,
+    ) -> GqlResult<Vec<Event>> {
+        recurrence::occurrences(ctx, self, limit).await
+    }
+
     /// Its comment threads (fields and rules in `comments.rs`).
     async fn comments(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::objects::Comment>> {
         super::comments::of_event(ctx, &self.0).await
@@ -399,6 +424,10 @@ impl EventMutation {
         phone_address: Option<String>,
         contacts: Option<Vec<Option<Contact>>>,
         metadata: Option<Vec<Option<EventMetadataInput>>>,
+        #[graphql(
+            desc = "Convive's own: makes it a recurring event; the answer is its first date."
+        )]
+        recurrence: Option<RecurrenceInput>,
     ) -> GqlResult<Event> {
         let options = options.unwrap_or_default();
         let details = event_details::changes(
@@ -430,11 +459,16 @@ impl EventMutation {
             physical_address: physical_address.map(Into::into),
             options: options.into(),
         };
-        let event = events::service::create(app(ctx)?, &principal(ctx), new)
-            .await
-            .gql()?;
+        let event = match &recurrence {
+            Some(recurrence) => recurrence::create(ctx, new, recurrence).await?,
+            None => events::service::create(app(ctx)?, &principal(ctx), new)
+                .await
+                .gql()?,
+        };
         let event = with_picture(ctx, event, picture).await?;
-        event_details::store(ctx, event, details).await
+        let event = event_details::store(ctx, event, details).await?;
+        recurrence::share_extras(ctx, &event).await?;
+        Ok(event)
     }
 
     /// Changes an event; cancelling is `status: CANCELLED`.
@@ -466,6 +500,11 @@ impl EventMutation {
         phone_address: Option<String>,
         contacts: Option<Vec<Option<Contact>>>,
         metadata: Option<Vec<Option<EventMetadataInput>>>,
+        #[graphql(
+            desc = "Convive's own: which dates of a recurring event change (this one \
+                          when absent)."
+        )]
+        apply_to: Option<ApplyToValue>,
     ) -> GqlResult<Event> {
         let options = options.unwrap_or_default();
         let details = event_details::changes(
@@ -505,11 +544,17 @@ impl EventMutation {
             physical_address: physical_address.map(Into::into),
             options: options.into(),
         };
-        let event = events::service::update(app(ctx)?, &principal(ctx), id, changes)
-            .await
-            .gql()?;
+        let apply_to = apply_to.unwrap_or_default();
+        let event =
+            backend::series::change(app(ctx)?, &principal(ctx), id, changes, apply_to.into())
+                .await
+                .gql()?;
         let event = with_picture(ctx, event, picture).await?;
-        event_details::store(ctx, event, details).await
+        let event = event_details::store(ctx, event, details).await?;
+        if apply_to != ApplyToValue::This {
+            recurrence::share_extras(ctx, &event).await?;
+        }
+        Ok(event)
     }
 
     /// Deletes an event; its participants are told.

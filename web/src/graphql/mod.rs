@@ -29,6 +29,7 @@ mod objects;
 pub mod parsed;
 mod participations;
 mod persons;
+mod recurrence;
 mod tags;
 mod users;
 
@@ -53,6 +54,7 @@ pub struct Query(
     directory::LanguageQuery,
     instances::InstanceQuery,
     admin_settings::AdminSettingsQuery,
+    recurrence::RecurrenceQuery,
 );
 
 #[derive(MergedObject, Default)]

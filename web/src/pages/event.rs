@@ -102,6 +102,9 @@ pub struct EventView {
     google: String,
     json_ld: String,
     manage: bool,
+    /// A recurring event's rule in words and its next dates (uuid, when).
+    repeats: Option<String>,
+    next_dates: Vec<(String, String)>,
 }
 
 #[derive(Default)]
@@ -357,6 +360,7 @@ async fn compose_event_page(
         &description_text,
         shared_image.as_ref().map(|i| i.url.as_str()),
     );
+    let (repeats, next_dates) = super::repeats::of_event(ctx, locale, &event).await?;
     let view = EventView {
         origin: origin(visitor.locale, &event).map(|label| (label, event.url.clone())),
         uuid: event.uuid.clone(),
@@ -383,6 +387,8 @@ async fn compose_event_page(
         google,
         json_ld,
         manage: runs_it,
+        repeats,
+        next_dates,
     };
     let position = match access.participant_role {
         Some(ParticipantRole::Waitlisted) => {

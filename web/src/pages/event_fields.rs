@@ -68,6 +68,17 @@ pub struct EventFields {
     pub(super) picture_alt: String,
     #[serde(default, deserialize_with = "checkbox")]
     pub(super) remove_picture: bool,
+    /// How a new event repeats (`repeats::asked`): none, daily, weekly, monthly_nth,
+    /// monthly_day or yearly, ending after `repeat_count` dates or on `repeat_until`.
+    #[serde(default)]
+    pub(super) repeats: String,
+    #[serde(default)]
+    pub(super) repeat_count: String,
+    #[serde(default)]
+    pub(super) repeat_until: String,
+    /// The "show the dates" button: the form comes back with the dates, nothing is saved.
+    #[serde(default)]
+    pub(super) preview: String,
 }
 
 pub(super) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -99,7 +110,11 @@ fn description_html(raw: &str) -> String {
 }
 
 /// The form's local date and time in its zone, as an instant.
-fn instant(raw: &str, zone: &str, field: &str) -> backend::Result<Option<chrono::DateTime<Utc>>> {
+pub(super) fn instant(
+    raw: &str,
+    zone: &str,
+    field: &str,
+) -> backend::Result<Option<chrono::DateTime<Utc>>> {
     if raw.trim().is_empty() {
         return Ok(None);
     }

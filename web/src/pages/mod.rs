@@ -15,6 +15,7 @@ mod listings;
 mod organize;
 mod participants;
 mod pictures;
+mod repeats;
 mod visitor;
 
 use askama::Template;

@@ -39,6 +39,9 @@ struct EventForm {
     uuid: Option<String>,
     /// The picture the event has, shown above the file input.
     picture: Option<Picture>,
+    /// After "show the dates": the rule in words, and its first dates.
+    preview_words: Option<String>,
+    preview: Vec<String>,
 }
 
 /// Groups where the user may publish.
@@ -108,8 +111,14 @@ async fn form_page(
             .iter()
             .map(|c| (*c, backend::events::categories::label(c)))
             .collect(),
+        preview_words: None,
+        preview: Vec::new(),
         uuid,
         picture,
+    };
+    let page = match (&page.uuid, page.f.preview.as_str()) {
+        (None, "on") => with_preview(visitor, page),
+        _ => page,
     };
     render(visitor, status, &page)
 }
@@ -209,15 +218,98 @@ pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Respon
     .await
 }
 
+/// The form with the dates its rule gives, or with why there are none.
+fn with_preview(visitor: &Visitor, mut page: EventForm) -> EventForm {
+    let locale = visitor.locale;
+    let dates = preview_dates(&page.f, locale);
+    match dates {
+        Ok(Some((words, dates))) => {
+            page.preview_words = Some(super::i18n::with(
+                locale,
+                "form-preview-title",
+                "rule",
+                words,
+            ));
+            page.preview = dates;
+        }
+        Ok(None) => {}
+        Err(err) => page.error = Some(err.to_string()),
+    }
+    page
+}
+
+/// The rule in words and its first ten dates, as the form's zone writes them.
+fn preview_dates(
+    f: &EventFields,
+    locale: backend::i18n::Locale,
+) -> backend::Result<Option<(String, Vec<String>)>> {
+    let Some(begins) = super::event_fields::instant(&f.begins, &f.timezone, "beginsOn")? else {
+        return Err(backend::Error::invalid(
+            "beginsOn",
+            "an event needs a beginning",
+        ));
+    };
+    let tz = events::input::timezone(&f.timezone)?;
+    let Some(recurrence) = super::repeats::asked(f, begins.with_timezone(&tz).naive_local())?
+    else {
+        return Ok(None);
+    };
+    let dates = backend::series::preview(begins, tz, &recurrence, &[], 10)?;
+    let first = dates
+        .first()
+        .map_or(begins, |d| *d)
+        .with_timezone(&tz)
+        .date_naive();
+    let words = super::repeats::in_words(locale, &recurrence, first);
+    let shown = dates
+        .iter()
+        .map(|d| locale.format_datetime(&d.with_timezone(&tz)))
+        .collect();
+    Ok(Some((words, shown)))
+}
+
 pub async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
     FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
+    if fields.preview == "on" {
+        let locale = visitor.locale;
+        return form_page(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            t(locale, "form-new-event"),
+            "/events/new".to_owned(),
+            t(locale, "form-publish"),
+            None,
+            fields,
+            None,
+        )
+        .await;
+    }
     let result = async {
         let asked = picture_asked(visitor.locale, &mut files, &fields)?;
         let new = parsed(&fields)?;
-        let event = events::service::create(&state.ctx, &visitor.principal(), new).await?;
+        let tz = events::input::timezone(&fields.timezone)?;
+        let start = new.begins_on.map(|b| b.with_timezone(&tz).naive_local());
+        let recurrence = match start {
+            Some(start) => super::repeats::asked(&fields, start)?,
+            None => None,
+        };
+        let event = match recurrence {
+            Some(recurrence) => {
+                let new = backend::series::NewSeries {
+                    event: new,
+                    recurrence,
+                    exceptions: Vec::new(),
+                };
+                backend::series::create(&state.ctx, &visitor.principal(), new)
+                    .await?
+                    .first
+            }
+            None => events::service::create(&state.ctx, &visitor.principal(), new).await?,
+        };
         Ok::<_, backend::Error>((event, asked))
     }
     .await;

@@ -47,6 +47,7 @@ fn event() -> CalendarEvent {
         )),
         online_address: None,
         picture: None,
+        repeats: None,
     }
 }
 
@@ -179,6 +180,49 @@ fn subscribed_feeds_can_leave_method_out() {
     let out = String::from_utf8(calendar(&meta, &[event()])).unwrap();
     assert!(!out.contains("METHOD:"));
     assert!(!out.contains("X-WR-CALDESC"));
+}
+
+#[test]
+fn a_series_is_one_event_with_its_rule_and_exceptions_and_a_changed_date_overrides_its_own() {
+    let series = CalendarEvent {
+        repeats: Some(super::Repeats {
+            rule: Some("FREQ=WEEKLY;COUNT=30;BYDAY=TU".to_owned()),
+            exdates: vec![at(2026, 12, 15, 18, 0)],
+            recurrence_id: None,
+            last: Some(at(2027, 6, 22, 17, 0)),
+        }),
+        ..event()
+    };
+    let moved = CalendarEvent {
+        begins_on: at(2026, 12, 8, 19, 0),
+        ends_on: Some(at(2026, 12, 8, 21, 0)),
+        repeats: Some(super::Repeats {
+            recurrence_id: Some(at(2026, 12, 8, 18, 0)),
+            ..Default::default()
+        }),
+        ..event()
+    };
+    let out = ics(&[series, moved]);
+    assert!(
+        out.contains("\r\nRRULE:FREQ=WEEKLY;COUNT=30;BYDAY=TU\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\r\nEXDATE;TZID=Europe/Paris:20261215T190000\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\r\nRECURRENCE-ID;TZID=Europe/Paris:20261208T190000\r\n"),
+        "{out}"
+    );
+    let parsed = parse(&out);
+    assert_eq!(parsed.events.len(), 2);
+    assert_eq!(
+        value(&parsed.events[0].properties, "UID"),
+        value(&parsed.events[1].properties, "UID")
+    );
+    // The zone is written for every year the rule reaches.
+    assert!(out.contains("DTSTART:20270328T020000"), "{out}");
 }
 
 #[test]

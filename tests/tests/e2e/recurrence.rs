@@ -1,0 +1,193 @@
+//! Recurring events through GraphQL, in Convive's own names: an organizer previews and
+//! creates "every second Tuesday at 19:00, Europe/Paris", a member joins the third date, and a
+//! change of that date and the following ones tells the member once.
+
+use chrono::{Datelike, TimeZone, Utc};
+use serde_json::json;
+use tests::TestServer;
+use tests::people::sign_up;
+
+const RULE: &str = "{ frequency: MONTHLY, weekOfMonth: 2, weekdays: [TUESDAY], count: 5 }";
+
+#[tokio::test]
+async fn every_second_tuesday_is_previewed_created_joined_and_changed_from_the_third_date_on() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    // 19:00 in Paris (18:00 UTC in winter) on New Year's Day next year: the series starts on
+    // the second Tuesday of January.
+    let year = Utc::now().year() + 1;
+    let first = Utc.with_ymd_and_hms(year, 1, 1, 18, 0, 0).unwrap();
+
+    let preview = alice
+        .gql
+        .data(
+            &format!(
+                "query($b: DateTime!) {{ recurrencePreview(beginsOn: $b, \
+                 timezone: \"Europe/Paris\", recurrence: {RULE}) }}"
+            ),
+            json!({ "b": first }),
+        )
+        .await;
+    let previewed: Vec<String> = preview["recurrencePreview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(previewed.len(), 5);
+
+    let created = alice
+        .gql
+        .data(
+            &format!(
+                "mutation($b: DateTime!) {{
+                    createEvent(title: \"Repair café\", beginsOn: $b,
+                        options: {{ timezone: \"Europe/Paris\" }}, recurrence: {RULE}) {{
+                        id seriesId recurrenceId beginsOn
+                        recurrence {{ frequency weekOfMonth weekdays count rule timezone }}
+                        occurrences(limit: 10) {{ id beginsOn seriesId }}
+                    }}
+                }}"
+            ),
+            json!({ "b": first }),
+        )
+        .await;
+    let event = &created["createEvent"];
+    assert_eq!(
+        event["recurrence"],
+        json!({
+            "frequency": "MONTHLY", "weekOfMonth": 2, "weekdays": ["TUESDAY"], "count": 5,
+            "rule": "FREQ=MONTHLY;COUNT=5;BYDAY=2TU", "timezone": "Europe/Paris"
+        })
+    );
+    let dates = event["occurrences"].as_array().unwrap();
+    let starts: Vec<String> = dates
+        .iter()
+        .map(|d| d["beginsOn"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(starts, previewed, "the dates shown before saving");
+    assert_eq!(event["beginsOn"], json!(previewed[0]));
+    assert_eq!(event["recurrenceId"], json!(previewed[0]));
+    // 19:00 in Paris is 18:00 UTC in winter and 17:00 UTC in summer.
+    assert!(starts[0].contains("T18:00:00"), "{starts:?}");
+    assert!(starts[3].contains("T17:00:00"), "{starts:?}");
+
+    let bob = sign_up(&server, "bob").await;
+    let third = dates[2]["id"].as_str().unwrap().to_owned();
+    for date in &dates[2..5] {
+        bob.gql
+            .data(
+                "mutation($e: ID!) { joinEvent(eventId: $e) { role } }",
+                json!({ "e": date["id"] }),
+            )
+            .await;
+    }
+    server.wait_for_mail(&bob.email, "take part").await;
+
+    let changed = alice
+        .gql
+        .data(
+            "mutation($e: ID!) {
+                updateEvent(eventId: $e, title: \"Repair café, new place\",
+                    applyTo: THIS_AND_FOLLOWING) {
+                    title seriesId occurrences { title }
+                }
+            }",
+            json!({ "e": third }),
+        )
+        .await;
+    let changed = &changed["updateEvent"];
+    assert_ne!(
+        changed["seriesId"], event["seriesId"],
+        "split at the third date"
+    );
+    assert_eq!(changed["occurrences"].as_array().unwrap().len(), 3);
+    let mail = server
+        .wait_for_mail(&bob.email, "Changed: Repair café, new place, several dates")
+        .await;
+    assert!(mail.mail.text.contains("3 dates"), "{}", mail.mail.text);
+    let told = server
+        .sent_mail()
+        .into_iter()
+        .filter(|m| m.mail.to == bob.email && m.mail.subject.contains("several dates"))
+        .count();
+    assert_eq!(told, 1, "once for three dates");
+
+    let code = alice
+        .gql
+        .error_code(
+            "mutation($b: DateTime!) { createEvent(title: \"Too often\", beginsOn: $b,
+                recurrence: { frequency: WEEKLY, interval: 0 }) { id } }",
+            json!({ "b": first }),
+        )
+        .await;
+    assert_eq!(code, "invalid");
+}
+
+#[tokio::test]
+async fn the_form_shows_the_next_dates_before_saving_and_the_page_lists_them_after() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let csrf = browser.get("/login").await.csrf();
+    let logged = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &alice.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, reqwest::StatusCode::SEE_OTHER);
+    let year = (Utc::now().year() + 1).to_string();
+    let begins = format!("{year}-01-12T19:00");
+    let ends = format!("{year}-01-12T21:00");
+    let csrf = browser.get("/events/new").await.csrf();
+    let fields = |preview: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Repair café".to_owned()),
+            ("begins", begins.clone()),
+            ("ends", ends.clone()),
+            ("timezone", "Europe/Paris".to_owned()),
+            ("repeats", "monthly_nth".to_owned()),
+            ("repeat_count", "4".to_owned()),
+            ("join", "free".to_owned()),
+            ("visibility", "public".to_owned()),
+            ("status", "confirmed".to_owned()),
+            ("preview", preview.to_owned()),
+        ]
+    };
+    let preview_fields = fields("on");
+    let preview: Vec<(&str, &str)> = preview_fields
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let shown = browser.post("/events/new", &preview).await;
+    assert_eq!(shown.status, reqwest::StatusCode::OK);
+    assert!(
+        shown
+            .body
+            .contains("the second Tuesday of each month, 4 times"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown
+            .body
+            .contains(&format!("Tuesday 9 February {year}, 19:00"))
+    );
+
+    let save_fields = fields("");
+    let save: Vec<(&str, &str)> = save_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = browser.post("/events/new", &save).await;
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER);
+    let page = browser.get(saved.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Next dates"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("Tuesday 9 March {year}, 19:00"))
+    );
+}
