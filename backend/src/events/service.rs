@@ -50,10 +50,10 @@ async fn check_group(
     Ok(())
 }
 
-fn default_timezone(user_timezone: Option<&str>) -> chrono_tz::Tz {
+fn default_timezone(ctx: &AppContext, user_timezone: Option<&str>) -> chrono_tz::Tz {
     user_timezone
         .and_then(|tz| tz.parse().ok())
-        .unwrap_or(chrono_tz::UTC)
+        .unwrap_or_else(|| ctx.settings.instance.timezone())
 }
 
 /// Publishes (or drafts) a new event; its organizer becomes its creator participant.
@@ -62,9 +62,13 @@ pub async fn create(
     principal: &Principal,
     new: NewEvent,
 ) -> Result<event::Model> {
+    let description = super::description::given(
+        new.description.as_deref(),
+        new.description_source.as_deref(),
+    )?;
     let checked = input::check_fields(
         Some(&new.title),
-        Some(new.description.as_deref().unwrap_or("")),
+        Some(description.html.as_deref().unwrap_or("")),
         new.options.timezone.as_deref(),
         new.category.as_deref(),
         Some(new.tags.as_deref().unwrap_or(&[])),
@@ -99,13 +103,14 @@ pub async fn create(
     };
     let timezone = checked
         .timezone
-        .unwrap_or_else(|| default_timezone(user_timezone.as_deref()));
+        .unwrap_or_else(|| default_timezone(ctx, user_timezone.as_deref()));
     let place = checked.place.clone().flatten();
     let address = match &place {
         Some(place) => Some(addresses::insert(&tx, place, now).await?),
         None => None,
     };
     let title = checked.title.clone().unwrap_or_default();
+    let description_source = description.source.flatten();
     let description = checked.description.clone().unwrap_or_default();
     let tag_titles = checked.tags.clone().unwrap_or_default();
     let uuid = uuid::Uuid::new_v4().to_string();
@@ -121,6 +126,7 @@ pub async fn create(
         search_text_more: Set(more_words),
         title: Set(title),
         description: Set(description),
+        description_source: Set(description_source),
         begins_on: NotSet,
         ends_on: NotSet,
         lasts_seconds: NotSet,
@@ -228,9 +234,13 @@ pub async fn update(
     let before = super::find(&tx, event_id).await?;
     let access = super::access(&tx, principal, &before).await?;
     super::check_editable(&before, access)?;
+    let description = super::description::given(
+        changes.description.as_deref(),
+        changes.description_source.as_deref(),
+    )?;
     let checked: CheckedFields = input::check_fields(
         changes.title.as_deref(),
-        changes.description.as_deref(),
+        description.html.as_deref(),
         changes.options.timezone.as_deref(),
         changes.category.as_deref(),
         changes.tags.as_deref(),
@@ -264,6 +274,11 @@ pub async fn update(
     {
         changed.description = true;
         active.description = Set(description.clone());
+    }
+    if let Some(source) = description.source
+        && source != before.description_source
+    {
+        active.description_source = Set(source);
     }
     if begins_on != before.begins_on || ends_on != before.ends_on {
         changed.time = true;
