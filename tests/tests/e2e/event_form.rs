@@ -396,3 +396,18 @@ async fn deleting_an_event_and_cancelling_a_participation_ask_first_on_a_page_of
     assert!(mine.body.contains("The event is deleted"), "{}", mine.body);
     assert_eq!(guest.get(&event_path).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_pages_icon_is_served_from_our_own_origin() {
+    let server = TestServer::start().await;
+    let mut visitor = Browser::new(&server.base_url);
+    let home = visitor.get("/").await;
+    assert!(
+        home.body
+            .contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#)
+    );
+    let icon = visitor.get("/favicon.svg").await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.headers["content-type"], "image/svg+xml");
+    assert!(icon.body.starts_with("<svg") && !icon.body.contains("href"));
+}

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interact::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .route(&assets::script_path(), get(assets::script))
+        .route(assets::FAVICON_PATH, get(assets::favicon))
         .fallback(not_found)
 }
 
