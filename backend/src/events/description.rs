@@ -124,7 +124,7 @@ fn shifted(level: HeadingLevel) -> HeadingLevel {
 }
 
 /// Text with its bare `http(s)://` addresses made links.
-fn linkified<'a>(text: &str, events: &mut Vec<Event<'a>>) {
+fn linkified(text: &str, events: &mut Vec<Event<'_>>) {
     let mut rest = text;
     while let Some((start, end)) = next_address(rest) {
         if start > 0 {
