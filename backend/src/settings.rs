@@ -91,6 +91,17 @@ pub struct InstanceSettings {
     /// Events lasting more whole days than this are long events (Mobilizon's activities),
     /// which lists can show apart; 0 turns the mode off.
     pub duration_of_long_event: u32,
+    /// The time zone of accounts that have none (an IANA name such as `Europe/Paris`): new
+    /// events' zone and the times pages show them. A browser that runs our script gives a new
+    /// account its own zone instead.
+    pub default_timezone: String,
+}
+
+impl InstanceSettings {
+    /// [`Self::default_timezone`] as a zone; UTC if it is none (refused at start-up).
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.default_timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
 }
 
 impl Default for InstanceSettings {
@@ -102,6 +113,7 @@ impl Default for InstanceSettings {
             default_locale: "en".to_owned(),
             contact_email: None,
             duration_of_long_event: 0,
+            default_timezone: "UTC".to_owned(),
         }
     }
 }
@@ -546,6 +558,17 @@ impl Settings {
                 "key \"instance.default_locale\": \"{}\" is not available; expected one of: {}",
                 self.instance.default_locale,
                 crate::i18n::Locale::all_codes().join(", ")
+            ));
+        }
+        if self
+            .instance
+            .default_timezone
+            .parse::<chrono_tz::Tz>()
+            .is_err()
+        {
+            problems.push(format!(
+                "key \"instance.default_timezone\": \"{}\" is not a time zone; expected a name such as Europe/Paris or UTC",
+                self.instance.default_timezone
             ));
         }
         if self.instance.name.trim().is_empty() {

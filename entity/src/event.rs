@@ -14,6 +14,9 @@ pub struct Model {
     pub title: String,
     /// Sanitized HTML.
     pub description: String,
+    /// What the organizer typed in the event form (Markdown), `description` being made from
+    /// it; `None` when the description came as HTML (the API, another instance).
+    pub description_source: Option<String>,
     pub begins_on: DateTimeUtc,
     pub ends_on: Option<DateTimeUtc>,
     /// IANA zone the event happens in; times are stored in UTC.

@@ -31,6 +31,7 @@ mod m20261207_000122_email_changes;
 mod m20261207_000130_feed_versions;
 mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
+mod m20261208_000200_event_description_source;
 mod m20261208_000240_peer_software;
 mod m20261208_000280_event_series;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000130_feed_versions::Migration),
             Box::new(m20261207_000140_waitlist::Migration),
             Box::new(m20261207_000150_comments::Migration),
+            Box::new(m20261208_000200_event_description_source::Migration),
             Box::new(m20261208_000240_peer_software::Migration),
             Box::new(m20261208_000280_event_series::Migration),
         ]

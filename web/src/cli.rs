@@ -169,6 +169,7 @@ async fn create_user(settings: Settings, args: CreateUser) -> anyhow::Result<()>
             email: args.email,
             password: args.password,
             locale: args.locale,
+            timezone: None,
         },
         AdminAccountOptions {
             role: Some(role),

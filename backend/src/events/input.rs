@@ -34,7 +34,11 @@ pub struct NewEvent {
     pub organizer_actor_id: Option<i64>,
     pub attributed_to_id: Option<i64>,
     pub title: String,
+    /// HTML, sanitized before it is stored.
     pub description: Option<String>,
+    /// What a person typed (Markdown, see [`super::description`]): when given, the HTML
+    /// `description` is made from it and it is kept to be shown back in the form.
+    pub description_source: Option<String>,
     pub begins_on: Option<DateTime<Utc>>,
     pub ends_on: Option<DateTime<Utc>>,
     pub status: Option<EventStatus>,
@@ -56,7 +60,10 @@ pub struct NewEvent {
 pub struct EventChanges {
     pub attributed_to_id: Option<i64>,
     pub title: Option<String>,
+    /// HTML; given alone, it replaces the description and forgets any Markdown source.
     pub description: Option<String>,
+    /// Markdown typed in the form; when given, `description` is made from it.
+    pub description_source: Option<String>,
     pub begins_on: Option<DateTime<Utc>>,
     pub ends_on: Option<DateTime<Utc>>,
     pub status: Option<EventStatus>,
@@ -94,13 +101,30 @@ pub fn description(raw: &str) -> Result<String> {
     Ok(sanitize::description(raw))
 }
 
+/// A zone by its IANA name (`Europe/Paris`), or by the name of its city when that names
+/// exactly one zone (`Paris`, `new york`, `Sao Paulo`).
 pub fn timezone(raw: &str) -> Result<Tz> {
-    raw.trim().parse::<Tz>().map_err(|_| {
-        Error::invalid(
+    let raw = raw.trim();
+    if let Ok(zone) = raw.parse::<Tz>() {
+        return Ok(zone);
+    }
+    let wanted = crate::search::fold(&raw.replace('_', " "));
+    let mut found = chrono_tz::TZ_VARIANTS.iter().filter(|zone| {
+        !wanted.is_empty() && crate::search::fold(&zone_city(zone.name())) == wanted
+    });
+    match (found.next(), found.next()) {
+        (Some(zone), None) => Ok(*zone),
+        _ => Err(Error::invalid(
             "options.timezone",
             format!("\"{raw}\" is not a time zone name such as Europe/Paris"),
-        )
-    })
+        )),
+    }
+}
+
+/// The city a zone is named after, as people write it: `America/Argentina/Buenos_Aires` is
+/// "Buenos Aires".
+pub fn zone_city(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
 }
 
 /// The years an event may be in: calendars write a year in four digits, and a date near
@@ -309,6 +333,25 @@ pub fn check_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zone_is_found_by_its_name_or_by_a_city_that_names_only_it() {
+        assert_eq!(
+            timezone("Europe/Paris").ok(),
+            Some(chrono_tz::Europe::Paris)
+        );
+        assert_eq!(timezone(" paris ").ok(), Some(chrono_tz::Europe::Paris));
+        assert_eq!(
+            timezone("new york").ok(),
+            Some(chrono_tz::America::New_York)
+        );
+        assert_eq!(
+            timezone("São Paulo").ok(),
+            Some(chrono_tz::America::Sao_Paulo)
+        );
+        assert!(timezone("Atlantis").is_err());
+        assert!(timezone("").is_err());
+    }
 
     #[test]
     fn titles_are_between_3_and_200_characters_after_trimming() {

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod categories;
+pub mod description;
 pub mod details;
 pub mod federated;
 pub mod input;

@@ -131,6 +131,21 @@ const TOLD_ABOUT_CHANGES: [ParticipantRole; 4] = [
     ParticipantRole::NotApproved,
 ];
 
+/// How many participants a change of the event is mailed to (those of
+/// [`TOLD_ABOUT_CHANGES`]), for pages that say so before the change is made.
+pub fn told_of_changes(stats: &super::ParticipantStats) -> u64 {
+    TOLD_ABOUT_CHANGES
+        .iter()
+        .map(|role| match role {
+            ParticipantRole::Administrator => stats.administrator,
+            ParticipantRole::Moderator => stats.moderator,
+            ParticipantRole::Participant => stats.participant,
+            ParticipantRole::NotApproved => stats.not_approved,
+            _ => 0,
+        })
+        .sum()
+}
+
 async fn queue_to_participants(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,

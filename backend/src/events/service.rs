@@ -50,10 +50,10 @@ async fn check_group(
     Ok(())
 }
 
-fn default_timezone(user_timezone: Option<&str>) -> chrono_tz::Tz {
+fn default_timezone(ctx: &AppContext, user_timezone: Option<&str>) -> chrono_tz::Tz {
     user_timezone
         .and_then(|tz| tz.parse().ok())
-        .unwrap_or(chrono_tz::UTC)
+        .unwrap_or_else(|| ctx.settings.instance.timezone())
 }
 
 /// Publishes (or drafts) a new event; its organizer becomes its creator participant.
@@ -69,8 +69,9 @@ pub async fn create(
     Ok(event)
 }
 
-/// The zone a new event happens in: the one asked for, or its organizer's, or UTC.
+/// The zone a new event happens in: the one asked for, or its organizer's, or the instance's.
 pub(crate) async fn zone_for(
+    ctx: &AppContext,
     conn: &impl ConnectionTrait,
     principal: &Principal,
     requested: Option<&str>,
@@ -82,7 +83,7 @@ pub(crate) async fn zone_for(
         Principal::User(user) => crate::users::service::find(conn, user.id).await?.timezone,
         _ => None,
     };
-    Ok(default_timezone(user_timezone.as_deref()))
+    Ok(default_timezone(ctx, user_timezone.as_deref()))
 }
 
 /// [`create`] within the caller's transaction (a recurring event's first date).
@@ -92,9 +93,13 @@ pub(crate) async fn create_in(
     principal: &Principal,
     new: NewEvent,
 ) -> Result<event::Model> {
+    let description = super::description::given(
+        new.description.as_deref(),
+        new.description_source.as_deref(),
+    )?;
     let checked = input::check_fields(
         Some(&new.title),
-        Some(new.description.as_deref().unwrap_or("")),
+        Some(description.html.as_deref().unwrap_or("")),
         new.options.timezone.as_deref(),
         new.category.as_deref(),
         Some(new.tags.as_deref().unwrap_or(&[])),
@@ -124,7 +129,7 @@ pub(crate) async fn create_in(
     }
     let timezone = match checked.timezone {
         Some(tz) => tz,
-        None => zone_for(tx, principal, None).await?,
+        None => zone_for(ctx, tx, principal, None).await?,
     };
     let place = checked.place.clone().flatten();
     let address = match &place {
@@ -132,6 +137,7 @@ pub(crate) async fn create_in(
         None => None,
     };
     let title = checked.title.clone().unwrap_or_default();
+    let description_source = description.source.flatten();
     let description = checked.description.clone().unwrap_or_default();
     let tag_titles = checked.tags.clone().unwrap_or_default();
     let uuid = uuid::Uuid::new_v4().to_string();
@@ -147,6 +153,7 @@ pub(crate) async fn create_in(
         search_text_more: Set(more_words),
         title: Set(title),
         description: Set(description),
+        description_source: Set(description_source),
         begins_on: NotSet,
         ends_on: NotSet,
         lasts_seconds: NotSet,
@@ -290,9 +297,13 @@ pub(crate) async fn apply_changes(
     changes: EventChanges,
     told: Told,
 ) -> Result<(event::Model, Changed)> {
+    let description = super::description::given(
+        changes.description.as_deref(),
+        changes.description_source.as_deref(),
+    )?;
     let checked: CheckedFields = input::check_fields(
         changes.title.as_deref(),
-        changes.description.as_deref(),
+        description.html.as_deref(),
         changes.options.timezone.as_deref(),
         changes.category.as_deref(),
         changes.tags.as_deref(),
@@ -326,6 +337,11 @@ pub(crate) async fn apply_changes(
     {
         changed.description = true;
         active.description = Set(description.clone());
+    }
+    if let Some(source) = description.source
+        && source != before.description_source
+    {
+        active.description_source = Set(source);
     }
     if begins_on != before.begins_on || ends_on != before.ends_on {
         changed.time = true;

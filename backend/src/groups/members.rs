@@ -54,6 +54,12 @@ fn last_administrator() -> Error {
     )
 }
 
+/// Whether this member may leave the group: a group keeps at least one administrator.
+pub async fn may_leave(conn: &impl ConnectionTrait, member: &member::Model) -> Result<bool> {
+    Ok(!member.role.is_administrator()
+        || other_administrators(conn, member.group_id, member.id).await? > 0)
+}
+
 /// Who joins or leaves which group.
 #[derive(Debug, Clone, Default)]
 pub struct MembershipRequest {
@@ -194,8 +200,7 @@ pub async fn leave(
     else {
         return Ok(LeftGroup::NotMember);
     };
-    if member.role.is_administrator() && other_administrators(&tx, group.id, member.id).await? == 0
-    {
+    if !may_leave(&tx, &member).await? {
         return Err(last_administrator());
     }
     member::Entity::delete_by_id(member.id).exec(&tx).await?;

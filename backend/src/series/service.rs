@@ -67,7 +67,7 @@ pub async fn create(
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let tz =
-        crate::events::service::zone_for(&tx, principal, new.event.options.timezone.as_deref())
+        crate::events::service::zone_for(ctx, &tx, principal, new.event.options.timezone.as_deref())
             .await?;
     let wished_local = wished.with_timezone(&tz).naive_local();
     policy::check(&new.recurrence, wished_local, &new.exceptions)?;

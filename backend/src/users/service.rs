@@ -30,6 +30,9 @@ pub struct NewAccount {
     pub email: String,
     pub password: String,
     pub locale: Option<String>,
+    /// The zone the sign-up page's script read from the browser (an IANA name); the
+    /// instance's default zone when absent or not a zone.
+    pub timezone: Option<String>,
 }
 
 /// What a successful login hands out.
@@ -139,7 +142,16 @@ async fn insert_account(
         password_hash: Set(password_hash),
         role: Set(options.role.unwrap_or(UserRole::User)),
         locale: Set(locale.code().to_owned()),
-        timezone: Set(None),
+        // What a browser says is a hint: a name that is not a zone gives the default.
+        timezone: Set(Some(
+            input
+                .timezone
+                .as_deref()
+                .and_then(|tz| tz.trim().parse::<chrono_tz::Tz>().ok())
+                .unwrap_or_else(|| ctx.settings.instance.timezone())
+                .name()
+                .to_owned(),
+        )),
         confirmed_at: Set(options.confirmed.then_some(now)),
         confirmation_token_hash: Set((!options.confirmed).then_some(token_hash)),
         confirmation_sent_at: Set((!options.confirmed).then_some(now)),

@@ -9,6 +9,7 @@ fn account(email: &str) -> NewAccount {
         email: email.to_owned(),
         password: "long enough".to_owned(),
         locale: None,
+        timezone: None,
     }
 }
 

@@ -292,6 +292,7 @@ pub async fn person(
             email: email.clone(),
             password: PASSWORD.to_owned(),
             locale: Some("fr".to_owned()),
+            timezone: None,
         },
         AdminAccountOptions {
             role: None,

@@ -45,6 +45,7 @@ async fn person(server: &TestServer, username: &str) -> Person {
             email: email.clone(),
             password: PASSWORD.to_owned(),
             locale: Some("en".to_owned()),
+            timezone: None,
         },
         AdminAccountOptions {
             role: None,

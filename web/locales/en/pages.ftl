@@ -41,6 +41,7 @@ event-online = Online
 event-organizer = Organized by
 event-group = Group
 event-participants = { $count ->
+    [0] No participant yet
     [one] One participant
    *[other] { $count } participants
 }
@@ -135,6 +136,7 @@ form-new-event = New event
 form-edit-event = Edit the event
 form-title = Title
 form-description = Description
+form-description-hint = Written as you type it: line breaks are kept and web addresses become links. Markdown works too: **bold**, *italics*, a line starting with "- " for a list.
 form-begins = Starts (local time of the zone below)
 form-ends = Ends
 form-timezone = Time zone
@@ -319,3 +321,139 @@ repeats-times = { $count ->
 repeats-until = until { $day }
 event-repeats = Repeats
 event-next-dates = Next dates
+# Problems of a submitted form, next to their field.
+form-error-title = Give the event a title of 3 to 200 characters.
+form-error-description = The description is too long: at most 50 000 characters.
+form-error-begins = The start must be a date between the years 1970 and 9999.
+form-error-begins-missing = Say when the event starts: a date and a time.
+form-error-datetime = Give a date and a time, such as 14/07/2027 19:00.
+form-error-time-skipped = This time does not exist in this time zone (the clocks skip it that night); choose another.
+form-error-ends = The end must come after the start, before the year 10000.
+form-error-timezone = Choose a time zone from the list, or type a city such as Paris.
+form-error-group = You cannot publish for this group: choose another, or none.
+form-error-picture = This picture could not be used.
+form-error-picture_alt = Please describe the picture for people who cannot see it (choose the file again).
+form-error-place = The place's name is too long or holds characters that are not allowed.
+form-error-street = The street is too long or holds characters that are not allowed.
+form-error-postal_code = The postal code is too long or holds characters that are not allowed.
+form-error-locality = The town is too long or holds characters that are not allowed.
+form-error-country = The country is too long or holds characters that are not allowed.
+form-error-latitude = Give a latitude from -90 to 90 and a longitude from -180 to 180, such as 48.8718 and 2.3488.
+form-error-longitude = Give a longitude from -180 to 180, such as 2.3488.
+form-error-online = Give a web address starting with https://.
+form-error-join = Choose how people take part.
+form-error-external = Give the web address, starting with https://, where people register.
+form-error-external-needed = People register elsewhere: give the web address where they do.
+form-error-capacity = Give a number of seats from 1 to 1 000 000, or leave it empty for no limit.
+form-error-visibility = Choose who can see the event.
+form-error-status = Choose whether the event is confirmed.
+form-error-category = Choose a category from the list.
+form-error-tags = At most 10 tags, separated by commas, of at most 40 characters each.
+form-error-other = Something in the form could not be accepted; check the fields and try again.
+form-error-refused = This could not be saved:
+form-errors-title = { $count ->
+    [one] One thing to fix before saving:
+   *[other] { $count } things to fix before saving:
+}
+picture-refused-unsupported = it is not a JPEG, PNG, WebP or GIF picture.
+picture-refused-unreadable = the file is incomplete or damaged.
+picture-refused-too-big = it is too large.
+picture-refused-quota = your account has no storage left for it.
+picture-refused-other = it could not be read.
+
+# Notices after an action, and the pages that confirm what cannot be undone.
+done-published = Your event is published.
+done-draft = Your event is saved as a draft: only you and its organizers see it.
+done-saved = Your changes are saved.
+done-cancelled = The event is cancelled; its participants are being told by mail.
+done-deleted = The event is deleted; its participants are being told by mail.
+confirm-back = No, go back
+confirm-cancel-question = Cancel “{ $title }”?
+confirm-told-of-cancel = { $count ->
+    [0] Nobody has signed up yet: nobody needs to be told.
+    [one] One participant will be told by mail.
+   *[other] { $count } participants will be told by mail.
+}
+confirm-cancel-stays = The event stays visible, marked as cancelled, and nobody can sign up any more. This cannot be undone.
+confirm-cancel-button = Yes, cancel the event
+confirm-delete-question = Delete “{ $title }”?
+confirm-told-of-delete = { $count ->
+    [0] Nobody has signed up yet: nobody needs to be told.
+    [one] One participant will be told by mail that it is deleted.
+   *[other] { $count } participants will be told by mail that it is deleted.
+}
+confirm-delete-gone = The event, its list of participants and its comments are removed for good. This cannot be undone.
+confirm-delete-button = Yes, delete the event
+confirm-leave-question = Cancel your participation in “{ $title }”?
+confirm-leave-seat = Your place is given up; if people are waiting, the first in line takes it. You can sign up again while seats remain.
+confirm-leave-button = Yes, cancel my participation
+confirm-leave-waitlist-question = Leave the waitlist of “{ $title }”?
+confirm-leave-waitlist-place = You lose your place in line; signing up again puts you at the end.
+confirm-leave-waitlist-button = Yes, leave the waitlist
+event-seats-taken = { $taken } of { $count ->
+    [one] one seat
+   *[other] { $count } seats
+} taken
+event-published-by = Published by
+event-share = Share
+event-share-link = Address of this event, to copy
+event-share-qr = QR code of this event’s address
+event-share-qr-hint = Scan it with a phone to open this event.
+validate-continue = Continue to the page you were on
+
+# Rules of the domain that refused a request, in words.
+rule-last_administrator = A group keeps at least one administrator: make another member an administrator before leaving.
+rule-event_full = This event is full.
+rule-event_cancelled = This event is cancelled: it takes no more participants.
+rule-event_past = This event is over.
+rule-creator_cannot_leave = You created this event: you cannot leave it, but you can cancel it.
+rule-event_draft = This event is not published yet.
+rule-anonymous_participation_disabled = This event does not take participants without an account.
+rule-event_external = People register for this event on the organizer’s page.
+nav-new-group = Create a group
+group-you-administrator = You are an administrator of this group: you can edit it, manage its members and publish its events.
+group-you-moderator = You are a moderator of this group: you can publish its events and approve new members.
+group-only-administrator = You are this group’s only administrator: make another member an administrator before you can leave.
+confirm-leave-group-question = Leave “{ $name }”?
+confirm-leave-group-after = You will no longer see its members-only events; you can ask to join again later.
+confirm-leave-group-button = Yes, leave the group
+form-timezone-hint = Type a city (Paris, Montréal) or pick a zone from the list.
+form-zone-check = This zone is not yours: the start, { $times }.
+form-zone-check-again = Check it, then publish again.
+
+# Categories (Mobilizon's), as people name them.
+category-ARTS = Arts
+category-BOOK_CLUBS = Book clubs
+category-BUSINESS = Business
+category-CAUSES = Causes
+category-COMEDY = Comedy
+category-CRAFTS = Crafts
+category-FOOD_DRINK = Food & drink
+category-HEALTH = Health
+category-MUSIC = Music
+category-AUTO_BOAT_AIR = Cars, boats & planes
+category-COMMUNITY = Community
+category-FAMILY_EDUCATION = Family & education
+category-FASHION_BEAUTY = Fashion & beauty
+category-FILM_MEDIA = Film & media
+category-GAMES = Games
+category-LANGUAGE_CULTURE = Language & culture
+category-LEARNING = Learning
+category-LGBTQ = LGBTQ+
+category-MOVEMENTS_POLITICS = Movements & politics
+category-NETWORKING = Networking
+category-PARTY = Party
+category-PERFORMING_VISUAL_ARTS = Performing & visual arts
+category-PETS = Pets
+category-PHOTOGRAPHY = Photography
+category-OUTDOORS_ADVENTURE = Outdoors & adventure
+category-SPIRITUALITY_RELIGION_BELIEFS = Spirituality, religion & beliefs
+category-SCIENCE_TECH = Science & tech
+category-SPORTS = Sports
+category-THEATRE = Theatre
+category-MEETING = Meeting
+participant-anonymous = Anonymous participant (by email)
+nav-label = Main menu
+pager-label = Pages of the list
+done-approved = Approved: they are told by mail.
+done-declined = Declined: they are told by mail.

@@ -41,6 +41,7 @@ event-online = En ligne
 event-organizer = Organisé par
 event-group = Groupe
 event-participants = { $count ->
+    [0] Pas encore de participant·e
     [one] Un·e participant·e
    *[other] { $count } participant·es
 }
@@ -135,6 +136,7 @@ form-new-event = Nouvel événement
 form-edit-event = Modifier l’événement
 form-title = Titre
 form-description = Description
+form-description-hint = Affichée telle que vous l’écrivez : les retours à la ligne sont gardés et les adresses web deviennent des liens. Le Markdown fonctionne aussi : **gras**, *italique*, une ligne commençant par « - » pour une liste.
 form-begins = Début (heure locale du fuseau ci-dessous)
 form-ends = Fin
 form-timezone = Fuseau horaire
@@ -319,3 +321,140 @@ repeats-times = { $count ->
 repeats-until = jusqu’au { $day }
 event-repeats = Répétition
 event-next-dates = Prochaines dates
+# Problems of a submitted form, next to their field.
+form-error-title = Donnez à l’événement un titre de 3 à 200 caractères.
+form-error-description = La description est trop longue : 50 000 caractères au plus.
+form-error-begins = Le début doit être une date entre les années 1970 et 9999.
+form-error-begins-missing = Indiquez quand l’événement commence : une date et une heure.
+form-error-datetime = Indiquez une date et une heure, par exemple 14/07/2027 19:00.
+form-error-time-skipped = Cette heure n’existe pas dans ce fuseau horaire (les horloges la sautent cette nuit-là) ; choisissez-en une autre.
+form-error-ends = La fin doit venir après le début, avant l’an 10000.
+form-error-timezone = Choisissez un fuseau horaire dans la liste, ou tapez une ville comme Paris.
+form-error-group = Vous ne pouvez pas publier pour ce groupe : choisissez-en un autre, ou aucun.
+form-error-picture = Cette image n’a pas pu être utilisée.
+form-error-picture_alt = Merci de décrire l'image pour les personnes qui ne la voient pas (choisissez de nouveau le fichier).
+form-error-place = Le nom du lieu est trop long ou contient des caractères non autorisés.
+form-error-street = La rue est trop longue ou contient des caractères non autorisés.
+form-error-postal_code = Le code postal est trop long ou contient des caractères non autorisés.
+form-error-locality = La ville est trop longue ou contient des caractères non autorisés.
+form-error-country = Le pays est trop long ou contient des caractères non autorisés.
+form-error-latitude = Indiquez une latitude de -90 à 90 et une longitude de -180 à 180, par exemple 48.8718 et 2.3488.
+form-error-longitude = Indiquez une longitude de -180 à 180, par exemple 2.3488.
+form-error-online = Indiquez une adresse web commençant par https://.
+form-error-join = Choisissez comment participer.
+form-error-external = Indiquez l’adresse web, commençant par https://, où l’on s’inscrit.
+form-error-external-needed = On s’inscrit ailleurs : indiquez l’adresse web où le faire.
+form-error-capacity = Indiquez un nombre de places de 1 à 1 000 000, ou laissez vide pour ne pas limiter.
+form-error-visibility = Choisissez qui peut voir l’événement.
+form-error-status = Choisissez si l’événement est confirmé.
+form-error-category = Choisissez une catégorie dans la liste.
+form-error-tags = 10 mots-clés au plus, séparés par des virgules, de 40 caractères au plus chacun.
+form-error-other = Un élément du formulaire n’a pas pu être accepté ; vérifiez les champs et réessayez.
+form-error-refused = L’enregistrement a été refusé :
+form-errors-title = { $count ->
+    [one] Une chose à corriger avant d’enregistrer :
+   *[other] { $count } choses à corriger avant d’enregistrer :
+}
+picture-refused-unsupported = ce n’est pas une image JPEG, PNG, WebP ou GIF.
+picture-refused-unreadable = le fichier est incomplet ou abîmé.
+picture-refused-too-big = elle est trop grande.
+picture-refused-quota = votre compte n’a plus de place pour elle.
+picture-refused-other = elle n’a pas pu être lue.
+
+# Notices after an action, and the pages that confirm what cannot be undone.
+done-published = Votre événement est publié.
+done-draft = Votre événement est enregistré comme brouillon : seuls vous et ses organisateurs le voient.
+done-saved = Vos modifications sont enregistrées.
+done-cancelled = L’événement est annulé ; ses participants sont prévenus par courriel.
+done-deleted = L’événement est supprimé ; ses participants sont prévenus par courriel.
+confirm-back = Non, revenir
+confirm-cancel-question = Annuler « { $title } » ?
+confirm-told-of-cancel = { $count ->
+    [0] Personne ne s’est encore inscrit : personne n’est à prévenir.
+    [one] Un participant sera prévenu par courriel.
+   *[other] { $count } participants seront prévenus par courriel.
+}
+confirm-cancel-stays = L’événement reste visible, marqué comme annulé, et plus personne ne peut s’inscrire. C’est définitif.
+confirm-cancel-button = Oui, annuler l’événement
+confirm-delete-question = Supprimer « { $title } » ?
+confirm-told-of-delete = { $count ->
+    [0] Personne ne s’est encore inscrit : personne n’est à prévenir.
+    [one] Un participant sera prévenu par courriel de la suppression.
+   *[other] { $count } participants seront prévenus par courriel de la suppression.
+}
+confirm-delete-gone = L’événement, sa liste de participants et ses commentaires sont effacés pour de bon. C’est définitif.
+confirm-delete-button = Oui, supprimer l’événement
+confirm-leave-question = Annuler votre participation à « { $title } » ?
+confirm-leave-seat = Votre place est libérée ; si des personnes attendent, la première de la file la prend. Vous pourrez vous réinscrire tant qu’il reste des places.
+confirm-leave-button = Oui, annuler ma participation
+confirm-leave-waitlist-question = Quitter la liste d’attente de « { $title } » ?
+confirm-leave-waitlist-place = Vous perdez votre place dans la file ; en vous réinscrivant, vous passez en dernier.
+confirm-leave-waitlist-button = Oui, quitter la liste d’attente
+event-seats-taken = { $taken ->
+    [0] Aucune place prise
+    [one] 1 place prise
+   *[other] { $taken } places prises
+} sur { $count }
+event-published-by = Publié par
+event-share = Partager
+event-share-link = Adresse de cet événement, à copier
+event-share-qr = QR code de l’adresse de cet événement
+event-share-qr-hint = Scannez-le avec un téléphone pour ouvrir cet événement.
+validate-continue = Revenir à la page où vous étiez
+
+# Rules of the domain that refused a request, in words.
+rule-last_administrator = Un groupe garde au moins un administrateur : nommez un autre membre administrateur avant de partir.
+rule-event_full = Cet événement est complet.
+rule-event_cancelled = Cet événement est annulé : il ne prend plus de participants.
+rule-event_past = Cet événement est terminé.
+rule-creator_cannot_leave = Vous avez créé cet événement : vous ne pouvez pas le quitter, mais vous pouvez l’annuler.
+rule-event_draft = Cet événement n’est pas encore publié.
+rule-anonymous_participation_disabled = Cet événement ne prend pas de participants sans compte.
+rule-event_external = On s’inscrit à cet événement sur la page de l’organisateur.
+nav-new-group = Créer un groupe
+group-you-administrator = Vous administrez ce groupe : vous pouvez le modifier, gérer ses membres et publier ses événements.
+group-you-moderator = Vous modérez ce groupe : vous pouvez publier ses événements et accepter les nouveaux membres.
+group-only-administrator = Vous êtes le seul administrateur de ce groupe : nommez un autre membre administrateur avant de pouvoir le quitter.
+confirm-leave-group-question = Quitter « { $name } » ?
+confirm-leave-group-after = Vous ne verrez plus ses événements réservés aux membres ; vous pourrez demander à le rejoindre plus tard.
+confirm-leave-group-button = Oui, quitter le groupe
+form-timezone-hint = Tapez une ville (Paris, Montréal) ou choisissez un fuseau dans la liste.
+form-zone-check = Ce fuseau n’est pas le vôtre : le début, { $times }.
+form-zone-check-again = Vérifiez-le, puis publiez de nouveau.
+
+# Categories (Mobilizon's), as people name them.
+category-ARTS = Arts
+category-BOOK_CLUBS = Clubs de lecture
+category-BUSINESS = Entreprises
+category-CAUSES = Causes
+category-COMEDY = Humour
+category-CRAFTS = Artisanat
+category-FOOD_DRINK = Cuisine et boissons
+category-HEALTH = Santé
+category-MUSIC = Musique
+category-AUTO_BOAT_AIR = Autos, bateaux et avions
+category-COMMUNITY = Vie locale
+category-FAMILY_EDUCATION = Famille et éducation
+category-FASHION_BEAUTY = Mode et beauté
+category-FILM_MEDIA = Cinéma et médias
+category-GAMES = Jeux
+category-LANGUAGE_CULTURE = Langues et cultures
+category-LEARNING = Apprentissage
+category-LGBTQ = LGBTQ+
+category-MOVEMENTS_POLITICS = Mouvements et politique
+category-NETWORKING = Réseautage
+category-PARTY = Fête
+category-PERFORMING_VISUAL_ARTS = Arts du spectacle et arts visuels
+category-PETS = Animaux de compagnie
+category-PHOTOGRAPHY = Photographie
+category-OUTDOORS_ADVENTURE = Plein air et aventure
+category-SPIRITUALITY_RELIGION_BELIEFS = Spiritualité, religions et croyances
+category-SCIENCE_TECH = Sciences et techniques
+category-SPORTS = Sports
+category-THEATRE = Théâtre
+category-MEETING = Réunion
+participant-anonymous = Participant·e anonyme (par e-mail)
+nav-label = Menu principal
+pager-label = Pages de la liste
+done-approved = Accepté·e : la personne est prévenue par courriel.
+done-declined = Refusé·e : la personne est prévenue par courriel.

@@ -444,7 +444,9 @@ impl EventMutation {
                 .map(|id| parse_id(&id, "attributedToId"))
                 .transpose()?,
             title,
+            // Mobilizon's clients send HTML.
             description,
+            description_source: None,
             begins_on: Some(begins_on),
             ends_on,
             status,
@@ -530,6 +532,7 @@ impl EventMutation {
                 .transpose()?,
             title,
             description,
+            description_source: None,
             begins_on,
             ends_on,
             status,

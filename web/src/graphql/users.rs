@@ -359,6 +359,7 @@ impl UserMutation {
                 email,
                 password,
                 locale,
+                timezone: None,
             },
         )
         .await

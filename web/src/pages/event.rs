@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/events/{uuid}", get(show))
         .route("/events/{uuid}/join", post(join))
-        .route("/events/{uuid}/leave", post(leave))
+        .route("/events/{uuid}/leave", get(leave_confirm).post(leave))
         .route("/events/{uuid}/join-anonymously", post(join_anonymously))
 }
 
@@ -93,10 +93,12 @@ pub struct EventView {
     online: Option<String>,
     organizer: ActorLink,
     group: Option<ActorLink>,
-    participants: Option<String>,
-    seats: Option<String>,
+    /// "1 of 2 seats taken · One seat left", or "3 participants".
+    attendance: Option<String>,
     tags: Vec<String>,
     description: String,
+    /// The QR code of its address, inline SVG made here.
+    qr: Option<String>,
     ics: String,
     webcal: String,
     google: String,
@@ -314,12 +316,7 @@ async fn compose_event_page(
         EventStatus::Tentative => (Some(t(locale, "event-status-tentative")), "tentative"),
         EventStatus::Confirmed => (None, ""),
     };
-    let participants = (!event.hide_number_of_participants || runs_it)
-        .then(|| count(locale, "event-participants", stats.going));
-    let seats = (event.show_remaining_attendee_capacity || runs_it)
-        .then(|| events::remaining_seats(&event, &stats))
-        .flatten()
-        .map(|n| count(locale, "event-seats-left", n));
+    let attendance = attendance(locale, &event, &stats, runs_it);
     let description_text = backend::feeds::html_to_text(&event.description);
     let summary = {
         let mut s = when.clone();
@@ -361,6 +358,7 @@ async fn compose_event_page(
         shared_image.as_ref().map(|i| i.url.as_str()),
     );
     let (repeats, next_dates) = super::repeats::of_event(ctx, locale, &event).await?;
+    let qr = super::share::qr_code(&absolute, &t(locale, "event-share-qr"));
     let view = EventView {
         origin: origin(visitor.locale, &event).map(|label| (label, event.url.clone())),
         uuid: event.uuid.clone(),
@@ -378,10 +376,10 @@ async fn compose_event_page(
         online: event.online_address.clone(),
         organizer: ActorLink::with_avatar(&organizer, &pictures),
         group: group.as_ref().map(|g| ActorLink::with_avatar(g, &pictures)),
-        participants,
-        seats,
+        attendance,
         tags,
         description: event.description.clone(),
+        qr,
         ics: ics_path,
         webcal,
         google,
@@ -412,6 +410,10 @@ async fn compose_event_page(
         "waitlisted" => Some(t(locale, "event-waitlisted")),
         "left" => Some(t(locale, "event-left")),
         "anonymous" => Some(t(locale, "event-anonymous-sent")),
+        "published" => Some(t(locale, "done-published")),
+        "draft" => Some(t(locale, "done-draft")),
+        "saved" => Some(t(locale, "done-saved")),
+        "cancelled" => Some(t(locale, "done-cancelled")),
         _ => None,
     });
     Ok(EventPage {
@@ -424,6 +426,38 @@ async fn compose_event_page(
         rsvp,
         comments,
     })
+}
+
+/// Who takes part, in numbers that add up: as in Mobilizon (`participantStats.participant`),
+/// the organizers do not take a seat, so "participants" and "seats taken" are one count.
+/// Organizers see what the event hides from others.
+fn attendance(
+    locale: Locale,
+    event: &event::Model,
+    stats: &events::ParticipantStats,
+    runs_it: bool,
+) -> Option<String> {
+    let show_count = !event.hide_number_of_participants || runs_it;
+    let seats_left = (event.show_remaining_attendee_capacity || runs_it)
+        .then(|| events::remaining_seats(event, stats))
+        .flatten();
+    let capacity = event
+        .maximum_attendee_capacity
+        .and_then(|c| u64::try_from(c).ok());
+    match (show_count, seats_left, capacity) {
+        (true, Some(left), Some(capacity)) => Some(format!(
+            "{} · {}",
+            super::i18n::counts(
+                locale,
+                "event-seats-taken",
+                &[("taken", stats.participant), ("count", capacity)]
+            ),
+            count(locale, "event-seats-left", left)
+        )),
+        (true, _, _) => Some(count(locale, "event-participants", stats.participant)),
+        (false, Some(left), _) => Some(count(locale, "event-seats-left", left)),
+        (false, None, _) => None,
+    }
 }
 
 /// The row, `None` when it is not found, the error otherwise.
@@ -582,6 +616,51 @@ pub async fn join(
         Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=joined")),
         Err(err) => error_page(visitor, &err),
     }
+}
+
+/// "Cancel your participation in «Apéro»?", for those who take part or wait.
+pub async fn leave_confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+) -> Response {
+    let locale = visitor.locale;
+    let viewed = events::view(&state.ctx.db, &visitor.principal(), &uuid).await;
+    let events::Viewed { event, access, .. } = match viewed {
+        Ok(viewed) => viewed,
+        Err(err) => return error_page(visitor, &err),
+    };
+    let waiting = match access.participant_role {
+        None => return see_other(&visitor, &format!("/events/{uuid}")),
+        Some(role) => role == ParticipantRole::Waitlisted,
+    };
+    let (title, question, consequence, button) = if waiting {
+        (
+            "event-leave-waitlist",
+            "confirm-leave-waitlist-question",
+            "confirm-leave-waitlist-place",
+            "confirm-leave-waitlist-button",
+        )
+    } else {
+        (
+            "event-leave",
+            "confirm-leave-question",
+            "confirm-leave-seat",
+            "confirm-leave-button",
+        )
+    };
+    super::confirm::page(
+        visitor,
+        super::confirm::Confirmation {
+            title: t(locale, title),
+            question: with(locale, question, "title", event.title),
+            consequences: vec![t(locale, consequence)],
+            action: format!("/events/{uuid}/leave"),
+            confirm: t(locale, button),
+            back: format!("/events/{uuid}"),
+            back_label: t(locale, "confirm-back"),
+        },
+    )
 }
 
 pub async fn leave(

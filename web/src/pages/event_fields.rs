@@ -3,9 +3,13 @@
 
 use backend::addresses::AddressInput;
 use backend::events::{self, EventOptions, NewEvent};
+use backend::i18n::Locale;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use entity::event::{self, EventStatus, EventVisibility, JoinOptions};
 use serde::Deserialize;
+
+use super::form_problems::Problems;
+use super::i18n::t;
 
 /// The event form's fields, as typed (so a refused form comes back as it was).
 #[derive(Deserialize, Default, Clone)]
@@ -79,6 +83,11 @@ pub struct EventFields {
     /// The "show the dates" button: the form comes back with the dates, nothing is saved.
     #[serde(default)]
     pub(super) preview: String,
+    /// Whether the form should first say what the start is in the organizer's own zone when
+    /// the event's is another: `ask` from the form, `seen` once it did; absent from clients
+    /// that post fields without the form.
+    #[serde(default)]
+    pub(super) zone_check: String,
 }
 
 pub(super) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -90,52 +99,151 @@ fn none_if_empty(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-/// Plain text typed in the form becomes paragraphs; HTML is kept (the backend sanitizes it).
-fn description_html(raw: &str) -> String {
-    if raw.contains('<') {
-        return raw.to_owned();
-    }
-    raw.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let escaped = p
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('\n', "<br>");
-            format!("<p>{escaped}</p>")
-        })
-        .collect()
+/// The form's fields, in their order on the page, for the list of problems.
+pub(super) const FIELD_ORDER: &[&str] = &[
+    "title",
+    "description",
+    "begins",
+    "ends",
+    "timezone",
+    "group",
+    "picture",
+    "picture_alt",
+    "place",
+    "street",
+    "postal_code",
+    "locality",
+    "country",
+    "latitude",
+    "longitude",
+    "online",
+    "join",
+    "external",
+    "capacity",
+    "visibility",
+    "status",
+    "category",
+    "tags",
+];
+
+/// The form field of a field as the backend names it (Mobilizon's API names).
+pub(super) fn form_field(api: &str) -> Option<&'static str> {
+    Some(match api {
+        "title" => "title",
+        "description" => "description",
+        "beginsOn" => "begins",
+        "endsOn" => "ends",
+        "options.timezone" => "timezone",
+        "attributedToId" => "group",
+        "picture" => "picture",
+        "picture_alt" => "picture_alt",
+        "physicalAddress.description" => "place",
+        "physicalAddress.street" => "street",
+        "physicalAddress.postalCode" => "postal_code",
+        "physicalAddress.locality" | "physicalAddress.region" => "locality",
+        "physicalAddress.country" => "country",
+        "physicalAddress.geom" | "physicalAddress" => "latitude",
+        "onlineAddress" => "online",
+        "joinOptions" => "join",
+        "externalParticipationUrl" => "external",
+        "options.maximumAttendeeCapacity" => "capacity",
+        "visibility" => "visibility",
+        "status" => "status",
+        "category" => "category",
+        "tags" => "tags",
+        _ => return None,
+    })
 }
 
-/// The form's local date and time in its zone, as an instant.
+/// The form's local date and time in its zone, as an instant; a problem's key otherwise.
 pub(super) fn instant(
     raw: &str,
-    zone: &str,
-    field: &str,
-) -> backend::Result<Option<chrono::DateTime<Utc>>> {
+    zone: Option<chrono_tz::Tz>,
+) -> Result<Option<chrono::DateTime<Utc>>, &'static str> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let tz = events::input::timezone(zone)?;
     let local = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| backend::Error::invalid(field, "expected a date and a time"))?;
+        .map_err(|_| "form-error-datetime")?;
+    // Without a zone the time cannot be placed; the zone's own problem says why.
+    let Some(tz) = zone else { return Ok(None) };
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| backend::Error::invalid(field, "this time does not exist in this zone"))
+        .ok_or("form-error-time-skipped")
 }
 
-pub(super) fn parsed(f: &EventFields) -> backend::Result<NewEvent> {
-    let begins_on = instant(&f.begins, &f.timezone, "beginsOn")?;
-    let ends_on = instant(&f.ends, &f.timezone, "endsOn")?;
+/// The form as a new event, or every problem with it at once: those of reading the form
+/// here, and those the backend's checks of the fields find (the same checks the event's
+/// creation makes again), each in the visitor's words.
+pub(super) fn parsed(f: &EventFields, locale: Locale) -> Result<NewEvent, Problems> {
+    let mut problems = Problems::default();
+    let zone = match events::input::timezone(&f.timezone) {
+        Ok(zone) => Some(zone),
+        Err(err) => {
+            problems.add_backend(locale, &err, form_field);
+            None
+        }
+    };
+    let mut when = |raw: &str, field: &'static str| match instant(raw, zone) {
+        Ok(instant) => instant,
+        Err(key) => {
+            problems.add(field, t(locale, key));
+            None
+        }
+    };
+    let begins_on = when(&f.begins, "begins");
+    let ends_on = when(&f.ends, "ends");
+    if f.begins.trim().is_empty() {
+        problems.add("begins", t(locale, "form-error-begins-missing"));
+    }
     let capacity = match f.capacity.trim() {
         "" => None,
-        n => Some(n.parse::<i32>().map_err(|_| {
-            backend::Error::invalid("options.maximumAttendeeCapacity", "expected a number")
-        })?),
+        n => match n.parse::<i32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.add("capacity", t(locale, "form-error-capacity"));
+                None
+            }
+        },
     };
+    let new = new_event(f, begins_on, ends_on, capacity);
+    let checked = events::input::check_fields(
+        Some(&new.title),
+        None,
+        None,
+        new.category.as_deref(),
+        new.tags.as_deref(),
+        None,
+        new.online_address.as_deref(),
+        new.external_participation_url.as_deref(),
+        new.physical_address.as_ref(),
+        new.options.maximum_attendee_capacity,
+    );
+    if let Err(err) = checked {
+        problems.add_backend(locale, &err, form_field);
+    }
+    if let Some(begins_on) = begins_on
+        && let Err(err) = events::input::dates(begins_on, ends_on)
+    {
+        problems.add_backend(locale, &err, form_field);
+    }
+    if new.join_options == Some(JoinOptions::External) && new.external_participation_url.is_none() {
+        problems.add("external", t(locale, "form-error-external-needed"));
+    }
+    if problems.is_empty() {
+        Ok(new)
+    } else {
+        Err(problems.sorted(FIELD_ORDER))
+    }
+}
+
+fn new_event(
+    f: &EventFields,
+    begins_on: Option<chrono::DateTime<Utc>>,
+    ends_on: Option<chrono::DateTime<Utc>>,
+    capacity: Option<i32>,
+) -> NewEvent {
     let geom = match (f.latitude.trim(), f.longitude.trim()) {
         ("", "") => None,
         (lat, lon) => Some(format!("{lon};{lat}")),
@@ -150,11 +258,13 @@ pub(super) fn parsed(f: &EventFields) -> backend::Result<NewEvent> {
         geom,
     };
     let has_address = address != AddressInput::default();
-    Ok(NewEvent {
+    NewEvent {
         organizer_actor_id: None,
         attributed_to_id: f.group.trim().parse().ok(),
         title: f.title.clone(),
-        description: Some(description_html(&f.description)),
+        // Markdown, made HTML by the backend, which keeps it as typed for the next edit.
+        description: None,
+        description_source: Some(f.description.clone()),
         begins_on,
         ends_on,
         status: Some(match f.status.as_str() {
@@ -193,7 +303,7 @@ pub(super) fn parsed(f: &EventFields) -> backend::Result<NewEvent> {
             timezone: Some(f.timezone.clone()),
             waitlist: Some(f.waitlist),
         },
-    })
+    }
 }
 
 pub(super) fn fields_of(
@@ -206,7 +316,10 @@ pub(super) fn fields_of(
         |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
     EventFields {
         title: event.title.clone(),
-        description: event.description.clone(),
+        description: event
+            .description_source
+            .clone()
+            .unwrap_or_else(|| events::description::source_of_html(&event.description)),
         begins: local(event.begins_on),
         ends: event.ends_on.map(local).unwrap_or_default(),
         timezone: event.timezone.clone(),

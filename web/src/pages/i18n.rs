@@ -20,12 +20,29 @@ pub fn t(locale: Locale, key: &str) -> String {
     PAGE_STRINGS.lookup(&locale.langid(), key)
 }
 
+/// The string of `key`, if the pages have one.
+pub fn try_t(locale: Locale, key: &str) -> Option<String> {
+    PAGE_STRINGS.try_lookup(&locale.langid(), key)
+}
+
 pub fn count(locale: Locale, key: &str, n: u64) -> String {
     let mut args: HashMap<Cow<'static, str>, FluentValue<'static>> = HashMap::new();
     args.insert(
         Cow::Borrowed("count"),
         FluentValue::from(i64::try_from(n).unwrap_or(i64::MAX)),
     );
+    PAGE_STRINGS.lookup_with_args(&locale.langid(), key, &args)
+}
+
+/// A string with several numbers; `count` (if among them) picks the plural.
+pub fn counts(locale: Locale, key: &str, numbers: &[(&'static str, u64)]) -> String {
+    let mut args: HashMap<Cow<'static, str>, FluentValue<'static>> = HashMap::new();
+    for (name, n) in numbers {
+        args.insert(
+            Cow::Borrowed(*name),
+            FluentValue::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+        );
+    }
     PAGE_STRINGS.lookup_with_args(&locale.langid(), key, &args)
 }
 

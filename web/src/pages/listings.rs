@@ -148,7 +148,7 @@ fn events_template(
         query,
         categories: backend::events::categories::CATEGORIES
             .iter()
-            .map(|c| (*c, backend::events::categories::label(c)))
+            .map(|c| (*c, t(locale, &format!("category-{c}"))))
             .collect(),
         warning,
         summary: count(locale, "search-results", list.total),

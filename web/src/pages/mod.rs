@@ -5,9 +5,11 @@
 mod account;
 mod assets;
 mod comments;
+mod confirm;
 mod event;
 mod event_fields;
 mod form;
+mod form_problems;
 mod groups;
 pub mod i18n;
 mod interact;
@@ -16,6 +18,7 @@ mod organize;
 mod participants;
 mod pictures;
 mod repeats;
+mod share;
 mod visitor;
 
 use askama::Template;
@@ -39,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(interact::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
+        .route(&assets::script_path(), get(assets::script))
+        .route(assets::FAVICON_PATH, get(assets::favicon))
         .fallback(not_found)
 }
 
@@ -61,6 +66,10 @@ impl Frame {
 
     pub fn stylesheet(&self) -> String {
         assets::stylesheet_path()
+    }
+
+    pub fn script(&self) -> String {
+        assets::script_path()
     }
 
     pub fn csrf(&self) -> &str {
@@ -146,7 +155,15 @@ pub fn error_page(visitor: Visitor, err: &backend::Error) -> Response {
         "error-title"
     };
     let mut message = i18n::t(visitor.locale, key);
-    if !err.is_internal() && !matches!(err, backend::Error::NotFound { .. }) {
+    // A rule of the domain that refused says why in the visitor's words, when the pages have
+    // them; otherwise in the backend's (English) words after a general sentence.
+    let told = match err {
+        backend::Error::Rule { code, .. } => i18n::try_t(visitor.locale, &format!("rule-{code}")),
+        _ => None,
+    };
+    if let Some(told) = told {
+        message = told;
+    } else if !err.is_internal() && !matches!(err, backend::Error::NotFound { .. }) {
         message = format!("{message} {err}");
     }
     let frame = Frame {

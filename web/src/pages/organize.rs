@@ -3,16 +3,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use backend::events::{self, EventChanges};
+use axum::routing::get;
+use backend::events::{self, EventChanges, NewEvent};
 use entity::event::{self, EventStatus};
 
-use super::event_fields::{EventFields, fields_of, parsed};
+use super::confirm::{self, Confirmation};
+use super::event_fields::{EventFields, FIELD_ORDER, fields_of, form_field, parsed};
 use super::form::{Button, Files, Form, FormWithFiles};
-use super::i18n::{t, with};
+use super::form_problems::Problems;
+use super::i18n::{count, t, with};
 use super::pictures::{self, Asked, Picture, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
@@ -21,8 +23,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/events/new", get(new_form).post(create))
         .route("/events/{uuid}/edit", get(edit_form).post(update))
-        .route("/events/{uuid}/cancel", post(cancel))
-        .route("/events/{uuid}/delete", post(delete))
+        .route("/events/{uuid}/cancel", get(cancel_confirm).post(cancel))
+        .route("/events/{uuid}/delete", get(delete_confirm).post(delete))
 }
 
 #[derive(Template)]
@@ -31,9 +33,15 @@ struct EventForm {
     frame: Frame,
     action: String,
     submit: String,
-    error: Option<String>,
+    problems: Problems,
+    /// "2 things to fix before saving:".
+    problems_title: String,
     f: EventFields,
-    zones: Vec<&'static str>,
+    /// Every zone by its name, with its city as people write it (the list finds "Paris").
+    zones: Vec<(&'static str, String)>,
+    /// "19:00 in America/New_York is 01:00 (next day) in your zone, Europe/Paris": said before
+    /// saving when the event's zone is not the organizer's.
+    zone_check: Option<String>,
     groups: Vec<(i64, String)>,
     categories: Vec<(&'static str, String)>,
     uuid: Option<String>,
@@ -83,10 +91,11 @@ async fn form_page(
     title: String,
     action: String,
     submit: String,
-    error: Option<String>,
+    problems: Problems,
     fields: EventFields,
     uuid: Option<String>,
 ) -> Response {
+    let zone_check = zone_check(state, visitor, &fields).await;
     let groups = match publishing_groups(state, visitor).await {
         Ok(groups) => groups,
         Err(err) => return error_page(visitor.clone(), &err),
@@ -103,13 +112,22 @@ async fn form_page(
         },
         action,
         submit,
-        error,
+        problems_title: super::i18n::count(
+            visitor.locale,
+            "form-errors-title",
+            problems.all().len() as u64,
+        ),
+        problems,
         f: fields,
-        zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
+        zones: chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|z| (z.name(), events::input::zone_city(z.name())))
+            .collect(),
+        zone_check,
         groups,
         categories: backend::events::categories::CATEGORIES
             .iter()
-            .map(|c| (*c, backend::events::categories::label(c)))
+            .map(|c| (*c, t(visitor.locale, &format!("category-{c}"))))
             .collect(),
         preview_words: None,
         preview: Vec::new(),
@@ -134,18 +152,36 @@ async fn current_picture(state: &AppState, uuid: Option<&str>) -> backend::Resul
     Ok(media.and_then(|m| Picture::of(&m, Shown::Card, true)))
 }
 
-/// What the form's picture fields ask for; a picture without a description is refused.
+/// What the form's picture fields ask for; a picture without a description is a problem of
+/// the form.
 fn picture_asked(
     locale: backend::i18n::Locale,
     files: &mut Files,
     fields: &EventFields,
-) -> backend::Result<Asked> {
-    pictures::asked(
+    problems: &mut Problems,
+) -> Option<Asked> {
+    let message = t(locale, "form-picture-alt-needed");
+    match pictures::asked(
         files.take("picture"),
         &fields.picture_alt,
         fields.remove_picture,
         "picture_alt",
-        t(locale, "form-picture-alt-needed"),
+        message.clone(),
+    ) {
+        Ok(asked) => Some(asked),
+        Err(_) => {
+            problems.add("picture_alt", message);
+            None
+        }
+    }
+}
+
+/// Whether an error of saving the event is the form's to show (its fields, a rule), rather
+/// than a page of its own (not allowed, gone, our fault).
+fn for_the_form(err: &backend::Error) -> bool {
+    matches!(
+        err,
+        backend::Error::Invalid(_) | backend::Error::Rule { .. }
     )
 }
 
@@ -157,12 +193,18 @@ async fn then_picture(
     event: &event::Model,
     asked: Asked,
     fields: EventFields,
+    done: &str,
 ) -> Response {
     match pictures::apply_to_event(&state.ctx, &visitor.principal(), event.id, asked).await {
-        Ok(()) => see_other(visitor, &format!("/events/{}", event.uuid)),
+        Ok(()) => see_other(visitor, &format!("/events/{}?done={done}", event.uuid)),
         Err(err) if !err.is_internal() => {
             let locale = visitor.locale;
-            let message = with(locale, "form-picture-not-saved", "reason", err.to_string());
+            let reason = pictures::refusal(locale, &err);
+            let mut problems = Problems::default();
+            problems.add(
+                "picture",
+                with(locale, "form-picture-not-saved", "reason", reason),
+            );
             form_page(
                 state,
                 visitor,
@@ -170,7 +212,7 @@ async fn then_picture(
                 t(locale, "form-edit-event"),
                 format!("/events/{}/edit", event.uuid),
                 t(locale, "form-save"),
-                Some(message),
+                problems,
                 fields,
                 Some(event.uuid.clone()),
             )
@@ -180,22 +222,63 @@ async fn then_picture(
     }
 }
 
+/// The organizer's own zone: their account's, else the instance's default.
 async fn user_timezone(state: &AppState, visitor: &Visitor) -> String {
-    match &visitor.session {
+    let own = match &visitor.session {
         Some(s) => backend::users::service::find(&state.ctx.db, s.user.id)
             .await
             .ok()
-            .and_then(|u| u.timezone)
-            .unwrap_or_else(|| "UTC".to_owned()),
-        None => "UTC".to_owned(),
-    }
+            .and_then(|u| u.timezone),
+        None => None,
+    };
+    own.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| state.ctx.settings.instance.timezone().name().to_owned())
 }
 
-pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Response {
+/// When the event's zone is not the organizer's, what its start is in their own zone.
+async fn zone_check(state: &AppState, visitor: &Visitor, fields: &EventFields) -> Option<String> {
+    let locale = visitor.locale;
+    let own: chrono_tz::Tz = user_timezone(state, visitor).await.parse().ok()?;
+    let zone = events::input::timezone(&fields.timezone).ok()?;
+    if zone == own {
+        return None;
+    }
+    let local =
+        chrono::NaiveDateTime::parse_from_str(fields.begins.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    let start = chrono::TimeZone::from_local_datetime(&zone, &local).earliest()?;
+    let there = start.with_timezone(&own);
+    Some(super::i18n::with(
+        locale,
+        "form-zone-check",
+        "times",
+        format!(
+            "{} ({}) = {} ({})",
+            locale.format_datetime(&start),
+            zone.name(),
+            locale.format_datetime(&there),
+            own.name()
+        ),
+    ))
+}
+
+/// `?group=ID`: the group the event is for, from its page's "New event".
+#[derive(serde::Deserialize)]
+pub struct ForGroup {
+    #[serde(default)]
+    group: Option<i64>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(for_group): Query<ForGroup>,
+) -> Response {
     if visitor.session.is_none() {
         return see_other(&visitor, "/login?next=/events/new");
     }
     let fields = EventFields {
+        // Kept only if it is among the groups offered (`publishing_groups`).
+        group: for_group.group.map(|g| g.to_string()).unwrap_or_default(),
         timezone: user_timezone(&state, &visitor).await,
         visibility: "public".to_owned(),
         join: "free".to_owned(),
@@ -211,7 +294,7 @@ pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Respon
         t(locale, "form-new-event"),
         "/events/new".to_owned(),
         t(locale, "form-publish"),
-        None,
+        Problems::default(),
         fields,
         None,
     )
@@ -233,7 +316,11 @@ fn with_preview(visitor: &Visitor, mut page: EventForm) -> EventForm {
             page.preview = dates;
         }
         Ok(None) => {}
-        Err(err) => page.error = Some(err.to_string()),
+        Err(err) => {
+            page.problems.add_backend(locale, &err, form_field);
+            page.problems_title =
+                super::i18n::count(locale, "form-errors-title", page.problems.all().len() as u64);
+        }
     }
     page
 }
@@ -243,13 +330,12 @@ fn preview_dates(
     f: &EventFields,
     locale: backend::i18n::Locale,
 ) -> backend::Result<Option<(String, Vec<String>)>> {
-    let Some(begins) = super::event_fields::instant(&f.begins, &f.timezone, "beginsOn")? else {
-        return Err(backend::Error::invalid(
-            "beginsOn",
-            "an event needs a beginning",
-        ));
-    };
     let tz = events::input::timezone(&f.timezone)?;
+    let begins = match super::event_fields::instant(&f.begins, Some(tz)) {
+        Ok(Some(begins)) => begins,
+        Ok(None) => return Err(backend::Error::invalid("beginsOn", t(locale, "form-error-begins-missing"))),
+        Err(key) => return Err(backend::Error::invalid("beginsOn", t(locale, key))),
+    };
     let Some(recurrence) = super::repeats::asked(f, begins.with_timezone(&tz).naive_local())?
     else {
         return Ok(None);
@@ -282,46 +368,25 @@ pub async fn create(
             t(locale, "form-new-event"),
             "/events/new".to_owned(),
             t(locale, "form-publish"),
-            None,
+            Problems::default(),
             fields,
             None,
         )
         .await;
     }
-    let result = async {
-        let asked = picture_asked(visitor.locale, &mut files, &fields)?;
-        let new = parsed(&fields)?;
-        let tz = events::input::timezone(&fields.timezone)?;
-        let start = new.begins_on.map(|b| b.with_timezone(&tz).naive_local());
-        let recurrence = match start {
-            Some(start) => super::repeats::asked(&fields, start)?,
-            None => None,
-        };
-        let event = match recurrence {
-            Some(recurrence) => {
-                let new = backend::series::NewSeries {
-                    event: new,
-                    recurrence,
-                    exceptions: Vec::new(),
-                };
-                backend::series::create(&state.ctx, &visitor.principal(), new)
-                    .await?
-                    .first
-            }
-            None => events::service::create(&state.ctx, &visitor.principal(), new).await?,
-        };
-        Ok::<_, backend::Error>((event, asked))
-    }
-    .await;
-    match result {
-        Ok((event, asked)) => then_picture(&state, &visitor, &event, asked, fields).await,
-        Err(err)
-            if matches!(
-                err,
-                backend::Error::Invalid(_) | backend::Error::Rule { .. }
-            ) =>
-        {
-            let locale = visitor.locale;
+    let locale = visitor.locale;
+    let mut problems = Problems::default();
+    let asked = picture_asked(locale, &mut files, &fields, &mut problems);
+    let new = match parsed(&fields, locale) {
+        Ok(new) => Some(new),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    };
+    let refused = |problems: Problems, fields: EventFields| {
+        let (state, visitor) = (state.clone(), visitor.clone());
+        async move {
             form_page(
                 &state,
                 &visitor,
@@ -329,11 +394,70 @@ pub async fn create(
                 t(locale, "form-new-event"),
                 "/events/new".to_owned(),
                 t(locale, "form-publish"),
-                Some(err.to_string()),
+                problems.sorted(FIELD_ORDER),
                 fields,
                 None,
             )
             .await
+        }
+    };
+    let (Some(asked), Some(new)) = (asked, new) else {
+        return refused(problems, fields).await;
+    };
+    // In another zone than the organizer's, the form first says what the time is in theirs
+    // (not when a picture was chosen: a file input cannot be filled again).
+    let picture_chosen = matches!(asked, Asked::Replace { .. });
+    if fields.zone_check == "ask"
+        && !picture_chosen
+        && zone_check(&state, &visitor, &fields).await.is_some()
+    {
+        let fields = EventFields {
+            zone_check: "seen".to_owned(),
+            ..fields
+        };
+        return form_page(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            t(locale, "form-new-event"),
+            "/events/new".to_owned(),
+            t(locale, "form-publish"),
+            Problems::default(),
+            fields,
+            None,
+        )
+        .await;
+    }
+    let created = async {
+        let tz = events::input::timezone(&fields.timezone)?;
+        let start = new.begins_on.map(|b| b.with_timezone(&tz).naive_local());
+        let recurrence = match start {
+            Some(start) => super::repeats::asked(&fields, start)?,
+            None => None,
+        };
+        match recurrence {
+            Some(recurrence) => {
+                let new = backend::series::NewSeries {
+                    event: new,
+                    recurrence,
+                    exceptions: Vec::new(),
+                };
+                Ok(backend::series::create(&state.ctx, &visitor.principal(), new)
+                    .await?
+                    .first)
+            }
+            None => events::service::create(&state.ctx, &visitor.principal(), new).await,
+        }
+    }
+    .await;
+    match created {
+        Ok(event) => {
+            let done = if event.draft { "draft" } else { "published" };
+            then_picture(&state, &visitor, &event, asked, fields, done).await
+        }
+        Err(err) if for_the_form(&err) => {
+            problems.add_backend(locale, &err, form_field);
+            refused(problems, fields).await
         }
         Err(err) => error_page(visitor, &err),
     }
@@ -379,7 +503,7 @@ pub async fn edit_form(
                 t(locale, "form-edit-event"),
                 format!("/events/{uuid}/edit"),
                 t(locale, "form-save"),
-                None,
+                Problems::default(),
                 fields,
                 Some(uuid),
             )
@@ -395,44 +519,23 @@ pub async fn update(
     Path(uuid): Path<String>,
     FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
-    let result = async {
-        let event = editable(&state, &visitor, &uuid).await?;
-        let asked = picture_asked(visitor.locale, &mut files, &fields)?;
-        let new = parsed(&fields)?;
-        let changes = EventChanges {
-            attributed_to_id: new.attributed_to_id,
-            title: Some(new.title),
-            description: new.description,
-            begins_on: new.begins_on,
-            ends_on: new.ends_on,
-            status: new
-                .status
-                .filter(|_| event.status != EventStatus::Cancelled),
-            visibility: new.visibility,
-            join_options: new.join_options,
-            external_participation_url: new.external_participation_url.or(Some(String::new())),
-            draft: new.draft,
-            category: new.category.or(Some(String::new())),
-            tags: new.tags,
-            language: None,
-            online_address: new.online_address,
-            physical_address: Some(new.physical_address.unwrap_or_default()),
-            options: new.options,
-        };
-        let event =
-            events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await?;
-        Ok((event, asked))
-    }
-    .await;
-    match result {
-        Ok((event, asked)) => then_picture(&state, &visitor, &event, asked, fields).await,
-        Err(err)
-            if matches!(
-                err,
-                backend::Error::Invalid(_) | backend::Error::Rule { .. }
-            ) =>
-        {
-            let locale = visitor.locale;
+    let locale = visitor.locale;
+    let event = match editable(&state, &visitor, &uuid).await {
+        Ok(event) => event,
+        Err(err) => return error_page(visitor, &err),
+    };
+    let mut problems = Problems::default();
+    let asked = picture_asked(locale, &mut files, &fields, &mut problems);
+    let new = match parsed(&fields, locale) {
+        Ok(new) => Some(new),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    };
+    let refused = |problems: Problems, fields: EventFields| {
+        let (state, visitor, uuid) = (state.clone(), visitor.clone(), uuid.clone());
+        async move {
             form_page(
                 &state,
                 &visitor,
@@ -440,12 +543,124 @@ pub async fn update(
                 t(locale, "form-edit-event"),
                 format!("/events/{uuid}/edit"),
                 t(locale, "form-save"),
-                Some(err.to_string()),
+                problems.sorted(FIELD_ORDER),
                 fields,
                 Some(uuid),
             )
             .await
         }
+    };
+    let (Some(asked), Some(new)) = (asked, new) else {
+        return refused(problems, fields).await;
+    };
+    let changes = changes_of(&event, &fields, new);
+    match events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await {
+        Ok(event) => then_picture(&state, &visitor, &event, asked, fields, "saved").await,
+        Err(err) if for_the_form(&err) => {
+            problems.add_backend(locale, &err, form_field);
+            refused(problems, fields).await
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// The form, read as a new event, as changes to the event it edits.
+fn changes_of(event: &event::Model, fields: &EventFields, new: NewEvent) -> EventChanges {
+    // A description that came as HTML (the API, another client) is shown as text; sent back
+    // untouched, the HTML stays as it was rather than being remade from that text.
+    let untouched_html = event.description_source.is_none()
+        && events::description::normalized(&fields.description)
+            == events::description::normalized(&events::description::source_of_html(
+                &event.description,
+            ));
+    EventChanges {
+        attributed_to_id: new.attributed_to_id,
+        title: Some(new.title),
+        description: new.description,
+        description_source: new.description_source.filter(|_| !untouched_html),
+        begins_on: new.begins_on,
+        ends_on: new.ends_on,
+        status: new
+            .status
+            .filter(|_| event.status != EventStatus::Cancelled),
+        visibility: new.visibility,
+        join_options: new.join_options,
+        external_participation_url: new.external_participation_url.or(Some(String::new())),
+        draft: new.draft,
+        category: new.category.or(Some(String::new())),
+        tags: new.tags,
+        language: None,
+        online_address: new.online_address,
+        physical_address: Some(new.physical_address.unwrap_or_default()),
+        options: new.options,
+    }
+}
+
+/// The event being cancelled or deleted, if the visitor may edit it, and how many people a
+/// change of it is mailed to.
+async fn at_stake(
+    state: &AppState,
+    visitor: &Visitor,
+    uuid: &str,
+) -> backend::Result<(event::Model, u64)> {
+    let event = editable(state, visitor, uuid).await?;
+    let stats = events::participant_stats(&state.ctx.db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    Ok((event, events::notices::told_of_changes(&stats)))
+}
+
+/// "Cancel «Apéro»? 47 participants will be told."
+pub async fn cancel_confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+) -> Response {
+    let locale = visitor.locale;
+    match at_stake(&state, &visitor, &uuid).await {
+        Ok((event, told)) => confirm::page(
+            visitor,
+            Confirmation {
+                title: t(locale, "form-cancel-event"),
+                question: with(locale, "confirm-cancel-question", "title", event.title),
+                consequences: vec![
+                    count(locale, "confirm-told-of-cancel", told),
+                    t(locale, "confirm-cancel-stays"),
+                ],
+                action: format!("/events/{uuid}/cancel"),
+                confirm: t(locale, "confirm-cancel-button"),
+                back: format!("/events/{uuid}"),
+                back_label: t(locale, "confirm-back"),
+            },
+        ),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// "Delete «Apéro»? 47 participants will be told."
+pub async fn delete_confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+) -> Response {
+    let locale = visitor.locale;
+    match at_stake(&state, &visitor, &uuid).await {
+        Ok((event, told)) => confirm::page(
+            visitor,
+            Confirmation {
+                title: t(locale, "form-delete-event"),
+                question: with(locale, "confirm-delete-question", "title", event.title),
+                consequences: vec![
+                    count(locale, "confirm-told-of-delete", told),
+                    t(locale, "confirm-delete-gone"),
+                ],
+                action: format!("/events/{uuid}/delete"),
+                confirm: t(locale, "confirm-delete-button"),
+                back: format!("/events/{uuid}"),
+                back_label: t(locale, "confirm-back"),
+            },
+        ),
         Err(err) => error_page(visitor, &err),
     }
 }
@@ -467,7 +682,7 @@ pub async fn cancel(
     }
     .await;
     match result {
-        Ok(_) => see_other(&visitor, &format!("/events/{uuid}")),
+        Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=cancelled")),
         Err(err) => error_page(visitor, &err),
     }
 }
@@ -485,7 +700,7 @@ pub async fn delete(
     }
     .await;
     match result {
-        Ok(_) => see_other(&visitor, "/"),
+        Ok(_) => see_other(&visitor, "/me/events?done=deleted"),
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -43,10 +43,17 @@ struct ParticipantsPage {
     rows: Vec<ParticipantRow>,
 }
 
+/// What was just decided, said above the list (`?done=approved`).
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
 pub async fn participants(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
+    Query(done): Query<Done>,
 ) -> Response {
     let locale = visitor.locale;
     let result = async {
@@ -71,8 +78,9 @@ pub async fn participants(
                     .get(&p.actor_id)
                     .map(|a| {
                         if p.email.is_some() {
-                            // Anonymous participants are shown without their address.
-                            backend::actors::display_name(a)
+                            // Anonymous participants are shown without their address, as
+                            // such in the reader's words (the shared actor is named in English).
+                            t(locale, "participant-anonymous")
                         } else {
                             format!(
                                 "{} (@{})",
@@ -100,7 +108,11 @@ pub async fn participants(
                 frame: Frame {
                     title: t(locale, "participants-title"),
                     visitor: visitor.clone(),
-                    notice: None,
+                    notice: match done.done.as_deref() {
+                        Some("approved") => Some(t(locale, "done-approved")),
+                        Some("declined") => Some(t(locale, "done-declined")),
+                        _ => None,
+                    },
                 },
                 uuid: event.uuid.clone(),
                 event_title: event.title,
@@ -134,7 +146,17 @@ pub async fn decide(
         }
     };
     match backend::participations::decide(&state.ctx, &visitor.principal(), id, role).await {
-        Ok(_) => see_other(&visitor, &format!("/events/{uuid}/participants")),
+        Ok(_) => {
+            let done = if role == ParticipantRole::Participant {
+                "approved"
+            } else {
+                "declined"
+            };
+            see_other(
+                &visitor,
+                &format!("/events/{uuid}/participants?done={done}"),
+            )
+        }
         Err(err) => error_page(visitor, &err),
     }
 }

@@ -212,3 +212,15 @@ async fn upload(
     .await?;
     Ok(stored.uuid)
 }
+
+/// Why a picture was refused, in the visitor's words (the backend's own words are English).
+pub fn refusal(locale: backend::i18n::Locale, err: &backend::Error) -> String {
+    let key = match err.code() {
+        "picture_unsupported" => "picture-refused-unsupported",
+        "picture_unreadable" => "picture-refused-unreadable",
+        "picture_too_big" | "payload_too_large" => "picture-refused-too-big",
+        "quota_exceeded" => "picture-refused-quota",
+        _ => "picture-refused-other",
+    };
+    super::i18n::t(locale, key)
+}

@@ -13,6 +13,9 @@ pub const SESSION_COOKIE: &str = "convive_session";
 /// Before logging in, forms are protected by a random value kept in this cookie.
 const CSRF_COOKIE: &str = "convive_csrf";
 const LANGUAGE_COOKIE: &str = "convive_lang";
+/// Where a person was when they signed up (the event they wanted to join), to lead them back
+/// once their account is confirmed: the mail's link cannot carry it.
+const NEXT_COOKIE: &str = "convive_next";
 
 #[derive(Clone)]
 pub struct Visitor {
@@ -117,6 +120,29 @@ impl Visitor {
     pub fn end_session(&mut self) {
         self.set_cookies
             .push(cookie_line(SESSION_COOKIE, "", Some(0), self.secure));
+    }
+
+    /// Remembers a path of ours (checked by the caller) for two days.
+    pub fn remember_next(&mut self, path: &str) {
+        if path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-_.?=&".contains(&b))
+        {
+            self.set_cookies.push(cookie_line(
+                NEXT_COOKIE,
+                path,
+                Some(2 * 24 * 3600),
+                self.secure,
+            ));
+        }
+    }
+
+    /// The path remembered by [`Self::remember_next`], forgotten as it is read.
+    pub fn take_next(&mut self, headers: &HeaderMap) -> Option<String> {
+        let path = cookie(headers, NEXT_COOKIE)?.to_owned();
+        self.set_cookies
+            .push(cookie_line(NEXT_COOKIE, "", Some(0), self.secure));
+        Some(path)
     }
 
     pub fn remember_language(&mut self, locale: Locale) {

@@ -32,6 +32,27 @@ struct MessagePage {
     link: Option<(String, String)>,
 }
 
+/// A message page whose link leads somewhere else than home.
+pub(super) fn message_with_link(
+    visitor: &Visitor,
+    title: String,
+    text: Option<String>,
+    link: (String, String),
+) -> Response {
+    let page = MessagePage {
+        frame: Frame {
+            title,
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        text,
+        action: None,
+        button: String::new(),
+        link: Some(link),
+    };
+    render(visitor, StatusCode::OK, &page)
+}
+
 pub(super) fn message(
     visitor: &Visitor,
     title: String,

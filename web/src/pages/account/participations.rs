@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -122,7 +122,17 @@ struct MyEventsPage {
 }
 
 /// Upcoming participations, with their status.
-pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Response {
+/// What was just done, said above the list (`?done=deleted`).
+#[derive(serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn my_events(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(done): Query<Done>,
+) -> Response {
     let Some(session) = &visitor.session else {
         return see_other(&visitor, "/login?next=/me/events");
     };
@@ -157,7 +167,10 @@ pub async fn my_events(State(state): State<AppState>, visitor: Visitor) -> Respo
         frame: Frame {
             title: t(locale, "my-events-title"),
             visitor: visitor.clone(),
-            notice: None,
+            notice: match done.done.as_deref() {
+                Some("deleted") => Some(t(locale, "done-deleted")),
+                _ => None,
+            },
         },
         rows,
     };

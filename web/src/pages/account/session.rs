@@ -44,8 +44,18 @@ struct LoginPage {
     submit: String,
     error: Option<String>,
     next: String,
+    /// "Sign up", keeping where to come back to.
+    register_link: String,
     email: String,
     username: String,
+}
+
+/// The sign-up page, leading back to `next` when it is somewhere.
+fn register_link(next: &str) -> String {
+    match safe_next(next).as_str() {
+        "/" => "/register".to_owned(),
+        next => format!("/register?next={}", crate::pages::event::encode(next)),
+    }
 }
 
 /// Only paths on this site: never an open redirect.
@@ -81,6 +91,7 @@ fn login_page(
         register: false,
         submit: t(locale, "login-submit"),
         error,
+        register_link: register_link(&next),
         next,
         email,
         username: String::new(),
@@ -162,6 +173,7 @@ fn register_page(
     visitor: &Visitor,
     status: StatusCode,
     error: Option<String>,
+    next: String,
     email: String,
     username: String,
 ) -> Response {
@@ -176,15 +188,23 @@ fn register_page(
         register: true,
         submit: t(locale, "register-submit"),
         error,
-        next: String::new(),
+        register_link: String::new(),
+        next: safe_next(&next),
         email,
         username,
     };
     render(visitor, status, &page)
 }
 
-pub async fn register_form(visitor: Visitor) -> Response {
-    register_page(&visitor, StatusCode::OK, None, String::new(), String::new())
+pub async fn register_form(visitor: Visitor, Query(q): Query<NextParam>) -> Response {
+    register_page(
+        &visitor,
+        StatusCode::OK,
+        None,
+        q.next,
+        String::new(),
+        String::new(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -192,11 +212,16 @@ pub struct RegisterForm {
     username: String,
     email: String,
     password: String,
+    #[serde(default)]
+    next: String,
+    /// Filled by our script from the browser's settings; empty without script.
+    #[serde(default)]
+    timezone: String,
 }
 
 pub async fn register(
     State(state): State<AppState>,
-    visitor: Visitor,
+    mut visitor: Visitor,
     RequestClient(client): RequestClient,
     Form(form): Form<RegisterForm>,
 ) -> Response {
@@ -209,6 +234,7 @@ pub async fn register(
                 email: form.email.clone(),
                 password: form.password.clone(),
                 locale: Some(visitor.locale.code().to_owned()),
+                timezone: Some(form.timezone.clone()).filter(|tz| !tz.trim().is_empty()),
             },
             &form.username,
         )
@@ -216,17 +242,24 @@ pub async fn register(
     }
     .await;
     match result {
-        Ok(_) => message(
-            &visitor,
-            t(visitor.locale, "register-title"),
-            Some(t(visitor.locale, "register-sent")),
-            None,
-            String::new(),
-        ),
+        Ok(_) => {
+            let next = safe_next(&form.next);
+            if next != "/" {
+                visitor.remember_next(&next);
+            }
+            message(
+                &visitor,
+                t(visitor.locale, "register-title"),
+                Some(t(visitor.locale, "register-sent")),
+                None,
+                String::new(),
+            )
+        }
         Err(err) if !err.is_internal() => register_page(
             &visitor,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(err.to_string()),
+            form.next,
             form.email,
             form.username,
         ),
@@ -250,6 +283,7 @@ pub async fn validate_form(visitor: Visitor, Path(token): Path<String>) -> Respo
 pub async fn validate(
     State(state): State<AppState>,
     mut visitor: Visitor,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
     _: Form<Button>,
 ) -> Response {
@@ -266,12 +300,17 @@ pub async fn validate(
         Ok((session, locale)) => {
             visitor.start_session(&session, ctx.settings.auth.browser_session_days);
             visitor.locale = locale;
-            message(
+            // Back to the event they signed up from, when they did.
+            let next = visitor.take_next(&headers).map(|n| safe_next(&n));
+            let link = match next.filter(|n| n != "/") {
+                Some(next) => (next, t(locale, "validate-continue")),
+                None => ("/".to_owned(), t(locale, "error-back-home")),
+            };
+            super::message_with_link(
                 &visitor,
                 t(locale, "validate-title"),
                 Some(t(locale, "validate-done")),
-                None,
-                String::new(),
+                link,
             )
         }
         Err(err) => error_page(visitor, &err),

@@ -30,12 +30,14 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .route("/{handle}", get(show))
         .route("/{handle}/join", post(join))
-        .route("/{handle}/leave", post(leave))
+        .route("/{handle}/leave", get(leave_confirm).post(leave))
         .route("/{handle}/follow", post(follow))
         .route("/{handle}/unfollow", post(unfollow))
 }
 
 pub struct ActorView {
+    /// The group's id, for "New event" to preselect it.
+    id: i64,
     handle: String,
     name: String,
     summary: String,
@@ -46,6 +48,8 @@ pub struct ActorView {
     join_label: String,
     closed_note: Option<String>,
     can_leave: bool,
+    /// Why leaving is not offered to a member (the only administrator).
+    leave_note: Option<String>,
     following: bool,
     is_member: bool,
     can_organize: bool,
@@ -163,6 +167,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
             .collect::<Vec<_>>()
     };
     let mut view = ActorView {
+        id: actor.id,
         handle: backend::actors::handle(&actor),
         name: backend::actors::display_name(&actor),
         summary: actor.summary.clone().unwrap_or_default(),
@@ -173,6 +178,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         join_label: String::new(),
         closed_note: None,
         can_leave: false,
+        leave_note: None,
         following: false,
         is_member: false,
         can_organize: false,
@@ -197,10 +203,21 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         let offer = groups::policy::offer(role, actor.openness, visitor.session.is_some());
         view.can_organize = offer.organize;
         view.can_edit = offer.edit;
-        view.can_leave = offer.leave;
+        let may_leave = match &membership {
+            Some(member) if offer.leave => members::may_leave(db, member).await?,
+            _ => false,
+        };
+        view.can_leave = may_leave;
+        if offer.leave && !may_leave {
+            view.leave_note = Some(t(locale, "group-only-administrator"));
+        }
         view.membership = role.and_then(|r| match r {
             MemberRole::NotApproved => Some(t(locale, "group-you-pending")),
             MemberRole::Invited => Some(t(locale, "group-you-invited")),
+            MemberRole::Creator | MemberRole::Administrator => {
+                Some(t(locale, "group-you-administrator"))
+            }
+            MemberRole::Moderator => Some(t(locale, "group-you-moderator")),
             r if r.is_member() => Some(t(locale, "group-you-member")),
             _ => None,
         });
@@ -281,6 +298,39 @@ pub async fn leave(
         },
     )
     .await
+}
+
+/// "Leave «Group»?", offered only when leaving can succeed.
+pub async fn leave_confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+) -> Response {
+    let locale = visitor.locale;
+    let Some(handle) = segment.strip_prefix('@') else {
+        return super::error_page(visitor, &backend::Error::not_found("page"));
+    };
+    let group = match find_actor(&state, &segment).await {
+        Ok(group) => group,
+        Err(err) => return error_page(visitor, &err),
+    };
+    super::confirm::page(
+        visitor,
+        super::confirm::Confirmation {
+            title: t(locale, "group-leave"),
+            question: super::i18n::with(
+                locale,
+                "confirm-leave-group-question",
+                "name",
+                backend::actors::display_name(&group),
+            ),
+            consequences: vec![t(locale, "confirm-leave-group-after")],
+            action: format!("/@{handle}/leave"),
+            confirm: t(locale, "confirm-leave-group-button"),
+            back: format!("/@{handle}"),
+            back_label: t(locale, "confirm-back"),
+        },
+    )
 }
 
 /// Follows a group or person, as the person's default identity.

@@ -172,7 +172,7 @@ async fn then_pictures(
                     visitor.locale,
                     "group-picture-not-saved",
                     "reason",
-                    err.to_string(),
+                    crate::pages::pictures::refusal(visitor.locale, &err),
                 );
                 return group_form(
                     state,

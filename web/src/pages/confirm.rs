@@ -1,0 +1,54 @@
+//! Second pages for what cannot be undone: cancelling or deleting an event, cancelling one's
+//! participation, leaving a group. A link leads here (no JavaScript needed); the page says what
+//! will happen and posts to the action itself, which stays the only way to do it.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{Frame, Visitor, render};
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    frame: Frame,
+    question: String,
+    consequences: Vec<String>,
+    action: String,
+    confirm: String,
+    back: String,
+    back_label: String,
+}
+
+/// What a confirmation page says and where its buttons go.
+pub struct Confirmation {
+    pub title: String,
+    /// "Cancel «Apéro»?", naming what is acted on.
+    pub question: String,
+    /// What will happen, one sentence a line.
+    pub consequences: Vec<String>,
+    /// Where the form posts.
+    pub action: String,
+    /// The destructive button's words.
+    pub confirm: String,
+    /// Where "no" leads, and its words.
+    pub back: String,
+    pub back_label: String,
+}
+
+pub fn page(visitor: Visitor, c: Confirmation) -> Response {
+    let page = ConfirmPage {
+        frame: Frame {
+            title: c.title,
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        question: c.question,
+        consequences: c.consequences,
+        action: c.action,
+        confirm: c.confirm,
+        back: c.back,
+        back_label: c.back_label,
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
