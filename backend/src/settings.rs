@@ -89,6 +89,9 @@ pub struct InstanceSettings {
     /// Events lasting more whole days than this are long events (Mobilizon's activities),
     /// which lists can show apart; 0 turns the mode off.
     pub duration_of_long_event: u32,
+    /// Whether visitors without an account may report, leaving an email address (Mobilizon's
+    /// `anonymous.reports.allowed`).
+    pub anonymous_reports: bool,
 }
 
 impl Default for InstanceSettings {
@@ -100,6 +103,7 @@ impl Default for InstanceSettings {
             default_locale: "en".to_owned(),
             contact_email: None,
             duration_of_long_event: 0,
+            anonymous_reports: false,
         }
     }
 }

@@ -31,6 +31,7 @@ mod participant_exports;
 mod picture_pages;
 mod pictures;
 mod public_urls;
+mod reports;
 mod smtp;
 mod waitlist;
 

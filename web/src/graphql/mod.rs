@@ -3,6 +3,7 @@
 //! merged here.
 
 mod absinthe_uploads;
+mod action_logs;
 mod addresses;
 mod admin_settings;
 mod comments;
@@ -29,6 +30,7 @@ mod objects;
 pub mod parsed;
 mod participations;
 mod persons;
+mod reports;
 mod tags;
 mod users;
 
@@ -53,6 +55,8 @@ pub struct Query(
     directory::LanguageQuery,
     instances::InstanceQuery,
     admin_settings::AdminSettingsQuery,
+    reports::ReportQuery,
+    action_logs::ActionLogQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -68,6 +72,7 @@ pub struct Mutation(
     media::MediaMutation,
     instances::InstanceMutation,
     admin_settings::AdminSettingsMutation,
+    reports::ReportMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
