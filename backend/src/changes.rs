@@ -293,8 +293,9 @@ pub fn may_change_pages(sql: &str) -> bool {
 /// Tables whose changes no page shows: the job queue churns with every delivery and mail,
 /// the rate limits' counters with every login, the feeds' versions with feed requests, and
 /// participant exports are read from the database on each download, never kept. Reports and
-/// their notes, and the action log, are read by moderators on pages that are never kept.
-pub const UNSEEN_TABLES: [&str; 10] = [
+/// their notes, the action log and why moderators suspended someone are read by moderators
+/// on pages that are never kept.
+pub const UNSEEN_TABLES: [&str; 11] = [
     "action_logs",
     "feed_versions",
     "jobs",
@@ -305,6 +306,7 @@ pub const UNSEEN_TABLES: [&str; 10] = [
     "report_notes",
     "reports",
     "seaql_migrations",
+    "suspensions",
 ];
 
 /// How long a node waits for its own probe notification, and how long before it tries again.

@@ -28,6 +28,7 @@ pub mod report_comment;
 pub mod report_event;
 pub mod report_note;
 pub mod session;
+pub mod suspension;
 pub mod tag;
 pub mod user;
 

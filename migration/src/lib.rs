@@ -33,6 +33,7 @@ mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
 mod m20261208_000260_reports;
 mod m20261208_000261_action_logs;
+mod m20261208_000262_suspensions;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000150_comments::Migration),
             Box::new(m20261208_000260_reports::Migration),
             Box::new(m20261208_000261_action_logs::Migration),
+            Box::new(m20261208_000262_suspensions::Migration),
         ]
     }
 }

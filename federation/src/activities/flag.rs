@@ -123,7 +123,7 @@ impl Activity for Flag {
         let content = self
             .content
             .as_deref()
-            .map(|c| backend::events::sanitize::plain_text(c))
+            .map(backend::events::sanitize::plain_text)
             .map(|c| c.chars().take(MAX_CONTENT_CHARS).collect::<String>());
         let principal = super::senders::sender(data, &self.actor, &self.id).await?;
         let new = NewReport {

@@ -215,3 +215,88 @@ async fn a_report_about_bs_person_made_on_a_and_forwarded_arrives_on_b_from_as_i
     // Carol stays unnamed on B: the Flag comes from A's instance actor.
     assert!(!on_b.to_string().contains("carol"));
 }
+
+const SUSPEND: &str =
+    "mutation($id: ID!, $reason: String) { suspendProfile(id: $id, reason: $reason) { id } }";
+const UNSUSPEND: &str = "mutation($id: ID!) { unsuspendProfile(id: $id) { id suspended } }";
+const LOGIN: &str = "mutation($e: String!) { login(email: $e, password: \"long enough password\") { accessToken } }";
+const UPCOMING: &str = "query { events { total elements { title } } }";
+
+#[tokio::test]
+async fn a_suspended_member_cannot_log_in_is_told_why_and_their_events_come_back_with_an_unsuspend()
+{
+    let server = TestServer::start().await;
+    let spammer = sign_up(&server, "spammer").await;
+    let alice = sign_up(&server, "alice").await;
+    let modo = sign_up_moderator(&server, "modo").await;
+    let begins = Utc::now() + Duration::days(3);
+    spammer
+        .gql
+        .data(CREATE_EVENT, json!({ "begins": begins }))
+        .await;
+    let anonymous = server.gql();
+    assert_eq!(
+        anonymous.data(UPCOMING, json!({})).await["events"]["total"],
+        1
+    );
+    let vars = json!({ "id": spammer.person_id, "reason": "Selling fake watches" });
+    assert_eq!(
+        anonymous.error_code(SUSPEND, vars.clone()).await,
+        "unauthenticated"
+    );
+    assert_eq!(
+        alice.gql.error_code(SUSPEND, vars.clone()).await,
+        "forbidden"
+    );
+    modo.gql.data(SUSPEND, vars).await;
+
+    assert_eq!(
+        anonymous.data(UPCOMING, json!({})).await["events"]["total"],
+        0
+    );
+    let refused = anonymous.error(LOGIN, json!({ "e": spammer.email })).await;
+    assert_eq!(
+        refused["extensions"]["code"], "account_suspended",
+        "{refused:#}"
+    );
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("Selling fake watches"),
+        "{refused:#}"
+    );
+    // Their sessions ended with the suspension.
+    assert_eq!(
+        spammer
+            .gql
+            .error_code(CREATE_EVENT, json!({ "begins": begins }))
+            .await,
+        "unauthenticated"
+    );
+
+    let id = json!({ "id": spammer.person_id });
+    assert_eq!(
+        alice.gql.error_code(UNSUSPEND, id.clone()).await,
+        "forbidden"
+    );
+    let back = modo.gql.data(UNSUSPEND, id).await;
+    assert_eq!(back["unsuspendProfile"]["suspended"], false);
+    assert_eq!(
+        anonymous.data(UPCOMING, json!({})).await["events"]["total"],
+        1
+    );
+    anonymous.data(LOGIN, json!({ "e": spammer.email })).await;
+    let log = modo.gql.data(ACTION_LOGS, json!({})).await;
+    let actions: Vec<&str> = log["actionLogs"]["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["ACTOR_UNSUSPENSION", "ACTOR_SUSPENSION"],
+        "{log:#}"
+    );
+}

@@ -31,6 +31,7 @@ pub mod parsed;
 mod participations;
 mod persons;
 mod reports;
+mod suspensions;
 mod tags;
 mod users;
 
@@ -73,6 +74,7 @@ pub struct Mutation(
     instances::InstanceMutation,
     admin_settings::AdminSettingsMutation,
     reports::ReportMutation,
+    suspensions::SuspensionMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;
