@@ -292,13 +292,21 @@ pub fn may_change_pages(sql: &str) -> bool {
 
 /// Tables whose changes no page shows: the job queue churns with every delivery and mail,
 /// the rate limits' counters with every login, the feeds' versions with feed requests, and
-/// participant exports are read from the database on each download, never kept.
-pub const UNSEEN_TABLES: [&str; 5] = [
+/// participant exports are read from the database on each download, never kept. Reports and
+/// their notes, the action log and why moderators suspended someone are read by moderators
+/// on pages that are never kept.
+pub const UNSEEN_TABLES: [&str; 11] = [
+    "action_logs",
     "feed_versions",
     "jobs",
     "participant_exports",
     "rate_limits",
+    "report_comments",
+    "report_events",
+    "report_notes",
+    "reports",
     "seaql_migrations",
+    "suspensions",
 ];
 
 /// How long a node waits for its own probe notification, and how long before it tries again.

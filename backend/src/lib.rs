@@ -6,6 +6,7 @@
 //! results back. No axum, async-graphql or activitypub_federation in here (CI checks).
 
 pub mod about;
+pub mod action_log;
 pub mod actors;
 pub mod addresses;
 pub mod changes;
@@ -33,6 +34,7 @@ pub mod participations;
 pub mod principal;
 pub mod rate_limits;
 pub mod received_activities;
+pub mod reports;
 pub mod search;
 pub mod series;
 pub mod settings;

@@ -94,6 +94,11 @@ pub enum Happened {
     CommentDeleted {
         comment_id: i64,
     },
+    /// A report made here about another instance's actor goes to that instance (`Flag` from
+    /// our instance actor), as its reporter agreed.
+    ReportForwarded {
+        report_id: i64,
+    },
 }
 
 /// Records that a local actor is about to be deleted, when anyone elsewhere may know it (it

@@ -95,6 +95,9 @@ pub struct InstanceSettings {
     /// events' zone and the times pages show them. A browser that runs our script gives a new
     /// account its own zone instead.
     pub default_timezone: String,
+    /// Whether visitors without an account may report, leaving an email address (Mobilizon's
+    /// `anonymous.reports.allowed`).
+    pub anonymous_reports: bool,
 }
 
 impl InstanceSettings {
@@ -114,6 +117,7 @@ impl Default for InstanceSettings {
             contact_email: None,
             duration_of_long_event: 0,
             default_timezone: "UTC".to_owned(),
+            anonymous_reports: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `backend`'s services and policies. The schema itself is defined by `migration`; these
 //! structs mirror it.
 
+pub mod action_log;
 pub mod actor;
 pub mod address;
 pub mod comment;
@@ -24,7 +25,12 @@ pub mod peer_software;
 pub mod rate_limit;
 pub mod received_activity;
 pub mod remote_event_tombstone;
+pub mod report;
+pub mod report_comment;
+pub mod report_event;
+pub mod report_note;
 pub mod session;
+pub mod suspension;
 pub mod tag;
 pub mod user;
 
@@ -34,5 +40,6 @@ pub use job::JobState;
 pub use media::MediaPurpose;
 pub use member::MemberRole;
 pub use participant::ParticipantRole;
+pub use report::ReportStatus;
 pub use session::SessionKind;
 pub use user::UserRole;

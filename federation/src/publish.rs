@@ -12,6 +12,7 @@ use crate::activities::accept::{Accept, Answer};
 use crate::activities::announce::Announce;
 use crate::activities::create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 use crate::activities::delete::Delete;
+use crate::activities::flag::Flag;
 use crate::activities::follow::Follow;
 use crate::activities::join::Join;
 use crate::activities::note::CreateOrUpdateNote;
@@ -278,6 +279,26 @@ impl PublishJob {
     }
 }
 
+impl PublishJob {
+    /// A report about another instance's actor, to that instance: a `Flag` from our instance
+    /// actor (reporters here stay unnamed there, as with Mobilizon).
+    async fn report_forwarded(ctx: &AppContext, report_id: i64) -> Result<()> {
+        let Ok(report) = backend::reports::find(&ctx.db, report_id).await else {
+            return Ok(()); // its reported actor went, and the report with it
+        };
+        let reported = backend::actors::find(&ctx.db, report.reported_actor_id).await?;
+        if reported.is_local() {
+            return Ok(());
+        }
+        let events = backend::reports::events_of(&ctx.db, report.id).await?;
+        let comments = backend::reports::comments_of(&ctx.db, report.id).await?;
+        let relay = backend::actors::system::relay(&ctx.db).await?;
+        let activity = Flag::forward(&report, &relay, &reported, &events, &comments)?;
+        let inbox = owner_inbox(&reported)?;
+        queue_deliveries(ctx, &relay, &activity, vec![inbox]).await
+    }
+}
+
 #[derive(Clone, Copy)]
 enum CommentChange {
     Posted,
@@ -372,6 +393,9 @@ impl JobHandler for PublishJob {
             }
             Happened::CommentDeleted { comment_id } => {
                 Self::comment_changed(ctx, comment_id, CommentChange::Deleted).await?
+            }
+            Happened::ReportForwarded { report_id } => {
+                Self::report_forwarded(ctx, report_id).await?
             }
         }
         Ok(())

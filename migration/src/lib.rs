@@ -33,6 +33,9 @@ mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
 mod m20261208_000200_event_description_source;
 mod m20261208_000240_peer_software;
+mod m20261208_000260_reports;
+mod m20261208_000261_action_logs;
+mod m20261208_000262_suspensions;
 mod m20261208_000280_event_series;
 
 pub struct Migrator;
@@ -69,6 +72,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000150_comments::Migration),
             Box::new(m20261208_000200_event_description_source::Migration),
             Box::new(m20261208_000240_peer_software::Migration),
+            Box::new(m20261208_000260_reports::Migration),
+            Box::new(m20261208_000261_action_logs::Migration),
+            Box::new(m20261208_000262_suspensions::Migration),
             Box::new(m20261208_000280_event_series::Migration),
         ]
     }

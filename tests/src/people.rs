@@ -62,13 +62,19 @@ pub async fn sign_up(server: &TestServer, username: &str) -> Member {
 /// An administrator: signed up as anyone, promoted in the database (as `convive` does from
 /// the command line), logged in again.
 pub async fn sign_up_admin(server: &TestServer, username: &str) -> Member {
+    sign_up_as(server, username, entity::user::UserRole::Administrator).await
+}
+
+/// A moderator, made as [`sign_up_admin`] makes an administrator.
+pub async fn sign_up_moderator(server: &TestServer, username: &str) -> Member {
+    sign_up_as(server, username, entity::user::UserRole::Moderator).await
+}
+
+async fn sign_up_as(server: &TestServer, username: &str, role: entity::user::UserRole) -> Member {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let member = sign_up(server, username).await;
     entity::user::Entity::update_many()
-        .col_expr(
-            entity::user::Column::Role,
-            Expr::value(entity::user::UserRole::Administrator),
-        )
+        .col_expr(entity::user::Column::Role, Expr::value(role))
         .filter(entity::user::Column::Email.eq(member.email.as_str()))
         .exec(&server.ctx.db)
         .await

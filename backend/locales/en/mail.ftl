@@ -105,3 +105,9 @@ participation-waitlisted-intro = Every seat of “{ $title }” is taken, so you
 participation-promoted-subject = A seat is yours: you take part in “{ $title }”
 participation-promoted-title = A seat freed up for you
 participation-promoted-intro = Someone left “{ $title }” and you were first on the waitlist: you take part now. The event is attached: open it to add it to your calendar.
+
+report-outcome-subject = Your report on { $instance }
+report-outcome-title = What became of your report
+report-resolved = The moderators of { $instance } looked at your report about { $reported } and acted on it.
+report-closed = The moderators of { $instance } looked at your report about { $reported } and closed it without further action.
+report-outcome-thanks = Thank you for helping keep { $instance } a good place.

@@ -105,3 +105,9 @@ participation-waitlisted-intro = Toutes les places de « { $title } » sont pris
 participation-promoted-subject = Une place est à vous : vous participez à « { $title } »
 participation-promoted-title = Une place s’est libérée pour vous
 participation-promoted-intro = Quelqu’un a quitté « { $title } » et vous étiez premier sur la liste d’attente : vous participez désormais. L’événement est joint : ouvrez-le pour l’ajouter à votre agenda.
+
+report-outcome-subject = Votre signalement sur { $instance }
+report-outcome-title = La suite donnée à votre signalement
+report-resolved = L’équipe de modération de { $instance } a examiné votre signalement concernant { $reported } et a agi en conséquence.
+report-closed = L’équipe de modération de { $instance } a examiné votre signalement concernant { $reported } et l’a clos sans autre mesure.
+report-outcome-thanks = Merci de contribuer à faire de { $instance } un lieu agréable.

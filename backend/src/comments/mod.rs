@@ -93,11 +93,12 @@ impl Thread {
     }
 }
 
-/// The threads of an event, oldest first, in one query. A deleted comment stays as a
+/// The threads of an event, oldest first, in one query, without what suspended actors wrote. A deleted comment stays as a
 /// tombstone while replies still stand under it, and goes from the list when none does.
 pub async fn threads_of(conn: &impl ConnectionTrait, event_id: i64) -> Result<Vec<Thread>> {
     let all = comment::Entity::find()
         .filter(comment::Column::EventId.eq(event_id))
+        .filter(comment::Column::ActorId.not_in_subquery(crate::events::suspended_actors()))
         .order_by_asc(comment::Column::PublishedAt)
         .order_by_asc(comment::Column::Id)
         .limit(MAX_LISTED)
@@ -135,6 +136,7 @@ fn assemble(all: Vec<comment::Model>) -> Vec<Thread> {
 pub async fn thread(conn: &impl ConnectionTrait, root_id: i64) -> Result<Vec<comment::Model>> {
     Ok(comment::Entity::find()
         .filter(comment::Column::OriginId.eq(root_id))
+        .filter(comment::Column::ActorId.not_in_subquery(crate::events::suspended_actors()))
         .order_by_asc(comment::Column::PublishedAt)
         .order_by_asc(comment::Column::Id)
         .limit(MAX_LISTED)

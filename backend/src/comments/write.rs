@@ -273,11 +273,8 @@ pub async fn delete(ctx: &AppContext, principal: &Principal, which: CommentRef) 
         return Err(Error::not_found("comment"));
     }
     let author = principal.actor_ids(&tx).await?.contains(&comment.actor_id);
-    if !policy::can_delete(
-        author,
-        crate::events::policy::can_edit(facts, access),
-        principal.is_instance_moderator(),
-    ) {
+    let runs_event = crate::events::policy::can_edit(facts, access);
+    if !policy::can_delete(author, runs_event, principal.is_instance_moderator()) {
         return Err(Error::forbidden(
             "only its author, the event's organizers and moderators may delete a comment",
         ));
@@ -285,11 +282,19 @@ pub async fn delete(ctx: &AppContext, principal: &Principal, which: CommentRef) 
     if comment.deleted_at.is_some() {
         return Ok(Deleted::AlreadyDeleted(comment));
     }
+    let before = comment.clone();
     let mut row: comment::ActiveModel = comment.into();
     row.text = Set(String::new());
     row.deleted_at = Set(Some(now));
     row.updated_at = Set(now);
     let row = row.update(&tx).await?;
+    if !author && !runs_event {
+        // Only the instance's moderation reached it: on the record.
+        let moderator = crate::action_log::moderator_of(&tx, principal).await?;
+        let object = crate::action_log::Object::comment(&before);
+        let action = entity::action_log::ActionLogAction::CommentDeletion;
+        crate::action_log::record(&tx, now, moderator, action, object, None).await?;
+    }
     if tells_peers(&row, &event) {
         let what = Happened::CommentDeleted { comment_id: row.id };
         outbox::record(ctx, &tx, now, what).await?;

@@ -10,7 +10,7 @@ use entity::{actor, event, follow, participant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 
 use crate::context::AppContext;
@@ -74,8 +74,8 @@ pub async fn block(
     Ok(block)
 }
 
-/// Lifts a block: the domain's actors are visible again; their events come back as they are
-/// sent again or looked up.
+/// Lifts a block: the domain's actors are visible again (but those a moderator suspended);
+/// their events come back as they are sent again or looked up.
 pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> Result<()> {
     admin_only(principal)?;
     let domain = normalize(domain)?;
@@ -87,9 +87,15 @@ pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> R
     if removed.rows_affected == 0 {
         return Err(Error::not_found("domain block"));
     }
+    // Actors a moderator suspended stay suspended: the block was not why.
+    let suspended_by_moderators = entity::suspension::Entity::find()
+        .select_only()
+        .column(entity::suspension::Column::ActorId)
+        .into_query();
     actor::Entity::update_many()
         .col_expr(actor::Column::Suspended, Expr::value(false))
         .filter(actor::Column::Domain.eq(domain.as_str()))
+        .filter(actor::Column::Id.not_in_subquery(suspended_by_moderators))
         .exec(&tx)
         .await?;
     tx.commit().await?;

@@ -21,6 +21,7 @@ mod view;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use entity::actor;
 use entity::event::{self, EventStatus, EventVisibility};
 use entity::participant::{self, ParticipantRole};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -71,8 +72,16 @@ pub async fn access(
     event: &event::Model,
 ) -> Result<Access> {
     let actor_ids = principal.actor_ids(conn).await?;
+    let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
+    let owner_suspended = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(owners.into_iter().flatten()))
+        .filter(actor::Column::Suspended.eq(true))
+        .count(conn)
+        .await?
+        > 0;
     let mut access = Access {
         instance_moderator: principal.is_instance_moderator(),
+        owner_suspended,
         ..Access::default()
     };
     if actor_ids.is_empty() {
@@ -161,10 +170,22 @@ pub(crate) fn not_over(now: DateTime<Utc>) -> Condition {
 }
 
 /// Published public events.
+// Suspended organizers' events are still listed: filtering them here costs the place search
+// its covering index (db::tests); hiding them from lists needs a column of their own.
 pub(crate) fn listed() -> Select<event::Entity> {
     event::Entity::find()
         .filter(event::Column::Visibility.eq(EventVisibility::Public))
         .filter(event::Column::Draft.eq(false))
+}
+
+/// The ids of suspended actors (few, read through their index).
+pub(crate) fn suspended_actors() -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::QueryTrait;
+    actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::Suspended.eq(true))
+        .into_query()
 }
 
 async fn paginate(
@@ -302,7 +323,7 @@ pub async fn related_changes(
     conn: &impl ConnectionTrait,
     event: &event::Model,
 ) -> Result<RelatedChanges> {
-    use entity::{actor, address};
+    use entity::address;
     use sea_orm::sea_query::{Query, SelectStatement};
 
     fn changed_at(select: &mut SelectStatement) -> Expr {

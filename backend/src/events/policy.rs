@@ -14,6 +14,8 @@ pub struct Access {
     /// The caller's participation, if any.
     pub participant_role: Option<ParticipantRole>,
     pub instance_moderator: bool,
+    /// The event's organizer or group is suspended: only moderators see it.
+    pub owner_suspended: bool,
 }
 
 /// The facts about an event that decide access.
@@ -46,9 +48,13 @@ pub fn can_manage_participants(event: EventFacts, access: Access) -> bool {
         })
 }
 
-/// Seeing the event at all. Drafts: only those who may edit. Private events: the group's
+/// Seeing the event at all. A suspended organizer's or group's: only instance moderators.
+/// Drafts: only those who may edit. Private events: the group's
 /// members and the event's participants. Instance moderators see everything (moderation).
 pub fn can_view(event: EventFacts, access: Access) -> bool {
+    if access.owner_suspended && !access.instance_moderator {
+        return false;
+    }
     if can_edit(event, access) || access.instance_moderator {
         return true;
     }

@@ -532,6 +532,17 @@ pub async fn delete(
             "only the organizer or the group's moderators can delete this event",
         ));
     }
+    let without_moderation = policy::Access {
+        instance_moderator: false,
+        ..access
+    };
+    if !policy::can_delete(facts(&event), without_moderation) {
+        // Only the instance's moderation reached it: on the record.
+        let moderator = crate::action_log::moderator_of(&tx, principal).await?;
+        let object = crate::action_log::Object::event(&event);
+        let action = entity::action_log::ActionLogAction::EventDeletion;
+        crate::action_log::record(&tx, ctx.now(), moderator, action, object, None).await?;
+    }
     remove(ctx, &tx, &event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(event_id = event.id, "event deleted");

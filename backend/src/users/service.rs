@@ -354,6 +354,16 @@ pub async fn check_credentials(
     if user.confirmed_at.is_none() {
         return Err(Error::UserNotConfirmed);
     }
+    if let Some(suspension) = crate::actors::suspensions::of_user(&ctx.db, user.id).await? {
+        let why = suspension
+            .reason
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        return Err(Error::rule(
+            "account_suspended",
+            format!("this account was suspended by the moderators{why}"),
+        ));
+    }
     let now = ctx.now();
     user::Entity::update_many()
         .col_expr(user::Column::LastLoginAt, Expr::value(now))

@@ -7,6 +7,7 @@ pub mod accept;
 pub mod announce;
 pub mod create_or_update;
 pub mod delete;
+pub mod flag;
 pub mod follow;
 pub mod join;
 pub mod note;
@@ -37,6 +38,7 @@ pub enum InboxActivity {
     Join(join::Join),
     UpdateActor(update_actor::UpdateActor),
     Delete(delete::Delete),
+    Flag(flag::Flag),
     Other(Other),
 }
 
@@ -61,6 +63,7 @@ macro_rules! each {
             InboxActivity::Join($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
             InboxActivity::Delete($a) => $body,
+            InboxActivity::Flag($a) => $body,
             InboxActivity::Other($a) => $body,
         }
     };
@@ -184,6 +187,7 @@ mod fixture_tests {
             InboxActivity::Join(_) => "Join",
             InboxActivity::UpdateActor(_) => "UpdateActor",
             InboxActivity::Delete(_) => "Delete",
+            InboxActivity::Flag(_) => "Flag",
             InboxActivity::Other(_) => "Other",
         }
     }

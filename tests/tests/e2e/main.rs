@@ -36,6 +36,7 @@ mod picture_pages;
 mod pictures;
 mod public_urls;
 mod recurrence;
+mod reports;
 mod smtp;
 mod waitlist;
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use backend::comments::{self, CommentChanges, CommentRef, NewComment, Target};
 use chrono::{DateTime, Utc};
 use entity::event::EventVisibility;
@@ -22,6 +22,14 @@ pub enum CommentVisibility {
     Private,
     Moderated,
     Invite,
+}
+
+/// Mobilizon's private conversation between people (not kept here: comments hang under
+/// events). Named so that clients asking a comment for its conversation get none.
+#[derive(SimpleObject)]
+pub struct Conversation {
+    id: ID,
+    participants: Vec<Actor>,
 }
 
 /// The threads of an event, oldest first (tombstones holding replies included).
@@ -81,7 +89,7 @@ impl Comment {
 
 #[Object]
 impl Comment {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         ID::from(self.row.id.to_string())
     }
 
@@ -168,6 +176,11 @@ impl Comment {
 
     /// Set for a group's discussions; an event's comments are their authors' alone.
     async fn attributed_to(&self) -> Option<Actor> {
+        None
+    }
+
+    /// Set for private conversations; an event's comments belong to none.
+    async fn conversation(&self) -> Option<Conversation> {
         None
     }
 

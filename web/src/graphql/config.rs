@@ -122,7 +122,7 @@ pub struct AnonymousEventCreationValidationCaptcha {
     enabled: bool,
 }
 
-/// Reports do not exist here yet.
+/// Whether visitors without an account may report (`instance.anonymous_reports`).
 #[derive(SimpleObject)]
 pub struct AnonymousReports {
     allowed: bool,
@@ -371,7 +371,9 @@ impl Config {
                     captcha: AnonymousEventCreationValidationCaptcha { enabled: false },
                 },
             },
-            reports: AnonymousReports { allowed: false },
+            reports: AnonymousReports {
+                allowed: app(ctx)?.settings.instance.anonymous_reports,
+            },
         })
     }
 

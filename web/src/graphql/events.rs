@@ -144,7 +144,7 @@ impl Event {
 
 #[Object]
 impl Event {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         ID::from(self.0.id.to_string())
     }
 

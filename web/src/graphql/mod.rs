@@ -3,6 +3,7 @@
 //! merged here.
 
 mod absinthe_uploads;
+mod action_logs;
 mod addresses;
 mod admin_settings;
 mod comments;
@@ -30,6 +31,8 @@ pub mod parsed;
 mod participations;
 mod persons;
 mod recurrence;
+mod reports;
+mod suspensions;
 mod tags;
 mod users;
 
@@ -55,6 +58,8 @@ pub struct Query(
     instances::InstanceQuery,
     admin_settings::AdminSettingsQuery,
     recurrence::RecurrenceQuery,
+    reports::ReportQuery,
+    action_logs::ActionLogQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +75,8 @@ pub struct Mutation(
     media::MediaMutation,
     instances::InstanceMutation,
     admin_settings::AdminSettingsMutation,
+    reports::ReportMutation,
+    suspensions::SuspensionMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -22,7 +22,7 @@ impl User {
         self.registration_token.as_deref()
     }
 
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         ID::from(self.model.id.to_string())
     }
 

@@ -1,0 +1,300 @@
+//! Moderators suspend and unsuspend a person or group, local or remote: [`suspend`],
+//! [`unsuspend`]. A suspended actor is hidden: its events answer not found but to moderators
+//! (`events::access`; lists and feeds do not leave them out yet), its comments leave their
+//! threads, it writes nothing,
+//! and for a local person the account behind it is logged out and cannot log in again, told
+//! why ([`of_user`]). Unsuspending brings all of it back. A suspension here is kept apart
+//! from a domain block's, so unblocking a domain does not lift it.
+
+use chrono::{DateTime, Utc};
+use entity::action_log::ActionLogAction;
+use entity::actor::{self, ActorKind};
+use entity::suspension;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::action_log::{self, Object};
+use crate::context::AppContext;
+use crate::db::{begin_write, lock_row};
+use crate::error::{Error, Result};
+use crate::principal::Principal;
+
+/// Characters of a suspension's reason.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// Who a moderator may suspend.
+pub fn can_suspend(
+    instance_moderator: bool,
+    own_identity: bool,
+    instance_actor: bool,
+    target_is_administrator: bool,
+    acting_administrator: bool,
+) -> bool {
+    instance_moderator
+        && !own_identity
+        && !instance_actor
+        && (!target_is_administrator || acting_administrator)
+}
+
+/// The suspension of an account's identity, if one is suspended: login refuses it.
+pub async fn of_user(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<suspension::Model>> {
+    Ok(suspension::Entity::find()
+        .filter(suspension::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?)
+}
+
+/// Whether the account owning `actor` is an administrator's.
+async fn is_administrators(conn: &impl ConnectionTrait, actor: &actor::Model) -> Result<bool> {
+    let Some(user_id) = actor.user_id else {
+        return Ok(false);
+    };
+    Ok(entity::user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .is_some_and(|u| u.role == entity::user::UserRole::Administrator))
+}
+
+async fn check(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    target: &actor::Model,
+) -> Result<()> {
+    principal.require_known()?;
+    let own = principal.actor_ids(conn).await?.contains(&target.id);
+    let instance_actor = target.kind == ActorKind::Application;
+    let allowed = can_suspend(
+        principal.is_instance_moderator(),
+        own,
+        instance_actor,
+        is_administrators(conn, target).await?,
+        principal.is_instance_admin(),
+    );
+    if !allowed {
+        return Err(Error::forbidden(if principal.is_instance_moderator() {
+            "this profile cannot be suspended by you"
+        } else {
+            "only moderators suspend profiles"
+        }));
+    }
+    Ok(())
+}
+
+/// A moderator suspends a person or group, saying why. Suspending it again changes nothing.
+pub async fn suspend(
+    ctx: &AppContext,
+    principal: &Principal,
+    actor_id: i64,
+    reason: Option<&str>,
+) -> Result<actor::Model> {
+    principal.require_known()?;
+    let reason = crate::actors::username::optional_text(reason, "reason", MAX_REASON_CHARS)?;
+    let now = ctx.now();
+    let tx = begin_write(ctx).await?;
+    lock_row(&tx, "actors", actor_id).await?;
+    let target = crate::actors::find(&tx, actor_id).await?;
+    check(&tx, principal, &target).await?;
+    if suspension::Entity::find_by_id(target.id)
+        .one(&tx)
+        .await?
+        .is_some()
+    {
+        return Ok(target);
+    }
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    suspension::ActiveModel {
+        actor_id: Set(target.id),
+        user_id: Set(target.user_id),
+        moderator_actor_id: Set(moderator),
+        reason: Set(reason.clone()),
+        created_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    let target = set_suspended(&tx, target, true, now).await?;
+    if let Some(user_id) = target.user_id {
+        crate::users::sessions::revoke_all(&tx, user_id, None, now).await?;
+    }
+    let action = ActionLogAction::ActorSuspension;
+    let object = Object::actor(&target);
+    action_log::record(&tx, now, moderator, action, object, reason.as_deref()).await?;
+    tx.commit().await?;
+    tracing::info!(actor = target.id, "profile suspended");
+    Ok(target)
+}
+
+/// A moderator lifts a suspension. An actor of a blocked instance stays hidden until its
+/// instance is unblocked.
+pub async fn unsuspend(
+    ctx: &AppContext,
+    principal: &Principal,
+    actor_id: i64,
+) -> Result<actor::Model> {
+    principal.require_known()?;
+    let now = ctx.now();
+    let tx = begin_write(ctx).await?;
+    lock_row(&tx, "actors", actor_id).await?;
+    let target = crate::actors::find(&tx, actor_id).await?;
+    check(&tx, principal, &target).await?;
+    let removed = suspension::Entity::delete_by_id(target.id)
+        .exec(&tx)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(Error::rule(
+            "not_suspended",
+            "this profile is not suspended by a moderator",
+        ));
+    }
+    let blocked =
+        !target.is_local() && crate::domain_blocks::is_url_blocked(&tx, &target.ap_id).await?;
+    let target = if blocked {
+        target
+    } else {
+        set_suspended(&tx, target, false, now).await?
+    };
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    let action = ActionLogAction::ActorUnsuspension;
+    action_log::record(&tx, now, moderator, action, Object::actor(&target), None).await?;
+    tx.commit().await?;
+    tracing::info!(actor = target.id, "profile unsuspended");
+    Ok(target)
+}
+
+async fn set_suspended(
+    conn: &impl ConnectionTrait,
+    target: actor::Model,
+    suspended: bool,
+    now: DateTime<Utc>,
+) -> Result<actor::Model> {
+    let mut row: actor::ActiveModel = target.into();
+    row.suspended = Set(suspended);
+    row.updated_at = Set(now);
+    Ok(row.update(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+    use crate::comments::{NewComment, Target};
+    use crate::testing::{TestContext, new_event};
+    use entity::user::UserRole;
+
+    #[tokio::test]
+    async fn a_suspended_persons_events_and_comments_are_hidden_until_unsuspended() {
+        let t = TestContext::new().await;
+        let spammer = t.person("spammer").await;
+        let organizer = t.person("organizer").await;
+        let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+        let starts = t.ctx.now() + chrono::Duration::days(3);
+        let theirs = crate::events::service::create(
+            &t.ctx,
+            &spammer.principal(),
+            new_event("Cheap watches fair", starts),
+        )
+        .await
+        .unwrap();
+        let other = crate::events::service::create(
+            &t.ctx,
+            &organizer.principal(),
+            new_event("Repair café", starts),
+        )
+        .await
+        .unwrap();
+        let new_comment = NewComment {
+            target: Target::Event(other.id),
+            text: "Buy watches".to_owned(),
+            is_announcement: false,
+            language: None,
+            identity: None,
+            remote: None,
+        };
+        crate::comments::create(&t.ctx, &spammer.principal(), new_comment)
+            .await
+            .unwrap();
+        let err = suspend(&t.ctx, &organizer.principal(), spammer.actor.id, None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Spam"))
+            .await
+            .expect("suspended");
+
+        let hidden = crate::events::find_visible(&t.ctx.db, &Principal::Anonymous, &theirs.uuid)
+            .await
+            .unwrap_err();
+        assert_eq!(hidden.code(), "not_found");
+        crate::events::find_visible(&t.ctx.db, &modo.principal(), &theirs.uuid)
+            .await
+            .expect("moderators still see it");
+        let threads = crate::comments::threads_of(&t.ctx.db, other.id)
+            .await
+            .unwrap();
+        assert!(threads.is_empty(), "the comment is hidden");
+        let log = crate::action_log::list(&t.ctx.db, &modo.principal(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(log.elements[0].action, ActionLogAction::ActorSuspension);
+        assert_eq!(log.elements[0].reason.as_deref(), Some("Spam"));
+        let why = of_user(&t.ctx.db, spammer.user.id).await.unwrap().unwrap();
+        assert_eq!(why.reason.as_deref(), Some("Spam"));
+
+        unsuspend(&t.ctx, &modo.principal(), spammer.actor.id)
+            .await
+            .expect("unsuspended");
+        crate::events::find_visible(&t.ctx.db, &Principal::Anonymous, &theirs.uuid)
+            .await
+            .expect("shown again");
+        assert_eq!(
+            crate::comments::threads_of(&t.ctx.db, other.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(of_user(&t.ctx.db, spammer.user.id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn unblocking_a_domain_does_not_lift_a_moderators_suspension() {
+        let t = TestContext::new().await;
+        let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+        let troll = t.remote_actor("troll", ActorKind::Person).await;
+        let friend = t.remote_actor("friend", ActorKind::Person).await;
+        suspend(&t.ctx, &modo.principal(), troll.id, Some("Harassment"))
+            .await
+            .unwrap();
+        crate::domain_blocks::block(&t.ctx, &Principal::System, "far.example", None)
+            .await
+            .unwrap();
+        crate::domain_blocks::unblock(&t.ctx, &Principal::System, "far.example")
+            .await
+            .unwrap();
+        let troll = crate::actors::find(&t.ctx.db, troll.id).await.unwrap();
+        let friend = crate::actors::find(&t.ctx.db, friend.id).await.unwrap();
+        assert!(troll.suspended, "suspended for another reason");
+        assert!(!friend.suspended);
+    }
+
+    #[test]
+    fn moderators_suspend_others_but_not_themselves_the_instance_or_administrators() {
+        // (moderator, own, instance actor, target admin, acting admin) -> allowed
+        let cases = [
+            ((true, false, false, false, false), true),
+            ((false, false, false, false, false), false),
+            ((true, true, false, false, false), false),
+            ((true, false, true, false, true), false),
+            ((true, false, false, true, false), false),
+            ((true, false, false, true, true), true),
+        ];
+        for ((m, o, i, ta, aa), allowed) in cases {
+            assert_eq!(
+                can_suspend(m, o, i, ta, aa),
+                allowed,
+                "{m} {o} {i} {ta} {aa}"
+            );
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The mail that tells a reporter what became of their report, in their language.
+
+use chrono::{DateTime, Utc};
+use entity::report::{self, ReportStatus};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::context::AppContext;
+use crate::error::Result;
+use crate::i18n::{self, Locale, args};
+use crate::mail::{self, Layout, OutgoingMail};
+
+/// Where and in which language the reporter hears: the account behind their identity, or
+/// the address an anonymous reporter left. `None` when there is nobody to tell.
+async fn recipient(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    report: &report::Model,
+) -> Result<Option<(String, Locale)>> {
+    if let Some(email) = &report.reporter_email {
+        return Ok(Some((email.clone(), ctx.default_locale())));
+    }
+    let reporter = crate::actors::find(conn, report.reporter_actor_id).await?;
+    let Some(user_id) = reporter.user_id else {
+        return Ok(None);
+    };
+    let Some(user) = entity::user::Entity::find_by_id(user_id).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        user.email.clone(),
+        crate::users::user_locale(ctx, &user),
+    )))
+}
+
+pub fn outcome_mail(
+    ctx: &AppContext,
+    to: &str,
+    locale: Locale,
+    reported: &str,
+    status: ReportStatus,
+) -> OutgoingMail {
+    let instance = ctx.settings.instance.name.clone();
+    let a = args([
+        ("instance", instance.clone()),
+        ("reported", reported.to_owned()),
+    ]);
+    let outcome = match status {
+        ReportStatus::Resolved => "report-resolved",
+        ReportStatus::Closed | ReportStatus::Open => "report-closed",
+    };
+    let layout = Layout::new(i18n::text_with(locale, "report-outcome-title", &a))
+        .paragraph(i18n::text_with(locale, outcome, &a))
+        .footnote(i18n::text_with(locale, "report-outcome-thanks", &a));
+    OutgoingMail {
+        to: to.to_owned(),
+        locale,
+        subject: i18n::text_with(locale, "report-outcome-subject", &a),
+        text: layout.text(&instance),
+        html: layout.html(&instance, locale.code()),
+        attachments: Vec::new(),
+    }
+}
+
+/// Queues the outcome's mail in the caller's transaction.
+pub async fn queue_outcome(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    report: &report::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some((to, locale)) = recipient(ctx, conn, report).await? else {
+        return Ok(());
+    };
+    let reported = crate::actors::find(conn, report.reported_actor_id).await?;
+    let name = crate::actors::handle(&reported);
+    mail::queue(
+        conn,
+        now,
+        &outcome_mail(ctx, &to, locale, &name, report.status),
+    )
+    .await?;
+    Ok(())
+}
