@@ -18,6 +18,7 @@ pub mod domain_blocks;
 pub mod error;
 pub mod events;
 pub mod feeds;
+pub mod geocoding;
 pub mod groups;
 pub mod i18n;
 pub mod instance;
