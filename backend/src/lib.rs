@@ -65,4 +65,5 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(rate_limits::PurgeRateLimitsJob)
         .with(media::CleanOrphanMediaJob)
         .with(media::DeleteStoredMediaJob)
+        .with(geocoding::FindPositionsJob)
 }

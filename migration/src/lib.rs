@@ -31,6 +31,7 @@ mod m20261207_000122_email_changes;
 mod m20261207_000130_feed_versions;
 mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
+mod m20261208_000220_address_positions_tried;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000130_feed_versions::Migration),
             Box::new(m20261207_000140_waitlist::Migration),
             Box::new(m20261207_000150_comments::Migration),
+            Box::new(m20261208_000220_address_positions_tried::Migration),
         ]
     }
 }

@@ -6,11 +6,13 @@
 
 mod at_place;
 pub mod gazetteer;
+pub mod positions;
 pub mod remote;
 
 use std::time::Duration;
 
 pub use gazetteer::{Gazetteer, Town};
+pub use positions::FindPositionsJob;
 pub use remote::RemoteGeocoder;
 
 use crate::addresses::Place;
