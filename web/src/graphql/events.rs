@@ -253,7 +253,7 @@ impl Event {
                 .addresses
                 .load_one(id)
                 .await?
-                .map(Address)),
+                .map(Address::Stored)),
             None => Ok(None),
         }
     }

@@ -53,6 +53,7 @@ pub struct Query(
     directory::LanguageQuery,
     instances::InstanceQuery,
     admin_settings::AdminSettingsQuery,
+    addresses::AddressQuery,
 );
 
 #[derive(MergedObject, Default)]
