@@ -14,7 +14,7 @@ home-title = Upcoming events
 home-empty = No upcoming public event yet.
 search-title = Search events
 search-term = Words
-search-place = Place (a town known here)
+search-place = Town or postal code
 search-radius = Within (km)
 search-from = From
 search-to = Until
@@ -26,7 +26,7 @@ search-results = { $count ->
     [one] One event
    *[other] { $count } events
 }
-search-unknown-place = No known place is called “{ $place }”: results are not filtered by place.
+search-unknown-place = No town or postal code “{ $place }” is known: results are not filtered by place.
 page-previous = Previous page
 page-next = Next page
 
@@ -140,12 +140,6 @@ form-group = Published by the group
 form-no-group = Myself, not a group
 form-where = Where
 form-place-name = Name of the place
-form-street = Street
-form-postal-code = Postal code
-form-locality = Town
-form-country = Country
-form-latitude = Latitude
-form-longitude = Longitude
 form-online = Online address
 form-participation = Participation
 form-join = Who can take part
@@ -256,8 +250,6 @@ settings-delete = Delete my account
 settings-delete-intro = Your account, its identities and their participations are deleted for good.
 settings-delete-submit = Delete my account
 settings-deleted = Your account is deleted.
-search-lat = or latitude
-search-lon = and longitude
 form-picture = Picture
 form-picture-current = The event's picture now:
 form-picture-choose = Choose a picture

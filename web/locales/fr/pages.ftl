@@ -14,7 +14,7 @@ home-title = Événements à venir
 home-empty = Aucun événement public à venir pour l’instant.
 search-title = Rechercher des événements
 search-term = Mots
-search-place = Lieu (une ville connue ici)
+search-place = Ville ou code postal
 search-radius = Dans un rayon de (km)
 search-from = À partir du
 search-to = Jusqu’au
@@ -26,7 +26,7 @@ search-results = { $count ->
     [one] Un événement
    *[other] { $count } événements
 }
-search-unknown-place = Aucun lieu connu ne s’appelle « { $place } » : les résultats ne sont pas filtrés par lieu.
+search-unknown-place = Aucune ville ni aucun code postal « { $place } » n’est connu : les résultats ne sont pas filtrés par lieu.
 page-previous = Page précédente
 page-next = Page suivante
 
@@ -140,12 +140,6 @@ form-group = Publié par le groupe
 form-no-group = Moi-même, pas un groupe
 form-where = Où
 form-place-name = Nom du lieu
-form-street = Rue
-form-postal-code = Code postal
-form-locality = Ville
-form-country = Pays
-form-latitude = Latitude
-form-longitude = Longitude
 form-online = Adresse en ligne
 form-participation = Participation
 form-join = Qui peut participer
@@ -256,8 +250,6 @@ settings-delete = Supprimer mon compte
 settings-delete-intro = Votre compte, ses identités et leurs participations sont supprimés pour de bon.
 settings-delete-submit = Supprimer mon compte
 settings-deleted = Votre compte est supprimé.
-search-lat = ou latitude
-search-lon = et longitude
 form-picture = Image
 form-picture-current = L'image de l'événement actuellement :
 form-picture-choose = Choisir une image

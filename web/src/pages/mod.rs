@@ -12,9 +12,11 @@ mod groups;
 pub mod i18n;
 mod interact;
 mod listings;
+mod month;
 mod organize;
 mod participants;
 mod pictures;
+mod place_fields;
 mod visitor;
 
 use askama::Template;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participants::routes())
         .merge(account::routes())
         .merge(groups::routes())
+        .merge(month::routes())
         .merge(interact::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .fallback(not_found)

@@ -212,8 +212,24 @@ pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Respon
 pub async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
-    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
+    FormWithFiles(mut fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
+    if fields.at.wants_lookup() {
+        fields.at.look_up(&state.ctx, &visitor).await;
+        let locale = visitor.locale;
+        return form_page(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            t(locale, "form-new-event"),
+            "/events/new".to_owned(),
+            t(locale, "form-publish"),
+            None,
+            fields,
+            None,
+        )
+        .await;
+    }
     let result = async {
         let asked = picture_asked(visitor.locale, &mut files, &fields)?;
         let new = parsed(&fields)?;
@@ -301,8 +317,24 @@ pub async fn update(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
+    FormWithFiles(mut fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
+    if fields.at.wants_lookup() {
+        fields.at.look_up(&state.ctx, &visitor).await;
+        let locale = visitor.locale;
+        return form_page(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            t(locale, "form-edit-event"),
+            format!("/events/{uuid}/edit"),
+            t(locale, "form-save"),
+            None,
+            fields,
+            Some(uuid),
+        )
+        .await;
+    }
     let result = async {
         let event = editable(&state, &visitor, &uuid).await?;
         let asked = picture_asked(visitor.locale, &mut files, &fields)?;
