@@ -30,6 +30,7 @@ mod pages;
 mod participant_exports;
 mod picture_pages;
 mod pictures;
+mod places;
 mod public_urls;
 mod smtp;
 mod waitlist;

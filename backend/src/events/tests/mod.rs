@@ -1135,8 +1135,14 @@ async fn a_town_or_postal_code_finds_the_events_there_by_address_or_by_position(
     };
     for (title, address) in [
         ("Apéro Montreuil", at("Montreuil", Some("93100"), None)),
-        ("Près de Montreuil", at("Bagnolet", None, Some("2.4180;48.8690"))),
-        ("Vélo à Lyon", at("Lyon", Some("69002"), Some("4.832;45.7578"))),
+        (
+            "Près de Montreuil",
+            at("Bagnolet", None, Some("2.4180;48.8690")),
+        ),
+        (
+            "Vélo à Lyon",
+            at("Lyon", Some("69002"), Some("4.832;45.7578")),
+        ),
     ] {
         let mut new = new_event(title, t.ctx.now() + Duration::days(3));
         new.physical_address = Some(address);
@@ -1152,29 +1158,34 @@ async fn a_town_or_postal_code_finds_the_events_there_by_address_or_by_position(
                 .place_filter(&ctx.searches, place, "fr", 5.0)
                 .await
                 .expect("filter");
-            let Some(filter) = filter else {
-                return None;
-            };
+            let filter = filter?;
             let query = SearchQuery {
                 at_place: Some(filter),
                 ..Default::default()
             };
-            let mut titles: Vec<String> = super::search(&ctx.searches, ctx.now(), &query, Page::default())
-                .await
-                .expect("search")
-                .elements
-                .into_iter()
-                .map(|e| e.title)
-                .collect();
+            let mut titles: Vec<String> =
+                super::search(&ctx.searches, ctx.now(), &query, Page::default())
+                    .await
+                    .expect("search")
+                    .elements
+                    .into_iter()
+                    .map(|e| e.title)
+                    .collect();
             titles.sort();
             Some(titles)
         }
     };
     assert_eq!(
         titles("montreuil").await,
-        Some(vec!["Apéro Montreuil".to_owned(), "Près de Montreuil".to_owned()])
+        Some(vec![
+            "Apéro Montreuil".to_owned(),
+            "Près de Montreuil".to_owned()
+        ])
     );
-    assert_eq!(titles("93100").await, Some(vec!["Apéro Montreuil".to_owned()]));
+    assert_eq!(
+        titles("93100").await,
+        Some(vec!["Apéro Montreuil".to_owned()])
+    );
     assert_eq!(titles("Lyon").await, Some(vec!["Vélo à Lyon".to_owned()]));
     assert_eq!(titles("Qwyxville").await, None);
 }
