@@ -57,7 +57,9 @@ pub fn terms(query: &str) -> Vec<String> {
 /// finds the word and its plural alike. Short words (bus, gaz) and `-ss` (boss) are kept.
 fn singular(term: &str) -> &str {
     let long_enough = term.chars().count() > 3;
-    if long_enough && term.ends_with('s') && !term.ends_with("ss") || long_enough && term.ends_with("ux") {
+    if long_enough && term.ends_with('s') && !term.ends_with("ss")
+        || long_enough && term.ends_with("ux")
+    {
         &term[..term.len() - 1]
     } else {
         term
@@ -306,7 +308,10 @@ mod tests {
     fn a_plural_term_finds_its_singular_and_short_words_keep_their_ending() {
         assert_eq!(terms("Balades vélos"), vec!["balade", "velo"]);
         assert_eq!(terms("bateaux jeux"), vec!["bateau", "jeu"]);
-        assert_eq!(terms("bus gaz boss prix"), vec!["bus", "gaz", "boss", "prix"]);
+        assert_eq!(
+            terms("bus gaz boss prix"),
+            vec!["bus", "gaz", "boss", "prix"]
+        );
         assert!(words("une balade").contains(&terms("balades")[0]));
     }
 

@@ -196,7 +196,12 @@ impl Gazetteer {
     }
 
     /// The town nearest to a position, within `max_km`.
-    pub async fn nearest(&self, latitude: f64, longitude: f64, max_km: f64) -> Result<Option<Town>> {
+    pub async fn nearest(
+        &self,
+        latitude: f64,
+        longitude: f64,
+        max_km: f64,
+    ) -> Result<Option<Town>> {
         self.load().await?;
         let table = self.table()?;
         let (lat_cell, lon_cell) = cell(latitude, longitude);
@@ -274,7 +279,13 @@ mod tests {
         assert_eq!(towns[0].name, "Saint-Étienne");
         let lyon = gazetteer.towns_named("Lyo", None, 1).await.expect("lookup");
         assert_eq!(lyon[0].name, "Lyon");
-        assert!(gazetteer.towns_named("L", None, 5).await.expect("lookup").is_empty());
+        assert!(
+            gazetteer
+                .towns_named("L", None, 5)
+                .await
+                .expect("lookup")
+                .is_empty()
+        );
         assert!(
             gazetteer
                 .towns_named("zzzzqx", None, 5)

@@ -114,7 +114,9 @@ impl Geocoder {
                 .await
             {
                 Ok(places) => return Ok(distinct(places)),
-                Err(err) => tracing::warn!(error = %err, "geocoding server failed; the built-in towns answer"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "geocoding server failed; the built-in towns answer")
+                }
             }
         }
         self.towns_for(text, &query.language, query.towns_only, limit)
@@ -131,7 +133,10 @@ impl Geocoder {
         zoom: u8,
     ) -> Result<Vec<FoundPlace>> {
         if !(-90.0..=90.0).contains(&latitude) {
-            return Err(Error::invalid("latitude", "expected degrees between -90 and 90"));
+            return Err(Error::invalid(
+                "latitude",
+                "expected degrees between -90 and 90",
+            ));
         }
         if !(-180.0..=180.0).contains(&longitude) {
             return Err(Error::invalid(
@@ -142,7 +147,9 @@ impl Geocoder {
         if let Some(remote) = &self.remote {
             match remote.reverse(latitude, longitude, language, zoom).await {
                 Ok(places) => return Ok(distinct(places)),
-                Err(err) => tracing::warn!(error = %err, "geocoding server failed; the built-in towns answer"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "geocoding server failed; the built-in towns answer")
+                }
             }
         }
         Ok(self
@@ -273,7 +280,10 @@ impl ParsedQuery {
         let mut splits = Vec::new();
         for i in (0..self.parts.len()).rev() {
             let before = self.parts[..i].join(", ");
-            splits.push((self.parts[i].clone(), Some(before).filter(|b| !b.is_empty())));
+            splits.push((
+                self.parts[i].clone(),
+                Some(before).filter(|b| !b.is_empty()),
+            ));
         }
         if let Some(last) = self.parts.last() {
             let words: Vec<&str> = last.split_whitespace().collect();
@@ -305,7 +315,10 @@ mod tests {
     async fn a_typed_address_gives_its_town_with_the_street_and_postal_code_kept() {
         let geocoder = Geocoder::default();
         let found = geocoder
-            .search_address(&Principal::Anonymous, &query("12 rue de Paris, Montreuil 93100"))
+            .search_address(
+                &Principal::Anonymous,
+                &query("12 rue de Paris, Montreuil 93100"),
+            )
             .await
             .expect("lookup");
         let first = &found[0];
@@ -314,7 +327,10 @@ mod tests {
         assert_eq!(first.place.locality.as_deref(), Some("Montreuil"));
         assert_eq!(first.place.country.as_deref(), Some("FR"));
         let (lat, lon) = first.place.position().expect("a position");
-        assert!((lat - 48.86).abs() < 0.02 && (lon - 2.44).abs() < 0.02, "{first:?}");
+        assert!(
+            (lat - 48.86).abs() < 0.02 && (lon - 2.44).abs() < 0.02,
+            "{first:?}"
+        );
     }
 
     #[tokio::test]

@@ -83,7 +83,11 @@ pub async fn find_positions(ctx: &AppContext, limit: u64) -> Result<usize> {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let text = [row.street.as_deref(), Some(town.as_str()), row.country.as_deref()]
+        let text = [
+            row.street.as_deref(),
+            Some(town.as_str()),
+            row.country.as_deref(),
+        ]
         .into_iter()
         .flatten()
         .filter(|part| !part.is_empty())
@@ -95,7 +99,11 @@ pub async fn find_positions(ctx: &AppContext, limit: u64) -> Result<usize> {
             towns_only: false,
             limit: 1,
         };
-        let position = match ctx.geocoder.search_address(&Principal::System, &query).await {
+        let position = match ctx
+            .geocoder
+            .search_address(&Principal::System, &query)
+            .await
+        {
             Ok(places) => places.first().and_then(|p| p.place.position()),
             // Too long or otherwise unreadable: no position, tried again later.
             Err(err) if !err.is_internal() => None,

@@ -151,7 +151,10 @@ impl RemoteGeocoder {
         self.places(request).await
     }
 
-    async fn places(&self, request: reqwest::RequestBuilder) -> Result<Vec<FoundPlace>, RemoteError> {
+    async fn places(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Vec<FoundPlace>, RemoteError> {
         let mut response = request.send().await?;
         if !response.status().is_success() {
             return Err(RemoteError::Status(response.status().as_u16()));
@@ -257,7 +260,9 @@ fn place_of(kind: GeocoderKind, feature: Feature) -> Option<FoundPlace> {
     let description = name.filter(|name| {
         Some(name) != locality.as_ref()
             && Some(name) != street.as_ref()
-            && !street.as_deref().is_some_and(|s| s.ends_with(name.as_str()))
+            && !street
+                .as_deref()
+                .is_some_and(|s| s.ends_with(name.as_str()))
     });
     let locality = locality.or_else(|| (kind == PlaceKind::Town).then(|| get("name")).flatten());
     Some(FoundPlace {
