@@ -166,6 +166,7 @@ pub async fn insert(
         country: Set(place.country.clone()),
         latitude: Set(place.latitude),
         longitude: Set(place.longitude),
+        position_tried_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -196,6 +197,8 @@ pub async fn replace(
             active.country = Set(place.country.clone());
             active.latitude = Set(place.latitude);
             active.longitude = Set(place.longitude);
+            // A new address without a position is worth a new try.
+            active.position_tried_at = Set(None);
             active.updated_at = Set(now);
             Ok(Some(active.update(conn).await?))
         }
@@ -356,6 +359,7 @@ mod tests {
             country: Some("France".into()),
             latitude: None,
             longitude: None,
+            position_tried_at: None,
             created_at: now,
             updated_at: now,
         };

@@ -40,6 +40,8 @@ pub struct AppContext {
     pub changes: crate::changes::Changes,
     /// Where picture files are kept (`media.storage`).
     pub media: crate::media::MediaStorage,
+    /// Address lookup: the built-in towns, or the server of `[geocoding]`.
+    pub geocoder: crate::geocoding::Geocoder,
 }
 
 impl AppContext {
@@ -89,8 +91,10 @@ impl AppContext {
             InstanceSecrets::load(&db, settings.auth.token_secret.as_deref(), clock.now()).await?;
         crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;
         let media = crate::media::MediaStorage::from_settings(&settings.media)?;
+        let geocoder = crate::geocoding::Geocoder::from_settings(&settings.geocoding)?;
         Ok(Self {
             media,
+            geocoder,
             searches: db.clone(),
             db,
             settings: Arc::new(settings),

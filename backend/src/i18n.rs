@@ -126,6 +126,13 @@ impl Locale {
             .to_string()
     }
 
+    /// A day as `pattern` writes it in this language (`%B %Y`: "December 2026" /
+    /// "décembre 2026"; `%a`: "Tue" / "mar.").
+    pub fn format_day(self, day: chrono::NaiveDate, pattern: &str) -> String {
+        day.format_localized(pattern, self.chrono_locale())
+            .to_string()
+    }
+
     /// "18:30".
     pub fn format_time<Tz: TimeZone>(self, at: &DateTime<Tz>) -> String
     where

@@ -19,6 +19,7 @@ pub mod domain_blocks;
 pub mod error;
 pub mod events;
 pub mod feeds;
+pub mod geocoding;
 pub mod groups;
 pub mod i18n;
 pub mod instance;
@@ -68,4 +69,5 @@ pub fn job_registry() -> jobs::JobRegistry {
         .with(rate_limits::PurgeRateLimitsJob)
         .with(media::CleanOrphanMediaJob)
         .with(media::DeleteStoredMediaJob)
+        .with(geocoding::FindPositionsJob)
 }

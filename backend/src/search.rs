@@ -39,16 +39,31 @@ pub fn fold(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// The words of a search query, folded, without duplicates.
+/// The words of a search query, folded, each without a simple plural's ending, without
+/// duplicates.
 pub fn terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = fold(query)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(|t| singular(t).to_owned())
         .collect();
     terms.dedup();
     terms.truncate(10);
     terms
+}
+
+/// A folded word without the `s` of a simple plural ("balades", "concerts") or the `x` of a
+/// French one in `-ux` ("bateaux", "jeux"). Terms are looked for inside words, so the singular
+/// finds the word and its plural alike. Short words (bus, gaz) and `-ss` (boss) are kept.
+fn singular(term: &str) -> &str {
+    let long_enough = term.chars().count() > 3;
+    if long_enough && term.ends_with('s') && !term.ends_with("ss")
+        || long_enough && term.ends_with("ux")
+    {
+        &term[..term.len() - 1]
+    } else {
+        term
+    }
 }
 
 /// The distinct words of an event's searchable text, folded, in first-seen order: what a
@@ -287,6 +302,17 @@ mod tests {
         assert!(terms("  ,; ").is_empty());
         // SQLite's search matches each term with `GLOB '*term*'`: no term may hold a wildcard.
         assert_eq!(terms("a*b?c[d]e^f"), vec!["a", "b", "c", "d", "e", "f"]);
+    }
+
+    #[test]
+    fn a_plural_term_finds_its_singular_and_short_words_keep_their_ending() {
+        assert_eq!(terms("Balades vélos"), vec!["balade", "velo"]);
+        assert_eq!(terms("bateaux jeux"), vec!["bateau", "jeu"]);
+        assert_eq!(
+            terms("bus gaz boss prix"),
+            vec!["bus", "gaz", "boss", "prix"]
+        );
+        assert!(words("une balade").contains(&terms("balades")[0]));
     }
 
     #[test]

@@ -11,9 +11,11 @@ use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
+mod geocoding;
 mod limits;
 mod media;
 
+pub use geocoding::{GeocoderKind, GeocodingSettings};
 pub use limits::{Budget, HttpSettings, MAX_WINDOW_SECS, RateLimitSettings};
 pub use media::{MediaSettings, MediaStorageKind, S3Settings};
 
@@ -44,6 +46,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub rate_limits: RateLimitSettings,
     pub media: MediaSettings,
+    pub geocoding: GeocodingSettings,
     pub log: LogSettings,
     pub recurrence: RecurrenceSettings,
 }
@@ -67,6 +70,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             rate_limits: RateLimitSettings::default(),
             media: MediaSettings::default(),
+            geocoding: GeocodingSettings::default(),
             log: LogSettings::default(),
             recurrence: RecurrenceSettings::default(),
         }
@@ -655,6 +659,7 @@ impl Settings {
         problems.extend(self.http.problems());
         problems.extend(self.rate_limits.problems());
         problems.extend(self.media.problems());
+        problems.extend(self.geocoding.problems());
         if let Err(err) = tracing_filter_is_valid(&self.log.filter) {
             problems.push(format!("key \"log.filter\": {err}"));
         }

@@ -16,6 +16,8 @@ pub struct Model {
     pub country: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// When a job last tried to find the position of this address, stored without one.
+    pub position_tried_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

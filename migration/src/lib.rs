@@ -32,6 +32,7 @@ mod m20261207_000130_feed_versions;
 mod m20261207_000140_waitlist;
 mod m20261207_000150_comments;
 mod m20261208_000200_event_description_source;
+mod m20261208_000220_address_positions_tried;
 mod m20261208_000240_peer_software;
 mod m20261208_000260_reports;
 mod m20261208_000261_action_logs;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000140_waitlist::Migration),
             Box::new(m20261207_000150_comments::Migration),
             Box::new(m20261208_000200_event_description_source::Migration),
+            Box::new(m20261208_000220_address_positions_tried::Migration),
             Box::new(m20261208_000240_peer_software::Migration),
             Box::new(m20261208_000260_reports::Migration),
             Box::new(m20261208_000261_action_logs::Migration),

@@ -26,7 +26,10 @@ pub enum Target {
     Reply(i64),
     /// A reply written on an event's page or through the API, which name the event too: the
     /// parent must be under that event.
-    ReplyUnder { event: i64, parent: i64 },
+    ReplyUnder {
+        event: i64,
+        parent: i64,
+    },
 }
 
 /// A comment from another instance, as its `Note` names it.
@@ -133,7 +136,10 @@ pub async fn create(ctx: &AppContext, principal: &Principal, new: NewComment) ->
     check_author(&tx, &author).await?;
     let (event_id, in_reply_to, origin) = match new.target {
         Target::Event(id) => (id, None, None),
-        Target::Reply(parent_id) | Target::ReplyUnder { parent: parent_id, .. } => {
+        Target::Reply(parent_id)
+        | Target::ReplyUnder {
+            parent: parent_id, ..
+        } => {
             let parent = super::find(&tx, parent_id).await?;
             if let Target::ReplyUnder { event, .. } = new.target
                 && parent.event_id != event

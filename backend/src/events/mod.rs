@@ -35,7 +35,7 @@ pub use organized::{EventOrder, EventOrderField, organized_by, organized_by_in_o
 use policy::{Access, EventFacts};
 #[cfg(test)]
 pub(crate) use search::search_page;
-pub use search::{EventKind, MAX_RADIUS_KM, SearchQuery, search, search_select};
+pub use search::{EventKind, MAX_RADIUS_KM, PlaceFilter, SearchQuery, search, search_select};
 pub use view::{Viewed, view};
 
 use crate::error::{Error, Result};

@@ -55,6 +55,19 @@ pub struct SearchQuery {
     pub local_only: bool,
     /// Soonest first unless asked otherwise.
     pub order: EventOrder,
+    /// At a town or postal code ([`crate::geocoding::place_filter`]).
+    pub at_place: Option<PlaceFilter>,
+}
+
+/// Events at a place: their address names the town or the postal code, or their position is
+/// within the radius of the town.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlaceFilter {
+    /// Names the address's town may have, as written (the name typed, the gazetteer's).
+    pub localities: Vec<String>,
+    pub postal_code: Option<String>,
+    /// Center (latitude, longitude) and radius in km.
+    pub near: Option<((f64, f64), f64)>,
 }
 
 pub const MAX_RADIUS_KM: f64 = 1000.0;
@@ -285,6 +298,9 @@ pub fn search_select(
             geo_box,
         ));
     }
+    if let Some(place) = &query.at_place {
+        select = select.filter(at_place(place)?);
+    }
     if let Some(((lat, lon), radius)) = query.near {
         if !(0.0..=MAX_RADIUS_KM).contains(&radius) {
             return Err(Error::invalid(
@@ -304,4 +320,61 @@ pub fn search_select(
         ));
     }
     Ok(select)
+}
+
+/// The condition of [`PlaceFilter`]; a filter that names nothing matches nothing.
+fn at_place(place: &PlaceFilter) -> Result<Condition> {
+    use entity::address;
+    let mut named = Condition::any();
+    if let Some(code) = &place.postal_code {
+        named = named.add(address::Column::PostalCode.eq(code.clone()));
+    }
+    if !place.localities.is_empty() {
+        // SQLite lowers ASCII letters only: the names as written match accented towns.
+        let mut names: Vec<String> = place.localities.clone();
+        names.extend(place.localities.iter().map(|n| n.to_lowercase()));
+        names.sort();
+        names.dedup();
+        named = named
+            .add(address::Column::Locality.is_in(names.clone()))
+            .add(
+                Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                    address::Column::Locality,
+                )))
+                .is_in(names),
+            );
+    }
+    let mut any = Condition::any();
+    if place.postal_code.is_some() || !place.localities.is_empty() {
+        let addresses = address::Entity::find()
+            .select_only()
+            .column(address::Column::Id)
+            .filter(named)
+            .into_query();
+        any = any.add(event::Column::PhysicalAddressId.in_subquery(addresses));
+    }
+    if let Some(((lat, lon), radius)) = place.near {
+        if !(0.0..=MAX_RADIUS_KM).contains(&radius) {
+            return Err(Error::invalid(
+                "radius",
+                format!("expected a distance in km between 0 and {MAX_RADIUS_KM}"),
+            ));
+        }
+        let mut near = Condition::all();
+        if let Some(cells) =
+            crate::search::geo_cells(crate::search::bounding_box((lat, lon), radius))
+        {
+            near = near.add(event::Column::GeoCell.is_in(cells));
+        }
+        any = any.add(near.add(crate::search::within_radius(
+            event::Column::Latitude,
+            event::Column::Longitude,
+            (lat, lon),
+            radius,
+        )));
+    }
+    if any.is_empty() {
+        return Ok(Condition::all().add(Expr::cust("1 = 0")));
+    }
+    Ok(any)
 }

@@ -66,9 +66,13 @@ pub async fn create(
     let lasts = new.event.ends_on.map(|end| end - wished);
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
-    let tz =
-        crate::events::service::zone_for(ctx, &tx, principal, new.event.options.timezone.as_deref())
-            .await?;
+    let tz = crate::events::service::zone_for(
+        ctx,
+        &tx,
+        principal,
+        new.event.options.timezone.as_deref(),
+    )
+    .await?;
     let wished_local = wished.with_timezone(&tz).naive_local();
     policy::check(&new.recurrence, wished_local, &new.exceptions)?;
     let rule_text = new.recurrence.to_rule(tz)?;

@@ -118,9 +118,11 @@ pub(crate) async fn fill(page: &WebDriver, id: &str, value: &str) {
 pub(crate) async fn submit(page: &WebDriver, form_action: &str) {
     find(
         page,
-        // Not the event form's "Show the dates", which only previews a recurring event.
+        // The button people see that saves: not the event form's "Show the dates" (it only
+        // previews a recurring event), its hidden default button (Enter in a field) nor its
+        // "Look it up".
         By::Css(format!(
-            "form[action='{form_action}'] button[type=submit]:not([name=preview])"
+            "form[action='{form_action}'] button[type=submit]:not([name=preview]):not(.default-submit):not([name=lookup])"
         )),
     )
     .await
@@ -264,7 +266,16 @@ async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
         .click()
         .await
         .unwrap();
-    fill(&page, "locality", "Lyon").await;
+    // The place: typed, looked up (the form comes back with everything kept), picked.
+    fill(&page, "address", "12 rue de Paris, Montreuil").await;
+    find(&page, By::Css("button[name=lookup]"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&page, "Places found").await;
+    assert_accessible(&page, &axe, "event form with places found").await;
+    find(&page, By::Css("input[name=chosen]:checked")).await;
     submit(&page, "/events/new").await;
     // Olga's zone is the browser's, not Paris: the form first says what 18:30 is in hers.
     wait_for(&page, "This zone is not yours").await;

@@ -409,7 +409,7 @@ fn fuzzed_form_bodies_never_make_a_page_fail() {
     let seeds: Vec<Vec<u8>> = [
         "email=a%40b.org&password=long+enough+password",
         "email=new%40example.org&password=long+enough&username=newcomer",
-        "title=Repair+caf%C3%A9&begins=2030-02-01T19%3A00&ends=2030-02-01T21%3A00&timezone=Europe%2FParis&description=Bring+things&place=Caf%C3%A9&locality=Paris&tags=repair%2Cvelo&capacity=10&join=free&category=MEETING&latitude=48.87&longitude=2.35",
+        "title=Repair+caf%C3%A9&begins=2030-02-01T19%3A00&ends=2030-02-01T21%3A00&timezone=Europe%2FParis&description=Bring+things&place=Caf%C3%A9&address=Paris&chosen=typed&tags=repair%2Cvelo&capacity=10&join=free&category=MEETING",
         "email=someone%40example.org&message=Hello",
         "timezone=Europe%2FParis&notification_on_day=on&locale=fr",
         "preferred_username=collective&name=Collective&summary=We+fix+things",

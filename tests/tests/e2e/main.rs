@@ -34,6 +34,7 @@ mod participant_exports;
 mod peers;
 mod picture_pages;
 mod pictures;
+mod places;
 mod public_urls;
 mod recurrence;
 mod reports;

@@ -584,9 +584,8 @@ async fn an_organizer_publishes_a_restricted_event_and_approves_a_request_from_t
                 ("capacity", "10"),
                 ("visibility", "public"),
                 ("status", "confirmed"),
-                ("locality", "Grenoble"),
-                ("latitude", "45.19"),
-                ("longitude", "5.72"),
+                ("address", "Grenoble"),
+                ("chosen", "typed"),
             ],
         )
         .await;
@@ -1023,8 +1022,12 @@ async fn search_finds_events_near_a_known_town_or_coordinates() {
     assert!(near_lyon.body.contains("Vélorution") && !near_lyon.body.contains("Disco soupe"));
     let near_paris = browser.get("/search?lat=48.85&lon=2.35&radius=10").await;
     assert!(near_paris.body.contains("Disco soupe") && !near_paris.body.contains("Vélorution"));
-    let unknown = browser.get("/search?place=Atlantis").await;
-    assert!(unknown.body.contains("No known place is called “Atlantis”"));
+    let unknown = browser.get("/search?place=Qwyxville").await;
+    assert!(
+        unknown
+            .body
+            .contains("No town or postal code “Qwyxville” is known")
+    );
     let by_word = browser.get("/search?term=velorution").await;
     assert!(by_word.body.contains("Vélorution"));
 }

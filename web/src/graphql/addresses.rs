@@ -1,8 +1,12 @@
 //! Places (Mobilizon's `Address` and `AddressInput`), with `geom` as `"lon;lat"`.
 
-use async_graphql::{ID, InputObject, Object, SimpleObject};
-use backend::addresses::AddressInput as DomainAddress;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use backend::addresses::{AddressInput as DomainAddress, Place};
+use backend::geocoding::FoundPlace;
 use entity::address;
+
+use super::errors::{GqlResult, IntoGql};
+use super::{app, principal};
 
 /// Who made a picture, or where it comes from.
 #[derive(SimpleObject)]
@@ -19,45 +23,69 @@ pub struct PictureInfo {
     source: PictureInfoElement,
 }
 
-/// A place: an event's venue or a group's home.
-pub struct Address(pub address::Model);
+/// A place: an event's venue or a group's home, or one an address lookup found (not stored,
+/// so without an id).
+pub enum Address {
+    Stored(address::Model),
+    Found(FoundPlace),
+}
+
+impl Address {
+    fn part(
+        &self,
+        stored: impl Fn(&address::Model) -> &Option<String>,
+        found: impl Fn(&Place) -> &Option<String>,
+    ) -> Option<&str> {
+        match self {
+            Address::Stored(model) => stored(model).as_deref(),
+            Address::Found(found_place) => found(&found_place.place).as_deref(),
+        }
+    }
+}
 
 #[Object]
 impl Address {
-    async fn id(&self) -> ID {
-        ID::from(self.0.id.to_string())
+    /// Stored places only; a place an address lookup found has none until it is saved.
+    async fn id(&self) -> Option<ID> {
+        match self {
+            Address::Stored(model) => Some(ID::from(model.id.to_string())),
+            Address::Found(_) => None,
+        }
     }
 
     /// The name of the place.
     async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+        self.part(|a| &a.description, |p| &p.description)
     }
 
     async fn street(&self) -> Option<&str> {
-        self.0.street.as_deref()
+        self.part(|a| &a.street, |p| &p.street)
     }
 
     async fn postal_code(&self) -> Option<&str> {
-        self.0.postal_code.as_deref()
+        self.part(|a| &a.postal_code, |p| &p.postal_code)
     }
 
     async fn locality(&self) -> Option<&str> {
-        self.0.locality.as_deref()
+        self.part(|a| &a.locality, |p| &p.locality)
     }
 
     async fn region(&self) -> Option<&str> {
-        self.0.region.as_deref()
+        self.part(|a| &a.region, |p| &p.region)
     }
 
     async fn country(&self) -> Option<&str> {
-        self.0.country.as_deref()
+        self.part(|a| &a.country, |p| &p.country)
     }
 
-    /// The geocoder's kind of place (house, street, city…): none is kept, places are typed
-    /// by hand here.
+    /// The kind of place a lookup found (`house`, `street`, `administrative` for a town,
+    /// `zone`); none is kept for stored places.
     #[graphql(name = "type")]
     async fn kind(&self) -> Option<&str> {
-        None
+        match self {
+            Address::Stored(_) => None,
+            Address::Found(found) => Some(found.kind.as_mobilizon()),
+        }
     }
 
     /// The place's page at the geocoder it came from: none is kept.
@@ -65,9 +93,12 @@ impl Address {
         None
     }
 
-    /// The place's id at the geocoder it came from: none is kept.
+    /// The place's id at the geocoding server that found it; none is kept once stored.
     async fn origin_id(&self) -> Option<&str> {
-        None
+        match self {
+            Address::Stored(_) => None,
+            Address::Found(found) => found.origin_id.as_deref(),
+        }
     }
 
     /// The zone of the place itself is not kept; an event's zone is `options.timezone`.
@@ -83,10 +114,11 @@ impl Address {
 
     /// `"longitude;latitude"`, as Mobilizon writes it.
     async fn geom(&self) -> Option<String> {
-        match (self.0.latitude, self.0.longitude) {
-            (Some(lat), Some(lon)) => Some(backend::addresses::format_geom(lat, lon)),
-            _ => None,
-        }
+        let position = match self {
+            Address::Stored(model) => model.latitude.zip(model.longitude),
+            Address::Found(found) => found.place.position(),
+        };
+        position.map(|(lat, lon)| backend::addresses::format_geom(lat, lon))
     }
 }
 
@@ -121,5 +153,70 @@ impl From<AddressInput> for DomainAddress {
             country: input.country,
             geom: input.geom,
         }
+    }
+}
+
+/// Mobilizon's `AddressSearchType`.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AddressSearchType {
+    /// Towns, cities and villages only.
+    Administrative,
+}
+
+/// Address lookup (Mobilizon's `searchAddress` and `reverseGeocode`): the instance's
+/// geocoding server when its administrator set one, otherwise the towns Convive carries.
+#[derive(Default)]
+pub struct AddressQuery;
+
+#[Object]
+impl AddressQuery {
+    /// Places matching `query`, the likeliest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn search_address(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = "en")] locale: String,
+        #[graphql(default = 1)] page: i64,
+        #[graphql(default = 10)] limit: i64,
+        #[graphql(name = "type")] kind: Option<AddressSearchType>,
+    ) -> GqlResult<Vec<Address>> {
+        // One page: lookups answer the likeliest places, not a list to walk through.
+        if page > 1 {
+            return Ok(Vec::new());
+        }
+        let app = app(ctx)?;
+        let found = app
+            .geocoder
+            .search_address(
+                &principal(ctx),
+                &backend::geocoding::AddressQuery {
+                    text: query,
+                    language: locale,
+                    towns_only: kind == Some(AddressSearchType::Administrative),
+                    limit: usize::try_from(limit).unwrap_or(1),
+                },
+            )
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(Address::Found).collect())
+    }
+
+    /// Places at a position, the nearest first.
+    async fn reverse_geocode(
+        &self,
+        ctx: &Context<'_>,
+        latitude: f64,
+        longitude: f64,
+        #[graphql(default = 15)] zoom: i64,
+        #[graphql(default = "en")] locale: String,
+    ) -> GqlResult<Vec<Address>> {
+        let zoom = u8::try_from(zoom.clamp(0, 18)).unwrap_or(15);
+        let found = app(ctx)?
+            .geocoder
+            .reverse_geocode(&principal(ctx), latitude, longitude, &locale, zoom)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(Address::Found).collect())
     }
 }

@@ -29,7 +29,8 @@ pub struct Lonlat {
 
 #[derive(SimpleObject)]
 pub struct Geocoding {
-    /// No geocoding service is configured here.
+    /// `addok`, `photon` or `nominatim` (the administrator's server), `geonames` (the towns
+    /// Convive carries).
     provider: Option<String>,
     autocomplete: bool,
 }
@@ -328,11 +329,19 @@ impl Config {
         None
     }
 
-    async fn geocoding(&self) -> Geocoding {
-        Geocoding {
-            provider: None,
-            autocomplete: false,
-        }
+    /// Addresses are looked up (`searchAddress`) by the administrator's server, or else by
+    /// the towns Convive carries (`geonames`); either answers while people type.
+    async fn geocoding(&self, ctx: &Context<'_>) -> GqlResult<Geocoding> {
+        let provider = match app(ctx)?.settings.geocoding.server() {
+            Some((backend::settings::GeocoderKind::Addok, _)) => "addok",
+            Some((backend::settings::GeocoderKind::Photon, _)) => "photon",
+            Some((backend::settings::GeocoderKind::Nominatim, _)) => "nominatim",
+            None => "geonames",
+        };
+        Ok(Geocoding {
+            provider: Some(provider.to_owned()),
+            autocomplete: true,
+        })
     }
 
     async fn maps(&self) -> Maps {

@@ -203,6 +203,7 @@ impl EventQuery {
             long_event_days: app.settings.instance.duration_of_long_event,
             begins_on,
             ends_on,
+            at_place: None,
         };
         Ok(
             events::search(&app.searches, app.now(), &query, self::page(page, limit)?)

@@ -254,7 +254,7 @@ impl Event {
                 .addresses
                 .load_one(id)
                 .await?
-                .map(Address)),
+                .map(Address::Stored)),
             None => Ok(None),
         }
     }

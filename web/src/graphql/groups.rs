@@ -91,7 +91,7 @@ impl Group {
                 .addresses
                 .load_one(id)
                 .await?
-                .map(Address)),
+                .map(Address::Stored)),
             None => Ok(None),
         }
     }

@@ -60,6 +60,7 @@ pub struct Query(
     recurrence::RecurrenceQuery,
     reports::ReportQuery,
     action_logs::ActionLogQuery,
+    addresses::AddressQuery,
 );
 
 #[derive(MergedObject, Default)]

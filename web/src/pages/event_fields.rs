@@ -1,7 +1,6 @@
 //! The event form's fields as typed, and what they mean: a new event or changes (with the
 //! form's local times read in the event's zone), or the fields of an event being edited.
 
-use backend::addresses::AddressInput;
 use backend::events::{self, EventOptions, NewEvent};
 use backend::i18n::Locale;
 use chrono::{NaiveDateTime, TimeZone, Utc};
@@ -10,6 +9,7 @@ use serde::Deserialize;
 
 use super::form_problems::Problems;
 use super::i18n::t;
+use super::place_fields::PlaceFields;
 
 /// The event form's fields, as typed (so a refused form comes back as it was).
 #[derive(Deserialize, Default, Clone)]
@@ -26,20 +26,9 @@ pub struct EventFields {
     pub(super) timezone: String,
     #[serde(default)]
     pub(super) group: String,
-    #[serde(default)]
-    pub(super) place: String,
-    #[serde(default)]
-    pub(super) street: String,
-    #[serde(default)]
-    pub(super) postal_code: String,
-    #[serde(default)]
-    pub(super) locality: String,
-    #[serde(default)]
-    pub(super) country: String,
-    #[serde(default)]
-    pub(super) latitude: String,
-    #[serde(default)]
-    pub(super) longitude: String,
+    /// Where: the place's name and its address, looked up (`place_fields`).
+    #[serde(flatten)]
+    pub(super) at: PlaceFields,
     #[serde(default)]
     pub(super) online: String,
     #[serde(default)]
@@ -110,12 +99,7 @@ pub(super) const FIELD_ORDER: &[&str] = &[
     "picture",
     "picture_alt",
     "place",
-    "street",
-    "postal_code",
-    "locality",
-    "country",
-    "latitude",
-    "longitude",
+    "address",
     "online",
     "join",
     "external",
@@ -138,11 +122,13 @@ pub(super) fn form_field(api: &str) -> Option<&'static str> {
         "picture" => "picture",
         "picture_alt" => "picture_alt",
         "physicalAddress.description" => "place",
-        "physicalAddress.street" => "street",
-        "physicalAddress.postalCode" => "postal_code",
-        "physicalAddress.locality" | "physicalAddress.region" => "locality",
-        "physicalAddress.country" => "country",
-        "physicalAddress.geom" | "physicalAddress" => "latitude",
+        "physicalAddress.street"
+        | "physicalAddress.postalCode"
+        | "physicalAddress.locality"
+        | "physicalAddress.region"
+        | "physicalAddress.country"
+        | "physicalAddress.geom"
+        | "physicalAddress" => "address",
         "onlineAddress" => "online",
         "joinOptions" => "join",
         "externalParticipationUrl" => "external",
@@ -244,20 +230,6 @@ fn new_event(
     ends_on: Option<chrono::DateTime<Utc>>,
     capacity: Option<i32>,
 ) -> NewEvent {
-    let geom = match (f.latitude.trim(), f.longitude.trim()) {
-        ("", "") => None,
-        (lat, lon) => Some(format!("{lon};{lat}")),
-    };
-    let address = AddressInput {
-        description: none_if_empty(&f.place),
-        street: none_if_empty(&f.street),
-        postal_code: none_if_empty(&f.postal_code),
-        locality: none_if_empty(&f.locality),
-        region: None,
-        country: none_if_empty(&f.country),
-        geom,
-    };
-    let has_address = address != AddressInput::default();
     NewEvent {
         organizer_actor_id: None,
         attributed_to_id: f.group.trim().parse().ok(),
@@ -294,7 +266,7 @@ fn new_event(
         ),
         language: None,
         online_address: Some(f.online.trim().to_owned()),
-        physical_address: has_address.then_some(address),
+        physical_address: f.at.address_input(),
         options: EventOptions {
             maximum_attendee_capacity: capacity.or(Some(0)),
             show_remaining_attendee_capacity: Some(f.show_remaining),
@@ -327,17 +299,7 @@ pub(super) fn fields_of(
             .attributed_to_id
             .map(|g| g.to_string())
             .unwrap_or_default(),
-        place: address
-            .and_then(|a| a.description.clone())
-            .unwrap_or_default(),
-        street: address.and_then(|a| a.street.clone()).unwrap_or_default(),
-        postal_code: address
-            .and_then(|a| a.postal_code.clone())
-            .unwrap_or_default(),
-        locality: address.and_then(|a| a.locality.clone()).unwrap_or_default(),
-        country: address.and_then(|a| a.country.clone()).unwrap_or_default(),
-        latitude: event.latitude.map(|v| v.to_string()).unwrap_or_default(),
-        longitude: event.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        at: PlaceFields::of(address),
         online: event.online_address.clone().unwrap_or_default(),
         join: match event.join_options {
             JoinOptions::Free => "free",

@@ -68,5 +68,8 @@ mod tests {
         let en = keys(include_str!("../../locales/en/pages.ftl"));
         let fr = keys(include_str!("../../locales/fr/pages.ftl"));
         assert_eq!(en, fr);
+        let en = keys(include_str!("../../locales/en/places.ftl"));
+        let fr = keys(include_str!("../../locales/fr/places.ftl"));
+        assert_eq!(en, fr);
     }
 }

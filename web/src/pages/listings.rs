@@ -255,7 +255,10 @@ fn parse_day(raw: &str) -> Option<chrono::DateTime<Utc>> {
         .map(|d| Utc.from_utc_datetime(&d))
 }
 
-/// Search by words, tags, category, dates and a place known to this instance.
+/// How far from a town searched for its events are found, unless the search says.
+const DEFAULT_RADIUS_KM: f64 = 10.0;
+
+/// Search by words, tags, category, dates and a town or postal code.
 pub async fn search(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -284,7 +287,7 @@ pub async fn search(
             .radius
             .trim()
             .parse::<f64>()
-            .unwrap_or(25.0)
+            .unwrap_or(DEFAULT_RADIUS_KM)
             .clamp(1.0, events::MAX_RADIUS_KM);
         let coordinates = match (
             form.lat.trim().parse::<f64>(),
@@ -297,25 +300,27 @@ pub async fn search(
             }
             _ => None,
         };
-        let near = match form.place.trim() {
-            _ if coordinates.is_some() => coordinates.map(|c| (c, radius)),
+        // A position in the address (`lat`, `lon`: "near me", a link) wins over a place's name.
+        let near = coordinates.map(|c| (c, radius));
+        let at_place = match form.place.trim() {
             "" => None,
-            name => match backend::addresses::known_places(&state.ctx.db, name, 1)
-                .await?
-                .into_iter()
-                .next()
-            {
-                Some(place) => Some(((place.latitude, place.longitude), radius)),
-                None => {
+            _ if near.is_some() => None,
+            name => {
+                let filter = state
+                    .ctx
+                    .geocoder
+                    .place_filter(&state.ctx.searches, name, locale.code(), radius)
+                    .await?;
+                if filter.is_none() {
                     warning = Some(with(
                         locale,
                         "search-unknown-place",
                         "place",
                         name.to_owned(),
                     ));
-                    None
                 }
-            },
+                filter
+            }
         };
         let query = SearchQuery {
             term: Some(form.term.clone()).filter(|t| !t.trim().is_empty()),
@@ -330,6 +335,7 @@ pub async fn search(
             near,
             begins_on: parse_day(&form.from),
             ends_on: parse_day(&form.to).map(|d| d + chrono::Duration::days(1)),
+            at_place,
             ..SearchQuery::default()
         };
         let list = events::search(&state.ctx.searches, state.ctx.now(), &query, page).await?;

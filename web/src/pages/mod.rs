@@ -14,9 +14,11 @@ mod groups;
 pub mod i18n;
 mod interact;
 mod listings;
+mod month;
 mod organize;
 mod participants;
 mod pictures;
+mod place_fields;
 mod repeats;
 mod share;
 mod visitor;
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participants::routes())
         .merge(account::routes())
         .merge(groups::routes())
+        .merge(month::routes())
         .merge(interact::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .route(&assets::script_path(), get(assets::script))

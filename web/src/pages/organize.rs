@@ -318,8 +318,11 @@ fn with_preview(visitor: &Visitor, mut page: EventForm) -> EventForm {
         Ok(None) => {}
         Err(err) => {
             page.problems.add_backend(locale, &err, form_field);
-            page.problems_title =
-                super::i18n::count(locale, "form-errors-title", page.problems.all().len() as u64);
+            page.problems_title = super::i18n::count(
+                locale,
+                "form-errors-title",
+                page.problems.all().len() as u64,
+            );
         }
     }
     page
@@ -333,7 +336,12 @@ fn preview_dates(
     let tz = events::input::timezone(&f.timezone)?;
     let begins = match super::event_fields::instant(&f.begins, Some(tz)) {
         Ok(Some(begins)) => begins,
-        Ok(None) => return Err(backend::Error::invalid("beginsOn", t(locale, "form-error-begins-missing"))),
+        Ok(None) => {
+            return Err(backend::Error::invalid(
+                "beginsOn",
+                t(locale, "form-error-begins-missing"),
+            ));
+        }
         Err(key) => return Err(backend::Error::invalid("beginsOn", t(locale, key))),
     };
     let Some(recurrence) = super::repeats::asked(f, begins.with_timezone(&tz).naive_local())?
@@ -357,9 +365,12 @@ fn preview_dates(
 pub async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
-    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
+    FormWithFiles(mut fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
-    if fields.preview == "on" {
+    if fields.at.wants_lookup() || fields.preview == "on" {
+        if fields.at.wants_lookup() {
+            fields.at.look_up(&state.ctx, &visitor).await;
+        }
         let locale = visitor.locale;
         return form_page(
             &state,
@@ -442,9 +453,11 @@ pub async fn create(
                     recurrence,
                     exceptions: Vec::new(),
                 };
-                Ok(backend::series::create(&state.ctx, &visitor.principal(), new)
-                    .await?
-                    .first)
+                Ok(
+                    backend::series::create(&state.ctx, &visitor.principal(), new)
+                        .await?
+                        .first,
+                )
             }
             None => events::service::create(&state.ctx, &visitor.principal(), new).await,
         }
@@ -517,8 +530,24 @@ pub async fn update(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(uuid): Path<String>,
-    FormWithFiles(fields, mut files): FormWithFiles<EventFields>,
+    FormWithFiles(mut fields, mut files): FormWithFiles<EventFields>,
 ) -> Response {
+    if fields.at.wants_lookup() {
+        fields.at.look_up(&state.ctx, &visitor).await;
+        let locale = visitor.locale;
+        return form_page(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            t(locale, "form-edit-event"),
+            format!("/events/{uuid}/edit"),
+            t(locale, "form-save"),
+            Problems::default(),
+            fields,
+            Some(uuid),
+        )
+        .await;
+    }
     let locale = visitor.locale;
     let event = match editable(&state, &visitor, &uuid).await {
         Ok(event) => event,

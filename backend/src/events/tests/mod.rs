@@ -1074,3 +1074,118 @@ async fn the_upcoming_list_next_changes_when_the_first_listed_event_is_over() {
 
 mod moved_rules;
 mod search_filters;
+
+#[tokio::test]
+async fn an_address_stored_without_a_position_gets_its_towns_and_is_then_found_near_it() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let mut typed = new_event("Balade en ville", t.ctx.now() + Duration::days(3));
+    typed.physical_address = Some(AddressInput {
+        street: Some("3 place Bellecour".to_owned()),
+        locality: Some("Lyon".to_owned()),
+        ..Default::default()
+    });
+    let event = service::create(&t.ctx, &alice.principal(), typed)
+        .await
+        .expect("created");
+    assert_eq!(event.latitude, None);
+    let mut nowhere = new_event("Nulle part", t.ctx.now() + Duration::days(3));
+    nowhere.physical_address = Some(AddressInput {
+        locality: Some("Qwyxville".to_owned()),
+        ..Default::default()
+    });
+    service::create(&t.ctx, &alice.principal(), nowhere)
+        .await
+        .expect("created");
+
+    let found = crate::geocoding::positions::find_positions(&t.ctx, 10)
+        .await
+        .expect("looked up");
+    assert_eq!(found, 1, "Lyon is known, Qwyxville is not");
+    // Tried once: not again before a week.
+    let again = crate::geocoding::positions::find_positions(&t.ctx, 10)
+        .await
+        .expect("looked up");
+    assert_eq!(again, 0);
+
+    let near_lyon = super::search(
+        &t.ctx.searches,
+        t.ctx.now(),
+        &SearchQuery {
+            near: Some(((45.75, 4.85), 10.0)),
+            ..Default::default()
+        },
+        Page::default(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(near_lyon.total, 1);
+    assert_eq!(near_lyon.elements[0].title, "Balade en ville");
+}
+
+#[tokio::test]
+async fn a_town_or_postal_code_finds_the_events_there_by_address_or_by_position() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let at = |locality: &str, postal_code: Option<&str>, geom: Option<&str>| AddressInput {
+        locality: Some(locality.to_owned()),
+        postal_code: postal_code.map(str::to_owned),
+        geom: geom.map(str::to_owned),
+        ..Default::default()
+    };
+    for (title, address) in [
+        ("Apéro Montreuil", at("Montreuil", Some("93100"), None)),
+        (
+            "Près de Montreuil",
+            at("Bagnolet", None, Some("2.4180;48.8690")),
+        ),
+        (
+            "Vélo à Lyon",
+            at("Lyon", Some("69002"), Some("4.832;45.7578")),
+        ),
+    ] {
+        let mut new = new_event(title, t.ctx.now() + Duration::days(3));
+        new.physical_address = Some(address);
+        service::create(&t.ctx, &alice.principal(), new)
+            .await
+            .expect("created");
+    }
+    let titles = |place: &'static str| {
+        let ctx = t.ctx.clone();
+        async move {
+            let filter = ctx
+                .geocoder
+                .place_filter(&ctx.searches, place, "fr", 5.0)
+                .await
+                .expect("filter");
+            let filter = filter?;
+            let query = SearchQuery {
+                at_place: Some(filter),
+                ..Default::default()
+            };
+            let mut titles: Vec<String> =
+                super::search(&ctx.searches, ctx.now(), &query, Page::default())
+                    .await
+                    .expect("search")
+                    .elements
+                    .into_iter()
+                    .map(|e| e.title)
+                    .collect();
+            titles.sort();
+            Some(titles)
+        }
+    };
+    assert_eq!(
+        titles("montreuil").await,
+        Some(vec![
+            "Apéro Montreuil".to_owned(),
+            "Près de Montreuil".to_owned()
+        ])
+    );
+    assert_eq!(
+        titles("93100").await,
+        Some(vec!["Apéro Montreuil".to_owned()])
+    );
+    assert_eq!(titles("Lyon").await, Some(vec!["Vélo à Lyon".to_owned()]));
+    assert_eq!(titles("Qwyxville").await, None);
+}
