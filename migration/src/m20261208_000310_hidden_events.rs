@@ -141,12 +141,7 @@ impl MigrationTrait for Migration {
         txn.alter_table(
             Table::alter()
                 .table(Events::Table)
-                .add_column(
-                    ColumnDef::new(Hidden)
-                        .boolean()
-                        .not_null()
-                        .default(false),
-                )
+                .add_column(ColumnDef::new(Hidden).boolean().not_null().default(false))
                 .to_owned(),
         )
         .await?;

@@ -308,7 +308,10 @@ mod tests {
                 .unwrap();
         }
         let both = vec!["Book fair".to_owned(), "Cheap watches fair".to_owned()];
-        assert_eq!(listed_titles(&t).await, [both.clone(), both.clone(), both.clone()]);
+        assert_eq!(
+            listed_titles(&t).await,
+            [both.clone(), both.clone(), both.clone()]
+        );
 
         suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Spam"))
             .await
