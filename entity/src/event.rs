@@ -73,6 +73,9 @@ pub struct Model {
     pub recurrence_id: Option<DateTimeUtc>,
     /// Whether this date was changed alone, apart from its series.
     pub recurrence_overridden: bool,
+    /// Whether its organizer or group is suspended (`backend::events::hidden`): left out of
+    /// every list, search and feed.
+    pub hidden: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,7 @@ mod m20261208_000260_reports;
 mod m20261208_000261_action_logs;
 mod m20261208_000262_suspensions;
 mod m20261208_000280_event_series;
+mod m20261208_000310_hidden_events;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000261_action_logs::Migration),
             Box::new(m20261208_000262_suspensions::Migration),
             Box::new(m20261208_000280_event_series::Migration),
+            Box::new(m20261208_000310_hidden_events::Migration),
         ]
     }
 }

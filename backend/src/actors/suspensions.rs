@@ -1,6 +1,6 @@
 //! Moderators suspend and unsuspend a person or group, local or remote: [`suspend`],
 //! [`unsuspend`]. A suspended actor is hidden: its events answer not found but to moderators
-//! (`events::access`; lists and feeds do not leave them out yet), its comments leave their
+//! (`events::access`) and leave every list, search and feed (`events::hidden`), its comments leave their
 //! threads, it writes nothing,
 //! and for a local person the account behind it is logged out and cannot log in again, told
 //! why ([`of_user`]). Unsuspending brings all of it back. A suspension here is kept apart
@@ -171,7 +171,9 @@ async fn set_suspended(
     let mut row: actor::ActiveModel = target.into();
     row.suspended = Set(suspended);
     row.updated_at = Set(now);
-    Ok(row.update(conn).await?)
+    let target = row.update(conn).await?;
+    crate::events::hidden::refresh_actor(conn, target.id).await?;
+    Ok(target)
 }
 
 #[cfg(test)]
@@ -255,6 +257,114 @@ mod tests {
             1
         );
         assert!(of_user(&t.ctx.db, spammer.user.id).await.unwrap().is_none());
+    }
+
+    /// The titles of the home page's upcoming events, a search's and the instance feed's.
+    async fn listed_titles(t: &TestContext) -> [Vec<String>; 3] {
+        let now = t.ctx.now();
+        let home = crate::events::upcoming(&t.ctx.db, now, Default::default())
+            .await
+            .unwrap();
+        let query = crate::events::SearchQuery {
+            term: Some("fair".to_owned()),
+            ..Default::default()
+        };
+        let found = crate::events::search(&t.ctx.searches, now, &query, Default::default())
+            .await
+            .unwrap();
+        let source = crate::feeds::Source::Instance {
+            tags: Vec::new(),
+            category: None,
+        };
+        let feed = crate::feeds::Feed::open(&t.ctx, source).await.unwrap();
+        let atom = feed
+            .render(&t.ctx, crate::feeds::Format::Atom)
+            .await
+            .unwrap();
+        let atom = String::from_utf8(atom.bytes).unwrap();
+        let in_feed = ["Book fair", "Cheap watches fair"]
+            .into_iter()
+            .filter(|title| atom.contains(title))
+            .map(str::to_owned)
+            .collect();
+        let titles = |events: Vec<entity::event::Model>| {
+            let mut titles: Vec<String> = events.into_iter().map(|e| e.title).collect();
+            titles.sort();
+            titles
+        };
+        [titles(home.elements), titles(found.elements), in_feed]
+    }
+
+    #[tokio::test]
+    async fn a_suspended_persons_events_leave_the_home_page_search_and_feed_until_unsuspended() {
+        let t = TestContext::new().await;
+        let spammer = t.person("spammer").await;
+        let organizer = t.person("organizer").await;
+        let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+        let starts = t.ctx.now() + chrono::Duration::days(3);
+        for (who, title) in [(&spammer, "Cheap watches fair"), (&organizer, "Book fair")] {
+            crate::events::service::create(&t.ctx, &who.principal(), new_event(title, starts))
+                .await
+                .unwrap();
+        }
+        let both = vec!["Book fair".to_owned(), "Cheap watches fair".to_owned()];
+        assert_eq!(
+            listed_titles(&t).await,
+            [both.clone(), both.clone(), both.clone()]
+        );
+
+        suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Spam"))
+            .await
+            .unwrap();
+        let one = vec!["Book fair".to_owned()];
+        assert_eq!(listed_titles(&t).await, [one.clone(), one.clone(), one]);
+
+        unsuspend(&t.ctx, &modo.principal(), spammer.actor.id)
+            .await
+            .unwrap();
+        assert_eq!(listed_titles(&t).await, [both.clone(), both.clone(), both]);
+    }
+
+    #[tokio::test]
+    async fn an_event_of_a_suspended_group_stays_hidden_while_its_organizer_is_unsuspended() {
+        let t = TestContext::new().await;
+        let organizer = t.person("organizer").await;
+        let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+        let group = t.remote_actor("club", ActorKind::Group).await;
+        let starts = t.ctx.now() + chrono::Duration::days(3);
+        let event = crate::events::service::create(
+            &t.ctx,
+            &organizer.principal(),
+            new_event("Cheap watches fair", starts),
+        )
+        .await
+        .unwrap();
+        // Attributed to the group directly: publishing for a remote group needs federation.
+        entity::event::Entity::update_many()
+            .col_expr(
+                entity::event::Column::AttributedToId,
+                sea_orm::sea_query::Expr::value(group.id),
+            )
+            .filter(entity::event::Column::Id.eq(event.id))
+            .exec(&t.ctx.db)
+            .await
+            .unwrap();
+        suspend(&t.ctx, &modo.principal(), group.id, None)
+            .await
+            .unwrap();
+        suspend(&t.ctx, &modo.principal(), organizer.actor.id, None)
+            .await
+            .unwrap();
+        unsuspend(&t.ctx, &modo.principal(), organizer.actor.id)
+            .await
+            .unwrap();
+        let held = crate::events::find(&t.ctx.db, event.id).await.unwrap();
+        assert!(held.hidden, "its group is still suspended");
+        unsuspend(&t.ctx, &modo.principal(), group.id)
+            .await
+            .unwrap();
+        let held = crate::events::find(&t.ctx.db, event.id).await.unwrap();
+        assert!(!held.hidden);
     }
 
     #[tokio::test]

@@ -98,9 +98,19 @@ pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> R
         .filter(actor::Column::Id.not_in_subquery(suspended_by_moderators))
         .exec(&tx)
         .await?;
+    crate::events::hidden::refresh(&tx, actors_of(&domain)).await?;
     tx.commit().await?;
     tracing::info!(domain = %domain, "instance unblocked");
     Ok(())
+}
+
+/// The ids of the actors of `domain`.
+fn actors_of(domain: &str) -> sea_orm::sea_query::SelectStatement {
+    actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::Domain.eq(domain))
+        .into_query()
 }
 
 async fn forget_domain(
@@ -121,6 +131,8 @@ async fn forget_domain(
         .filter(actor::Column::Domain.eq(domain))
         .exec(conn)
         .await?;
+    // The remote events go below; events of ours for their groups stay, hidden.
+    crate::events::hidden::refresh(conn, actors_of(domain)).await?;
     let events: Vec<String> = event::Entity::find()
         .select_only()
         .column(event::Column::ApId)

@@ -366,6 +366,11 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     row.is_online = Set(remote.is_online);
     row.organizer_actor_id = Set(remote.organizer_actor_id);
     row.attributed_to_id = Set(remote.attributed_to_id);
+    row.hidden =
+        Set(
+            super::hidden::of_owners(&tx, remote.organizer_actor_id, remote.attributed_to_id)
+                .await?,
+        );
     row.published_at = Set(remote.published_at.or(Some(now)));
     row.updated_at = Set(now);
     row.remote_updated_at = Set(remote.updated_at);

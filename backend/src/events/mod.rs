@@ -6,6 +6,7 @@ pub mod categories;
 pub mod description;
 pub mod details;
 pub mod federated;
+pub mod hidden;
 pub mod input;
 pub mod length;
 pub mod notices;
@@ -169,13 +170,13 @@ pub(crate) fn not_over(now: DateTime<Utc>) -> Condition {
     )
 }
 
-/// Published public events.
-// Suspended organizers' events are still listed: filtering them here costs the place search
-// its covering index (db::tests); hiding them from lists needs a column of their own.
+/// Published public events, but those of suspended organizers and groups (read from the
+/// listing indexes, which carry `hidden`: see [`hidden`]).
 pub(crate) fn listed() -> Select<event::Entity> {
     event::Entity::find()
         .filter(event::Column::Visibility.eq(EventVisibility::Public))
         .filter(event::Column::Draft.eq(false))
+        .filter(event::Column::Hidden.eq(false))
 }
 
 /// The ids of suspended actors (few, read through their index).

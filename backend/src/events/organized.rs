@@ -86,6 +86,10 @@ pub async fn organized_by_in_order(
     if !sees_drafts {
         select = select.filter(event::Column::Draft.eq(false));
     }
+    // A suspended person's events leave the pages of the groups they organized them for.
+    if !principal.is_instance_moderator() {
+        select = select.filter(event::Column::Hidden.eq(false));
+    }
     if let Some(after) = after {
         select = select.filter(event::Column::BeginsOn.gte(after));
     }

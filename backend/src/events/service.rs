@@ -193,6 +193,7 @@ pub(crate) async fn create_in(
         series_id: Set(None),
         recurrence_id: Set(None),
         recurrence_overridden: Set(false),
+        hidden: Set(super::hidden::of_owners(tx, organizer.id, new.attributed_to_id).await?),
     };
     set_position(&mut row, place.as_ref());
     set_times(&mut row, begins_on, new.ends_on);
