@@ -207,6 +207,9 @@ async fn every_page_speaks_the_visitors_language_without_a_word_of_the_other() {
         "/login".to_owned(),
         "/register".to_owned(),
         "/password/forgot".to_owned(),
+        "/about".to_owned(),
+        "/terms".to_owned(),
+        "/privacy".to_owned(),
     ];
 
     for (lang, own, other) in [("fr", &fr, &en), ("en", &en, &fr)] {
