@@ -5,6 +5,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
+mod about_pages;
 mod account_email;
 mod accounts;
 mod admin_settings;

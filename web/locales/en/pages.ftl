@@ -444,3 +444,50 @@ nav-label = Main menu
 pager-label = Pages of the list
 done-approved = Approved: they are told by mail.
 done-declined = Declined: they are told by mail.
+
+footer-nav-label = About this instance
+footer-about-link = About
+footer-terms = Terms of service
+footer-privacy = Privacy
+about-rules = Rules
+about-contact = Contact
+about-no-contact = The administrators have not published a contact address.
+about-numbers = In numbers
+about-people = { $count ->
+    [one] { $count } person has an account here.
+   *[other] { $count } people have an account here.
+}
+about-events = { $count ->
+    [one] { $count } public event was published here.
+   *[other] { $count } public events were published here.
+}
+about-groups = { $count ->
+    [one] { $count } public group lives here.
+   *[other] { $count } public groups live here.
+}
+about-software = This instance runs Convive { $version }, free software.
+terms-title = Terms of service
+privacy-title = Privacy
+document-elsewhere = The administrators publish this text on another site.
+terms-default-1 = The administrators of this instance have not written terms of their own yet.
+terms-default-2 = Be respectful: content that breaks the law or the instance's rules may be removed, and accounts that publish it may be suspended.
+terms-default-3 = Events and groups you publish publicly can be seen by anyone and are shared with other instances of the federated network.
+privacy-default-intro = The administrators have not written a privacy policy of their own. This is what the Convive software stores on this instance, and for how long.
+privacy-default-account = Your account: your email address, a hash of your password (never the password itself), your settings and your profiles, kept until you delete the account.
+privacy-default-unconfirmed = { $count ->
+    [one] An account whose email address is not confirmed within { $count } hour is deleted.
+   *[other] An account whose email address is not confirmed within { $count } hours is deleted.
+}
+privacy-default-sessions = { $count ->
+    [one] Sessions (to keep you logged in) last { $count } day and are deleted a day after they end.
+   *[other] Sessions (to keep you logged in) last up to { $count } days and are deleted a day after they end.
+}
+privacy-default-participations = Your participations in events and memberships of groups, kept until you cancel them or delete your account.
+privacy-default-anonymous = People who join an event without an account leave an email address; it is deleted a week after the event.
+privacy-default-mail = { $count ->
+    [one] Mail waiting to be sent (with its recipient's address) is deleted { $count } day after it was sent.
+   *[other] Mail waiting to be sent (with its recipient's address) is deleted { $count } days after it was sent.
+}
+privacy-default-logs = The server's logs do not record visitors' IP addresses; limits against abuse count requests under a keyed hash of the address, deleted after a day.
+privacy-default-federation = What you publish publicly (events, groups, public profiles, comments) is sent to other instances that follow it; they keep it under their own rules.
+privacy-default-delete = You can delete your account at any time from your settings; your profiles are then deleted here and on the instances that received them.

@@ -445,3 +445,50 @@ nav-label = Menu principal
 pager-label = Pages de la liste
 done-approved = Accepté·e : la personne est prévenue par courriel.
 done-declined = Refusé·e : la personne est prévenue par courriel.
+
+footer-nav-label = À propos de cette instance
+footer-about-link = À propos
+footer-terms = Conditions d’utilisation
+footer-privacy = Confidentialité
+about-rules = Règles
+about-contact = Contact
+about-no-contact = Les administrateurs n’ont pas publié d’adresse de contact.
+about-numbers = En chiffres
+about-people = { $count ->
+    [one] { $count } personne a un compte ici.
+   *[other] { $count } personnes ont un compte ici.
+}
+about-events = { $count ->
+    [one] { $count } événement public a été publié ici.
+   *[other] { $count } événements publics ont été publiés ici.
+}
+about-groups = { $count ->
+    [one] { $count } groupe public vit ici.
+   *[other] { $count } groupes publics vivent ici.
+}
+about-software = Cette instance fonctionne avec Convive { $version }, un logiciel libre.
+terms-title = Conditions d’utilisation
+privacy-title = Confidentialité
+document-elsewhere = Les administrateurs publient ce texte sur un autre site.
+terms-default-1 = Les administrateurs de cette instance n’ont pas encore écrit leurs propres conditions.
+terms-default-2 = Soyez respectueux : un contenu contraire à la loi ou aux règles de l’instance peut être retiré, et les comptes qui le publient suspendus.
+terms-default-3 = Les événements et groupes que vous publiez publiquement sont visibles par tout le monde et partagés avec les autres instances du réseau fédéré.
+privacy-default-intro = Les administrateurs n’ont pas écrit leur propre politique de confidentialité. Voici ce que le logiciel Convive conserve sur cette instance, et combien de temps.
+privacy-default-account = Votre compte : votre adresse électronique, une empreinte de votre mot de passe (jamais le mot de passe lui-même), vos réglages et vos profils, conservés jusqu’à la suppression du compte.
+privacy-default-unconfirmed = { $count ->
+    [one] Un compte dont l’adresse n’est pas confirmée dans l’heure est supprimé.
+   *[other] Un compte dont l’adresse n’est pas confirmée dans les { $count } heures est supprimé.
+}
+privacy-default-sessions = { $count ->
+    [one] Les sessions (pour rester connecté) durent { $count } jour et sont supprimées un jour après leur fin.
+   *[other] Les sessions (pour rester connecté) durent jusqu’à { $count } jours et sont supprimées un jour après leur fin.
+}
+privacy-default-participations = Vos participations aux événements et vos adhésions aux groupes, conservées jusqu’à ce que vous les annuliez ou supprimiez votre compte.
+privacy-default-anonymous = Les personnes qui participent sans compte laissent une adresse électronique ; elle est supprimée une semaine après l’événement.
+privacy-default-mail = { $count ->
+    [one] Les courriels à envoyer (avec l’adresse du destinataire) sont supprimés { $count } jour après leur envoi.
+   *[other] Les courriels à envoyer (avec l’adresse du destinataire) sont supprimés { $count } jours après leur envoi.
+}
+privacy-default-logs = Les journaux du serveur n’enregistrent pas l’adresse IP des visiteurs ; les limites contre les abus comptent les requêtes sous une empreinte à clé de l’adresse, supprimée après un jour.
+privacy-default-federation = Ce que vous publiez publiquement (événements, groupes, profils publics, commentaires) est envoyé aux autres instances qui le suivent ; elles le conservent selon leurs propres règles.
+privacy-default-delete = Vous pouvez supprimer votre compte à tout moment depuis vos réglages ; vos profils sont alors supprimés ici et sur les instances qui les ont reçus.

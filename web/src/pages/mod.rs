@@ -2,6 +2,7 @@
 //! from other sites. Handlers translate forms into backend calls and results into pages; every
 //! rule stays in the backend.
 
+mod about;
 mod account;
 mod assets;
 mod comments;
@@ -36,6 +37,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(listings::routes())
+        .merge(about::routes())
         .merge(event::routes())
         .merge(comments::routes())
         .merge(organize::routes())
