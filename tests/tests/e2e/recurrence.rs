@@ -191,3 +191,104 @@ async fn the_form_shows_the_next_dates_before_saving_and_the_page_lists_them_aft
             .contains(&format!("Tuesday 9 March {year}, 19:00"))
     );
 }
+
+/// Form fields as `Browser::post` takes them.
+fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_edit_form_of_a_date_changes_this_date_and_the_following_ones_and_says_so() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let csrf = browser.get("/login").await.csrf();
+    let logged = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &alice.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, reqwest::StatusCode::SEE_OTHER);
+    let year = (Utc::now().year() + 1).to_string();
+    let csrf = browser.get("/events/new").await.csrf();
+    // The form of a weekly date in January, on `day` at `hour` for two hours.
+    let form = |title: &str, day: u32, hour: u32, extra: &[(&'static str, &str)]| {
+        let mut fields = vec![
+            ("csrf", csrf.clone()),
+            ("title", title.to_owned()),
+            ("begins", format!("{year}-01-{day:02}T{hour}:00")),
+            ("ends", format!("{year}-01-{day:02}T{}:00", hour + 2)),
+            ("timezone", "Europe/Paris".to_owned()),
+            ("join", "free".to_owned()),
+            ("visibility", "public".to_owned()),
+            ("status", "confirmed".to_owned()),
+        ];
+        fields.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        fields
+    };
+    let created = form(
+        "Repair café",
+        12,
+        19,
+        &[("repeats", "weekly"), ("repeat_count", "4")],
+    );
+    let saved = browser.post("/events/new", &as_pairs(&created)).await;
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER);
+    let first = saved.location.clone().unwrap();
+    let first = first.split('?').next().unwrap().to_owned();
+    let page = browser.get(&first).await;
+    let next_dates = page.body.split("id=\"next-dates\"").nth(1).unwrap();
+    let next_dates = &next_dates[..next_dates.find("</section>").unwrap()];
+    let dates: Vec<String> = next_dates
+        .split("<li><a href=\"/events/")
+        .skip(1)
+        .map(|rest| format!("/events/{}", &rest[..rest.find('"').unwrap()]))
+        .collect();
+    assert_eq!(dates.len(), 3, "{}", page.body);
+    let second_edit = format!("{}/edit", dates[0]);
+
+    let edit = browser.get(&second_edit).await;
+    assert!(edit.body.contains("This date and the following ones"));
+    assert!(
+        edit.body
+            .contains("name=\"apply_to\" value=\"this\" checked"),
+        "{}",
+        edit.body
+    );
+
+    // Moving several dates to another day is refused on the form, which keeps the choice.
+    let other_day = form("Repair café", 20, 20, &[("apply_to", "following")]);
+    let refused = browser.post(&second_edit, &as_pairs(&other_day)).await;
+    assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("name=\"apply_to\" value=\"following\" checked")
+    );
+
+    let later = form("Repair café, later", 19, 20, &[("apply_to", "following")]);
+    let changed = browser.post(&second_edit, &as_pairs(&later)).await;
+    assert_eq!(changed.status, reqwest::StatusCode::SEE_OTHER);
+    let told = browser.get(changed.location.as_deref().unwrap()).await;
+    assert!(
+        told.body
+            .contains("saved for this date and every following date of the series"),
+        "{}",
+        told.body
+    );
+    let third = browser.get(&dates[1]).await;
+    assert!(third.body.contains("<h1>Repair café, later</h1>"));
+    assert!(
+        third.body.contains(&format!("26 January {year}, 20:00")),
+        "{}",
+        third.body
+    );
+    let before = browser.get(&first).await;
+    assert!(before.body.contains("<h1>Repair café</h1>"));
+    assert!(before.body.contains(&format!("12 January {year}, 19:00")));
+}

@@ -413,6 +413,8 @@ async fn compose_event_page(
         "published" => Some(t(locale, "done-published")),
         "draft" => Some(t(locale, "done-draft")),
         "saved" => Some(t(locale, "done-saved")),
+        "saved-following" => Some(t(locale, "done-saved-following")),
+        "saved-all" => Some(t(locale, "done-saved-all")),
         "cancelled" => Some(t(locale, "done-cancelled")),
         _ => None,
     });

@@ -69,6 +69,9 @@ pub struct EventFields {
     pub(super) repeat_count: String,
     #[serde(default)]
     pub(super) repeat_until: String,
+    /// Which dates of a series an edit applies to (`apply_to`): this, following or all.
+    #[serde(default)]
+    pub(super) apply_to: String,
     /// The "show the dates" button: the form comes back with the dates, nothing is saved.
     #[serde(default)]
     pub(super) preview: String,
@@ -95,6 +98,7 @@ pub(super) const FIELD_ORDER: &[&str] = &[
     "begins",
     "ends",
     "timezone",
+    "apply_to",
     "group",
     "picture",
     "picture_alt",

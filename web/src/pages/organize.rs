@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use backend::events::{self, EventChanges, NewEvent};
+use backend::series::ApplyTo;
 use entity::event::{self, EventStatus};
 
 use super::confirm::{self, Confirmation};
@@ -47,6 +48,8 @@ struct EventForm {
     uuid: Option<String>,
     /// The picture the event has, shown above the file input.
     picture: Option<Picture>,
+    /// Whether the event edited is a date of a series: the form asks which dates change.
+    in_series: bool,
     /// After "show the dates": the rule in words, and its first dates.
     preview_words: Option<String>,
     preview: Vec<String>,
@@ -100,7 +103,14 @@ async fn form_page(
         Ok(groups) => groups,
         Err(err) => return error_page(visitor.clone(), &err),
     };
-    let picture = match current_picture(state, uuid.as_deref()).await {
+    let editing = match uuid.as_deref() {
+        Some(uuid) => match events::find_by_uuid(&state.ctx.db, uuid).await {
+            Ok(event) => Some(event),
+            Err(err) => return error_page(visitor.clone(), &err),
+        },
+        None => None,
+    };
+    let picture = match current_picture(state, editing.as_ref()).await {
         Ok(picture) => picture,
         Err(err) => return error_page(visitor.clone(), &err),
     };
@@ -133,6 +143,7 @@ async fn form_page(
         preview: Vec::new(),
         uuid,
         picture,
+        in_series: editing.is_some_and(|e| e.series_id.is_some()),
     };
     let page = match (&page.uuid, page.f.preview.as_str()) {
         (None, "on") => with_preview(visitor, page),
@@ -142,10 +153,11 @@ async fn form_page(
 }
 
 /// The picture of the event being edited, if it has one.
-async fn current_picture(state: &AppState, uuid: Option<&str>) -> backend::Result<Option<Picture>> {
-    let Some(uuid) = uuid else { return Ok(None) };
-    let event = events::find_by_uuid(&state.ctx.db, uuid).await?;
-    let Some(id) = event.picture_media_id else {
+async fn current_picture(
+    state: &AppState,
+    event: Option<&event::Model>,
+) -> backend::Result<Option<Picture>> {
+    let Some(id) = event.and_then(|e| e.picture_media_id) else {
         return Ok(None);
     };
     let media = backend::media::find_by_id(&state.ctx.db, id).await?;
@@ -193,9 +205,17 @@ async fn then_picture(
     event: &event::Model,
     asked: Asked,
     fields: EventFields,
-    done: &str,
+    (done, apply_to): (&str, ApplyTo),
 ) -> Response {
-    match pictures::apply_to_event(&state.ctx, &visitor.principal(), event.id, asked).await {
+    let principal = visitor.principal();
+    let saved = async {
+        pictures::apply_to_event(&state.ctx, &principal, event.id, asked).await?;
+        if apply_to != ApplyTo::This {
+            backend::series::share_extras(&state.ctx, &principal, event.id).await?;
+        }
+        Ok::<_, backend::Error>(())
+    };
+    match saved.await {
         Ok(()) => see_other(visitor, &format!("/events/{}?done={done}", event.uuid)),
         Err(err) if !err.is_internal() => {
             let locale = visitor.locale;
@@ -466,7 +486,15 @@ pub async fn create(
     match created {
         Ok(event) => {
             let done = if event.draft { "draft" } else { "published" };
-            then_picture(&state, &visitor, &event, asked, fields, done).await
+            then_picture(
+                &state,
+                &visitor,
+                &event,
+                asked,
+                fields,
+                (done, ApplyTo::This),
+            )
+            .await
         }
         Err(err) if for_the_form(&err) => {
             problems.add_backend(locale, &err, form_field);
@@ -582,9 +610,32 @@ pub async fn update(
     let (Some(asked), Some(new)) = (asked, new) else {
         return refused(problems, fields).await;
     };
+    let (apply_to, done) = match fields.apply_to.as_str() {
+        "" | "this" => (ApplyTo::This, "saved"),
+        "following" => (ApplyTo::ThisAndFollowing, "saved-following"),
+        "all" => (ApplyTo::All, "saved-all"),
+        _ => {
+            problems.add("apply_to", t(locale, "form-error-apply-to"));
+            return refused(problems, fields).await;
+        }
+    };
+    // A date alone when the event is not part of a series: the backend says so, once.
+    let done = if event.series_id.is_some() {
+        done
+    } else {
+        "saved"
+    };
     let changes = changes_of(&event, &fields, new);
-    match events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await {
-        Ok(event) => then_picture(&state, &visitor, &event, asked, fields, "saved").await,
+    match backend::series::change(
+        &state.ctx,
+        &visitor.principal(),
+        event.id,
+        changes,
+        apply_to,
+    )
+    .await
+    {
+        Ok(event) => then_picture(&state, &visitor, &event, asked, fields, (done, apply_to)).await,
         Err(err) if for_the_form(&err) => {
             problems.add_backend(locale, &err, form_field);
             refused(problems, fields).await
