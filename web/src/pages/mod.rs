@@ -8,6 +8,7 @@ mod assets;
 mod comments;
 mod confirm;
 mod event;
+mod event_ending;
 mod event_fields;
 mod form;
 mod form_problems;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(event::routes())
         .merge(comments::routes())
         .merge(organize::routes())
+        .merge(event_ending::routes())
         .merge(participants::routes())
         .merge(account::routes())
         .merge(groups::routes())

@@ -1,5 +1,5 @@
-//! Organizing: creating, editing, cancelling and deleting events. Who may do what is the
-//! backend's policy; these handlers only translate forms.
+//! Organizing: creating and editing events (cancelling and deleting live in `event_ending`).
+//! Who may do what is the backend's policy; these handlers only translate forms.
 
 use askama::Template;
 use axum::Router;
@@ -11,11 +11,10 @@ use backend::events::{self, EventChanges, NewEvent};
 use backend::series::ApplyTo;
 use entity::event::{self, EventStatus};
 
-use super::confirm::{self, Confirmation};
 use super::event_fields::{EventFields, FIELD_ORDER, fields_of, form_field, parsed};
-use super::form::{Button, Files, Form, FormWithFiles};
+use super::form::{Files, FormWithFiles};
 use super::form_problems::Problems;
-use super::i18n::{count, t, with};
+use super::i18n::{t, with};
 use super::pictures::{self, Asked, Picture, Shown};
 use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
@@ -24,8 +23,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/events/new", get(new_form).post(create))
         .route("/events/{uuid}/edit", get(edit_form).post(update))
-        .route("/events/{uuid}/cancel", get(cancel_confirm).post(cancel))
-        .route("/events/{uuid}/delete", get(delete_confirm).post(delete))
 }
 
 #[derive(Template)]
@@ -673,114 +670,5 @@ fn changes_of(event: &event::Model, fields: &EventFields, new: NewEvent) -> Even
         online_address: new.online_address,
         physical_address: Some(new.physical_address.unwrap_or_default()),
         options: new.options,
-    }
-}
-
-/// The event being cancelled or deleted, if the visitor may edit it, and how many people a
-/// change of it is mailed to.
-async fn at_stake(
-    state: &AppState,
-    visitor: &Visitor,
-    uuid: &str,
-) -> backend::Result<(event::Model, u64)> {
-    let event = editable(state, visitor, uuid).await?;
-    let stats = events::participant_stats(&state.ctx.db, &[event.id])
-        .await?
-        .remove(&event.id)
-        .unwrap_or_default();
-    Ok((event, events::notices::told_of_changes(&stats)))
-}
-
-/// "Cancel «Apéro»? 47 participants will be told."
-pub async fn cancel_confirm(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(uuid): Path<String>,
-) -> Response {
-    let locale = visitor.locale;
-    match at_stake(&state, &visitor, &uuid).await {
-        Ok((event, told)) => confirm::page(
-            visitor,
-            Confirmation {
-                title: t(locale, "form-cancel-event"),
-                question: with(locale, "confirm-cancel-question", "title", event.title),
-                consequences: vec![
-                    count(locale, "confirm-told-of-cancel", told),
-                    t(locale, "confirm-cancel-stays"),
-                ],
-                action: format!("/events/{uuid}/cancel"),
-                confirm: t(locale, "confirm-cancel-button"),
-                back: format!("/events/{uuid}"),
-                back_label: t(locale, "confirm-back"),
-            },
-        ),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-/// "Delete «Apéro»? 47 participants will be told."
-pub async fn delete_confirm(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(uuid): Path<String>,
-) -> Response {
-    let locale = visitor.locale;
-    match at_stake(&state, &visitor, &uuid).await {
-        Ok((event, told)) => confirm::page(
-            visitor,
-            Confirmation {
-                title: t(locale, "form-delete-event"),
-                question: with(locale, "confirm-delete-question", "title", event.title),
-                consequences: vec![
-                    count(locale, "confirm-told-of-delete", told),
-                    t(locale, "confirm-delete-gone"),
-                ],
-                action: format!("/events/{uuid}/delete"),
-                confirm: t(locale, "confirm-delete-button"),
-                back: format!("/events/{uuid}"),
-                back_label: t(locale, "confirm-back"),
-            },
-        ),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub async fn cancel(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(uuid): Path<String>,
-    _: Form<Button>,
-) -> Response {
-    let result = async {
-        // Whether they may see and change it is the update's to say, once.
-        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
-        let changes = EventChanges {
-            status: Some(EventStatus::Cancelled),
-            ..EventChanges::default()
-        };
-        events::service::update(&state.ctx, &visitor.principal(), event.id, changes).await
-    }
-    .await;
-    match result {
-        Ok(_) => see_other(&visitor, &format!("/events/{uuid}?done=cancelled")),
-        Err(err) => error_page(visitor, &err),
-    }
-}
-
-pub async fn delete(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(uuid): Path<String>,
-    _: Form<Button>,
-) -> Response {
-    let result = async {
-        // Whether they may see and delete it is the service's to say, once.
-        let event = events::find_by_uuid(&state.ctx.db, &uuid).await?;
-        events::service::delete(&state.ctx, &visitor.principal(), event.id).await
-    }
-    .await;
-    match result {
-        Ok(_) => see_other(&visitor, "/me/events?done=deleted"),
-        Err(err) => error_page(visitor, &err),
     }
 }
