@@ -1,10 +1,11 @@
 //! Support for tests of this crate and of the crates above it: a fresh database per test
-//! (SQLite in a temporary directory by default; a fresh PostgreSQL schema when
+//! (SQLite in a temporary directory by default, copied from a migrated template; a fresh PostgreSQL schema when
 //! `CONVIVE_TEST_DATABASE_URL` is set), and a context with a manual clock and in-memory mail.
 
 pub mod fuzz;
 pub mod pictures;
 mod smtp_sink;
+mod template;
 
 use std::sync::Arc;
 
@@ -64,10 +65,14 @@ impl TestDatabase {
             _ => {
                 let dir =
                     tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                let path = dir.path().join("test.db");
+                template::copy_sqlite_template(&path);
+                let url = format!("sqlite://{}?mode=rwc", path.display());
                 (url, Cleanup::Sqlite(dir))
             }
         };
+        // A copy of the SQLite template has nothing to apply; a PostgreSQL schema is migrated
+        // here (copying a template database there was slower than migrating a schema).
         let db = crate::db::connect_and_migrate(&url, max_connections)
             .await
             .unwrap_or_else(|e| panic!("cannot open and migrate the test database: {e}"));
