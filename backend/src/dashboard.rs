@@ -117,10 +117,22 @@ mod tests {
         assert_eq!(refused.code(), "unauthenticated");
 
         let seen = dashboard(&t.ctx.db, &modo.principal()).await.unwrap();
-        assert_eq!(seen.events, LocalAndRemote { local: 1, remote: 0 });
+        assert_eq!(
+            seen.events,
+            LocalAndRemote {
+                local: 1,
+                remote: 0
+            }
+        );
         assert_eq!(seen.people.remote, 1);
         assert!(seen.people.local >= 2, "{:?}", seen.people);
-        assert_eq!(seen.groups, LocalAndRemote { local: 0, remote: 1 });
+        assert_eq!(
+            seen.groups,
+            LocalAndRemote {
+                local: 0,
+                remote: 1
+            }
+        );
         assert_eq!(seen.open_reports, 0);
         assert_eq!(seen.dead_jobs, 0);
         assert_eq!(seen.instance_follows_waiting, 0);

@@ -279,7 +279,9 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(refused.code(), "forbidden");
-        let seen = review(&t.ctx.db, &modo.principal(), "spammer").await.unwrap();
+        let seen = review(&t.ctx.db, &modo.principal(), "spammer")
+            .await
+            .unwrap();
         assert_eq!(
             seen.suspension.and_then(|s| s.reason).as_deref(),
             Some("Spam")

@@ -150,9 +150,13 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
         .await
         .expect_err("moderators do not re-run jobs");
     assert_eq!(refused.code(), "forbidden");
-    let seen = dead(&t.ctx.db, &admin.principal(), crate::pagination::Page::default())
-        .await
-        .expect("dead jobs");
+    let seen = super::dead(
+        &t.ctx.db,
+        &admin.principal(),
+        crate::pagination::Page::default(),
+    )
+    .await
+    .expect("dead jobs");
     assert_eq!((seen.total, seen.elements[0].id), (1, id));
     let again = retry(&t.ctx.db, &admin.principal(), id, t.ctx.now())
         .await

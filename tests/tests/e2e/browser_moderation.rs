@@ -131,18 +131,25 @@ async fn a_member_reports_a_comment_and_a_moderator_suspends_its_author_in_a_bro
     page.goto(format!("{origin}/events/{uuid}")).await.unwrap();
     wait_for(&page, "Repair café").await;
     assert!(!text(&page).await.contains("Cheap watches here"));
-    page.goto(format!("{origin}/search?term=watch")).await.unwrap();
+    page.goto(format!("{origin}/search?term=watch"))
+        .await
+        .unwrap();
     assert!(!text(&page).await.contains("Watch fair"));
-    page.goto(format!("{origin}/events/feed/atom")).await.unwrap();
+    page.goto(format!("{origin}/events/feed/atom"))
+        .await
+        .unwrap();
     assert!(!page.source().await.unwrap().contains("Watch fair"));
 
     // Resolved: the reporter hears it, and the log shows everything.
     page.goto(&report_url).await.unwrap();
-    find(&page, By::Css("input[name=status][value=resolved] + button"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(
+        &page,
+        By::Css("input[name=status][value=resolved] + button"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
     wait_for(&page, "The report is now: Resolved").await;
     server.wait_for_mail(&alice.email, "Your report").await;
     page.goto(format!("{origin}/admin/log")).await.unwrap();
@@ -169,7 +176,9 @@ async fn a_member_reports_a_comment_and_a_moderator_suspends_its_author_in_a_bro
     wait_for(&page, "no longer suspended").await;
     page.goto(format!("{origin}/events/{uuid}")).await.unwrap();
     wait_for(&page, "Cheap watches here").await;
-    page.goto(format!("{origin}/search?term=watch")).await.unwrap();
+    page.goto(format!("{origin}/search?term=watch"))
+        .await
+        .unwrap();
     wait_for(&page, "Watch fair").await;
     page.quit().await.unwrap();
 }

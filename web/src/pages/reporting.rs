@@ -191,7 +191,14 @@ async fn comment_report(
     Path((uuid, comment)): Path<(String, String)>,
     Form(form): Form<ReportForm>,
 ) -> Response {
-    file(&state, visitor, &client, Subject::Comment(uuid, comment), form).await
+    file(
+        &state,
+        visitor,
+        &client,
+        Subject::Comment(uuid, comment),
+        form,
+    )
+    .await
 }
 
 async fn profile_report(

@@ -47,7 +47,11 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Response {
         ],
         waiting: vec![
             (
-                counts(locale, "admin-open-reports", &[("count", seen.open_reports)]),
+                counts(
+                    locale,
+                    "admin-open-reports",
+                    &[("count", seen.open_reports)],
+                ),
                 Some("/admin/reports"),
             ),
             (

@@ -82,20 +82,15 @@ pub async fn show(
         .iter()
         .map(|e| Entry {
             when: when(&state, locale, e.created_at),
-            who: e
-                .actor_id
-                .and_then(|id| actors.get(&id))
-                .map_or_else(
-                    || t(locale, "admin-log-instance"),
-                    backend::actors::display_name,
-                ),
+            who: e.actor_id.and_then(|id| actors.get(&id)).map_or_else(
+                || t(locale, "admin-log-instance"),
+                backend::actors::display_name,
+            ),
             what: t(locale, action_key(e.action)),
             object: e.object_label.clone(),
             link: match (e.object_kind, e.object_id) {
                 (ObjectKind::Report, Some(id)) => Some(format!("/admin/reports/{id}")),
-                (ObjectKind::Actor, Some(_)) => {
-                    Some(format!("/admin/profiles/{}", e.object_label))
-                }
+                (ObjectKind::Actor, Some(_)) => Some(format!("/admin/profiles/{}", e.object_label)),
                 _ => None,
             },
             reason: e.reason.clone(),

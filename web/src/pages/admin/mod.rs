@@ -62,10 +62,18 @@ pub struct Nav {
 
 impl Nav {
     pub fn new(locale: Locale, current: Section, administrator: bool) -> Self {
-        let t = |key| super::i18n::t(locale, key);
+        let t = |key: &str| super::i18n::t(locale, key);
         let mut links = vec![
-            ("/admin", t("admin-nav-dashboard"), current == Section::Dashboard),
-            ("/admin/reports", t("admin-nav-reports"), current == Section::Reports),
+            (
+                "/admin",
+                t("admin-nav-dashboard"),
+                current == Section::Dashboard,
+            ),
+            (
+                "/admin/reports",
+                t("admin-nav-reports"),
+                current == Section::Reports,
+            ),
             ("/admin/log", t("admin-nav-log"), current == Section::Log),
             ("/admin/users", t("admin-nav-users"), false),
         ];
@@ -98,7 +106,6 @@ pub struct ProfileLink {
     /// Its public page, while it is shown.
     pub public: Option<String>,
     pub suspended: bool,
-    pub remote: bool,
 }
 
 impl ProfileLink {
@@ -106,10 +113,9 @@ impl ProfileLink {
         let handle = backend::actors::handle(actor);
         Self {
             name: backend::actors::display_name(actor),
-            admin: format!("/admin/profiles/{}", handle),
+            admin: format!("/admin/profiles/{handle}"),
             public: (!actor.suspended).then(|| format!("/@{handle}")),
             suspended: actor.suspended,
-            remote: !actor.is_local(),
             handle,
         }
     }

@@ -51,7 +51,11 @@ pub async fn show(
         Ok(review) => review,
         Err(err) => return refused(visitor, &path, &err),
     };
-    let moderator = match review.suspension.as_ref().and_then(|s| s.moderator_actor_id) {
+    let moderator = match review
+        .suspension
+        .as_ref()
+        .and_then(|s| s.moderator_actor_id)
+    {
         Some(id) => match backend::actors::find(db, id).await {
             Ok(found) => Some(backend::actors::display_name(&found)),
             Err(err) => return refused(visitor, &path, &err),

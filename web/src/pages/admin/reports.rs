@@ -40,7 +40,10 @@ fn status_name(status: ReportStatus) -> &'static str {
 }
 
 fn status_words(locale: Locale, status: ReportStatus) -> String {
-    t(locale, &format!("admin-report-status-{}", status_name(status)))
+    t(
+        locale,
+        &format!("admin-report-status-{}", status_name(status)),
+    )
 }
 
 #[derive(Deserialize)]
@@ -121,10 +124,14 @@ pub async fn list(
             notice: None,
         },
         nav: Nav::new(locale, Section::Reports, administrator(&visitor)),
-        tabs: [ReportStatus::Open, ReportStatus::Resolved, ReportStatus::Closed]
-            .into_iter()
-            .map(|s| (status_name(s), status_words(locale, s), s == status))
-            .collect(),
+        tabs: [
+            ReportStatus::Open,
+            ReportStatus::Resolved,
+            ReportStatus::Closed,
+        ]
+        .into_iter()
+        .map(|s| (status_name(s), status_words(locale, s), s == status))
+        .collect(),
         total: count(locale, "admin-reports-total", found.total),
         lines,
         previous: (page.page > 1).then(|| link(page.page - 1)),
@@ -180,12 +187,40 @@ struct ReportPage {
     problems: Problems,
 }
 
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    /// The status a moderator just gave the report, for the notice.
+    #[serde(default)]
+    done: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
+    Query(query): Query<ShowQuery>,
 ) -> Response {
-    page(&state, visitor, id, None, String::new(), Problems::default()).await
+    let locale = visitor.locale;
+    let notice = (!query.done.is_empty())
+        .then(|| status_of(&query.done))
+        .flatten()
+        .map(|status| {
+            with(
+                locale,
+                "admin-report-status-changed",
+                "status",
+                status_words(locale, status),
+            )
+        });
+    page(
+        &state,
+        visitor,
+        id,
+        notice,
+        String::new(),
+        Problems::default(),
+    )
+    .await
 }
 
 async fn page(
@@ -329,16 +364,10 @@ pub async fn set_status(
         return refused(visitor, &format!("/admin/reports/{id}"), &err);
     };
     match reports::update_status(&state.ctx, &principal, id, status).await {
-        Ok(_) => {
-            let locale = visitor.locale;
-            let notice = with(
-                locale,
-                "admin-report-status-changed",
-                "status",
-                status_words(locale, status),
-            );
-            page(&state, visitor, id, Some(notice), String::new(), Problems::default()).await
-        }
+        Ok(_) => see_other(
+            &visitor,
+            &format!("/admin/reports/{id}?done={}", status_name(status)),
+        ),
         Err(err) => refused(visitor, &format!("/admin/reports/{id}"), &err),
     }
 }
@@ -357,10 +386,7 @@ pub async fn add_note(
 ) -> Response {
     let principal = visitor.principal();
     match reports::create_note(&state.ctx, &principal, id, &form.content).await {
-        Ok(note) => see_other(
-            &visitor,
-            &format!("/admin/reports/{id}#note-{}", note.id),
-        ),
+        Ok(note) => see_other(&visitor, &format!("/admin/reports/{id}#note-{}", note.id)),
         Err(err @ backend::Error::Invalid(_)) => {
             let mut problems = Problems::default();
             problems.add_backend(visitor.locale, &err, |field| {
