@@ -144,7 +144,7 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
         .person_with("modo", entity::user::UserRole::Moderator, |_| {})
         .await;
     let admin = t
-        .person_with("admin", entity::user::UserRole::Administrator, |_| {})
+        .person_with("boss", entity::user::UserRole::Administrator, |_| {})
         .await;
     let refused = retry(&t.ctx.db, &modo.principal(), id, t.ctx.now())
         .await
