@@ -46,6 +46,38 @@ pub async fn of_user(
         .await?)
 }
 
+/// A person or group as moderators review it: whether and why it is suspended, and the
+/// reports about it still open.
+#[derive(Debug, Clone)]
+pub struct ProfileReview {
+    pub actor: actor::Model,
+    pub suspension: Option<suspension::Model>,
+    pub open_reports: u64,
+}
+
+/// A moderator looks at a person or group (local, or `name@domain`) before deciding.
+pub async fn review(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    handle: &str,
+) -> Result<ProfileReview> {
+    principal.require_known()?;
+    if !principal.is_instance_moderator() {
+        return Err(Error::forbidden("only moderators review profiles"));
+    }
+    let actor = crate::actors::find_by_handle(conn, handle)
+        .await?
+        .filter(|a| a.kind != ActorKind::Application)
+        .ok_or(Error::not_found("profile"))?;
+    let suspension = suspension::Entity::find_by_id(actor.id).one(conn).await?;
+    let open_reports = crate::reports::open_about(conn, actor.id).await?;
+    Ok(ProfileReview {
+        actor,
+        suspension,
+        open_reports,
+    })
+}
+
 /// Whether the account owning `actor` is an administrator's.
 async fn is_administrators(conn: &impl ConnectionTrait, actor: &actor::Model) -> Result<bool> {
     let Some(user_id) = actor.user_id else {
@@ -243,9 +275,28 @@ mod tests {
         let why = of_user(&t.ctx.db, spammer.user.id).await.unwrap().unwrap();
         assert_eq!(why.reason.as_deref(), Some("Spam"));
 
+        let refused = review(&t.ctx.db, &organizer.principal(), "spammer")
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), "forbidden");
+        let seen = review(&t.ctx.db, &modo.principal(), "spammer")
+            .await
+            .unwrap();
+        assert_eq!(
+            seen.suspension.and_then(|s| s.reason).as_deref(),
+            Some("Spam")
+        );
+
         unsuspend(&t.ctx, &modo.principal(), spammer.actor.id)
             .await
             .expect("unsuspended");
+        assert!(
+            review(&t.ctx.db, &modo.principal(), "spammer")
+                .await
+                .unwrap()
+                .suspension
+                .is_none()
+        );
         crate::events::find_visible(&t.ctx.db, &Principal::Anonymous, &theirs.uuid)
             .await
             .expect("shown again");

@@ -9,6 +9,8 @@ use sea_orm::{
 };
 
 use crate::error::{Error, Result};
+use crate::pagination::{Page, Paginated};
+use crate::principal::Principal;
 
 #[derive(Debug, Clone, Default)]
 pub struct JobFilter {
@@ -71,6 +73,37 @@ pub async fn retry_dead(
         .exec(conn)
         .await?;
     find(conn, id).await
+}
+
+/// Refuses anyone but administrators: a job's payload may hold addresses and messages.
+fn require_queue_keeper(principal: &Principal) -> Result<()> {
+    principal.require_admin("only administrators see and re-run jobs")
+}
+
+/// Dead jobs, the most recently failed first, for an administrator.
+pub async fn dead(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    page: Page,
+) -> Result<Paginated<job::Model>> {
+    require_queue_keeper(principal)?;
+    let filter = JobFilter {
+        state: Some(JobState::Dead),
+        kind: None,
+    };
+    let (total, elements) = list(conn, &filter, page.page, page.limit).await?;
+    Ok(Paginated { total, elements })
+}
+
+/// An administrator re-runs a dead job (as `convive jobs retry` does for the instance).
+pub async fn retry(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<job::Model> {
+    require_queue_keeper(principal)?;
+    retry_dead(conn, id, now).await
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ mod purge;
 mod queue;
 pub(crate) mod worker;
 
-pub use admin::{JobCounts, JobFilter, count_by_state, find, list, retry_dead};
+pub use admin::{JobCounts, JobFilter, count_by_state, dead, find, list, retry, retry_dead};
 pub use handler::{JobError, JobHandler, JobRegistry, RetryPolicy};
 pub use purge::{OptimizeDatabaseJob, PurgeFinishedJob};
 pub use queue::{NewJob, OnDuplicate, cancel_pending, enqueue, find_pending};

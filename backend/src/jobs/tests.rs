@@ -139,8 +139,33 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
     .await
     .expect("list");
     assert_eq!((total, listed[0].id), (1, id));
-    let again = retry_dead(&t.ctx.db, id, t.ctx.now()).await.expect("retry");
+    // Administrators see and re-run them; moderators do not (payloads hold addresses).
+    let modo = t
+        .person_with("modo", entity::user::UserRole::Moderator, |_| {})
+        .await;
+    let admin = t
+        .person_with("boss", entity::user::UserRole::Administrator, |_| {})
+        .await;
+    let refused = retry(&t.ctx.db, &modo.principal(), id, t.ctx.now())
+        .await
+        .expect_err("moderators do not re-run jobs");
+    assert_eq!(refused.code(), "forbidden");
+    let seen = super::dead(
+        &t.ctx.db,
+        &admin.principal(),
+        crate::pagination::Page::default(),
+    )
+    .await
+    .expect("dead jobs");
+    assert_eq!((seen.total, seen.elements[0].id), (1, id));
+    let again = retry(&t.ctx.db, &admin.principal(), id, t.ctx.now())
+        .await
+        .expect("retry");
     assert_eq!((again.state, again.attempts), (JobState::Pending, 0));
+    let twice = retry(&t.ctx.db, &admin.principal(), id, t.ctx.now())
+        .await
+        .expect_err("only dead jobs");
+    assert_eq!(twice.code(), "job_not_dead");
     assert_eq!(run_due_now(&t.ctx, &registry).await, 1);
 }
 

@@ -8,11 +8,13 @@
 mod about_pages;
 mod account_email;
 mod accounts;
+mod admin_pages;
 mod admin_settings;
 mod api_endpoint;
 mod browser;
 mod browser_cors;
 mod browser_event_pages;
+mod browser_moderation;
 mod comments;
 mod event_form;
 mod event_lists;

@@ -499,3 +499,147 @@ privacy-default-mail = { $count ->
 privacy-default-logs = The server's logs do not record visitors' IP addresses; limits against abuse count requests under a keyed hash of the address, deleted after a day.
 privacy-default-federation = What you publish publicly (events, groups, public profiles, comments) is sent to other instances that follow it; they keep it under their own rules.
 privacy-default-delete = You can delete your account at any time from your settings; your profiles are then deleted here and on the instances that received them.
+# The administration (/admin) and reporting from pages
+nav-admin = Administration
+login-suspended = This account was suspended by the instance's moderators, so it cannot log in. Write to the instance's contact (see the About page) to know more.
+admin-nav-label = Administration
+admin-nav-dashboard = Dashboard
+admin-nav-reports = Reports
+admin-nav-log = Action log
+admin-nav-users = Accounts
+admin-nav-jobs = Failed jobs
+admin-dashboard-title = Administration
+admin-waiting = Waiting for you
+admin-holdings = What this instance holds
+admin-count-events = Events: { $local } from here, { $remote } from other instances
+admin-count-people = People: { $local } from here, { $remote } from other instances
+admin-count-groups = Groups: { $local } from here, { $remote } from other instances
+admin-open-reports = { $count ->
+    [one] { $count } open report
+   *[other] { $count } open reports
+}
+admin-dead-jobs = { $count ->
+    [one] { $count } job failed for good (mail not sent or activity not delivered)
+   *[other] { $count } jobs failed for good (mail not sent or activities not delivered)
+}
+admin-follows-waiting = { $count ->
+    [one] { $count } instance asks to follow this one
+   *[other] { $count } instances ask to follow this one
+}
+admin-suspended-profiles = { $count ->
+    [one] { $count } profile is suspended
+   *[other] { $count } profiles are suspended
+}
+admin-reports-title = Reports
+admin-reports-by-status = Reports by status
+admin-reports-total = { $count ->
+    [one] { $count } report
+   *[other] { $count } reports
+}
+admin-report-status-open = Open
+admin-report-status-resolved = Resolved
+admin-report-status-closed = Closed
+admin-report-number = Report
+admin-report-reported = Reported
+admin-report-reporter = Reported by
+admin-report-reason = Reason
+admin-report-when = Received
+admin-report-status = Status
+admin-report-origin = Origin
+admin-report-title = Report #{ $id }
+admin-report-anonymous = A visitor without an account (they hear the outcome by mail)
+admin-report-unknown = Unknown
+admin-report-from-peer = Sent by another instance
+admin-report-forwarded = Also sent to { $domain }, at the reporter's request
+admin-report-no-reason = The reporter gave no reason.
+admin-report-events = Events reported
+admin-report-comments = Comments reported
+admin-report-see-comment = See it under its event
+admin-report-decide = Decide
+admin-report-resolve = Mark resolved
+admin-report-close = Close without action
+admin-report-reopen = Open again
+admin-report-status-changed = The report is now: { $status }. A reporter from here is told by mail.
+admin-report-notes = Moderators' notes
+admin-report-no-notes = No notes yet.
+admin-note-label = A note for the other moderators
+admin-note-add = Add the note
+admin-note-delete = Delete this note
+form-error-note = Write a note of at most 5 000 characters.
+admin-public-page = Public page
+admin-profile-suspended = Suspended
+admin-profile-manage = Manage the suspension
+admin-suspension = Suspension
+admin-suspend-profile = Suspend this profile
+admin-suspend-question = Suspend { $name }?
+admin-suspend-hides = Their events, comments and profile disappear from every page, list, search, feed and from the API.
+admin-suspend-account = The account behind this profile is logged out and cannot log in again; it is told why.
+admin-suspend-remote = This profile belongs to another instance: it is hidden here only.
+admin-suspend-undo = Unsuspending brings everything back.
+admin-suspend-reason = Why (kept in the action log)
+admin-suspend-confirm = Suspend
+admin-suspend-back = Go back
+admin-suspended-by = by { $moderator }
+admin-suspended-by-instance = by the instance
+admin-hidden-by-block = Hidden because its instance is blocked; unblocking the instance shows it again.
+admin-not-suspended = This profile is not suspended.
+admin-unsuspend = Unsuspend
+admin-notice-suspended = The profile is suspended.
+admin-notice-unsuspended = The profile is no longer suspended.
+admin-open-reports-about = { $count ->
+    [one] { $count } open report about this profile
+   *[other] { $count } open reports about this profile
+}
+admin-kind-local-person = person from here
+admin-kind-remote-person = person from another instance
+admin-kind-local-group = group from here
+admin-kind-remote-group = group from another instance
+admin-log-title = Action log
+admin-log-empty = Nothing was done yet.
+admin-log-when = When
+admin-log-who = Who
+admin-log-what = What
+admin-log-object = On what
+admin-log-why = Why
+admin-log-instance = The instance
+admin-action-report-closed = closed a report
+admin-action-report-opened = opened a report again
+admin-action-report-resolved = resolved a report
+admin-action-note-created = added a note
+admin-action-note-deleted = deleted a note
+admin-action-event-deleted = deleted an event
+admin-action-comment-deleted = deleted a comment
+admin-action-event-updated = changed an event
+admin-action-suspended = suspended a profile
+admin-action-unsuspended = unsuspended a profile
+admin-action-user-deleted = deleted an account
+admin-jobs-title = Failed jobs
+admin-job-kind = Kind
+admin-job-failed = Failed
+admin-job-attempts = Attempts
+admin-job-error = Last error
+admin-job-retry = Run again
+admin-notice-retried = The job will run again shortly.
+admin-previous = Previous page
+admin-next = Next page
+report-event-link = Report this event
+report-comment-link = Report
+report-person-link = Report this person
+report-group-link = Report this group
+report-title = Report to the moderators
+report-what-event = The event “{ $title }”
+report-what-comment = A comment by { $name }
+report-what-profile = The profile of { $name }
+report-reason = What is wrong?
+report-reason-hint = The moderators of this instance read it; the person you report does not see who reported them.
+form-error-reason = Write the reason in at most 5 000 characters.
+report-forward = Also send this report to their instance
+report-forward-hint = Its moderators can act there too. Your name is not sent, only that this instance reports it
+report-email = Your email address
+report-email-hint = Only to tell you what the moderators decide; it is not shown to anyone.
+form-error-email = Give an email address such as name@example.org, to hear the outcome.
+report-submit = Send the report
+report-cancel = Cancel
+report-thanks = Thank you: the moderators will look at your report.
+report-thanks-next = You will get an email when they have decided.
+report-back = Back to where you were

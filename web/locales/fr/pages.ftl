@@ -500,3 +500,147 @@ privacy-default-mail = { $count ->
 privacy-default-logs = Les journaux du serveur n’enregistrent pas l’adresse IP des visiteurs ; les limites contre les abus comptent les requêtes sous une empreinte à clé de l’adresse, supprimée après un jour.
 privacy-default-federation = Ce que vous publiez publiquement (événements, groupes, profils publics, commentaires) est envoyé aux autres instances qui le suivent ; elles le conservent selon leurs propres règles.
 privacy-default-delete = Vous pouvez supprimer votre compte à tout moment depuis vos réglages ; vos profils sont alors supprimés ici et sur les instances qui les ont reçus.
+# The administration (/admin) and reporting from pages
+nav-admin = Administration
+login-suspended = Ce compte a été suspendu par l'équipe de modération de l'instance : il ne peut plus se connecter. Écrivez au contact de l'instance (voir la page À propos) pour en savoir plus.
+admin-nav-label = Administration
+admin-nav-dashboard = Tableau de bord
+admin-nav-reports = Signalements
+admin-nav-log = Journal de modération
+admin-nav-users = Comptes
+admin-nav-jobs = Tâches échouées
+admin-dashboard-title = Administration
+admin-waiting = En attente
+admin-holdings = Ce que contient cette instance
+admin-count-events = Événements : { $local } d'ici, { $remote } d'autres instances
+admin-count-people = Personnes : { $local } d'ici, { $remote } d'autres instances
+admin-count-groups = Groupes : { $local } d'ici, { $remote } d'autres instances
+admin-open-reports = { $count ->
+    [one] { $count } signalement ouvert
+   *[other] { $count } signalements ouverts
+}
+admin-dead-jobs = { $count ->
+    [one] { $count } tâche a définitivement échoué (courriel non envoyé ou activité non livrée)
+   *[other] { $count } tâches ont définitivement échoué (courriels non envoyés ou activités non livrées)
+}
+admin-follows-waiting = { $count ->
+    [one] { $count } instance demande à suivre celle-ci
+   *[other] { $count } instances demandent à suivre celle-ci
+}
+admin-suspended-profiles = { $count ->
+    [one] { $count } profil est suspendu
+   *[other] { $count } profils sont suspendus
+}
+admin-reports-title = Signalements
+admin-reports-by-status = Signalements par état
+admin-reports-total = { $count ->
+    [one] { $count } signalement
+   *[other] { $count } signalements
+}
+admin-report-status-open = Ouverts
+admin-report-status-resolved = Résolus
+admin-report-status-closed = Fermés
+admin-report-number = Signalement
+admin-report-reported = Signalé
+admin-report-reporter = Signalé par
+admin-report-reason = Motif
+admin-report-when = Reçu
+admin-report-status = État
+admin-report-origin = Origine
+admin-report-title = Signalement n° { $id }
+admin-report-anonymous = Une personne sans compte (elle apprendra la décision par courriel)
+admin-report-unknown = Inconnu
+admin-report-from-peer = Envoyé par une autre instance
+admin-report-forwarded = Aussi envoyé à { $domain }, à la demande de la personne qui signale
+admin-report-no-reason = Aucun motif n'a été donné.
+admin-report-events = Événements signalés
+admin-report-comments = Commentaires signalés
+admin-report-see-comment = Le voir sous son événement
+admin-report-decide = Décider
+admin-report-resolve = Marquer comme résolu
+admin-report-close = Fermer sans suite
+admin-report-reopen = Rouvrir
+admin-report-status-changed = Le signalement est maintenant : { $status }. Une personne d'ici qui l'a fait en est informée par courriel.
+admin-report-notes = Notes de modération
+admin-report-no-notes = Aucune note pour l'instant.
+admin-note-label = Une note pour les autres modérateur·ices
+admin-note-add = Ajouter la note
+admin-note-delete = Supprimer cette note
+form-error-note = Écrivez une note d'au plus 5 000 caractères.
+admin-public-page = Page publique
+admin-profile-suspended = Suspendu
+admin-profile-manage = Gérer la suspension
+admin-suspension = Suspension
+admin-suspend-profile = Suspendre ce profil
+admin-suspend-question = Suspendre { $name } ?
+admin-suspend-hides = Ses événements, commentaires et son profil disparaissent de toutes les pages, listes, recherches, flux et de l'API.
+admin-suspend-account = Le compte derrière ce profil est déconnecté et ne peut plus se connecter ; on lui dit pourquoi.
+admin-suspend-remote = Ce profil appartient à une autre instance : il n'est masqué qu'ici.
+admin-suspend-undo = Lever la suspension rétablit tout.
+admin-suspend-reason = Pourquoi (gardé dans le journal de modération)
+admin-suspend-confirm = Suspendre
+admin-suspend-back = Revenir
+admin-suspended-by = par { $moderator }
+admin-suspended-by-instance = par l'instance
+admin-hidden-by-block = Masqué parce que son instance est bloquée ; débloquer l'instance le rétablit.
+admin-not-suspended = Ce profil n'est pas suspendu.
+admin-unsuspend = Lever la suspension
+admin-notice-suspended = Le profil est suspendu.
+admin-notice-unsuspended = Le profil n'est plus suspendu.
+admin-open-reports-about = { $count ->
+    [one] { $count } signalement ouvert sur ce profil
+   *[other] { $count } signalements ouverts sur ce profil
+}
+admin-kind-local-person = personne d'ici
+admin-kind-remote-person = personne d'une autre instance
+admin-kind-local-group = groupe d'ici
+admin-kind-remote-group = groupe d'une autre instance
+admin-log-title = Journal de modération
+admin-log-empty = Rien n'a encore été fait.
+admin-log-when = Quand
+admin-log-who = Qui
+admin-log-what = Quoi
+admin-log-object = Sur quoi
+admin-log-why = Pourquoi
+admin-log-instance = L'instance
+admin-action-report-closed = a fermé un signalement
+admin-action-report-opened = a rouvert un signalement
+admin-action-report-resolved = a résolu un signalement
+admin-action-note-created = a ajouté une note
+admin-action-note-deleted = a supprimé une note
+admin-action-event-deleted = a supprimé un événement
+admin-action-comment-deleted = a supprimé un commentaire
+admin-action-event-updated = a modifié un événement
+admin-action-suspended = a suspendu un profil
+admin-action-unsuspended = a levé la suspension d'un profil
+admin-action-user-deleted = a supprimé un compte
+admin-jobs-title = Tâches échouées
+admin-job-kind = Type
+admin-job-failed = Échec
+admin-job-attempts = Tentatives
+admin-job-error = Dernière erreur
+admin-job-retry = Relancer
+admin-notice-retried = La tâche va être relancée sous peu.
+admin-previous = Page précédente
+admin-next = Page suivante
+report-event-link = Signaler cet événement
+report-comment-link = Signaler
+report-person-link = Signaler cette personne
+report-group-link = Signaler ce groupe
+report-title = Signaler à la modération
+report-what-event = L'événement « { $title } »
+report-what-comment = Un commentaire de { $name }
+report-what-profile = Le profil de { $name }
+report-reason = Quel est le problème ?
+report-reason-hint = L'équipe de modération de cette instance le lit ; la personne signalée ne voit pas qui l'a signalée.
+form-error-reason = Écrivez le motif en 5 000 caractères au plus.
+report-forward = Envoyer aussi ce signalement à son instance
+report-forward-hint = Sa modération pourra agir là-bas aussi. Votre nom n'est pas transmis, seulement le fait que cette instance signale
+report-email = Votre adresse électronique
+report-email-hint = Seulement pour vous dire ce que la modération décide ; elle n'est montrée à personne.
+form-error-email = Donnez une adresse telle que nom@exemple.org, pour connaître la décision.
+report-submit = Envoyer le signalement
+report-cancel = Annuler
+report-thanks = Merci : l'équipe de modération va examiner votre signalement.
+report-thanks-next = Vous recevrez un courriel quand elle aura décidé.
+report-back = Revenir à la page précédente

@@ -18,6 +18,8 @@ struct ConfirmPage {
     confirm: String,
     back: String,
     back_label: String,
+    /// The label of a "why" field sent with the form, when the action keeps a reason.
+    reason: Option<String>,
 }
 
 /// What a confirmation page says and where its buttons go.
@@ -37,6 +39,16 @@ pub struct Confirmation {
 }
 
 pub fn page(visitor: Visitor, c: Confirmation) -> Response {
+    show(visitor, c, None)
+}
+
+/// A confirmation whose form also asks why (`reason`, labelled `reason_label`): a suspension
+/// keeps its reason in the action log.
+pub fn page_with_reason(visitor: Visitor, c: Confirmation, reason_label: String) -> Response {
+    show(visitor, c, Some(reason_label))
+}
+
+fn show(visitor: Visitor, c: Confirmation, reason: Option<String>) -> Response {
     let page = ConfirmPage {
         frame: Frame {
             title: c.title,
@@ -49,6 +61,7 @@ pub fn page(visitor: Visitor, c: Confirmation) -> Response {
         confirm: c.confirm,
         back: c.back,
         back_label: c.back_label,
+        reason,
     };
     render(&visitor, StatusCode::OK, &page)
 }

@@ -4,6 +4,7 @@
 
 mod about;
 mod account;
+mod admin;
 mod assets;
 mod comments;
 mod confirm;
@@ -22,6 +23,7 @@ mod participants;
 mod pictures;
 mod place_fields;
 mod repeats;
+mod reporting;
 mod share;
 mod visitor;
 
@@ -48,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(month::routes())
         .merge(interact::routes())
+        .merge(admin::routes())
+        .merge(reporting::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .route(&assets::script_path(), get(assets::script))
         .route(assets::FAVICON_PATH, get(assets::favicon))
@@ -85,6 +89,14 @@ impl Frame {
 
     pub fn logged_in(&self) -> bool {
         self.visitor.session.is_some()
+    }
+
+    /// Whether the header links to the administration (its pages ask the backend).
+    pub fn moderator(&self) -> bool {
+        self.visitor
+            .session
+            .as_ref()
+            .is_some_and(|s| s.user.is_moderator())
     }
 
     pub fn other_locale(&self) -> (&'static str, &'static str) {

@@ -132,6 +132,10 @@ pub async fn log_in(
             let key = match &err {
                 backend::Error::UserNotConfirmed => "login-unconfirmed",
                 backend::Error::InvalidCredentials => "login-failed",
+                // Told in the visitor's words; the moderators' reason stays with them.
+                backend::Error::Rule { code, .. } if *code == "account_suspended" => {
+                    "login-suspended"
+                }
                 backend::Error::Internal(_) => return error_page(visitor, &err),
                 _ => "",
             };
