@@ -73,6 +73,9 @@ pub struct Model {
     pub recurrence_id: Option<DateTimeUtc>,
     /// Whether this date was changed alone, apart from its series.
     pub recurrence_overridden: bool,
+    /// For an event of another Convive: the address of the series it is a date of there
+    /// (`convive:series`).
+    pub remote_series_url: Option<String>,
     /// Whether its organizer or group is suspended (`backend::events::hidden`): left out of
     /// every list, search and feed.
     pub hidden: bool,

@@ -292,6 +292,7 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
             published_at: None,
             updated_at: None,
             picture: None,
+            series_url: None,
         },
     )
     .await

@@ -191,6 +191,9 @@ pub struct RemoteEvent {
     pub updated_at: Option<DateTime<Utc>>,
     /// Its banner there, copied here by a job (`media::remote`).
     pub picture: Option<crate::media::remote::RemotePicture>,
+    /// The series it is a date of on its instance (Convive's `convive:series`), kept when
+    /// [`super::policy::keeps_series_link`] allows.
+    pub series_url: Option<String>,
 }
 
 /// How an event of another instance reached us.
@@ -374,6 +377,9 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     row.published_at = Set(remote.published_at.or(Some(now)));
     row.updated_at = Set(now);
     row.remote_updated_at = Set(remote.updated_at);
+    row.remote_series_url = Set(remote
+        .series_url
+        .filter(|url| super::policy::keeps_series_link(&remote.ap_id, url)));
     let event = row.save(&tx).await?.try_into_model()?;
     super::tags::set_for_event(&tx, event.id, &tags).await?;
     crate::media::remote::plan(
@@ -388,6 +394,32 @@ pub async fn upsert_remote(ctx: &AppContext, remote: RemoteEvent) -> Result<Opti
     .await?;
     tx.commit().await?;
     Ok(Some(event))
+}
+
+/// The other dates held here of the remote series `series_url` that `event` is a date of, not
+/// over at `now`, soonest first, at most `limit`: listed on its page as its series' next
+/// dates. Hidden ones and those no visitor may list are left out.
+pub async fn other_dates_of_series(
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<event::Model>> {
+    let Some(series_url) = &event.remote_series_url else {
+        return Ok(Vec::new());
+    };
+    Ok(event::Entity::find()
+        .filter(event::Column::RemoteSeriesUrl.eq(series_url.as_str()))
+        .filter(event::Column::Id.ne(event.id))
+        .filter(event::Column::Local.eq(false))
+        .filter(event::Column::Hidden.eq(false))
+        .filter(event::Column::Visibility.ne(EventVisibility::Private))
+        .filter(super::not_over(now))
+        .order_by_asc(event::Column::BeginsOn)
+        .order_by_asc(event::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?)
 }
 
 /// Removes a remote event its origin deleted, and remembers that it did for

@@ -96,9 +96,44 @@ pub fn keeps_remote(visibility: EventVisibility) -> bool {
     )
 }
 
+/// The series link an event of another instance carries (`convive:series`), kept only when it
+/// is an http(s) address of the event's own instance (an event cannot join a series another
+/// instance speaks for) and of a bounded length.
+pub fn keeps_series_link(event_ap_id: &str, series_url: &str) -> bool {
+    const MAX_LEN: usize = 2048;
+    let (Ok(event), Ok(series)) = (url::Url::parse(event_ap_id), url::Url::parse(series_url))
+    else {
+        return false;
+    };
+    series_url.len() <= MAX_LEN
+        && matches!(series.scheme(), "http" | "https")
+        && series.scheme() == event.scheme()
+        && series.host_str().is_some()
+        && series.host_str() == event.host_str()
+        && series.port_or_known_default() == event.port_or_known_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_series_link_is_kept_only_when_it_is_on_the_events_own_instance() {
+        let event = "https://a.example/events/1";
+        let cases = [
+            ("https://a.example/series/9", true),
+            ("https://b.example/series/9", false),
+            ("http://a.example/series/9", false),
+            ("https://a.example:8443/series/9", false),
+            ("urn:uuid:9", false),
+            ("not an address", false),
+        ];
+        for (series, kept) in cases {
+            assert_eq!(keeps_series_link(event, series), kept, "{series}");
+        }
+        let long = format!("https://a.example/{}", "x".repeat(2100));
+        assert!(!keeps_series_link(event, &long), "bounded");
+    }
 
     const PUBLIC: EventFacts = EventFacts {
         visibility: EventVisibility::Public,

@@ -193,6 +193,7 @@ pub(crate) async fn create_in(
         series_id: Set(None),
         recurrence_id: Set(None),
         recurrence_overridden: Set(false),
+        remote_series_url: Set(None),
         hidden: Set(super::hidden::of_owners(tx, organizer.id, new.attributed_to_id).await?),
     };
     set_position(&mut row, place.as_ref());

@@ -40,6 +40,7 @@ fn picnic(t: &TestContext, organizer: i64, picture: Option<&str>, version: i64) 
             url: url.to_owned(),
             name: Some("Banner".to_owned()),
         }),
+        series_url: None,
     }
 }
 

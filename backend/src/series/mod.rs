@@ -96,6 +96,34 @@ pub async fn upcoming_occurrences(
         .await?)
 }
 
+/// The date a series' address (`/series/{uuid}`, federated as `convive:series`) leads to: its
+/// next date not over at `now`, or its last one when all are over. Whoever follows the link
+/// then meets that event's own access rules.
+pub async fn date_to_show(
+    conn: &impl ConnectionTrait,
+    series_uuid: &str,
+    now: DateTime<Utc>,
+) -> Result<event::Model> {
+    let series = event_series::Entity::find()
+        .filter(event_series::Column::Uuid.eq(series_uuid))
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("series"))?;
+    if let Some(next) = upcoming_occurrences(conn, series.id, now, 1)
+        .await?
+        .into_iter()
+        .next()
+    {
+        return Ok(next);
+    }
+    event::Entity::find()
+        .filter(event::Column::SeriesId.eq(series.id))
+        .order_by_desc(event::Column::BeginsOn)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("series"))
+}
+
 /// Takes the date that started at `recurrence_id` out of the rule (its event is deleted), so
 /// that calendars expanding the rule leave it out too.
 pub async fn exclude(

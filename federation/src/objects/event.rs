@@ -248,8 +248,18 @@ pub async fn to_json(
         )
         .collect(),
         image: None,
+        series: match event.series_id {
+            Some(series_id) => Some(series_url(ctx, conn, series_id).await?),
+            None => None,
+        },
         id,
     })
+}
+
+/// The address of a local series (`/series/{uuid}`, which leads to its next date).
+async fn series_url(ctx: &AppContext, conn: &impl ConnectionTrait, series_id: i64) -> Result<Url> {
+    let series = backend::series::find(conn, series_id).await?;
+    Ok(Url::parse(&ctx.url(&format!("/series/{}", series.uuid)))?)
 }
 
 fn place_of(location: &Location) -> Place {
@@ -356,6 +366,7 @@ pub fn to_remote(
         published_at: json.published.map(|p| p.with_timezone(&Utc)),
         updated_at: json.updated.map(|u| u.with_timezone(&Utc)),
         picture: crate::objects::image::theirs(json.banner()),
+        series_url: json.series.as_ref().map(Url::to_string),
     })
 }
 

@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 const ACTIVITY_STREAMS: &str = "https://www.w3.org/ns/activitystreams";
+/// The namespace of Convive's own terms.
+pub const CONVIVE_NS: &str = "https://w3id.org/convive/ns#";
 const SECURITY: &str = "https://w3id.org/security/v1";
 
 /// One term of the context: an IRI, or a definition with a type or without a language.
@@ -124,6 +126,9 @@ const TERMS: &[(&str, Term)] = &[
         },
     ),
     ("owner", typed("https://w3id.org/security#owner", "@id")),
+    // Convive's own: the series an event is a date of.
+    ("convive", Term::Iri(CONVIVE_NS)),
+    ("series", typed("convive:series", "@id")),
 ];
 
 struct Terms;
@@ -169,7 +174,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_context_is_mobilizons_with_fep_8a8e_terms_and_the_key_terms_kept_out_of_natural_language()
+    fn the_context_is_mobilizons_with_fep_8a8e_terms_convives_series_and_the_key_terms_kept_out_of_natural_language()
      {
         let expected = json!([
             "https://www.w3.org/ns/activitystreams",
@@ -219,7 +224,9 @@ mod tests {
                 "attendees": {"@id": "https://w3id.org/fep/8a8e/attendees", "@type": "@id"},
                 "displayEndTime": {"@id": "https://w3id.org/fep/8a8e/displayEndTime", "@type": "sc:Boolean"},
                 "publicKeyPem": {"@id": "https://w3id.org/security#publicKeyPem", "@language": null},
-                "owner": {"@id": "https://w3id.org/security#owner", "@type": "@id"}
+                "owner": {"@id": "https://w3id.org/security#owner", "@type": "@id"},
+                "convive": "https://w3id.org/convive/ns#",
+                "series": {"@id": "convive:series", "@type": "@id"}
             }
         ]);
         assert_eq!(serde_json::to_value(Context).unwrap(), expected);

@@ -207,6 +207,14 @@ pub struct Event {
         deserialize_with = "lenient"
     )]
     pub image: Option<Image>,
+    /// Convive's own (`convive:series`): the series this event is a date of, by its address
+    /// on its instance. Servers that know no recurrence see an event like any.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub series: Option<Url>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,9 @@
 //! The waitlist under contention: everyone RSVPs to a capacity-100 event at the same moment
 //! (in this process, through the backend's one `join`, as many in flight as the bench's
-//! `--connections`), then 50 participants leave at the same moment. The scenario checks the outcome, not
+//! `--connections`), then 50 participants leave at the same moment. On PostgreSQL it runs
+//! again with two nodes on the one database: two application contexts, each with its own
+//! connection pool and caches as two `convive` processes have, the requests dealt between
+//! them, so that only the database keeps them apart. The scenario checks the outcome, not
 //! just the time: exactly the capacity seated, the rest in line at positions 1…n without a gap
 //! or a double, then exactly the next 50 in line seated, each told by exactly one mail. A
 //! wrong count is an error of the row.
@@ -36,20 +39,22 @@ fn sizes(options: &Options) -> (usize, i32, usize) {
 
 pub async fn run(options: &Options, dir: &Path) -> anyhow::Result<Vec<Row>> {
     let (people_count, capacity, leaving) = sizes(options);
+    let mut rows = Vec::new();
     let database = BenchDatabase::create(dir, "waitlist").await?;
-    let result = scenario(options, dir, &database, people_count, capacity, leaving).await;
+    let one_node = scenario(options, dir, &database, 1, people_count, capacity, leaving).await;
     database.drop_schema().await;
-    result
+    rows.extend(one_node?);
+    if database.label == "PostgreSQL" {
+        let database = BenchDatabase::create(dir, "waitlist_two_nodes").await?;
+        let two_nodes = scenario(options, dir, &database, 2, people_count, capacity, leaving).await;
+        database.drop_schema().await;
+        rows.extend(two_nodes?);
+    }
+    Ok(rows)
 }
 
-async fn scenario(
-    options: &Options,
-    dir: &Path,
-    database: &BenchDatabase,
-    people_count: usize,
-    capacity: i32,
-    leaving: usize,
-) -> anyhow::Result<Vec<Row>> {
+/// One node's context on `database` (the first to start runs the migrations).
+async fn node(dir: &Path, database: &BenchDatabase) -> anyhow::Result<AppContext> {
     let mut settings = backend::Settings {
         database_url: database.url.clone(),
         ..backend::Settings::default()
@@ -59,7 +64,33 @@ async fn scenario(
     settings.mail.transport = backend::settings::MailTransportKind::File;
     settings.mail.outbox_dir = dir.join("waitlist-outbox");
     let mailer = Mailer::from_settings(&settings)?;
-    let ctx = AppContext::start_with(settings, mailer, Arc::new(SystemClock)).await?;
+    Ok(AppContext::start_with(settings, mailer, Arc::new(SystemClock)).await?)
+}
+
+async fn scenario(
+    options: &Options,
+    dir: &Path,
+    database: &BenchDatabase,
+    node_count: usize,
+    people_count: usize,
+    capacity: i32,
+    leaving: usize,
+) -> anyhow::Result<Vec<Row>> {
+    let mut nodes = Vec::with_capacity(node_count);
+    for _ in 0..node_count {
+        nodes.push(node(dir, database).await?);
+    }
+    let ctx = nodes[0].clone();
+    let on = if node_count > 1 {
+        format!("{}, {node_count} nodes", database.label)
+    } else {
+        database.label.to_owned()
+    };
+    let across = if node_count > 1 {
+        format!(" across {node_count} nodes")
+    } else {
+        String::new()
+    };
     eprintln!("waitlist: seeding {people_count} people ...");
     let organizer = seed::person(&ctx, "waitlist_organizer", |_| {}).await?;
     let people = seed::in_parallel("people", people_count, 4, |i| {
@@ -88,8 +119,9 @@ async fn scenario(
     let tasks: Vec<_> = people
         .iter()
         .cloned()
-        .map(|person| {
-            let ctx = ctx.clone();
+        .enumerate()
+        .map(|(i, person)| {
+            let ctx = nodes[i % node_count].clone();
             let in_flight = in_flight.clone();
             tokio::spawn(async move {
                 let _permit = in_flight.acquire_owned().await;
@@ -130,7 +162,7 @@ async fn scenario(
         ));
     }
     let join_row = Row::background(
-        &format!("waitlist: {people_count} RSVPs at once, capacity {capacity}"),
+        &format!("waitlist: {people_count} RSVPs at once, capacity {capacity}{across}"),
         people_count as u64,
         joins_took,
         None,
@@ -138,10 +170,9 @@ async fn scenario(
     .with_errors(problems.len() as u64)
     .with_note(if problems.is_empty() {
         format!(
-            "{} seated, {} in line at 1…{waiting}; {}",
+            "{} seated, {} in line at 1…{waiting}; {on}",
             seated.len(),
             line.len(),
-            database.label
         )
     } else {
         first_problems(&problems)
@@ -159,8 +190,9 @@ async fn scenario(
     let started = Instant::now();
     let tasks: Vec<_> = leavers
         .into_iter()
-        .map(|person| {
-            let ctx = ctx.clone();
+        .enumerate()
+        .map(|(i, person)| {
+            let ctx = nodes[i % node_count].clone();
             let in_flight = in_flight.clone();
             tokio::spawn(async move {
                 let _permit = in_flight.acquire_owned().await;
@@ -223,7 +255,7 @@ async fn scenario(
         problems.push("the line after promotions has a gap or a double".to_owned());
     }
     let leave_row = Row::background(
-        &format!("waitlist: {leaving} leaves at once → next {leaving} promoted"),
+        &format!("waitlist: {leaving} leaves at once → next {leaving} promoted{across}"),
         leaving as u64,
         leaves_took,
         None,
@@ -231,13 +263,15 @@ async fn scenario(
     .with_errors(problems.len() as u64)
     .with_note(if problems.is_empty() {
         format!(
-            "exactly the first {leaving} in line seated, one mail each; {} still in line",
+            "exactly the first {leaving} in line seated, one mail each; {} still in line; {on}",
             after.len()
         )
     } else {
         first_problems(&problems)
     });
-    ctx.db.clone().close().await?;
+    for node in nodes {
+        node.db.clone().close().await?;
+    }
     Ok(vec![join_row, leave_row])
 }
 

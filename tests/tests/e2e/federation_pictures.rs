@@ -375,6 +375,7 @@ async fn a_remote_picture_that_answers_404_or_is_far_too_large_leaves_the_event_
                     url: picture.clone(),
                     name: None,
                 }),
+                series_url: None,
             },
         )
         .await

@@ -205,6 +205,7 @@ async fn a_join_the_events_instance_answers_with_a_404_is_a_refusal_the_person_s
             published_at: None,
             updated_at: None,
             picture: None,
+            series_url: None,
         },
     )
     .await

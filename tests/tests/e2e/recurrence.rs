@@ -292,3 +292,121 @@ async fn the_edit_form_of_a_date_changes_this_date_and_the_following_ones_and_sa
     assert!(before.body.contains("<h1>Repair café</h1>"));
     assert!(before.body.contains(&format!("12 January {year}, 19:00")));
 }
+
+#[tokio::test]
+async fn the_form_takes_an_interval_and_days_to_skip_and_the_page_lists_dates_past_the_horizon() {
+    // Three dates are written at a time: the rest of the rule lies past the horizon.
+    let server = TestServer::builder()
+        .settings(|s| s.recurrence.horizon_occurrences = 3)
+        .start()
+        .await;
+    let alice = sign_up(&server, "alice").await;
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let csrf = browser.get("/login").await.csrf();
+    let logged = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &alice.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, reqwest::StatusCode::SEE_OTHER);
+    let year = Utc::now().year() + 1;
+    // The first Tuesday of February next year.
+    let first = (1..=7)
+        .filter_map(|day| chrono::NaiveDate::from_ymd_opt(year, 2, day))
+        .find(|day| day.weekday() == chrono::Weekday::Tue)
+        .unwrap();
+    let skipped = first + chrono::Duration::days(14);
+    let csrf = browser.get("/events/new").await.csrf();
+    let form = |interval: &str, except: &str, preview: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Repair café".to_owned()),
+            ("begins", format!("{first}T19:00")),
+            ("ends", format!("{first}T21:00")),
+            ("timezone", "Europe/Paris".to_owned()),
+            ("repeats", "weekly".to_owned()),
+            ("repeat_interval", interval.to_owned()),
+            ("repeat_count", "6".to_owned()),
+            ("repeat_except", except.to_owned()),
+            ("join", "free".to_owned()),
+            ("visibility", "public".to_owned()),
+            ("status", "confirmed".to_owned()),
+            ("preview", preview.to_owned()),
+        ]
+    };
+
+    // Problems are told beside their fields.
+    let refused = browser
+        .post("/events/new", &as_pairs(&form("0", "next tuesday", "")))
+        .await;
+    assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"repeat_except-error\""),
+        "{}",
+        refused.body
+    );
+    let refused = browser
+        .post("/events/new", &as_pairs(&form("0", "", "")))
+        .await;
+    assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"repeat_interval-error\"")
+            && refused.body.contains("Give a number from 1 to 99."),
+        "{}",
+        refused.body
+    );
+
+    // The preview follows the rule: every other Tuesday, less the skipped one.
+    let except = skipped.to_string();
+    let shown = browser
+        .post("/events/new", &as_pairs(&form("2", &except, "on")))
+        .await;
+    assert_eq!(shown.status, reqwest::StatusCode::OK);
+    assert!(
+        shown.body.contains(&format!(
+            "every 2 weeks on Tuesday, 6 times, except {}",
+            skipped.format("%-d %B %Y")
+        )),
+        "{}",
+        shown.body
+    );
+    let day = |n: i64| {
+        (first + chrono::Duration::days(n))
+            .format("%A %-d %B %Y, 19:00")
+            .to_string()
+    };
+    let list = shown
+        .body
+        .split("aria-labelledby=\"preview-title\"")
+        .nth(1)
+        .unwrap();
+    let list = &list[..list.find("</ol>").unwrap()];
+    assert_eq!(list.matches("<li>").count(), 5, "{list}");
+    assert!(!list.contains(&day(14)), "the skipped day: {list}");
+    for n in [0, 28, 42, 56, 70] {
+        assert!(list.contains(&day(n)), "{} in {list}", day(n));
+    }
+
+    let saved = browser
+        .post("/events/new", &as_pairs(&form("2", &except, "")))
+        .await;
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER);
+    let page = browser.get(saved.location.as_deref().unwrap()).await;
+    let next = page.body.split("id=\"next-dates\"").nth(1).unwrap();
+    let next = &next[..next.find("</section>").unwrap()];
+    // Two written dates beside this one, then the rule's last two, not open yet.
+    assert_eq!(next.matches("<li><a href=\"/events/").count(), 2, "{next}");
+    assert_eq!(
+        next.matches("not open for taking part yet").count(),
+        2,
+        "{next}"
+    );
+    for n in [28, 42, 56, 70] {
+        assert!(next.contains(&day(n)), "{} in {next}", day(n));
+    }
+}

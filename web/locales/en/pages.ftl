@@ -295,6 +295,15 @@ form-repeats-monthly-day = Every month, on the same date
 form-repeats-yearly = Every year
 form-repeat-count = Number of dates (empty: no end)
 form-repeat-until = Or until (day)
+form-repeat-interval = Every how many (empty or 1: every one)
+form-repeat-interval-hint = 2 with "Every week" is every other week; 3 with "Every month" is one month in three.
+form-repeat-except = Without these days
+form-repeat-except-hint = Days the event skips, written like 2027-02-23, separated by commas.
+form-error-repeats = Choose how the event repeats from the list.
+form-error-repeat_interval = Give a number from 1 to 99.
+form-error-repeat_count = Give a number of dates from 1 to 1000, or leave it empty.
+form-error-repeat_until = Give a day after the first date, within 10 years.
+form-error-repeat_except = Write each day like 2027-02-23, at most 200 days, and keep at least one date.
 form-preview = Show the dates
 form-apply-to = Apply the changes to
 form-apply-this = This date only
@@ -317,6 +326,13 @@ repeats-times = { $count ->
    *[other] { $count } times
 }
 repeats-until = until { $day }
+repeats-daily-n = every { $count } days
+repeats-weekly-n = every { $count } weeks on { $day }
+repeats-every-months = one month in { $count }
+repeats-every-years = one year in { $count }
+repeats-except = except { $days }
+event-date-opens-later = not open for taking part yet
+event-remote-series = part of a series on the instance it comes from
 event-repeats = Repeats
 event-next-dates = Next dates
 # Problems of a submitted form, next to their field.

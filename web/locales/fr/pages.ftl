@@ -295,6 +295,15 @@ form-repeats-monthly-day = Chaque mois, à la même date
 form-repeats-yearly = Chaque année
 form-repeat-count = Nombre de dates (vide : sans fin)
 form-repeat-until = Ou jusqu’au (jour)
+form-repeat-interval = Tous les combien (vide ou 1 : chaque fois)
+form-repeat-interval-hint = 2 avec « Chaque semaine » fait une semaine sur deux ; 3 avec « Chaque mois », un mois sur trois.
+form-repeat-except = Sauf ces jours
+form-repeat-except-hint = Les jours où l’événement n’a pas lieu, écrits comme 2027-02-23, séparés par des virgules.
+form-error-repeats = Choisissez dans la liste comment l’événement se répète.
+form-error-repeat_interval = Donnez un nombre de 1 à 99.
+form-error-repeat_count = Donnez un nombre de dates de 1 à 1000, ou laissez vide.
+form-error-repeat_until = Donnez un jour après la première date, dans les 10 ans.
+form-error-repeat_except = Écrivez chaque jour comme 2027-02-23, 200 jours au plus, et gardez au moins une date.
 form-preview = Voir les dates
 form-apply-to = Appliquer les modifications à
 form-apply-this = Cette date seulement
@@ -317,6 +326,13 @@ repeats-times = { $count ->
    *[other] { $count } fois
 }
 repeats-until = jusqu’au { $day }
+repeats-daily-n = tous les { $count } jours
+repeats-weekly-n = toutes les { $count } semaines le { $day }
+repeats-every-months = un mois sur { $count }
+repeats-every-years = une année sur { $count }
+repeats-except = sauf le { $days }
+event-date-opens-later = pas encore ouverte aux inscriptions
+event-remote-series = fait partie d’une série sur son instance d’origine
 event-repeats = Répétition
 event-next-dates = Prochaines dates
 # Problems of a submitted form, next to their field.

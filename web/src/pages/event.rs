@@ -29,6 +29,19 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{uuid}/join", post(join))
         .route("/events/{uuid}/leave", get(leave_confirm).post(leave))
         .route("/events/{uuid}/join-anonymously", post(join_anonymously))
+        .route("/series/{uuid}", get(series))
+}
+
+/// A series' address (what other instances get as `convive:series`): leads to its next date.
+async fn series(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(uuid): Path<String>,
+) -> Response {
+    match backend::series::date_to_show(&state.ctx.db, &uuid, state.ctx.now()).await {
+        Ok(event) => super::see_other(&visitor, &format!("/events/{}", event.uuid)),
+        Err(err) => error_page(visitor, &err),
+    }
 }
 
 /// A group or person as shown on an event: their name, and their page on this instance when
@@ -104,9 +117,9 @@ pub struct EventView {
     google: String,
     json_ld: String,
     manage: bool,
-    /// A recurring event's rule in words and its next dates (uuid, when).
+    /// A recurring event's rule in words and its next dates (uuid once written, when).
     repeats: Option<String>,
-    next_dates: Vec<(String, String)>,
+    next_dates: Vec<(Option<String>, String)>,
 }
 
 #[derive(Default)]

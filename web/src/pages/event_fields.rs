@@ -62,9 +62,14 @@ pub struct EventFields {
     #[serde(default, deserialize_with = "checkbox")]
     pub(super) remove_picture: bool,
     /// How a new event repeats (`repeats::asked`): none, daily, weekly, monthly_nth,
-    /// monthly_day or yearly, ending after `repeat_count` dates or on `repeat_until`.
+    /// monthly_day or yearly, every `repeat_interval` periods, ending after `repeat_count`
+    /// dates or on `repeat_until`, without the days listed in `repeat_except`.
     #[serde(default)]
     pub(super) repeats: String,
+    #[serde(default)]
+    pub(super) repeat_interval: String,
+    #[serde(default)]
+    pub(super) repeat_except: String,
     #[serde(default)]
     pub(super) repeat_count: String,
     #[serde(default)]
@@ -98,6 +103,11 @@ pub(super) const FIELD_ORDER: &[&str] = &[
     "begins",
     "ends",
     "timezone",
+    "repeats",
+    "repeat_interval",
+    "repeat_count",
+    "repeat_until",
+    "repeat_except",
     "apply_to",
     "group",
     "picture",
@@ -141,6 +151,11 @@ pub(super) fn form_field(api: &str) -> Option<&'static str> {
         "status" => "status",
         "category" => "category",
         "tags" => "tags",
+        "repeats" | "recurrence" | "recurrence.monthlyOn" | "recurrence.weekdays" => "repeats",
+        "repeat_interval" | "recurrence.interval" => "repeat_interval",
+        "repeat_count" | "recurrence.count" => "repeat_count",
+        "repeat_until" | "recurrence.until" => "repeat_until",
+        "repeat_except" | "recurrence.exceptions" => "repeat_except",
         _ => return None,
     })
 }

@@ -52,6 +52,17 @@ pub fn with(locale: Locale, key: &str, name: &'static str, value: String) -> Str
     PAGE_STRINGS.lookup_with_args(&locale.langid(), key, &args)
 }
 
+/// A string with one text argument and a `count` (which picks the plural).
+pub fn with_count(locale: Locale, key: &str, name: &'static str, value: String, n: u64) -> String {
+    let mut args: HashMap<Cow<'static, str>, FluentValue<'static>> = HashMap::new();
+    args.insert(Cow::Borrowed(name), FluentValue::from(value));
+    args.insert(
+        Cow::Borrowed("count"),
+        FluentValue::from(i64::try_from(n).unwrap_or(i64::MAX)),
+    );
+    PAGE_STRINGS.lookup_with_args(&locale.langid(), key, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -361,17 +361,18 @@ fn preview_dates(
         }
         Err(key) => return Err(backend::Error::invalid("beginsOn", t(locale, key))),
     };
-    let Some(recurrence) = super::repeats::asked(f, begins.with_timezone(&tz).naive_local())?
+    let Some((recurrence, except)) =
+        super::repeats::asked(f, begins.with_timezone(&tz).naive_local())?
     else {
         return Ok(None);
     };
-    let dates = backend::series::preview(begins, tz, &recurrence, &[], 10)?;
+    let dates = backend::series::preview(begins, tz, &recurrence, &except, 10)?;
     let first = dates
         .first()
         .map_or(begins, |d| *d)
         .with_timezone(&tz)
         .date_naive();
-    let words = super::repeats::in_words(locale, &recurrence, first);
+    let words = super::repeats::in_words(locale, &recurrence, first, &except);
     let shown = dates
         .iter()
         .map(|d| locale.format_datetime(&d.with_timezone(&tz)))
@@ -464,11 +465,11 @@ pub async fn create(
             None => None,
         };
         match recurrence {
-            Some(recurrence) => {
+            Some((recurrence, exceptions)) => {
                 let new = backend::series::NewSeries {
                     event: new,
                     recurrence,
-                    exceptions: Vec::new(),
+                    exceptions,
                 };
                 Ok(
                     backend::series::create(&state.ctx, &visitor.principal(), new)

@@ -785,6 +785,7 @@ fn remote_event(
         published_at: updated,
         updated_at: updated,
         picture: None,
+        series_url: None,
     }
 }
 

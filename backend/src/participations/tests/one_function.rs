@@ -196,6 +196,7 @@ async fn remote_event(t: &TestContext, organizer: &entity::actor::Model) -> enti
         published_at: None,
         updated_at: None,
         picture: None,
+        series_url: None,
     };
     crate::events::federated::upsert_remote(&t.ctx, remote)
         .await
