@@ -13,6 +13,7 @@ pub mod changes;
 pub mod clock;
 pub mod comments;
 pub mod context;
+pub mod conversations;
 pub mod db;
 pub mod directory;
 pub mod domain_blocks;

@@ -14,6 +14,7 @@ mod browser;
 mod browser_cors;
 mod browser_event_pages;
 mod comments;
+mod conversations;
 mod event_form;
 mod event_lists;
 mod events;

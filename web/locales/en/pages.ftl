@@ -499,3 +499,34 @@ privacy-default-mail = { $count ->
 privacy-default-logs = The server's logs do not record visitors' IP addresses; limits against abuse count requests under a keyed hash of the address, deleted after a day.
 privacy-default-federation = What you publish publicly (events, groups, public profiles, comments) is sent to other instances that follow it; they keep it under their own rules.
 privacy-default-delete = You can delete your account at any time from your settings; your profiles are then deleted here and on the instances that received them.
+
+nav-messages = Messages
+event-write-participants = Write to participants
+write-title = Write to participants
+write-who = Who gets the message
+write-to-all = Everyone who asked to take part
+write-to-going = People going
+write-to-waiting = People waiting (for approval or a seat)
+write-to-declined = People declined
+write-text = Message
+write-hint = Each person gets it by mail and, with an account here, under Messages; their answers come to you alone.
+write-next = Next: see who gets it
+write-send = Send the message
+write-confirm = { $count ->
+    [one] This message goes to 1 person.
+   *[other] This message goes to { $count } people.
+}
+write-problem-empty = Write a message first.
+write-problem-nobody = Nobody has this status: pick other recipients.
+messages-title = Messages
+messages-none = No messages yet. When the organizers of an event you take part in write to you, their message shows here.
+messages-unread = Unread
+messages-sent = { $count ->
+    [one] Your message went to 1 person.
+   *[other] Your message went to { $count } people.
+}
+conversation-title = Conversation
+conversation-messages = Messages
+conversation-your-answer = Your answer
+conversation-send = Send the answer
+rule-no_recipients = No participant has the status you picked.

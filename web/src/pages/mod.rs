@@ -16,6 +16,7 @@ mod groups;
 pub mod i18n;
 mod interact;
 mod listings;
+mod messages;
 mod month;
 mod organize;
 mod participants;
@@ -24,6 +25,7 @@ mod place_fields;
 mod repeats;
 mod share;
 mod visitor;
+mod write_participants;
 
 use askama::Template;
 use axum::Router;
@@ -44,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .merge(organize::routes())
         .merge(event_ending::routes())
         .merge(participants::routes())
+        .merge(write_participants::routes())
+        .merge(messages::routes())
         .merge(account::routes())
         .merge(groups::routes())
         .merge(month::routes())
