@@ -91,7 +91,7 @@ pub fn recipient_roles(picked: &[ParticipantRole]) -> Vec<ParticipantRole> {
         .copied()
         .filter(|r| ALL_RECIPIENT_ROLES.contains(r))
         .collect();
-    roles.sort_by_key(|r| sea_orm::ActiveEnum::to_value(r));
+    roles.sort_by_key(sea_orm::ActiveEnum::to_value);
     roles.dedup();
     roles
 }
