@@ -294,9 +294,12 @@ pub fn may_change_pages(sql: &str) -> bool {
 /// the rate limits' counters with every login, the feeds' versions with feed requests, and
 /// participant exports are read from the database on each download, never kept. Reports and
 /// their notes, the action log and why moderators suspended someone are read by moderators
-/// on pages that are never kept.
-pub const UNSEEN_TABLES: [&str; 11] = [
+/// on pages that are never kept. Conversations are read on personal pages only.
+pub const UNSEEN_TABLES: [&str; 14] = [
     "action_logs",
+    "conversation_messages",
+    "conversation_participants",
+    "conversations",
     "feed_versions",
     "jobs",
     "participant_exports",

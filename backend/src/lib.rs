@@ -14,6 +14,7 @@ pub mod clock;
 pub mod comments;
 pub mod context;
 pub mod dashboard;
+pub mod conversations;
 pub mod db;
 pub mod directory;
 pub mod domain_blocks;

@@ -94,6 +94,11 @@ pub enum Happened {
     CommentDeleted {
         comment_id: i64,
     },
+    /// The organizers here wrote to a participant of another instance, in their conversation
+    /// (a direct `Create` of a `Note` to that person alone).
+    PrivateMessageSent {
+        message_id: i64,
+    },
     /// A report made here about another instance's actor goes to that instance (`Flag` from
     /// our instance actor), as its reporter agreed.
     ReportForwarded {

@@ -299,6 +299,25 @@ impl PublishJob {
     }
 }
 
+impl PublishJob {
+    /// What the organizers wrote to a person of another instance: a `Create` of a direct
+    /// `Note`, to that person's own inbox alone.
+    async fn private_message_sent(ctx: &AppContext, message_id: i64) -> Result<()> {
+        let Ok(message) = backend::conversations::find_message(&ctx.db, message_id).await else {
+            return Ok(()); // its event went, and the conversation with it
+        };
+        let conversation = backend::conversations::find(&ctx.db, message.conversation_id).await?;
+        let author = backend::actors::find(&ctx.db, message.actor_id).await?;
+        let recipient = backend::actors::find(&ctx.db, conversation.recipient_actor_id).await?;
+        let Some(inbox) = recipient.inbox_url.clone() else {
+            return Ok(());
+        };
+        let note = crate::objects::private_message::to_note(&ctx.db, &message, &recipient).await?;
+        let activity = CreateOrUpdateNote::new(CreateOrUpdateType::Create, note, ctx.now())?;
+        queue_deliveries(ctx, &author, &activity, vec![inbox]).await
+    }
+}
+
 #[derive(Clone, Copy)]
 enum CommentChange {
     Posted,
@@ -393,6 +412,9 @@ impl JobHandler for PublishJob {
             }
             Happened::CommentDeleted { comment_id } => {
                 Self::comment_changed(ctx, comment_id, CommentChange::Deleted).await?
+            }
+            Happened::PrivateMessageSent { message_id } => {
+                Self::private_message_sent(ctx, message_id).await?
             }
             Happened::ReportForwarded { report_id } => {
                 Self::report_forwarded(ctx, report_id).await?

@@ -111,3 +111,8 @@ report-outcome-title = What became of your report
 report-resolved = The moderators of { $instance } looked at your report about { $reported } and acted on it.
 report-closed = The moderators of { $instance } looked at your report about { $reported } and closed it without further action.
 report-outcome-thanks = Thank you for helping keep { $instance } a good place.
+
+private-message-subject = A message from the organizers of “{ $title }”
+private-message-title = The organizers of “{ $title }” wrote to you
+private-message-intro = The organizers of “{ $title }” wrote:
+private-message-answer = Answer them

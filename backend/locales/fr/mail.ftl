@@ -111,3 +111,8 @@ report-outcome-title = La suite donnée à votre signalement
 report-resolved = L’équipe de modération de { $instance } a examiné votre signalement concernant { $reported } et a agi en conséquence.
 report-closed = L’équipe de modération de { $instance } a examiné votre signalement concernant { $reported } et l’a clos sans autre mesure.
 report-outcome-thanks = Merci de contribuer à faire de { $instance } un lieu agréable.
+
+private-message-subject = Un message des organisateurs de « { $title } »
+private-message-title = Les organisateurs de « { $title } » vous ont écrit
+private-message-intro = Les organisateurs de « { $title } » ont écrit :
+private-message-answer = Leur répondre

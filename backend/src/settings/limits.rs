@@ -44,6 +44,9 @@ pub struct RateLimitSettings {
     pub inbox_per_client: Budget,
     /// Comments written by one account (whatever its identities) or one remote actor.
     pub comments_per_actor: Budget,
+    /// Private messages (to an event's participants, or answers) written by one account or
+    /// one remote actor.
+    pub messages_per_actor: Budget,
     /// Reports made by one account, remote actor or email address (and, without an
     /// account, from one client).
     pub reports_per_reporter: Budget,
@@ -61,6 +64,7 @@ impl Default for RateLimitSettings {
             mails_per_address: Budget::new(5, 60 * 60),
             inbox_per_client: Budget::new(3000, 60),
             comments_per_actor: Budget::new(30, 60 * 60),
+            messages_per_actor: Budget::new(30, 60 * 60),
             reports_per_reporter: Budget::new(10, 60 * 60),
         }
     }
@@ -87,6 +91,7 @@ impl RateLimitSettings {
             ("mails_per_address", self.mails_per_address),
             ("inbox_per_client", self.inbox_per_client),
             ("comments_per_actor", self.comments_per_actor),
+            ("messages_per_actor", self.messages_per_actor),
             ("reports_per_reporter", self.reports_per_reporter),
         ];
         budgets

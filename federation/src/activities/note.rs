@@ -3,12 +3,15 @@
 //! function people here use, as the sender's `Principal::Remote`; its `Update` goes to
 //! `backend::comments::update`. A `Note` that answers nothing is a toot: ignored. One that
 //! answers something we do not have is refused (404) and logged. And our own, of the comments
-//! written here, to the event's audience.
+//! written here, to the event's audience. A `Note` answering one of the messages organizers
+//! here wrote to a participant becomes an answer in that conversation
+//! (`backend::conversations::answer`).
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use backend::AppContext;
 use backend::comments::{CommentChanges, CommentRef, NewComment, RemoteNote, Target};
+use backend::conversations::{Answer, ConversationRef};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -94,6 +97,26 @@ impl Activity for CreateOrUpdateNote {
         };
         let principal = super::senders::sender(data, &self.actor, &self.id).await?;
         let ctx = data.app_data();
+        if backend::conversations::find_message_by_ap_id(&data.db, in_reply_to.as_str())
+            .await?
+            .is_some()
+        {
+            // An answer in a conversation with the organizers here, not a comment. Edits of
+            // it are not kept: the same `Note` again is the same answer.
+            let answer = Answer {
+                conversation: ConversationRef::InReplyTo(in_reply_to.to_string()),
+                text: text_of(note),
+                language: None,
+                identity: None,
+                remote: Some(backend::conversations::RemoteNote {
+                    ap_id: note.id.to_string(),
+                    published_at: note.published.map(|p| p.to_utc()),
+                }),
+            };
+            let answered = backend::conversations::answer(ctx, &principal, answer).await?;
+            tracing::info!(message_id = answered.message.id, "remote answer stored");
+            return Ok(());
+        }
         let existing = backend::comments::find_by_ap_id(&data.db, note.id.as_str()).await?;
         if self.kind == CreateOrUpdateType::Update && existing.is_some() {
             let changes = CommentChanges {

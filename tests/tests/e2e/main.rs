@@ -17,6 +17,7 @@ mod browser_event_pages;
 mod browser_moderation;
 mod browser_recurrence;
 mod comments;
+mod conversations;
 mod event_form;
 mod event_lists;
 mod events;

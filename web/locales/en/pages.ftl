@@ -659,3 +659,34 @@ report-cancel = Cancel
 report-thanks = Thank you: the moderators will look at your report.
 report-thanks-next = You will get an email when they have decided.
 report-back = Back to where you were
+
+nav-messages = Messages
+event-write-participants = Write to participants
+write-title = Write to participants
+write-who = Who gets the message
+write-to-all = Everyone who asked to take part
+write-to-going = People going
+write-to-waiting = People waiting (for approval or a seat)
+write-to-declined = People declined
+write-text = Message
+write-hint = Each person gets it by mail and, with an account here, under Messages; their answers come to you alone.
+write-next = Next: see who gets it
+write-send = Send the message
+write-confirm = { $count ->
+    [one] This message goes to 1 person.
+   *[other] This message goes to { $count } people.
+}
+write-problem-empty = Write a message first.
+write-problem-nobody = Nobody has this status: pick other recipients.
+messages-title = Messages
+messages-none = No messages yet. When the organizers of an event you take part in write to you, their message shows here.
+messages-unread = Unread
+messages-sent = { $count ->
+    [one] Your message went to 1 person.
+   *[other] Your message went to { $count } people.
+}
+conversation-title = Conversation
+conversation-messages = Messages
+conversation-your-answer = Your answer
+conversation-send = Send the answer
+rule-no_recipients = No participant has the status you picked.

@@ -660,3 +660,34 @@ report-cancel = Annuler
 report-thanks = Merci : l'équipe de modération va examiner votre signalement.
 report-thanks-next = Vous recevrez un courriel quand elle aura décidé.
 report-back = Revenir à la page précédente
+
+nav-messages = Messages
+event-write-participants = Écrire aux participant·es
+write-title = Écrire aux participant·es
+write-who = Qui reçoit le message
+write-to-all = Toutes les personnes qui ont demandé à participer
+write-to-going = Les personnes qui participent
+write-to-waiting = Les personnes en attente (d’approbation ou d’une place)
+write-to-declined = Les personnes refusées
+write-text = Message
+write-hint = Chaque personne le reçoit par e-mail et, si elle a un compte ici, dans Messages ; ses réponses ne viennent qu’à vous.
+write-next = Suivant : voir qui le reçoit
+write-send = Envoyer le message
+write-confirm = { $count ->
+    [one] Ce message part à 1 personne.
+   *[other] Ce message part à { $count } personnes.
+}
+write-problem-empty = Écrivez d’abord un message.
+write-problem-nobody = Personne n’a ce statut : choisissez d’autres destinataires.
+messages-title = Messages
+messages-none = Pas encore de message. Quand les organisateurs d’un événement auquel vous participez vous écrivent, leur message s’affiche ici.
+messages-unread = Non lu
+messages-sent = { $count ->
+    [one] Votre message est parti à 1 personne.
+   *[other] Votre message est parti à { $count } personnes.
+}
+conversation-title = Conversation
+conversation-messages = Messages
+conversation-your-answer = Votre réponse
+conversation-send = Envoyer la réponse
+rule-no_recipients = Aucun·e participant·e n’a le statut choisi.

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object};
 use backend::comments::{self, CommentChanges, CommentRef, NewComment, Target};
 use chrono::{DateTime, Utc};
 use entity::event::EventVisibility;
 
+use super::conversations::Conversation;
 use super::errors::{GqlResult, IntoGql};
 use super::loaders;
 use super::objects::{Actor, Comment, Event, Person};
@@ -24,14 +25,6 @@ pub enum CommentVisibility {
     Invite,
 }
 
-/// Mobilizon's private conversation between people (not kept here: comments hang under
-/// events). Named so that clients asking a comment for its conversation get none.
-#[derive(SimpleObject)]
-pub struct Conversation {
-    id: ID,
-    participants: Vec<Actor>,
-}
-
 /// The threads of an event, oldest first (tombstones holding replies included).
 pub async fn of_event(ctx: &Context<'_>, event: &entity::event::Model) -> GqlResult<Vec<Comment>> {
     let threads = comments::threads_of(&app(ctx)?.db, event.id).await.gql()?;
@@ -42,13 +35,14 @@ pub async fn of_event(ctx: &Context<'_>, event: &entity::event::Model) -> GqlRes
             row: t.root,
             replies: Some(t.replies),
             event: Some(event.clone()),
+            conversation: None,
         })
         .collect())
 }
 
 impl Comment {
     async fn thread_replies(&self, ctx: &Context<'_>) -> GqlResult<Vec<entity::comment::Model>> {
-        if self.row.origin_id.is_some() {
+        if self.row.origin_id.is_some() || self.conversation.is_some() {
             // Replies hang under the first comment of their thread only (as Mobilizon's).
             return Ok(Vec::new());
         }
@@ -74,6 +68,7 @@ impl Comment {
             row,
             replies: None,
             event: self.event.clone(),
+            conversation: None,
         }
     }
 
@@ -89,8 +84,12 @@ impl Comment {
 
 #[Object]
 impl Comment {
+    /// A message of a conversation answers its uuid: its ids are not comments' ones.
     pub(super) async fn id(&self) -> ID {
-        ID::from(self.row.id.to_string())
+        match self.conversation {
+            Some(_) => ID::from(self.row.uuid.clone()),
+            None => ID::from(self.row.id.to_string()),
+        }
     }
 
     async fn uuid(&self) -> &str {
@@ -111,6 +110,9 @@ impl Comment {
     }
 
     async fn visibility(&self, ctx: &Context<'_>) -> GqlResult<CommentVisibility> {
+        if self.conversation.is_some() {
+            return Ok(CommentVisibility::Private);
+        }
         Ok(match self.event_row(ctx).await?.visibility {
             EventVisibility::Public => CommentVisibility::Public,
             EventVisibility::Unlisted => CommentVisibility::Unlisted,
@@ -179,9 +181,13 @@ impl Comment {
         None
     }
 
-    /// Set for private conversations; an event's comments belong to none.
-    async fn conversation(&self) -> Option<Conversation> {
-        None
+    /// The conversation of a private message, as the caller sees it; an event's comments
+    /// belong to none.
+    async fn conversation(&self, ctx: &Context<'_>) -> GqlResult<Option<Conversation>> {
+        match self.conversation {
+            Some(id) => super::conversations::seen_by_caller(ctx, id).await,
+            None => Ok(None),
+        }
     }
 
     async fn inserted_at(&self) -> DateTime<Utc> {

@@ -392,6 +392,17 @@ impl Event {
     async fn comments(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::objects::Comment>> {
         super::comments::of_event(ctx, &self.0).await
     }
+
+    /// The conversations its organizers started with participants (to them alone; empty
+    /// for others, as Mobilizon answers).
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] page: i64,
+        #[graphql(default = 10)] limit: i64,
+    ) -> GqlResult<super::conversations::PaginatedConversationList> {
+        super::conversations::of_event(ctx, &self.0, page, limit).await
+    }
 }
 
 #[derive(Default)]

@@ -8,6 +8,7 @@ mod addresses;
 mod admin_settings;
 mod comments;
 mod config;
+mod conversations;
 pub mod cors;
 pub mod cost;
 mod directory;
@@ -51,6 +52,7 @@ pub struct Query(
     group_queries::GroupQuery,
     event_queries::EventQuery,
     comments::CommentQuery,
+    conversations::ConversationQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
@@ -71,6 +73,7 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     comments::CommentMutation,
+    conversations::ConversationMutation,
     exports::ExportMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,

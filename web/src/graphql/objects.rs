@@ -70,6 +70,9 @@ pub struct Comment {
     pub replies: Option<Vec<entity::comment::Model>>,
     /// The event, when it was read along with the comment.
     pub event: Option<std::sync::Arc<event::Model>>,
+    /// Set for a message of a private conversation (`conversations.rs`): the conversation's
+    /// id. Its `row` then holds the message (its own table's ids: `id` answers its uuid).
+    pub conversation: Option<i64>,
 }
 
 impl Comment {
@@ -78,6 +81,7 @@ impl Comment {
             row,
             replies: None,
             event: None,
+            conversation: None,
         }
     }
 }

@@ -193,6 +193,22 @@ impl Person {
         Ok(Some(i64::try_from(bytes).unwrap_or(i64::MAX)))
     }
 
+    /// The identity's conversations and those of the groups it moderates, unread first
+    /// (to its own account).
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] page: i64,
+        #[graphql(default = 10)] limit: i64,
+    ) -> GqlResult<super::conversations::PaginatedConversationList> {
+        super::conversations::of_person(ctx, &self.0, page, limit).await
+    }
+
+    /// How many of those are unread (to its own account).
+    async fn unread_conversations_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        super::conversations::unread_count(ctx, &self.0).await
+    }
+
     /// Private feed tokens limited to this identity (only to its owner).
     async fn feed_tokens(&self, ctx: &Context<'_>) -> GqlResult<Vec<FeedToken>> {
         super::feeds::of_actor(ctx, self.0.id).await

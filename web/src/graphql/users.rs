@@ -74,6 +74,17 @@ impl User {
         false
     }
 
+    /// The conversations of all the account's identities and of the groups they moderate,
+    /// unread first (to the account itself).
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] page: i64,
+        #[graphql(default = 10)] limit: i64,
+    ) -> GqlResult<super::conversations::PaginatedConversationList> {
+        super::conversations::of_user(ctx, self.model.id, page, limit).await
+    }
+
     /// The identity used when none is chosen.
     async fn default_actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
         let Some(id) = self.model.default_actor_id else {

@@ -237,7 +237,7 @@ pub async fn delete(
 
 /// Text typed in a form, as HTML: escaped, one paragraph per blank-line-separated block, line
 /// breaks kept.
-fn paragraphs(text: &str) -> String {
+pub(super) fn paragraphs(text: &str) -> String {
     let escaped = text
         .replace('\r', "")
         .replace('&', "&amp;")

@@ -17,6 +17,7 @@ mod groups;
 pub mod i18n;
 mod interact;
 mod listings;
+mod messages;
 mod month;
 mod organize;
 mod participants;
@@ -26,6 +27,7 @@ mod repeats;
 mod reporting;
 mod share;
 mod visitor;
+mod write_participants;
 
 use askama::Template;
 use axum::Router;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(organize::routes())
         .merge(event_ending::routes())
         .merge(participants::routes())
+        .merge(write_participants::routes())
+        .merge(messages::routes())
         .merge(account::routes())
         .merge(groups::routes())
         .merge(month::routes())
