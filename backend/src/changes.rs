@@ -294,10 +294,11 @@ pub fn may_change_pages(sql: &str) -> bool {
 /// the rate limits' counters with every login, the feeds' versions with feed requests, and
 /// participant exports are read from the database on each download, never kept. Reports and
 /// their notes, the action log and why moderators suspended someone are read by moderators
-/// on pages that are never kept.
-pub const UNSEEN_TABLES: [&str; 11] = [
+/// on pages that are never kept, and invitations by moderators on theirs.
+pub const UNSEEN_TABLES: [&str; 12] = [
     "action_logs",
     "feed_versions",
+    "invitations",
     "jobs",
     "participant_exports",
     "rate_limits",

@@ -39,7 +39,9 @@ mod places;
 mod public_urls;
 mod recurrence;
 mod reports;
+mod sign_up_modes;
 mod smtp;
+mod user_admin;
 mod waitlist;
 
 /// The servers of these tests watch their job queue.

@@ -34,6 +34,7 @@ mod recurrence;
 mod reports;
 mod suspensions;
 mod tags;
+mod user_admin;
 mod users;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -61,6 +62,7 @@ pub struct Query(
     reports::ReportQuery,
     action_logs::ActionLogQuery,
     addresses::AddressQuery,
+    user_admin::UserAdminQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -78,6 +80,7 @@ pub struct Mutation(
     admin_settings::AdminSettingsMutation,
     reports::ReportMutation,
     suspensions::SuspensionMutation,
+    user_admin::UserAdminMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -4,6 +4,7 @@
 
 mod about;
 mod account;
+mod admin_users;
 mod assets;
 mod comments;
 mod confirm;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(listings::routes())
         .merge(about::routes())
+        .merge(admin_users::routes())
         .merge(event::routes())
         .merge(comments::routes())
         .merge(organize::routes())
