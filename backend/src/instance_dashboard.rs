@@ -3,7 +3,7 @@
 //! the confirmed participations in local events, the last public event and the last group.
 
 use entity::{actor, comment, event, participant, ParticipantRole, ReportStatus};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::error::Result;
