@@ -92,7 +92,12 @@ pub async fn users(
 ) -> Result<Paginated<user::Model>> {
     require_moderator(principal)?;
     let mut query = user::Entity::find();
-    if let Some(email) = filters.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    if let Some(email) = filters
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         if email.chars().count() > MAX_EMAIL_SEARCH_CHARS {
             return Err(Error::invalid(
                 "email",

@@ -2,7 +2,7 @@
 //! comments and groups this instance has, the open reports, the instance follows both ways,
 //! the confirmed participations in local events, the last public event and the last group.
 
-use entity::{actor, comment, event, participant, ParticipantRole, ReportStatus};
+use entity::{ParticipantRole, ReportStatus, actor, comment, event, participant};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 

@@ -11,7 +11,13 @@ use crate::error::Result;
 use crate::i18n::{self, Locale, args};
 use crate::mail::{self, Layout, OutgoingMail};
 
-fn build(ctx: &AppContext, to: &str, locale: Locale, subject: String, layout: Layout) -> OutgoingMail {
+fn build(
+    ctx: &AppContext,
+    to: &str,
+    locale: Locale,
+    subject: String,
+    layout: Layout,
+) -> OutgoingMail {
     let instance = &ctx.settings.instance.name;
     OutgoingMail {
         to: to.to_owned(),
@@ -88,8 +94,16 @@ pub async fn queue_approval(
     if account.confirmed_at.is_none() {
         layout = layout.paragraph(i18n::text(locale, "account-approved-confirm-first"));
     }
-    let layout = layout.button(i18n::text(locale, "account-approved-button"), ctx.url("/login"));
+    let layout = layout.button(
+        i18n::text(locale, "account-approved-button"),
+        ctx.url("/login"),
+    );
     let subject = i18n::text_with(locale, "account-approved-subject", &a);
-    mail::queue(conn, now, &build(ctx, &account.email, locale, subject, layout)).await?;
+    mail::queue(
+        conn,
+        now,
+        &build(ctx, &account.email, locale, subject, layout),
+    )
+    .await?;
     Ok(())
 }

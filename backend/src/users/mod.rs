@@ -1,8 +1,8 @@
 //! Local accounts: registration, confirmation, login sessions and tokens, passwords, deletion,
 //! and the mail these send.
 
-pub mod administration;
 mod admin_notices;
+pub mod administration;
 pub mod browser;
 pub mod email;
 pub mod email_change;

@@ -21,11 +21,7 @@ pub fn can_change_account(role: Option<UserRole>, own_account: bool) -> bool {
 
 /// Moderators delete accounts (Mobilizon's `deleteAccount(userId)`), but not their own
 /// this way (that asks for the password) nor, unless they are one, an administrator's.
-pub fn can_delete_account(
-    role: Option<UserRole>,
-    own_account: bool,
-    target: UserRole,
-) -> bool {
+pub fn can_delete_account(role: Option<UserRole>, own_account: bool, target: UserRole) -> bool {
     can_see_accounts(role)
         && !own_account
         && (target != UserRole::Administrator || role == Some(UserRole::Administrator))
@@ -133,8 +129,16 @@ mod tests {
         }
         assert!(can_delete_account(Some(Moderator), false, User));
         assert!(!can_delete_account(Some(Moderator), false, Administrator));
-        assert!(can_delete_account(Some(Administrator), false, Administrator));
-        assert!(!can_delete_account(Some(Administrator), true, Administrator));
+        assert!(can_delete_account(
+            Some(Administrator),
+            false,
+            Administrator
+        ));
+        assert!(!can_delete_account(
+            Some(Administrator),
+            true,
+            Administrator
+        ));
         assert!(!can_delete_account(Some(User), false, User));
         assert!(!can_delete_account(None, false, User));
     }

@@ -10,7 +10,9 @@ use entity::action_log::{ActionLogAction, ObjectKind};
 use entity::{instance_setting, invitation};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
+};
 use serde::{Deserialize, Serialize};
 
 use super::policy::{self, Admission};
@@ -98,11 +100,13 @@ impl RegistrationRules {
 /// The rules the configuration file sets.
 pub fn configured(instance: &InstanceSettings) -> RegistrationRules {
     RegistrationRules {
-        mode: instance.registration_mode.unwrap_or(if instance.registrations_open {
-            RegistrationMode::Open
-        } else {
-            RegistrationMode::Closed
-        }),
+        mode: instance
+            .registration_mode
+            .unwrap_or(if instance.registrations_open {
+                RegistrationMode::Open
+            } else {
+                RegistrationMode::Closed
+            }),
         allowlist: instance
             .registrations_allowlist
             .iter()
@@ -168,7 +172,10 @@ pub async fn save_rules(
             let entry = allowlist_entry(raw).ok_or_else(|| {
                 Error::invalid(
                     "registrationsAllowlist",
-                    format!("\"{}\" is neither an email domain nor an address", raw.trim()),
+                    format!(
+                        "\"{}\" is neither an email domain nor an address",
+                        raw.trim()
+                    ),
                 )
             })?;
             if !kept.contains(&entry) {
@@ -293,7 +300,9 @@ pub async fn invite(ctx: &AppContext, principal: &Principal) -> Result<Invitatio
     principal.require_known()?;
     let user = principal.user();
     if !policy::can_admit(user.map(|u| u.role)) {
-        return Err(Error::forbidden("only moderators invite people to register"));
+        return Err(Error::forbidden(
+            "only moderators invite people to register",
+        ));
     }
     let (token, token_hash) = random_token();
     let now = ctx.now();

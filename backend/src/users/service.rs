@@ -83,10 +83,10 @@ pub async fn register(
     client: &Client,
     input: NewAccount,
 ) -> Result<Registration> {
-    let address = email::normalize(&input.email).unwrap_or_else(|_| input.email.trim().to_lowercase());
+    let address =
+        email::normalize(&input.email).unwrap_or_else(|_| input.email.trim().to_lowercase());
     let admission =
-        super::registration::admission(ctx, &ctx.db, &address, input.invitation.as_deref())
-            .await?;
+        super::registration::admission(ctx, &ctx.db, &address, input.invitation.as_deref()).await?;
     rate_limits::spend_for_client(
         ctx,
         "registration.client",

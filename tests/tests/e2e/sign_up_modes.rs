@@ -56,11 +56,17 @@ async fn the_sign_up_form_admits_whom_each_registration_mode_says() {
     set_mode(&admin, "CLOSED", &[]).await;
     let config = server
         .gql()
-        .data("{ config { registrationsOpen registrationsAllowlist registrationMode } }", json!({}))
+        .data(
+            "{ config { registrationsOpen registrationsAllowlist registrationMode } }",
+            json!({}),
+        )
         .await;
     assert_eq!(config["config"]["registrationsOpen"], false);
     let form = visitor.get("/register").await;
-    assert!(form.body.contains("Registrations are closed on this instance."));
+    assert!(
+        form.body
+            .contains("Registrations are closed on this instance.")
+    );
     assert!(!form.body.contains("name=\"password\""));
 
     // Allowlist: the domain's addresses only.
@@ -103,7 +109,11 @@ async fn the_sign_up_form_admits_whom_each_registration_mode_says() {
     let form = visitor.get("/register").await;
     assert!(form.body.contains("A moderator approves each new account"));
     let sent = send_form(&mut visitor, &form, "emil", &[]).await;
-    assert!(sent.body.contains("A moderator will then approve"), "{}", sent.body);
+    assert!(
+        sent.body.contains("A moderator will then approve"),
+        "{}",
+        sent.body
+    );
     let confirm = server.wait_for_mail("emil@example.org", "Confirm").await;
     let token = tests::find_link(&confirm.mail.text, "/validate/").unwrap();
     let token = token.rsplit('/').next().unwrap();
@@ -122,7 +132,10 @@ async fn the_sign_up_form_admits_whom_each_registration_mode_says() {
             json!({}),
         )
         .await;
-    let id = waiting["users"]["elements"][0]["id"].as_str().unwrap().to_owned();
+    let id = waiting["users"]["elements"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(waiting["users"]["elements"][0]["email"], "emil@example.org");
     modo.gql
         .data(
@@ -172,7 +185,13 @@ async fn a_script_that_fills_every_field_or_does_not_wait_is_refused() {
     assert_eq!(too_soon.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_soon.body.contains("wait a few seconds"));
     clock.advance(chrono::Duration::seconds(5));
-    let trapped = send_form(&mut visitor, &form, "bot", &[("website", "http://spam.example")]).await;
+    let trapped = send_form(
+        &mut visitor,
+        &form,
+        "bot",
+        &[("website", "http://spam.example")],
+    )
+    .await;
     assert_eq!(trapped.status, StatusCode::UNPROCESSABLE_ENTITY);
     let forged = send_form(&mut visitor, &form, "forger", &[("ticket", "forged")]).await;
     assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);

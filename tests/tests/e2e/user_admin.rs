@@ -33,7 +33,10 @@ async fn each_role_reaches_the_account_operations_mobilizon_gives_it() {
     let anonymous = server.gql();
 
     let operations = [
-        ("{ users { total } }".to_owned(), ["unauthenticated", "forbidden", "ok", "ok"]),
+        (
+            "{ users { total } }".to_owned(),
+            ["unauthenticated", "forbidden", "ok", "ok"],
+        ),
         (
             format!("{{ user(id: \"{id}\") {{ email disabled }} }}"),
             ["unauthenticated", "forbidden", "ok", "ok"],
@@ -53,7 +56,12 @@ async fn each_role_reaches_the_account_operations_mobilizon_gives_it() {
         (
             format!("mutation {{ approveRegistration(id: \"{id}\") {{ id }} }}"),
             // Alice's account waits for nothing: the moderators' refusal is the rule's.
-            ["unauthenticated", "forbidden", "not_awaiting_approval", "not_awaiting_approval"],
+            [
+                "unauthenticated",
+                "forbidden",
+                "not_awaiting_approval",
+                "not_awaiting_approval",
+            ],
         ),
         (
             "mutation { saveAdminSettings(registrationMode: OPEN) { registrationMode } }"
@@ -75,10 +83,20 @@ async fn each_role_reaches_the_account_operations_mobilizon_gives_it() {
     }
     // Deleting: anonymous, a user and a moderator (on an administrator) are refused.
     let admin_id = account_id(&admin, &admin.email).await;
-    let delete = |target: &str| format!("mutation {{ deleteAccount(userId: \"{target}\") {{ id }} }}");
-    assert_eq!(anonymous.error_code(&delete(&id), json!({})).await, "unauthenticated");
-    assert_eq!(alice.gql.error_code(&delete(&id), json!({})).await, "forbidden");
-    assert_eq!(modo.gql.error_code(&delete(&admin_id), json!({})).await, "forbidden");
+    let delete =
+        |target: &str| format!("mutation {{ deleteAccount(userId: \"{target}\") {{ id }} }}");
+    assert_eq!(
+        anonymous.error_code(&delete(&id), json!({})).await,
+        "unauthenticated"
+    );
+    assert_eq!(
+        alice.gql.error_code(&delete(&id), json!({})).await,
+        "forbidden"
+    );
+    assert_eq!(
+        modo.gql.error_code(&delete(&admin_id), json!({})).await,
+        "forbidden"
+    );
 }
 
 #[tokio::test]
@@ -153,7 +171,10 @@ async fn an_administrator_finds_changes_and_a_moderator_deletes_an_account() {
 
     let dashboard = admin
         .gql
-        .data("{ dashboard { numberOfUsers numberOfReports lastGroupCreated { id } } }", json!({}))
+        .data(
+            "{ dashboard { numberOfUsers numberOfReports lastGroupCreated { id } } }",
+            json!({}),
+        )
         .await;
     assert!(dashboard["dashboard"]["numberOfUsers"].as_u64().unwrap() >= 2);
     assert_eq!(dashboard["dashboard"]["numberOfReports"], 0);
@@ -186,9 +207,15 @@ async fn administrators_look_after_accounts_on_the_users_pages() {
 
     // Not for everyone.
     let mut anonymous = Browser::new(&server.base_url);
-    assert_eq!(anonymous.get("/admin/users").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.get("/admin/users").await.status,
+        StatusCode::SEE_OTHER
+    );
     let mut theirs = logged_in_browser(&server, &alice).await;
-    assert_eq!(theirs.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        theirs.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let mut browser = logged_in_browser(&server, &admin).await;
     let list = browser.get("/admin/users").await;
@@ -212,7 +239,12 @@ async fn administrators_look_after_accounts_on_the_users_pages() {
     let role = browser
         .post(
             &path,
-            &[("csrf", &csrf), ("what", "role"), ("value", "moderator"), ("notify", "on")],
+            &[
+                ("csrf", &csrf),
+                ("what", "role"),
+                ("value", "moderator"),
+                ("notify", "on"),
+            ],
         )
         .await;
     assert_eq!(role.status, StatusCode::SEE_OTHER);
@@ -232,7 +264,11 @@ async fn administrators_look_after_accounts_on_the_users_pages() {
     let invited = browser
         .post("/admin/users/invitations", &[("csrf", &csrf)])
         .await;
-    assert!(invited.body.contains("/register?invitation="), "{}", invited.body);
+    assert!(
+        invited.body.contains("/register?invitation="),
+        "{}",
+        invited.body
+    );
 
     // The about page names the administrators.
     let about = anonymous.get("/about").await;

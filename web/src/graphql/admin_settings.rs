@@ -139,11 +139,11 @@ impl AdminSettingsMutation {
         instance_rules: Option<String>,
         registrations_open: Option<bool>,
         instance_languages: Option<Vec<Option<String>>>,
-        #[graphql(desc = "Convive: who may register.")] registration_mode: Option<
-            RegistrationMode,
-        >,
-        #[graphql(desc = "Convive: the email domains and addresses that may register in the \
-                          `ALLOWLIST` mode.")]
+        #[graphql(desc = "Convive: who may register.")] registration_mode: Option<RegistrationMode>,
+        #[graphql(
+            desc = "Convive: the email domains and addresses that may register in the \
+                          `ALLOWLIST` mode."
+        )]
         registration_allowlist: Option<Vec<String>>,
     ) -> GqlResult<AdminSettings> {
         for (field, picture) in [

@@ -298,14 +298,18 @@ impl Config {
     /// Whether anyone may sign up (maybe to wait for a moderator's approval).
     async fn registrations_open(&self, ctx: &Context<'_>) -> GqlResult<bool> {
         let app = app(ctx)?;
-        let rules = backend::users::registration::rules(app, &app.db).await.gql()?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
         Ok(rules.open_to_all())
     }
 
     /// Whether, registrations being closed to others, some domains and addresses may.
     async fn registrations_allowlist(&self, ctx: &Context<'_>) -> GqlResult<bool> {
         let app = app(ctx)?;
-        let rules = backend::users::registration::rules(app, &app.db).await.gql()?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
         Ok(rules.mode == backend::users::registration::RegistrationMode::Allowlist)
     }
 
@@ -315,7 +319,9 @@ impl Config {
         ctx: &Context<'_>,
     ) -> GqlResult<super::user_admin::RegistrationMode> {
         let app = app(ctx)?;
-        let rules = backend::users::registration::rules(app, &app.db).await.gql()?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
         Ok(rules.mode.into())
     }
 

@@ -172,8 +172,10 @@ impl DirectoryQuery {
         limit: Option<i64>,
         #[graphql(name = "sort")] _sort: Option<SortableUserField>,
         direction: Option<SortDirection>,
-        #[graphql(desc = "Convive: only the registrations waiting for a moderator's approval \
-                          (`true`), or only the others (`false`).")]
+        #[graphql(
+            desc = "Convive: only the registrations waiting for a moderator's approval \
+                          (`true`), or only the others (`false`)."
+        )]
         awaiting_approval: Option<bool>,
     ) -> GqlResult<Users> {
         let filters = directory::UserFilters {

@@ -32,7 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", get(show))
         .route("/admin/users/{id}/change", post(change))
         .route("/admin/users/{id}/approve", post(approve))
-        .route("/admin/users/{id}/delete", get(delete_question).post(delete))
+        .route(
+            "/admin/users/{id}/delete",
+            get(delete_question).post(delete),
+        )
 }
 
 /// One line of the list.
@@ -45,7 +48,10 @@ struct Row {
 }
 
 fn role_label(visitor: &Visitor, role: UserRole) -> String {
-    t(visitor.locale, &format!("admin-users-role-{}", administration::role_code(role)))
+    t(
+        visitor.locale,
+        &format!("admin-users-role-{}", administration::role_code(role)),
+    )
 }
 
 fn state_label(visitor: &Visitor, account: &user::Model) -> String {
@@ -102,10 +108,12 @@ fn list_link(email: &str, waiting: bool, page: u64) -> String {
 
 /// Sends the visitor who is not logged in to log in first.
 fn log_in_first(visitor: &Visitor, back: &str) -> Option<Response> {
-    visitor
-        .session
-        .is_none()
-        .then(|| see_other(visitor, &format!("/login?next={}", crate::pages::event::encode(back))))
+    visitor.session.is_none().then(|| {
+        see_other(
+            visitor,
+            &format!("/login?next={}", crate::pages::event::encode(back)),
+        )
+    })
 }
 
 async fn list(
@@ -161,9 +169,18 @@ async fn list_page(
     let rules = rules.map(|rules| {
         let choices = RegistrationMode::ALL
             .iter()
-            .map(|m| (m.code(), t(locale, &format!("admin-users-mode-{}", m.code()))))
+            .map(|m| {
+                (
+                    m.code(),
+                    t(locale, &format!("admin-users-mode-{}", m.code())),
+                )
+            })
             .collect();
-        (rules.mode.code().to_owned(), choices, rules.allowlist.join("\n"))
+        (
+            rules.mode.code().to_owned(),
+            choices,
+            rules.allowlist.join("\n"),
+        )
     });
     let notice = match params.done.as_str() {
         "rules" => Some(t(locale, "admin-users-rules-saved")),
@@ -381,7 +398,12 @@ async fn delete_question(
         visitor,
         Confirmation {
             title: t(locale, "admin-users-delete"),
-            question: with(locale, "admin-users-delete-question", "email", account.email),
+            question: with(
+                locale,
+                "admin-users-delete-question",
+                "email",
+                account.email,
+            ),
             consequences: vec![
                 t(locale, "admin-users-delete-identities"),
                 t(locale, "admin-users-delete-address"),

@@ -94,7 +94,10 @@ pub async fn update(
     if let Some(role) = changes.role.filter(|r| *r != before.role) {
         row.role = Set(role);
         // Says what the account became, the log's reason being free text.
-        done.push((ActionLogAction::UserRoleChange, Some(role_code(role).to_owned())));
+        done.push((
+            ActionLogAction::UserRoleChange,
+            Some(role_code(role).to_owned()),
+        ));
     }
     if changes.confirmed == Some(true) && before.confirmed_at.is_none() {
         row.confirmed_at = Set(Some(now));
@@ -136,7 +139,11 @@ pub async fn update(
         admin_notices::queue_changes(ctx, &tx, &before, &after, &actions, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(user_id = after.id, changes = done.len(), "account changed by an administrator");
+    tracing::info!(
+        user_id = after.id,
+        changes = done.len(),
+        "account changed by an administrator"
+    );
     Ok(after)
 }
 
@@ -151,18 +158,13 @@ pub fn role_code(role: UserRole) -> &'static str {
 /// A moderator deletes an account (Mobilizon's `deleteAccount(userId)`): its identities are
 /// deleted (other instances hear it), and the account stays disabled, so that its address
 /// cannot register again. An account already deleted so is refused.
-pub async fn delete(
-    ctx: &AppContext,
-    principal: &Principal,
-    id: i64,
-) -> Result<user::Model> {
+pub async fn delete(ctx: &AppContext, principal: &Principal, id: i64) -> Result<user::Model> {
     principal.require_known()?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     lock_row(&tx, "users", id).await?;
     let target = super::service::find(&tx, id).await?;
-    if !policy::can_delete_account(role_of(principal), own_account(principal, id), target.role)
-    {
+    if !policy::can_delete_account(role_of(principal), own_account(principal, id), target.role) {
         return Err(Error::forbidden(if own_account(principal, id) {
             "delete your own account with your password"
         } else {
@@ -201,11 +203,7 @@ pub async fn delete(
 }
 
 /// A moderator approves a registration that waited for it; the account is told by mail.
-pub async fn approve(
-    ctx: &AppContext,
-    principal: &Principal,
-    id: i64,
-) -> Result<user::Model> {
+pub async fn approve(ctx: &AppContext, principal: &Principal, id: i64) -> Result<user::Model> {
     principal.require_known()?;
     if !policy::can_admit(role_of(principal)) {
         return Err(Error::forbidden("only moderators approve registrations"));

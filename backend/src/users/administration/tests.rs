@@ -91,7 +91,11 @@ async fn each_role_may_do_what_mobilizon_lets_it_with_accounts_and_nothing_more(
         (&alice.principal(), Err("forbidden")),
         (&modo.principal(), Ok(())),
     ] {
-        assert_eq!(code(approve(&t.ctx, who, waiting.user.id).await), expected, "approve: {who:?}");
+        assert_eq!(
+            code(approve(&t.ctx, who, waiting.user.id).await),
+            expected,
+            "approve: {who:?}"
+        );
     }
     let victim = t.person("victim").await;
     for (who, expected) in [
@@ -104,10 +108,20 @@ async fn each_role_may_do_what_mobilizon_lets_it_with_accounts_and_nothing_more(
         } else {
             victim.user.id
         };
-        assert_eq!(code(delete(&t.ctx, who, target).await), expected, "delete: {who:?}");
+        assert_eq!(
+            code(delete(&t.ctx, who, target).await),
+            expected,
+            "delete: {who:?}"
+        );
     }
-    assert_eq!(code(delete(&t.ctx, &modo.principal(), victim.user.id).await), Ok(()));
-    assert_eq!(code(delete(&t.ctx, &modo.principal(), modo.user.id).await), Err("forbidden"));
+    assert_eq!(
+        code(delete(&t.ctx, &modo.principal(), victim.user.id).await),
+        Ok(())
+    );
+    assert_eq!(
+        code(delete(&t.ctx, &modo.principal(), modo.user.id).await),
+        Err("forbidden")
+    );
 }
 
 #[tokio::test]
@@ -132,8 +146,16 @@ async fn an_administrator_changes_an_account_and_it_is_logged_and_told() {
     assert_eq!(changed.role, UserRole::Moderator);
     t.run_due_jobs().await;
     assert_eq!(t.mail_to("alice.new@example.org").len(), 1);
-    assert_eq!(t.mail_to("alice@example.org").len(), 1, "the old address hears it");
-    assert!(t.mail_to("alice.new@example.org")[0].text.contains("moderator"));
+    assert_eq!(
+        t.mail_to("alice@example.org").len(),
+        1,
+        "the old address hears it"
+    );
+    assert!(
+        t.mail_to("alice.new@example.org")[0]
+            .text
+            .contains("moderator")
+    );
     let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Page::default())
         .await
         .unwrap();
@@ -213,7 +235,9 @@ async fn a_disabled_account_cannot_log_in_until_enabled_again() {
         disabled: Some(true),
         ..AccountChanges::default()
     };
-    update(&t.ctx, &admin.principal(), user.id, disabled).await.unwrap();
+    update(&t.ctx, &admin.principal(), user.id, disabled)
+        .await
+        .unwrap();
     let err = service::login(&t.ctx, &Client::Local, "dora@example.org", "long enough")
         .await
         .unwrap_err();
@@ -222,7 +246,9 @@ async fn a_disabled_account_cannot_log_in_until_enabled_again() {
         disabled: Some(false),
         ..AccountChanges::default()
     };
-    update(&t.ctx, &admin.principal(), user.id, enabled).await.unwrap();
+    update(&t.ctx, &admin.principal(), user.id, enabled)
+        .await
+        .unwrap();
     service::login(&t.ctx, &Client::Local, "dora@example.org", "long enough")
         .await
         .expect("enabled again");
@@ -233,10 +259,18 @@ async fn a_deleted_account_loses_its_identities_and_keeps_its_address_taken() {
     let t = TestContext::new().await;
     let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
     let spammer = t.person("spammer").await;
-    let deleted = delete(&t.ctx, &modo.principal(), spammer.user.id).await.unwrap();
+    let deleted = delete(&t.ctx, &modo.principal(), spammer.user.id)
+        .await
+        .unwrap();
     assert!(deleted.disabled_at.is_some());
-    assert!(crate::actors::find(&t.ctx.db, spammer.actor.id).await.is_err());
-    let again = delete(&t.ctx, &modo.principal(), spammer.user.id).await.unwrap_err();
+    assert!(
+        crate::actors::find(&t.ctx.db, spammer.actor.id)
+            .await
+            .is_err()
+    );
+    let again = delete(&t.ctx, &modo.principal(), spammer.user.id)
+        .await
+        .unwrap_err();
     assert_eq!(again.code(), "user_already_disabled");
     let taken = service::register(&t.ctx, &Client::Local, account("spammer@example.org", None))
         .await
@@ -273,25 +307,41 @@ async fn each_registration_mode_admits_whom_it_says() {
     let err = register("a@example.org", None).await.unwrap_err();
     assert_eq!(err.code(), "registrations_closed");
 
-    set_mode(&t, RegistrationMode::Allowlist, &["Friends.example", "one@else.example"]).await;
-    register("b@friends.example", None).await.expect("its domain is allowed");
-    register("one@else.example", None).await.expect("this address is allowed");
+    set_mode(
+        &t,
+        RegistrationMode::Allowlist,
+        &["Friends.example", "one@else.example"],
+    )
+    .await;
+    register("b@friends.example", None)
+        .await
+        .expect("its domain is allowed");
+    register("one@else.example", None)
+        .await
+        .expect("this address is allowed");
     let err = register("two@else.example", None).await.unwrap_err();
     assert_eq!(err.code(), "registration_not_allowed");
 
     set_mode(&t, RegistrationMode::Invitation, &[]).await;
     let err = register("c@example.org", None).await.unwrap_err();
     assert_eq!(err.code(), "invitation_required");
-    let invitation = registration::invite(&t.ctx, &modo.principal()).await.unwrap();
+    let invitation = registration::invite(&t.ctx, &modo.principal())
+        .await
+        .unwrap();
     assert!(invitation.link(&t.ctx).contains("/register?invitation="));
     register("c@example.org", Some(invitation.token.clone()))
         .await
         .expect("invited");
-    let used = register("d@example.org", Some(invitation.token)).await.unwrap_err();
+    let used = register("d@example.org", Some(invitation.token))
+        .await
+        .unwrap_err();
     assert_eq!(used.code(), "invalid", "an invitation admits one person");
 
     set_mode(&t, RegistrationMode::Approval, &[]).await;
-    let waiting = register("e@example.org", None).await.expect("registered").user;
+    let waiting = register("e@example.org", None)
+        .await
+        .expect("registered")
+        .user;
     assert!(waiting.awaiting_approval);
     t.run_due_jobs().await;
     let link = t.mail_to("e@example.org")[0]
@@ -301,7 +351,11 @@ async fn each_registration_mode_admits_whom_it_says() {
         .map(|w| w.rsplit('/').next().unwrap_or_default().to_owned())
         .expect("confirmation link");
     let err = service::validate(&t.ctx, &link).await.unwrap_err();
-    assert_eq!(err.code(), "registration_pending", "confirmed, not yet approved");
+    assert_eq!(
+        err.code(),
+        "registration_pending",
+        "confirmed, not yet approved"
+    );
     let err = service::login(&t.ctx, &Client::Local, "e@example.org", "long enough")
         .await
         .unwrap_err();
@@ -318,7 +372,9 @@ async fn each_registration_mode_admits_whom_it_says() {
     .await
     .unwrap();
     assert_eq!(pending.elements.len(), 1);
-    approve(&t.ctx, &modo.principal(), waiting.id).await.expect("approved");
+    approve(&t.ctx, &modo.principal(), waiting.id)
+        .await
+        .expect("approved");
     t.run_due_jobs().await;
     assert_eq!(t.mail_to("e@example.org").len(), 2, "told of the approval");
     service::login(&t.ctx, &Client::Local, "e@example.org", "long enough")

@@ -333,15 +333,13 @@ pub async fn register(
             if next != "/" {
                 visitor.remember_next(&next);
             }
-            let awaiting = match backend::users::service::find(
-                &ctx.db,
-                identity.user_id.unwrap_or_default(),
-            )
-            .await
-            {
-                Ok(account) => account.awaiting_approval,
-                Err(err) => return error_page(visitor, &err),
-            };
+            let awaiting =
+                match backend::users::service::find(&ctx.db, identity.user_id.unwrap_or_default())
+                    .await
+                {
+                    Ok(account) => account.awaiting_approval,
+                    Err(err) => return error_page(visitor, &err),
+                };
             let mut text = t(locale, "register-sent");
             if awaiting {
                 text = format!("{text} {}", t(locale, "register-sent-approval"));
@@ -368,8 +366,15 @@ pub async fn register(
                 username: form.username,
                 invitation: form.invitation,
             };
-            register_page(&state, &visitor, status, Some(problem), form.next, form_again)
-                .await
+            register_page(
+                &state,
+                &visitor,
+                status,
+                Some(problem),
+                form.next,
+                form_again,
+            )
+            .await
         }
         Err(err) => error_page(visitor, &err),
     }
