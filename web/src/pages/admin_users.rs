@@ -67,6 +67,15 @@ fn state_label(visitor: &Visitor, account: &user::Model) -> String {
     t(visitor.locale, key)
 }
 
+/// Who may register, as the administrators' form shows it.
+struct RulesView {
+    mode: String,
+    /// (value, label) of each mode.
+    choices: Vec<(&'static str, String)>,
+    /// One entry a line.
+    allowlist: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin_users.html")]
 struct ListPage {
@@ -80,7 +89,7 @@ struct ListPage {
     /// Shown once, after a moderator made one.
     invitation: Option<String>,
     /// For administrators: the mode in force, the choices, and the allowlist (one a line).
-    rules: Option<(String, Vec<(&'static str, String)>, String)>,
+    rules: Option<RulesView>,
 }
 
 #[derive(Deserialize, Default)]
@@ -176,11 +185,11 @@ async fn list_page(
                 )
             })
             .collect();
-        (
-            rules.mode.code().to_owned(),
+        RulesView {
+            mode: rules.mode.code().to_owned(),
             choices,
-            rules.allowlist.join("\n"),
-        )
+            allowlist: rules.allowlist.join("\n"),
+        }
     });
     let notice = match params.done.as_str() {
         "rules" => Some(t(locale, "admin-users-rules-saved")),
