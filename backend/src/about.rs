@@ -3,8 +3,8 @@
 //! and two colours for clients' themes. Kept as one document in `instance_settings`, so every
 //! node reads the same; everyone reads it through `config`, administrators change it.
 //!
-//! The name, description, contact, registrations and languages come from the configuration
-//! file: a change to one of them is refused, naming the key to edit, rather than accepted and
+//! The name, description, contact and languages come from the configuration
+//! file (who may register is `users::registration`'s): a change to one of them is refused, naming the key to edit, rather than accepted and
 //! forgotten. The instance's pictures (logo, favicon, default picture) are not set here.
 
 use entity::instance_setting;
@@ -92,7 +92,6 @@ pub struct AboutChanges {
     pub name: Option<String>,
     pub description: Option<String>,
     pub contact: Option<String>,
-    pub registrations_open: Option<bool>,
     pub languages: Option<Vec<String>>,
 }
 
@@ -163,13 +162,6 @@ fn check_configured(ctx: &AppContext, changes: &AboutChanges, validation: &mut V
     if let Some(contact) = trimmed(&changes.contact) {
         let current = instance.contact_email.clone().unwrap_or_default();
         refuse_change("contact", "instance.contact_email", contact == current);
-    }
-    if let Some(open) = changes.registrations_open {
-        refuse_change(
-            "registrationsOpen",
-            "instance.registrations_open",
-            open == instance.registrations_open,
-        );
     }
     if let Some(languages) = &changes.languages {
         let mut asked: Vec<String> = languages.iter().map(|l| l.trim().to_lowercase()).collect();
@@ -329,7 +321,6 @@ mod tests {
             primary_color: Some("#1e7d97".to_owned()),
             // Sent again unchanged, as Mobilizon's form does.
             name: Some(t.ctx.settings.instance.name.clone()),
-            registrations_open: Some(t.ctx.settings.instance.registrations_open),
             ..AboutChanges::default()
         };
         let refused = save(&t.ctx, &alice.principal(), changes.clone())

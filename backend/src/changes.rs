@@ -294,13 +294,15 @@ pub fn may_change_pages(sql: &str) -> bool {
 /// the rate limits' counters with every login, the feeds' versions with feed requests, and
 /// participant exports are read from the database on each download, never kept. Reports and
 /// their notes, the action log and why moderators suspended someone are read by moderators
-/// on pages that are never kept. Conversations are read on personal pages only.
-pub const UNSEEN_TABLES: [&str; 14] = [
+/// on pages that are never kept. Conversations are read on personal pages only, and
+/// invitations by moderators on theirs.
+pub const UNSEEN_TABLES: [&str; 15] = [
     "action_logs",
     "conversation_messages",
     "conversation_participants",
     "conversations",
     "feed_versions",
+    "invitations",
     "jobs",
     "participant_exports",
     "rate_limits",

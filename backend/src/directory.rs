@@ -87,16 +87,29 @@ pub async fn actors(
 pub async fn users(
     conn: &impl ConnectionTrait,
     principal: &Principal,
-    email: Option<&str>,
-    ascending: bool,
+    filters: &UserFilters,
     page: Page,
 ) -> Result<Paginated<user::Model>> {
     require_moderator(principal)?;
     let mut query = user::Entity::find();
-    if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
+    if let Some(email) = filters
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        if email.chars().count() > MAX_EMAIL_SEARCH_CHARS {
+            return Err(Error::invalid(
+                "email",
+                format!("at most {MAX_EMAIL_SEARCH_CHARS} characters"),
+            ));
+        }
         query = query.filter(contains(user::Column::Email, email));
     }
-    let direction = if ascending {
+    if let Some(waiting) = filters.awaiting_approval {
+        query = query.filter(user::Column::AwaitingApproval.eq(waiting));
+    }
+    let direction = if filters.ascending {
         sea_orm::Order::Asc
     } else {
         sea_orm::Order::Desc
@@ -111,6 +124,19 @@ pub async fn users(
     Ok(Paginated { total, elements })
 }
 
+/// Characters of an address searched for.
+const MAX_EMAIL_SEARCH_CHARS: usize = 320;
+
+/// Which accounts a list shows (newest first unless `ascending`).
+#[derive(Debug, Clone, Default)]
+pub struct UserFilters {
+    /// Part of the address, in any case.
+    pub email: Option<String>,
+    /// Only the registrations waiting for a moderator's approval (or only the others).
+    pub awaiting_approval: Option<bool>,
+    pub ascending: bool,
+}
+
 /// One account, for moderators.
 pub async fn user(
     conn: &impl ConnectionTrait,
@@ -119,6 +145,30 @@ pub async fn user(
 ) -> Result<user::Model> {
     require_moderator(principal)?;
     crate::users::service::find(conn, id).await
+}
+
+/// The public faces of the instance's administrators, for its about page: each enabled
+/// administrator's default identity (else their first), unless it is suspended.
+pub async fn administrators(conn: &impl ConnectionTrait) -> Result<Vec<actor::Model>> {
+    let admins = user::Entity::find()
+        .filter(user::Column::Role.eq(user::UserRole::Administrator))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::ConfirmedAt.is_not_null())
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?;
+    let mut faces = Vec::new();
+    for admin in admins {
+        let identities = crate::actors::persons::of_user::identities(conn, admin.id).await?;
+        let face = identities
+            .iter()
+            .find(|a| Some(a.id) == admin.default_actor_id)
+            .or_else(|| identities.first());
+        if let Some(face) = face.filter(|a| !a.suspended) {
+            faces.push(face.clone());
+        }
+    }
+    Ok(faces)
 }
 
 /// What the instance holds, counted (Mobilizon's `statistics`).

@@ -25,6 +25,7 @@ pub mod geocoding;
 pub mod groups;
 pub mod i18n;
 pub mod instance;
+pub mod instance_dashboard;
 pub mod instances;
 pub mod jobs;
 pub mod kept;

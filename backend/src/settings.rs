@@ -102,6 +102,12 @@ pub struct InstanceSettings {
     /// Whether visitors without an account may report, leaving an email address (Mobilizon's
     /// `anonymous.reports.allowed`).
     pub anonymous_reports: bool,
+    /// Who may register, until an administrator chooses in the administration (which is
+    /// then kept in the database): unset follows `registrations_open` (open or closed).
+    pub registration_mode: Option<crate::users::registration::RegistrationMode>,
+    /// In the `allowlist` mode: the email domains (`example.org`) and addresses that may
+    /// register.
+    pub registrations_allowlist: Vec<String>,
 }
 
 impl InstanceSettings {
@@ -122,6 +128,8 @@ impl Default for InstanceSettings {
             duration_of_long_event: 0,
             default_timezone: "UTC".to_owned(),
             anonymous_reports: false,
+            registration_mode: None,
+            registrations_allowlist: Vec::new(),
         }
     }
 }
@@ -201,6 +209,9 @@ pub struct AuthSettings {
     pub refresh_token_days: i64,
     pub browser_session_days: i64,
     pub min_password_length: usize,
+    /// Seconds the sign-up page must have been shown before its form is accepted: people
+    /// take longer to fill it in, scripts do not wait. 0 turns the delay off.
+    pub sign_up_min_fill_secs: u32,
 }
 
 impl Default for AuthSettings {
@@ -211,6 +222,7 @@ impl Default for AuthSettings {
             refresh_token_days: 60,
             browser_session_days: 30,
             min_password_length: 8,
+            sign_up_min_fill_secs: 3,
         }
     }
 }
@@ -578,6 +590,13 @@ impl Settings {
                 "key \"instance.default_timezone\": \"{}\" is not a time zone; expected a name such as Europe/Paris or UTC",
                 self.instance.default_timezone
             ));
+        }
+        for entry in &self.instance.registrations_allowlist {
+            if crate::users::registration::allowlist_entry(entry).is_none() {
+                problems.push(format!(
+                    "key \"instance.registrations_allowlist\": \"{entry}\" is neither an email domain nor an address"
+                ));
+            }
         }
         if self.instance.name.trim().is_empty() {
             problems.push("key \"instance.name\": must not be empty".to_owned());

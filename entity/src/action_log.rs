@@ -57,6 +57,23 @@ pub enum ActionLogAction {
     ActorUnsuspension,
     #[sea_orm(string_value = "user_deletion")]
     UserDeletion,
+    // Convive's own, beside Mobilizon's: what administrators do to accounts.
+    #[sea_orm(string_value = "user_role_change")]
+    UserRoleChange,
+    #[sea_orm(string_value = "user_email_change")]
+    UserEmailChange,
+    #[sea_orm(string_value = "user_confirmation")]
+    UserConfirmation,
+    #[sea_orm(string_value = "user_disabling")]
+    UserDisabling,
+    #[sea_orm(string_value = "user_enabling")]
+    UserEnabling,
+    #[sea_orm(string_value = "user_approval")]
+    UserApproval,
+    #[sea_orm(string_value = "invitation_creation")]
+    InvitationCreation,
+    #[sea_orm(string_value = "registration_rules_change")]
+    RegistrationRulesChange,
 }
 
 /// What an action was done on.
@@ -77,4 +94,8 @@ pub enum ObjectKind {
     Actor,
     #[sea_orm(string_value = "user")]
     User,
+    #[sea_orm(string_value = "invitation")]
+    Invitation,
+    #[sea_orm(string_value = "instance")]
+    Instance,
 }

@@ -19,6 +19,7 @@ pub mod feed_token;
 pub mod feed_version;
 pub mod follow;
 pub mod instance_setting;
+pub mod invitation;
 pub mod job;
 pub mod media;
 pub mod member;

@@ -36,6 +36,10 @@ pub struct Model {
     #[serde(skip_serializing)]
     pub email_change_token_hash: Option<String>,
     pub email_change_sent_at: Option<DateTimeUtc>,
+    /// When an administrator disabled the account: it cannot log in, its address stays taken.
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Registered while registrations need a moderator's approval, and not approved yet.
+    pub awaiting_approval: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -178,6 +178,7 @@ struct Metadata {
 
 async fn nodeinfo(data: FederationData, version: &'static str) -> Result<Response> {
     let usage = backend::instance::usage(&data.db).await?;
+    let registration = backend::users::registration::rules(&data, &data.db).await?;
     let body = OurNodeInfo {
         version,
         software: Software {
@@ -190,7 +191,7 @@ async fn nodeinfo(data: FederationData, version: &'static str) -> Result<Respons
             inbound: [],
             outbound: [],
         },
-        open_registrations: data.settings.instance.registrations_open,
+        open_registrations: registration.open_to_all(),
         usage: Usage {
             users: Users { total: usage.users },
             local_posts: usage.local_events,

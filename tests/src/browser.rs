@@ -26,6 +26,14 @@ impl Page {
         let end = self.body[start..].find('"').expect("end of token") + start;
         self.body[start..end].to_owned()
     }
+
+    /// The value of the page's hidden field `name`, if it has one.
+    pub fn hidden(&self, name: &str) -> Option<String> {
+        let marker = format!("type=\"hidden\" name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(self.body[start..end].to_owned())
+    }
 }
 
 impl Browser {

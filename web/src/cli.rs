@@ -170,6 +170,7 @@ async fn create_user(settings: Settings, args: CreateUser) -> anyhow::Result<()>
             password: args.password,
             locale: args.locale,
             timezone: None,
+            invitation: None,
         },
         AdminAccountOptions {
             role: Some(role),

@@ -116,3 +116,26 @@ private-message-subject = A message from the organizers of “{ $title }”
 private-message-title = The organizers of “{ $title }” wrote to you
 private-message-intro = The organizers of “{ $title }” wrote:
 private-message-answer = Answer them
+## What administrators did to an account
+account-changed-subject = Your account on { $instance } was changed
+account-changed-title = An administrator changed your account
+account-changed-email = Your account's email address is now { $email }.
+account-changed-role-user = Your account is now a plain user's account.
+account-changed-role-moderator = Your account is now a moderator's.
+account-changed-role-administrator = Your account is now an administrator's.
+account-changed-confirmed = Your account is confirmed: you can log in.
+account-changed-disabled = Your account is disabled: you cannot log in any more.
+account-changed-enabled = Your account is enabled again: you can log in.
+account-changed-contact = If you have questions, answer the contact given on the about page of { $instance }.
+account-approved-subject = Your registration on { $instance } is approved
+account-approved-title = Welcome to { $instance }
+account-approved-intro = A moderator of { $instance } approved your registration.
+account-approved-confirm-first = Confirm your address with the link of the first mail we sent you, then log in.
+account-approved-button = Log in
+
+## To moderators, when a report arrives
+report-new-subject = New report on { $instance }
+report-new-title = A report arrived
+report-new-intro = Someone reported { $reported } to the moderators of { $instance }.
+report-new-button = Open the administration
+report-new-why = You receive this message because you moderate { $instance }.

@@ -116,3 +116,26 @@ private-message-subject = Un message des organisateurs de « { $title } »
 private-message-title = Les organisateurs de « { $title } » vous ont écrit
 private-message-intro = Les organisateurs de « { $title } » ont écrit :
 private-message-answer = Leur répondre
+## Ce que les administrateurs ont fait à un compte
+account-changed-subject = Votre compte sur { $instance } a été modifié
+account-changed-title = Un administrateur a modifié votre compte
+account-changed-email = L’adresse électronique de votre compte est désormais { $email }.
+account-changed-role-user = Votre compte est désormais un compte d’utilisateur ordinaire.
+account-changed-role-moderator = Votre compte est désormais celui d’un modérateur.
+account-changed-role-administrator = Votre compte est désormais celui d’un administrateur.
+account-changed-confirmed = Votre compte est confirmé : vous pouvez vous connecter.
+account-changed-disabled = Votre compte est désactivé : vous ne pouvez plus vous connecter.
+account-changed-enabled = Votre compte est de nouveau activé : vous pouvez vous connecter.
+account-changed-contact = Pour toute question, écrivez au contact indiqué sur la page « À propos » de { $instance }.
+account-approved-subject = Votre inscription sur { $instance } est acceptée
+account-approved-title = Bienvenue sur { $instance }
+account-approved-intro = Un modérateur de { $instance } a accepté votre inscription.
+account-approved-confirm-first = Confirmez votre adresse avec le lien du premier message que nous vous avons envoyé, puis connectez-vous.
+account-approved-button = Se connecter
+
+## Aux modérateurs, quand un signalement arrive
+report-new-subject = Nouveau signalement sur { $instance }
+report-new-title = Un signalement est arrivé
+report-new-intro = Quelqu’un a signalé { $reported } aux modérateurs de { $instance }.
+report-new-button = Ouvrir l’administration
+report-new-why = Vous recevez ce message parce que vous modérez { $instance }.

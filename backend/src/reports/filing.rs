@@ -186,6 +186,7 @@ pub async fn create(
         let what = Happened::ReportForwarded { report_id: row.id };
         outbox::record(ctx, &tx, now, what).await?;
     }
+    super::notices::queue_to_moderators(ctx, &tx, &row, now).await?;
     tx.commit().await?;
     tracing::info!(report = row.id, local, "a report was filed");
     Ok(Filed::New(row))

@@ -1,4 +1,5 @@
-//! The mail that tells a reporter what became of their report, in their language.
+//! The mail that tells a reporter what became of their report, and the one that tells the
+//! instance's moderators that a report arrived, each in its reader's language.
 
 use chrono::{DateTime, Utc};
 use entity::report::{self, ReportStatus};
@@ -79,5 +80,51 @@ pub async fn queue_outcome(
         &outcome_mail(ctx, &to, locale, &name, report.status),
     )
     .await?;
+    Ok(())
+}
+
+/// Tells every moderator and administrator (confirmed, not disabled) that a report arrived,
+/// in the caller's transaction.
+pub async fn queue_to_moderators(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    report: &report::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use entity::user::{self, UserRole};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let moderators = user::Entity::find()
+        .filter(user::Column::Role.is_in([UserRole::Moderator, UserRole::Administrator]))
+        .filter(user::Column::ConfirmedAt.is_not_null())
+        .filter(user::Column::DisabledAt.is_null())
+        .all(conn)
+        .await?;
+    if moderators.is_empty() {
+        return Ok(());
+    }
+    let reported = crate::actors::find(conn, report.reported_actor_id).await?;
+    let name = crate::actors::handle(&reported);
+    let instance = ctx.settings.instance.name.clone();
+    let a = args([("instance", instance.clone()), ("reported", name)]);
+    for moderator in moderators {
+        let locale = crate::users::user_locale(ctx, &moderator);
+        let mut layout = Layout::new(i18n::text_with(locale, "report-new-title", &a))
+            .paragraph(i18n::text_with(locale, "report-new-intro", &a));
+        if let Some(content) = &report.content {
+            layout = layout.paragraph(content.clone());
+        }
+        let layout = layout
+            .button(i18n::text(locale, "report-new-button"), ctx.url("/admin"))
+            .footnote(i18n::text_with(locale, "report-new-why", &a));
+        let message = OutgoingMail {
+            to: moderator.email.clone(),
+            locale,
+            subject: i18n::text_with(locale, "report-new-subject", &a),
+            text: layout.text(&instance),
+            html: layout.html(&instance, locale.code()),
+            attachments: Vec::new(),
+        };
+        mail::queue(conn, now, &message).await?;
+    }
     Ok(())
 }

@@ -134,6 +134,8 @@ pub fn settings(database_url: &str) -> Settings {
     settings.mail.transport = MailTransportKind::Memory;
     settings.auth.token_secret = Some("test-secret-test-secret-test-secret!".to_owned());
     settings.jobs.poll_interval_ms = 20;
+    // Tests send the sign-up form at once; those of the delay set it again.
+    settings.auth.sign_up_min_fill_secs = 0;
     settings
 }
 
@@ -245,6 +247,8 @@ impl TestContext {
             unconfirmed_email: Set(None),
             email_change_token_hash: Set(None),
             email_change_sent_at: Set(None),
+            disabled_at: Set(None),
+            awaiting_approval: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         };

@@ -53,7 +53,7 @@ pub async fn resolve(ctx: &AppContext, token: &str) -> Result<Option<BrowserSess
         return Ok(None);
     };
     let user = match service::find(&ctx.db, session.user_id).await {
-        Ok(user) if user.confirmed_at.is_some() => user,
+        Ok(user) if user.confirmed_at.is_some() && service::may_log_in(&user).is_ok() => user,
         Ok(_) | Err(Error::NotFound { .. }) => return Ok(None),
         Err(err) => return Err(err),
     };

@@ -1,12 +1,16 @@
 //! Local accounts: registration, confirmation, login sessions and tokens, passwords, deletion,
 //! and the mail these send.
 
+mod admin_notices;
+pub mod administration;
 pub mod browser;
 pub mod email;
 pub mod email_change;
 mod jobs;
 pub mod notices;
 pub mod password;
+pub mod policy;
+pub mod registration;
 pub mod service;
 pub mod sessions;
 pub mod settings;

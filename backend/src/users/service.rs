@@ -33,6 +33,9 @@ pub struct NewAccount {
     /// The zone the sign-up page's script read from the browser (an IANA name); the
     /// instance's default zone when absent or not a zone.
     pub timezone: Option<String>,
+    /// The token of an invitation link, which admits its bearer while registrations are by
+    /// invitation only (or need approval, or an allowlist); spent by the registration.
+    pub invitation: Option<String>,
 }
 
 /// What a successful login hands out.
@@ -80,12 +83,10 @@ pub async fn register(
     client: &Client,
     input: NewAccount,
 ) -> Result<Registration> {
-    if !ctx.settings.instance.registrations_open {
-        return Err(Error::rule(
-            "registrations_closed",
-            "registrations are closed on this instance",
-        ));
-    }
+    let address =
+        email::normalize(&input.email).unwrap_or_else(|_| input.email.trim().to_lowercase());
+    let admission =
+        super::registration::admission(ctx, &ctx.db, &address, input.invitation.as_deref()).await?;
     rate_limits::spend_for_client(
         ctx,
         "registration.client",
@@ -97,7 +98,11 @@ pub async fn register(
         rate_limits::spend_mail_to(ctx, &address).await?;
     }
     let (registration_token, token_hash) = random_token();
-    let user = insert_account(ctx, input, AdminAccountOptions::default(), Some(token_hash)).await?;
+    let admitted = Admitted {
+        registration_token_hash: token_hash,
+        awaiting_approval: admission == super::policy::Admission::AwaitingApproval,
+    };
+    let user = insert_account(ctx, input, AdminAccountOptions::default(), Some(admitted)).await?;
     Ok(Registration {
         user,
         registration_token,
@@ -113,12 +118,26 @@ pub async fn create_account(
     insert_account(ctx, input, options, None).await
 }
 
+/// How a registration (rather than an administrator) creates an account.
+struct Admitted {
+    registration_token_hash: String,
+    awaiting_approval: bool,
+}
+
 async fn insert_account(
     ctx: &AppContext,
     input: NewAccount,
     options: AdminAccountOptions,
-    registration_token_hash: Option<String>,
+    admitted: Option<Admitted>,
 ) -> Result<user::Model> {
+    let awaiting_approval = admitted.as_ref().is_some_and(|a| a.awaiting_approval);
+    let registration_token_hash = admitted.map(|a| a.registration_token_hash);
+    let invitation = input
+        .invitation
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && registration_token_hash.is_some())
+        .map(str::to_owned);
     let mut validation = Validation::new();
     let email = validation.check(email::normalize(&input.email));
     validation.check(password::validate_new(
@@ -169,6 +188,8 @@ async fn insert_account(
         unconfirmed_email: Set(None),
         email_change_token_hash: Set(None),
         email_change_sent_at: Set(None),
+        disabled_at: Set(None),
+        awaiting_approval: Set(awaiting_approval),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -182,6 +203,9 @@ async fn insert_account(
                 "an account with this email address already exists",
             )
         })?;
+    if let Some(token) = &invitation {
+        super::registration::spend_invitation(&tx, token, user.id, now).await?;
+    }
     if !options.confirmed {
         notices::queue_confirmation(ctx, &tx, &user, &token, now).await?;
     }
@@ -217,6 +241,11 @@ pub async fn validate(ctx: &AppContext, token: &str) -> Result<Login> {
         .await?;
     if updated.rows_affected == 0 {
         return Err(invalid());
+    }
+    if let Err(refusal) = may_log_in(&user) {
+        // Confirmed, but not to be logged in yet.
+        tx.commit().await?;
+        return Err(refusal);
     }
     let login = open_api_session(ctx, &tx, user.id).await?;
     tx.commit().await?;
@@ -364,6 +393,7 @@ pub async fn check_credentials(
             format!("this account was suspended by the moderators{why}"),
         ));
     }
+    may_log_in(&user)?;
     let now = ctx.now();
     user::Entity::update_many()
         .col_expr(user::Column::LastLoginAt, Expr::value(now))
@@ -371,6 +401,23 @@ pub async fn check_credentials(
         .exec(&ctx.db)
         .await?;
     Ok(user)
+}
+
+/// Refuses an account that administrators disabled or that waits for a moderator's approval.
+pub fn may_log_in(user: &user::Model) -> Result<()> {
+    if user.disabled_at.is_some() {
+        return Err(Error::rule(
+            "account_disabled",
+            "this account was disabled by the administrators",
+        ));
+    }
+    if user.awaiting_approval {
+        return Err(Error::rule(
+            "registration_pending",
+            "a moderator has not approved this account yet; you will get a mail when they do",
+        ));
+    }
+    Ok(())
 }
 
 /// What the login budgets count (`rate_limits` keys).
@@ -461,7 +508,7 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
     let user = user::Entity::find_by_id(user_id)
         .one(&ctx.db)
         .await?
-        .filter(|u| u.confirmed_at.is_some())
+        .filter(|u| u.confirmed_at.is_some() && may_log_in(u).is_ok())
         .ok_or(Error::Unauthenticated)?;
     Ok(CurrentUser::from_model(
         &user,
@@ -526,6 +573,7 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
     {
         return Err(invalid());
     }
+    may_log_in(&user)?;
     let password_hash = password::hash(&ctx.password_slots, new_password).await?;
     let tx = begin_write(ctx).await?;
     let updated = user::Entity::update_many()

@@ -10,6 +10,7 @@ fn account(email: &str) -> NewAccount {
         password: "long enough".to_owned(),
         locale: None,
         timezone: None,
+        invitation: None,
     }
 }
 

@@ -293,6 +293,7 @@ pub async fn person(
             password: PASSWORD.to_owned(),
             locale: Some("fr".to_owned()),
             timezone: None,
+            invitation: None,
         },
         AdminAccountOptions {
             role: None,

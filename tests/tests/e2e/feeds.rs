@@ -46,6 +46,7 @@ async fn person(server: &TestServer, username: &str) -> Person {
             password: PASSWORD.to_owned(),
             locale: Some("en".to_owned()),
             timezone: None,
+            invitation: None,
         },
         AdminAccountOptions {
             role: None,

@@ -44,7 +44,9 @@ mod public_urls;
 mod recurrence;
 mod recurrence_federation;
 mod reports;
+mod sign_up_modes;
 mod smtp;
+mod user_admin;
 mod waitlist;
 
 /// The servers of these tests watch their job queue.

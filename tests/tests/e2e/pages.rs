@@ -39,11 +39,13 @@ async fn a_visitor_signs_up_confirms_and_rsvps_from_the_event_page() {
     let form = browser.get("/register").await;
     assert_eq!(form.status, StatusCode::OK);
     let csrf = form.csrf();
+    let ticket = form.hidden("ticket").expect("the form's ticket");
     let sent = browser
         .post(
             "/register",
             &[
                 ("csrf", &csrf),
+                ("ticket", &ticket),
                 ("username", "bea"),
                 ("email", "bea@example.org"),
                 ("password", "long enough pw"),

@@ -84,6 +84,9 @@ impl ActionLog {
                 .await
                 .ok()
                 .map(|u| ActionLogObject::User(User::from(u))),
+            // Convive's own objects (an invitation, the instance's registration rules) are
+            // none of Mobilizon's: `objectLabel` says what they were.
+            ObjectKind::Invitation | ObjectKind::Instance => None,
         };
         Ok(found)
     }

@@ -4,11 +4,15 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 use backend::about::{About, AboutChanges, DocumentKind};
+use backend::users::registration::{
+    self, RegistrationMode as Mode, RegistrationRules, RulesChanges,
+};
 
 use super::config::{InstancePrivacyType, InstanceTermsType, document_kind, privacy_kind};
 use super::errors::{GqlResult, IntoGql, invalid};
 use super::media::MediaInput;
 use super::objects::Media;
+use super::user_admin::RegistrationMode;
 use super::{app, principal};
 
 #[derive(SimpleObject)]
@@ -33,10 +37,14 @@ pub struct AdminSettings {
     instance_rules: Option<String>,
     registrations_open: bool,
     instance_languages: Vec<String>,
+    /// Convive: who may register.
+    registration_mode: RegistrationMode,
+    /// Convive: the email domains and addresses that may register in the `ALLOWLIST` mode.
+    registration_allowlist: Vec<String>,
 }
 
 impl AdminSettings {
-    fn new(ctx: &Context<'_>, about: About) -> GqlResult<Self> {
+    fn new(ctx: &Context<'_>, about: About, rules: RegistrationRules) -> GqlResult<Self> {
         let instance = &app(ctx)?.settings.instance;
         Ok(Self {
             instance_name: instance.name.clone(),
@@ -56,11 +64,13 @@ impl AdminSettings {
             instance_privacy_policy_type: privacy_kind(about.privacy.kind),
             instance_privacy_policy_url: about.privacy.url,
             instance_rules: about.rules,
-            registrations_open: instance.registrations_open,
+            registrations_open: rules.open_to_all(),
             instance_languages: backend::i18n::Locale::all_codes()
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            registration_mode: rules.mode.into(),
+            registration_allowlist: rules.allowlist,
         })
     }
 }
@@ -91,7 +101,9 @@ impl AdminSettingsQuery {
         principal(ctx)
             .require_admin("only administrators see the instance's settings")
             .gql()?;
-        AdminSettings::new(ctx, backend::about::get(&app(ctx)?.db).await.gql()?)
+        let app = app(ctx)?;
+        let rules = registration::rules(app, &app.db).await.gql()?;
+        AdminSettings::new(ctx, backend::about::get(&app.db).await.gql()?, rules)
     }
 }
 
@@ -100,9 +112,10 @@ pub struct AdminSettingsMutation;
 
 #[Object]
 impl AdminSettingsMutation {
-    /// Changes what the instance says about itself (administrators). What the configuration
-    /// file sets (name, description, contact, registrations, languages) is accepted
-    /// unchanged only; the instance's pictures are not set here.
+    /// Changes what the instance says about itself and who may register (administrators).
+    /// What the configuration file sets (name, description, contact, languages) is accepted
+    /// unchanged only; the instance's pictures are not set here. `registrationsOpen: false`
+    /// closes registrations and `true` opens them to all, unless `registrationMode` says more.
     #[allow(clippy::too_many_arguments)]
     async fn save_admin_settings(
         &self,
@@ -126,6 +139,12 @@ impl AdminSettingsMutation {
         instance_rules: Option<String>,
         registrations_open: Option<bool>,
         instance_languages: Option<Vec<Option<String>>>,
+        #[graphql(desc = "Convive: who may register.")] registration_mode: Option<RegistrationMode>,
+        #[graphql(
+            desc = "Convive: the email domains and addresses that may register in the \
+                          `ALLOWLIST` mode."
+        )]
+        registration_allowlist: Option<Vec<String>>,
     ) -> GqlResult<AdminSettings> {
         for (field, picture) in [
             ("instanceLogo", &instance_logo),
@@ -154,12 +173,30 @@ impl AdminSettingsMutation {
                 name: instance_name,
                 description: instance_description,
                 contact,
-                registrations_open,
                 languages: instance_languages.map(|l| l.into_iter().flatten().collect()),
             },
         )
         .await
         .gql()?;
-        AdminSettings::new(ctx, about)
+        let app = app(ctx)?;
+        let current = registration::rules(app, &app.db).await.gql()?;
+        // Mobilizon's form sends `registrationsOpen` every time: only a change is one.
+        let mode = registration_mode.map(Into::into).or_else(|| {
+            registrations_open
+                .filter(|open| *open != current.open_to_all())
+                .map(|open| if open { Mode::Open } else { Mode::Closed })
+        });
+        let rules = if mode.is_some() || registration_allowlist.is_some() {
+            let changes = RulesChanges {
+                mode,
+                allowlist: registration_allowlist,
+            };
+            registration::save_rules(app, &principal(ctx), changes)
+                .await
+                .gql()?
+        } else {
+            current
+        };
+        AdminSettings::new(ctx, about, rules)
     }
 }

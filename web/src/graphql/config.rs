@@ -295,13 +295,34 @@ impl Config {
             .collect()
     }
 
+    /// Whether anyone may sign up (maybe to wait for a moderator's approval).
     async fn registrations_open(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(app(ctx)?.settings.instance.registrations_open)
+        let app = app(ctx)?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
+        Ok(rules.open_to_all())
     }
 
-    /// No list of addresses allowed to register while registrations are closed.
-    async fn registrations_allowlist(&self) -> bool {
-        false
+    /// Whether, registrations being closed to others, some domains and addresses may.
+    async fn registrations_allowlist(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        let app = app(ctx)?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
+        Ok(rules.mode == backend::users::registration::RegistrationMode::Allowlist)
+    }
+
+    /// Convive: who may register.
+    async fn registration_mode(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<super::user_admin::RegistrationMode> {
+        let app = app(ctx)?;
+        let rules = backend::users::registration::rules(app, &app.db)
+            .await
+            .gql()?;
+        Ok(rules.mode.into())
     }
 
     async fn demo_mode(&self) -> bool {

@@ -172,12 +172,21 @@ impl DirectoryQuery {
         limit: Option<i64>,
         #[graphql(name = "sort")] _sort: Option<SortableUserField>,
         direction: Option<SortDirection>,
+        #[graphql(
+            desc = "Convive: only the registrations waiting for a moderator's approval \
+                          (`true`), or only the others (`false`)."
+        )]
+        awaiting_approval: Option<bool>,
     ) -> GqlResult<Users> {
+        let filters = directory::UserFilters {
+            email,
+            awaiting_approval,
+            ascending: direction == Some(SortDirection::Asc),
+        };
         let list = directory::users(
             &app(ctx)?.db,
             &principal(ctx),
-            email.as_deref(),
-            direction == Some(SortDirection::Asc),
+            &filters,
             self::page(page, limit)?,
         )
         .await

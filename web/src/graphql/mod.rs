@@ -35,6 +35,7 @@ mod recurrence;
 mod reports;
 mod suspensions;
 mod tags;
+mod user_admin;
 mod users;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -63,6 +64,7 @@ pub struct Query(
     reports::ReportQuery,
     action_logs::ActionLogQuery,
     addresses::AddressQuery,
+    user_admin::UserAdminQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -81,6 +83,7 @@ pub struct Mutation(
     admin_settings::AdminSettingsMutation,
     reports::ReportMutation,
     suspensions::SuspensionMutation,
+    user_admin::UserAdminMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

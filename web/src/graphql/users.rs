@@ -69,9 +69,14 @@ impl User {
         None
     }
 
-    /// Always false: disabled accounts do not exist here (suspension is per identity).
+    /// Whether administrators disabled the account, or deleted it (its address stays taken).
     async fn disabled(&self) -> bool {
-        false
+        self.model.disabled_at.is_some()
+    }
+
+    /// Convive: the registration waits for a moderator's approval.
+    async fn awaiting_approval(&self) -> bool {
+        self.model.awaiting_approval
     }
 
     /// The conversations of all the account's identities and of the groups they moderate,
@@ -371,6 +376,7 @@ impl UserMutation {
                 password,
                 locale,
                 timezone: None,
+                invitation: None,
             },
         )
         .await
@@ -490,14 +496,26 @@ impl UserMutation {
         Ok(User::from(user))
     }
 
-    /// Deletes the caller's account and identities.
+    /// Deletes the caller's account and identities, with their `password`; or, for a
+    /// moderator, the account `userId`: its identities are deleted and the account stays
+    /// disabled, its address taken (as Mobilizon does).
     async fn delete_account(
         &self,
         ctx: &Context<'_>,
-        password: String,
+        password: Option<String>,
+        user_id: Option<ID>,
     ) -> GqlResult<DeletedObject> {
+        if let Some(user_id) = user_id {
+            let id = super::parse_id(&user_id, "userId")?;
+            backend::users::administration::delete(app(ctx)?, &super::principal(ctx), id)
+                .await
+                .gql()?;
+            return Ok(DeletedObject {
+                id: Some(ID::from(id.to_string())),
+            });
+        }
         let current = current_user(ctx)?;
-        users::delete_account(app(ctx)?, current, &password)
+        users::delete_account(app(ctx)?, current, password.as_deref().unwrap_or(""))
             .await
             .gql()?;
         Ok(DeletedObject {

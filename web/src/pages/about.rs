@@ -34,6 +34,8 @@ struct AboutPage {
     /// Sanitized HTML.
     rules: Option<String>,
     contact_email: Option<String>,
+    /// The administrators' public profiles: (name, profile address).
+    administrators: Vec<(String, String)>,
     /// Sentences counting local people, events and groups.
     statistics: Vec<String>,
     software: String,
@@ -49,6 +51,16 @@ async fn about(State(state): State<AppState>, visitor: Visitor) -> Response {
         Ok(s) => s,
         Err(err) => return error_page(visitor, &err),
     };
+    let administrators = match backend::directory::administrators(&state.ctx.db).await {
+        Ok(faces) => faces
+            .iter()
+            .map(|a| {
+                let path = format!("/@{}", a.preferred_username);
+                (backend::actors::display_name(a), path)
+            })
+            .collect(),
+        Err(err) => return error_page(visitor, &err),
+    };
     let instance = &state.ctx.settings.instance;
     let page = AboutPage {
         frame: Frame {
@@ -61,6 +73,7 @@ async fn about(State(state): State<AppState>, visitor: Visitor) -> Response {
         long_description: said.long_description,
         rules: said.rules,
         contact_email: instance.contact_email.clone(),
+        administrators,
         statistics: vec![
             counts(locale, "about-people", &[("count", statistics.users)]),
             counts(

@@ -5,6 +5,7 @@
 mod about;
 mod account;
 mod admin;
+mod admin_users;
 mod assets;
 mod comments;
 mod confirm;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(listings::routes())
         .merge(about::routes())
+        .merge(admin_users::routes())
         .merge(event::routes())
         .merge(comments::routes())
         .merge(organize::routes())

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use backend::actors::persons;
 use backend::i18n::Locale;
 use backend::users::browser;
+use backend::users::registration::{self, RegistrationMode};
 use backend::users::service::{self as users, NewAccount};
 use serde::Deserialize;
 
@@ -48,6 +49,16 @@ struct LoginPage {
     register_link: String,
     email: String,
     username: String,
+    /// What the registration mode means for who signs up here.
+    note: Option<String>,
+    /// Whether the form is shown (not on the sign-up page when registrations are closed).
+    form_open: bool,
+    /// Signed moment the sign-up form was shown.
+    ticket: String,
+    /// The token of an invitation link, carried through the form.
+    invitation: String,
+    /// The administrators published terms: the sign-up form asks to accept them.
+    terms_required: bool,
 }
 
 /// The sign-up page, leading back to `next` when it is somewhere.
@@ -95,6 +106,11 @@ fn login_page(
         next,
         email,
         username: String::new(),
+        note: None,
+        form_open: true,
+        ticket: String::new(),
+        invitation: String::new(),
+        terms_required: false,
     };
     render(visitor, status, &page)
 }
@@ -137,6 +153,8 @@ pub async fn log_in(
                     "login-suspended"
                 }
                 backend::Error::Internal(_) => return error_page(visitor, &err),
+                _ if err.code() == "account_disabled" => "login-disabled",
+                _ if err.code() == "registration_pending" => "login-pending",
                 _ => "",
             };
             let text = if key.is_empty() {
@@ -173,15 +191,44 @@ pub async fn log_out(
     see_other(&visitor, "/")
 }
 
-fn register_page(
+/// What the sign-up page shows beside its fields.
+struct SignUp {
+    email: String,
+    username: String,
+    invitation: String,
+}
+
+async fn register_page(
+    state: &AppState,
     visitor: &Visitor,
     status: StatusCode,
     error: Option<String>,
     next: String,
-    email: String,
-    username: String,
+    form: SignUp,
 ) -> Response {
+    let ctx = &state.ctx;
     let locale = visitor.locale;
+    let rules = match registration::rules(ctx, &ctx.db).await {
+        Ok(rules) => rules,
+        Err(err) => return error_page(visitor.clone(), &err),
+    };
+    let terms_required = match backend::about::get(&ctx.db).await {
+        Ok(about) => about.terms.is_published(),
+        Err(err) => return error_page(visitor.clone(), &err),
+    };
+    let ticket = match registration::form_ticket(ctx) {
+        Ok(ticket) => ticket,
+        Err(err) => return error_page(visitor.clone(), &err),
+    };
+    let invited = !form.invitation.trim().is_empty();
+    let note_key = match rules.mode {
+        RegistrationMode::Closed => Some("register-mode-closed"),
+        _ if invited => Some("register-mode-invited"),
+        RegistrationMode::Open => None,
+        RegistrationMode::Approval => Some("register-mode-approval"),
+        RegistrationMode::Allowlist => Some("register-mode-allowlist"),
+        RegistrationMode::Invitation => Some("register-mode-invitation"),
+    };
     let page = LoginPage {
         frame: Frame {
             title: t(locale, "register-title"),
@@ -194,22 +241,41 @@ fn register_page(
         error,
         register_link: String::new(),
         next: safe_next(&next),
-        email,
-        username,
+        email: form.email,
+        username: form.username,
+        note: note_key.map(|key| t(locale, key)),
+        form_open: rules.mode != RegistrationMode::Closed,
+        ticket,
+        invitation: form.invitation,
+        terms_required,
     };
     render(visitor, status, &page)
 }
 
-pub async fn register_form(visitor: Visitor, Query(q): Query<NextParam>) -> Response {
-    register_page(
-        &visitor,
-        StatusCode::OK,
-        None,
-        q.next,
-        String::new(),
-        String::new(),
-    )
+#[derive(Deserialize, Default)]
+pub struct RegisterParams {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    invitation: String,
 }
+
+pub async fn register_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<RegisterParams>,
+) -> Response {
+    let form = SignUp {
+        email: String::new(),
+        username: String::new(),
+        invitation: q.invitation,
+    };
+    register_page(&state, &visitor, StatusCode::OK, None, q.next, form).await
+}
+
+/// The code of a sign-up whose terms were not accepted (a rule of this form only: the API's
+/// clients show the terms themselves, as Mobilizon's).
+const TERMS_NOT_ACCEPTED: &str = "terms_not_accepted";
 
 #[derive(Deserialize)]
 pub struct RegisterForm {
@@ -221,6 +287,16 @@ pub struct RegisterForm {
     /// Filled by our script from the browser's settings; empty without script.
     #[serde(default)]
     timezone: String,
+    /// When the form was shown (see `registration::check_form`).
+    #[serde(default)]
+    ticket: String,
+    /// The field people never see: scripts fill it.
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    accept_terms: String,
+    #[serde(default)]
+    invitation: String,
 }
 
 pub async fn register(
@@ -230,15 +306,25 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Response {
     let ctx = &state.ctx;
+    let locale = visitor.locale;
     let result = async {
+        registration::check_form(ctx, &form.ticket, &form.website)?;
+        if form.accept_terms.is_empty() && backend::about::get(&ctx.db).await?.terms.is_published()
+        {
+            return Err(backend::Error::rule(
+                TERMS_NOT_ACCEPTED,
+                t(locale, "register-terms-needed"),
+            ));
+        }
         persons::sign_up(
             ctx,
             &client,
             NewAccount {
                 email: form.email.clone(),
                 password: form.password.clone(),
-                locale: Some(visitor.locale.code().to_owned()),
+                locale: Some(locale.code().to_owned()),
                 timezone: Some(form.timezone.clone()).filter(|tz| !tz.trim().is_empty()),
+                invitation: Some(form.invitation.clone()).filter(|i| !i.trim().is_empty()),
             },
             &form.username,
         )
@@ -246,27 +332,54 @@ pub async fn register(
     }
     .await;
     match result {
-        Ok(_) => {
+        Ok(identity) => {
             let next = safe_next(&form.next);
             if next != "/" {
                 visitor.remember_next(&next);
             }
+            let awaiting =
+                match backend::users::service::find(&ctx.db, identity.user_id.unwrap_or_default())
+                    .await
+                {
+                    Ok(account) => account.awaiting_approval,
+                    Err(err) => return error_page(visitor, &err),
+                };
+            let mut text = t(locale, "register-sent");
+            if awaiting {
+                text = format!("{text} {}", t(locale, "register-sent-approval"));
+            }
             message(
                 &visitor,
-                t(visitor.locale, "register-title"),
-                Some(t(visitor.locale, "register-sent")),
+                t(locale, "register-title"),
+                Some(text),
                 None,
                 String::new(),
             )
         }
-        Err(err) if !err.is_internal() => register_page(
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(err.to_string()),
-            form.next,
-            form.email,
-            form.username,
-        ),
+        Err(err) if !err.is_internal() => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let problem = match err.code() {
+                "sign_up_refused" => t(locale, "register-refused"),
+                "registrations_closed" => t(locale, "register-mode-closed"),
+                "registration_not_allowed" => t(locale, "register-not-allowed"),
+                "invitation_required" => t(locale, "register-mode-invitation"),
+                _ => err.to_string(),
+            };
+            let form_again = SignUp {
+                email: form.email,
+                username: form.username,
+                invitation: form.invitation,
+            };
+            register_page(
+                &state,
+                &visitor,
+                status,
+                Some(problem),
+                form.next,
+                form_again,
+            )
+            .await
+        }
         Err(err) => error_page(visitor, &err),
     }
 }
