@@ -39,6 +39,7 @@ mod m20261208_000261_action_logs;
 mod m20261208_000262_suspensions;
 mod m20261208_000280_event_series;
 mod m20261208_000310_hidden_events;
+mod m20261209_000300_posts;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000262_suspensions::Migration),
             Box::new(m20261208_000280_event_series::Migration),
             Box::new(m20261208_000310_hidden_events::Migration),
+            Box::new(m20261209_000300_posts::Migration),
         ]
     }
 }

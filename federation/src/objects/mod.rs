@@ -4,3 +4,4 @@ pub mod actor;
 pub mod comment;
 pub mod event;
 pub mod image;
+pub mod post;

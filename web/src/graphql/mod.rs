@@ -30,6 +30,7 @@ mod objects;
 pub mod parsed;
 mod participations;
 mod persons;
+mod posts;
 mod recurrence;
 mod reports;
 mod suspensions;
@@ -51,6 +52,7 @@ pub struct Query(
     group_queries::GroupQuery,
     event_queries::EventQuery,
     comments::CommentQuery,
+    posts::PostQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
@@ -71,6 +73,7 @@ pub struct Mutation(
     events::EventMutation,
     participations::ParticipationMutation,
     comments::CommentMutation,
+    posts::PostMutation,
     exports::ExportMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,
@@ -87,6 +90,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> Convive
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
         .data(media::loader(&ctx.db))
+        .data(posts::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
         .register_output_type::<group_queries::GroupSearchResult>()

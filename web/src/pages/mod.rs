@@ -20,6 +20,7 @@ mod month;
 mod organize;
 mod participants;
 mod pictures;
+mod posts;
 mod place_fields;
 mod repeats;
 mod share;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(about::routes())
         .merge(event::routes())
         .merge(comments::routes())
+        .merge(posts::routes())
         .merge(organize::routes())
         .merge(event_ending::routes())
         .merge(participants::routes())
