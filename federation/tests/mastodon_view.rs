@@ -252,12 +252,20 @@ async fn mastodon_shows_our_groups_post_as_a_public_status_with_its_title_and_li
         .await
         .unwrap();
     let object = serde_json::to_value(&article).unwrap();
-    assert_eq!(object["attributedTo"], group.ap_id.as_str(), "Mobilizon's shape");
+    assert_eq!(
+        object["attributedTo"],
+        group.ap_id.as_str(),
+        "Mobilizon's shape"
+    );
     assert_eq!(object["actor"], alice.actor.ap_id.as_str());
     let followers = group.followers_url.clone().unwrap_or_default();
     let status = mastodon_status(&object, &followers).expect("an Article is converted");
     let paragraphs: Vec<&str> = status.text.split("\n\n").collect();
-    assert_eq!(paragraphs, ["The room changed", post.ap_id.as_str()], "{status:?}");
+    assert_eq!(
+        paragraphs,
+        ["The room changed", post.ap_id.as_str()],
+        "{status:?}"
+    );
     assert_eq!(status.url, post.ap_id, "the link to the post's page");
     assert_eq!(status.visibility, "public");
     assert!(status.media.is_empty());

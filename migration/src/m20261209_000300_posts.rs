@@ -127,11 +127,7 @@ impl MigrationTrait for Migration {
                     .table(PostTags::Table)
                     .col(big_integer(PostTags::PostId))
                     .col(big_integer(PostTags::TagId))
-                    .primary_key(
-                        Index::create()
-                            .col(PostTags::PostId)
-                            .col(PostTags::TagId),
-                    )
+                    .primary_key(Index::create().col(PostTags::PostId).col(PostTags::TagId))
                     .foreign_key(
                         ForeignKey::create()
                             .from(PostTags::Table, PostTags::PostId)

@@ -43,7 +43,10 @@ pub async fn find_by_uuid(conn: &impl ConnectionTrait, uuid: &str) -> Result<pos
         .ok_or(Error::not_found("post"))
 }
 
-pub async fn find_by_ap_id(conn: &impl ConnectionTrait, ap_id: &str) -> Result<Option<post::Model>> {
+pub async fn find_by_ap_id(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::ApId.eq(ap_id))
         .one(conn)

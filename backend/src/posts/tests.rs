@@ -138,22 +138,38 @@ async fn drafts_and_members_only_posts_are_seen_and_listed_by_members_alone() {
     let t = TestContext::new().await;
     let g = group(&t).await;
     let writer = g.moderator.principal();
-    let public = super::create(&t.ctx, &writer, post(g.group.id, "Open", PostVisibility::Public, false))
-        .await
-        .unwrap()
-        .into_post();
-    let private = super::create(&t.ctx, &writer, post(g.group.id, "Ours", PostVisibility::Private, false))
-        .await
-        .unwrap()
-        .into_post();
-    let draft = super::create(&t.ctx, &writer, post(g.group.id, "Soon", PostVisibility::Public, true))
-        .await
-        .unwrap()
-        .into_post();
-    let unlisted = super::create(&t.ctx, &writer, post(g.group.id, "Link", PostVisibility::Unlisted, false))
-        .await
-        .unwrap()
-        .into_post();
+    let public = super::create(
+        &t.ctx,
+        &writer,
+        post(g.group.id, "Open", PostVisibility::Public, false),
+    )
+    .await
+    .unwrap()
+    .into_post();
+    let private = super::create(
+        &t.ctx,
+        &writer,
+        post(g.group.id, "Ours", PostVisibility::Private, false),
+    )
+    .await
+    .unwrap()
+    .into_post();
+    let draft = super::create(
+        &t.ctx,
+        &writer,
+        post(g.group.id, "Soon", PostVisibility::Public, true),
+    )
+    .await
+    .unwrap()
+    .into_post();
+    let unlisted = super::create(
+        &t.ctx,
+        &writer,
+        post(g.group.id, "Link", PostVisibility::Unlisted, false),
+    )
+    .await
+    .unwrap()
+    .into_post();
     assert_eq!(draft.publish_at, None);
     for outsider in [g.visitor.principal(), Principal::Anonymous] {
         for hidden in [&private, &draft] {
@@ -173,23 +189,41 @@ async fn drafts_and_members_only_posts_are_seen_and_listed_by_members_alone() {
         assert_eq!(listed.total, 1);
         assert_eq!(listed.elements[0].id, public.id);
     }
-    let listed = super::of_group(&t.ctx.db, &g.member.principal(), g.group.id, Page::default())
-        .await
-        .unwrap();
+    let listed = super::of_group(
+        &t.ctx.db,
+        &g.member.principal(),
+        g.group.id,
+        Page::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(listed.total, 4);
     super::find_visible_by_slug(&t.ctx.db, &g.member.principal(), &draft.slug)
         .await
         .expect("members see drafts");
-    let feed = super::public_of_group(&t.ctx.db, g.group.id, 10).await.unwrap();
-    assert_eq!(feed.iter().map(|p| p.id).collect::<Vec<_>>(), vec![public.id]);
+    let feed = super::public_of_group(&t.ctx.db, g.group.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        feed.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![public.id]
+    );
     // A member who is not a moderator may not change or delete one either.
-    let err = super::delete(&t.ctx, &g.member.principal(), PostRef::Uuid(public.uuid.clone()))
-        .await
-        .expect_err("a member");
+    let err = super::delete(
+        &t.ctx,
+        &g.member.principal(),
+        PostRef::Uuid(public.uuid.clone()),
+    )
+    .await
+    .expect_err("a member");
     assert_eq!(err.code(), "forbidden");
-    let err = super::delete(&t.ctx, &g.visitor.principal(), PostRef::Uuid(private.uuid.clone()))
-        .await
-        .expect_err("an outsider");
+    let err = super::delete(
+        &t.ctx,
+        &g.visitor.principal(),
+        PostRef::Uuid(private.uuid.clone()),
+    )
+    .await
+    .expect_err("an outsider");
     assert_eq!(err.code(), "not_found", "does not learn it exists");
 }
 
@@ -198,10 +232,14 @@ async fn followers_elsewhere_hear_of_published_posts_and_of_those_they_lose() {
     let t = TestContext::new().await;
     let g = group(&t).await;
     let writer = g.moderator.principal();
-    let draft = super::create(&t.ctx, &writer, post(g.group.id, "Soon", PostVisibility::Public, true))
-        .await
-        .unwrap()
-        .into_post();
+    let draft = super::create(
+        &t.ctx,
+        &writer,
+        post(g.group.id, "Soon", PostVisibility::Public, true),
+    )
+    .await
+    .unwrap()
+    .into_post();
     assert_eq!(t.recorded_for_federation().await, vec![]);
     let published = super::update(
         &t.ctx,
@@ -223,15 +261,30 @@ async fn followers_elsewhere_hear_of_published_posts_and_of_those_they_lose() {
         ..Default::default()
     };
     let uuid = PostRef::Uuid(draft.uuid.clone());
-    super::update(&t.ctx, &writer, uuid.clone(), changes(PostVisibility::Unlisted))
-        .await
-        .unwrap();
-    super::update(&t.ctx, &writer, uuid.clone(), changes(PostVisibility::Private))
-        .await
-        .unwrap();
-    super::update(&t.ctx, &writer, uuid.clone(), changes(PostVisibility::Public))
-        .await
-        .unwrap();
+    super::update(
+        &t.ctx,
+        &writer,
+        uuid.clone(),
+        changes(PostVisibility::Unlisted),
+    )
+    .await
+    .unwrap();
+    super::update(
+        &t.ctx,
+        &writer,
+        uuid.clone(),
+        changes(PostVisibility::Private),
+    )
+    .await
+    .unwrap();
+    super::update(
+        &t.ctx,
+        &writer,
+        uuid.clone(),
+        changes(PostVisibility::Public),
+    )
+    .await
+    .unwrap();
     let deleted = super::delete(&t.ctx, &writer, uuid.clone()).await.unwrap();
     let gone = Happened::PostDeleted {
         ap_id: deleted.ap_id.clone(),
@@ -287,14 +340,18 @@ async fn a_followed_remote_groups_article_becomes_a_post_once_and_its_instance_a
     .insert(&t.ctx.db)
     .await
     .unwrap();
-    let kept = super::create(&t.ctx, &sender, article.clone()).await.unwrap();
+    let kept = super::create(&t.ctx, &sender, article.clone())
+        .await
+        .unwrap();
     let Posted::New(kept) = kept else {
         panic!("a new post")
     };
     assert!(!kept.local);
     assert_eq!(kept.author_id, author.id);
     assert!(matches!(
-        super::create(&t.ctx, &sender, article.clone()).await.unwrap(),
+        super::create(&t.ctx, &sender, article.clone())
+            .await
+            .unwrap(),
         Posted::Known(_)
     ));
     assert_eq!(t.recorded_for_federation().await, vec![], "not sent back");
@@ -320,13 +377,17 @@ async fn a_followed_remote_groups_article_becomes_a_post_once_and_its_instance_a
         avatar: None,
         banner: None,
     };
-    let stranger = crate::actors::remote::upsert(&t.ctx.db, stranger, now).await.unwrap();
+    let stranger = crate::actors::remote::upsert(&t.ctx.db, stranger, now)
+        .await
+        .unwrap();
     let stranger = Principal::Remote {
         actor_id: stranger.id,
         activity_id: "https://elsewhere.example/delete/1".to_owned(),
     };
     let which = PostRef::ApId(kept.ap_id.clone());
-    let err = super::delete(&t.ctx, &stranger, which.clone()).await.expect_err("a stranger");
+    let err = super::delete(&t.ctx, &stranger, which.clone())
+        .await
+        .expect_err("a stranger");
     assert_eq!(err.code(), "forbidden");
     let err = super::delete(&t.ctx, &reader.principal(), which.clone())
         .await
@@ -344,5 +405,7 @@ async fn a_followed_remote_groups_article_becomes_a_post_once_and_its_instance_a
     .await
     .unwrap();
     assert_eq!(changed.title, "News, updated");
-    super::delete(&t.ctx, &sender, which).await.expect("its group deletes it");
+    super::delete(&t.ctx, &sender, which)
+        .await
+        .expect("its group deletes it");
 }

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use entity::post::{self, PostVisibility};
 use entity::post_tag;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::policy;
 use crate::context::AppContext;
@@ -240,7 +242,11 @@ pub async fn update(
 
 /// A group's moderator deletes a post (or its group's instance sends its `Delete`); its
 /// followers elsewhere are told when they had it.
-pub async fn delete(ctx: &AppContext, principal: &Principal, which: PostRef) -> Result<post::Model> {
+pub async fn delete(
+    ctx: &AppContext,
+    principal: &Principal,
+    which: PostRef,
+) -> Result<post::Model> {
     principal.require_known()?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
@@ -388,7 +394,10 @@ fn clean_title(raw: &str) -> Result<String> {
         ));
     }
     if title.chars().any(char::is_control) {
-        return Err(Error::invalid("title", "control characters are not allowed"));
+        return Err(Error::invalid(
+            "title",
+            "control characters are not allowed",
+        ));
     }
     Ok(title.to_owned())
 }
@@ -468,8 +477,8 @@ mod tests {
             clean_body(&Body::Html("<p>Hi</p><script>x()</script>".to_owned())).unwrap_or_default();
         assert_eq!(html, "<p>Hi</p>");
         assert_eq!(source, None);
-        let (html, source) = clean_body(&Body::Markdown("**Room 4**\r\n".to_owned()))
-            .unwrap_or_default();
+        let (html, source) =
+            clean_body(&Body::Markdown("**Room 4**\r\n".to_owned())).unwrap_or_default();
         assert_eq!(html, "<p><strong>Room 4</strong></p>");
         assert_eq!(source.as_deref(), Some("**Room 4**"));
         assert!(clean_body(&Body::Html("<p> </p>".to_owned())).is_err());

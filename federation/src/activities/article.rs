@@ -60,7 +60,10 @@ impl CreateOrUpdateArticle {
 async fn author_of(data: &Data<AppContext>, article: &Article, group: &Url) -> Option<i64> {
     let author = article.actor.as_ref()?;
     crate::origin::verify_same_origin(author, group).ok()?;
-    match ObjectId::<ApActor>::from(author.clone()).dereference(data).await {
+    match ObjectId::<ApActor>::from(author.clone())
+        .dereference(data)
+        .await
+    {
         Ok(actor) => Some(actor.model.id),
         Err(err) => {
             tracing::info!(author = %author, error = %err, "a post's author could not be fetched");

@@ -81,7 +81,7 @@ fn atom_entries(atom: &str) -> Vec<(String, String, String)> {
                 field = name;
             }
             Event::Text(text) => {
-                let text = text.xml_content().expect("text").into_owned();
+                let text = text.decode().expect("text").into_owned();
                 if let Some(entry) = current.as_mut() {
                     match field.as_str() {
                         "id" => entry.0.push_str(&text),
@@ -132,7 +132,11 @@ async fn a_moderator_writes_a_post_from_the_page_and_visitors_read_it_on_the_gro
 
     let mut moderator = logged_in(&server, &olga).await;
     let page = moderator.get("/@repair").await;
-    assert!(page.body.contains("href=\"/@repair/posts/new\""), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/@repair/posts/new\""),
+        "{}",
+        page.body
+    );
     let public = write_from_page(
         &mut moderator,
         &[
@@ -165,13 +169,21 @@ async fn a_moderator_writes_a_post_from_the_page_and_visitors_read_it_on_the_gro
     // A visitor: the public post on the group page and its own page, nothing else.
     let mut visitor = Browser::new(&server.base_url);
     let group_page = visitor.get("/@repair").await;
-    assert!(group_page.body.contains("The room changed"), "{}", group_page.body);
+    assert!(
+        group_page.body.contains("The room changed"),
+        "{}",
+        group_page.body
+    );
     assert!(!group_page.body.contains("Keys for members"));
     assert!(!group_page.body.contains("Next season"));
     assert!(!group_page.body.contains("/posts/new"));
     let shown = visitor.get(&public).await;
     assert_eq!(shown.status, StatusCode::OK);
-    assert!(shown.body.contains("<strong>room 4</strong>"), "{}", shown.body);
+    assert!(
+        shown.body.contains("<strong>room 4</strong>"),
+        "{}",
+        shown.body
+    );
     assert!(!shown.body.contains("/edit\""), "no edit link for visitors");
     for hidden in [&private, &draft] {
         assert_eq!(visitor.get(hidden).await.status, StatusCode::NOT_FOUND);
@@ -228,14 +240,20 @@ async fn a_moderator_writes_a_post_from_the_page_and_visitors_read_it_on_the_gro
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        empty.body.contains("aria-describedby=\"post_body-error body-hint\""),
+        empty
+            .body
+            .contains("aria-describedby=\"post_body-error body-hint\""),
         "{}",
         empty.body
     );
 
     // Deleting asks first, then the post is gone.
     let question = moderator.get(&format!("{public}/delete")).await;
-    assert!(question.body.contains("The room changed"), "{}", question.body);
+    assert!(
+        question.body.contains("The room changed"),
+        "{}",
+        question.body
+    );
     let csrf = question.csrf();
     let deleted = moderator
         .post(&format!("{public}/delete"), &[("csrf", &csrf)])
@@ -284,7 +302,10 @@ async fn mobilizons_post_operations_answer_in_its_shapes_and_hide_drafts_from_ou
 
     let published = olga
         .gql
-        .data(UPDATE_POST, json!({ "id": id, "title": "Now", "draft": false }))
+        .data(
+            UPDATE_POST,
+            json!({ "id": id, "title": "Now", "draft": false }),
+        )
         .await;
     assert_eq!(published["updatePost"]["title"], "Now");
     assert!(published["updatePost"]["publishAt"].is_string());
@@ -338,15 +359,22 @@ async fn an_instance_following_the_group_receives_its_article_then_its_change_an
     let id = created["createPost"]["id"].as_str().unwrap().to_owned();
     let url = created["createPost"]["url"].as_str().unwrap().to_owned();
     let copy = wait_for("the post on B", || async {
-        backend::posts::find_by_ap_id(&b.ctx.db, &url).await.unwrap()
+        backend::posts::find_by_ap_id(&b.ctx.db, &url)
+            .await
+            .unwrap()
     })
     .await;
     assert_eq!(copy.title, "The room changed");
     assert_eq!(copy.body, "<p>Room 4</p>");
     assert!(!copy.local);
     assert_eq!(copy.group_id, follow.target_id);
-    let author = backend::actors::find(&b.ctx.db, copy.author_id).await.unwrap();
-    assert_eq!(author.preferred_username, "alice", "its author, not only its group");
+    let author = backend::actors::find(&b.ctx.db, copy.author_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        author.preferred_username, "alice",
+        "its author, not only its group"
+    );
     // B shows it on its page of the group.
     let page = reqwest::get(b.url(&format!("/@repair@{a_host}")))
         .await
@@ -358,10 +386,15 @@ async fn an_instance_following_the_group_receives_its_article_then_its_change_an
 
     alice
         .gql
-        .data(UPDATE_POST, json!({ "id": id, "title": "The room changed again" }))
+        .data(
+            UPDATE_POST,
+            json!({ "id": id, "title": "The room changed again" }),
+        )
         .await;
     wait_for("the change on B", || async {
-        let post = backend::posts::find_by_ap_id(&b.ctx.db, &url).await.unwrap()?;
+        let post = backend::posts::find_by_ap_id(&b.ctx.db, &url)
+            .await
+            .unwrap()?;
         (post.title == "The room changed again").then_some(())
     })
     .await;

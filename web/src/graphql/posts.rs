@@ -94,7 +94,9 @@ impl Post {
     }
 
     async fn author(&self, ctx: &Context<'_>) -> GqlResult<Option<Actor>> {
-        Ok(loaders::actor(ctx, self.0.author_id).await?.map(Actor::from))
+        Ok(loaders::actor(ctx, self.0.author_id)
+            .await?
+            .map(Actor::from))
     }
 
     async fn attributed_to(&self, ctx: &Context<'_>) -> GqlResult<Option<Actor>> {
@@ -255,9 +257,14 @@ impl PostMutation {
             language: language.filter(|l| l.trim() != "und"),
             tags: tags.map(tag_list),
         };
-        let row = posts::update(app(ctx)?, &principal(ctx), PostRef::Uuid(current.uuid), changes)
-            .await
-            .gql()?;
+        let row = posts::update(
+            app(ctx)?,
+            &principal(ctx),
+            PostRef::Uuid(current.uuid),
+            changes,
+        )
+        .await
+        .gql()?;
         Ok(Post(with_picture(ctx, row, picture).await?))
     }
 

@@ -85,11 +85,23 @@ pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
-    match build(&state, &visitor, &slug).await {
+    // The same address serves peers the post's `Article`, as Mobilizon's does.
+    if state.ctx.settings.federation.enabled && federation::negotiate::wants_activity_json(&headers)
+    {
+        let mut response = federation::post_json(&state.ctx, &slug)
+            .await
+            .unwrap_or_else(axum::response::IntoResponse::into_response);
+        super::vary_on_accept(&mut response);
+        return response;
+    }
+    let mut response = match build(&state, &visitor, &slug).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(err) => error_page(visitor, &err),
-    }
+    };
+    super::vary_on_accept(&mut response);
+    response
 }
 
 async fn build(state: &AppState, visitor: &Visitor, slug: &str) -> backend::Result<PostPage> {
@@ -102,7 +114,9 @@ async fn build(state: &AppState, visitor: &Visitor, slug: &str) -> backend::Resu
     let role = backend::groups::membership_of(db, &principal, group.id)
         .await?
         .map(|m| m.role);
-    let pictures = backend::media::find_many(db, &post.picture_media_id.into_iter().collect::<Vec<_>>()).await?;
+    let pictures =
+        backend::media::find_many(db, &post.picture_media_id.into_iter().collect::<Vec<_>>())
+            .await?;
     Ok(PostPage {
         frame: Frame {
             title: post.title.clone(),
@@ -218,7 +232,11 @@ fn form_page(
         },
         action,
         submit: title,
-        problems_title: super::i18n::count(locale, "form-errors-title", problems.all().len() as u64),
+        problems_title: super::i18n::count(
+            locale,
+            "form-errors-title",
+            problems.all().len() as u64,
+        ),
         problems: problems.sorted(&FIELDS),
         f,
         picture,
@@ -309,8 +327,14 @@ async fn then_picture(
         Asked::Keep => None,
         Asked::Remove => Some(None),
         Asked::Replace { file, alt } => {
-            match pictures::upload(&state.ctx, &principal, file, alt, entity::MediaPurpose::Picture)
-                .await
+            match pictures::upload(
+                &state.ctx,
+                &principal,
+                file,
+                alt,
+                entity::MediaPurpose::Picture,
+            )
+            .await
             {
                 Ok(uuid) => Some(Some(uuid)),
                 Err(err) => {
@@ -492,7 +516,12 @@ pub async fn delete_confirm(
         visitor,
         super::confirm::Confirmation {
             title: t(locale, "post-delete"),
-            question: with(locale, "confirm-delete-post-question", "title", post.title.clone()),
+            question: with(
+                locale,
+                "confirm-delete-post-question",
+                "title",
+                post.title.clone(),
+            ),
             consequences: vec![t(locale, "confirm-delete-post-after")],
             action: format!("/p/{}/delete", post.slug),
             confirm: t(locale, "confirm-delete-post-button"),

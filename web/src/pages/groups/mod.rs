@@ -198,8 +198,9 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
     let mut posts = Vec::new();
     let mut can_post = false;
     if view.is_group {
-        let latest = backend::posts::of_group(db, &principal, actor.id, Page::new(Some(1), Some(5))?)
-            .await?;
+        let latest =
+            backend::posts::of_group(db, &principal, actor.id, Page::new(Some(1), Some(5))?)
+                .await?;
         posts = latest
             .elements
             .iter()
