@@ -196,11 +196,12 @@ impl PostMutation {
         attributed_to_id: ID,
         title: String,
         body: String,
-        #[graphql(default = false)] draft: bool,
+        // Nullable with a default, as Mobilizon's: its client sends null for "not said".
+        #[graphql(default_with = "Some(false)")] draft: Option<bool>,
         visibility: Option<PostVisibility>,
         publish_at: Option<DateTime<Utc>>,
         #[graphql(default_with = "Some(\"und\".to_owned())")] language: Option<String>,
-        #[graphql(default)] tags: Vec<Option<String>>,
+        #[graphql(default_with = "Some(Vec::new())")] tags: Option<Vec<Option<String>>>,
         picture: Option<MediaInput>,
     ) -> GqlResult<Post> {
         no_schedule(publish_at)?;
@@ -208,10 +209,10 @@ impl PostMutation {
             group_id: parse_id(&attributed_to_id, "attributedToId")?,
             title,
             body: Body::Html(body),
-            draft,
+            draft: draft.unwrap_or(false),
             visibility: visibility.unwrap_or(PostVisibility::Public),
             language,
-            tags: tag_list(tags),
+            tags: tag_list(tags.unwrap_or_default()),
             identity: None,
             remote: None,
         };
