@@ -25,10 +25,10 @@ struct Group {
 }
 
 async fn group(t: &TestContext) -> Group {
-    let admin = t.person("admin").await;
-    let moderator = t.person("moderator").await;
-    let member = t.person("member").await;
-    let visitor = t.person("visitor").await;
+    let admin = t.person("ana").await;
+    let moderator = t.person("moe").await;
+    let member = t.person("meg").await;
+    let visitor = t.person("vic").await;
     let group = service::create(
         &t.ctx,
         &admin.actor,
