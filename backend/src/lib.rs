@@ -35,6 +35,7 @@ pub mod media;
 pub mod outbox;
 pub mod pagination;
 pub mod participations;
+pub mod posts;
 pub mod principal;
 pub mod rate_limits;
 pub mod received_activities;

@@ -99,6 +99,21 @@ pub enum Happened {
     PrivateMessageSent {
         message_id: i64,
     },
+    /// A group's post written here was published, or became public or unlisted (`Create` of
+    /// an `Article`, from the group, to its followers).
+    PostPublished {
+        post_id: i64,
+    },
+    /// A published post changed (`Update` of the `Article`).
+    PostUpdated {
+        post_id: i64,
+    },
+    /// A post its followers had was deleted, or became a draft or members-only (`Delete`; the
+    /// row may be gone).
+    PostDeleted {
+        ap_id: String,
+        group_id: i64,
+    },
     /// A report made here about another instance's actor goes to that instance (`Flag` from
     /// our instance actor), as its reporter agreed.
     ReportForwarded {

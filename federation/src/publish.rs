@@ -10,6 +10,7 @@ use entity::actor;
 
 use crate::activities::accept::{Accept, Answer};
 use crate::activities::announce::Announce;
+use crate::activities::article::CreateOrUpdateArticle;
 use crate::activities::create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 use crate::activities::delete::Delete;
 use crate::activities::flag::Flag;
@@ -280,6 +281,39 @@ impl PublishJob {
 }
 
 impl PublishJob {
+    /// A post written here, from its group to the group's followers: `Create` or `Update` of
+    /// its `Article`.
+    async fn post_changed(ctx: &AppContext, post_id: i64, kind: CreateOrUpdateType) -> Result<()> {
+        let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
+        let Ok(post) = backend::posts::find(&snapshot, post_id).await else {
+            // Deleted since: its own record sends the `Delete`.
+            return Ok(());
+        };
+        if !backend::posts::policy::federates(backend::posts::facts(&post)) {
+            // A draft or members-only since: its own record sends the `Delete`.
+            return Ok(());
+        }
+        let group = backend::actors::find(&snapshot, post.group_id).await?;
+        let inboxes = backend::posts::audience(&snapshot, &post).await?;
+        let article = crate::objects::post::to_article(ctx, &snapshot, &post).await?;
+        snapshot.commit().await?;
+        let activity = CreateOrUpdateArticle::new(kind, &group, article, ctx.now())?;
+        queue_deliveries(ctx, &group, &activity, inboxes).await
+    }
+
+    async fn post_deleted(ctx: &AppContext, ap_id: &str, group_id: i64) -> Result<()> {
+        let Ok(group) = backend::actors::find(&ctx.db, group_id).await else {
+            // The group went with its posts: its own `Delete` tells followers.
+            return Ok(());
+        };
+        let inboxes =
+            backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &[group.id]).await?;
+        let activity = Delete::post(ap_id, &group)?;
+        queue_deliveries(ctx, &group, &activity, inboxes).await
+    }
+}
+
+impl PublishJob {
     /// A report about another instance's actor, to that instance: a `Flag` from our instance
     /// actor (reporters here stay unnamed there, as with Mobilizon).
     async fn report_forwarded(ctx: &AppContext, report_id: i64) -> Result<()> {
@@ -415,6 +449,15 @@ impl JobHandler for PublishJob {
             }
             Happened::PrivateMessageSent { message_id } => {
                 Self::private_message_sent(ctx, message_id).await?
+            }
+            Happened::PostPublished { post_id } => {
+                Self::post_changed(ctx, post_id, CreateOrUpdateType::Create).await?
+            }
+            Happened::PostUpdated { post_id } => {
+                Self::post_changed(ctx, post_id, CreateOrUpdateType::Update).await?
+            }
+            Happened::PostDeleted { ap_id, group_id } => {
+                Self::post_deleted(ctx, &ap_id, group_id).await?
             }
             Happened::ReportForwarded { report_id } => {
                 Self::report_forwarded(ctx, report_id).await?

@@ -94,6 +94,26 @@ pub async fn event_json(ctx: &AppContext, uuid: &str) -> Result<Response> {
     Ok(activity_json(document))
 }
 
+/// The `Article` of a local post its group's followers may have (published, not for members
+/// only). For the HTML handler of `/p/{slug}` when [`crate::negotiate::wants_activity_json`]
+/// says so.
+pub async fn post_json(ctx: &AppContext, slug: &str) -> Result<Response> {
+    let snapshot = backend::db::begin_snapshot(&ctx.db).await?;
+    let post = backend::posts::find_visible_by_slug(
+        &snapshot,
+        &backend::principal::Principal::Anonymous,
+        slug,
+    )
+    .await
+    .map_err(|_| Error::NotFound)?;
+    if !post.local || !backend::posts::policy::federates(backend::posts::facts(&post)) {
+        return Err(Error::NotFound);
+    }
+    let document = crate::objects::post::to_article(ctx, &snapshot, &post).await?;
+    snapshot.commit().await?;
+    Ok(activity_json(document))
+}
+
 /// A comment written here: its `Note` for peers (a `Tombstone`, gone, once deleted), and for
 /// people its place on the event's page.
 async fn comment(

@@ -215,6 +215,62 @@ async fn mastodon_shows_our_comment_as_a_reply_to_the_event_with_its_text() {
     assert!(status.media.is_empty());
 }
 
+#[tokio::test]
+async fn mastodon_shows_our_groups_post_as_a_public_status_with_its_title_and_link() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let group = backend::groups::service::create(
+        &t.ctx,
+        &alice.actor,
+        backend::groups::service::NewGroup {
+            preferred_username: "repair".to_owned(),
+            name: Some("Repair".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let post = backend::posts::create(
+        &t.ctx,
+        &alice.principal(),
+        backend::posts::NewPost {
+            group_id: group.id,
+            title: "The room changed".to_owned(),
+            body: backend::posts::Body::Html("<p>Room 4</p>".to_owned()),
+            draft: false,
+            visibility: entity::PostVisibility::Public,
+            language: None,
+            tags: Vec::new(),
+            identity: None,
+            remote: None,
+        },
+    )
+    .await
+    .unwrap()
+    .into_post();
+    let article = federation::objects::post::to_article(&t.ctx, &t.ctx.db, &post)
+        .await
+        .unwrap();
+    let object = serde_json::to_value(&article).unwrap();
+    assert_eq!(
+        object["attributedTo"],
+        group.ap_id.as_str(),
+        "Mobilizon's shape"
+    );
+    assert_eq!(object["actor"], alice.actor.ap_id.as_str());
+    let followers = group.followers_url.clone().unwrap_or_default();
+    let status = mastodon_status(&object, &followers).expect("an Article is converted");
+    let paragraphs: Vec<&str> = status.text.split("\n\n").collect();
+    assert_eq!(
+        paragraphs,
+        ["The room changed", post.ap_id.as_str()],
+        "{status:?}"
+    );
+    assert_eq!(status.url, post.ap_id, "the link to the post's page");
+    assert_eq!(status.visibility, "public");
+    assert!(status.media.is_empty());
+}
+
 #[test]
 fn mastodon_refuses_what_it_does_not_know_and_reads_its_own_toots_as_notes() {
     assert!(

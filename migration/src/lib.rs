@@ -41,6 +41,7 @@ mod m20261208_000280_event_series;
 mod m20261208_000310_hidden_events;
 mod m20261209_000100_remote_series_links;
 mod m20261209_000200_conversations;
+mod m20261209_000300_posts;
 mod m20261209_000500_account_administration;
 
 pub struct Migrator;
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000310_hidden_events::Migration),
             Box::new(m20261209_000100_remote_series_links::Migration),
             Box::new(m20261209_000200_conversations::Migration),
+            Box::new(m20261209_000300_posts::Migration),
             Box::new(m20261209_000500_account_administration::Migration),
         ]
     }

@@ -15,16 +15,9 @@ pub fn slug(title: &str) -> String {
     crate::search::fold(title)
 }
 
-/// Replaces the tags of an event.
-pub async fn set_for_event(
-    conn: &impl ConnectionTrait,
-    event_id: i64,
-    titles: &[String],
-) -> Result<Vec<tag::Model>> {
-    event_tag::Entity::delete_many()
-        .filter(event_tag::Column::EventId.eq(event_id))
-        .exec(conn)
-        .await?;
+/// The tags of these titles, created when new, in the order they were given. Shared by
+/// events and posts.
+pub async fn upsert(conn: &impl ConnectionTrait, titles: &[String]) -> Result<Vec<tag::Model>> {
     if titles.is_empty() {
         return Ok(Vec::new());
     }
@@ -49,6 +42,26 @@ pub async fn set_for_event(
         .filter(tag::Column::Slug.is_in(slugs.clone()))
         .all(conn)
         .await?;
+    // In the order they were given.
+    let mut ordered = tags;
+    ordered.sort_by_key(|t| slugs.iter().position(|s| *s == t.slug));
+    Ok(ordered)
+}
+
+/// Replaces the tags of an event.
+pub async fn set_for_event(
+    conn: &impl ConnectionTrait,
+    event_id: i64,
+    titles: &[String],
+) -> Result<Vec<tag::Model>> {
+    event_tag::Entity::delete_many()
+        .filter(event_tag::Column::EventId.eq(event_id))
+        .exec(conn)
+        .await?;
+    let tags = upsert(conn, titles).await?;
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
     let links: Vec<event_tag::ActiveModel> = tags
         .iter()
         .map(|t| event_tag::ActiveModel {
@@ -59,10 +72,7 @@ pub async fn set_for_event(
     event_tag::Entity::insert_many(links)
         .exec_without_returning(conn)
         .await?;
-    // In the order they were given.
-    let mut ordered = tags;
-    ordered.sort_by_key(|t| slugs.iter().position(|s| *s == t.slug));
-    Ok(ordered)
+    Ok(tags)
 }
 
 /// Tags of several events at once (no query per event).

@@ -75,6 +75,42 @@ pub(super) fn atom_around<'a>(
     xml.out.into_bytes()
 }
 
+/// A group's post as a feed shows it, beside the group's events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedPost {
+    /// Its page, which is also its permanent id.
+    pub url: String,
+    pub title: String,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub author: String,
+    /// Sanitized HTML.
+    pub html: String,
+}
+
+/// The entry of one post: its text whole, as HTML readers show.
+pub(super) fn post_entry(post: &FeedPost) -> WrittenEvent {
+    let mut xml = Xml::default();
+    xml.raw("  <entry>\n");
+    xml.element(2, "id", &post.url);
+    xml.element(2, "title", post.title.trim());
+    xml.element(2, "updated", &rfc3339(post.updated));
+    xml.element(2, "published", &rfc3339(post.published));
+    xml.link(2, "alternate", "text/html", &post.url);
+    if !post.author.trim().is_empty() {
+        xml.person(2, "author", post.author.trim(), None);
+    }
+    xml.indent(2);
+    xml.raw("<content type=\"html\">");
+    escape(&post.html, false, &mut xml.out);
+    xml.raw("</content>\n");
+    xml.raw("  </entry>\n");
+    WrittenEvent {
+        text: xml.out,
+        zone: None,
+    }
+}
+
 fn write_entry(xml: &mut Xml, event: &CalendarEvent) {
     let zone = timezone::event_zone(&event.timezone);
     xml.raw("  <entry>\n");

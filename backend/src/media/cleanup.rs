@@ -61,6 +61,10 @@ pub async fn clean_orphans(ctx: &AppContext) -> Result<usize> {
         .filter(not_used_by(event::Entity, event::Column::PictureMediaId))
         .filter(not_used_by(actor::Entity, actor::Column::AvatarMediaId))
         .filter(not_used_by(actor::Entity, actor::Column::BannerMediaId))
+        .filter(not_used_by(
+            entity::post::Entity,
+            entity::post::Column::PictureMediaId,
+        ))
         .limit(BATCH)
         .all(&tx)
         .await?;

@@ -15,8 +15,9 @@ pub use cleanup::{CleanOrphanMediaJob, DeleteStoredMediaJob};
 pub use process::{PictureRefusal, VariantName};
 pub use remote::RemotePicture;
 pub use service::{
-    ActorPicture, StoredVariant, Upload, find_by_id, find_by_uuid, find_many, limit_for, remove,
-    set_actor_picture, set_event_picture, upload, used_bytes, used_bytes_of_user, variants_of,
+    ActorPicture, StoredVariant, Upload, detach, find_by_id, find_by_uuid, find_many, limit_for,
+    remove, set_actor_picture, set_event_picture, set_post_picture, upload, used_bytes,
+    used_bytes_of_user, variants_of,
 };
 pub use storage::MediaStorage;
 

@@ -272,6 +272,15 @@ pub(super) async fn delete_in(
         .filter(event::Column::PictureMediaId.eq(media.id))
         .exec(conn)
         .await?;
+    entity::post::Entity::update_many()
+        .col_expr(
+            entity::post::Column::PictureMediaId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(entity::post::Column::UpdatedAt, Expr::value(now))
+        .filter(entity::post::Column::PictureMediaId.eq(media.id))
+        .exec(conn)
+        .await?;
     for column in [actor::Column::AvatarMediaId, actor::Column::BannerMediaId] {
         actor::Entity::update_many()
             .col_expr(column, Expr::value(Option::<i64>::None))
@@ -325,6 +334,57 @@ pub async fn set_event_picture(
     }
     tx.commit().await?;
     Ok(chosen)
+}
+
+/// Sets (or with `None` takes off) a post's picture, by those who may change the post. The
+/// picture must be the caller's; the one it replaces becomes an orphan.
+pub async fn set_post_picture(
+    ctx: &AppContext,
+    principal: &Principal,
+    post_uuid: &str,
+    media_uuid: Option<&str>,
+) -> Result<Option<media::Model>> {
+    principal.require_known()?;
+    let tx = begin_write(ctx).await?;
+    let post = crate::posts::find_by_uuid(&tx, post_uuid).await?;
+    lock_row(&tx, "posts", post.id).await?;
+    crate::posts::check_writer(&tx, principal, &post).await?;
+    let chosen = match media_uuid {
+        Some(uuid) => Some(owned(&tx, principal, uuid).await?),
+        None => None,
+    };
+    let now = ctx.now();
+    let chosen_id = chosen.as_ref().map(|m| m.id);
+    if post.picture_media_id != chosen_id {
+        let mut active: entity::post::ActiveModel = post.clone().into();
+        active.picture_media_id = Set(chosen_id);
+        active.updated_at = Set(now);
+        let updated = active.update(&tx).await?;
+        swap_attachment(&tx, now, post.picture_media_id, chosen_id).await?;
+        // Its group's followers elsewhere see the new picture.
+        if updated.local && crate::posts::policy::federates(crate::posts::facts(&updated)) {
+            crate::outbox::record(
+                ctx,
+                &tx,
+                now,
+                crate::outbox::Happened::PostUpdated {
+                    post_id: updated.id,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(chosen)
+}
+
+/// A picture whose user went (a deleted post's) starts its grace period as an orphan.
+pub async fn detach(
+    conn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    media_id: i64,
+) -> Result<()> {
+    swap_attachment(conn, now, Some(media_id), None).await
 }
 
 /// Which picture of an actor.

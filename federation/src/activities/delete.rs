@@ -1,5 +1,6 @@
 //! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), of a comment by its
-//! author or the event's organizers, or of an actor by itself. Deletions of things not kept here are remembered like an event's, in case the
+//! author or the event's organizers, of a group's post by its instance, or of an actor by
+//! itself. Deletions of things not kept here are remembered like an event's, in case the
 //! thing is an event still on its way. And our own: of an event (a `Tombstone`), of an actor
 //! by itself.
 
@@ -77,6 +78,20 @@ impl Delete<Tombstone> {
     }
 }
 
+impl Delete<Tombstone> {
+    /// A group's deletion of its post (Mobilizon's shape: a `Tombstone` that was an
+    /// `Article`).
+    pub fn post(post_id: &str, group: &actor::Model) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!("{post_id}/delete/{}", uuid::Uuid::new_v4()))?,
+            kind: DeleteType::Delete,
+            actor: Url::parse(&group.ap_id)?,
+            to: vec![Url::parse(PUBLIC)?],
+            object: Tombstone::of(Url::parse(post_id)?, "Article"),
+        })
+    }
+}
+
 impl Delete<Url> {
     /// A local actor's deletion of itself.
     pub fn actor(actor: &actor::Model) -> Result<Self> {
@@ -145,6 +160,16 @@ impl Activity for Delete {
             let which = backend::comments::CommentRef::ApId(object.to_string());
             backend::comments::delete(data.app_data(), &principal, which).await?;
             tracing::info!(ap_id = %object, "remote comment deleted");
+            return Ok(());
+        }
+        if backend::posts::find_by_ap_id(&data.db, object.as_str())
+            .await?
+            .is_some()
+        {
+            // The same function as a deletion here: its group's instance speaks for it.
+            let which = backend::posts::PostRef::ApId(object.to_string());
+            backend::posts::delete(data.app_data(), &principal, which).await?;
+            tracing::info!(ap_id = %object, "remote post deleted");
             return Ok(());
         }
         let deleted = backend::events::federated::delete_by_owner(

@@ -5,6 +5,7 @@
 
 pub mod accept;
 pub mod announce;
+pub mod article;
 pub mod create_or_update;
 pub mod delete;
 pub mod flag;
@@ -33,6 +34,7 @@ pub enum InboxActivity {
     Undo(undo::Undo),
     Accept(accept::Accept),
     CreateOrUpdate(Box<create_or_update::CreateOrUpdate>),
+    Article(Box<article::CreateOrUpdateArticle>),
     Note(Box<note::CreateOrUpdateNote>),
     Announce(announce::Announce),
     Join(join::Join),
@@ -58,6 +60,7 @@ macro_rules! each {
             InboxActivity::Undo($a) => $body,
             InboxActivity::Accept($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
+            InboxActivity::Article($a) => $body,
             InboxActivity::Note($a) => $body,
             InboxActivity::Announce($a) => $body,
             InboxActivity::Join($a) => $body,
@@ -181,6 +184,7 @@ mod fixture_tests {
             InboxActivity::Accept(a) if a.kind == accept::Answer::Reject => "Reject",
             InboxActivity::Accept(_) => "Accept",
             InboxActivity::CreateOrUpdate(_) => "CreateOrUpdate",
+            InboxActivity::Article(_) => "Article",
             InboxActivity::Note(_) => "Note",
             InboxActivity::Announce(_) => "Announce",
             InboxActivity::Join(j) if j.kind == join::JoinOrLeave::Leave => "Leave",
@@ -218,6 +222,8 @@ mod fixture_tests {
             ("mastodon-post-activity.json", "Note"),
             // Cross-instance group invitations are not supported: accepted and ignored.
             ("mobilizon-invite-activity.json", "Other"),
+            // A group's post, as Mobilizon sends it.
+            ("mobilizon-post-article.synthesized.json", "Article"),
             ("mobilizon-join-activity.json", "Join"),
             ("mobilizon-leave-activity.json", "Leave"),
         ];

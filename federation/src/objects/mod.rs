@@ -5,3 +5,4 @@ pub mod comment;
 pub mod event;
 pub mod image;
 pub mod private_message;
+pub mod post;

@@ -3,6 +3,7 @@
 //! ignored.
 
 pub mod actor;
+pub mod article;
 pub mod collection;
 mod context;
 pub mod event;

@@ -40,6 +40,7 @@ mod peers;
 mod picture_pages;
 mod pictures;
 mod places;
+mod posts;
 mod public_urls;
 mod recurrence;
 mod recurrence_federation;

@@ -184,6 +184,17 @@ impl Group {
         Ok(PaginatedEventList::from(list))
     }
 
+    /// The group's posts: all of them for its members, the published public ones for
+    /// everyone else.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<super::posts::PaginatedPostList> {
+        super::posts::of_group(ctx, self.0.id, page, limit).await
+    }
+
     async fn inserted_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -188,6 +188,21 @@ pub async fn attach_to_event(ctx: &Context<'_>, event_id: i64, input: Option<Med
     }
 }
 
+/// As [`attach_to_event`], for a group's post.
+pub async fn attach_to_post(ctx: &Context<'_>, post_uuid: &str, input: Option<MediaInput>) {
+    let Some(input) = input else { return };
+    let outcome = async {
+        let uuid = chosen(ctx, input, MediaPurpose::Picture).await?;
+        domain::set_post_picture(app(ctx)?, &principal(ctx), post_uuid, uuid.as_deref())
+            .await
+            .gql()
+    }
+    .await;
+    if let Err(err) = outcome {
+        ctx.add_error(err.into_server_error(ctx.item.pos));
+    }
+}
+
 /// As [`attach_to_event`], for a person's or a group's avatar and banner.
 pub async fn attach_to_actor(
     ctx: &Context<'_>,

@@ -31,6 +31,7 @@ mod objects;
 pub mod parsed;
 mod participations;
 mod persons;
+mod posts;
 mod recurrence;
 mod reports;
 mod suspensions;
@@ -54,6 +55,7 @@ pub struct Query(
     event_queries::EventQuery,
     comments::CommentQuery,
     conversations::ConversationQuery,
+    posts::PostQuery,
     interact::InteractQuery,
     tags::TagQuery,
     directory::DirectoryQuery,
@@ -76,6 +78,7 @@ pub struct Mutation(
     participations::ParticipationMutation,
     comments::CommentMutation,
     conversations::ConversationMutation,
+    posts::PostMutation,
     exports::ExportMutation,
     feeds::FeedTokensMutation,
     media::MediaMutation,
@@ -93,6 +96,7 @@ pub fn build_schema(ctx: AppContext, fetcher: federation::Federation) -> Convive
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(loaders::Loaders::new(&ctx.db))
         .data(media::loader(&ctx.db))
+        .data(posts::loader(&ctx.db))
         .data(fetcher)
         .data(ctx)
         .register_output_type::<group_queries::GroupSearchResult>()

@@ -60,6 +60,9 @@ pub struct Tag(pub tag::Model);
 /// A stored picture (fields in `media.rs`).
 pub struct Media(pub media::Model);
 
+/// A group's post (fields in `posts.rs`).
+pub struct Post(pub entity::post::Model);
+
 /// An event (fields in `events.rs`).
 pub struct Event(pub event::Model);
 

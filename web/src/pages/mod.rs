@@ -24,6 +24,7 @@ mod organize;
 mod participants;
 mod pictures;
 mod place_fields;
+mod posts;
 mod repeats;
 mod reporting;
 mod share;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin_users::routes())
         .merge(event::routes())
         .merge(comments::routes())
+        .merge(posts::routes())
         .merge(organize::routes())
         .merge(event_ending::routes())
         .merge(participants::routes())

@@ -185,7 +185,7 @@ pub async fn apply_to_actor(
 
 /// The file's name names the picture (as Mobilizon's web client does), cut to what the media
 /// service keeps.
-async fn upload(
+pub(super) async fn upload(
     ctx: &AppContext,
     principal: &Principal,
     file: FormFile,

@@ -68,6 +68,10 @@ struct ActorPage {
     a: ActorView,
     upcoming: Vec<(String, String, String, Option<Picture>)>,
     past: Vec<(String, String, String, Option<Picture>)>,
+    /// The group's latest posts the visitor may see.
+    posts: Vec<super::posts::PostCard>,
+    /// The visitor may write a post for the group.
+    can_post: bool,
 }
 
 /// `/@name` as one path segment (axum captures whole segments only).
@@ -191,7 +195,17 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
             .url(&format!("/@{}", backend::actors::handle(&actor))),
         shared_image,
     };
+    let mut posts = Vec::new();
+    let mut can_post = false;
     if view.is_group {
+        let latest =
+            backend::posts::of_group(db, &principal, actor.id, Page::new(Some(1), Some(5))?)
+                .await?;
+        posts = latest
+            .elements
+            .iter()
+            .map(|p| super::posts::PostCard::of(locale, p))
+            .collect();
         view.facts = Some(count(
             locale,
             "group-facts",
@@ -200,6 +214,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         let membership = groups::membership_of(db, &principal, actor.id).await?;
         let role = membership.as_ref().map(|m| m.role);
         view.is_member = role.is_some_and(MemberRole::is_member);
+        can_post = actor.is_local() && super::posts::may_write(role);
         let offer = groups::policy::offer(role, actor.openness, visitor.session.is_some());
         view.can_organize = offer.organize;
         view.can_edit = offer.edit;
@@ -249,6 +264,8 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         a: view,
         upcoming: cards(upcoming.elements),
         past: cards(past.elements),
+        posts,
+        can_post,
     })
 }
 
