@@ -54,6 +54,14 @@ fn action_key(action: ActionLogAction) -> &'static str {
         ActionLogAction::ActorSuspension => "admin-action-suspended",
         ActionLogAction::ActorUnsuspension => "admin-action-unsuspended",
         ActionLogAction::UserDeletion => "admin-action-user-deleted",
+        ActionLogAction::UserRoleChange => "admin-action-user-role-changed",
+        ActionLogAction::UserEmailChange => "admin-action-user-email-changed",
+        ActionLogAction::UserConfirmation => "admin-action-user-confirmed",
+        ActionLogAction::UserDisabling => "admin-action-user-disabled",
+        ActionLogAction::UserEnabling => "admin-action-user-enabled",
+        ActionLogAction::UserApproval => "admin-action-user-approved",
+        ActionLogAction::InvitationCreation => "admin-action-invitation-created",
+        ActionLogAction::RegistrationRulesChange => "admin-action-registration-changed",
     }
 }
 
