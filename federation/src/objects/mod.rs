@@ -4,5 +4,5 @@ pub mod actor;
 pub mod comment;
 pub mod event;
 pub mod image;
-pub mod private_message;
 pub mod post;
+pub mod private_message;
