@@ -74,6 +74,20 @@ pub(crate) async fn start_driver() -> Option<Driver> {
     None
 }
 
+/// Chromium's driver and axe-core's source, or `None` once the missing one is reported as a
+/// skip (a failure in CI).
+pub(crate) async fn chromium_with_axe() -> Option<(Driver, String)> {
+    let Some(driver) = start_driver().await else {
+        skip("chromium not found (install Debian's chromium and chromium-driver)");
+        return None;
+    };
+    let Some(axe) = axe_source() else {
+        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+        return None;
+    };
+    Some((driver, axe))
+}
+
 pub(crate) async fn browser(driver: &Driver) -> WebDriver {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary("/usr/bin/chromium").unwrap();
@@ -200,12 +214,7 @@ pub(crate) async fn assert_accessible(page: &WebDriver, axe: &str, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_sign_up_organize_and_rsvp_with_a_browser_only() {
-    let Some(driver) = start_driver().await else {
-        skip("chromium not found (install Debian's chromium and chromium-driver)");
-        return;
-    };
-    let Some(axe) = axe_source() else {
-        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+    let Some((driver, axe)) = chromium_with_axe().await else {
         return;
     };
     let server = TestServer::start().await;

@@ -7,12 +7,12 @@
 //! With `CONVIVE_SCREENSHOTS` naming a directory, each page is kept there to look at.
 
 use serde_json::Value;
-use tests::{TestServer, find_link, skip};
+use tests::{TestServer, find_link};
 use thirtyfour::prelude::*;
 
 use super::browser::{
-    assert_accessible, assert_same_origin, axe_source, browser, fill, find, screenshot,
-    start_driver, submit, wait_for,
+    assert_accessible, assert_same_origin, browser, chromium_with_axe, fill, find, screenshot,
+    submit, wait_for,
 };
 
 const DESCRIPTION: &str =
@@ -50,12 +50,7 @@ async fn switch_language(page: &WebDriver) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_pages_only() {
-    let Some(driver) = start_driver().await else {
-        skip("chromium not found (install Debian's chromium and chromium-driver)");
-        return;
-    };
-    let Some(axe) = axe_source() else {
-        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+    let Some((driver, axe)) = chromium_with_axe().await else {
         return;
     };
     let server = TestServer::start().await;

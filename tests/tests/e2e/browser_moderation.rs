@@ -8,13 +8,13 @@
 
 use chrono::{Duration, Utc};
 use serde_json::json;
+use tests::TestServer;
 use tests::people::{Member, sign_up, sign_up_moderator};
-use tests::{TestServer, skip};
 use thirtyfour::prelude::*;
 
 use super::browser::{
-    assert_accessible, assert_same_origin, axe_source, browser, fill, find, screenshot,
-    start_driver, submit, text, wait_for,
+    assert_accessible, assert_same_origin, browser, chromium_with_axe, fill, find, screenshot,
+    submit, text, wait_for,
 };
 
 async fn log_in(page: &WebDriver, origin: &str, member: &Member) {
@@ -36,12 +36,7 @@ async fn log_out(page: &WebDriver) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_reports_a_comment_and_a_moderator_suspends_its_author_in_a_browser() {
-    let Some(driver) = start_driver().await else {
-        skip("chromium not found (install Debian's chromium and chromium-driver)");
-        return;
-    };
-    let Some(axe) = axe_source() else {
-        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+    let Some((driver, axe)) = chromium_with_axe().await else {
         return;
     };
     let server = TestServer::start().await;

@@ -14,8 +14,8 @@ use tests::{TestServer, skip};
 use thirtyfour::prelude::*;
 
 use super::browser::{
-    assert_accessible, assert_same_origin, axe_source, browser, fill, find, screenshot,
-    start_driver, submit, wait_for,
+    assert_accessible, assert_same_origin, browser, chromium_with_axe, fill, find, screenshot,
+    submit, wait_for,
 };
 
 async fn log_in(page: &WebDriver, origin: &str, email: &str) {
@@ -65,12 +65,7 @@ fn shown(day: NaiveDate) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_second_tuesday_is_entered_previewed_joined_waited_for_and_expanded_by_calendars() {
-    let Some(driver) = start_driver().await else {
-        skip("chromium not found (install Debian's chromium and chromium-driver)");
-        return;
-    };
-    let Some(axe) = axe_source() else {
-        skip("axe-core not found (run .ci/install or set CONVIVE_AXE_JS)");
+    let Some((driver, axe)) = chromium_with_axe().await else {
         return;
     };
     let server = TestServer::start().await;
