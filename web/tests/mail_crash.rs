@@ -399,8 +399,9 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The binary, running in a directory with only the given `CONVIVE_*` variables.
-struct Convive(Child);
+/// The binary, running in a directory with only the given `CONVIVE_*` variables; what it
+/// writes to stderr goes to `convive.log` there, so that an early exit says why.
+struct Convive(Child, std::path::PathBuf);
 
 impl Convive {
     fn start(dir: &Path, env: &[(&str, String)]) -> Self {
@@ -412,17 +413,26 @@ impl Convive {
             }
         }
         command.envs(env.iter().map(|(k, v)| (k, v)));
+        let log = dir.join("convive.log");
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("a log file");
         let child = command
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("convive starts");
-        Self(child)
+        Self(child, log)
     }
 
     fn check_running(&mut self) {
         if let Ok(Some(status)) = self.0.try_wait() {
-            panic!("convive exited early: {status}");
+            let log = std::fs::read_to_string(&self.1).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            panic!("convive exited early: {status}\n{}", tail.join("\n"));
         }
     }
 
