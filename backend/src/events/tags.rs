@@ -87,7 +87,17 @@ pub async fn for_events(
         .filter(event_tag::Column::EventId.is_in(event_ids.iter().copied()))
         .all(conn)
         .await?;
-    let tag_ids: Vec<i64> = links.iter().map(|l| l.tag_id).collect();
+    let links = links.into_iter().map(|l| (l.event_id, l.tag_id)).collect();
+    by_owner(conn, links).await
+}
+
+/// The tags of each owner (an event, a post) from its `(owner, tag)` links, sorted by slug:
+/// one query for all the tags.
+pub(crate) async fn by_owner(
+    conn: &impl ConnectionTrait,
+    links: Vec<(i64, i64)>,
+) -> Result<HashMap<i64, Vec<tag::Model>>> {
+    let tag_ids: Vec<i64> = links.iter().map(|(_, tag_id)| *tag_id).collect();
     let tags: HashMap<i64, tag::Model> = tag::Entity::find()
         .filter(tag::Column::Id.is_in(tag_ids))
         .all(conn)
@@ -95,16 +105,16 @@ pub async fn for_events(
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
-    let mut by_event: HashMap<i64, Vec<tag::Model>> = HashMap::new();
-    for link in links {
-        if let Some(tag) = tags.get(&link.tag_id) {
-            by_event.entry(link.event_id).or_default().push(tag.clone());
+    let mut by_owner: HashMap<i64, Vec<tag::Model>> = HashMap::new();
+    for (owner, tag_id) in links {
+        if let Some(tag) = tags.get(&tag_id) {
+            by_owner.entry(owner).or_default().push(tag.clone());
         }
     }
-    for tags in by_event.values_mut() {
+    for tags in by_owner.values_mut() {
         tags.sort_by(|a, b| a.slug.cmp(&b.slug));
     }
-    Ok(by_event)
+    Ok(by_owner)
 }
 
 /// Tags of listed events (public, published): tags only private events use are not shown.

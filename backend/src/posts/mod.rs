@@ -178,24 +178,8 @@ pub async fn tags_of(
         .filter(post_tag::Column::PostId.is_in(post_ids.iter().copied()))
         .all(conn)
         .await?;
-    let tag_ids: Vec<i64> = links.iter().map(|l| l.tag_id).collect();
-    let tags: HashMap<i64, tag::Model> = tag::Entity::find()
-        .filter(tag::Column::Id.is_in(tag_ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let mut by_post: HashMap<i64, Vec<tag::Model>> = HashMap::new();
-    for link in links {
-        if let Some(tag) = tags.get(&link.tag_id) {
-            by_post.entry(link.post_id).or_default().push(tag.clone());
-        }
-    }
-    for tags in by_post.values_mut() {
-        tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-    }
-    Ok(by_post)
+    let links = links.into_iter().map(|l| (l.post_id, l.tag_id)).collect();
+    crate::events::tags::by_owner(conn, links).await
 }
 
 /// Where a post goes: the instances of the group's followers (shared inboxes once per host).
