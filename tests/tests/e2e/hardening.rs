@@ -44,8 +44,9 @@ async fn a_query_of_fragments_doubling_at_any_depth_is_refused_at_once_while_the
         let body = json!({ "query": doubling_fragments(depth) });
         // The fastest of three answers: a busy machine can delay any one request, but work
         // that grew with the depth would show in all three. A plain query timed beside them
-        // says how busy the machine is right now; expanding 2^29 fields would take seconds,
-        // far past either bound.
+        // says how busy the machine is right now. The bound is loose on purpose (a debug build
+        // on a machine running other builds took 75 ms to refuse depth 200): expanding 2^29
+        // fields takes far longer than a second, and 2^64 or 2^200 would never end.
         let mut fastest = Duration::MAX;
         let mut fastest_plain = Duration::MAX;
         for _ in 0..3 {
@@ -61,7 +62,7 @@ async fn a_query_of_fragments_doubling_at_any_depth_is_refused_at_once_while_the
             );
         }
         assert!(
-            fastest < Duration::from_millis(50) + fastest_plain * 5,
+            fastest < Duration::from_secs(1) + fastest_plain * 5,
             "depth {depth} took {fastest:?} (a plain query {fastest_plain:?})"
         );
     }
