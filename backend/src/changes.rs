@@ -45,6 +45,8 @@ struct Watch {
     /// Shared with the SQLite hooks, which live as long as their connections.
     generation: Arc<AtomicU64>,
     watched: AtomicBool,
+    /// Statements run through the pools opened with these changes, reads included.
+    statements: AtomicU64,
 }
 
 impl Default for Changes {
@@ -53,6 +55,7 @@ impl Default for Changes {
         Self(Arc::new(Watch {
             generation: Arc::new(AtomicU64::new(0)),
             watched: AtomicBool::new(false),
+            statements: AtomicU64::new(0),
         }))
     }
 }
@@ -75,6 +78,20 @@ impl Changes {
     /// Something changed (and is visible to every new read).
     pub fn changed(&self) {
         self.0.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Notes one statement done, and a change if it may have written something.
+    pub(crate) fn statement_done(&self, sql: &str) {
+        self.0.statements.fetch_add(1, Ordering::Relaxed);
+        if may_change_pages(sql) {
+            self.changed();
+        }
+    }
+
+    /// How many statements this node has run since it started: how the tests see that a
+    /// page's statements do not grow with the number of events on it (no query per row).
+    pub fn statements(&self) -> u64 {
+        self.0.statements.load(Ordering::Relaxed)
     }
 
     fn set_watched(&self, watched: bool) {

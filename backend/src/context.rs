@@ -42,6 +42,8 @@ pub struct AppContext {
     pub media: crate::media::MediaStorage,
     /// Address lookup: the built-in towns, or the server of `[geocoding]`.
     pub geocoder: crate::geocoding::Geocoder,
+    /// Who is behind the sessions this node read since the database last changed.
+    pub logins: crate::users::kept_logins::KeptLogins,
 }
 
 impl AppContext {
@@ -71,6 +73,7 @@ impl AppContext {
             &db,
             &settings.database_url,
             (settings.database_connections() / 2).max(2),
+            &changes,
         )
         .await?;
         let mut ctx = Self::with_database(db, settings, mailer, clock).await?;
@@ -105,6 +108,7 @@ impl AppContext {
             password_slots: crate::users::password::PasswordSlots::per_core(),
             written_events: crate::feeds::WrittenEvents::new(WRITTEN_EVENTS_BUDGET),
             changes: crate::changes::Changes::default(),
+            logins: Default::default(),
         })
     }
 

@@ -44,6 +44,7 @@ pub async fn connect_for_searches(
     main: &DatabaseConnection,
     url: &str,
     max_connections: u32,
+    changes: &Changes,
 ) -> Result<DatabaseConnection, DbErr> {
     if main.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(main.clone());
@@ -51,7 +52,10 @@ pub async fn connect_for_searches(
     let mut options = pool_options(url, max_connections);
     options
         .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_generic_plan")]));
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    let changes = changes.clone();
+    db.set_metric_callback(move |statement| changes.statement_done(&statement.statement.sql));
+    Ok(db)
 }
 
 fn pool_options(url: &str, max_connections: u32) -> ConnectOptions {
@@ -98,9 +102,7 @@ async fn open(
     if let Some(changes) = changes {
         // Runs once a statement is done: for one outside a transaction, once it is committed.
         db.set_metric_callback(move |statement| {
-            if crate::changes::may_change_pages(&statement.statement.sql) {
-                changes.changed();
-            }
+            changes.statement_done(&statement.statement.sql);
         });
     }
     Ok(db)

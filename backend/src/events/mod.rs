@@ -1,6 +1,7 @@
 //! Events: what collectives publish. Creation and changes (`service`), who may see and run
 //! them (`policy`), lists and search (here), and what attendees are told (`notices`).
 
+mod access;
 pub mod calendar;
 pub mod categories;
 pub mod description;
@@ -31,6 +32,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
+pub use access::access_to_many;
 pub use input::{EventChanges, EventOptions, NewEvent};
 pub use organized::{EventOrder, EventOrderField, organized_by, organized_by_in_order};
 use policy::{Access, EventFacts};
@@ -72,47 +74,10 @@ pub async fn access(
     principal: &Principal,
     event: &event::Model,
 ) -> Result<Access> {
-    let actor_ids = principal.actor_ids(conn).await?;
-    let owners = [Some(event.organizer_actor_id), event.attributed_to_id];
-    let owner_suspended = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(owners.into_iter().flatten()))
-        .filter(actor::Column::Suspended.eq(true))
-        .count(conn)
+    Ok(access_to_many(conn, principal, std::slice::from_ref(event))
         .await?
-        > 0;
-    let mut access = Access {
-        instance_moderator: principal.is_instance_moderator(),
-        owner_suspended,
-        ..Access::default()
-    };
-    if actor_ids.is_empty() {
-        return Ok(access);
-    }
-    access.organizer = actor_ids.contains(&event.organizer_actor_id);
-    if let Some(group_id) = event.attributed_to_id {
-        access.group_role = crate::groups::membership_of(conn, principal, group_id)
-            .await?
-            .map(|m| m.role);
-    }
-    access.participant_role = participant::Entity::find()
-        .filter(participant::Column::EventId.eq(event.id))
-        .filter(participant::Column::ActorId.is_in(actor_ids))
-        .filter(participant::Column::Email.is_null())
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| p.role)
-        .max_by_key(|r| match r {
-            ParticipantRole::Creator => 6,
-            ParticipantRole::Administrator => 5,
-            ParticipantRole::Moderator => 4,
-            ParticipantRole::Participant => 3,
-            ParticipantRole::NotApproved => 2,
-            ParticipantRole::NotConfirmed => 1,
-            ParticipantRole::Waitlisted => 0,
-            ParticipantRole::Rejected => 0,
-        });
-    Ok(access)
+        .remove(&event.id)
+        .unwrap_or_default())
 }
 
 /// The event if `principal` may see it; `not_found` otherwise (its existence stays hidden).

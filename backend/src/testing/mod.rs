@@ -168,9 +168,14 @@ impl TestContext {
         adjust(&mut settings);
         let clock = ManualClock::new(default_now());
         let mailer = Mailer::memory(&settings.instance.name, &settings.mail_from_address());
-        let searches = crate::db::connect_for_searches(&database.db, &database.url, 2)
-            .await
-            .unwrap_or_else(|e| panic!("search connections: {e}"));
+        let searches = crate::db::connect_for_searches(
+            &database.db,
+            &database.url,
+            2,
+            &crate::changes::Changes::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("search connections: {e}"));
         let mut ctx = AppContext::with_database(
             database.db.clone(),
             settings,

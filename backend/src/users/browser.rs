@@ -48,6 +48,12 @@ pub async fn open(ctx: &AppContext, user_id: i64) -> Result<String> {
 /// The session behind a cookie's token, if it is still alive.
 pub async fn resolve(ctx: &AppContext, token: &str) -> Result<Option<BrowserSession>> {
     let now = ctx.now();
+    // Read before the database is: a change committed meanwhile makes what is read outdated.
+    let generation = ctx.changes.generation();
+    let token_hash = super::tokens::hash_token(token);
+    if let Some(kept) = ctx.logins.browser(generation, &token_hash, now) {
+        return Ok(Some(kept));
+    }
     let Some(session) = sessions::find_active(&ctx.db, token, SessionKind::Browser, now).await?
     else {
         return Ok(None);
@@ -58,11 +64,14 @@ pub async fn resolve(ctx: &AppContext, token: &str) -> Result<Option<BrowserSess
         Err(err) => return Err(err),
     };
     let locale = super::user_locale(ctx, &user);
-    Ok(Some(BrowserSession {
+    let found = BrowserSession {
         user: CurrentUser::from_model(&user, session.id, locale),
         session_id: session.id,
         csrf_token: session.csrf_token.unwrap_or_default(),
-    }))
+    };
+    ctx.logins
+        .keep_browser(generation, &token_hash, &found, session.expires_at);
+    Ok(Some(found))
 }
 
 /// Ends the session (logging out).

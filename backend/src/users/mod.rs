@@ -7,6 +7,7 @@ pub mod browser;
 pub mod email;
 pub mod email_change;
 mod jobs;
+pub mod kept_logins;
 pub mod notices;
 pub mod password;
 pub mod policy;

@@ -501,6 +501,11 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
     let now = ctx.now();
     let claims = tokens::decode_access_token(&ctx.secrets.token_signing_key, access_token, now)?;
     let user_id: i64 = claims.sub.parse().map_err(|_| Error::Unauthenticated)?;
+    // Read before the database is: a change committed meanwhile makes what is read outdated.
+    let generation = ctx.changes.generation();
+    if let Some(kept) = ctx.logins.api(generation, claims.sid, user_id, now) {
+        return Ok(kept);
+    }
     let session = sessions::find_by_id_active(&ctx.db, claims.sid, now)
         .await?
         .filter(|s| s.user_id == user_id)
@@ -510,11 +515,10 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> Result<Curren
         .await?
         .filter(|u| u.confirmed_at.is_some() && may_log_in(u).is_ok())
         .ok_or(Error::Unauthenticated)?;
-    Ok(CurrentUser::from_model(
-        &user,
-        session.id,
-        super::user_locale(ctx, &user),
-    ))
+    let current = CurrentUser::from_model(&user, session.id, super::user_locale(ctx, &user));
+    ctx.logins
+        .keep_api(generation, &current, session.expires_at);
+    Ok(current)
 }
 
 /// Queues a reset link. Answers the same whether or not the account exists.

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Builds the bytes of request number `seq` on connection `connection`.
+/// Builds the bytes of request number `seq` on connection `connection`; none when the
+/// scenario has no more to send.
 pub type RequestFn = dyn Fn(usize, u64) -> Vec<u8> + Send + Sync;
 /// Whether an answer counts as a success: status and body.
 pub type CheckFn = dyn Fn(u16, &[u8]) -> bool + Send + Sync;
@@ -157,6 +158,10 @@ async fn connection_loop(load: &Load, connection: usize, deadline: Instant) -> O
         }
         let Some(s) = stream.as_mut() else { continue };
         let request = (load.request)(connection, seq);
+        if request.is_empty() {
+            // A scenario of a fixed number of requests has sent them all.
+            break;
+        }
         seq += 1;
         let sent = Instant::now();
         let remaining = deadline.saturating_duration_since(sent) + Duration::from_secs(10);

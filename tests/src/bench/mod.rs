@@ -6,9 +6,11 @@
 
 pub mod fanout;
 pub mod load;
+pub mod members;
 pub mod pictures;
 pub mod reminders;
 pub mod report;
+pub mod rush;
 pub mod seed;
 pub mod series;
 pub mod server;
@@ -48,6 +50,11 @@ pub const SCENARIOS: &[&str] = &[
     "fanout",
     "waitlist",
     "series",
+    "member-event-page",
+    "member-home",
+    "my-events",
+    "event-query",
+    "rush",
 ];
 
 #[derive(Debug, Clone)]
@@ -79,7 +86,8 @@ usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
 scenarios: event-page home home-pictures search event-ics group-feed group-feed-304
            feed-build instance-feed private-feed join login upload thumbnail reminders
-           fanout waitlist series (default: all);
+           fanout waitlist series member-event-page member-home my-events
+           event-query rush (default: all);
            search-100k = search with --events 100000
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
@@ -370,6 +378,29 @@ async fn http_rows(
     } else {
         None
     };
+    let member = if scenarios.iter().any(|s| members::SCENARIOS.contains(s)) {
+        // The private feed's owner, who goes to many events.
+        let owner = seeded
+            .people
+            .last()
+            .ok_or_else(|| anyhow::anyhow!("a seed without people"))?;
+        Some(members::log_in(&ctx, owner).await?)
+    } else {
+        None
+    };
+    let rush = if scenarios.contains(&"rush") {
+        let plan = rush::Plan::for_options(options);
+        let prepared = rush::prepare(&ctx, &seeded.people[0], &plan).await?;
+        eprintln!(
+            "  the rush's {} members and {} events made in {:.1}s",
+            prepared.members.len(),
+            prepared.event_ids.len(),
+            prepared.took.as_secs_f64()
+        );
+        Some(prepared)
+    } else {
+        None
+    };
     ctx.db.clone().close().await?;
 
     let env = server_env(&database.url, port, &outbox);
@@ -619,6 +650,25 @@ async fn http_rows(
                 }
                 None => continue,
             },
+            "rush" => match &rush {
+                Some(prepared) => {
+                    rush_row(options, &convive, &database.url, prepared, limit).await?
+                }
+                None => continue,
+            },
+            name if members::SCENARIOS.contains(&name) => match &member {
+                Some(member) => {
+                    let (label, request, graphql) =
+                        members::request(name, &host, member, &seeded.popular_event_uuid)?;
+                    let check: Arc<load::CheckFn> = if graphql {
+                        Arc::new(graphql_ok)
+                    } else {
+                        Arc::new(ok200)
+                    };
+                    measure(options, &convive, &label, request, check, Some(limit))
+                }
+                None => continue,
+            },
             _ => continue,
         };
         if row.errors > 0 {
@@ -745,6 +795,43 @@ fn graphql_ok(status: u16, body: &[u8]) -> bool {
         && serde_json::from_slice::<Value>(body)
             .map(|v| v.get("errors").is_none_or(Value::is_null) && !v["data"].is_null())
             .unwrap_or(false)
+}
+
+/// The RSVP rush: every member asks once (the run lasts until they all have, two minutes at
+/// most); its row counts as errors any answer but a seat or `event_full`, and a seat count
+/// that is not exact.
+async fn rush_row(
+    options: &Options,
+    convive: &ChildServer,
+    database_url: &str,
+    prepared: &rush::Prepared,
+    limit: f64,
+) -> anyhow::Result<Row> {
+    let everyone = Options {
+        duration: Duration::from_secs(120),
+        ..options.clone()
+    };
+    let label = format!(
+        "RSVP rush: {} members join {} events of {} seats (joinEvent)",
+        prepared.members.len(),
+        prepared.event_ids.len(),
+        prepared.seats_per_event
+    );
+    let mut row = measure(
+        &everyone,
+        convive,
+        &label,
+        rush::requests(&convive.host(), prepared),
+        Arc::new(rush::joined_or_full),
+        Some(limit),
+    );
+    let db = backend::db::connect(database_url, 1).await?;
+    if let Some(problem) = rush::check_seats(&db, prepared).await? {
+        row.errors += 1;
+        row.note = problem;
+    }
+    db.close().await?;
+    Ok(row)
 }
 
 /// Drives one scenario and makes its row.

@@ -42,6 +42,7 @@ mod pictures;
 mod places;
 mod posts;
 mod public_urls;
+mod query_counts;
 mod recurrence;
 mod recurrence_federation;
 mod reports;

@@ -1,6 +1,7 @@
 //! Events, with Mobilizon's names: the `Event` type, `createEvent`, `updateEvent`,
 //! `deleteEvent` (the queries are in `event_queries`).
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use backend::events::{self, EventChanges, EventOptions as DomainOptions, NewEvent};
 use chrono::{DateTime, Utc};
@@ -124,9 +125,16 @@ pub struct ParticipantStatsObject {
 impl Event {
     /// Whether the caller runs this event (checked only when an answer depends on it).
     async fn caller_runs_it(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        let access = events::access(&app(ctx)?.db, &principal(ctx), &self.0)
-            .await
-            .gql()?;
+        let batched = match ctx.data_opt::<std::sync::Arc<DataLoader<loaders::AccessLoader>>>() {
+            Some(loader) => loader.load_one(self.0.id).await?,
+            None => None,
+        };
+        let access = match batched {
+            Some(access) => access,
+            None => events::access(&app(ctx)?.db, &principal(ctx), &self.0)
+                .await
+                .gql()?,
+        };
         Ok(events::policy::can_manage_participants(
             events::facts(&self.0),
             access,

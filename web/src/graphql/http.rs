@@ -37,7 +37,8 @@ pub async fn execute(State(state): State<AppState>, request: Request) -> Respons
     let client = crate::client::of_request(&state, &parts.extensions, &parts.headers);
     // Kept to name the argument of an input error by its position.
     let queries: Vec<String> = batch.iter_mut().map(|r| r.query.clone()).collect();
-    let batch = batch.data(viewer).data(client);
+    let access = super::loaders::access_loader(&state.ctx.db, viewer.user.clone().into());
+    let batch = batch.data(viewer).data(client).data(access);
     let mut response = state.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(single) => {

@@ -80,6 +80,44 @@ impl Loaders {
     }
 }
 
+/// How the caller relates to events, by event id: one per request, since it depends on who
+/// asks (several statements for a whole list instead of several per event).
+pub struct AccessLoader {
+    db: DatabaseConnection,
+    principal: backend::principal::Principal,
+}
+
+impl Loader<i64> for AccessLoader {
+    type Value = backend::events::policy::Access;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let events = entity::event::Entity::find()
+            .filter(entity::event::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(|e| to_gql(e.into()))?;
+        backend::events::access_to_many(&self.db, &self.principal, &events)
+            .await
+            .map_err(to_gql)
+    }
+}
+
+/// The loader of a request made by `principal`.
+pub fn access_loader(
+    db: &DatabaseConnection,
+    principal: backend::principal::Principal,
+) -> std::sync::Arc<DataLoader<AccessLoader>> {
+    std::sync::Arc::new(DataLoader::new(
+        AccessLoader {
+            db: db.clone(),
+            principal,
+        },
+        tokio::spawn,
+    ))
+}
+
 pub fn loaders<'a>(ctx: &Context<'a>) -> GqlResult<&'a Loaders> {
     ctx.data::<Loaders>()
 }

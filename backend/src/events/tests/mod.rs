@@ -997,7 +997,7 @@ async fn on_postgresql_searches_are_planned_once_for_any_values_and_other_statem
     .await
     .expect("event");
     // One connection: the searches' and the one asked afterwards are the same.
-    let searches = crate::db::connect_for_searches(&t.ctx.db, &t.database.url, 1)
+    let searches = crate::db::connect_for_searches(&t.ctx.db, &t.database.url, 1, &t.ctx.changes)
         .await
         .expect("connect");
     let query = SearchQuery {
