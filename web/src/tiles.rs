@@ -54,7 +54,7 @@ async fn serve(
         Ok(Fetched::Unavailable) => {
             (StatusCode::BAD_GATEWAY, "the tile server did not answer").into_response()
         }
-        Err(err) if matches!(err, backend::Error::NotFound { .. }) => not_found(),
+        Err(backend::Error::NotFound { .. }) => not_found(),
         Err(err) => {
             tracing::error!(error = %err, "serving a map tile failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
