@@ -44,6 +44,8 @@ pub struct AppContext {
     pub geocoder: crate::geocoding::Geocoder,
     /// Who is behind the sessions this node read since the database last changed.
     pub logins: crate::users::kept_logins::KeptLogins,
+    /// The tiles of `[maps]`, served from our origin; `None` without a tile server.
+    pub tiles: Option<crate::maps::TileProxy>,
 }
 
 impl AppContext {
@@ -95,9 +97,12 @@ impl AppContext {
         crate::actors::system::ensure(&db, &settings.public_url, clock.now()).await?;
         let media = crate::media::MediaStorage::from_settings(&settings.media)?;
         let geocoder = crate::geocoding::Geocoder::from_settings(&settings.geocoding)?;
+        let tiles =
+            crate::maps::TileProxy::from_settings(&settings.maps, &settings.public_url.base())?;
         Ok(Self {
             media,
             geocoder,
+            tiles,
             searches: db.clone(),
             db,
             settings: Arc::new(settings),

@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod kept;
 pub mod languages;
 pub mod mail;
+pub mod maps;
 pub mod media;
 pub mod outbox;
 pub mod pagination;

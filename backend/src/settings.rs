@@ -13,10 +13,12 @@ use url::Url;
 
 mod geocoding;
 mod limits;
+mod maps;
 mod media;
 
 pub use geocoding::{GeocoderKind, GeocodingSettings};
 pub use limits::{Budget, HttpSettings, MAX_WINDOW_SECS, RateLimitSettings};
+pub use maps::MapSettings;
 pub use media::{MediaSettings, MediaStorageKind, S3Settings};
 
 /// Name of the configuration file looked for in the working directory when none is given.
@@ -49,6 +51,7 @@ pub struct Settings {
     pub geocoding: GeocodingSettings,
     pub log: LogSettings,
     pub recurrence: RecurrenceSettings,
+    pub maps: MapSettings,
 }
 
 impl Default for Settings {
@@ -73,6 +76,7 @@ impl Default for Settings {
             geocoding: GeocodingSettings::default(),
             log: LogSettings::default(),
             recurrence: RecurrenceSettings::default(),
+            maps: MapSettings::default(),
         }
     }
 }
@@ -555,6 +559,7 @@ impl Settings {
             "rate_limits",
             "media",
             "log",
+            "maps",
         ]
     }
 
@@ -679,6 +684,7 @@ impl Settings {
         problems.extend(self.rate_limits.problems());
         problems.extend(self.media.problems());
         problems.extend(self.geocoding.problems());
+        problems.extend(self.maps.problems());
         if let Err(err) = tracing_filter_is_valid(&self.log.filter) {
             problems.push(format!("key \"log.filter\": {err}"));
         }

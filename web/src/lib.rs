@@ -18,6 +18,7 @@ pub mod pages;
 mod serve;
 pub mod startup;
 pub mod state;
+mod tiles;
 
 use axum::Router;
 use axum::routing::get;
@@ -44,7 +45,8 @@ pub fn app(state: AppState) -> Router {
         .merge(feeds::routes())
         .merge(exports::routes())
         .merge(media::routes())
-        .merge(pages::routes());
+        .merge(pages::routes())
+        .merge(tiles::routes());
     let router = if state.ctx.settings.federation.enabled {
         router.merge(federation::routes(&state.federation))
     } else {

@@ -107,6 +107,93 @@ pub fn to_html(source: &str) -> String {
     sanitize::description(&html)
 }
 
+/// Sanitized HTML with the bare `http(s)://` addresses of its text made links, for showing:
+/// descriptions that came as HTML (through the API, from other instances) often carry
+/// addresses as text. Text already in a link, or in code, stays as it is. What is stored is
+/// not changed: clients of the API get the HTML they sent.
+pub fn linked(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    // Depth inside elements whose text is left alone.
+    let mut kept = 0usize;
+    let mut rest = html;
+    let mut changed = false;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = tag_end(rest);
+            let tag = &rest[..end];
+            let (name, closing) = tag_name(tag);
+            if matches!(name.as_str(), "a" | "code" | "pre") {
+                if closing {
+                    kept = kept.saturating_sub(1);
+                } else if !tag.ends_with("/>") {
+                    kept += 1;
+                }
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = &rest[..end];
+            if kept == 0 {
+                changed |= link_escaped_text(text, &mut out);
+            } else {
+                out.push_str(text);
+            }
+            rest = &rest[end..];
+        }
+    }
+    if changed {
+        // What was added goes through the sanitizer too, as everything shown does.
+        sanitize::description(&out)
+    } else {
+        out
+    }
+}
+
+/// Where a tag that starts `html` ends (after its `>`), quotes respected.
+fn tag_end(html: &str) -> usize {
+    let mut quote: Option<char> = None;
+    for (i, c) in html.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// The lowercase name of a tag, and whether it closes an element.
+fn tag_name(tag: &str) -> (String, bool) {
+    let inner = tag.trim_start_matches('<');
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let name = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (name, closing)
+}
+
+/// Escaped HTML text with its addresses made links; whether it found any.
+fn link_escaped_text(text: &str, out: &mut String) -> bool {
+    let mut rest = text;
+    let mut found = false;
+    while let Some((start, end)) = next_address(rest, true) {
+        found = true;
+        out.push_str(&rest[..start]);
+        let address = &rest[start..end];
+        out.push_str(&format!("<a href=\"{address}\">{address}</a>"));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    found
+}
+
 /// Text for the form from a description that came as HTML only: paragraphs, line breaks,
 /// lists and links' addresses survive; its Markdown makes much the same HTML again.
 pub fn source_of_html(html: &str) -> String {
@@ -126,7 +213,7 @@ fn shifted(level: HeadingLevel) -> HeadingLevel {
 /// Text with its bare `http(s)://` addresses made links.
 fn linkified(text: &str, events: &mut Vec<Event<'_>>) {
     let mut rest = text;
-    while let Some((start, end)) = next_address(rest) {
+    while let Some((start, end)) = next_address(rest, false) {
         if start > 0 {
             events.push(Event::Text(CowStr::from(rest[..start].to_owned())));
         }
@@ -147,16 +234,22 @@ fn linkified(text: &str, events: &mut Vec<Event<'_>>) {
 }
 
 /// Where the next web address in `text` starts and ends. Punctuation ending a sentence is
-/// not part of it, nor a closing parenthesis it did not open.
-fn next_address(text: &str) -> Option<(usize, usize)> {
+/// not part of it, nor a closing parenthesis it did not open. In `escaped` text (HTML's), an
+/// entity other than `&amp;` ends it (`&lt;`, `&nbsp;`).
+fn next_address(text: &str, escaped: bool) -> Option<(usize, usize)> {
     let start = ["https://", "http://"]
         .iter()
         .filter_map(|scheme| text.find(scheme))
         .min()?;
     let tail = &text[start..];
     let mut end = tail
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
-        .unwrap_or(tail.len());
+        .char_indices()
+        .find(|&(i, c)| {
+            c.is_whitespace()
+                || matches!(c, '<' | '>' | '"')
+                || (escaped && c == '&' && !tail[i..].starts_with("&amp;"))
+        })
+        .map_or(tail.len(), |(i, _)| i);
     loop {
         let candidate = &tail[..end];
         let Some(last) = candidate.chars().last() else {
@@ -174,7 +267,7 @@ fn next_address(text: &str) -> Option<(usize, usize)> {
     if scheme_only {
         // Nothing after the scheme: look further on.
         let skip = start + end;
-        return next_address(&text[skip..]).map(|(s, e)| (s + skip, e + skip));
+        return next_address(&text[skip..], escaped).map(|(s, e)| (s + skip, e + skip));
     }
     Some((start, start + end))
 }
@@ -234,6 +327,22 @@ mod tests {
     fn a_source_longer_than_a_description_may_be_is_refused() {
         let long = "a".repeat(DESCRIPTION_MAX_CHARS + 1);
         assert!(matches!(given(None, Some(&long)), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn bare_addresses_in_html_from_elsewhere_are_linked_when_shown_but_not_inside_links_or_code() {
+        let html = "<p>Programme : https://example.org/a?x=1&amp;y=2. Voir <a href=\"https://example.org/b\" rel=\"nofollow noopener noreferrer\">https://example.org/b</a></p><pre><code>https://example.org/c</code></pre><p>&lt;3 https://example.org/d&lt;3</p>";
+        assert_eq!(
+            linked(html),
+            "<p>Programme : <a href=\"https://example.org/a?x=1&amp;y=2\" rel=\"nofollow noopener noreferrer\">https://example.org/a?x=1&amp;y=2</a>. Voir <a href=\"https://example.org/b\" rel=\"nofollow noopener noreferrer\">https://example.org/b</a></p><pre><code>https://example.org/c</code></pre><p>&lt;3 <a href=\"https://example.org/d\" rel=\"nofollow noopener noreferrer\">https://example.org/d</a>&lt;3</p>"
+        );
+    }
+
+    #[test]
+    fn html_without_bare_addresses_is_shown_as_it_is() {
+        let html =
+            "<p title=\"a > b\">no address here, <a href=\"https://example.org\">a link</a></p>";
+        assert_eq!(linked(html), html);
     }
 
     #[test]

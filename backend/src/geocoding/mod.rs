@@ -5,6 +5,7 @@
 //! called from here only. When that server fails, the towns answer and the failure is logged.
 
 mod at_place;
+pub mod countries;
 pub mod gazetteer;
 pub mod positions;
 pub mod remote;
@@ -156,7 +157,7 @@ impl Geocoder {
             .gazetteer
             .nearest(latitude, longitude, NEAREST_TOWN_KM)
             .await?
-            .map(|town| town_place(&town, None, None))
+            .map(|town| town_place(&town, None, None, language))
             .into_iter()
             .collect())
     }
@@ -186,7 +187,9 @@ impl Geocoder {
                 let street = (!towns_only).then_some(rest).flatten();
                 return Ok(exact
                     .into_iter()
-                    .map(|town| town_place(town, street.clone(), parsed.postal_code.clone()))
+                    .map(|town| {
+                        town_place(town, street.clone(), parsed.postal_code.clone(), language)
+                    })
                     .collect());
             }
         }
@@ -197,7 +200,7 @@ impl Geocoder {
             .towns_named(&last, country, limit)
             .await?
             .iter()
-            .map(|town| town_place(town, None, parsed.postal_code.clone()))
+            .map(|town| town_place(town, None, parsed.postal_code.clone(), language))
             .collect())
     }
 }
@@ -227,7 +230,13 @@ fn country_of_language(language: &str) -> Option<&'static str> {
     }
 }
 
-fn town_place(town: &Town, street: Option<String>, postal_code: Option<String>) -> FoundPlace {
+/// A town as a place, its country named in `language` (as the servers name it).
+fn town_place(
+    town: &Town,
+    street: Option<String>,
+    postal_code: Option<String>,
+    language: &str,
+) -> FoundPlace {
     FoundPlace {
         place: Place {
             description: None,
@@ -235,7 +244,9 @@ fn town_place(town: &Town, street: Option<String>, postal_code: Option<String>) 
             postal_code,
             locality: Some(town.name.clone()),
             region: Some(town.region.clone()).filter(|r| !r.is_empty()),
-            country: Some(town.country.clone()).filter(|c| !c.is_empty()),
+            country: Some(town.country.as_str())
+                .filter(|c| !c.is_empty())
+                .map(|code| countries::name(code, language).unwrap_or(code).to_owned()),
             latitude: Some(town.latitude),
             longitude: Some(town.longitude),
         },
@@ -325,7 +336,7 @@ mod tests {
         assert_eq!(first.place.street.as_deref(), Some("12 rue de Paris"));
         assert_eq!(first.place.postal_code.as_deref(), Some("93100"));
         assert_eq!(first.place.locality.as_deref(), Some("Montreuil"));
-        assert_eq!(first.place.country.as_deref(), Some("FR"));
+        assert_eq!(first.place.country.as_deref(), Some("France"));
         let (lat, lon) = first.place.position().expect("a position");
         assert!(
             (lat - 48.86).abs() < 0.02 && (lon - 2.44).abs() < 0.02,
@@ -357,6 +368,12 @@ mod tests {
             .await
             .expect("lookup");
         assert_eq!(found[0].place.locality.as_deref(), Some("Lyon"));
+        assert_eq!(found[0].place.country.as_deref(), Some("France"));
+        let in_germany = geocoder
+            .reverse_geocode(&Principal::Anonymous, 52.52, 13.405, "fr", 15)
+            .await
+            .expect("lookup");
+        assert_eq!(in_germany[0].place.country.as_deref(), Some("Allemagne"));
         match geocoder
             .reverse_geocode(&Principal::Anonymous, 95.0, 0.0, "en", 15)
             .await

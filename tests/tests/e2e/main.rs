@@ -7,6 +7,7 @@
 
 mod about_pages;
 mod account_email;
+mod account_pages;
 mod accounts;
 mod admin_pages;
 mod admin_settings;
@@ -20,12 +21,14 @@ mod comments;
 mod conversations;
 mod event_form;
 mod event_lists;
+mod event_place_map;
 mod events;
 mod federation;
 mod federation_inbox;
 mod federation_instances;
 mod federation_pictures;
 mod feeds;
+mod form_problems_pages;
 mod fuzz;
 mod hardening;
 mod interop;

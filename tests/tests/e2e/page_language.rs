@@ -14,6 +14,14 @@ use super::event_form::logged_in_browser;
 
 const EN: &str = include_str!("../../../web/locales/en/pages.ftl");
 const FR: &str = include_str!("../../../web/locales/fr/pages.ftl");
+const EN_MORE: [&str; 2] = [
+    include_str!("../../../web/locales/en/account.ftl"),
+    include_str!("../../../web/locales/en/maps.ftl"),
+];
+const FR_MORE: [&str; 2] = [
+    include_str!("../../../web/locales/fr/account.ftl"),
+    include_str!("../../../web/locales/fr/maps.ftl"),
+];
 
 /// Words that may appear on a page of either language: names, the brand, and words both
 /// languages write alike in other strings.
@@ -124,8 +132,12 @@ fn the_readable_text_of_a_page_leaves_out_scripts_and_keeps_labels() {
 
 #[tokio::test]
 async fn every_page_speaks_the_visitors_language_without_a_word_of_the_other() {
-    let en = strings_words(EN);
-    let fr = strings_words(FR);
+    let mut en = strings_words(EN);
+    let mut fr = strings_words(FR);
+    for (en_more, fr_more) in EN_MORE.iter().zip(FR_MORE) {
+        en.extend(strings_words(en_more));
+        fr.extend(strings_words(fr_more));
+    }
     let server = TestServer::start().await;
     let (mut olga, _) = logged_in_browser(&server, "olga").await;
     let (mut gus, _) = logged_in_browser(&server, "gus").await;
@@ -193,6 +205,7 @@ async fn every_page_speaks_the_visitors_language_without_a_word_of_the_other() {
         "/groups/new".to_owned(),
         "/me/events".to_owned(),
         "/me/settings".to_owned(),
+        "/me/account".to_owned(),
         "/@olga".to_owned(),
         "/nowhere".to_owned(),
     ];

@@ -191,7 +191,7 @@ async fn search_address_and_reverse_geocode_answer_mobilizons_address_fields() {
     assert_eq!(first["locality"], "Montreuil");
     assert_eq!(first["street"], "12 rue de Paris");
     assert_eq!(first["postalCode"], "93100");
-    assert_eq!(first["country"], "FR");
+    assert_eq!(first["country"], "France");
     assert_eq!(first["type"], "administrative");
     assert_eq!(first["id"], serde_json::Value::Null);
     let towns = gql

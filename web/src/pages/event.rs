@@ -102,7 +102,7 @@ pub struct EventView {
     when: String,
     when_viewer: Option<String>,
     place: Option<String>,
-    map: Option<String>,
+    map: Option<super::event_map::EventMap>,
     online: Option<String>,
     organizer: ActorLink,
     group: Option<ActorLink>,
@@ -317,12 +317,10 @@ async fn compose_event_page(
         format!("{} ({})", locale.format_datetime(&start), v.name())
     });
     let place = address.as_ref().map(backend::addresses::one_line);
-    let map = match (event.latitude, event.longitude) {
-        (Some(lat), Some(lon)) => Some(format!(
-            "https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}"
-        )),
-        _ => None,
-    };
+    let map = event
+        .latitude
+        .zip(event.longitude)
+        .map(|(lat, lon)| super::event_map::of(ctx, locale, lat, lon, place.as_deref()));
     let when = backend::events::notices::format_when(locale, &event);
     let (banner, banner_class) = match event.status {
         EventStatus::Cancelled => (Some(t(locale, "event-status-cancelled")), "cancelled"),
@@ -391,7 +389,7 @@ async fn compose_event_page(
         group: group.as_ref().map(|g| ActorLink::with_avatar(g, &pictures)),
         attendance,
         tags,
-        description: event.description.clone(),
+        description: backend::events::description::linked(&event.description),
         qr,
         ics: ics_path,
         webcal,

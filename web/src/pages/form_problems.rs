@@ -18,20 +18,48 @@ pub struct Problem {
 
 /// The problems of one submitted form, in the order of the form's fields.
 #[derive(Debug, Clone, Default)]
-pub struct Problems(Vec<Problem>);
+pub struct Problems {
+    list: Vec<Problem>,
+    /// The form's name, when its fields share ids with other forms' but are told of in
+    /// other words (`email` on the sign-up form and on the report form): its words are
+    /// looked for first under `form-error-{form}-{field}`.
+    form: &'static str,
+}
 
 impl Problems {
+    /// The problems of the form `form` (see [`Problems::form`]).
+    pub fn of_form(form: &'static str) -> Self {
+        Self {
+            list: Vec::new(),
+            form,
+        }
+    }
+
+    /// The words of a problem of `field` of the kind `kind` (`error`, `taken`): the form's
+    /// own, else those every form shares.
+    pub fn words(&self, locale: Locale, kind: &str, field: &str) -> Option<String> {
+        let own = (!self.form.is_empty())
+            .then(|| super::i18n::try_t(locale, &format!("form-{kind}-{}-{field}", self.form)))
+            .flatten();
+        own.or_else(|| super::i18n::try_t(locale, &format!("form-{kind}-{field}")))
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     pub fn all(&self) -> &[Problem] {
-        &self.0
+        &self.list
+    }
+
+    /// What the list above the form says first: how many things to fix.
+    pub fn title(&self, locale: Locale) -> String {
+        super::i18n::count(locale, "form-errors-title", self.list.len() as u64)
     }
 
     /// Adds the problems found by another step of reading the same form.
     pub fn extend(&mut self, other: Problems) {
-        for p in other.0 {
+        for p in other.list {
             self.add(p.field, p.message);
         }
     }
@@ -39,17 +67,18 @@ impl Problems {
     /// A problem found by the page itself, already in words.
     pub fn add(&mut self, field: &'static str, message: String) {
         if !self
-            .0
+            .list
             .iter()
             .any(|p| p.field == field && p.message == message)
         {
-            self.0.push(Problem { field, message });
+            self.list.push(Problem { field, message });
         }
     }
 
     /// The backend's problems, each put beside the field that `field_of` names for its API
-    /// name and told with the key `form-error-{field}`; one the form has no field for is told
-    /// above the form, in general words.
+    /// name and told in the words of [`Problems::words`] (`form-error-{field}`, or
+    /// `form-taken-{field}` for a name or an address taken already); one the form has no
+    /// field for is told above the form, in general words.
     pub fn add_backend(
         &mut self,
         locale: Locale,
@@ -60,12 +89,28 @@ impl Problems {
             backend::Error::Invalid(errors) => {
                 for error in errors {
                     match field_of(&error.field) {
-                        Some(field) => self.add(field, t(locale, &format!("form-error-{field}"))),
+                        Some(field) => {
+                            let message = self
+                                .words(locale, "error", field)
+                                .unwrap_or_else(|| t(locale, "form-error-other"));
+                            self.add(field, message)
+                        }
                         None => {
                             tracing::debug!(field = %error.field, "a form problem without a field");
                             self.add("", t(locale, "form-error-other"));
                         }
                     }
+                }
+            }
+            // Taken already (a username, an address): said beside the field, when the form
+            // has one and the pages have words for it.
+            backend::Error::Conflict {
+                field: Some(api), ..
+            } if field_of(api).is_some_and(|f| self.words(locale, "taken", f).is_some()) => {
+                if let Some(field) = field_of(api)
+                    && let Some(message) = self.words(locale, "taken", field)
+                {
+                    self.add(field, message);
                 }
             }
             other => {
@@ -85,7 +130,7 @@ impl Problems {
     /// Puts the problems in the order of the form's fields (`order`, by id), the general ones
     /// first.
     pub fn sorted(mut self, order: &[&str]) -> Self {
-        self.0.sort_by_key(|p| {
+        self.list.sort_by_key(|p| {
             if p.field.is_empty() {
                 0
             } else {
@@ -100,7 +145,7 @@ impl Problems {
 
     /// What to say next to a field.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
+        self.list
             .iter()
             .find(|p| p.field == field)
             .map(|p| p.message.as_str())
@@ -108,7 +153,7 @@ impl Problems {
 
     /// The problems above the form, not tied to a field.
     pub fn general(&self) -> impl Iterator<Item = &str> {
-        self.0
+        self.list
             .iter()
             .filter(|p| p.field.is_empty())
             .map(|p| p.message.as_str())
@@ -117,7 +162,7 @@ impl Problems {
     /// The fields with a problem, once each, in order, for the summary's links.
     pub fn fields(&self) -> Vec<(&'static str, &str)> {
         let mut seen = Vec::new();
-        for p in &self.0 {
+        for p in &self.list {
             if !p.field.is_empty() && !seen.iter().any(|(f, _)| *f == p.field) {
                 seen.push((p.field, p.message.as_str()));
             }

@@ -82,5 +82,11 @@ mod tests {
         let en = keys(include_str!("../../locales/en/places.ftl"));
         let fr = keys(include_str!("../../locales/fr/places.ftl"));
         assert_eq!(en, fr);
+        let en = keys(include_str!("../../locales/en/account.ftl"));
+        let fr = keys(include_str!("../../locales/fr/account.ftl"));
+        assert_eq!(en, fr);
+        let en = keys(include_str!("../../locales/en/maps.ftl"));
+        let fr = keys(include_str!("../../locales/fr/maps.ftl"));
+        assert_eq!(en, fr);
     }
 }

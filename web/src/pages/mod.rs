@@ -12,6 +12,7 @@ mod confirm;
 mod event;
 mod event_ending;
 mod event_fields;
+mod event_map;
 mod form;
 mod form_problems;
 mod groups;

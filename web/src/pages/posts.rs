@@ -124,7 +124,7 @@ async fn build(state: &AppState, visitor: &Visitor, slug: &str) -> backend::Resu
             notice: None,
         },
         slug: post.slug.clone(),
-        body: post.body.clone(),
+        body: backend::events::description::linked(&post.body),
         author: backend::actors::display_name(&author),
         group_name: backend::actors::display_name(&group),
         group_handle: backend::actors::handle(&group),

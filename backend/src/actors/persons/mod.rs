@@ -118,7 +118,29 @@ pub async fn sign_up(
     account: crate::users::NewAccount,
     raw_username: &str,
 ) -> Result<actor::Model> {
-    let username = username::validate(raw_username, "username")?;
+    // Every problem of the form at once: the username's, the address's and the password's.
+    let mut validation = Validation::new();
+    let username = match username::validate(raw_username, "username") {
+        Ok(username) => Some(username),
+        Err(Error::Invalid(errors)) => {
+            for error in errors {
+                validation.add(&error.field, error.message);
+            }
+            None
+        }
+        // Reserved: said as a name taken.
+        Err(other) => return Err(other),
+    };
+    validation.check(email::normalize(&account.email));
+    validation.check(crate::users::password::validate_new(
+        &account.password,
+        ctx.settings.auth.min_password_length,
+        "password",
+    ));
+    validation.finish()?;
+    let Some(username) = username else {
+        return Err(Error::internal("validation passed without a username"));
+    };
     if crate::actors::find_local_by_username(&ctx.db, &username)
         .await?
         .is_some()

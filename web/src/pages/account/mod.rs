@@ -1,7 +1,8 @@
 //! The pages of one's account: a session (`session`), what one takes part in
 //! (`participations`), and the account's settings, feeds, identities and deletion
-//! (`settings`).
+//! (`settings`), and its details: display name, password and email address (`details`).
 
+mod details;
 mod participations;
 mod session;
 mod settings;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(participations::routes())
         .merge(settings::routes())
+        .merge(details::routes())
 }
 
 #[derive(Template)]

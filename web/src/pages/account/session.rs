@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::message;
 use crate::client::RequestClient;
 use crate::pages::form::{Button, Form};
+use crate::pages::form_problems::Problems;
 use crate::pages::i18n::t;
 use crate::pages::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
@@ -43,7 +44,8 @@ struct LoginPage {
     action: &'static str,
     register: bool,
     submit: String,
-    error: Option<String>,
+    problems: Problems,
+    problems_title: String,
     next: String,
     /// "Sign up", keeping where to come back to.
     register_link: String,
@@ -84,10 +86,16 @@ pub struct NextParam {
     next: String,
 }
 
+/// The login form's fields, in their order.
+const LOGIN_FIELDS: [&str; 2] = ["email", "password"];
+
+/// The sign-up form's fields, in their order.
+const SIGN_UP_FIELDS: [&str; 4] = ["username", "email", "password", "accept_terms"];
+
 fn login_page(
     visitor: &Visitor,
     status: StatusCode,
-    error: Option<String>,
+    problems: Problems,
     next: String,
     email: String,
 ) -> Response {
@@ -101,7 +109,8 @@ fn login_page(
         action: "/login",
         register: false,
         submit: t(locale, "login-submit"),
-        error,
+        problems_title: problems.title(locale),
+        problems: problems.sorted(&LOGIN_FIELDS),
         register_link: register_link(&next),
         next,
         email,
@@ -119,7 +128,7 @@ pub async fn login_form(visitor: Visitor, Query(q): Query<NextParam>) -> Respons
     login_page(
         &visitor,
         StatusCode::OK,
-        None,
+        Problems::default(),
         safe_next(&q.next),
         String::new(),
     )
@@ -139,6 +148,23 @@ pub async fn log_in(
     RequestClient(client): RequestClient,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let locale = visitor.locale;
+    let mut missing = Problems::of_form("login");
+    if form.email.trim().is_empty() {
+        missing.add("email", t(locale, "form-error-login-email"));
+    }
+    if form.password.is_empty() {
+        missing.add("password", t(locale, "form-error-login-password"));
+    }
+    if !missing.is_empty() {
+        return login_page(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            missing,
+            safe_next(&form.next),
+            form.email,
+        );
+    }
     match browser::log_in(&state.ctx, &client, &form.email, &form.password).await {
         Ok(token) => {
             visitor.start_session(&token, state.ctx.settings.auth.browser_session_days);
@@ -160,16 +186,26 @@ pub async fn log_in(
             let text = if key.is_empty() {
                 err.to_string()
             } else {
-                t(visitor.locale, key)
+                t(locale, key)
             };
+            let mut problems = Problems::of_form("login");
             let status = match err {
                 backend::Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                backend::Error::InvalidCredentials => {
+                    // Which of the two was wrong is not told: beside the password, the
+                    // field typed last.
+                    problems.add("password", text.clone());
+                    StatusCode::UNAUTHORIZED
+                }
                 _ => StatusCode::UNAUTHORIZED,
             };
+            if problems.is_empty() {
+                problems.add("", text);
+            }
             login_page(
                 &visitor,
                 status,
-                Some(text),
+                problems,
                 safe_next(&form.next),
                 form.email,
             )
@@ -202,7 +238,7 @@ async fn register_page(
     state: &AppState,
     visitor: &Visitor,
     status: StatusCode,
-    error: Option<String>,
+    problems: Problems,
     next: String,
     form: SignUp,
 ) -> Response {
@@ -238,7 +274,8 @@ async fn register_page(
         action: "/register",
         register: true,
         submit: t(locale, "register-submit"),
-        error,
+        problems_title: problems.title(locale),
+        problems: problems.sorted(&SIGN_UP_FIELDS),
         register_link: String::new(),
         next: safe_next(&next),
         email: form.email,
@@ -270,7 +307,15 @@ pub async fn register_form(
         username: String::new(),
         invitation: q.invitation,
     };
-    register_page(&state, &visitor, StatusCode::OK, None, q.next, form).await
+    register_page(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        Problems::default(),
+        q.next,
+        form,
+    )
+    .await
 }
 
 /// The code of a sign-up whose terms were not accepted (a rule of this form only: the API's
@@ -358,27 +403,28 @@ pub async fn register(
         }
         Err(err) if !err.is_internal() => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let problem = match err.code() {
-                "sign_up_refused" => t(locale, "register-refused"),
-                "registrations_closed" => t(locale, "register-mode-closed"),
-                "registration_not_allowed" => t(locale, "register-not-allowed"),
-                "invitation_required" => t(locale, "register-mode-invitation"),
-                _ => err.to_string(),
-            };
+            let mut problems = Problems::of_form("signup");
+            match err.code() {
+                "sign_up_refused" => problems.add("", t(locale, "register-refused")),
+                "registrations_closed" => problems.add("", t(locale, "register-mode-closed")),
+                "registration_not_allowed" => problems.add("", t(locale, "register-not-allowed")),
+                "invitation_required" => problems.add("", t(locale, "register-mode-invitation")),
+                TERMS_NOT_ACCEPTED => {
+                    problems.add("accept_terms", t(locale, "form-error-accept_terms"))
+                }
+                _ => problems.add_backend(locale, &err, |api| match api {
+                    "username" | "preferredUsername" => Some("username"),
+                    "email" => Some("email"),
+                    "password" => Some("password"),
+                    _ => None,
+                }),
+            }
             let form_again = SignUp {
                 email: form.email,
                 username: form.username,
                 invitation: form.invitation,
             };
-            register_page(
-                &state,
-                &visitor,
-                status,
-                Some(problem),
-                form.next,
-                form_again,
-            )
-            .await
+            register_page(&state, &visitor, status, problems, form.next, form_again).await
         }
         Err(err) => error_page(visitor, &err),
     }

@@ -15,6 +15,7 @@ use backend::media::ActorPicture;
 use super::find_actor;
 use crate::pages::event_fields::checkbox;
 use crate::pages::form::{Files, FormWithFiles};
+use crate::pages::form_problems::Problems;
 use crate::pages::i18n::{t, with};
 use crate::pages::pictures::{self, Asked, Picture, Shown};
 use crate::pages::{Frame, Visitor, error_page, render, see_other};
@@ -33,7 +34,8 @@ struct GroupForm {
     action: String,
     editing: bool,
     submit: String,
-    error: Option<String>,
+    problems: Problems,
+    problems_title: String,
     username: String,
     name: String,
     summary: String,
@@ -46,11 +48,41 @@ struct GroupForm {
     banner: Option<Picture>,
 }
 
+/// The form's fields, in their order.
+const FIELDS: [&str; 7] = [
+    "username",
+    "name",
+    "summary",
+    "avatar",
+    "avatar_alt",
+    "banner",
+    "banner_alt",
+];
+
+/// The form's field for each field the backend names.
+fn field_of(api: &str) -> Option<&'static str> {
+    match api {
+        "preferredUsername" | "username" => Some("username"),
+        "name" => Some("name"),
+        "summary" => Some("summary"),
+        "avatar_alt" => Some("avatar_alt"),
+        "banner_alt" => Some("banner_alt"),
+        _ => None,
+    }
+}
+
+/// The problems of a refused form, beside their fields.
+fn problems_of(visitor: &Visitor, err: &backend::Error) -> Problems {
+    let mut problems = Problems::of_form("group");
+    problems.add_backend(visitor.locale, err, field_of);
+    problems
+}
+
 async fn group_form(
     state: &AppState,
     visitor: &Visitor,
     status: StatusCode,
-    error: Option<String>,
+    problems: Problems,
     fields: Option<&NewGroupForm>,
 ) -> Response {
     let editing = fields.is_some_and(|f| f.editing);
@@ -83,7 +115,8 @@ async fn group_form(
             visitor.locale,
             if editing { "form-save" } else { "group-create" },
         ),
-        error,
+        problems_title: problems.title(visitor.locale),
+        problems: problems.sorted(&FIELDS),
         username: fields.map(|f| f.username.clone()).unwrap_or_default(),
         name: fields.map(|f| f.name.clone()).unwrap_or_default(),
         summary: fields.map(|f| f.summary.clone()).unwrap_or_default(),
@@ -174,11 +207,19 @@ async fn then_pictures(
                     "reason",
                     crate::pages::pictures::refusal(visitor.locale, &err),
                 );
+                let mut problems = Problems::default();
+                problems.add(
+                    match which {
+                        ActorPicture::Avatar => "avatar",
+                        ActorPicture::Banner => "banner",
+                    },
+                    message,
+                );
                 return group_form(
                     state,
                     visitor,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(message),
+                    problems,
                     Some(&form),
                 )
                 .await;
@@ -236,7 +277,14 @@ pub async fn edit_group_form(
                 editing: true,
                 ..NewGroupForm::default()
             };
-            group_form(&state, &visitor, StatusCode::OK, None, Some(&fields)).await
+            group_form(
+                &state,
+                &visitor,
+                StatusCode::OK,
+                Problems::default(),
+                Some(&fields),
+            )
+            .await
         }
         Err(err) => error_page(visitor, &err),
     }
@@ -277,7 +325,7 @@ pub async fn update_group(
                 &state,
                 &visitor,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(err.to_string()),
+                problems_of(&visitor, &err),
                 Some(&form),
             )
             .await
@@ -290,7 +338,7 @@ pub async fn new_group_form(State(state): State<AppState>, visitor: Visitor) -> 
     if visitor.session.is_none() {
         return see_other(&visitor, "/login?next=/groups/new");
     }
-    group_form(&state, &visitor, StatusCode::OK, None, None).await
+    group_form(&state, &visitor, StatusCode::OK, Problems::default(), None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -353,7 +401,7 @@ pub async fn create_group(
                 &state,
                 &visitor,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(err.to_string()),
+                problems_of(&visitor, &err),
                 Some(&form),
             )
             .await
