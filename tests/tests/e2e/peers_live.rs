@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tests::TestServer;
 use tests::federating::{self, wait_for};
 use tests::gancio::Gancio;
-use tests::people::sign_up;
+use tests::people::{sign_up, sign_up_admin};
 
 const CREATE_EVENT: &str = "mutation($title: String!, $begins: DateTime!) {
     createEvent(title: $title, beginsOn: $begins, options: { timezone: \"Europe/Rome\" }) { id uuid }
@@ -34,6 +34,20 @@ async fn our_relay(server: &TestServer) -> (String, String) {
         .unwrap()
         .to_owned();
     (relay["id"].as_str().unwrap().to_owned(), inbox)
+}
+
+/// Our administrator accepts the instance at `domain` as a follower of our instance actor
+/// (instance follows wait for an administrator).
+async fn accept_instance(server: &TestServer, domain: &str) {
+    let admin = sign_up_admin(server, "rosa").await;
+    let accepted = admin
+        .gql
+        .data(
+            "mutation($a: String!) { acceptRelay(address: $a) { approved } }",
+            json!({ "a": domain }),
+        )
+        .await;
+    assert_eq!(accepted["acceptRelay"]["approved"], true, "{accepted}");
 }
 
 async fn relay_followers(server: &TestServer) -> u64 {
@@ -68,6 +82,13 @@ async fn gancios_follow_signed_for_our_host_without_its_port_is_heard_over_a_rea
         "{status}: {}",
         response.text().await.unwrap()
     );
+    // Heard: it waits for our administrator, who accepts it.
+    let pending = backend::actors::remote::find_by_ap_id(&server.ctx.db, &gancio.actor_id())
+        .await
+        .unwrap();
+    assert!(pending.is_some(), "Gancio's actor was fetched to check its signature");
+    assert_eq!(relay_followers(&server).await, 0);
+    accept_instance(&server, &gancio.domain).await;
     assert_eq!(relay_followers(&server).await, 1);
     // And it hears our `Accept`.
     wait_for("our Accept at Gancio", || async {
@@ -86,6 +107,7 @@ async fn gancio_following_our_instance_actor_gets_our_public_events_live_as_it_t
     let (relay, inbox) = our_relay(&server).await;
     let response = gancio.follow(&relay, &inbox).await;
     assert!(response.status().is_success(), "{}", response.status());
+    accept_instance(&server, &gancio.domain).await;
 
     // What it runs is read as soon as it follows, before any event of ours or its own.
     let known = wait_for("Gancio's NodeInfo read", || async {
