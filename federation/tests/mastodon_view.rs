@@ -196,7 +196,9 @@ fn mastodon_account(document: &Value) -> Option<Account> {
         kind: kind.to_owned(),
         display_name: present(&document["name"]).unwrap_or_default(),
         note: present(&document["summary"]).unwrap_or_default(),
-        locked: document["manuallyApprovesFollowers"].as_bool().unwrap_or(false),
+        locked: document["manuallyApprovesFollowers"]
+            .as_bool()
+            .unwrap_or(false),
         url,
         avatar: image_url(&document["icon"]),
         header: image_url(&document["image"]),
@@ -256,8 +258,7 @@ async fn mastodon_shows_our_group_as_a_group_account_with_its_name_bio_avatar_an
     let document = federation::objects::actor::to_json(&t.ctx, &group)
         .await
         .unwrap();
-    let document =
-        serde_json::to_value(federation::protocol::WithContext::new(&document)).unwrap();
+    let document = serde_json::to_value(federation::protocol::WithContext::new(&document)).unwrap();
     let account = mastodon_account(&document).expect("a Group is an account, not refused");
 
     assert_eq!(account.kind, "Group", "shown with Mastodon's group badge");
@@ -283,7 +284,10 @@ async fn mastodon_shows_our_group_as_a_group_account_with_its_name_bio_avatar_an
     assert_eq!(Some(account.inbox.as_str()), group.inbox_url.as_deref());
     assert_eq!(account.shared_inbox, group.shared_inbox_url);
     assert_eq!(account.followers, group.followers_url);
-    assert_eq!(Some(account.public_key.as_str()), group.public_key_pem.as_deref());
+    assert_eq!(
+        Some(account.public_key.as_str()),
+        group.public_key_pem.as_deref()
+    );
 }
 
 #[tokio::test]

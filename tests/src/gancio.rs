@@ -272,7 +272,10 @@ fn answer(base: &str, inbox: &mut Inbox, message: &Value) -> StatusCode {
         }
         ("Delete", "Event") if !followed => StatusCode::NOT_FOUND,
         ("Delete", "Event") => {
-            let id = object["id"].as_str().or(object.as_str()).unwrap_or_default();
+            let id = object["id"]
+                .as_str()
+                .or(object.as_str())
+                .unwrap_or_default();
             match inbox.events.get(id) {
                 Some((owner, _)) if *owner == sender => {
                     inbox.events.remove(id);

@@ -28,7 +28,10 @@ pub const MAX_LISTED: u64 = 1000;
 /// Whether a comment written here on `event` reaches the event's instance: ours does; another
 /// when its software takes replies from elsewhere
 /// ([`crate::instances::software::takes_replies`], by what its NodeInfo last said).
-pub async fn origin_takes_comments(conn: &impl ConnectionTrait, event: &event::Model) -> Result<bool> {
+pub async fn origin_takes_comments(
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+) -> Result<bool> {
     if event.local {
         return Ok(true);
     }

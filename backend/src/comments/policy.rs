@@ -170,10 +170,7 @@ mod tests {
                 runs_event,
                 ..facts()
             };
-            assert_eq!(
-                refusal(unreachable),
-                Some(Refusal::OriginTakesNoComments)
-            );
+            assert_eq!(refusal(unreachable), Some(Refusal::OriginTakesNoComments));
         }
     }
 

@@ -471,7 +471,10 @@ mod tests {
             ("piazza castello ; Torino", Some("Torino")),
             ("Piazza Castello", None),
             ("Piazza Castello, ", None),
-            ("Piazza Castello 12, Torino", Some("Piazza Castello 12, Torino")),
+            (
+                "Piazza Castello 12, Torino",
+                Some("Piazza Castello 12, Torino"),
+            ),
             ("Via Roma 1, Torino", Some("Via Roma 1, Torino")),
             ("Piazza", Some("Piazza")),
         ] {
@@ -481,7 +484,10 @@ mod tests {
                 "{street}"
             );
         }
-        assert_eq!(beyond_name(None, "Torino".to_owned()).as_deref(), Some("Torino"));
+        assert_eq!(
+            beyond_name(None, "Torino".to_owned()).as_deref(),
+            Some("Torino")
+        );
         // Names that are not cut at a character's boundary are compared safely.
         assert_eq!(
             beyond_name(Some("Café"), "Caf, Lyon".to_owned()).as_deref(),

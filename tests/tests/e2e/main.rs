@@ -37,6 +37,7 @@ mod page_language;
 mod pages;
 mod participant_exports;
 mod peers;
+mod peers_live;
 mod picture_pages;
 mod pictures;
 mod places;
@@ -49,7 +50,6 @@ mod sign_up_modes;
 mod smtp;
 mod user_admin;
 mod waitlist;
-mod peers_live;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

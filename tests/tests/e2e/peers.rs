@@ -367,7 +367,11 @@ async fn a_gancio_event_shows_its_wall_time_and_its_place_once_and_offers_no_rsv
         )
         .await;
     let page = browser.get(&format!("/events/{}", event.uuid)).await;
-    assert!(!page.body.contains("comment-text"), "no comment form: {}", page.body);
+    assert!(
+        !page.body.contains("comment-text"),
+        "no comment form: {}",
+        page.body
+    );
     let code = bob
         .gql
         .error_code(

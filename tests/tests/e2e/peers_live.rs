@@ -51,7 +51,9 @@ async fn accept_instance(server: &TestServer, domain: &str) {
 }
 
 async fn relay_followers(server: &TestServer) -> u64 {
-    let relay = backend::actors::system::relay(&server.ctx.db).await.unwrap();
+    let relay = backend::actors::system::relay(&server.ctx.db)
+        .await
+        .unwrap();
     backend::groups::followers_count(&server.ctx.db, relay.id)
         .await
         .unwrap()
@@ -86,7 +88,10 @@ async fn gancios_follow_signed_for_our_host_without_its_port_is_heard_over_a_rea
     let pending = backend::actors::remote::find_by_ap_id(&server.ctx.db, &gancio.actor_id())
         .await
         .unwrap();
-    assert!(pending.is_some(), "Gancio's actor was fetched to check its signature");
+    assert!(
+        pending.is_some(),
+        "Gancio's actor was fetched to check its signature"
+    );
     assert_eq!(relay_followers(&server).await, 0);
     accept_instance(&server, &gancio.domain).await;
     assert_eq!(relay_followers(&server).await, 1);
@@ -169,9 +174,18 @@ async fn gancio_following_our_instance_actor_gets_our_public_events_live_as_it_t
         .iter()
         .map(|r| r.activity["type"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["Accept", "Create", "Update", "Delete"], "{received:?}");
+    assert_eq!(
+        kinds,
+        ["Accept", "Create", "Update", "Delete"],
+        "{received:?}"
+    );
     for r in &received {
-        assert!((200..300).contains(&r.status), "answered {}: {}", r.status, r.activity);
+        assert!(
+            (200..300).contains(&r.status),
+            "answered {}: {}",
+            r.status,
+            r.activity
+        );
         assert_eq!(r.activity["actor"], relay, "{}", r.activity);
     }
 }
