@@ -26,10 +26,12 @@ pub mod pictures;
 pub mod protocol;
 pub mod publish;
 pub mod refresh;
+mod relaying;
 pub mod resolve;
 mod routes;
 mod sign;
 pub mod signatures;
+mod software;
 pub mod webfinger;
 
 pub use config::{Federation, FederationData};
@@ -40,11 +42,13 @@ pub use routes::{actor_events_json, actor_json, event_json, members_json, post_j
 
 /// The federation job handlers, for the start-up registry: turning what backend recorded into
 /// activities, delivering them, copying the pictures of remote events and actors, and
-/// fetching remote actors again when asked.
+/// fetching remote actors again when asked, and reading what a newly followed or following
+/// peer runs.
 pub fn job_registry(federation: &Federation) -> backend::jobs::JobRegistry {
     backend::jobs::JobRegistry::new()
         .with(publish::PublishJob)
         .with(delivery::DeliverJob::new(federation.clone()))
         .with(pictures::FetchPictureJob)
         .with(refresh::RefreshActorJob::new(federation.clone()))
+        .with(software::ReadSoftwareJob)
 }

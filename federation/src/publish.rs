@@ -22,6 +22,7 @@ use crate::activities::update_actor::UpdateActor;
 use crate::delivery::{queue_deliveries, queue_deliveries_from};
 use crate::error::{Error, Result};
 use crate::objects::actor::ApActor;
+use crate::relaying::{self, Relayed};
 
 /// Builds the activities of what backend recorded and queues their deliveries.
 #[derive(Default)]
@@ -59,24 +60,13 @@ impl PublishJob {
         let inboxes = backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
         queue_deliveries(ctx, &sender, &activity, inboxes.clone()).await?;
         if let Some(announce) = announce {
-            queue_deliveries(ctx, &sender, &announce, inboxes).await?;
+            queue_deliveries(ctx, &sender, &announce, inboxes.clone()).await?;
         }
         if event.visibility == entity::EventVisibility::Public {
-            Self::relay_announce(ctx, &event.ap_id).await?;
+            let what = Relayed::Changed(kind, &activity.object);
+            relaying::relay(ctx, &event.ap_id, what, &inboxes).await?;
         }
         Ok(())
-    }
-
-    /// Our instance actor tells the instances that follow it that a public event changed.
-    async fn relay_announce(ctx: &AppContext, event_ap_id: &str) -> Result<()> {
-        let relay = backend::actors::system::relay(&ctx.db).await?;
-        let inboxes =
-            backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &[relay.id]).await?;
-        if inboxes.is_empty() {
-            return Ok(());
-        }
-        let activity = Announce::by_relay(&relay, event_ap_id, ctx.now())?;
-        queue_deliveries(ctx, &relay, &activity, inboxes).await
     }
 
     async fn event_deleted(
@@ -96,8 +86,8 @@ impl PublishJob {
             .flatten()
             .collect();
         let inboxes = backend::groups::followers::follower_inboxes_elsewhere(&ctx.db, &ids).await?;
-        queue_deliveries(ctx, &sender, &activity, inboxes).await?;
-        Self::relay_announce(ctx, ap_id).await
+        queue_deliveries(ctx, &sender, &activity, inboxes.clone()).await?;
+        relaying::relay(ctx, ap_id, Relayed::Deleted, &inboxes).await
     }
 
     async fn follow_accepted(ctx: &AppContext, follow_id: i64) -> Result<()> {

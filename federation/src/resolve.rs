@@ -164,23 +164,28 @@ pub async fn peer_software(ctx: &AppContext, url: &Url) -> Option<entity::peer_s
     if !backend::instances::software::is_stale(known.as_ref(), ctx.now()) {
         return known;
     }
-    let read = async {
-        let info = nodeinfo(ctx, &domain).await?;
-        let facts = backend::instances::software::NodeFacts {
-            software: info.software,
-            version: info.version,
-            timezone: info.timezone,
-        };
-        backend::instances::software::record(&ctx.db, &domain, facts, ctx.now()).await?;
-        Ok::<_, Error>(backend::instances::software::find(&ctx.db, &domain).await?)
-    };
-    match read.await {
+    match read_software(ctx, &domain).await {
         Ok(fresh) => fresh,
         Err(err) => {
             tracing::debug!(error = %err, %domain, "no NodeInfo from a peer");
             known
         }
     }
+}
+
+/// Reads `domain`'s NodeInfo now and records what it says.
+pub(crate) async fn read_software(
+    ctx: &AppContext,
+    domain: &str,
+) -> Result<Option<entity::peer_software::Model>> {
+    let info = nodeinfo(ctx, domain).await?;
+    let facts = backend::instances::software::NodeFacts {
+        software: info.software,
+        version: info.version,
+        timezone: info.timezone,
+    };
+    backend::instances::software::record(&ctx.db, domain, facts, ctx.now()).await?;
+    Ok(backend::instances::software::find(&ctx.db, domain).await?)
 }
 
 /// Reads `domain`'s NodeInfo (the newest 2.x document it links), for administrators' lists.

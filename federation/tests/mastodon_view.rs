@@ -13,6 +13,14 @@
 //!   followers-only when `to` has the sender's followers, else direct;
 //! - `Hashtag` tags become tags (their `name` without `#`, in lower case);
 //! - `inReplyTo` (an id or an object with one) makes it a reply in that thread.
+//!
+//! And for an actor (`fetch_remote_actor_service.rb`, `process_account_service.rb`): its type
+//! is one of `Application`, `Group`, `Organization`, `Person`, `Service`, its `@context` is
+//! ActivityStreams', it has a `preferredUsername` (the account's name, at the id's host) and an
+//! `inbox`, else it is refused; `name` is the display name, `summary` the bio,
+//! `manuallyApprovesFollowers` locks it, `url` is its profile link only when on the id's host,
+//! `icon` and `image` are its avatar and header (their `url`), and `publicKey.publicKeyPem`
+//! its key.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
@@ -133,6 +141,153 @@ fn mastodon_status(object: &Value, followers: &str) -> Option<Status> {
         tags,
         in_reply_to: value_or_id(&object["inReplyTo"]),
     })
+}
+
+const ACTOR_TYPES: [&str; 5] = ["Application", "Group", "Organization", "Person", "Service"];
+
+/// An account as Mastodon stores it from an actor's document.
+#[derive(Debug)]
+struct Account {
+    username: String,
+    domain: String,
+    kind: String,
+    display_name: String,
+    note: String,
+    locked: bool,
+    url: String,
+    avatar: Option<String>,
+    header: Option<String>,
+    inbox: String,
+    shared_inbox: Option<String>,
+    followers: Option<String>,
+    public_key: String,
+}
+
+fn image_url(value: &Value) -> Option<String> {
+    let first = as_array(value).into_iter().next()?;
+    first["url"].as_str().map(str::to_owned)
+}
+
+fn mastodon_account(document: &Value) -> Option<Account> {
+    let context = as_array(&document["@context"]);
+    if !context
+        .iter()
+        .any(|c| c == "https://www.w3.org/ns/activitystreams")
+    {
+        return None;
+    }
+    let kind = document["type"].as_str()?;
+    if !ACTOR_TYPES.contains(&kind) {
+        return None;
+    }
+    let id = url::Url::parse(document["id"].as_str()?).ok()?;
+    let username = present(&document["preferredUsername"])?;
+    let inbox = present(&document["inbox"])?;
+    let url = url_to_href(&document["url"], Some("text/html"))
+        .filter(|u| url::Url::parse(u).is_ok_and(|u| u.host_str() == id.host_str()))
+        .unwrap_or_else(|| id.to_string());
+    let shared_inbox = document["endpoints"]["sharedInbox"]
+        .as_str()
+        .or(document["sharedInbox"].as_str())
+        .map(str::to_owned);
+    Some(Account {
+        username,
+        domain: id.host_str()?.to_owned(),
+        kind: kind.to_owned(),
+        display_name: present(&document["name"]).unwrap_or_default(),
+        note: present(&document["summary"]).unwrap_or_default(),
+        locked: document["manuallyApprovesFollowers"]
+            .as_bool()
+            .unwrap_or(false),
+        url,
+        avatar: image_url(&document["icon"]),
+        header: image_url(&document["image"]),
+        inbox,
+        shared_inbox,
+        followers: present(&document["followers"]),
+        public_key: document["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+#[tokio::test]
+async fn mastodon_shows_our_group_as_a_group_account_with_its_name_bio_avatar_and_page() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let group = backend::groups::service::create(
+        &t.ctx,
+        &alice.actor,
+        backend::groups::service::NewGroup {
+            preferred_username: "repair".to_owned(),
+            name: Some("Repair collective".to_owned()),
+            summary: Some("<p>We mend bikes and toasters.</p>".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let logo = backend::media::upload(
+        &t.ctx,
+        &alice.principal(),
+        backend::media::Upload {
+            bytes: backend::testing::pictures::jpeg_with_gps(400, 400),
+            name: "Logo".to_owned(),
+            alt: None,
+            purpose: entity::MediaPurpose::Avatar,
+            identity: None,
+        },
+    )
+    .await
+    .unwrap();
+    backend::media::set_actor_picture(
+        &t.ctx,
+        &alice.principal(),
+        group.id,
+        backend::media::ActorPicture::Avatar,
+        Some(&logo.uuid),
+    )
+    .await
+    .unwrap();
+    let group = backend::actors::find(&t.ctx.db, group.id).await.unwrap();
+    let group = federation::objects::actor::ApActor::local_with_keys(&t.ctx, group)
+        .await
+        .unwrap()
+        .model;
+    let document = federation::objects::actor::to_json(&t.ctx, &group)
+        .await
+        .unwrap();
+    let document = serde_json::to_value(federation::protocol::WithContext::new(&document)).unwrap();
+    let account = mastodon_account(&document).expect("a Group is an account, not refused");
+
+    assert_eq!(account.kind, "Group", "shown with Mastodon's group badge");
+    assert_eq!(account.username, "repair");
+    assert_eq!(
+        account.domain,
+        url::Url::parse(&group.ap_id).unwrap().host_str().unwrap()
+    );
+    assert_eq!(account.display_name, "Repair collective");
+    assert!(
+        account.note.contains("We mend bikes and toasters."),
+        "{account:?}"
+    );
+    assert!(!account.locked, "an open group takes followers at once");
+    assert_eq!(
+        Some(account.url.as_str()),
+        group.url.as_deref(),
+        "the group's page, on our host: {account:?}"
+    );
+    let avatar = account.avatar.as_deref().expect("the logo as its avatar");
+    assert!(avatar.contains(&logo.uuid), "{avatar}");
+    assert!(account.header.is_none());
+    assert_eq!(Some(account.inbox.as_str()), group.inbox_url.as_deref());
+    assert_eq!(account.shared_inbox, group.shared_inbox_url);
+    assert_eq!(account.followers, group.followers_url);
+    assert_eq!(
+        Some(account.public_key.as_str()),
+        group.public_key_pem.as_deref()
+    );
 }
 
 #[tokio::test]

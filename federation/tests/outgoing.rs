@@ -166,7 +166,59 @@ async fn every_activity_we_send_keeps_its_keys_and_values() {
     .await
     .unwrap();
 
-    // A public event of the group: Create, Announce by the group and by the relay.
+    // And a Gancio instance of the relay: it takes events only from the actors it follows,
+    // so the relay sends it its own Create, Update and Delete.
+    let gancio = backend::actors::remote::upsert(
+        &t.ctx.db,
+        backend::actors::remote::RemoteActor {
+            ap_id: "https://gancio.example/federation/u/relay".to_owned(),
+            preferred_username: "relay".to_owned(),
+            domain: "gancio.example".to_owned(),
+            kind: ActorKind::Application,
+            name: None,
+            summary: None,
+            url: None,
+            inbox_url: "https://gancio.example/federation/u/relay/inbox".to_owned(),
+            shared_inbox_url: None,
+            outbox_url: None,
+            followers_url: None,
+            public_key_pem: "-----BEGIN PUBLIC KEY-----".to_owned(),
+            manually_approves_followers: false,
+            openness: entity::actor::Openness::Open,
+            avatar: None,
+            banner: None,
+        },
+        t.ctx.now(),
+    )
+    .await
+    .unwrap();
+    backend::instances::software::record(
+        &t.ctx.db,
+        "gancio.example",
+        backend::instances::software::NodeFacts {
+            software: Some("gancio".to_owned()),
+            ..Default::default()
+        },
+        t.ctx.now(),
+    )
+    .await
+    .unwrap();
+    entity::follow::Entity::insert(entity::follow::ActiveModel {
+        id: NotSet,
+        follower_id: Set(gancio.id),
+        target_id: Set(relay.id),
+        approved: Set(true),
+        notify: Set(false),
+        ap_id: Set(Some(format!("{}#follow", gancio.ap_id))),
+        created_at: Set(t.ctx.now()),
+        updated_at: Set(t.ctx.now()),
+    })
+    .exec(&t.ctx.db)
+    .await
+    .unwrap();
+
+    // A public event of the group: Create, Announce by the group and by the relay (its own
+    // Create to Gancio).
     let mut new = new_event("Repair café", t.ctx.now() + Duration::days(3));
     new.attributed_to_id = Some(group.id);
     let event = backend::events::service::create(&t.ctx, &alice.principal(), new)

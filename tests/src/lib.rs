@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod browser;
 pub mod federating;
+pub mod gancio;
 pub mod graphql;
 pub mod mail;
 pub mod people;

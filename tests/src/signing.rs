@@ -37,6 +37,9 @@ pub struct SignedPost {
     /// The body the digest header is computed from (the real body by default).
     pub digest_of: Option<String>,
     pub scheme: Scheme,
+    /// The `Host` header and signed `host` line when not the URL's authority: Gancio 1.21
+    /// signs and sends its target's host without the port.
+    pub host: Option<String>,
 }
 
 impl SignedPost {
@@ -47,6 +50,7 @@ impl SignedPost {
             date: Utc::now(),
             digest_of: None,
             scheme: Scheme::DraftCavage,
+            host: None,
         }
     }
 
@@ -82,7 +86,10 @@ impl SignedPost {
         self.digest_of.as_deref().unwrap_or(&self.body)
     }
 
-    fn host(url: &url::Url) -> String {
+    fn host(&self, url: &url::Url) -> String {
+        if let Some(host) = &self.host {
+            return host.clone();
+        }
         match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().expect("host")),
             None => url.host_str().expect("host").to_owned(),
@@ -112,7 +119,7 @@ impl SignedPost {
             )
             .expect("sign");
         vec![
-            ("host", Self::host(&url)),
+            ("host", self.host(&url)),
             ("content-digest", digest),
             ("content-type", content_type.to_owned()),
             ("signature-input", format!("sig1={params}")),
@@ -123,7 +130,7 @@ impl SignedPost {
     /// `(request-target) host date digest content-type`, rsa-sha256.
     fn draft_cavage_headers(&self, signer: &Signer) -> Vec<(&'static str, String)> {
         let url = url::Url::parse(&self.url).expect("url");
-        let host = Self::host(&url);
+        let host = self.host(&url);
         let date = self.date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
         let digested = self.digested();
         let digest = format!(

@@ -25,6 +25,22 @@ use crate::principal::Principal;
 /// thread grows to.
 pub const MAX_LISTED: u64 = 1000;
 
+/// Whether a comment written here on `event` reaches the event's instance: ours does; another
+/// when its software takes replies from elsewhere
+/// ([`crate::instances::software::takes_replies`], by what its NodeInfo last said).
+pub async fn origin_takes_comments(
+    conn: &impl ConnectionTrait,
+    event: &event::Model,
+) -> Result<bool> {
+    if event.local {
+        return Ok(true);
+    }
+    let Some(domain) = crate::instances::software::domain_of(&event.ap_id) else {
+        return Ok(true);
+    };
+    crate::instances::software::domain_takes_replies(conn, &domain).await
+}
+
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<comment::Model> {
     comment::Entity::find_by_id(id)
         .one(conn)

@@ -14,6 +14,9 @@ pub struct CommentFacts {
     pub runs_event: bool,
     /// The caller asks for an announcement (Mobilizon's `isAnnouncement`).
     pub announcement: bool,
+    /// The comment can reach the event's instance: ours, or another whose software takes
+    /// replies from elsewhere. A comment that arrives from elsewhere always has.
+    pub reaches_origin: bool,
 }
 
 /// Why a comment is refused.
@@ -28,6 +31,8 @@ pub enum Refusal {
     Moderated,
     /// Only those who run the event make announcements.
     AnnouncementByOrganizers,
+    /// The event's instance takes no comments from elsewhere (Gancio's).
+    OriginTakesNoComments,
 }
 
 impl Refusal {
@@ -38,6 +43,7 @@ impl Refusal {
             Refusal::Closed => "comments_closed",
             Refusal::Moderated => "comments_moderated",
             Refusal::AnnouncementByOrganizers => "announcement_by_organizers",
+            Refusal::OriginTakesNoComments => "comments_not_federated",
         }
     }
 
@@ -50,6 +56,9 @@ impl Refusal {
                 "the organizers moderate the comments of this event: only they may write"
             }
             Refusal::AnnouncementByOrganizers => "only the organizers make announcements",
+            Refusal::OriginTakesNoComments => {
+                "this event's instance takes no comments from other instances: comment on its own site"
+            }
         }
     }
 }
@@ -67,6 +76,9 @@ pub fn refusal(facts: CommentFacts) -> Option<Refusal> {
     }
     if facts.cancelled {
         return Some(Refusal::Cancelled);
+    }
+    if !facts.reaches_origin {
+        return Some(Refusal::OriginTakesNoComments);
     }
     if facts.announcement && !facts.runs_event {
         return Some(Refusal::AnnouncementByOrganizers);
@@ -107,6 +119,7 @@ mod tests {
             draft: false,
             runs_event: false,
             announcement: false,
+            reaches_origin: true,
         }
     }
 
@@ -146,6 +159,18 @@ mod tests {
                 ..facts()
             };
             assert_eq!(refusal(draft), Some(Refusal::Draft));
+        }
+    }
+
+    #[test]
+    fn nobody_here_comments_an_event_whose_instance_takes_no_comments_from_elsewhere() {
+        for runs_event in [false, true] {
+            let unreachable = CommentFacts {
+                reaches_origin: false,
+                runs_event,
+                ..facts()
+            };
+            assert_eq!(refusal(unreachable), Some(Refusal::OriginTakesNoComments));
         }
     }
 

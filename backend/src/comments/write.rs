@@ -174,6 +174,7 @@ pub async fn create(ctx: &AppContext, principal: &Principal, new: NewComment) ->
         draft: event.draft,
         runs_event: crate::events::policy::can_edit(facts, access),
         announcement: new.is_announcement,
+        reaches_origin: new.remote.is_some() || super::origin_takes_comments(&tx, &event).await?,
     };
     if let Some(refusal) = policy::refusal(comment_facts) {
         return Err(refusal.into());

@@ -142,6 +142,9 @@ pub async fn follow(
             .await?
         }
     };
+    if let Some(peer) = [&follower, &target].into_iter().find(|a| !a.is_local()) {
+        crate::instances::software::plan_read(&tx, peer, now).await?;
+    }
     if !follower.is_local() && follow.approved {
         let accepted = Happened::FollowAccepted {
             follow_id: follow.id,

@@ -55,6 +55,29 @@ impl CreateOrUpdate {
         })
     }
 
+    /// Our instance actor's `Create` or `Update` of one of our public events, for the
+    /// instances that follow it and take events only from the actors they follow (Gancio).
+    pub fn by_relay(
+        kind: CreateOrUpdateType,
+        relay: &entity::actor::Model,
+        object: Event,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        let followers = relay
+            .followers_url
+            .as_deref()
+            .ok_or_else(|| Error::Internal("the relay has no followers collection".to_owned()))?;
+        Ok(Self {
+            id: Url::parse(&format!("{}/relayed/{}", relay.ap_id, uuid::Uuid::new_v4()))?,
+            kind,
+            actor: Url::parse(&relay.ap_id)?,
+            to: vec![Url::parse(followers)?],
+            cc: vec![Url::parse(crate::protocol::PUBLIC)?],
+            published: Some(now),
+            object,
+        })
+    }
+
     /// The `Create` an event was published with, as an outbox lists it.
     pub fn published(sender: Url, object: Event) -> Result<Self> {
         Ok(Self {

@@ -287,7 +287,31 @@ fn place_of(location: &Location) -> Place {
         // An online place is not a place (`to_remote` reads it as the online address).
         Some(Address::Virtual(_)) | None => {}
     }
+    place.street = place
+        .street
+        .and_then(|street| beyond_name(place.description.as_deref(), street));
     place
+}
+
+/// `street` without the place's name when it starts by repeating it (Gancio writes the
+/// address "Piazza Castello, Torino" beside the name "Piazza Castello", which pages would show
+/// as "Piazza Castello, Piazza Castello, Torino"): what follows, or nothing when it was all.
+/// A name followed by more of the same part ("Via Roma 12") is kept whole.
+fn beyond_name(name: Option<&str>, street: String) -> Option<String> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Some(street);
+    };
+    let trimmed = street.trim();
+    let head = trimmed.get(..name.len()).unwrap_or_default();
+    if head.to_lowercase() != name.to_lowercase() {
+        return Some(street);
+    }
+    let rest = trimmed[name.len()..].trim_start();
+    match rest.strip_prefix([',', ';']) {
+        Some(after) => Some(after.trim().to_owned()).filter(|a| !a.is_empty()),
+        None if rest.is_empty() => None,
+        None => Some(street),
+    }
 }
 
 /// An `Event` from another instance, for backend to store. The caller resolved its organizer
@@ -428,14 +452,46 @@ mod tests {
             remote.ends_on.map(|e| e.to_rfc3339()).as_deref(),
             Some("2027-03-20T21:00:00+00:00")
         );
-        // Its place: a text address beside the name, and coordinates.
+        // Its place: a text address beside the name (which it repeats), and coordinates.
         let place = remote.place.unwrap();
         assert_eq!(place.description.as_deref(), Some("Piazza Castello"));
-        assert_eq!(place.street.as_deref(), Some("Piazza Castello, Torino"));
+        assert_eq!(place.street.as_deref(), Some("Torino"));
         assert_eq!(place.latitude, Some(45.0712));
         assert_eq!(
             remote.tags,
             vec!["#bike".to_owned(), "#criticalmass".to_owned()]
+        );
+    }
+
+    #[test]
+    fn an_address_repeating_its_places_name_first_loses_only_the_repetition() {
+        let name = Some("Piazza Castello");
+        for (street, kept) in [
+            ("Piazza Castello, Torino", Some("Torino")),
+            ("piazza castello ; Torino", Some("Torino")),
+            ("Piazza Castello", None),
+            ("Piazza Castello, ", None),
+            (
+                "Piazza Castello 12, Torino",
+                Some("Piazza Castello 12, Torino"),
+            ),
+            ("Via Roma 1, Torino", Some("Via Roma 1, Torino")),
+            ("Piazza", Some("Piazza")),
+        ] {
+            assert_eq!(
+                beyond_name(name, street.to_owned()).as_deref(),
+                kept,
+                "{street}"
+            );
+        }
+        assert_eq!(
+            beyond_name(None, "Torino".to_owned()).as_deref(),
+            Some("Torino")
+        );
+        // Names that are not cut at a character's boundary are compared safely.
+        assert_eq!(
+            beyond_name(Some("Café"), "Caf, Lyon".to_owned()).as_deref(),
+            Some("Caf, Lyon")
         );
     }
 

@@ -40,6 +40,7 @@ mod page_language;
 mod pages;
 mod participant_exports;
 mod peers;
+mod peers_live;
 mod picture_pages;
 mod pictures;
 mod places;

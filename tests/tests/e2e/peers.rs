@@ -258,7 +258,7 @@ async fn a_join_the_events_instance_answers_with_a_404_is_a_refusal_the_person_s
 }
 
 #[tokio::test]
-async fn a_gancio_event_shows_its_wall_time_in_its_instances_zone_and_offers_no_rsvp() {
+async fn a_gancio_event_shows_its_wall_time_and_its_place_once_and_offers_no_rsvp_nor_comment() {
     let server = federating::server().await;
     let path = format!(
         "{}/../federation/fixtures/activitypub/gancio-1.21/gancio-create-event.json",
@@ -336,4 +336,48 @@ async fn a_gancio_event_shows_its_wall_time_in_its_instances_zone_and_offers_no_
         "no RSVP form: {}",
         page.body
     );
+    // Gancio takes no comments from other instances: none offered, and the page says why.
+    assert!(!page.body.contains("Log in to comment"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("takes no comments from other instances: comment on its own site"),
+        "{}",
+        page.body
+    );
+    // Its address repeats the place's name: shown once.
+    assert!(page.body.contains("Torino"), "{}", page.body);
+    assert!(
+        !page.body.contains("Piazza Castello, Piazza Castello"),
+        "{}",
+        page.body
+    );
+
+    // Logged in, neither the page nor the API takes a comment.
+    let bob = sign_up(&server, "bob").await;
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let csrf = browser.get("/login").await.csrf();
+    browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &bob.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    let page = browser.get(&format!("/events/{}", event.uuid)).await;
+    assert!(
+        !page.body.contains("comment-text"),
+        "no comment form: {}",
+        page.body
+    );
+    let code = bob
+        .gql
+        .error_code(
+            "mutation($e: ID!) { createComment(eventId: $e, text: \"Hello\") { id } }",
+            json!({ "e": event.id.to_string() }),
+        )
+        .await;
+    assert_eq!(code, "comments_not_federated");
 }

@@ -795,3 +795,4 @@ form-error-post_body = Write some text, at most 50,000 characters.
 confirm-delete-post-question = Delete the post «{ $title }»?
 confirm-delete-post-after = It disappears from the group's page and feed, here and on the instances that received it.
 confirm-delete-post-button = Yes, delete the post
+comments-not-federated = This event’s instance takes no comments from other instances: comment on its own site.

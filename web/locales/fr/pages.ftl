@@ -796,3 +796,4 @@ form-error-post_body = Écrivez un texte, de 50 000 caractères au plus.
 confirm-delete-post-question = Supprimer le billet « { $title } » ?
 confirm-delete-post-after = Il disparaît de la page et du flux du groupe, ici et sur les instances qui l’ont reçu.
 confirm-delete-post-button = Oui, supprimer le billet
+comments-not-federated = L’instance de cet événement ne prend pas de commentaires venant d’autres instances : commentez sur son propre site.

@@ -101,6 +101,7 @@ pub fn view(
     access: events::policy::Access,
     viewer_actor_ids: &[i64],
     logged_in: bool,
+    origin_takes_comments: bool,
 ) -> CommentsView {
     let runs_event = events::policy::can_edit(events::facts(event), access);
     let facts = policy::CommentFacts {
@@ -109,6 +110,7 @@ pub fn view(
         draft: event.draft,
         runs_event,
         announcement: false,
+        reaches_origin: origin_takes_comments,
     };
     let refusal = policy::refusal(facts);
     let tz = events::timezone(event);
@@ -157,6 +159,7 @@ pub fn view(
                     policy::Refusal::Closed | policy::Refusal::Draft => "comments-closed",
                     policy::Refusal::Moderated => "comments-moderated",
                     policy::Refusal::AnnouncementByOrganizers => "comments-closed",
+                    policy::Refusal::OriginTakesNoComments => "comments-not-federated",
                 },
             )
         }),

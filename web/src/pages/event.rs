@@ -276,6 +276,7 @@ async fn compose_event_page(
         access,
         &viewer_actor_ids,
         visitor.session.is_some(),
+        backend::comments::origin_takes_comments(db, &event).await?,
     );
     let runs_it = events::policy::can_manage_participants(events::facts(&event), access);
     // Only a row that is gone is left out: a failed read must not be kept as the page.
