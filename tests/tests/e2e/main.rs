@@ -49,6 +49,9 @@ mod sign_up_modes;
 mod smtp;
 mod user_admin;
 mod waitlist;
+mod suspension_federation;
+mod moderation_matrix;
+mod report_mail;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

@@ -795,3 +795,5 @@ form-error-post_body = Write some text, at most 50,000 characters.
 confirm-delete-post-question = Delete the post «{ $title }»?
 confirm-delete-post-after = It disappears from the group's page and feed, here and on the instances that received it.
 confirm-delete-post-button = Yes, delete the post
+admin-action-job-retried = ran a failed job again
+settings-new-report = Mail me each new report (moderators)

@@ -796,3 +796,5 @@ form-error-post_body = Écrivez un texte, de 50 000 caractères au plus.
 confirm-delete-post-question = Supprimer le billet « { $title } » ?
 confirm-delete-post-after = Il disparaît de la page et du flux du groupe, ici et sur les instances qui l’ont reçu.
 confirm-delete-post-button = Oui, supprimer le billet
+admin-action-job-retried = a relancé une tâche en échec
+settings-new-report = M’écrire à chaque nouveau signalement (modération)
