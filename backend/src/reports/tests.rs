@@ -359,7 +359,7 @@ async fn a_moderator_who_turned_report_mail_off_is_not_mailed_and_the_others_are
     let spammer = t.person("spammer").await;
     let alice = t.person("alice").await;
     let busy = t.person_with("busy", UserRole::Moderator, |_| {}).await;
-    let keen = t.person_with("keen", UserRole::Administrator, |_| {}).await;
+    t.person_with("keen", UserRole::Administrator, |_| {}).await;
     let off = crate::users::settings::SettingsChanges {
         notification_new_report: Some(false),
         ..Default::default()
