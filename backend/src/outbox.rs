@@ -196,7 +196,13 @@ pub async fn actor_unsuspended(
     if !actor.is_local() || actor.private_key_pem.is_none() {
         return Ok(());
     }
-    record(ctx, conn, now, Happened::ActorUpdated { actor_id: actor.id }).await?;
+    record(
+        ctx,
+        conn,
+        now,
+        Happened::ActorUpdated { actor_id: actor.id },
+    )
+    .await?;
     let events: Vec<i64> = event::Entity::find()
         .select_only()
         .column(event::Column::Id)

@@ -469,7 +469,9 @@ pub(crate) async fn end_for_suspension(
             set_role(conn, successor, MemberRole::Administrator, now).await?;
             outcome.handed_over.push(membership.group_id);
         }
-        member::Entity::delete_by_id(membership.id).exec(conn).await?;
+        member::Entity::delete_by_id(membership.id)
+            .exec(conn)
+            .await?;
         outcome.ended += 1;
     }
     Ok(outcome)

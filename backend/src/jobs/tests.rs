@@ -158,9 +158,7 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
     .await
     .expect("dead jobs");
     assert_eq!((seen.total, seen.elements[0].id), (1, id));
-    let again = retry(&t.ctx, &admin.principal(), id)
-        .await
-        .expect("retry");
+    let again = retry(&t.ctx, &admin.principal(), id).await.expect("retry");
     assert_eq!((again.state, again.attempts), (JobState::Pending, 0));
     let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Default::default())
         .await

@@ -375,5 +375,9 @@ async fn a_moderator_who_turned_report_mail_off_is_not_mailed_and_the_others_are
     assert!(t.mail_to("busy@example.org").is_empty());
     let told = t.mail_to("keen@example.org");
     assert_eq!(told.len(), 1);
-    assert!(told[0].subject.contains("New report"), "{}", told[0].subject);
+    assert!(
+        told[0].subject.contains("New report"),
+        "{}",
+        told[0].subject
+    );
 }

@@ -32,6 +32,7 @@ mod interop;
 mod mobilizon_client;
 mod mobilizon_clients_real;
 mod mobilizon_shapes;
+mod moderation_matrix;
 mod one_join;
 mod page_language;
 mod pages;
@@ -44,14 +45,13 @@ mod posts;
 mod public_urls;
 mod recurrence;
 mod recurrence_federation;
+mod report_mail;
 mod reports;
 mod sign_up_modes;
 mod smtp;
+mod suspension_federation;
 mod user_admin;
 mod waitlist;
-mod suspension_federation;
-mod moderation_matrix;
-mod report_mail;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

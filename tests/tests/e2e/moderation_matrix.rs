@@ -276,7 +276,12 @@ async fn every_moderation_and_administration_operation_answers_each_role_as_the_
             "approveRegistration (of an account waiting for none)",
             "mutation($id: ID!) { approveRegistration(id: $id) { id } }",
             vec![json!({ "id": second_user })],
-            [NOBODY, NOT_YOU, Refused("not_awaiting_approval"), Refused("not_awaiting_approval")],
+            [
+                NOBODY,
+                NOT_YOU,
+                Refused("not_awaiting_approval"),
+                Refused("not_awaiting_approval"),
+            ],
         ),
         row(
             "createInvitation",
@@ -334,7 +339,12 @@ async fn every_moderation_and_administration_operation_answers_each_role_as_the_
         ),
     ];
 
-    let roles = [server.gql(), member.gql.clone(), modo.gql.clone(), admin.gql.clone()];
+    let roles = [
+        server.gql(),
+        member.gql.clone(),
+        modo.gql.clone(),
+        admin.gql.clone(),
+    ];
     let names = ["visitor", "member", "moderator", "administrator"];
     let mut wrong = Vec::new();
     for row in &rows {
@@ -351,11 +361,11 @@ async fn every_moderation_and_administration_operation_answers_each_role_as_the_
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // The allowed mutations did what they say.
-    let gone = victim
-        .gql
-        .send("{ loggedUser { id } }", json!({}))
-        .await;
-    assert!(gone.get("errors").is_some(), "the suspension ended the victim's session");
+    let gone = victim.gql.send("{ loggedUser { id } }", json!({})).await;
+    assert!(
+        gone.get("errors").is_some(),
+        "the suspension ended the victim's session"
+    );
     let doomed_now = admin
         .gql
         .data(

@@ -89,7 +89,10 @@ async fn a_suspended_person_gives_up_their_seats_to_come_and_the_first_in_line_t
     .await
     .unwrap();
     join(&t, &spammer, small.id).await;
-    assert_eq!(join(&t, &ana, small.id).await.role, ParticipantRole::Waitlisted);
+    assert_eq!(
+        join(&t, &ana, small.id).await.role,
+        ParticipantRole::Waitlisted
+    );
 
     suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Spam"))
         .await
@@ -116,8 +119,7 @@ async fn a_suspended_person_gives_up_their_seats_to_come_and_the_first_in_line_t
 }
 
 #[tokio::test]
-async fn a_suspended_persons_groups_pass_to_a_moderator_else_a_member_and_a_lone_one_keeps_them()
-{
+async fn a_suspended_persons_groups_pass_to_a_moderator_else_a_member_and_a_lone_one_keeps_them() {
     let t = TestContext::new().await;
     let spammer = t.person("spammer").await;
     let (ana, bo, cy) = (
@@ -214,29 +216,22 @@ async fn seen(
     )
     .await
     .is_ok();
-    let outbox = crate::events::federated::published_by(
-        &t.ctx.db,
-        spammer.actor.id,
-        Page::default(),
-    )
-    .await
-    .unwrap()
-    .total;
-    let upcoming = crate::events::federated::upcoming_of(
-        &t.ctx.db,
-        spammer.actor.id,
-        now,
-        Page::default(),
-    )
-    .await
-    .unwrap()
-    .total;
+    let outbox =
+        crate::events::federated::published_by(&t.ctx.db, spammer.actor.id, Page::default())
+            .await
+            .unwrap()
+            .total;
+    let upcoming =
+        crate::events::federated::upcoming_of(&t.ctx.db, spammer.actor.id, now, Page::default())
+            .await
+            .unwrap()
+            .total;
     let here = crate::events::federated::published_here(&t.ctx.db, Page::default())
         .await
         .unwrap()
         .total;
     (listed, in_feed, own, outbox, upcoming, here)
-    }
+}
 
 #[tokio::test]
 async fn a_hidden_event_leaves_the_participations_list_and_feed_its_own_ics_and_the_outbox() {
@@ -256,15 +251,24 @@ async fn a_hidden_event_leaves_the_participations_list_and_feed_its_own_ics_and_
     let token = crate::feeds::tokens::create(&t.ctx, &ana.user, None)
         .await
         .unwrap();
-    assert_eq!(seen(&t, &ana, &token.token, &event, &spammer).await, (1, true, true, 1, 1, 1));
+    assert_eq!(
+        seen(&t, &ana, &token.token, &event, &spammer).await,
+        (1, true, true, 1, 1, 1)
+    );
     suspend(&t.ctx, &modo.principal(), spammer.actor.id, None)
         .await
         .unwrap();
-    assert_eq!(seen(&t, &ana, &token.token, &event, &spammer).await, (0, false, false, 0, 0, 0));
+    assert_eq!(
+        seen(&t, &ana, &token.token, &event, &spammer).await,
+        (0, false, false, 0, 0, 0)
+    );
     unsuspend(&t.ctx, &modo.principal(), spammer.actor.id)
         .await
         .unwrap();
-    assert_eq!(seen(&t, &ana, &token.token, &event, &spammer).await, (1, true, true, 1, 1, 1));
+    assert_eq!(
+        seen(&t, &ana, &token.token, &event, &spammer).await,
+        (1, true, true, 1, 1, 1)
+    );
 }
 
 #[tokio::test]
