@@ -119,6 +119,13 @@ pub enum Happened {
     ReportForwarded {
         report_id: i64,
     },
+    /// A moderator here suspended a local person or group: the instances that may show it or
+    /// its events hear that it is gone (`Delete` of the actor, as Mastodon and Mobilizon send
+    /// it), unless it was unsuspended before the job ran.
+    ActorSuspended {
+        actor_id: i64,
+        inboxes: Vec<String>,
+    },
 }
 
 /// Records that a local actor is about to be deleted, when anyone elsewhere may know it (it
@@ -138,6 +145,82 @@ pub async fn actor_deleted(
         inboxes,
     };
     record(ctx, conn, now, what).await
+}
+
+/// Records that a local actor was suspended, for every instance that may show it or its
+/// events: its followers', those of the groups its upcoming events were published for, and
+/// those following this instance (which had its public events relayed).
+pub async fn actor_suspended(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &entity::actor::Model,
+) -> Result<()> {
+    use entity::event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    if !actor.is_local() || actor.private_key_pem.is_none() {
+        return Ok(());
+    }
+    let groups: Vec<Option<i64>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::AttributedToId)
+        .distinct()
+        .filter(event::Column::OrganizerActorId.eq(actor.id))
+        .filter(event::Column::AttributedToId.is_not_null())
+        .filter(crate::events::not_over(now))
+        .filter(event::Column::Local.eq(true))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let relay = crate::actors::system::relay(conn).await?;
+    let mut audience = vec![actor.id, relay.id];
+    audience.extend(groups.into_iter().flatten());
+    let inboxes = crate::groups::followers::follower_inboxes_elsewhere(conn, &audience).await?;
+    let what = Happened::ActorSuspended {
+        actor_id: actor.id,
+        inboxes,
+    };
+    record(ctx, conn, now, what).await
+}
+
+/// Records that a suspension of a local actor was lifted: peers that forgot it on its
+/// suspension hear of it again, and of its events still to come.
+pub async fn actor_unsuspended(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &entity::actor::Model,
+) -> Result<()> {
+    use entity::event;
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+    if !actor.is_local() || actor.private_key_pem.is_none() {
+        return Ok(());
+    }
+    record(
+        ctx,
+        conn,
+        now,
+        Happened::ActorUpdated { actor_id: actor.id },
+    )
+    .await?;
+    let events: Vec<i64> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::Local.eq(true))
+        .filter(event::Column::Hidden.eq(false))
+        .filter(
+            Condition::any()
+                .add(event::Column::OrganizerActorId.eq(actor.id))
+                .add(event::Column::AttributedToId.eq(actor.id)),
+        )
+        .filter(crate::events::not_over(now))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for event_id in events {
+        record(ctx, conn, now, Happened::EventCreated { event_id }).await?;
+    }
+    Ok(())
 }
 
 /// How long participant-count updates of an event wait, so that a burst of RSVPs sends one

@@ -74,6 +74,8 @@ pub enum ActionLogAction {
     InvitationCreation,
     #[sea_orm(string_value = "registration_rules_change")]
     RegistrationRulesChange,
+    #[sea_orm(string_value = "job_retry")]
+    JobRetry,
 }
 
 /// What an action was done on.
@@ -98,4 +100,6 @@ pub enum ObjectKind {
     Invitation,
     #[sea_orm(string_value = "instance")]
     Instance,
+    #[sea_orm(string_value = "job")]
+    Job,
 }

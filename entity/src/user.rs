@@ -42,6 +42,8 @@ pub struct Model {
     pub awaiting_approval: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A moderator or administrator is mailed for each new report (they may turn it off).
+    pub notification_new_report: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

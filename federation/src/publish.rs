@@ -193,6 +193,20 @@ impl PublishJob {
         queue_deliveries_from(ctx, actor, Some(actor), &activity, inboxes).await
     }
 
+    /// Peers forget a suspended actor as they would a deleted one; if the suspension was
+    /// lifted meanwhile, they hear nothing.
+    async fn actor_suspended(ctx: &AppContext, actor_id: i64, inboxes: Vec<String>) -> Result<()> {
+        let Ok(actor) = backend::actors::find(&ctx.db, actor_id).await else {
+            // Deleted since: its deletion told them.
+            return Ok(());
+        };
+        if !actor.suspended {
+            return Ok(());
+        }
+        let activity = Delete::suspension(&actor)?;
+        queue_deliveries(ctx, &actor, &activity, inboxes).await
+    }
+
     async fn follow_requested(ctx: &AppContext, follow_id: i64) -> Result<()> {
         let Ok(follow) = backend::groups::followers::find_by_id(&ctx.db, follow_id).await else {
             // Undone since.
@@ -451,6 +465,9 @@ impl JobHandler for PublishJob {
             }
             Happened::ReportForwarded { report_id } => {
                 Self::report_forwarded(ctx, report_id).await?
+            }
+            Happened::ActorSuspended { actor_id, inboxes } => {
+                Self::actor_suspended(ctx, actor_id, inboxes).await?
             }
         }
         Ok(())

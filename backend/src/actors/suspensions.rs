@@ -5,6 +5,12 @@
 //! and for a local person the account behind it is logged out and cannot log in again, told
 //! why ([`of_user`]). Unsuspending brings all of it back. A suspension here is kept apart
 //! from a domain block's, so unblocking a domain does not lift it.
+//!
+//! As Mobilizon does, a suspended person also gives up their places in events to come (seats
+//! go to those waiting) and their memberships (a group they were the last administrator of
+//! passes to another member): unsuspending does not give those back. A local actor's
+//! suspension is sent to the instances that may show it (`outbox::actor_suspended`), and its
+//! lifting too.
 
 use chrono::{DateTime, Utc};
 use entity::action_log::ActionLogAction;
@@ -149,6 +155,19 @@ pub async fn suspend(
     if let Some(user_id) = target.user_id {
         crate::users::sessions::revoke_all(&tx, user_id, None, now).await?;
     }
+    if target.kind == ActorKind::Person {
+        let left = crate::participations::leave::withdraw_from_upcoming(ctx, &tx, &target).await?;
+        let groups = crate::groups::members::end_for_suspension(&tx, target.id, now).await?;
+        tracing::info!(
+            actor = target.id,
+            participations = left,
+            memberships = groups.ended,
+            handed_over = groups.handed_over.len(),
+            kept_as_last_administrator = groups.kept.len(),
+            "a suspended person's places given up"
+        );
+    }
+    crate::outbox::actor_suspended(ctx, &tx, now, &target).await?;
     let action = ActionLogAction::ActorSuspension;
     let object = Object::actor(&target);
     action_log::record(&tx, now, moderator, action, object, reason.as_deref()).await?;
@@ -186,6 +205,7 @@ pub async fn unsuspend(
     } else {
         set_suspended(&tx, target, false, now).await?
     };
+    crate::outbox::actor_unsuspended(ctx, &tx, now, &target).await?;
     let moderator = action_log::moderator_of(&tx, principal).await?;
     let action = ActionLogAction::ActorUnsuspension;
     action_log::record(&tx, now, moderator, action, Object::actor(&target), None).await?;
@@ -459,3 +479,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod consequences;

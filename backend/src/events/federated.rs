@@ -46,6 +46,7 @@ fn of_actor(actor_id: i64) -> sea_orm::Select<event::Entity> {
         .filter(event::Column::Local.eq(true))
         .filter(event::Column::Draft.eq(false))
         .filter(event::Column::Visibility.eq(EventVisibility::Public))
+        .filter(event::Column::Hidden.eq(false))
         .filter(
             Condition::any()
                 .add(event::Column::OrganizerActorId.eq(actor_id))
@@ -80,7 +81,8 @@ pub async fn published_here(
     let query = event::Entity::find()
         .filter(event::Column::Local.eq(true))
         .filter(event::Column::Draft.eq(false))
-        .filter(event::Column::Visibility.eq(EventVisibility::Public));
+        .filter(event::Column::Visibility.eq(EventVisibility::Public))
+        .filter(event::Column::Hidden.eq(false));
     let total = query.clone().count(conn).await?;
     let elements = query
         .order_by_desc(event::Column::PublishedAt)

@@ -143,8 +143,13 @@ impl Feed {
         match source {
             Source::Event { uuid } => {
                 let event = events::find_by_uuid(conn, &uuid).await?;
-                // Anyone with the link: the rule an anonymous visitor of the event page meets.
-                if !events::policy::can_view(events::facts(&event), Access::default()) {
+                // Anyone with the link: the rule an anonymous visitor of the event page meets
+                // (who does not see an event its suspended organizer or group took away).
+                let visitor = Access {
+                    owner_suspended: event.hidden,
+                    ..Access::default()
+                };
+                if !events::policy::can_view(events::facts(&event), visitor) {
                     return Err(Error::not_found("event"));
                 }
                 Ok(Self {
@@ -699,6 +704,7 @@ fn participations(owner: &FeedOwner, now: DateTime<Utc>) -> Select<event::Entity
     event::Entity::find()
         .filter(event::Column::Id.in_subquery(attending))
         .filter(event::Column::Draft.eq(false))
+        .filter(event::Column::Hidden.eq(false))
         .filter(events::not_over(
             now - Duration::days(PARTICIPATIONS_KEPT_DAYS),
         ))

@@ -412,3 +412,67 @@ pub async fn remove(
     tx.commit().await?;
     Ok(member)
 }
+
+/// What became of a suspended person's places in groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MembershipsEnded {
+    /// Memberships, invitations and requests that went.
+    pub ended: u64,
+    /// Groups where they were the last administrator and the longest-standing moderator (or
+    /// else member) took over.
+    pub handed_over: Vec<i64>,
+    /// Groups where they were the last administrator and nobody else belongs: the membership
+    /// stays, so that the group is not left without anyone to run it.
+    pub kept: Vec<i64>,
+}
+
+/// A moderator suspended `actor_id`: their memberships end, as Mobilizon ends them, but a
+/// group they were the last administrator of goes to its longest-standing moderator, or else
+/// member, not suspended themselves. A refusal by the group stays on record.
+pub(crate) async fn end_for_suspension(
+    conn: &impl ConnectionTrait,
+    actor_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<MembershipsEnded> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let memberships = member::Entity::find()
+        .filter(member::Column::ActorId.eq(actor_id))
+        .filter(member::Column::Role.ne(MemberRole::Rejected))
+        .order_by_asc(member::Column::GroupId)
+        .all(conn)
+        .await?;
+    let mut outcome = MembershipsEnded::default();
+    for membership in memberships {
+        lock_row(conn, "actors", membership.group_id).await?;
+        if !may_leave(conn, &membership).await? {
+            let mut successor = None;
+            for role in [MemberRole::Moderator, MemberRole::Member] {
+                successor = member::Entity::find()
+                    .filter(member::Column::GroupId.eq(membership.group_id))
+                    .filter(member::Column::Role.eq(role))
+                    .filter(
+                        member::Column::ActorId.not_in_subquery(crate::events::suspended_actors()),
+                    )
+                    .order_by_asc(member::Column::CreatedAt)
+                    .order_by_asc(member::Column::Id)
+                    .limit(1)
+                    .one(conn)
+                    .await?;
+                if successor.is_some() {
+                    break;
+                }
+            }
+            let Some(successor) = successor else {
+                outcome.kept.push(membership.group_id);
+                continue;
+            };
+            set_role(conn, successor, MemberRole::Administrator, now).await?;
+            outcome.handed_over.push(membership.group_id);
+        }
+        member::Entity::delete_by_id(membership.id)
+            .exec(conn)
+            .await?;
+        outcome.ended += 1;
+    }
+    Ok(outcome)
+}

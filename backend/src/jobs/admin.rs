@@ -8,6 +8,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
+use crate::context::AppContext;
 use crate::error::{Error, Result};
 use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
@@ -95,15 +96,23 @@ pub async fn dead(
     Ok(Paginated { total, elements })
 }
 
-/// An administrator re-runs a dead job (as `convive jobs retry` does for the instance).
-pub async fn retry(
-    conn: &impl ConnectionTrait,
-    principal: &Principal,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<job::Model> {
+/// An administrator re-runs a dead job (as `convive jobs retry` does for the instance); the
+/// action log keeps who did, and which kind of job it was (its payload may hold addresses).
+pub async fn retry(ctx: &AppContext, principal: &Principal, id: i64) -> Result<job::Model> {
     require_queue_keeper(principal)?;
-    retry_dead(conn, id, now).await
+    let now = ctx.now();
+    let tx = crate::db::begin_write(ctx).await?;
+    let job = retry_dead(&tx, id, now).await?;
+    let moderator = crate::action_log::moderator_of(&tx, principal).await?;
+    let object = crate::action_log::Object {
+        kind: entity::action_log::ObjectKind::Job,
+        id: job.id,
+        label: job.kind.clone(),
+    };
+    let action = entity::action_log::ActionLogAction::JobRetry;
+    crate::action_log::record(&tx, now, moderator, action, object, None).await?;
+    tx.commit().await?;
+    Ok(job)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -146,7 +146,7 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
     let admin = t
         .person_with("boss", entity::user::UserRole::Administrator, |_| {})
         .await;
-    let refused = retry(&t.ctx.db, &modo.principal(), id, t.ctx.now())
+    let refused = retry(&t.ctx, &modo.principal(), id)
         .await
         .expect_err("moderators do not re-run jobs");
     assert_eq!(refused.code(), "forbidden");
@@ -158,11 +158,18 @@ async fn a_failing_job_is_retried_later_then_dead_after_its_last_attempt() {
     .await
     .expect("dead jobs");
     assert_eq!((seen.total, seen.elements[0].id), (1, id));
-    let again = retry(&t.ctx.db, &admin.principal(), id, t.ctx.now())
-        .await
-        .expect("retry");
+    let again = retry(&t.ctx, &admin.principal(), id).await.expect("retry");
     assert_eq!((again.state, again.attempts), (JobState::Pending, 0));
-    let twice = retry(&t.ctx.db, &admin.principal(), id, t.ctx.now())
+    let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Default::default())
+        .await
+        .expect("log");
+    assert_eq!(
+        log.elements[0].action,
+        entity::action_log::ActionLogAction::JobRetry,
+        "the action log keeps who ran it again"
+    );
+    assert_eq!(log.elements[0].actor_id, Some(admin.actor.id));
+    let twice = retry(&t.ctx, &admin.principal(), id)
         .await
         .expect_err("only dead jobs");
     assert_eq!(twice.code(), "job_not_dead");

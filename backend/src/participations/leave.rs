@@ -2,8 +2,8 @@
 //! identities, a participant by email with the link of their mail, a remote person by the
 //! `Leave` (or `Undo{Join}`) their instance sent.
 
-use entity::participant;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{actor, participant};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::policy;
 use super::service::remove;
@@ -66,21 +66,34 @@ pub async fn leave(ctx: &AppContext, principal: &Principal, request: LeaveReques
     if let Some(refusal) = policy::leave_refusal(participant.role) {
         return Err(refusal);
     }
-    remove(ctx, &tx, &participant).await?;
-    let event = crate::events::find(&tx, request.event_id).await?;
+    withdraw(ctx, &tx, &person, &participant).await?;
+    tx.commit().await?;
+    Ok(Left::Left(Box::new(participant)))
+}
+
+/// What leaving does once allowed, in the caller's transaction (which locked the event row):
+/// the row goes, a freed seat goes to the first in line and peers hear the new count, or the
+/// other instance whose event it is gets a `Leave`. A suspension withdraws its person this way.
+pub(crate) async fn withdraw(
+    ctx: &AppContext,
+    tx: &impl ConnectionTrait,
+    person: &actor::Model,
+    participant: &participant::Model,
+) -> Result<()> {
+    remove(ctx, tx, participant).await?;
+    let event = crate::events::find(tx, participant.event_id).await?;
     let now = ctx.now();
     if event.local {
-        outbox::participants_changed(ctx, &tx, now, &event).await?;
-        waitlist::fill_free_seats(ctx, &tx, &event, now).await?;
+        outbox::participants_changed(ctx, tx, now, &event).await?;
+        waitlist::fill_free_seats(ctx, tx, &event, now).await?;
     } else if person.is_local() && participant.ap_id.is_some() {
         let leave = Happened::LeaveRequested {
             actor_id: person.id,
             event_id: event.id,
         };
-        outbox::record(ctx, &tx, now, leave).await?;
+        outbox::record(ctx, tx, now, leave).await?;
     }
-    tx.commit().await?;
-    Ok(Left::Left(Box::new(participant)))
+    Ok(())
 }
 
 /// A participant by email leaves with the link from their mail.
@@ -103,4 +116,40 @@ async fn leave_by_token(ctx: &AppContext, event_id: i64, token: &str) -> Result<
     waitlist::fill_free_seats(ctx, &tx, &event, ctx.now()).await?;
     tx.commit().await?;
     Ok(Left::Left(Box::new(participant)))
+}
+
+/// A moderator suspended `person`: they give up their places in events still to come, as if
+/// they had left each (seats freed for those waiting, a `Leave` to other instances), as
+/// Mobilizon removes a suspended profile's participations. Their own events stay, hidden with
+/// them. Returns how many they left.
+pub(crate) async fn withdraw_from_upcoming(
+    ctx: &AppContext,
+    tx: &impl ConnectionTrait,
+    person: &actor::Model,
+) -> Result<u64> {
+    use sea_orm::{QueryOrder, QuerySelect, QueryTrait};
+    let upcoming = entity::event::Entity::find()
+        .select_only()
+        .column(entity::event::Column::Id)
+        .filter(entity::event::Column::BeginsOn.gt(ctx.now()))
+        .into_query();
+    let places = participant::Entity::find()
+        .filter(participant::Column::ActorId.eq(person.id))
+        .filter(participant::Column::EventId.in_subquery(upcoming))
+        .order_by_asc(participant::Column::EventId)
+        .all(tx)
+        .await?;
+    let mut left = 0;
+    for participant in places {
+        let role = participant.role;
+        if role == entity::participant::ParticipantRole::Rejected
+            || policy::leave_refusal(role).is_some()
+        {
+            continue;
+        }
+        lock_row(tx, "events", participant.event_id).await?;
+        withdraw(ctx, tx, person, &participant).await?;
+        left += 1;
+    }
+    Ok(left)
 }

@@ -275,7 +275,10 @@ pub async fn of_user(
         .filter(participant::Column::ActorId.is_in(actor_ids.clone()))
         .filter(participant::Column::Email.is_null())
         .into_query();
-    let mut events = event::Entity::find().filter(event::Column::Id.in_subquery(joined));
+    // An event its suspended organizer or group took away leaves their list too.
+    let mut events = event::Entity::find()
+        .filter(event::Column::Id.in_subquery(joined))
+        .filter(event::Column::Hidden.eq(false));
     if let Some(after) = after {
         events = events.filter(
             Expr::col(event::Column::EndsOn)

@@ -97,6 +97,7 @@ pub async fn queue_to_moderators(
         .filter(user::Column::Role.is_in([UserRole::Moderator, UserRole::Administrator]))
         .filter(user::Column::ConfirmedAt.is_not_null())
         .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::NotificationNewReport.eq(true))
         .all(conn)
         .await?;
     if moderators.is_empty() {

@@ -352,3 +352,32 @@ async fn reports_per_reporter_are_rationed() {
         .unwrap_err();
     assert_eq!(err.code(), "rate_limited");
 }
+
+#[tokio::test]
+async fn a_moderator_who_turned_report_mail_off_is_not_mailed_and_the_others_are() {
+    let t = TestContext::new().await;
+    let spammer = t.person("spammer").await;
+    let alice = t.person("alice").await;
+    let busy = t.person_with("busy", UserRole::Moderator, |_| {}).await;
+    t.person_with("keen", UserRole::Administrator, |_| {}).await;
+    let off = crate::users::settings::SettingsChanges {
+        notification_new_report: Some(false),
+        ..Default::default()
+    };
+    crate::users::settings::set(&t.ctx, &busy.user, off)
+        .await
+        .unwrap();
+
+    report(&t, &alice.principal(), about(&spammer.actor))
+        .await
+        .unwrap();
+    t.run_due_jobs().await;
+    assert!(t.mail_to("busy@example.org").is_empty());
+    let told = t.mail_to("keen@example.org");
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].subject.contains("New report"),
+        "{}",
+        told[0].subject
+    );
+}

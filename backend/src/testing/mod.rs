@@ -256,6 +256,7 @@ impl TestContext {
             awaiting_approval: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
+            notification_new_report: Set(true),
         };
         adjust(&mut row);
         let user = entity::user::Entity::insert(row)

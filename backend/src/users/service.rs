@@ -192,6 +192,7 @@ async fn insert_account(
         awaiting_approval: Set(awaiting_approval),
         created_at: Set(now),
         updated_at: Set(now),
+        notification_new_report: Set(true),
     };
     let user = user::Entity::insert(row)
         .exec_with_returning(&tx)

@@ -27,6 +27,8 @@ pub struct SettingsChanges {
     pub notification_pending_membership: Option<PendingNotification>,
     /// How news of one's groups is mailed: only `Direct` is accepted.
     pub group_notifications: Option<PendingNotification>,
+    /// Convive: a moderator's mail for each new report.
+    pub notification_new_report: Option<bool>,
 }
 
 /// Refuses the notification choices this instance does not act on (see the module's doc).
@@ -155,6 +157,9 @@ pub async fn set(
     }
     if let Some(pending) = changes.notification_pending_participation {
         active.notification_pending_participation = Set(pending);
+    }
+    if let Some(on) = changes.notification_new_report {
+        active.notification_new_report = Set(on);
     }
     if let Some(location) = location {
         let location = location.unwrap_or_default();

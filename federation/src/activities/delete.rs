@@ -2,7 +2,7 @@
 //! author or the event's organizers, of a group's post by its instance, or of an actor by
 //! itself. Deletions of things not kept here are remembered like an event's, in case the
 //! thing is an event still on its way. And our own: of an event (a `Tombstone`), of an actor
-//! by itself.
+//! by itself (deleted, or suspended by our moderators).
 
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::DeleteType;
@@ -103,6 +103,20 @@ impl Delete<Url> {
             to: vec![Url::parse(PUBLIC)?],
             object: id,
         })
+    }
+}
+
+impl Delete<Url> {
+    /// A local actor's suspension, told as its deletion (Mastodon and Mobilizon do the same).
+    /// An id of its own each time: a second suspension must not read as a replay of the first.
+    pub fn suspension(actor: &actor::Model) -> Result<Self> {
+        let mut delete = Self::actor(actor)?;
+        delete.id = Url::parse(&format!(
+            "{}#suspension-{}",
+            actor.ap_id,
+            uuid::Uuid::new_v4()
+        ))?;
+        Ok(delete)
     }
 }
 

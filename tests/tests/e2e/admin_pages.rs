@@ -381,6 +381,12 @@ async fn an_administrator_runs_a_dead_job_again_from_its_page() {
     assert_eq!(retried.status, StatusCode::SEE_OTHER);
     let after = admin.get(retried.location.as_deref().unwrap()).await;
     assert!(after.body.contains("will run again"));
+    let log = admin.get("/admin/log").await;
+    assert!(
+        log.body.contains("ran a failed job again"),
+        "the action log keeps who ran it: {}",
+        log.body
+    );
     tests::federating::wait_for("the job to run", || async {
         let row = backend::jobs::find(&server.ctx.db, job.id).await.unwrap();
         (row.state == entity::job::JobState::Done).then_some(())

@@ -796,3 +796,5 @@ confirm-delete-post-question = Delete the post «{ $title }»?
 confirm-delete-post-after = It disappears from the group's page and feed, here and on the instances that received it.
 confirm-delete-post-button = Yes, delete the post
 comments-not-federated = This event’s instance takes no comments from other instances: comment on its own site.
+admin-action-job-retried = ran a failed job again
+settings-new-report = Mail me each new report (moderators)

@@ -797,3 +797,5 @@ confirm-delete-post-question = Supprimer le billet « { $title } » ?
 confirm-delete-post-after = Il disparaît de la page et du flux du groupe, ici et sur les instances qui l’ont reçu.
 confirm-delete-post-button = Oui, supprimer le billet
 comments-not-federated = L’instance de cet événement ne prend pas de commentaires venant d’autres instances : commentez sur son propre site.
+admin-action-job-retried = a relancé une tâche en échec
+settings-new-report = M’écrire à chaque nouveau signalement (modération)

@@ -84,9 +84,9 @@ impl ActionLog {
                 .await
                 .ok()
                 .map(|u| ActionLogObject::User(User::from(u))),
-            // Convive's own objects (an invitation, the instance's registration rules) are
-            // none of Mobilizon's: `objectLabel` says what they were.
-            ObjectKind::Invitation | ObjectKind::Instance => None,
+            // Convive's own objects (an invitation, the instance's registration rules, a job)
+            // are none of Mobilizon's: `objectLabel` says what they were.
+            ObjectKind::Invitation | ObjectKind::Instance | ObjectKind::Job => None,
         };
         Ok(found)
     }

@@ -556,6 +556,7 @@ impl UserMutation {
                 notification_each_week,
                 notification_pending_membership,
                 group_notifications,
+                notification_new_report: None,
             },
         )
         .await

@@ -39,6 +39,9 @@ struct SettingsPage {
     /// (token, .ics address, webcal address, Atom address)
     feeds: Vec<(String, String, String, String)>,
     identities: Vec<(String, String)>,
+    /// Moderators choose whether each new report is mailed to them.
+    moderator: bool,
+    new_report: bool,
 }
 
 fn pending_value(p: entity::user::PendingNotification) -> &'static str {
@@ -116,6 +119,8 @@ async fn settings_page(state: &AppState, visitor: Visitor, notice: Option<String
                 groups,
                 feeds,
                 identities,
+                moderator: session.user.is_moderator(),
+                new_report: user.notification_new_report,
             };
             render(&visitor, StatusCode::OK, &page)
         }
@@ -133,6 +138,8 @@ pub struct SettingsForm {
     before_event: Option<String>,
     #[serde(default)]
     pending: String,
+    #[serde(default)]
+    new_report: Option<String>,
 }
 
 pub async fn save_settings(
@@ -156,6 +163,10 @@ pub async fn save_settings(
             _ => PendingNotification::Direct,
         }),
         location: None,
+        notification_new_report: session
+            .user
+            .is_moderator()
+            .then_some(form.new_report.is_some()),
         ..backend::users::settings::SettingsChanges::default()
     };
     match backend::users::settings::set(&state.ctx, &session.user, changes).await {

@@ -101,7 +101,7 @@ pub async fn retry(
     _: Form<Button>,
 ) -> Response {
     let principal = visitor.principal();
-    match backend::jobs::retry(&state.ctx.db, &principal, id, state.ctx.now()).await {
+    match backend::jobs::retry(&state.ctx, &principal, id).await {
         Ok(_) => see_other(&visitor, "/admin/jobs?done=retried"),
         Err(err) => refused(visitor, "/admin/jobs", &err),
     }

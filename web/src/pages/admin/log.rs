@@ -62,6 +62,7 @@ fn action_key(action: ActionLogAction) -> &'static str {
         ActionLogAction::UserApproval => "admin-action-user-approved",
         ActionLogAction::InvitationCreation => "admin-action-invitation-created",
         ActionLogAction::RegistrationRulesChange => "admin-action-registration-changed",
+        ActionLogAction::JobRetry => "admin-action-job-retried",
     }
 }
 
