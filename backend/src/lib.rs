@@ -45,6 +45,7 @@ pub mod series;
 pub mod settings;
 pub mod tls;
 pub mod users;
+pub mod discussions;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -39,6 +39,9 @@ pub mod session;
 pub mod suspension;
 pub mod tag;
 pub mod user;
+pub mod discussion;
+pub mod discussion_comment;
+pub mod discussion_mail_stop;
 
 pub use actor::{ActorKind, ActorVisibility, Openness};
 pub use event::{EventCategory, EventStatus, EventVisibility, JoinOptions};

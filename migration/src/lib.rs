@@ -43,6 +43,7 @@ mod m20261209_000100_remote_series_links;
 mod m20261209_000200_conversations;
 mod m20261209_000300_posts;
 mod m20261209_000500_account_administration;
+mod m20261210_000200_discussions;
 
 pub struct Migrator;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000200_conversations::Migration),
             Box::new(m20261209_000300_posts::Migration),
             Box::new(m20261209_000500_account_administration::Migration),
+            Box::new(m20261210_000200_discussions::Migration),
         ]
     }
 }

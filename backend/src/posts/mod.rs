@@ -18,7 +18,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-pub(crate) use write::check_writer;
+pub(crate) use write::{check_writer, slug_of};
 pub use write::{
     Body, MAX_BODY_CHARS, MAX_TITLE_CHARS, NewPost, PostChanges, PostRef, Posted, RemotePost,
     create, delete, update,
