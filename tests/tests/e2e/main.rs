@@ -49,6 +49,7 @@ mod sign_up_modes;
 mod smtp;
 mod user_admin;
 mod waitlist;
+mod discussions;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

@@ -796,3 +796,34 @@ form-error-post_body = Écrivez un texte, de 50 000 caractères au plus.
 confirm-delete-post-question = Supprimer le billet « { $title } » ?
 confirm-delete-post-after = Il disparaît de la page et du flux du groupe, ici et sur les instances qui l’ont reçu.
 confirm-delete-post-button = Oui, supprimer le billet
+group-discussions = Discussions
+discussions-of = Discussions de { $group }
+discussions-count = { $count ->
+    [0] pas encore de discussion
+    [one] une discussion
+   *[other] { $count } discussions
+}
+discussions-none = Personne n’a encore lancé de discussion. Lancez la première ci-dessous.
+discussions-all = Toutes les discussions
+discussions-mail-title = Courriels sur les discussions
+discussions-mail-on = Vous recevez un courriel quand quelqu’un lance une discussion de ce groupe ou y répond.
+discussions-mail-off = Vous ne recevez aucun courriel sur les discussions de ce groupe.
+discussions-mail-stop = Ne plus recevoir ces courriels
+discussions-mail-start = Recevoir ces courriels
+discussion-start = Lancer une discussion
+discussion-title-label = Titre
+discussion-first-comment = Votre premier message
+discussion-start-button = Lancer la discussion
+discussion-comments = Messages de la discussion
+discussion-earlier = Messages précédents
+discussion-later = Messages suivants
+discussion-edit-comment = Modifier
+discussion-your-comment = Votre message
+discussion-save-comment = Enregistrer le message
+discussion-your-answer = Votre réponse
+discussion-answer = Répondre
+discussion-rename = Renommer
+discussion-delete = Supprimer la discussion
+confirm-delete-discussion-question = Supprimer la discussion « { $title } » ?
+confirm-delete-discussion-after = Tous ses messages disparaissent avec elle, pour tous les membres.
+confirm-delete-discussion-button = Oui, supprimer la discussion

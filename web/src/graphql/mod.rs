@@ -38,6 +38,7 @@ mod suspensions;
 mod tags;
 mod user_admin;
 mod users;
+mod discussions;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use axum::http::{HeaderMap, header};
@@ -67,6 +68,7 @@ pub struct Query(
     action_logs::ActionLogQuery,
     addresses::AddressQuery,
     user_admin::UserAdminQuery,
+    discussions::DiscussionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -87,6 +89,7 @@ pub struct Mutation(
     reports::ReportMutation,
     suspensions::SuspensionMutation,
     user_admin::UserAdminMutation,
+    discussions::DiscussionMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

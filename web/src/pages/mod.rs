@@ -30,6 +30,7 @@ mod reporting;
 mod share;
 mod visitor;
 mod write_participants;
+mod discussions;
 
 use askama::Template;
 use axum::Router;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interact::routes())
         .merge(admin::routes())
         .merge(reporting::routes())
+        .merge(discussions::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .route(&assets::script_path(), get(assets::script))
         .route(assets::FAVICON_PATH, get(assets::favicon))
