@@ -17,6 +17,7 @@ pub mod conversations;
 pub mod dashboard;
 pub mod db;
 pub mod directory;
+pub mod discussions;
 pub mod domain_blocks;
 pub mod error;
 pub mod events;
@@ -45,7 +46,6 @@ pub mod series;
 pub mod settings;
 pub mod tls;
 pub mod users;
-pub mod discussions;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -118,9 +118,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(DiscussionComments::PublishedAt))
                     .col(timestamp_with_time_zone(DiscussionComments::CreatedAt))
                     .col(timestamp_with_time_zone(DiscussionComments::UpdatedAt))
-                    .col(timestamp_with_time_zone_null(
-                        DiscussionComments::DeletedAt,
-                    ))
+                    .col(timestamp_with_time_zone_null(DiscussionComments::DeletedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(DiscussionComments::Table, DiscussionComments::DiscussionId)
@@ -172,7 +170,11 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() == DatabaseBackend::Postgres {
             // Pages kept in memory may show discussions: a change must reach every node
             // (as every table but the job queue, m20261127_000016_change_notifications).
-            for table in ["discussions", "discussion_comments", "discussion_mail_stops"] {
+            for table in [
+                "discussions",
+                "discussion_comments",
+                "discussion_mail_stops",
+            ] {
                 manager
                     .get_connection()
                     .execute_unprepared(&format!(

@@ -13,13 +13,12 @@ use std::collections::HashMap;
 use entity::member::MemberRole;
 use entity::{discussion, discussion_comment};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 pub use write::{
-    CommentRef, Deleted, DiscussionRef, MAX_TEXT_BYTES, MAX_TITLE_CHARS, NewDiscussion, Reply,
-    create, delete, delete_comment, rename, reply, update_comment,
+    CommentRef, Deleted, DiscussionRef, MAX_TEXT_BYTES, MAX_TITLE_CHARS, NewDiscussion,
+    RemoteComment, Reply, create, delete, delete_comment, rename, reply, update_comment,
 };
 
 use crate::error::{Error, Result};
@@ -39,6 +38,17 @@ async fn find_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<discuss
         .one(conn)
         .await?
         .ok_or(Error::not_found("discussion"))
+}
+
+/// A discussion by its address (its `Note`'s `context` names it).
+pub async fn find_by_ap_id(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<discussion::Model>> {
+    Ok(discussion::Entity::find()
+        .filter(discussion::Column::ApId.eq(ap_id))
+        .one(conn)
+        .await?)
 }
 
 pub async fn find_comment(
@@ -142,8 +152,7 @@ pub async fn comments_of(
     let query = discussion_comment::Entity::find()
         .filter(discussion_comment::Column::DiscussionId.eq(discussion.id))
         .filter(
-            discussion_comment::Column::ActorId
-                .not_in_subquery(crate::events::suspended_actors()),
+            discussion_comment::Column::ActorId.not_in_subquery(crate::events::suspended_actors()),
         );
     let total = query.clone().count(conn).await?;
     if page.limit == 0 {
@@ -177,8 +186,7 @@ pub async fn last_comments(
         .column_as(discussion_comment::Column::Id.max(), "latest")
         .filter(discussion_comment::Column::DiscussionId.is_in(discussion_ids.iter().copied()))
         .filter(
-            discussion_comment::Column::ActorId
-                .not_in_subquery(crate::events::suspended_actors()),
+            discussion_comment::Column::ActorId.not_in_subquery(crate::events::suspended_actors()),
         )
         .group_by(discussion_comment::Column::DiscussionId)
         .into_tuple()

@@ -91,15 +91,20 @@ pub(super) async fn queue_to_members(
     for user in &users {
         let recipient = Recipient::from_user(ctx, user, None);
         let locale = recipient.locale;
-        let mut layout = Layout::new(discussion.title.clone())
-            .paragraph(i18n::text_with(locale, intro, &a));
+        let mut layout =
+            Layout::new(discussion.title.clone()).paragraph(i18n::text_with(locale, intro, &a));
         for paragraph in paragraphs(&comment.text) {
             layout = layout.paragraph(paragraph);
         }
         layout = layout
             .button(i18n::text(locale, "discussion-open"), url.clone())
             .footnote(i18n::text_with(locale, "discussion-why", &a));
-        let mail = build(ctx, &recipient, i18n::text_with(locale, subject, &a), layout);
+        let mail = build(
+            ctx,
+            &recipient,
+            i18n::text_with(locale, subject, &a),
+            layout,
+        );
         mail::queue(conn, now, &mail).await?;
     }
     Ok(())

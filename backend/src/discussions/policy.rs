@@ -72,7 +72,10 @@ mod tests {
         assert!(can_edit_comment(Some(Member), true));
         assert!(!can_edit_comment(Some(Member), false));
         assert!(!can_edit_comment(Some(Moderator), false));
-        assert!(!can_edit_comment(None, true), "a former member edits nothing");
+        assert!(
+            !can_edit_comment(None, true),
+            "a former member edits nothing"
+        );
         assert!(can_delete_comment(Some(Member), true));
         assert!(!can_delete_comment(Some(Member), false));
         assert!(can_delete_comment(Some(Moderator), false));

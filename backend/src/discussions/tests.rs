@@ -74,6 +74,7 @@ fn reply(id: i64, text: &str) -> Reply {
     Reply {
         discussion: DiscussionRef::Id(id),
         text: text.to_owned(),
+        remote: None,
     }
 }
 
@@ -81,9 +82,10 @@ fn reply(id: i64, text: &str) -> Reply {
 async fn members_start_and_answer_discussions_and_outsiders_neither_see_nor_write_them() {
     let t = TestContext::new().await;
     let g = group(&t).await;
-    let (discussion, first) = super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
-        .await
-        .expect("a member starts a discussion");
+    let (discussion, first) =
+        super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
+            .await
+            .expect("a member starts a discussion");
     assert_eq!(discussion.creator_id, g.member.actor.id);
     assert!(discussion.slug.starts_with("seeds-"), "{}", discussion.slug);
     assert_eq!(
@@ -123,16 +125,23 @@ async fn members_start_and_answer_discussions_and_outsiders_neither_see_nor_writ
             .unwrap();
         assert_eq!((listed.total, listed.elements.len()), (0, 0));
     }
-    let listed = super::of_group(&t.ctx.db, &g.member.principal(), g.group.id, Page::default())
-        .await
-        .unwrap();
+    let listed = super::of_group(
+        &t.ctx.db,
+        &g.member.principal(),
+        g.group.id,
+        Page::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(listed.total, 1);
     let comments = super::comments_of(&t.ctx.db, &discussion, Page::default())
         .await
         .unwrap();
     assert_eq!(comments.total, 2);
     assert_eq!(comments.elements[1].id, answer.id);
-    let last = super::last_comments(&t.ctx.db, &[discussion.id]).await.unwrap();
+    let last = super::last_comments(&t.ctx.db, &[discussion.id])
+        .await
+        .unwrap();
     assert_eq!(last[&discussion.id].id, answer.id);
 }
 
@@ -161,10 +170,9 @@ async fn titles_and_texts_are_bounded_and_not_empty() {
 async fn the_creator_and_moderators_rename_and_delete_and_other_members_do_not() {
     let t = TestContext::new().await;
     let g = group(&t).await;
-    let (discussion, _) =
-        super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
-            .await
-            .unwrap();
+    let (discussion, _) = super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
+        .await
+        .unwrap();
     let which = DiscussionRef::Id(discussion.id);
     let renamed = super::rename(&t.ctx, &g.member.principal(), which.clone(), "Seeds, bulbs")
         .await
@@ -213,7 +221,10 @@ async fn authors_edit_their_comments_and_moderators_delete_anyones_leaving_a_tom
         .await
         .map(|_| ())
         .err();
-    assert!(err.is_none(), "the group's administrator deletes it: {err:?}");
+    assert!(
+        err.is_none(),
+        "the group's administrator deletes it: {err:?}"
+    );
     let again = super::delete_comment(&t.ctx, &g.member.principal(), which.clone())
         .await
         .unwrap();
@@ -237,25 +248,106 @@ async fn members_get_a_mail_for_each_new_word_unless_they_asked_for_none() {
         .await
         .unwrap();
     assert!(!quiet);
-    let (discussion, _) =
-        super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
-            .await
-            .unwrap();
+    let (discussion, _) = super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
+        .await
+        .unwrap();
     super::reply(&t.ctx, &g.admin.principal(), reply(discussion.id, "Me"))
         .await
         .unwrap();
     t.run_due_jobs().await;
     let to_admin = t.mail_to("ana@example.org");
     assert_eq!(to_admin.len(), 1, "the start, not their own answer");
-    assert!(to_admin[0].subject.contains("meg started “Seeds”"), "{}", to_admin[0].subject);
+    assert!(
+        to_admin[0].subject.contains("meg started “Seeds”"),
+        "{}",
+        to_admin[0].subject
+    );
     assert!(to_admin[0].text.contains("Who brings the seeds?"));
-    assert!(to_admin[0].text.contains(&format!("/@gardeners/c/{}", discussion.slug)));
+    assert!(
+        to_admin[0]
+            .text
+            .contains(&format!("/@gardeners/c/{}", discussion.slug))
+    );
     let to_member = t.mail_to("meg@example.org");
     assert_eq!(to_member.len(), 1, "the answer, not their own start");
     assert!(to_member[0].subject.contains("answered"));
     assert!(t.mail_to("moe@example.org").is_empty(), "asked for none");
     assert!(t.mail_to("vic@example.org").is_empty(), "not a member");
-    let wanted =
-        super::notices::mail_wanted(&t.ctx.db, &g.moderator.principal(), g.group.id).await;
+    let wanted = super::notices::mail_wanted(&t.ctx.db, &g.moderator.principal(), g.group.id).await;
     assert!(!wanted.unwrap());
+}
+
+#[tokio::test]
+async fn a_member_on_another_instance_answers_once_however_often_their_note_comes() {
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let t = TestContext::new().await;
+    let g = group(&t).await;
+    let (discussion, _) = super::create(&t.ctx, &g.member.principal(), new(g.group.id, "Seeds"))
+        .await
+        .unwrap();
+    let zoe = t
+        .remote_actor("zoe", entity::actor::ActorKind::Person)
+        .await;
+    let now = t.ctx.now();
+    entity::member::ActiveModel {
+        id: NotSet,
+        actor_id: Set(zoe.id),
+        group_id: Set(g.group.id),
+        role: Set(MemberRole::Member),
+        invited_by_id: Set(None),
+        ap_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&t.ctx.db)
+    .await
+    .unwrap();
+    let principal = Principal::Remote {
+        actor_id: zoe.id,
+        activity_id: "https://far.example/activities/1".to_owned(),
+    };
+    let note = super::RemoteComment {
+        ap_id: "https://far.example/notes/1".to_owned(),
+        published_at: None,
+    };
+    let answer = Reply {
+        remote: Some(note.clone()),
+        ..reply(discussion.id, "<p>I have bulbs</p>")
+    };
+    let (_, first) = super::reply(&t.ctx, &principal, answer.clone())
+        .await
+        .expect("a member elsewhere answers");
+    assert_eq!(first.ap_id, note.ap_id);
+    assert_eq!(first.actor_id, zoe.id);
+    assert!(!first.local);
+    let (_, again) = super::reply(&t.ctx, &principal, answer.clone())
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id, "the same note is one answer");
+    let err = super::reply(&t.ctx, &principal, reply(discussion.id, "Hi"))
+        .await
+        .expect_err("a note names its address");
+    assert_eq!(err.code(), "invalid");
+    let err = super::reply(&t.ctx, &g.member.principal(), answer)
+        .await
+        .expect_err("people here do not name addresses");
+    assert_eq!(err.code(), "forbidden");
+    let stranger = t
+        .remote_actor("sam", entity::actor::ActorKind::Person)
+        .await;
+    let outsider = Principal::Remote {
+        actor_id: stranger.id,
+        activity_id: "https://far.example/activities/2".to_owned(),
+    };
+    let foreign = Reply {
+        remote: Some(super::RemoteComment {
+            ap_id: "https://far.example/notes/2".to_owned(),
+            published_at: None,
+        }),
+        ..reply(discussion.id, "Let me in")
+    };
+    let err = super::reply(&t.ctx, &outsider, foreign)
+        .await
+        .expect_err("not a member");
+    assert_eq!(err.code(), "not_found");
 }

@@ -47,6 +47,15 @@ pub struct Reply {
     pub discussion: DiscussionRef,
     /// HTML; cleaned before it is kept.
     pub text: String,
+    /// Set for an answer a member on another instance sent, and only then.
+    pub remote: Option<RemoteComment>,
+}
+
+/// An answer from another instance, as its `Note` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteComment {
+    pub ap_id: String,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What became of a comment's deletion.
@@ -98,13 +107,19 @@ pub async fn create(
     }
     .insert(&tx)
     .await?;
-    let first = insert_comment(ctx, &tx, &row, &author, text, now).await?;
+    let written = Written {
+        text,
+        remote: None,
+        now,
+    };
+    let first = insert_comment(ctx, &tx, &row, &author, written).await?;
     notices::queue_to_members(ctx, &tx, &group, &row, &first, &author, true, now).await?;
     tx.commit().await?;
     Ok((row, first))
 }
 
-/// A member answers a discussion of their group.
+/// A member answers a discussion of their group, here or from another instance (the `Note`
+/// its instance sent, kept by its address: the same `Note` twice is one answer).
 pub async fn reply(
     ctx: &AppContext,
     principal: &Principal,
@@ -112,18 +127,42 @@ pub async fn reply(
 ) -> Result<(discussion::Model, discussion_comment::Model)> {
     principal.require_known()?;
     let text = crate::comments::clean_text(&reply.text)?;
+    match (principal, &reply.remote) {
+        (Principal::Remote { .. }, None) => {
+            return Err(Error::invalid("id", "an answer from elsewhere has an id"));
+        }
+        (Principal::Remote { .. }, Some(_)) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(Error::forbidden(
+                "only another instance names its answers' addresses",
+            ));
+        }
+    }
+    if let Some(remote) = &reply.remote
+        && let Some(known) = discussion_comment::Entity::find()
+            .filter(discussion_comment::Column::ApId.eq(remote.ap_id.as_str()))
+            .one(&ctx.db)
+            .await?
+    {
+        let discussion = super::find(&ctx.db, known.discussion_id).await?;
+        return Ok((discussion, known));
+    }
     crate::comments::spend(ctx, principal).await?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let discussion = super::find_visible(&tx, principal, &reply.discussion).await?;
     let group = crate::groups::find(&tx, discussion.group_id).await?;
     let (author, _) = member_writing(&tx, principal, group.id).await?;
-    let comment = insert_comment(ctx, &tx, &discussion, &author, text, now).await?;
+    let written = Written {
+        text,
+        remote: reply.remote.as_ref(),
+        now,
+    };
+    let comment = insert_comment(ctx, &tx, &discussion, &author, written).await?;
     let mut moved: discussion::ActiveModel = discussion.into();
     moved.updated_at = Set(now);
     let discussion = moved.update(&tx).await?;
-    notices::queue_to_members(ctx, &tx, &group, &discussion, &comment, &author, false, now)
-        .await?;
+    notices::queue_to_members(ctx, &tx, &group, &discussion, &comment, &author, false, now).await?;
     tx.commit().await?;
     Ok((discussion, comment))
 }
@@ -282,25 +321,39 @@ async fn check_manager(
     }
 }
 
+/// A comment as it is about to be kept.
+struct Written<'a> {
+    text: String,
+    remote: Option<&'a RemoteComment>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
 async fn insert_comment(
     ctx: &AppContext,
     conn: &impl ConnectionTrait,
     discussion: &discussion::Model,
     author: &entity::actor::Model,
-    text: String,
-    now: chrono::DateTime<chrono::Utc>,
+    written: Written<'_>,
 ) -> Result<discussion_comment::Model> {
+    let now = written.now;
     let uuid = uuid::Uuid::new_v4().to_string();
+    let (ap_id, published_at) = match written.remote {
+        Some(remote) => (
+            remote.ap_id.clone(),
+            remote.published_at.filter(|p| *p <= now).unwrap_or(now),
+        ),
+        None => (ctx.url(&format!("/comments/{uuid}")), now),
+    };
     Ok(discussion_comment::ActiveModel {
         id: NotSet,
-        ap_id: Set(ctx.url(&format!("/comments/{uuid}"))),
+        ap_id: Set(ap_id),
         uuid: Set(uuid),
         discussion_id: Set(discussion.id),
         actor_id: Set(author.id),
-        text: Set(text),
+        text: Set(written.text),
         language: Set(None),
         local: Set(author.is_local()),
-        published_at: Set(now),
+        published_at: Set(published_at),
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),

@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::TestServer;
 use tests::browser::Browser;
+use tests::federating;
 use tests::people::{Member, sign_up};
+use tests::signing::{SignedPost, Signer};
 
 const CREATE_GROUP: &str = "mutation($u: String!) {
     createGroup(preferredUsername: $u, name: \"Garden\", openness: OPEN, visibility: PUBLIC) { id }
@@ -167,13 +169,19 @@ async fn members_discuss_through_mobilizons_operations_and_outsiders_are_kept_ou
     let comments = &read["discussion"]["comments"];
     assert_eq!(comments["total"], 2, "{comments:#}");
     assert_eq!(str_at(comments, "/elements/0/id"), first_comment);
-    assert_eq!(str_at(comments, "/elements/1/actor/preferredUsername"), "olga");
+    assert_eq!(
+        str_at(comments, "/elements/1/actor/preferredUsername"),
+        "olga"
+    );
     assert_eq!(
         g.vic.gql.error_code(&get_discussion(), vars.clone()).await,
         "not_found"
     );
     assert_eq!(
-        server.gql().error_code(&get_discussion(), vars.clone()).await,
+        server
+            .gql()
+            .error_code(&get_discussion(), vars.clone())
+            .await,
         "unauthenticated"
     );
 
@@ -181,11 +189,20 @@ async fn members_discuss_through_mobilizons_operations_and_outsiders_are_kept_ou
     let vars = json!({ "commentId": first_comment, "text": "Who brings tulips?" });
     let edited = g.mia.gql.data(UPDATE_COMMENT, vars.clone()).await;
     assert_eq!(edited["updateComment"]["text"], "Who brings tulips?");
-    assert_eq!(g.olga.gql.error_code(UPDATE_COMMENT, vars).await, "forbidden");
+    assert_eq!(
+        g.olga.gql.error_code(UPDATE_COMMENT, vars).await,
+        "forbidden"
+    );
     let vars = json!({ "commentId": first_comment });
-    assert_eq!(g.vic.gql.error_code(DELETE_COMMENT, vars.clone()).await, "not_found");
+    assert_eq!(
+        g.vic.gql.error_code(DELETE_COMMENT, vars.clone()).await,
+        "not_found"
+    );
     let deleted = g.olga.gql.data(DELETE_COMMENT, vars).await;
-    assert!(deleted["deleteComment"]["deletedAt"].is_string(), "{deleted:#}");
+    assert!(
+        deleted["deleteComment"]["deletedAt"].is_string(),
+        "{deleted:#}"
+    );
     assert_eq!(deleted["deleteComment"]["text"], "");
 
     // Its creator renames it; an outsider cannot delete it; its creator does.
@@ -194,15 +211,25 @@ async fn members_discuss_through_mobilizons_operations_and_outsiders_are_kept_ou
     assert_eq!(renamed["updateDiscussion"]["title"], "Seeds and bulbs");
     assert_eq!(renamed["updateDiscussion"]["slug"], slug.as_str());
     let vars = json!({ "discussionId": id });
-    assert_eq!(g.vic.gql.error_code(DELETE_DISCUSSION, vars.clone()).await, "not_found");
+    assert_eq!(
+        g.vic.gql.error_code(DELETE_DISCUSSION, vars.clone()).await,
+        "not_found"
+    );
     let gone = g.mia.gql.data(DELETE_DISCUSSION, vars).await;
     assert_eq!(gone["deleteDiscussion"]["id"], id.as_str());
     let vars = json!({ "slug": slug, "page": 1, "limit": 10 });
-    assert_eq!(g.mia.gql.error_code(&get_discussion(), vars).await, "not_found");
+    assert_eq!(
+        g.mia.gql.error_code(&get_discussion(), vars).await,
+        "not_found"
+    );
 
     // Each member heard of the other's words by mail, with a link to the discussion.
     let mail = server.wait_for_mail(&g.olga.email, "mia started").await;
-    assert!(mail.mail.text.contains("Who brings seeds?"), "{}", mail.mail.text);
+    assert!(
+        mail.mail.text.contains("Who brings seeds?"),
+        "{}",
+        mail.mail.text
+    );
     assert!(
         mail.mail.text.contains(&format!("/@garden/c/{slug}")),
         "{}",
@@ -210,8 +237,10 @@ async fn members_discuss_through_mobilizons_operations_and_outsiders_are_kept_ou
     );
     server.wait_for_mail(&g.mia.email, "olga answered").await;
     assert!(
-        server.sent_mail().iter().all(|m| m.mail.to != g.vic.email
-            || !m.mail.subject.contains("Seeds")),
+        server
+            .sent_mail()
+            .iter()
+            .all(|m| m.mail.to != g.vic.email || !m.mail.subject.contains("Seeds")),
         "an outsider hears nothing"
     );
 }
@@ -235,7 +264,12 @@ async fn logged_in(server: &TestServer, member: &Member) -> Browser {
 }
 
 /// Posts a page's first form (its CSRF token) with `fields`; where it leads.
-async fn submit(browser: &mut Browser, page: &str, action: &str, fields: &[(&str, &str)]) -> String {
+async fn submit(
+    browser: &mut Browser,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let form = browser.get(page).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let csrf = form.csrf();
@@ -261,38 +295,73 @@ async fn members_start_answer_rename_and_delete_a_discussion_from_the_pages_with
         "{}",
         group_page.body
     );
-    assert!(!vic.get("/@garden").await.body.contains("/@garden/discussions"));
-    assert_eq!(vic.get("/@garden/discussions").await.status, StatusCode::FORBIDDEN);
-    let anonymous = Browser::new(&server.base_url).get("/@garden/discussions").await;
+    assert!(
+        !vic.get("/@garden")
+            .await
+            .body
+            .contains("/@garden/discussions")
+    );
+    assert_eq!(
+        vic.get("/@garden/discussions").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = Browser::new(&server.base_url)
+        .get("/@garden/discussions")
+        .await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(anonymous.location.unwrap().starts_with("/login"));
 
     let list = mia.get("/@garden/discussions").await;
-    assert!(list.body.contains("for=\"discussion_title\""), "a labelled title");
-    assert!(list.body.contains("for=\"discussion_text\""), "a labelled text");
+    assert!(
+        list.body.contains("for=\"discussion_title\""),
+        "a labelled title"
+    );
+    assert!(
+        list.body.contains("for=\"discussion_text\""),
+        "a labelled text"
+    );
     let path = submit(
         &mut mia,
         "/@garden/discussions",
         "/@garden/discussions",
-        &[("title", "Tools"), ("text", "Who has a <spade>?\n\nI lost mine.")],
+        &[
+            ("title", "Tools"),
+            ("text", "Who has a <spade>?\n\nI lost mine."),
+        ],
     )
     .await;
     assert!(path.starts_with("/@garden/c/tools-"), "{path}");
     let shown = olga.get(&path).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.body.contains("<h1>Tools</h1>"), "{}", shown.body);
-    assert!(shown.body.contains("<p>Who has a &lt;spade&gt;?</p><p>I lost mine.</p>"));
+    assert!(
+        shown
+            .body
+            .contains("<p>Who has a &lt;spade&gt;?</p><p>I lost mine.</p>")
+    );
     assert_eq!(vic.get(&path).await.status, StatusCode::NOT_FOUND);
 
     let answered = submit(&mut olga, &path, &path, &[("text", "Take mine")]).await;
-    assert!(answered.starts_with(&format!("{path}#comment-")), "{answered}");
+    assert!(
+        answered.starts_with(&format!("{path}#comment-")),
+        "{answered}"
+    );
     let listed = mia.get("/@garden/discussions").await;
-    assert!(listed.body.contains("Take mine"), "the last word: {}", listed.body);
+    assert!(
+        listed.body.contains("Take mine"),
+        "the last word: {}",
+        listed.body
+    );
 
     // Mia renames her discussion; Olga, the group's administrator, may too; a comment is
     // edited by its author and deleted by the moderator, leaving a tombstone.
-    let renamed = submit(&mut mia, &path, &format!("{path}/rename"), &[("title", "Garden tools")])
-        .await;
+    let renamed = submit(
+        &mut mia,
+        &path,
+        &format!("{path}/rename"),
+        &[("title", "Garden tools")],
+    )
+    .await;
     assert_eq!(renamed, path, "the address stays");
     let page = mia.get(&path).await;
     assert!(page.body.contains("<h1>Garden tools</h1>"));
@@ -317,7 +386,13 @@ async fn members_start_answer_rename_and_delete_a_discussion_from_the_pages_with
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    submit(&mut olga, &path, &format!("{path}/comments/{first}/delete"), &[]).await;
+    submit(
+        &mut olga,
+        &path,
+        &format!("{path}/comments/{first}/delete"),
+        &[],
+    )
+    .await;
     let page = mia.get(&path).await;
     assert!(page.body.contains("This comment was deleted."));
     assert!(!page.body.contains("I lost mine."));
@@ -339,7 +414,13 @@ async fn members_start_answer_rename_and_delete_a_discussion_from_the_pages_with
     let confirm = mia.get(&format!("{path}/delete")).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("Garden tools"));
-    let gone = submit(&mut mia, &format!("{path}/delete"), &format!("{path}/delete"), &[]).await;
+    let gone = submit(
+        &mut mia,
+        &format!("{path}/delete"),
+        &format!("{path}/delete"),
+        &[],
+    )
+    .await;
     assert_eq!(gone, "/@garden/discussions");
     assert_eq!(olga.get(&path).await.status, StatusCode::NOT_FOUND);
 }
@@ -359,14 +440,22 @@ async fn a_member_who_stops_the_mails_gets_none_and_the_others_still_do() {
     )
     .await;
     assert_eq!(back, "/@garden/discussions");
-    assert!(olga.get("/@garden/discussions").await.body.contains("Receive these mails"));
+    assert!(
+        olga.get("/@garden/discussions")
+            .await
+            .body
+            .contains("Receive these mails")
+    );
 
     let vars = json!({ "title": "Quiet", "actorId": g.group_id, "text": "Anyone?" });
     let started = g.mia.gql.data(&create_discussion(), vars).await;
     let id = str_at(&started, "/createDiscussion/id").to_owned();
     g.olga
         .gql
-        .data(&reply_to_discussion(), json!({ "discussionId": id, "text": "Here" }))
+        .data(
+            &reply_to_discussion(),
+            json!({ "discussionId": id, "text": "Here" }),
+        )
         .await;
     server.wait_for_mail(&g.mia.email, "olga answered").await;
     assert!(
@@ -376,4 +465,108 @@ async fn a_member_who_stops_the_mails_gets_none_and_the_others_still_do() {
             .all(|m| !(m.mail.to == g.olga.email && m.mail.subject.contains("Quiet"))),
         "Olga asked for none"
     );
+}
+
+/// A person on `server` with keys, as a signer and its actor id.
+async fn person_with_keys(server: &TestServer, username: &str) -> (Signer, String) {
+    sign_up(server, username).await;
+    let actor = backend::actors::find_local_by_username(&server.ctx.db, username)
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = federation::keys::ensure(&server.ctx, actor).await.unwrap();
+    let signer = Signer {
+        key_id: format!("{}#main-key", actor.ap_id),
+        private_key_pem: actor.private_key_pem.clone().unwrap(),
+    };
+    (signer, actor.ap_id)
+}
+
+/// A `Create` of a `Note` as Mobilizon sends a member's answer in a group's discussion: the
+/// member is `actor`, the group `attributedTo`, the discussion `context`.
+fn answer(author: &str, n: u32, group: &str, discussion: &str, content: &str) -> String {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{author}/comments/{n}/activity"),
+        "type": "Create",
+        "actor": author,
+        "to": [group],
+        "object": {
+            "id": format!("{author}/comments/{n}"),
+            "type": "Note",
+            "actor": author,
+            "attributedTo": group,
+            "context": discussion,
+            "inReplyTo": discussion,
+            "content": content,
+            "mediaType": "text/html",
+            "published": chrono::Utc::now().to_rfc3339(),
+            "to": [group],
+        },
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_member_on_another_instance_answers_with_a_note_in_mobilizons_shape_once() {
+    let a = federating::server().await;
+    let b = federating::server().await;
+    let g = garden(&a).await;
+    let vars = json!({ "title": "Seeds", "actorId": g.group_id, "text": "Who brings seeds?" });
+    let started = g.mia.gql.data(&create_discussion(), vars).await;
+    let slug = str_at(&started, "/createDiscussion/slug").to_owned();
+    let discussion_url = a.ctx.url(&format!("/@garden/c/{slug}"));
+    let group_url = a.ctx.url("/@garden");
+    let inbox = a.ctx.url("/inbox");
+    let (zoe, zoe_id) = person_with_keys(&b, "zoe").await;
+    let (sam, sam_id) = person_with_keys(&b, "sam").await;
+
+    // Before she is a member, her answer is refused and kept nowhere.
+    let note = answer(&zoe_id, 1, &group_url, &discussion_url, "<p>Bulbs!</p>");
+    let refused = SignedPost::new(&inbox, &note).send(&zoe).await;
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    // Zoe joins (her membership as this instance keeps it), then answers.
+    let zoe_here = backend::actors::remote::find_by_ap_id(&a.ctx.db, &zoe_id)
+        .await
+        .unwrap()
+        .expect("zoe is known since she wrote");
+    {
+        use sea_orm::{ActiveModelTrait, NotSet, Set};
+        let now = a.ctx.now();
+        entity::member::ActiveModel {
+            id: NotSet,
+            actor_id: Set(zoe_here.id),
+            group_id: Set(g.group_id.parse().unwrap()),
+            role: Set(entity::MemberRole::Member),
+            invited_by_id: Set(None),
+            ap_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&a.ctx.db)
+        .await
+        .unwrap();
+    }
+    for _ in 0..2 {
+        let sent = SignedPost::new(&inbox, &note).send(&zoe).await;
+        assert!(sent.status().is_success(), "{}", sent.status());
+    }
+    let vars = json!({ "slug": slug, "page": 1, "limit": 10 });
+    let read = g.mia.gql.data(&get_discussion(), vars).await;
+    let comments = &read["discussion"]["comments"];
+    assert_eq!(
+        comments["total"], 2,
+        "the same note twice is one answer: {comments:#}"
+    );
+    assert_eq!(str_at(comments, "/elements/1/text"), "<p>Bulbs!</p>");
+    assert_eq!(
+        str_at(comments, "/elements/1/actor/preferredUsername"),
+        "zoe"
+    );
+    a.wait_for_mail(&g.mia.email, "answered").await;
+
+    // Sam, who is not a member, cannot answer.
+    let note = answer(&sam_id, 1, &group_url, &discussion_url, "<p>Let me in</p>");
+    let refused = SignedPost::new(&inbox, &note).send(&sam).await;
+    assert!(refused.status().is_client_error(), "{}", refused.status());
 }

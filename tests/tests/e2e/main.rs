@@ -18,6 +18,7 @@ mod browser_moderation;
 mod browser_recurrence;
 mod comments;
 mod conversations;
+mod discussions;
 mod event_form;
 mod event_lists;
 mod events;
@@ -49,7 +50,6 @@ mod sign_up_modes;
 mod smtp;
 mod user_admin;
 mod waitlist;
-mod discussions;
 
 /// The servers of these tests watch their job queue.
 mod test_servers {

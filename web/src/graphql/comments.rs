@@ -302,9 +302,10 @@ impl CommentMutation {
         let _ = language;
         if let Some(uuid) = of_discussion(&comment_id) {
             let which = backend::discussions::CommentRef::Uuid(uuid);
-            let row = backend::discussions::update_comment(app(ctx)?, &principal(ctx), which, &text)
-                .await
-                .gql()?;
+            let row =
+                backend::discussions::update_comment(app(ctx)?, &principal(ctx), which, &text)
+                    .await
+                    .gql()?;
             return super::discussions::comment_in_group(ctx, row).await;
         }
         let changes = CommentChanges {

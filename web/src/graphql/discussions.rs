@@ -239,6 +239,7 @@ impl DiscussionMutation {
         let reply = Reply {
             discussion: DiscussionRef::Id(parse_id(&discussion_id, "discussionId")?),
             text,
+            remote: None,
         };
         let (row, comment) = discussions::reply(app(ctx)?, &principal(ctx), reply)
             .await

@@ -12,6 +12,7 @@ mod conversations;
 pub mod cors;
 pub mod cost;
 mod directory;
+mod discussions;
 mod encodings;
 pub mod errors;
 mod event_details;
@@ -38,7 +39,6 @@ mod suspensions;
 mod tags;
 mod user_admin;
 mod users;
-mod discussions;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use axum::http::{HeaderMap, header};

@@ -31,8 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/{handle}/discussions/mail", post(set_mail))
         .route("/{handle}/c/{slug}", get(show).post(answer))
         .route("/{handle}/c/{slug}/rename", post(rename))
-        .route("/{handle}/c/{slug}/delete", get(delete_confirm).post(delete))
-        .route("/{handle}/c/{slug}/comments/{uuid}/edit", post(edit_comment))
+        .route(
+            "/{handle}/c/{slug}/delete",
+            get(delete_confirm).post(delete),
+        )
+        .route(
+            "/{handle}/c/{slug}/comments/{uuid}/edit",
+            post(edit_comment),
+        )
         .route(
             "/{handle}/c/{slug}/comments/{uuid}/delete",
             post(delete_comment),
@@ -65,11 +71,7 @@ async fn discussion_of(
 }
 
 fn path_of(group: &actor::Model, discussion: &discussion::Model) -> String {
-    format!(
-        "/@{}/c/{}",
-        backend::actors::handle(group),
-        discussion.slug
-    )
+    format!("/@{}/c/{}", backend::actors::handle(group), discussion.slug)
 }
 
 /// Anonymous visitors log in first, and come back.
@@ -128,8 +130,8 @@ async fn build_list(
             "only the group's members take part in its discussions",
         ));
     }
-    let listed = discussions::of_group(db, &principal, group.id, Page::new(Some(1), Some(100))?)
-        .await?;
+    let listed =
+        discussions::of_group(db, &principal, group.id, Page::new(Some(1), Some(100))?).await?;
     let ids: Vec<i64> = listed.elements.iter().map(|d| d.id).collect();
     let last = discussions::last_comments(db, &ids).await?;
     let authors =
@@ -413,10 +415,11 @@ pub async fn answer(
         let reply = Reply {
             discussion: DiscussionRef::Id(discussion.id),
             text: paragraphs(&form.text),
+            remote: None,
         };
         let (discussion, comment) =
             discussions::reply(&state.ctx, &visitor.principal(), reply).await?;
-        Ok::<_, backend::Error>(last_page_of(&state, &group, &discussion, &comment.uuid).await?)
+        last_page_of(&state, &group, &discussion, &comment.uuid).await
     }
     .await;
     match result {
@@ -514,10 +517,7 @@ pub async fn delete(
         let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
         let which = DiscussionRef::Id(discussion.id);
         discussions::delete(&state.ctx, &visitor.principal(), which).await?;
-        Ok::<_, backend::Error>(format!(
-            "/@{}/discussions",
-            backend::actors::handle(&group)
-        ))
+        Ok::<_, backend::Error>(format!("/@{}/discussions", backend::actors::handle(&group)))
     }
     .await;
     match result {

@@ -9,6 +9,7 @@ mod admin_users;
 mod assets;
 mod comments;
 mod confirm;
+mod discussions;
 mod event;
 mod event_ending;
 mod event_fields;
@@ -30,7 +31,6 @@ mod reporting;
 mod share;
 mod visitor;
 mod write_participants;
-mod discussions;
 
 use askama::Template;
 use axum::Router;
