@@ -17,6 +17,7 @@ pub mod conversations;
 pub mod dashboard;
 pub mod db;
 pub mod directory;
+pub mod discussions;
 pub mod domain_blocks;
 pub mod error;
 pub mod events;

@@ -44,6 +44,7 @@ mod m20261209_000200_conversations;
 mod m20261209_000300_posts;
 mod m20261209_000500_account_administration;
 mod m20261210_000100_report_mail_opt_out;
+mod m20261210_000200_discussions;
 
 pub struct Migrator;
 
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000300_posts::Migration),
             Box::new(m20261209_000500_account_administration::Migration),
             Box::new(m20261210_000100_report_mail_opt_out::Migration),
+            Box::new(m20261210_000200_discussions::Migration),
         ]
     }
 }

@@ -139,3 +139,11 @@ report-new-title = A report arrived
 report-new-intro = Someone reported { $reported } to the moderators of { $instance }.
 report-new-button = Open the administration
 report-new-why = You receive this message because you moderate { $instance }.
+
+## To a group's members, about its discussions
+discussion-started-subject = { $group }: { $author } started “{ $title }”
+discussion-started-intro = { $author } started a discussion in { $group }:
+discussion-reply-subject = { $group }: { $author } answered in “{ $title }”
+discussion-reply-intro = { $author } answered in a discussion of { $group }:
+discussion-open = Open the discussion
+discussion-why = You receive this message because you are a member of { $group } on { $instance }. The group's discussions page lets you stop these messages.

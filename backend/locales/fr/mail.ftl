@@ -139,3 +139,11 @@ report-new-title = Un signalement est arrivé
 report-new-intro = Quelqu’un a signalé { $reported } aux modérateurs de { $instance }.
 report-new-button = Ouvrir l’administration
 report-new-why = Vous recevez ce message parce que vous modérez { $instance }.
+
+## Aux membres d'un groupe, à propos de ses discussions
+discussion-started-subject = { $group } : { $author } a lancé « { $title } »
+discussion-started-intro = { $author } a lancé une discussion dans { $group } :
+discussion-reply-subject = { $group } : { $author } a répondu dans « { $title } »
+discussion-reply-intro = { $author } a répondu dans une discussion de { $group } :
+discussion-open = Ouvrir la discussion
+discussion-why = Vous recevez ce message parce que vous êtes membre de { $group } sur { $instance }. La page des discussions du groupe vous permet de ne plus les recevoir.

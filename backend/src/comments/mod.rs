@@ -14,9 +14,10 @@ use entity::participant::{self, ParticipantRole};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub use write::{
-    CommentChanges, CommentRef, Deleted, NewComment, Posted, RemoteNote, Target, create, delete,
-    update,
+    CommentChanges, CommentRef, Deleted, MAX_TEXT_BYTES, NewComment, Posted, RemoteNote, Target,
+    create, delete, update,
 };
+pub(crate) use write::{check_author, clean_text, spend};
 
 use crate::error::{Error, Result};
 use crate::principal::Principal;

@@ -329,7 +329,7 @@ fn tells_peers(comment: &comment::Model, event: &entity::event::Model) -> bool {
 }
 
 /// The text as kept: cleaned like descriptions, bounded, not empty.
-fn clean_text(raw: &str) -> Result<String> {
+pub(crate) fn clean_text(raw: &str) -> Result<String> {
     if raw.len() > MAX_TEXT_BYTES {
         return Err(Error::invalid(
             "text",
@@ -344,7 +344,7 @@ fn clean_text(raw: &str) -> Result<String> {
 }
 
 /// A suspended actor, or one of a blocked instance, writes nothing here.
-async fn check_author(
+pub(crate) async fn check_author(
     conn: &impl sea_orm::ConnectionTrait,
     author: &entity::actor::Model,
 ) -> Result<()> {
@@ -360,7 +360,7 @@ async fn check_author(
 }
 
 /// One more comment from this account or remote actor (`rate_limits.comments_per_actor`).
-async fn spend(ctx: &AppContext, principal: &Principal) -> Result<()> {
+pub(crate) async fn spend(ctx: &AppContext, principal: &Principal) -> Result<()> {
     let subject = match principal {
         Principal::User(user) => format!("user:{}", user.id),
         Principal::Remote { actor_id, .. } => format!("actor:{actor_id}"),

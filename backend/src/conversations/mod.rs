@@ -4,7 +4,7 @@
 //! writes ([`send_to_participants`], [`answer`], [`mark_read`]); reading: [`find_view`],
 //! [`list`], [`of_event`], [`messages`]. Rules in [`policy`], mail in `notices`.
 
-mod notices;
+pub(crate) mod notices;
 pub mod policy;
 mod write;
 

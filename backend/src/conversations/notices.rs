@@ -88,7 +88,7 @@ pub async fn queue_to_recipient(
 }
 
 /// The message's paragraphs as plain text (it is kept as cleaned HTML).
-fn paragraphs(html: &str) -> Vec<String> {
+pub(crate) fn paragraphs(html: &str) -> Vec<String> {
     html.split("</p>")
         .flat_map(|p| p.split("<br"))
         .map(|p| {

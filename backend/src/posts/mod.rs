@@ -18,11 +18,11 @@ use sea_orm::{
     QuerySelect,
 };
 
-pub(crate) use write::check_writer;
 pub use write::{
     Body, MAX_BODY_CHARS, MAX_TITLE_CHARS, NewPost, PostChanges, PostRef, Posted, RemotePost,
     create, delete, update,
 };
+pub(crate) use write::{check_writer, slug_of};
 
 use crate::error::{Error, Result};
 use crate::pagination::{Page, Paginated};

@@ -435,7 +435,7 @@ fn clean_language(raw: Option<&str>) -> Result<Option<String>> {
 }
 
 /// `/p/{slug}`: the title's words, and a part of the post's uuid that keeps it unique.
-fn slug_of(title: &str, uuid: &uuid::Uuid) -> String {
+pub(crate) fn slug_of(title: &str, uuid: &uuid::Uuid) -> String {
     let folded = crate::search::fold(title);
     let mut words = String::new();
     for c in folded.chars() {

@@ -50,6 +50,7 @@ pub async fn to_note(conn: &impl ConnectionTrait, comment: &comment::Model) -> R
         cc,
         is_announcement: Some(comment.is_announcement),
         summary: None,
+        context: None,
     })
 }
 

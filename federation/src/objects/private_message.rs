@@ -39,5 +39,6 @@ pub async fn to_note(
         cc: Vec::new(),
         is_announcement: None,
         summary: None,
+        context: None,
     })
 }

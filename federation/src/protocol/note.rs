@@ -86,11 +86,23 @@ pub struct Note {
         deserialize_with = "lenient"
     )]
     pub summary: Option<String>,
+    /// The group discussion a comment belongs to, as Mobilizon names it (its comments are
+    /// then `attributedTo` the group and their author is `actor`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub context: Option<Url>,
 }
 
 impl Note {
-    /// The author: `attributedTo`, else `actor`.
+    /// The author: `attributedTo`, else `actor`; `actor` first for a comment of a group's
+    /// discussion, which Mobilizon attributes to the group.
     pub fn author(&self) -> Option<&Url> {
+        if self.context.is_some() && self.actor.is_some() {
+            return self.actor.as_ref();
+        }
         self.attributed_to.as_ref().or(self.actor.as_ref())
     }
 }

@@ -19,6 +19,7 @@ mod browser_moderation;
 mod browser_recurrence;
 mod comments;
 mod conversations;
+mod discussions;
 mod event_form;
 mod event_lists;
 mod event_place_map;

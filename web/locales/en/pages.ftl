@@ -798,3 +798,34 @@ confirm-delete-post-button = Yes, delete the post
 comments-not-federated = This event’s instance takes no comments from other instances: comment on its own site.
 admin-action-job-retried = ran a failed job again
 settings-new-report = Mail me each new report (moderators)
+group-discussions = Discussions
+discussions-of = Discussions of { $group }
+discussions-count = { $count ->
+    [0] no discussion yet
+    [one] one discussion
+   *[other] { $count } discussions
+}
+discussions-none = Nobody started a discussion yet. Start the first one below.
+discussions-all = All discussions
+discussions-mail-title = Mail about discussions
+discussions-mail-on = You receive a mail when someone starts or answers a discussion of this group.
+discussions-mail-off = You receive no mail about the discussions of this group.
+discussions-mail-stop = Stop these mails
+discussions-mail-start = Receive these mails
+discussion-start = Start a discussion
+discussion-title-label = Title
+discussion-first-comment = Your first message
+discussion-start-button = Start the discussion
+discussion-comments = Messages of the discussion
+discussion-earlier = Earlier messages
+discussion-later = Later messages
+discussion-edit-comment = Edit
+discussion-your-comment = Your message
+discussion-save-comment = Save the message
+discussion-your-answer = Your answer
+discussion-answer = Answer
+discussion-rename = Rename
+discussion-delete = Delete the discussion
+confirm-delete-discussion-question = Delete the discussion «{ $title }»?
+confirm-delete-discussion-after = All its messages go with it, for every member.
+confirm-delete-discussion-button = Yes, delete the discussion

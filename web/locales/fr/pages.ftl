@@ -799,3 +799,34 @@ confirm-delete-post-button = Oui, supprimer le billet
 comments-not-federated = L’instance de cet événement ne prend pas de commentaires venant d’autres instances : commentez sur son propre site.
 admin-action-job-retried = a relancé une tâche en échec
 settings-new-report = M’écrire à chaque nouveau signalement (modération)
+group-discussions = Discussions
+discussions-of = Discussions de { $group }
+discussions-count = { $count ->
+    [0] pas encore de discussion
+    [one] une discussion
+   *[other] { $count } discussions
+}
+discussions-none = Personne n’a encore lancé de discussion. Lancez la première ci-dessous.
+discussions-all = Toutes les discussions
+discussions-mail-title = Courriels sur les discussions
+discussions-mail-on = Vous recevez un courriel quand quelqu’un lance une discussion de ce groupe ou y répond.
+discussions-mail-off = Vous ne recevez aucun courriel sur les discussions de ce groupe.
+discussions-mail-stop = Ne plus recevoir ces courriels
+discussions-mail-start = Recevoir ces courriels
+discussion-start = Lancer une discussion
+discussion-title-label = Titre
+discussion-first-comment = Votre premier message
+discussion-start-button = Lancer la discussion
+discussion-comments = Messages de la discussion
+discussion-earlier = Messages précédents
+discussion-later = Messages suivants
+discussion-edit-comment = Modifier
+discussion-your-comment = Votre message
+discussion-save-comment = Enregistrer le message
+discussion-your-answer = Votre réponse
+discussion-answer = Répondre
+discussion-rename = Renommer
+discussion-delete = Supprimer la discussion
+confirm-delete-discussion-question = Supprimer la discussion « { $title } » ?
+confirm-delete-discussion-after = Tous ses messages disparaissent avec elle, pour tous les membres.
+confirm-delete-discussion-button = Oui, supprimer la discussion

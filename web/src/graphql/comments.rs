@@ -36,13 +36,14 @@ pub async fn of_event(ctx: &Context<'_>, event: &entity::event::Model) -> GqlRes
             replies: Some(t.replies),
             event: Some(event.clone()),
             conversation: None,
+            discussion_group: None,
         })
         .collect())
 }
 
 impl Comment {
     async fn thread_replies(&self, ctx: &Context<'_>) -> GqlResult<Vec<entity::comment::Model>> {
-        if self.row.origin_id.is_some() || self.conversation.is_some() {
+        if self.row.origin_id.is_some() || !self.of_event() {
             // Replies hang under the first comment of their thread only (as Mobilizon's).
             return Ok(Vec::new());
         }
@@ -69,7 +70,13 @@ impl Comment {
             replies: None,
             event: self.event.clone(),
             conversation: None,
+            discussion_group: None,
         }
+    }
+
+    /// Whether this is a comment under an event (not a message, nor a discussion's).
+    fn of_event(&self) -> bool {
+        self.conversation.is_none() && self.discussion_group.is_none()
     }
 
     async fn related(&self, ctx: &Context<'_>, id: Option<i64>) -> GqlResult<Option<Comment>> {
@@ -84,11 +91,13 @@ impl Comment {
 
 #[Object]
 impl Comment {
-    /// A message of a conversation answers its uuid: its ids are not comments' ones.
+    /// A message of a conversation or a comment of a discussion answers its uuid: its ids
+    /// are not event comments' ones.
     pub(super) async fn id(&self) -> ID {
-        match self.conversation {
-            Some(_) => ID::from(self.row.uuid.clone()),
-            None => ID::from(self.row.id.to_string()),
+        if self.of_event() {
+            ID::from(self.row.id.to_string())
+        } else {
+            ID::from(self.row.uuid.clone())
         }
     }
 
@@ -110,7 +119,7 @@ impl Comment {
     }
 
     async fn visibility(&self, ctx: &Context<'_>) -> GqlResult<CommentVisibility> {
-        if self.conversation.is_some() {
+        if !self.of_event() {
             return Ok(CommentVisibility::Private);
         }
         Ok(match self.event_row(ctx).await?.visibility {
@@ -168,17 +177,24 @@ impl Comment {
         self.related(ctx, self.row.origin_id).await
     }
 
-    async fn event(&self, ctx: &Context<'_>) -> GqlResult<Event> {
-        Ok(Event(self.event_row(ctx).await?.as_ref().clone()))
+    /// The event a comment is under; none for a discussion's.
+    async fn event(&self, ctx: &Context<'_>) -> GqlResult<Option<Event>> {
+        if self.discussion_group.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Event(self.event_row(ctx).await?.as_ref().clone())))
     }
 
     async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
         Ok(loaders::actor(ctx, self.row.actor_id).await?.map(Person))
     }
 
-    /// Set for a group's discussions; an event's comments are their authors' alone.
-    async fn attributed_to(&self) -> Option<Actor> {
-        None
+    /// The group of a discussion's comment; an event's comments are their authors' alone.
+    async fn attributed_to(&self, ctx: &Context<'_>) -> GqlResult<Option<Actor>> {
+        match self.discussion_group {
+            Some(id) => Ok(loaders::actor(ctx, id).await?.map(Actor::from)),
+            None => Ok(None),
+        }
     }
 
     /// The conversation of a private message, as the caller sees it; an event's comments
@@ -231,6 +247,13 @@ impl CommentQuery {
     }
 }
 
+/// A discussion's comment is named by its uuid, an event's by its number.
+fn of_discussion(id: &ID) -> Option<String> {
+    uuid::Uuid::parse_str(id.as_str().trim())
+        .ok()
+        .map(|u| u.to_string())
+}
+
 #[derive(Default)]
 pub struct CommentMutation;
 
@@ -277,6 +300,14 @@ impl CommentMutation {
     ) -> GqlResult<Comment> {
         // The language stays as written first: Mobilizon's clients send "und" on every edit.
         let _ = language;
+        if let Some(uuid) = of_discussion(&comment_id) {
+            let which = backend::discussions::CommentRef::Uuid(uuid);
+            let row =
+                backend::discussions::update_comment(app(ctx)?, &principal(ctx), which, &text)
+                    .await
+                    .gql()?;
+            return super::discussions::comment_in_group(ctx, row).await;
+        }
         let changes = CommentChanges {
             comment: CommentRef::Id(parse_id(&comment_id, "commentId")?),
             text,
@@ -289,6 +320,13 @@ impl CommentMutation {
     }
 
     async fn delete_comment(&self, ctx: &Context<'_>, comment_id: ID) -> GqlResult<Comment> {
+        if let Some(uuid) = of_discussion(&comment_id) {
+            let which = backend::discussions::CommentRef::Uuid(uuid);
+            let deleted = backend::discussions::delete_comment(app(ctx)?, &principal(ctx), which)
+                .await
+                .gql()?;
+            return super::discussions::comment_in_group(ctx, deleted.comment().clone()).await;
+        }
         let which = CommentRef::Id(parse_id(&comment_id, "commentId")?);
         let deleted = comments::delete(app(ctx)?, &principal(ctx), which)
             .await

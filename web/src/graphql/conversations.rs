@@ -64,6 +64,7 @@ fn message_comment(
         replies: None,
         event: None,
         conversation: Some(conversation.id),
+        discussion_group: None,
     }
 }
 

@@ -202,6 +202,16 @@ impl Group {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+
+    /// The group's discussions, for its members (none for anyone else, as Mobilizon's).
+    async fn discussions(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i64>,
+        limit: Option<i64>,
+    ) -> GqlResult<super::discussions::PaginatedDiscussionList> {
+        super::discussions::of_group(ctx, self.0.id, page, limit).await
+    }
 }
 
 /// The identity the caller acts as.

@@ -12,6 +12,7 @@ mod conversations;
 pub mod cors;
 pub mod cost;
 mod directory;
+mod discussions;
 mod encodings;
 pub mod errors;
 mod event_details;
@@ -67,6 +68,7 @@ pub struct Query(
     action_logs::ActionLogQuery,
     addresses::AddressQuery,
     user_admin::UserAdminQuery,
+    discussions::DiscussionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -87,6 +89,7 @@ pub struct Mutation(
     reports::ReportMutation,
     suspensions::SuspensionMutation,
     user_admin::UserAdminMutation,
+    discussions::DiscussionMutation,
 );
 
 pub type ConviveSchema = Schema<Query, Mutation, EmptySubscription>;

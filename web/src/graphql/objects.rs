@@ -76,6 +76,9 @@ pub struct Comment {
     /// Set for a message of a private conversation (`conversations.rs`): the conversation's
     /// id. Its `row` then holds the message (its own table's ids: `id` answers its uuid).
     pub conversation: Option<i64>,
+    /// Set for a comment of a group's discussion (`discussions.rs`): the group's id. Its `row`
+    /// then holds the comment (its own table's ids: `id` answers its uuid).
+    pub discussion_group: Option<i64>,
 }
 
 impl Comment {
@@ -85,6 +88,7 @@ impl Comment {
             replies: None,
             event: None,
             conversation: None,
+            discussion_group: None,
         }
     }
 }

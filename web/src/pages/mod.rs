@@ -9,6 +9,7 @@ mod admin_users;
 mod assets;
 mod comments;
 mod confirm;
+mod discussions;
 mod event;
 mod event_ending;
 mod event_fields;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interact::routes())
         .merge(admin::routes())
         .merge(reporting::routes())
+        .merge(discussions::routes())
         .route(&assets::stylesheet_path(), get(assets::stylesheet))
         .route(&assets::script_path(), get(assets::script))
         .route(assets::FAVICON_PATH, get(assets::favicon))

@@ -1,0 +1,610 @@
+//! A group's discussions on pages, without JavaScript: the list at `/@{group}/discussions`
+//! with the form that starts one and the member's mail setting, a discussion at
+//! `/@{group}/c/{slug}` (Mobilizon's address) with its comments and the forms that answer,
+//! rename, delete, and edit or delete a comment. Rules are `backend::discussions`'; this
+//! module shows what they allow and calls them.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use backend::discussions::{self, CommentRef, DiscussionRef, NewDiscussion, Reply, policy};
+use backend::pagination::Page;
+use entity::{ActorKind, actor, discussion};
+use serde::Deserialize;
+
+use super::comments::paragraphs;
+use super::event::ActorLink;
+use super::form::{Button, Form};
+use super::i18n::{count, t, with};
+use super::{Frame, Visitor, error_page, render, see_other};
+use crate::state::AppState;
+
+/// Comments shown on one page of a discussion.
+const PER_PAGE: u64 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{handle}/discussions", get(list).post(start))
+        .route("/{handle}/discussions/mail", post(set_mail))
+        .route("/{handle}/c/{slug}", get(show).post(answer))
+        .route("/{handle}/c/{slug}/rename", post(rename))
+        .route(
+            "/{handle}/c/{slug}/delete",
+            get(delete_confirm).post(delete),
+        )
+        .route(
+            "/{handle}/c/{slug}/comments/{uuid}/edit",
+            post(edit_comment),
+        )
+        .route(
+            "/{handle}/c/{slug}/comments/{uuid}/delete",
+            post(delete_comment),
+        )
+}
+
+/// The group of `/@name/…`; `not_found` for a person.
+async fn group_of(state: &AppState, segment: &str) -> backend::Result<actor::Model> {
+    let group = super::groups::find_actor(state, segment).await?;
+    if group.kind != ActorKind::Group {
+        return Err(backend::Error::not_found("group"));
+    }
+    Ok(group)
+}
+
+/// The discussion of `/@name/c/{slug}`, when the visitor is a member of that group.
+async fn discussion_of(
+    state: &AppState,
+    visitor: &Visitor,
+    segment: &str,
+    slug: &str,
+) -> backend::Result<(actor::Model, discussion::Model)> {
+    let group = group_of(state, segment).await?;
+    let which = DiscussionRef::Slug(slug.to_owned());
+    let discussion = discussions::find_visible(&state.ctx.db, &visitor.principal(), &which).await?;
+    if discussion.group_id != group.id {
+        return Err(backend::Error::not_found("discussion"));
+    }
+    Ok((group, discussion))
+}
+
+fn path_of(group: &actor::Model, discussion: &discussion::Model) -> String {
+    format!("/@{}/c/{}", backend::actors::handle(group), discussion.slug)
+}
+
+/// Anonymous visitors log in first, and come back.
+fn login_first(visitor: &Visitor, to: &str) -> Option<Response> {
+    visitor
+        .session
+        .is_none()
+        .then(|| see_other(visitor, &format!("/login?next={to}")))
+}
+
+pub struct DiscussionCard {
+    pub url: String,
+    pub title: String,
+    /// "meg · 7 Dec 2026, 16:00": who wrote last, and when.
+    pub last: String,
+    /// The last comment's first words.
+    pub excerpt: String,
+}
+
+#[derive(Template)]
+#[template(path = "discussions.html")]
+struct ListPage {
+    frame: Frame,
+    handle: String,
+    group_name: String,
+    cards: Vec<DiscussionCard>,
+    total: String,
+    mail_wanted: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+) -> Response {
+    if let Some(to_login) = login_first(&visitor, &format!("/{segment}/discussions")) {
+        return to_login;
+    }
+    match build_list(&state, &visitor, &segment).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+async fn build_list(
+    state: &AppState,
+    visitor: &Visitor,
+    segment: &str,
+) -> backend::Result<ListPage> {
+    let db = &state.ctx.db;
+    let locale = visitor.locale;
+    let principal = visitor.principal();
+    let group = group_of(state, segment).await?;
+    if !discussions::takes_part(db, &principal, group.id).await? {
+        return Err(backend::Error::forbidden(
+            "only the group's members take part in its discussions",
+        ));
+    }
+    let listed =
+        discussions::of_group(db, &principal, group.id, Page::new(Some(1), Some(100))?).await?;
+    let ids: Vec<i64> = listed.elements.iter().map(|d| d.id).collect();
+    let last = discussions::last_comments(db, &ids).await?;
+    let authors =
+        backend::actors::find_many(db, &last.values().map(|c| c.actor_id).collect::<Vec<_>>())
+            .await?;
+    let cards = listed
+        .elements
+        .iter()
+        .map(|d| {
+            let latest = last.get(&d.id);
+            let who = latest
+                .and_then(|c| authors.get(&c.actor_id))
+                .map(backend::actors::display_name)
+                .unwrap_or_default();
+            DiscussionCard {
+                url: path_of(&group, d),
+                title: d.title.clone(),
+                last: format!(
+                    "{who} · {}",
+                    locale.format_datetime(&d.updated_at.fixed_offset())
+                ),
+                excerpt: latest.map(|c| excerpt(&c.text)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let name = backend::actors::display_name(&group);
+    Ok(ListPage {
+        frame: Frame {
+            title: with(locale, "discussions-of", "group", name.clone()),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        handle: backend::actors::handle(&group),
+        group_name: name,
+        cards,
+        total: count(locale, "discussions-count", listed.total),
+        mail_wanted: discussions::notices::mail_wanted(db, &principal, group.id).await?,
+    })
+}
+
+/// The first words of a comment kept as HTML, as plain text.
+fn excerpt(html: &str) -> String {
+    let text = without_tags(html, " ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut short: String = words.join(" ").chars().take(140).collect();
+    if short.chars().count() == 140 {
+        short.push('…');
+    }
+    short
+}
+
+/// A comment kept as HTML, as the text its author typed (paragraphs apart by a blank line),
+/// to edit it again.
+fn typed(html: &str) -> String {
+    html.split("</p>")
+        .map(|p| without_tags(&p.replace("<br>", "\n"), ""))
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The text between tags (each tag replaced by `gap`), the cleaner's entities back to
+/// characters (the template escapes them once, as it shows them).
+fn without_tags(html: &str, gap: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push_str(gap);
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Response {
+    if let Some(to_login) = login_first(&visitor, &format!("/{segment}/discussions")) {
+        return to_login;
+    }
+    let result = async {
+        let group = group_of(&state, &segment).await?;
+        let new = NewDiscussion {
+            group_id: group.id,
+            title: form.title,
+            text: paragraphs(&form.text),
+        };
+        let (discussion, _) = discussions::create(&state.ctx, &visitor.principal(), new).await?;
+        Ok::<_, backend::Error>(path_of(&group, &discussion))
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MailForm {
+    /// "on" to get mail, anything else (or nothing) for none.
+    #[serde(default)]
+    wanted: String,
+}
+
+pub async fn set_mail(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(segment): Path<String>,
+    Form(form): Form<MailForm>,
+) -> Response {
+    let result = async {
+        let group = group_of(&state, &segment).await?;
+        let wanted = form.wanted == "on";
+        discussions::notices::set_mail(&state.ctx, &visitor.principal(), group.id, wanted).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&visitor, &format!("/{segment}/discussions")),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub struct CommentView {
+    pub uuid: String,
+    pub author: ActorLink,
+    pub when: String,
+    /// Sanitized HTML; empty for a tombstone.
+    pub text: String,
+    /// The text as typed, for the edit form.
+    pub source: String,
+    pub deleted: bool,
+    pub edited: bool,
+    pub can_edit: bool,
+    pub can_delete: bool,
+}
+
+#[derive(Template)]
+#[template(path = "discussion.html")]
+struct DiscussionPage {
+    frame: Frame,
+    path: String,
+    handle: String,
+    group_name: String,
+    comments: Vec<CommentView>,
+    can_manage: bool,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    if let Some(to_login) = login_first(&visitor, &format!("/{segment}/c/{slug}")) {
+        return to_login;
+    }
+    match build_page(&state, &visitor, &segment, &slug, query.page).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+async fn build_page(
+    state: &AppState,
+    visitor: &Visitor,
+    segment: &str,
+    slug: &str,
+    page_number: Option<i64>,
+) -> backend::Result<DiscussionPage> {
+    let db = &state.ctx.db;
+    let locale = visitor.locale;
+    let principal = visitor.principal();
+    let (group, discussion) = discussion_of(state, visitor, segment, slug).await?;
+    let page = Page::new(page_number, Some(PER_PAGE as i64))?;
+    let listed = discussions::comments_of(db, &discussion, page).await?;
+    let authors = backend::actors::find_many(
+        db,
+        &listed
+            .elements
+            .iter()
+            .map(|c| c.actor_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let role = backend::groups::membership_of(db, &principal, group.id)
+        .await?
+        .map(|m| m.role);
+    let mine = principal.actor_ids(db).await?;
+    let comments = listed
+        .elements
+        .iter()
+        .map(|c| {
+            let author = mine.contains(&c.actor_id);
+            let deleted = c.deleted_at.is_some();
+            CommentView {
+                uuid: c.uuid.clone(),
+                author: authors.get(&c.actor_id).map_or_else(unknown, ActorLink::of),
+                when: locale.format_datetime(&c.published_at.fixed_offset()),
+                text: c.text.clone(),
+                source: typed(&c.text),
+                deleted,
+                edited: c.updated_at > c.published_at && !deleted,
+                can_edit: !deleted && policy::can_edit_comment(role, author),
+                can_delete: !deleted && policy::can_delete_comment(role, author),
+            }
+        })
+        .collect();
+    let path = path_of(&group, &discussion);
+    let shown_to = page.offset() + page.limit;
+    Ok(DiscussionPage {
+        frame: Frame {
+            title: discussion.title.clone(),
+            visitor: visitor.clone(),
+            notice: None,
+        },
+        previous: (page.page > 1).then(|| format!("{path}?page={}", page.page - 1)),
+        next: (shown_to < listed.total).then(|| format!("{path}?page={}", page.page + 1)),
+        path,
+        handle: backend::actors::handle(&group),
+        group_name: backend::actors::display_name(&group),
+        comments,
+        can_manage: policy::can_manage(role, mine.contains(&discussion.creator_id)),
+    })
+}
+
+fn unknown() -> ActorLink {
+    ActorLink {
+        name: "?".to_owned(),
+        page: None,
+        avatar: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug)): Path<(String, String)>,
+    Form(form): Form<TextForm>,
+) -> Response {
+    if let Some(to_login) = login_first(&visitor, &format!("/{segment}/c/{slug}")) {
+        return to_login;
+    }
+    let result = async {
+        let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
+        let reply = Reply {
+            discussion: DiscussionRef::Id(discussion.id),
+            text: paragraphs(&form.text),
+            remote: None,
+        };
+        let (discussion, comment) =
+            discussions::reply(&state.ctx, &visitor.principal(), reply).await?;
+        last_page_of(&state, &group, &discussion, &comment.uuid).await
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// Where a new comment shows: the discussion's last page, at the comment.
+async fn last_page_of(
+    state: &AppState,
+    group: &actor::Model,
+    discussion: &discussion::Model,
+    uuid: &str,
+) -> backend::Result<String> {
+    let total = discussions::comments_of(&state.ctx.db, discussion, Page::new(Some(1), Some(0))?)
+        .await?
+        .total;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let path = path_of(group, discussion);
+    Ok(if pages > 1 {
+        format!("{path}?page={pages}#comment-{uuid}")
+    } else {
+        format!("{path}#comment-{uuid}")
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    title: String,
+}
+
+pub async fn rename(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug)): Path<(String, String)>,
+    Form(form): Form<RenameForm>,
+) -> Response {
+    let result = async {
+        let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
+        let which = DiscussionRef::Id(discussion.id);
+        let renamed =
+            discussions::rename(&state.ctx, &visitor.principal(), which, &form.title).await?;
+        Ok::<_, backend::Error>(path_of(&group, &renamed))
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// "Delete «Title»?", for those who may.
+pub async fn delete_confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug)): Path<(String, String)>,
+) -> Response {
+    if let Some(to_login) = login_first(&visitor, &format!("/{segment}/c/{slug}")) {
+        return to_login;
+    }
+    let locale = visitor.locale;
+    let (group, discussion) = match discussion_of(&state, &visitor, &segment, &slug).await {
+        Ok(found) => found,
+        Err(err) => return error_page(visitor, &err),
+    };
+    let path = path_of(&group, &discussion);
+    super::confirm::page(
+        visitor,
+        super::confirm::Confirmation {
+            title: t(locale, "discussion-delete"),
+            question: with(
+                locale,
+                "confirm-delete-discussion-question",
+                "title",
+                discussion.title.clone(),
+            ),
+            consequences: vec![t(locale, "confirm-delete-discussion-after")],
+            action: format!("{path}/delete"),
+            confirm: t(locale, "confirm-delete-discussion-button"),
+            back: path,
+            back_label: t(locale, "confirm-back"),
+        },
+    )
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug)): Path<(String, String)>,
+    _: Form<Button>,
+) -> Response {
+    let result = async {
+        let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
+        let which = DiscussionRef::Id(discussion.id);
+        discussions::delete(&state.ctx, &visitor.principal(), which).await?;
+        Ok::<_, backend::Error>(format!("/@{}/discussions", backend::actors::handle(&group)))
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// The comment of `…/comments/{uuid}/…`, when it is in that discussion.
+async fn comment_in(
+    state: &AppState,
+    discussion: &discussion::Model,
+    uuid: &str,
+) -> backend::Result<CommentRef> {
+    let comment = discussions::find_comment(&state.ctx.db, uuid).await?;
+    if comment.discussion_id != discussion.id {
+        return Err(backend::Error::not_found("comment"));
+    }
+    Ok(CommentRef::Uuid(comment.uuid))
+}
+
+pub async fn edit_comment(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug, uuid)): Path<(String, String, String)>,
+    Form(form): Form<TextForm>,
+) -> Response {
+    let result = async {
+        let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
+        let which = comment_in(&state, &discussion, &uuid).await?;
+        let text = paragraphs(&form.text);
+        let edited =
+            discussions::update_comment(&state.ctx, &visitor.principal(), which, &text).await?;
+        Ok::<_, backend::Error>(format!(
+            "{}#comment-{}",
+            path_of(&group, &discussion),
+            edited.uuid
+        ))
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((segment, slug, uuid)): Path<(String, String, String)>,
+    _: Form<Button>,
+) -> Response {
+    let result = async {
+        let (group, discussion) = discussion_of(&state, &visitor, &segment, &slug).await?;
+        let which = comment_in(&state, &discussion, &uuid).await?;
+        let deleted = discussions::delete_comment(&state.ctx, &visitor.principal(), which).await?;
+        Ok::<_, backend::Error>(format!(
+            "{}#comment-{}",
+            path_of(&group, &discussion),
+            deleted.comment().uuid
+        ))
+    }
+    .await;
+    match result {
+        Ok(to) => see_other(&visitor, &to),
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_is_the_plain_start_of_a_comment() {
+        assert_eq!(
+            excerpt("<p>Rock &amp; roll</p><p>at <strong>8</strong></p>"),
+            "Rock & roll at 8"
+        );
+        let long = format!("<p>{}</p>", "word ".repeat(100));
+        assert!(excerpt(&long).ends_with('…'));
+        assert_eq!(excerpt(&long).chars().count(), 141);
+    }
+
+    #[test]
+    fn a_comment_is_edited_as_it_was_typed() {
+        let typed_text = "Hi <b>all</b> & co\nsee you\n\nBye";
+        assert_eq!(typed(&paragraphs(typed_text)), typed_text);
+    }
+}
