@@ -84,7 +84,8 @@ pub async fn purge_event_deletions(conn: &impl ConnectionTrait, now: DateTime<Ut
     Ok(result.rows_affected)
 }
 
-/// Hourly purge of old claims, and of remote events' deletions as old.
+/// Hourly purge of old claims, of remote events' deletions as old, and of remote actors'
+/// deletions past [`crate::actors::remote::DELETION_REMEMBERED`].
 pub struct PurgeReceivedActivitiesJob;
 
 #[async_trait]
@@ -106,6 +107,10 @@ impl JobHandler for PurgeReceivedActivitiesJob {
         let count = purge_event_deletions(&ctx.db, ctx.now()).await?;
         if count > 0 {
             tracing::info!(count, "old deletions of remote events purged");
+        }
+        let count = crate::actors::remote::purge_deletions(&ctx.db, ctx.now()).await?;
+        if count > 0 {
+            tracing::info!(count, "deletions of remote actors purged");
         }
         Ok(())
     }

@@ -33,6 +33,7 @@ pub mod post;
 pub mod post_tag;
 pub mod rate_limit;
 pub mod received_activity;
+pub mod remote_actor_deletion;
 pub mod remote_event_tombstone;
 pub mod report;
 pub mod report_comment;

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::actor::{self, ActorKind, ActorVisibility, Openness};
-use sea_orm::sea_query::Expr;
+use entity::remote_actor_deletion;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     Set, TryInsertResult,
@@ -53,6 +54,12 @@ pub async fn upsert(
     let existing = match find_by_ap_id(conn, &remote.ap_id).await? {
         Some(existing) => existing,
         None => {
+            if deleted_recently(conn, &remote.ap_id, now).await? {
+                return Err(Error::rule(
+                    "actor_deleted",
+                    "its instance deleted this actor a moment ago",
+                ));
+            }
             // Two activities from an actor we had not met yet often arrive together (an
             // event's `Create` and its `Announce`), and both fetch it: the second insert
             // then finds the first one's row instead of failing, which the peer would only
@@ -175,10 +182,66 @@ pub async fn store_keys_if_missing(
     super::find(conn, actor_id).await
 }
 
-/// A remote actor deleted itself: its events and what it followed or joined here go with it.
-/// Returns whether we knew it.
+/// How long an actor its instance deleted is not stored again from a document of it. A
+/// document fetched just before the `Delete` arrived (to store an `Announce`d event of it,
+/// say) may be stored just after it; the fetch takes at most ten seconds, the rest of the
+/// activity's processing a busy moment more. Not longer: a suspension lifted there soon
+/// after sends the actor again, and that must be heard.
+pub const DELETION_REMEMBERED: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Whether the instance of the actor `ap_id` deleted it within [`DELETION_REMEMBERED`].
+async fn deleted_recently(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(remote_actor_deletion::Entity::find()
+        .filter(remote_actor_deletion::Column::ApId.eq(ap_id))
+        .filter(remote_actor_deletion::Column::DeletedAt.gt(now - DELETION_REMEMBERED))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Deletions of remote actors older than [`DELETION_REMEMBERED`] (hourly, with the inbox's
+/// other purges).
+pub async fn purge_deletions(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    let result = remote_actor_deletion::Entity::delete_many()
+        .filter(remote_actor_deletion::Column::DeletedAt.lt(now - DELETION_REMEMBERED))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Remembers that the instance of `ap_id` deleted it, from `now` (a second deletion moves the
+/// time on).
+async fn remember_deletion(
+    conn: &impl ConnectionTrait,
+    ap_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let deletion = remote_actor_deletion::ActiveModel {
+        id: NotSet,
+        ap_id: Set(ap_id.to_owned()),
+        deleted_at: Set(now),
+    };
+    remote_actor_deletion::Entity::insert(deletion)
+        .on_conflict(
+            OnConflict::column(remote_actor_deletion::Column::ApId)
+                .update_column(remote_actor_deletion::Column::DeletedAt)
+                .to_owned(),
+        )
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// A remote actor deleted itself: its events and what it followed or joined here go with it,
+/// and a document of it fetched before is not stored again for a while
+/// ([`DELETION_REMEMBERED`]). Returns whether we knew it.
 pub async fn forget(ctx: &crate::AppContext, ap_id: &str) -> Result<bool> {
     let Some(actor) = find_by_ap_id(&ctx.db, ap_id).await? else {
+        remember_deletion(&ctx.db, ap_id, ctx.now()).await?;
         return Ok(false);
     };
     if actor.is_local() {
@@ -200,6 +263,7 @@ pub async fn forget(ctx: &crate::AppContext, ap_id: &str) -> Result<bool> {
     crate::media::remote::forget_pictures_of(&tx, ctx.now(), &[actor.id]).await?;
     // Follows, memberships and participations go by cascade.
     actor::Entity::delete_by_id(actor.id).exec(&tx).await?;
+    remember_deletion(&tx, ap_id, ctx.now()).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -261,5 +325,48 @@ mod tests {
         assert_eq!(refreshed.name.as_deref(), Some("Repair café"));
         assert_eq!(refreshed.last_refreshed_at, Some(later));
         assert_eq!(refreshed.created_at, stored.created_at);
+    }
+
+    #[tokio::test]
+    async fn a_document_fetched_before_the_actors_deletion_does_not_bring_it_back_for_a_while() {
+        let t = TestContext::new().await;
+        let before = remote(1, "Repair collective");
+        upsert(&t.ctx.db, before.clone(), t.ctx.now())
+            .await
+            .expect("store");
+        assert!(forget(&t.ctx, &before.ap_id).await.expect("forget"));
+        let late = upsert(&t.ctx.db, before.clone(), t.ctx.now()).await;
+        assert_eq!(
+            late.map(|a| a.id).map_err(|e| e.code()),
+            Err("actor_deleted")
+        );
+        assert!(
+            find_by_ap_id(&t.ctx.db, &before.ap_id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Once a late fetch cannot be in flight any more, the actor is heard again (its
+        // instance lifted a suspension, say).
+        t.clock
+            .advance(DELETION_REMEMBERED + chrono::Duration::seconds(1));
+        assert_eq!(purge_deletions(&t.ctx.db, t.ctx.now()).await.unwrap(), 1);
+        let back = upsert(&t.ctx.db, before.clone(), t.ctx.now())
+            .await
+            .expect("stored again");
+        assert_eq!(back.ap_id, before.ap_id);
+    }
+
+    #[tokio::test]
+    async fn a_deletion_of_an_actor_never_met_is_remembered_too() {
+        let t = TestContext::new().await;
+        let unknown = remote(2, "Never met");
+        assert!(!forget(&t.ctx, &unknown.ap_id).await.expect("forget"));
+        let late = upsert(&t.ctx.db, unknown, t.ctx.now()).await;
+        assert_eq!(
+            late.map(|a| a.id).map_err(|e| e.code()),
+            Err("actor_deleted")
+        );
     }
 }
