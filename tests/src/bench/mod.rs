@@ -4,6 +4,7 @@
 //! measured in the same run. Background work (reminder mail, federation fan-out) is timed on
 //! in-process instances with local sinks. See the README's "Performance" section.
 
+pub mod bulk;
 pub mod fanout;
 pub mod load;
 pub mod members;
@@ -73,6 +74,8 @@ pub struct Options {
     /// Followers advertise their host's shared inbox (as Mastodon's and Mobilizon's do), so
     /// one delivery per host carries the event to all of them.
     pub shared_inboxes: bool,
+    /// Events written in bulk beside the seeded ones, for searches over many events.
+    pub bulk_events: usize,
 }
 
 impl Options {
@@ -84,11 +87,14 @@ impl Options {
 pub const USAGE: &str = "\
 usage: bench [SCENARIO...] [--events N] [--duration S] [--connections C] [--json] [--tiny]
              [--reminders N] [--followers N[,N...]] [--hosts H] [--shared-inboxes]
+             [--bulk-events N]
 scenarios: event-page home home-pictures search event-ics group-feed group-feed-304
            feed-build instance-feed private-feed join login upload thumbnail reminders
            fanout waitlist series member-event-page member-home my-events
            event-query rush (default: all);
            search-100k = search with --events 100000
+           search-1m = search over 1 000 000 events: --events (10 000 by default) through
+                       the services, the rest written in bulk (--bulk-events)
 database: SQLite in a temporary directory, or PostgreSQL with CONVIVE_BENCH_DATABASE_URL
           (a fresh schema is created in that database and dropped afterwards, unless
           CONVIVE_BENCH_KEEP_SCHEMA is set)";
@@ -105,6 +111,7 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
         fanout: vec![1_000, 10_000],
         hosts: 100,
         shared_inboxes: false,
+        bulk_events: 0,
     };
     let mut explicit_events = None;
     let mut explicit_duration = None;
@@ -112,6 +119,7 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
     let mut explicit_reminders = None;
     let mut explicit_fanout = None;
     let mut explicit_hosts = None;
+    let mut total_events: Option<usize> = None;
     let mut i = 0;
     let value = |i: usize, name: &str| -> anyhow::Result<String> {
         args.get(i + 1)
@@ -150,6 +158,10 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
                 explicit_hosts = Some(value(i, arg)?.parse()?);
                 i += 1;
             }
+            "--bulk-events" => {
+                options.bulk_events = value(i, arg)?.parse()?;
+                i += 1;
+            }
             "--shared-inboxes" => options.shared_inboxes = true,
             "--json" => options.json = true,
             "--tiny" => options.tiny = true,
@@ -157,6 +169,10 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
             "search-100k" => {
                 options.scenarios.push("search".to_owned());
                 explicit_events.get_or_insert(100_000);
+            }
+            "search-1m" => {
+                options.scenarios.push("search".to_owned());
+                total_events = Some(1_000_000);
             }
             name if SCENARIOS.contains(&name) => options.scenarios.push(name.to_owned()),
             other => anyhow::bail!("unknown argument {other:?}\n{USAGE}"),
@@ -172,6 +188,9 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<Options> {
         options.hosts = 5;
     }
     options.events = explicit_events.unwrap_or(options.events).max(20);
+    if let Some(total) = total_events {
+        options.bulk_events = total.saturating_sub(options.events);
+    }
     options.duration = explicit_duration.unwrap_or(options.duration);
     options.connections = explicit_connections.unwrap_or(options.connections).max(1);
     options.reminders = explicit_reminders.unwrap_or(options.reminders);
@@ -338,6 +357,17 @@ async fn http_rows(
         seeded.took,
         None,
     )];
+    if options.bulk_events > 0 {
+        eprintln!("writing {} more events in bulk ...", options.bulk_events);
+        let organizer = seeded.people[0].actor_id;
+        let took = bulk::events(&ctx, options.bulk_events, organizer).await?;
+        rows.push(Row::background(
+            &format!("seed {} events (bulk)", options.bulk_events),
+            options.bulk_events as u64,
+            took,
+            None,
+        ));
+    }
 
     if scenarios.contains(&"feed-build") {
         rows.extend(feed_builds(&ctx, &seeded, options).await?);
@@ -493,7 +523,10 @@ async fn http_rows(
                 let now = Utc::now();
                 let begins = now.to_rfc3339();
                 let ends = (now + chrono::Duration::days(90)).to_rfc3339();
-                let label = format!("searchEvents text+radius+dates @ {} events", options.events);
+                let label = format!(
+                    "searchEvents text+radius+dates @ {} events",
+                    options.events + options.bulk_events
+                );
                 measure(
                     options,
                     &convive,
