@@ -7,12 +7,15 @@
 //! file (who may register is `users::registration`'s): a change to one of them is refused, naming the key to edit, rather than accepted and
 //! forgotten. The instance's pictures (logo, favicon, default picture) are not set here.
 
+use entity::action_log::{ActionLogAction, ObjectKind};
 use entity::instance_setting;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::action_log::{self, Object};
 use crate::context::AppContext;
+use crate::db::begin_write;
 use crate::error::{Error, Result, Validation};
 use crate::events::sanitize;
 use crate::principal::Principal;
@@ -109,7 +112,17 @@ pub async fn get(conn: &impl ConnectionTrait) -> Result<About> {
     }))
 }
 
-/// Applies an administrator's changes, all or none.
+/// What the administrators said, for an administrator about to change it (Mobilizon's
+/// `adminSettings`); everyone reads the published parts through [`get`].
+pub async fn for_administrators(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+) -> Result<About> {
+    principal.require_admin("only administrators see the instance's settings")?;
+    get(conn).await
+}
+
+/// Applies an administrator's changes, all or none, and puts them in the action log.
 pub async fn save(ctx: &AppContext, principal: &Principal, changes: AboutChanges) -> Result<About> {
     principal.require_admin("only administrators change what the instance says about itself")?;
     let mut validation = Validation::new();
@@ -118,10 +131,12 @@ pub async fn save(ctx: &AppContext, principal: &Principal, changes: AboutChanges
     apply(&mut about, changes, &mut validation);
     validation.finish()?;
     let value = serde_json::to_string(&about).map_err(Error::internal)?;
+    let now = ctx.now();
+    let tx = begin_write(ctx).await?;
     instance_setting::Entity::insert(instance_setting::ActiveModel {
         key: Set(KEY.to_owned()),
         value: Set(value),
-        updated_at: Set(ctx.now()),
+        updated_at: Set(now),
     })
     .on_conflict(
         OnConflict::column(instance_setting::Column::Key)
@@ -131,8 +146,17 @@ pub async fn save(ctx: &AppContext, principal: &Principal, changes: AboutChanges
             ])
             .to_owned(),
     )
-    .exec_without_returning(&ctx.db)
+    .exec_without_returning(&tx)
     .await?;
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    let object = Object {
+        kind: ObjectKind::Instance,
+        id: 0,
+        label: ctx.settings.instance.name.clone(),
+    };
+    let action = ActionLogAction::InstanceSettingsChange;
+    action_log::record(&tx, now, moderator, action, object, None).await?;
+    tx.commit().await?;
     tracing::info!("the instance's description was changed");
     Ok(about)
 }
@@ -335,6 +359,15 @@ mod tests {
         assert!(!saved.rules.as_deref().unwrap_or("").contains("script"));
         assert!(saved.terms.is_published() && saved.privacy.is_published());
         assert_eq!(saved.primary_color.as_deref(), Some("#1e7d97"));
+        let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Default::default())
+            .await
+            .expect("log");
+        assert_eq!(log.total, 1);
+        assert_eq!(
+            log.elements[0].action,
+            ActionLogAction::InstanceSettingsChange
+        );
+        assert_eq!(log.elements[0].actor_id, Some(admin.actor.id));
 
         // A change to what the file sets, or a document without its content, is refused
         // whole, field by field.

@@ -76,6 +76,13 @@ pub enum ActionLogAction {
     RegistrationRulesChange,
     #[sea_orm(string_value = "job_retry")]
     JobRetry,
+    /// What the instance says about itself (rules, terms, privacy policy, colours…).
+    #[sea_orm(string_value = "instance_settings_change")]
+    InstanceSettingsChange,
+    #[sea_orm(string_value = "domain_blocking")]
+    DomainBlocking,
+    #[sea_orm(string_value = "domain_unblocking")]
+    DomainUnblocking,
 }
 
 /// What an action was done on.

@@ -10,7 +10,8 @@
 //! go to those waiting) and their memberships (a group they were the last administrator of
 //! passes to another member): unsuspending does not give those back. A local actor's
 //! suspension is sent to the instances that may show it (`outbox::actor_suspended`), and its
-//! lifting too.
+//! lifting too. The participants of its events still to come hear by mail, once, that they
+//! are no longer shown (`notices`).
 
 use chrono::{DateTime, Utc};
 use entity::action_log::ActionLogAction;
@@ -151,7 +152,9 @@ pub async fn suspend(
     }
     .insert(&tx)
     .await?;
+    let shown = notices::shown_upcoming(&tx, target.id, now).await?;
     let target = set_suspended(&tx, target, true, now).await?;
+    let told = notices::tell_participants(ctx, &tx, shown, now).await?;
     if let Some(user_id) = target.user_id {
         crate::users::sessions::revoke_all(&tx, user_id, None, now).await?;
     }
@@ -167,6 +170,11 @@ pub async fn suspend(
             "a suspended person's places given up"
         );
     }
+    tracing::info!(
+        actor = target.id,
+        mails = told,
+        "participants of hidden events told"
+    );
     crate::outbox::actor_suspended(ctx, &tx, now, &target).await?;
     let action = ActionLogAction::ActorSuspension;
     let object = Object::actor(&target);
@@ -482,3 +490,4 @@ mod tests {
 
 #[cfg(test)]
 mod consequences;
+mod notices;

@@ -2,9 +2,10 @@
 //! delivered or fetched there (pending deliveries are cancelled), and what we had cached from
 //! it goes: its events, and its people's participations and follows here; its actors are
 //! suspended (hidden everywhere), and come back with an unblock; the pictures copied from it
-//! are deleted.
+//! are deleted. Both go into the action log.
 
 use chrono::{DateTime, Utc};
+use entity::action_log::{ActionLogAction, ObjectKind};
 use entity::domain_block;
 use entity::{actor, event, follow, participant};
 use sea_orm::sea_query::Expr;
@@ -13,6 +14,7 @@ use sea_orm::{
     QuerySelect, QueryTrait, Set,
 };
 
+use crate::action_log::{self, Object};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, conflict_on_unique};
@@ -69,6 +71,10 @@ pub async fn block(
     .await
     .map_err(|e| conflict_on_unique(e, "domain", "this domain is already blocked"))?;
     forget_domain(ctx, &tx, &domain, now).await?;
+    let action = ActionLogAction::DomainBlocking;
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    let reason = block.reason.as_deref();
+    action_log::record(&tx, now, moderator, action, logged(&block), reason).await?;
     tx.commit().await?;
     tracing::info!(domain = %domain, "instance blocked");
     Ok(block)
@@ -80,13 +86,19 @@ pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> R
     admin_only(principal)?;
     let domain = normalize(domain)?;
     let tx = begin_write(ctx).await?;
-    let removed = domain_block::Entity::delete_many()
+    let Some(block) = domain_block::Entity::find()
         .filter(domain_block::Column::Domain.eq(domain.as_str()))
+        .one(&tx)
+        .await?
+    else {
+        return Err(Error::not_found("domain block"));
+    };
+    domain_block::Entity::delete_by_id(block.id)
         .exec(&tx)
         .await?;
-    if removed.rows_affected == 0 {
-        return Err(Error::not_found("domain block"));
-    }
+    let action = ActionLogAction::DomainUnblocking;
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    action_log::record(&tx, ctx.now(), moderator, action, logged(&block), None).await?;
     // Actors a moderator suspended stay suspended: the block was not why.
     let suspended_by_moderators = entity::suspension::Entity::find()
         .select_only()
@@ -102,6 +114,15 @@ pub async fn unblock(ctx: &AppContext, principal: &Principal, domain: &str) -> R
     tx.commit().await?;
     tracing::info!(domain = %domain, "instance unblocked");
     Ok(())
+}
+
+/// A block as the action log names it.
+fn logged(block: &domain_block::Model) -> Object {
+    Object {
+        kind: ObjectKind::Instance,
+        id: block.id,
+        label: block.domain.clone(),
+    }
 }
 
 /// The ids of the actors of `domain`.

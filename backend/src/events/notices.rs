@@ -113,7 +113,7 @@ pub fn build(
     }
 }
 
-async fn load_address(
+pub(crate) async fn load_address(
     conn: &impl ConnectionTrait,
     event: &event::Model,
 ) -> Result<Option<address::Model>> {
@@ -124,7 +124,7 @@ async fn load_address(
 }
 
 /// Who hears about changes: people going and people waiting for approval, not the creator.
-const TOLD_ABOUT_CHANGES: [ParticipantRole; 4] = [
+pub(crate) const TOLD_ABOUT_CHANGES: [ParticipantRole; 4] = [
     ParticipantRole::Administrator,
     ParticipantRole::Moderator,
     ParticipantRole::Participant,

@@ -118,10 +118,11 @@ async fn leave_by_token(ctx: &AppContext, event_id: i64, token: &str) -> Result<
     Ok(Left::Left(Box::new(participant)))
 }
 
-/// A moderator suspended `person`: they give up their places in events still to come, as if
-/// they had left each (seats freed for those waiting, a `Leave` to other instances), as
-/// Mobilizon removes a suspended profile's participations. Their own events stay, hidden with
-/// them. Returns how many they left.
+/// `person` gives up their places in events still to come, as if they had left each (seats
+/// freed for those waiting, who are told by mail; a `Leave` to other instances): a moderator
+/// suspended them (as Mobilizon removes a suspended profile's participations; their own
+/// events stay, hidden with them), or their account is being deleted (before the rows go, so
+/// that no seat is freed without the first in line getting it). Returns how many they left.
 pub(crate) async fn withdraw_from_upcoming(
     ctx: &AppContext,
     tx: &impl ConnectionTrait,

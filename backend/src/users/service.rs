@@ -663,6 +663,9 @@ pub async fn delete_account(
     // The identities go with the account (a cascade): other instances hear they are gone.
     let now = ctx.now();
     for identity in crate::actors::persons::of_user::identities(&tx, user.id).await? {
+        // Their seats go to those waiting, as if they had left, before the cascade removes
+        // the rows (which would free them for nobody).
+        crate::participations::leave::withdraw_from_upcoming(ctx, &tx, &identity).await?;
         crate::outbox::actor_deleted(ctx, &tx, now, &identity).await?;
     }
     user::Entity::delete_by_id(user.id).exec(&tx).await?;

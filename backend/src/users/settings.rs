@@ -27,7 +27,7 @@ pub struct SettingsChanges {
     pub notification_pending_membership: Option<PendingNotification>,
     /// How news of one's groups is mailed: only `Direct` is accepted.
     pub group_notifications: Option<PendingNotification>,
-    /// Convive: a moderator's mail for each new report.
+    /// Convive: a moderator's mail for each new report (moderators and administrators only).
     pub notification_new_report: Option<bool>,
 }
 
@@ -127,6 +127,13 @@ pub async fn set(
     changes: SettingsChanges,
 ) -> Result<user::Model> {
     check_supported(&changes)?;
+    if changes.notification_new_report.is_some() && !current.is_moderator() {
+        // Only moderators are mailed for reports: a choice nobody acts on is not kept.
+        return Err(Error::invalid(
+            "notificationReports",
+            "only moderators and administrators are mailed for new reports",
+        ));
+    }
     let timezone = changes
         .timezone
         .as_deref()

@@ -3,13 +3,14 @@
 //! page, and resolves it; the author's comment and event leave the pages, search and feed, the
 //! author cannot log in and is told why, the reporter gets the outcome by mail, the action log
 //! shows it all; unsuspending brings it back. axe-core finds nothing serious on the new pages,
-//! and nothing loads from elsewhere. With `CONVIVE_SCREENSHOTS` naming a directory, each page
-//! is kept there to look at.
+//! and nothing loads from elsewhere. An administrator saves the instance's settings and blocks
+//! a domain on their pages, at a phone's width and a desktop's. With `CONVIVE_SCREENSHOTS`
+//! naming a directory, each page is kept there to look at.
 
 use chrono::{Duration, Utc};
 use serde_json::json;
 use tests::TestServer;
-use tests::people::{Member, sign_up, sign_up_moderator};
+use tests::people::{Member, sign_up, sign_up_admin, sign_up_moderator};
 use thirtyfour::prelude::*;
 
 use super::browser::{
@@ -175,5 +176,75 @@ async fn a_member_reports_a_comment_and_a_moderator_suspends_its_author_in_a_bro
         .await
         .unwrap();
     wait_for(&page, "Watch fair").await;
+    page.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_sets_the_instance_up_and_blocks_a_domain_on_a_phone_and_a_desktop() {
+    let Some((driver, axe)) = chromium_with_axe().await else {
+        return;
+    };
+    let server = TestServer::start().await;
+    let origin = server.base_url.clone();
+    let boss = sign_up_admin(&server, "boss").await;
+    let page = browser(&driver).await;
+    log_in(&page, &origin, &boss).await;
+    find(&page, By::Css("header a[href='/admin']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&page, By::Css("nav.admin-nav a[href='/admin/settings']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&page, "Set in the configuration file").await;
+    fill(&page, "slogan", "Events of the valley").await;
+    fill(&page, "rules", "Be kind.").await;
+    fill(&page, "primary_color", "#1e7d97").await;
+    submit(&page, "/admin/settings").await;
+    wait_for(&page, "The settings are saved").await;
+    assert_accessible(&page, &axe, "settings").await;
+    assert_same_origin(&page, &origin).await;
+    for (device, width, height) in [("phone", 390, 844), ("desktop", 1280, 900)] {
+        page.set_window_rect(0, 0, width, height).await.unwrap();
+        screenshot(&page, &format!("admin-settings-{device}")).await;
+    }
+    page.goto(format!("{origin}/about")).await.unwrap();
+    wait_for(&page, "Events of the valley").await;
+
+    page.goto(format!("{origin}/admin/instances"))
+        .await
+        .unwrap();
+    wait_for(&page, "No instance is blocked.").await;
+    fill(&page, "block_domain", "spam.example").await;
+    fill(&page, "block_reason", "Spam from everywhere").await;
+    submit(&page, "/admin/instances/block").await;
+    wait_for(&page, "The instance is blocked.").await;
+    assert!(text(&page).await.contains("Spam from everywhere"));
+    assert_accessible(&page, &axe, "instances").await;
+    assert_same_origin(&page, &origin).await;
+    for (device, width, height) in [("phone", 390, 844), ("desktop", 1280, 900)] {
+        page.set_window_rect(0, 0, width, height).await.unwrap();
+        screenshot(&page, &format!("admin-instances-{device}")).await;
+        page.execute(
+            "document.getElementById('blocks').scrollIntoView()",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+        let wider = page
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth",
+                Vec::new(),
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        assert_eq!(wider, json!(false), "{device}: the page scrolls sideways");
+        screenshot(&page, &format!("admin-instances-blocked-{device}")).await;
+    }
     page.quit().await.unwrap();
 }

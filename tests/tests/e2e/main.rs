@@ -9,6 +9,7 @@ mod about_pages;
 mod account_email;
 mod account_pages;
 mod accounts;
+mod admin_instance_pages;
 mod admin_pages;
 mod admin_settings;
 mod api_endpoint;

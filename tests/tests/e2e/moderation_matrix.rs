@@ -300,6 +300,12 @@ async fn every_moderation_and_administration_operation_answers_each_role_as_the_
             ],
             [NOBODY, NOT_YOU, Allowed, Allowed],
         ),
+        row(
+            "setUserSettings(notificationReports)",
+            "mutation { setUserSettings(notificationReports: false) { notificationReports } }",
+            none(),
+            [NOBODY, Refused("invalid"), Allowed, Allowed],
+        ),
         // The instance.
         row(
             "saveAdminSettings",
@@ -318,6 +324,12 @@ async fn every_moderation_and_administration_operation_answers_each_role_as_the_
             "mutation { unblockDomain(domain: \"spam.example\") }",
             none(),
             [NOBODY, NOT_YOU, NOT_YOU, Allowed],
+        ),
+        row(
+            "addInstance (where nobody answers)",
+            "mutation { addInstance(domain: \"localhost:1\") { domain } }",
+            none(),
+            [NOBODY, NOT_YOU, NOT_YOU, Refused("invalid")],
         ),
         row(
             "acceptRelay (of no follower)",

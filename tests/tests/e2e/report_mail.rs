@@ -99,3 +99,47 @@ async fn a_moderator_turns_report_mail_off_in_their_settings_and_only_the_others
             .all(|m| m.mail.to != modo.email || !m.mail.subject.contains("New report"))
     );
 }
+
+const SETTINGS: &str = "{ loggedUser { settings { notificationReports } } }";
+const SET_REPORT_MAIL: &str = "mutation($on: Boolean) {
+    setUserSettings(notificationReports: $on) { notificationReports }
+}";
+
+#[tokio::test]
+async fn a_moderator_turns_report_mail_off_through_the_api_and_a_member_has_no_such_choice() {
+    let server = TestServer::start().await;
+    let modo = sign_up_moderator(&server, "modo").await;
+    let member = sign_up(&server, "member").await;
+
+    let read = modo.gql.data(SETTINGS, json!({})).await;
+    assert_eq!(read["loggedUser"]["settings"]["notificationReports"], true);
+    let set = modo.gql.data(SET_REPORT_MAIL, json!({ "on": false })).await;
+    assert_eq!(set["setUserSettings"]["notificationReports"], false);
+    let read = modo.gql.data(SETTINGS, json!({})).await;
+    assert_eq!(read["loggedUser"]["settings"]["notificationReports"], false);
+    let mut browser = logged_in(&server, &modo).await;
+    let page = browser.get("/me/settings").await;
+    assert!(page.body.contains("name=\"new_report\""));
+    assert!(
+        !page
+            .body
+            .contains("name=\"new_report\" value=\"on\" checked"),
+        "the settings page reads the same choice: {}",
+        page.body
+    );
+
+    let read = member.gql.data(SETTINGS, json!({})).await;
+    assert_eq!(
+        read["loggedUser"]["settings"]["notificationReports"],
+        json!(null)
+    );
+    let refused = member
+        .gql
+        .error(SET_REPORT_MAIL, json!({ "on": false }))
+        .await;
+    assert_eq!(refused["extensions"]["code"], "invalid", "{refused}");
+    assert!(
+        refused.to_string().contains("notificationReports"),
+        "{refused}"
+    );
+}

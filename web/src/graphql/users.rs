@@ -308,6 +308,13 @@ impl UserSettings {
         PendingNotification::Direct
     }
 
+    /// Convive: whether a moderator or administrator is mailed for each new report (null
+    /// for other accounts, who are not).
+    async fn notification_reports(&self) -> Option<bool> {
+        matches!(self.0.role, UserRole::Moderator | UserRole::Administrator)
+            .then_some(self.0.notification_new_report)
+    }
+
     async fn location(&self) -> Option<Location> {
         self.0.location_geohash.as_ref().map(|geohash| Location {
             geohash: Some(geohash.clone()),
@@ -538,6 +545,8 @@ impl UserMutation {
         notification_pending_membership: Option<PendingNotification>,
         group_notifications: Option<PendingNotification>,
         location: Option<LocationInput>,
+        #[graphql(desc = "Convive: a mail for each new report (moderators and administrators).")]
+        notification_reports: Option<bool>,
     ) -> GqlResult<UserSettings> {
         let current = current_user(ctx)?;
         let user = backend::users::settings::set(
@@ -556,7 +565,7 @@ impl UserMutation {
                 notification_each_week,
                 notification_pending_membership,
                 group_notifications,
-                notification_new_report: None,
+                notification_new_report: notification_reports,
             },
         )
         .await

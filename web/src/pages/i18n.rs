@@ -88,5 +88,8 @@ mod tests {
         let en = keys(include_str!("../../locales/en/maps.ftl"));
         let fr = keys(include_str!("../../locales/fr/maps.ftl"));
         assert_eq!(en, fr);
+        let en = keys(include_str!("../../locales/en/admin.ftl"));
+        let fr = keys(include_str!("../../locales/fr/admin.ftl"));
+        assert_eq!(en, fr);
     }
 }

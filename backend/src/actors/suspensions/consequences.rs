@@ -341,3 +341,105 @@ async fn a_local_suspension_is_recorded_for_other_instances_and_its_lifting_rese
         .unwrap();
     assert_eq!(still.len(), 1, "followers stay, to hear of the lifting");
 }
+
+#[tokio::test]
+async fn the_participants_of_a_suspended_organizers_events_to_come_are_told_once_in_their_language()
+{
+    let t = TestContext::new().await;
+    let spammer = t.person("spammer").await;
+    let ana = t.person("ana").await;
+    let lea = t
+        .person_with("lea", UserRole::User, |row| {
+            row.locale = Set("fr".to_owned())
+        })
+        .await;
+    let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+    let starts = t.ctx.now() + chrono::Duration::days(3);
+    let fair = crate::events::service::create(
+        &t.ctx,
+        &spammer.principal(),
+        new_event("Cheap watches fair", starts),
+    )
+    .await
+    .unwrap();
+    join(&t, &ana, fair.id).await;
+    join(&t, &lea, fair.id).await;
+    t.run_due_jobs().await;
+    let before = |email: &str| t.mail_to(email).len();
+    let (ana_before, lea_before, spammer_before) = (
+        before("ana@example.org"),
+        before("lea@example.org"),
+        before("spammer@example.org"),
+    );
+
+    suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Spam"))
+        .await
+        .unwrap();
+    suspend(&t.ctx, &modo.principal(), spammer.actor.id, Some("Again"))
+        .await
+        .unwrap();
+    t.run_due_jobs().await;
+    let told = t.mail_to("ana@example.org");
+    assert_eq!(told.len(), ana_before + 1, "told once");
+    let mail = told.last().unwrap();
+    assert_eq!(mail.subject, "No longer shown: Cheap watches fair");
+    assert!(mail.text.contains("may not take place"), "{}", mail.text);
+    assert!(
+        !mail.text.contains(&fair.url),
+        "no link to a page that answers not found"
+    );
+    let french = t.mail_to("lea@example.org");
+    assert_eq!(french.len(), lea_before + 1);
+    assert_eq!(
+        french.last().unwrap().subject,
+        "Plus affiché : Cheap watches fair"
+    );
+    assert_eq!(
+        t.mail_to("spammer@example.org").len(),
+        spammer_before,
+        "the organizer is not among those told"
+    );
+
+    // Lifting the suspension tells nobody.
+    unsuspend(&t.ctx, &modo.principal(), spammer.actor.id)
+        .await
+        .unwrap();
+    t.run_due_jobs().await;
+    assert_eq!(t.mail_to("ana@example.org").len(), ana_before + 1);
+}
+
+#[tokio::test]
+async fn participants_of_an_event_hidden_already_are_not_told_again() {
+    let t = TestContext::new().await;
+    let spammer = t.person("spammer").await;
+    let ana = t.person("ana").await;
+    let modo = t.person_with("modo", UserRole::Moderator, |_| {}).await;
+    let group = group_of(&t, &spammer, "watchers").await;
+    let mut in_group = new_event("Watch swap", t.ctx.now() + chrono::Duration::days(3));
+    in_group.attributed_to_id = Some(group.id);
+    let in_group = crate::events::service::create(&t.ctx, &spammer.principal(), in_group)
+        .await
+        .unwrap();
+    join(&t, &ana, in_group.id).await;
+    t.run_due_jobs().await;
+    let ana_before = t.mail_to("ana@example.org").len();
+
+    suspend(&t.ctx, &modo.principal(), group.id, None)
+        .await
+        .unwrap();
+    t.run_due_jobs().await;
+    assert_eq!(
+        t.mail_to("ana@example.org").len(),
+        ana_before + 1,
+        "the group's event is hidden with the group"
+    );
+    suspend(&t.ctx, &modo.principal(), spammer.actor.id, None)
+        .await
+        .unwrap();
+    t.run_due_jobs().await;
+    assert_eq!(
+        t.mail_to("ana@example.org").len(),
+        ana_before + 1,
+        "hidden already: not told twice"
+    );
+}

@@ -181,6 +181,8 @@ pub async fn delete(ctx: &AppContext, principal: &Principal, id: i64) -> Result<
     // The moderator's own identity is looked up before anything is deleted.
     let moderator = action_log::moderator_of(&tx, principal).await?;
     for identity in &identities {
+        // Their seats go to those waiting, as if they had left (see `users::delete_account`).
+        crate::participations::leave::withdraw_from_upcoming(ctx, &tx, identity).await?;
         crate::outbox::actor_deleted(ctx, &tx, now, identity).await?;
     }
     actor::Entity::delete_many()

@@ -64,7 +64,7 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Response {
                     "admin-follows-waiting",
                     &[("count", seen.instance_follows_waiting)],
                 ),
-                None,
+                admin.then_some("/admin/instances"),
             ),
             (
                 counts(

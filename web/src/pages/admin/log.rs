@@ -63,6 +63,9 @@ fn action_key(action: ActionLogAction) -> &'static str {
         ActionLogAction::InvitationCreation => "admin-action-invitation-created",
         ActionLogAction::RegistrationRulesChange => "admin-action-registration-changed",
         ActionLogAction::JobRetry => "admin-action-job-retried",
+        ActionLogAction::InstanceSettingsChange => "admin-action-settings-changed",
+        ActionLogAction::DomainBlocking => "admin-action-domain-blocked",
+        ActionLogAction::DomainUnblocking => "admin-action-domain-unblocked",
     }
 }
 

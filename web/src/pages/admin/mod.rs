@@ -1,5 +1,6 @@
 //! The administration on the web (`/admin`), for the instance's moderators and administrators:
-//! a dashboard, reports, profiles (suspend, unsuspend), the action log and dead jobs. Every page
+//! a dashboard, reports, profiles (suspend, unsuspend), the action log, and for
+//! administrators the instance's settings, other instances and dead jobs. Every page
 //! asks the backend, whose services decide who may see and do what (the same functions the
 //! GraphQL API calls); here a refusal only becomes a page: anonymous visitors are sent to log
 //! in and come back, others get 403 with the reason.
@@ -7,10 +8,12 @@
 //! links to it.
 
 mod dashboard;
+mod instances;
 mod jobs;
 mod log;
 mod profiles;
 mod reports;
+mod settings;
 
 use axum::Router;
 use axum::response::Response;
@@ -42,6 +45,14 @@ pub fn routes() -> Router<AppState> {
             post(profiles::unsuspend),
         )
         .route("/admin/log", get(log::show))
+        .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/instances", get(instances::show))
+        .route("/admin/instances/follow", post(instances::follow))
+        .route("/admin/instances/unfollow", post(instances::unfollow))
+        .route("/admin/instances/accept", post(instances::accept))
+        .route("/admin/instances/reject", post(instances::reject))
+        .route("/admin/instances/block", post(instances::block))
+        .route("/admin/instances/unblock", post(instances::unblock))
         .route("/admin/jobs", get(jobs::show))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
 }
@@ -52,6 +63,8 @@ pub enum Section {
     Dashboard,
     Reports,
     Log,
+    Settings,
+    Instances,
     Jobs,
 }
 
@@ -78,6 +91,16 @@ impl Nav {
             ("/admin/users", t("admin-nav-users"), false),
         ];
         if administrator {
+            links.push((
+                "/admin/settings",
+                t("admin-nav-settings"),
+                current == Section::Settings,
+            ));
+            links.push((
+                "/admin/instances",
+                t("admin-nav-instances"),
+                current == Section::Instances,
+            ));
             links.push(("/admin/jobs", t("admin-nav-jobs"), current == Section::Jobs));
         }
         Self { links }
