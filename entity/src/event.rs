@@ -120,6 +120,10 @@ pub enum EventVisibility {
     /// Reachable by its link only.
     #[sea_orm(string_value = "unlisted")]
     Unlisted,
+    /// Mobilizon's "visible only after a moderator accepted": the group's members and the
+    /// participants the organizers accepted (`backend::events::policy::can_view`).
+    #[sea_orm(string_value = "restricted")]
+    Restricted,
     /// Only the group's members and the participants see it.
     #[sea_orm(string_value = "private")]
     Private,
@@ -141,6 +145,10 @@ pub enum JoinOptions {
     /// The organizers approve each participant.
     #[sea_orm(string_value = "restricted")]
     Restricted,
+    /// On invitation: as in Mobilizon, which has no invitation objects for events, the
+    /// organizers approve each participant, as for `Restricted`.
+    #[sea_orm(string_value = "invite")]
+    Invite,
     /// People register elsewhere (`externalParticipationUrl`).
     #[sea_orm(string_value = "external")]
     External,

@@ -415,7 +415,9 @@ pub async fn other_dates_of_series(
         .filter(event::Column::Id.ne(event.id))
         .filter(event::Column::Local.eq(false))
         .filter(event::Column::Hidden.eq(false))
-        .filter(event::Column::Visibility.ne(EventVisibility::Private))
+        .filter(
+            event::Column::Visibility.is_in([EventVisibility::Public, EventVisibility::Unlisted]),
+        )
         .filter(super::not_over(now))
         .order_by_asc(event::Column::BeginsOn)
         .order_by_asc(event::Column::Id)

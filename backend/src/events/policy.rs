@@ -50,7 +50,10 @@ pub fn can_manage_participants(event: EventFacts, access: Access) -> bool {
 
 /// Seeing the event at all. A suspended organizer's or group's: only instance moderators.
 /// Drafts: only those who may edit. Private events: the group's
-/// members and the event's participants. Instance moderators see everything (moderation).
+/// members and the event's participants. Restricted events (Mobilizon's "visible only after
+/// a moderator accepted"): the group's members and the participants the organizers accepted,
+/// not those still waiting for an answer or in line. Instance moderators see everything
+/// (moderation).
 pub fn can_view(event: EventFacts, access: Access) -> bool {
     if access.owner_suspended && !access.instance_moderator {
         return false;
@@ -61,10 +64,17 @@ pub fn can_view(event: EventFacts, access: Access) -> bool {
     if event.draft {
         return false;
     }
+    let group_member = event.in_group && access.group_role.is_some_and(MemberRole::is_member);
     match event.visibility {
         EventVisibility::Public | EventVisibility::Unlisted => true,
+        EventVisibility::Restricted => {
+            group_member
+                || access
+                    .participant_role
+                    .is_some_and(ParticipantRole::is_going)
+        }
         EventVisibility::Private => {
-            (event.in_group && access.group_role.is_some_and(MemberRole::is_member))
+            group_member
                 || access
                     .participant_role
                     .is_some_and(|r| r != ParticipantRole::Rejected)
@@ -72,28 +82,32 @@ pub fn can_view(event: EventFacts, access: Access) -> bool {
     }
 }
 
+/// Whether anyone with the event's address may see it: Mobilizon's `@public_visibility`
+/// (public and unlisted). Restricted and private events are seen only by those [`can_view`]
+/// lets in, never by strangers or other instances.
+pub fn open_to_anyone(visibility: EventVisibility) -> bool {
+    matches!(
+        visibility,
+        EventVisibility::Public | EventVisibility::Unlisted
+    )
+}
+
 /// Creating an event in a group's name.
 pub fn can_organize_for_group(group_role: Option<MemberRole>) -> bool {
     group_role.is_some_and(MemberRole::is_moderator)
 }
 
-/// Whether other instances hear about this event: local, published, public or unlisted.
+/// Whether other instances hear about this event: local, published, public or unlisted. As
+/// in Mobilizon, whose event documents are served for those two only, restricted and private
+/// events never leave the instance: another one could not tell who may see them.
 pub fn federates(event: &event::Model) -> bool {
-    event.local
-        && !event.draft
-        && matches!(
-            event.visibility,
-            EventVisibility::Public | EventVisibility::Unlisted
-        )
+    event.local && !event.draft && open_to_anyone(event.visibility)
 }
 
 /// Keeping an event of another instance: only public and unlisted ones (we could not tell who
 /// else may see a private one).
 pub fn keeps_remote(visibility: EventVisibility) -> bool {
-    matches!(
-        visibility,
-        EventVisibility::Public | EventVisibility::Unlisted
-    )
+    open_to_anyone(visibility)
 }
 
 /// The series link an event of another instance carries (`convive:series`), kept only when it
@@ -142,6 +156,11 @@ mod tests {
     };
     const PRIVATE: EventFacts = EventFacts {
         visibility: EventVisibility::Private,
+        draft: false,
+        in_group: true,
+    };
+    const RESTRICTED: EventFacts = EventFacts {
+        visibility: EventVisibility::Restricted,
         draft: false,
         in_group: true,
     };
@@ -276,6 +295,62 @@ mod tests {
             ..Access::default()
         };
         assert!(!can_view(PRIVATE, rejected));
+    }
+
+    fn with_role(role: ParticipantRole) -> Access {
+        Access {
+            participant_role: Some(role),
+            ..Access::default()
+        }
+    }
+
+    #[test]
+    fn a_restricted_event_is_seen_by_its_group_and_the_participants_the_organizers_accepted() {
+        use ParticipantRole::*;
+        let cases = [
+            ("anonymous", anonymous(), false),
+            ("unrelated user", unrelated(), false),
+            ("group member", member(), true),
+            ("group moderator", moderator(), true),
+            ("organizer", organizer(), true),
+            ("instance admin", instance_admin(), true),
+            ("accepted participant", with_role(Participant), true),
+            ("event moderator", with_role(Moderator), true),
+            ("event administrator", with_role(Administrator), true),
+            ("request not answered yet", with_role(NotApproved), false),
+            ("email not confirmed yet", with_role(NotConfirmed), false),
+            ("in line for a seat", with_role(Waitlisted), false),
+            ("declined", with_role(Rejected), false),
+        ];
+        for (who, access, sees) in cases {
+            assert_eq!(can_view(RESTRICTED, access), sees, "{who}");
+        }
+        let personal = EventFacts {
+            in_group: false,
+            ..RESTRICTED
+        };
+        assert!(!can_view(personal, member()), "no group, no members");
+        let draft = EventFacts {
+            draft: true,
+            ..RESTRICTED
+        };
+        assert!(
+            !can_view(draft, with_role(Participant)),
+            "drafts: editors only"
+        );
+    }
+
+    #[test]
+    fn only_public_and_unlisted_events_are_open_to_anyone_and_federate() {
+        for (visibility, open) in [
+            (EventVisibility::Public, true),
+            (EventVisibility::Unlisted, true),
+            (EventVisibility::Restricted, false),
+            (EventVisibility::Private, false),
+        ] {
+            assert_eq!(open_to_anyone(visibility), open, "{visibility:?}");
+            assert_eq!(keeps_remote(visibility), open, "{visibility:?}");
+        }
     }
 
     #[test]

@@ -16,12 +16,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::event;
+use entity::event::{self, EventVisibility};
 use entity::participant::{self, ParticipantRole};
 use entity::{ActorKind, actor};
 use sea_orm::QueryTrait as _;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use sha2::{Digest, Sha256};
 
@@ -683,7 +684,8 @@ async fn newest_change(
     Ok(changes.into_iter().max())
 }
 
-/// Events the owner goes to or waits to be accepted at, not over for long, published.
+/// Events the owner goes to or waits to be accepted at (but a restricted one, which only the
+/// participants accepted see: `events::policy::can_view`), not over for long, published.
 fn participations(owner: &FeedOwner, now: DateTime<Utc>) -> Select<event::Entity> {
     let mut identities = actor::Entity::find()
         .select_only()
@@ -692,17 +694,25 @@ fn participations(owner: &FeedOwner, now: DateTime<Utc>) -> Select<event::Entity
     if let Some(actor_id) = owner.actor_id {
         identities = identities.filter(actor::Column::Id.eq(actor_id));
     }
-    let mut roles = ParticipantRole::GOING.to_vec();
-    roles.push(ParticipantRole::NotApproved);
-    let attending = participant::Entity::find()
-        .select_only()
-        .column(participant::Column::EventId)
-        .filter(participant::Column::ActorId.in_subquery(identities.into_query()))
-        .filter(participant::Column::Email.is_null())
-        .filter(participant::Column::Role.is_in(roles))
-        .into_query();
+    let identities = identities.into_query();
+    let attending = |roles: &[ParticipantRole]| {
+        participant::Entity::find()
+            .select_only()
+            .column(participant::Column::EventId)
+            .filter(participant::Column::ActorId.in_subquery(identities.clone()))
+            .filter(participant::Column::Email.is_null())
+            .filter(participant::Column::Role.is_in(roles.iter().copied()))
+            .into_query()
+    };
+    let waiting = Condition::all()
+        .add(event::Column::Id.in_subquery(attending(&[ParticipantRole::NotApproved])))
+        .add(event::Column::Visibility.ne(EventVisibility::Restricted));
     event::Entity::find()
-        .filter(event::Column::Id.in_subquery(attending))
+        .filter(
+            Condition::any()
+                .add(event::Column::Id.in_subquery(attending(&ParticipantRole::GOING)))
+                .add(waiting),
+        )
         .filter(event::Column::Draft.eq(false))
         .filter(event::Column::Hidden.eq(false))
         .filter(events::not_over(

@@ -122,6 +122,41 @@ async fn a_token_opens_its_owners_participations_going_or_pending_and_nothing_el
 }
 
 #[tokio::test]
+async fn a_restricted_event_enters_a_participants_feed_once_the_organizers_accept_them() {
+    let t = TestContext::new().await;
+    let org = t.person("org").await;
+    let bob = t.person("bob").await;
+    let mut garden = new_event("Garden work party", t.ctx.now() + Duration::days(1));
+    garden.join_options = Some(JoinOptions::Restricted);
+    let garden = create(&t, &org, garden).await;
+    let request = join(&t, &bob, garden, None).await;
+    let restricted = EventChanges {
+        visibility: Some(EventVisibility::Restricted),
+        ..Default::default()
+    };
+    service::update(&t.ctx, &org.principal(), garden, restricted)
+        .await
+        .expect("made restricted");
+    let token = tokens::create(&t.ctx, &bob.user, None)
+        .await
+        .expect("token")
+        .token;
+    let feed = || Source::Token {
+        token: token.clone(),
+    };
+    assert!(titles(&t, feed()).await.is_empty(), "not yet accepted");
+    participations::decide(
+        &t.ctx,
+        &org.principal(),
+        request,
+        ParticipantRole::Participant,
+    )
+    .await
+    .expect("accepted");
+    assert_eq!(titles(&t, feed()).await, ["Garden work party"]);
+}
+
+#[tokio::test]
 async fn participations_stay_in_the_feed_for_a_month_after_the_event() {
     let t = TestContext::new().await;
     let org = t.person("org").await;

@@ -104,10 +104,12 @@ pub fn takes_anonymous_participants(local: bool, anonymous_participation: bool) 
     local && anonymous_participation
 }
 
-/// The role a new (confirmed) participant gets.
+/// The role a new (confirmed) participant gets. On invitation is Mobilizon's
+/// (`get_default_participant_role`): without invitation objects for events, the organizers
+/// approve each request, as on a restricted event.
 pub fn role_on_join(join_options: JoinOptions) -> ParticipantRole {
     match join_options {
-        JoinOptions::Restricted => ParticipantRole::NotApproved,
+        JoinOptions::Restricted | JoinOptions::Invite => ParticipantRole::NotApproved,
         JoinOptions::Free | JoinOptions::External => ParticipantRole::Participant,
     }
 }
@@ -138,8 +140,9 @@ pub fn place_on_join(facts: SeatFacts) -> Result<ParticipantRole, Refusal> {
     Ok(role_on_join(facts.join_options))
 }
 
-/// How many of those waiting may move up now: the seats neither taken nor, on a restricted
-/// event, claimed by a request the organizers have not answered yet. All of them when the
+/// How many of those waiting may move up now: the seats neither taken nor, where the
+/// organizers approve each request (restricted, on invitation), claimed by a request they
+/// have not answered yet. All of them when the
 /// event no longer has a capacity.
 pub fn seats_for_waiting(
     join_options: JoinOptions,
@@ -149,9 +152,9 @@ pub fn seats_for_waiting(
     let Some(capacity) = capacity else {
         return line.waiting;
     };
-    let claimed = match join_options {
-        JoinOptions::Restricted => line.participants + line.not_approved,
-        JoinOptions::Free | JoinOptions::External => line.participants,
+    let claimed = match role_on_join(join_options) {
+        ParticipantRole::NotApproved => line.participants + line.not_approved,
+        _ => line.participants,
     };
     u64::try_from(capacity)
         .unwrap_or(0)
@@ -299,6 +302,7 @@ mod tests {
         let cases = [
             (facts(Free, Confirmed, false, false), None),
             (facts(Restricted, Tentative, false, false), None),
+            (facts(Invite, Confirmed, false, false), None),
             (
                 facts(Free, Cancelled, false, false),
                 Some("event_cancelled"),
@@ -595,15 +599,16 @@ mod tests {
     }
 
     #[test]
-    fn restricted_events_make_requests_and_free_events_participants() {
-        assert_eq!(
-            role_on_join(JoinOptions::Free),
-            ParticipantRole::Participant
-        );
-        assert_eq!(
-            role_on_join(JoinOptions::Restricted),
-            ParticipantRole::NotApproved
-        );
+    fn restricted_and_invitation_events_make_requests_and_free_events_participants() {
+        use JoinOptions::*;
+        use ParticipantRole::*;
+        for (options, role) in [
+            (Free, Participant),
+            (Restricted, NotApproved),
+            (Invite, NotApproved),
+        ] {
+            assert_eq!(role_on_join(options), role, "{options:?}");
+        }
     }
 
     #[test]

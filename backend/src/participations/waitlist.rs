@@ -4,7 +4,7 @@
 //! holds the event's row lock, as joins do, so seats and ranks cannot race.
 
 use chrono::{DateTime, Utc};
-use entity::event::{self, JoinOptions};
+use entity::event;
 use entity::participant::{self, ParticipantRole};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -172,7 +172,6 @@ async fn promote(
         event_id = event.id,
         participant_id = participant.id,
         role = ?role,
-        restricted = event.join_options == JoinOptions::Restricted,
         "promoted from the waitlist"
     );
     Ok(participant)

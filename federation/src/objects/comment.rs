@@ -29,7 +29,9 @@ pub async fn to_note(conn: &impl ConnectionTrait, comment: &comment::Model) -> R
     let owner_url = Url::parse(&owner.ap_id)?;
     let (to, mut cc) = match event.visibility {
         EventVisibility::Public => (vec![public], vec![owner_url]),
-        EventVisibility::Unlisted | EventVisibility::Private => (vec![owner_url], vec![public]),
+        EventVisibility::Unlisted | EventVisibility::Restricted | EventVisibility::Private => {
+            (vec![owner_url], vec![public])
+        }
     };
     cc.extend(followers);
     let author_url = Url::parse(&author.ap_id)?;

@@ -64,6 +64,42 @@ pub fn audience(
         .collect()
 }
 
+/// `to` and `cc` of an event's document. Restricted and private events never leave the
+/// instance (`backend::events::policy::federates`; Mobilizon too serves and sends only public
+/// and unlisted ones): should one be written, it names no public collection, and so reads back
+/// as private, which no instance keeps.
+fn addressing(
+    visibility: EventVisibility,
+    public: Url,
+    followers: Vec<Url>,
+) -> (Vec<Url>, Vec<Url>) {
+    match visibility {
+        EventVisibility::Public => (vec![public], followers),
+        EventVisibility::Unlisted => (followers, vec![public]),
+        EventVisibility::Restricted | EventVisibility::Private => (followers, Vec::new()),
+    }
+}
+
+/// Mobilizon's `joinMode`, its join options' names.
+fn join_mode(join_options: JoinOptions) -> &'static str {
+    match join_options {
+        JoinOptions::Free => "free",
+        JoinOptions::Restricted => "restricted",
+        JoinOptions::Invite => "invite",
+        JoinOptions::External => "external",
+    }
+}
+
+/// The join options a `joinMode` names; free when it names none we know (Gancio sends none).
+fn join_options_of(join_mode: Option<&str>) -> JoinOptions {
+    match join_mode {
+        Some("restricted") => JoinOptions::Restricted,
+        Some("invite") => JoinOptions::Invite,
+        Some("external") => JoinOptions::External,
+        _ => JoinOptions::Free,
+    }
+}
+
 /// The `Event` document of a local event, read through `conn`: give it the snapshot the event
 /// was read from (`backend::db::begin_snapshot`), or a change committed between the reads (a
 /// place removed, say) makes the document fail or mix two versions of the event.
@@ -97,12 +133,7 @@ pub async fn to_json(
         None => organizer_id.clone(),
     };
     let followers = audience(&organizer, group.as_ref());
-    let public = Url::parse(PUBLIC)?;
-    let (to, cc) = match event.visibility {
-        EventVisibility::Public => (vec![public], followers),
-        EventVisibility::Unlisted => (followers, vec![public]),
-        EventVisibility::Private => (followers, Vec::new()),
-    };
+    let (to, cc) = addressing(event.visibility, Url::parse(PUBLIC)?, followers);
     let mut location = Vec::new();
     if let Some(place) = &place {
         location.push(Location {
@@ -171,14 +202,7 @@ pub async fn to_json(
                 name: format!("#{}", t.title),
             })
             .collect(),
-        join_mode: Some(
-            match event.join_options {
-                JoinOptions::Free => "free",
-                JoinOptions::Restricted => "restricted",
-                JoinOptions::External => "external",
-            }
-            .to_owned(),
-        ),
+        join_mode: Some(join_mode(event.join_options).to_owned()),
         external_participation_url: event
             .external_participation_url
             .as_deref()
@@ -314,6 +338,18 @@ fn beyond_name(name: Option<&str>, street: String) -> Option<String> {
     }
 }
 
+/// What an event's addressing says of its visibility (Mobilizon reads `to` alone: public or
+/// unlisted, as it sends nothing else).
+fn visibility_of(to: &[Url], cc: &[Url]) -> EventVisibility {
+    if to.iter().any(|u| u.as_str() == PUBLIC) {
+        EventVisibility::Public
+    } else if cc.iter().any(|u| u.as_str() == PUBLIC) {
+        EventVisibility::Unlisted
+    } else {
+        EventVisibility::Private
+    }
+}
+
 /// An `Event` from another instance, for backend to store. The caller resolved its organizer
 /// and group to actor rows, and read the zone its instance declares (for events without one).
 pub fn to_remote(
@@ -323,13 +359,7 @@ pub fn to_remote(
     instance_zone: Option<&str>,
 ) -> Result<RemoteEvent> {
     // Whether a private one is kept is backend's to say (`federated::receive`).
-    let visibility = if json.to.iter().any(|u| u.as_str() == PUBLIC) {
-        EventVisibility::Public
-    } else if json.cc.iter().any(|u| u.as_str() == PUBLIC) {
-        EventVisibility::Unlisted
-    } else {
-        EventVisibility::Private
-    };
+    let visibility = visibility_of(&json.to, &json.cc);
     let status = match json.status().as_deref() {
         Some("CANCELLED") => EventStatus::Cancelled,
         Some("TENTATIVE") => EventStatus::Tentative,
@@ -369,11 +399,7 @@ pub fn to_remote(
         ),
         status,
         visibility,
-        join_options: match json.join_mode.as_deref() {
-            Some("restricted") | Some("invite") => JoinOptions::Restricted,
-            Some("external") => JoinOptions::External,
-            _ => JoinOptions::Free,
-        },
+        join_options: join_options_of(json.join_mode.as_deref()),
         external_participation_url: json.external_participation_url.as_ref().map(Url::to_string),
         category: json.category.clone(),
         language: json.in_language.clone(),
@@ -551,5 +577,37 @@ mod tests {
             remote.place.unwrap().description.as_deref(),
             Some("Colosseo")
         );
+    }
+
+    #[test]
+    fn every_join_option_travels_as_mobilizons_join_mode_and_back() {
+        use sea_orm::Iterable;
+        for options in JoinOptions::iter() {
+            assert_eq!(join_options_of(Some(join_mode(options))), options);
+        }
+        assert_eq!(join_mode(JoinOptions::Invite), "invite");
+        assert_eq!(join_options_of(Some("invite")), JoinOptions::Invite);
+        assert_eq!(join_options_of(Some("something else")), JoinOptions::Free);
+    }
+
+    #[test]
+    fn restricted_and_private_events_are_addressed_without_the_public_and_read_back_as_private() {
+        let public = Url::parse(PUBLIC).unwrap();
+        let followers = vec![Url::parse("https://a.example/@club/followers").unwrap()];
+        let cases = [
+            (EventVisibility::Public, EventVisibility::Public),
+            (EventVisibility::Unlisted, EventVisibility::Unlisted),
+            (EventVisibility::Restricted, EventVisibility::Private),
+            (EventVisibility::Private, EventVisibility::Private),
+        ];
+        for (sent, read) in cases {
+            let (to, cc) = addressing(sent, public.clone(), followers.clone());
+            assert_eq!(visibility_of(&to, &cc), read, "{sent:?}");
+            assert_eq!(
+                backend::events::policy::keeps_remote(read),
+                backend::events::policy::keeps_remote(sent),
+                "{sent:?} is kept elsewhere as it is sent"
+            );
+        }
     }
 }

@@ -34,6 +34,7 @@ mod form_problems_pages;
 mod fuzz;
 mod hardening;
 mod interop;
+mod invite_and_restricted;
 mod mobilizon_client;
 mod mobilizon_clients_real;
 mod mobilizon_shapes;

@@ -125,7 +125,7 @@ impl Comment {
         Ok(match self.event_row(ctx).await?.visibility {
             EventVisibility::Public => CommentVisibility::Public,
             EventVisibility::Unlisted => CommentVisibility::Unlisted,
-            EventVisibility::Private => CommentVisibility::Private,
+            EventVisibility::Restricted | EventVisibility::Private => CommentVisibility::Private,
         })
     }
 

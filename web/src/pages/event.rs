@@ -130,6 +130,8 @@ pub struct Rsvp {
     can_join: bool,
     can_leave: bool,
     restricted: bool,
+    /// The organizers' approval is their invitation (Mobilizon's `INVITE`): said so.
+    on_invitation: bool,
     /// Joining puts them on the waitlist.
     waitlist: bool,
     /// They wait in line (the state says where).
@@ -505,6 +507,7 @@ fn rsvp_state(
     );
     let mut rsvp = Rsvp {
         restricted: offer.needs_approval,
+        on_invitation: event.join_options == entity::event::JoinOptions::Invite,
         waitlist: offer.joins_waitlist,
         waiting: role == Some(ParticipantRole::Waitlisted),
         can_join: offer.join,

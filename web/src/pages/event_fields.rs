@@ -264,11 +264,13 @@ fn new_event(
         }),
         visibility: Some(match f.visibility.as_str() {
             "unlisted" => EventVisibility::Unlisted,
+            "restricted" => EventVisibility::Restricted,
             "private" => EventVisibility::Private,
             _ => EventVisibility::Public,
         }),
         join_options: Some(match f.join.as_str() {
             "restricted" => JoinOptions::Restricted,
+            "invite" => JoinOptions::Invite,
             "external" => JoinOptions::External,
             _ => JoinOptions::Free,
         }),
@@ -323,6 +325,7 @@ pub(super) fn fields_of(
         join: match event.join_options {
             JoinOptions::Free => "free",
             JoinOptions::Restricted => "restricted",
+            JoinOptions::Invite => "invite",
             JoinOptions::External => "external",
         }
         .to_owned(),
@@ -338,6 +341,7 @@ pub(super) fn fields_of(
         visibility: match event.visibility {
             EventVisibility::Public => "public",
             EventVisibility::Unlisted => "unlisted",
+            EventVisibility::Restricted => "restricted",
             EventVisibility::Private => "private",
         }
         .to_owned(),

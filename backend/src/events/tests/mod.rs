@@ -19,7 +19,7 @@ fn place(locality: &str, lon_lat: &str) -> AddressInput {
 }
 
 #[tokio::test]
-async fn private_and_draft_events_stay_hidden_from_anonymous_and_unrelated_people() {
+async fn private_restricted_and_draft_events_stay_hidden_from_anonymous_and_unrelated_people() {
     let t = TestContext::new().await;
     let alice = t.person("alice").await;
     let stranger = t.person("stranger").await;
@@ -29,12 +29,17 @@ async fn private_and_draft_events_stay_hidden_from_anonymous_and_unrelated_peopl
     let private = service::create(&t.ctx, &alice.principal(), private)
         .await
         .expect("private");
+    let mut restricted = new_event("Accepted people only", start);
+    restricted.visibility = Some(EventVisibility::Restricted);
+    let restricted = service::create(&t.ctx, &alice.principal(), restricted)
+        .await
+        .expect("restricted");
     let mut draft = new_event("Not yet", start);
     draft.draft = Some(true);
     let draft = service::create(&t.ctx, &alice.principal(), draft)
         .await
         .expect("draft");
-    for event in [&private, &draft] {
+    for event in [&private, &restricted, &draft] {
         for outsider in [Principal::Anonymous, stranger.principal()] {
             let err = super::find_visible(&t.ctx.db, &outsider, &event.uuid)
                 .await
@@ -48,7 +53,23 @@ async fn private_and_draft_events_stay_hidden_from_anonymous_and_unrelated_peopl
     let listed = super::upcoming(&t.ctx.db, t.ctx.now(), Page::default())
         .await
         .expect("list");
-    assert_eq!(listed.total, 0, "neither is listed");
+    assert_eq!(listed.total, 0, "none is listed");
+    service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Open only today", start),
+    )
+    .await
+    .expect("public");
+    let query = SearchQuery {
+        term: Some("only".to_owned()),
+        ..Default::default()
+    };
+    let found = super::search(&t.ctx.searches, t.ctx.now(), &query, Page::default())
+        .await
+        .expect("search");
+    let titles: Vec<&str> = found.elements.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Open only today"], "only the public one is found");
 }
 
 #[tokio::test]
@@ -738,6 +759,7 @@ async fn only_published_local_events_that_are_public_or_unlisted_federate() {
     let cases = [
         (EventVisibility::Public, false, true, true),
         (EventVisibility::Unlisted, false, true, true),
+        (EventVisibility::Restricted, false, true, false),
         (EventVisibility::Private, false, true, false),
         (EventVisibility::Public, true, true, false),
         (EventVisibility::Public, false, false, false),

@@ -53,25 +53,22 @@ fn newcomers_take_a_free_seat_or_get_in_line_and_never_pass_those_waiting() {
     }
 }
 
-/// (restricted, capacity, participants, pending, waiting) -> how many move up
+/// (join options, capacity, participants, pending, waiting) -> how many move up
 #[test]
 fn those_in_line_move_up_into_seats_neither_taken_nor_claimed_by_a_request() {
     use crate::participations::waitlist::Line;
+    use JoinOptions::{Free, Invite, Restricted};
     let cases = [
-        (false, Some(3), 3, 0, 5, 0),
-        (false, Some(3), 1, 0, 5, 2),
-        (false, Some(3), 1, 0, 1, 1),
-        (true, Some(3), 1, 1, 5, 1),
-        (true, Some(3), 1, 2, 5, 0),
-        (false, None, 10, 0, 4, 4),
-        (false, Some(3), 5, 0, 2, 0),
+        (Free, Some(3), 3, 0, 5, 0),
+        (Free, Some(3), 1, 0, 5, 2),
+        (Free, Some(3), 1, 0, 1, 1),
+        (Restricted, Some(3), 1, 1, 5, 1),
+        (Restricted, Some(3), 1, 2, 5, 0),
+        (Invite, Some(3), 1, 1, 5, 1),
+        (Free, None, 10, 0, 4, 4),
+        (Free, Some(3), 5, 0, 2, 0),
     ];
-    for (restricted, capacity, participants, not_approved, waiting, expected) in cases {
-        let join_options = if restricted {
-            JoinOptions::Restricted
-        } else {
-            JoinOptions::Free
-        };
+    for (join_options, capacity, participants, not_approved, waiting, expected) in cases {
         let line = Line {
             participants,
             not_approved,
@@ -80,7 +77,7 @@ fn those_in_line_move_up_into_seats_neither_taken_nor_claimed_by_a_request() {
         assert_eq!(
             seats_for_waiting(join_options, capacity, line),
             expected,
-            "{restricted} {capacity:?} {line:?}"
+            "{join_options:?} {capacity:?} {line:?}"
         );
     }
 }
