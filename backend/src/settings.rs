@@ -528,7 +528,7 @@ impl Settings {
                 continue;
             }
             let top = key.split("__").next().unwrap_or_default();
-            if known.contains(&top) {
+            if known.iter().any(|known| known == top) {
                 setting_vars.push((key.split("__").map(str::to_owned).collect(), value.clone()));
             } else {
                 report.ignored_env.push(name.clone());
@@ -543,24 +543,17 @@ impl Settings {
         Ok((settings, report))
     }
 
-    fn top_level_keys() -> &'static [&'static str] {
-        &[
-            "bind",
-            "public_url",
-            "database_url",
-            "database_max_connections",
-            "instance",
-            "mail",
-            "auth",
-            "graphql",
-            "jobs",
-            "federation",
-            "http",
-            "rate_limits",
-            "media",
-            "log",
-            "maps",
-        ]
+    /// The names of the settings' sections and top-level values, read from the struct itself
+    /// (its serialized defaults) so that a section added later is never missing here: a
+    /// hand-kept list once left out `geocoding` and `recurrence`, and their `CONVIVE_*`
+    /// variables were reported as ignored.
+    fn top_level_keys() -> Vec<String> {
+        // Unset optional values serialize as `null`, so they are named too; the defaults
+        // always serialize (a test below checks every section is there).
+        match serde_json::to_value(Settings::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Checks that go beyond the type of each value.
@@ -916,6 +909,48 @@ mod tests {
         assert!(!settings.instance.registrations_open);
         assert_eq!(settings.database_connections(), 4);
         assert_eq!(report.ignored_env, vec!["CONVIVE_BINDD".to_owned()]);
+    }
+
+    #[test]
+    fn every_section_of_the_settings_can_be_set_from_the_environment() {
+        let keys = Settings::top_level_keys();
+        for key in [
+            "bind",
+            "database_max_connections",
+            "geocoding",
+            "recurrence",
+            "maps",
+            "media",
+            "log",
+        ] {
+            assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
+        }
+        let (settings, report) = Settings::load_from(
+            None,
+            &env(&[
+                ("CONVIVE_GEOCODING__PROVIDER", "addok"),
+                ("CONVIVE_GEOCODING__URL", "http://127.0.0.1:7878"),
+                ("CONVIVE_GEOCODING__TIMEOUT_SECS", "9"),
+                ("CONVIVE_RECURRENCE__HORIZON_DAYS", "30"),
+                (
+                    "CONVIVE_MAPS__TILE_SERVER",
+                    "https://tiles.example.org/{z}/{x}/{y}.png",
+                ),
+            ]),
+        )
+        .expect("valid");
+        assert!(report.ignored_env.is_empty(), "{:?}", report.ignored_env);
+        assert_eq!(settings.geocoding.provider, Some(GeocoderKind::Addok));
+        assert_eq!(
+            settings.geocoding.url.as_deref(),
+            Some("http://127.0.0.1:7878")
+        );
+        assert_eq!(settings.geocoding.timeout_secs, 9);
+        assert_eq!(settings.recurrence.horizon_days, 30);
+        assert_eq!(
+            settings.maps.tile_server.as_deref(),
+            Some("https://tiles.example.org/{z}/{x}/{y}.png")
+        );
     }
 
     fn error_of(pairs: &[(&str, &str)]) -> String {

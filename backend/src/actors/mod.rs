@@ -6,6 +6,7 @@ pub mod persons;
 pub mod profile;
 pub mod refresh;
 pub mod remote;
+pub mod summary;
 pub mod suspensions;
 pub mod system;
 pub mod updated;

@@ -47,6 +47,8 @@ pub enum Refusal {
     Closed,
     NotOnAllowlist,
     InvitationNeeded,
+    /// The invitation brought was used already, or has expired.
+    InvitationInvalid,
 }
 
 impl From<Refusal> for Error {
@@ -63,6 +65,10 @@ impl From<Refusal> for Error {
             Refusal::InvitationNeeded => Error::rule(
                 "invitation_required",
                 "registrations on this instance need an invitation from its moderators",
+            ),
+            Refusal::InvitationInvalid => Error::invalid(
+                "invitation",
+                "this invitation is not valid: it was used already, or has expired",
             ),
         }
     }

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::policy::{self, Admission};
+use super::policy::{self, Admission, Refusal};
 use super::tokens::{hash_token, random_token};
 use crate::action_log::{self, Object};
 use crate::context::AppContext;
@@ -227,15 +227,27 @@ pub async fn admission(
     email: &str,
     invitation: Option<&str>,
 ) -> Result<Admission> {
+    Ok(admission_or_refusal(ctx, conn, email, invitation).await??)
+}
+
+/// As [`admission`], with the refusal kept typed (the sign-up form tells it beside the
+/// form's other problems).
+pub async fn admission_or_refusal(
+    ctx: &AppContext,
+    conn: &impl ConnectionTrait,
+    email: &str,
+    invitation: Option<&str>,
+) -> Result<std::result::Result<Admission, Refusal>> {
     let rules = rules(ctx, conn).await?;
     let invited = match invitation.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(token) => {
-            valid_invitation(conn, token, ctx.now()).await?;
-            true
-        }
+        Some(token) => match valid_invitation(conn, token, ctx.now()).await {
+            Ok(_) => true,
+            Err(Error::Invalid(_)) => return Ok(Err(Refusal::InvitationInvalid)),
+            Err(other) => return Err(other),
+        },
         None => false,
     };
-    Ok(policy::admission(rules.mode, rules.allows(email), invited)?)
+    Ok(policy::admission(rules.mode, rules.allows(email), invited))
 }
 
 fn invalid_invitation() -> Error {

@@ -1,7 +1,7 @@
 //! The account's details page (`/me/account`), as a person uses it without JavaScript: the
 //! display name, the password (the current one asked; the other sessions end) and the email
-//! address (a link mailed to the new one), every problem beside its field, in the page's
-//! language.
+//! address (a link mailed to the new one), the avatar (a file input in a plain form), every
+//! problem beside its field, in the page's language.
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -272,4 +272,106 @@ async fn the_account_page_speaks_french_with_its_problems_in_french() {
     );
     assert!(wrong.body.contains("à corriger"), "{}", wrong.body);
     assert!(!wrong.body.contains("password is wrong"));
+}
+
+#[tokio::test]
+async fn a_person_gives_their_identity_an_avatar_replaces_it_and_takes_it_off_without_scripts() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let mut browser = logged_in(&server, &alice).await;
+    let avatar_of = |gql: tests::graphql::Gql| async move {
+        gql.data("{ loggedPerson { avatar { url alt } } }", json!({}))
+            .await["loggedPerson"]["avatar"]
+            .clone()
+    };
+    let page = browser.get("/me/account").await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = page.csrf();
+    let jpeg = backend::testing::pictures::jpeg_with_gps(400, 400);
+    let described = |alt: &'static str| [("identity", "alice"), ("avatar_alt", alt)];
+    let with_csrf = |fields: [(&'static str, &'static str); 2]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(&fields);
+        all
+    };
+
+    // A picture without its description comes back, said beside the field; nothing is set.
+    let refused = browser
+        .post_multipart(
+            "/me/account/avatar",
+            &with_csrf(described("")),
+            &[("avatar", "me.jpg", &jpeg)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"avatar_alt-error\"")
+            && refused.body.contains("Please describe the avatar"),
+        "{}",
+        refused.body
+    );
+    assert!(avatar_of(alice.gql.clone()).await.is_null());
+
+    // Something that is not a picture: told beside the file input.
+    let lake = with_csrf(described("Me at the lake"));
+    let refused = browser
+        .post_multipart(
+            "/me/account/avatar",
+            &lake,
+            &[("avatar", "me.jpg", b"not a picture")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"avatar-error\"")
+            && refused.body.contains("The avatar was not saved"),
+        "{}",
+        refused.body
+    );
+
+    // A picture, described: saved, shown on the page and to the API.
+    let saved = browser
+        .post_multipart("/me/account/avatar", &lake, &[("avatar", "me.jpg", &jpeg)])
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(
+        saved.body.contains("Your avatar is saved."),
+        "{}",
+        saved.body
+    );
+    assert!(saved.body.contains("src=\"/media/"), "{}", saved.body);
+    assert!(saved.body.contains("name=\"remove_avatar\""));
+    let first = avatar_of(alice.gql.clone()).await;
+    assert_eq!(first["alt"], "Me at the lake");
+
+    // Replaced by another, then taken off.
+    let png = backend::testing::pictures::transparent_png(300, 300);
+    browser
+        .post_multipart(
+            "/me/account/avatar",
+            &with_csrf(described("A drawing of me")),
+            &[("avatar", "drawing.png", &png)],
+        )
+        .await;
+    let second = avatar_of(alice.gql.clone()).await;
+    assert_eq!(second["alt"], "A drawing of me");
+    assert_ne!(second["url"], first["url"]);
+    let removed = browser
+        .post_multipart(
+            "/me/account/avatar",
+            &[
+                ("csrf", &csrf),
+                ("identity", "alice"),
+                ("remove_avatar", "on"),
+            ],
+            &[("avatar", "", b"")],
+        )
+        .await;
+    assert!(
+        removed.body.contains("Your avatar is removed."),
+        "{}",
+        removed.body
+    );
+    assert!(!removed.body.contains("src=\"/media/"));
+    assert!(avatar_of(alice.gql.clone()).await.is_null());
 }

@@ -110,6 +110,37 @@ pub(crate) async fn browser(driver: &Driver) -> WebDriver {
         .expect("a Chromium session")
 }
 
+/// Runs the page's scripts or not, from the next page on (Chromium's DevTools switch, which
+/// WebDriver's own scripts, such as axe-core's, do not go through).
+pub(crate) async fn set_javascript(page: &WebDriver, on: bool) {
+    page.cdp()
+        .send_raw(
+            "Emulation.setScriptExecutionDisabled",
+            serde_json::json!({ "value": !on }),
+        )
+        .await
+        .unwrap();
+}
+
+/// The time zone the browser says it is in (what `Intl` answers the page's script).
+pub(crate) async fn set_browser_zone(page: &WebDriver, zone: &str) {
+    page.cdp()
+        .send_raw(
+            "Emulation.setTimezoneOverride",
+            serde_json::json!({ "timezoneId": zone }),
+        )
+        .await
+        .unwrap();
+}
+
+/// [`assert_accessible`] on a page shown with scripts off: axe-core waits on timers, which
+/// only run while scripts may, so they may for the time of its check.
+pub(crate) async fn assert_accessible_without_scripts(page: &WebDriver, axe: &str, what: &str) {
+    set_javascript(page, true).await;
+    assert_accessible(page, axe, what).await;
+    set_javascript(page, false).await;
+}
+
 /// The element, once the page showing it has loaded (clicks return before navigation ends).
 pub(crate) async fn find(page: &WebDriver, by: By) -> WebElement {
     let mut last = None;

@@ -18,6 +18,7 @@ mod browser_cors;
 mod browser_event_pages;
 mod browser_moderation;
 mod browser_recurrence;
+mod browser_screens;
 mod comments;
 mod conversations;
 mod discussions;

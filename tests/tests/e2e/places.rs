@@ -287,9 +287,9 @@ async fn the_month_view_lists_each_days_events_for_the_instance_and_for_a_group(
 }
 
 /// An Addok server on a free port, loaded with a few addresses written for the test.
-struct Addok {
+pub(crate) struct Addok {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Addok {
@@ -299,14 +299,14 @@ impl Drop for Addok {
     }
 }
 
-/// The Redis databases Addok's tests use (indexes, documents): emptied first.
+/// The Redis databases this module's Addok uses (indexes, documents): emptied first. Each
+/// test that starts an Addok has its own pair, as tests run at once.
 const ADDOK_REDIS_DBS: (u8, u8) = (12, 13);
 
-fn flush_redis(address: &str) -> std::io::Result<()> {
+fn flush_redis(address: &str, (a, b): (u8, u8)) -> std::io::Result<()> {
     use std::io::{Read, Write};
     let mut redis = std::net::TcpStream::connect(address)?;
     redis.set_read_timeout(Some(StdDuration::from_secs(5)))?;
-    let (a, b) = ADDOK_REDIS_DBS;
     redis.write_all(format!("SELECT {a}\r\nFLUSHDB\r\nSELECT {b}\r\nFLUSHDB\r\n").as_bytes())?;
     let mut answer = Vec::new();
     let mut buf = [0u8; 64];
@@ -320,19 +320,22 @@ fn flush_redis(address: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-async fn start_addok() -> Option<Addok> {
+/// An Addok server whose index lives in the Redis databases `dbs` (indexes, documents), or
+/// `None` once its absence is reported as a skip.
+pub(crate) async fn start_addok(dbs: (u8, u8)) -> Option<Addok> {
+    backend::tls::use_ring();
     let Ok(addok) = std::env::var("CONVIVE_TEST_ADDOK") else {
         skip("CONVIVE_TEST_ADDOK (the addok command) is not set");
         return None;
     };
     let redis = std::env::var("CONVIVE_TEST_REDIS").unwrap_or_else(|_| "127.0.0.1:6379".into());
-    if let Err(err) = flush_redis(&redis) {
+    if let Err(err) = flush_redis(&redis, dbs) {
         skip(&format!("no Redis at {redis}: {err}"));
         return None;
     }
     let dir = tempfile::tempdir().unwrap().keep();
     let (host, port) = redis.rsplit_once(':').unwrap();
-    let (indexes, documents) = ADDOK_REDIS_DBS;
+    let (indexes, documents) = dbs;
     std::fs::write(
         dir.join("addok.conf"),
         format!(
@@ -406,7 +409,7 @@ async fn start_addok() -> Option<Addok> {
 
 #[tokio::test]
 async fn an_addok_server_set_by_the_administrator_answers_lookups_on_the_form_and_in_the_api() {
-    let Some(addok) = start_addok().await else {
+    let Some(addok) = start_addok(ADDOK_REDIS_DBS).await else {
         return;
     };
     let url = addok.url.clone();

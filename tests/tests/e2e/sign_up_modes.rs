@@ -166,7 +166,11 @@ async fn the_sign_up_form_admits_whom_each_registration_mode_says() {
     assert!(form.body.contains("href=\"/terms\""));
     let refused = send_form(&mut visitor, &form, "fred", &[]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("accept the terms of service"));
+    assert!(
+        refused
+            .body
+            .contains("Accept the terms to create an account.")
+    );
     let sent = send_form(&mut visitor, &form, "fred", &[("accept_terms", "yes")]).await;
     assert!(sent.body.contains("Check your mailbox"), "{}", sent.body);
 }
@@ -198,4 +202,86 @@ async fn a_script_that_fills_every_field_or_does_not_wait_is_refused() {
     let sent = send_form(&mut visitor, &form, "human", &[]).await;
     assert!(sent.body.contains("Check your mailbox"), "{}", sent.body);
     server.wait_for_mail("human@example.org", "Confirm").await;
+}
+
+#[tokio::test]
+async fn every_problem_of_a_sign_up_is_told_at_once_beside_its_field_in_the_page_language() {
+    let server = TestServer::start().await;
+    let admin = sign_up_admin(&server, "rosa").await;
+    set_mode(&admin, "ALLOWLIST", &["friends.example"]).await;
+    admin
+        .gql
+        .data(
+            "mutation { saveAdminSettings(instanceTermsType: CUSTOM, instanceTerms: \"<p>Be kind</p>\") { instanceTermsType } }",
+            json!({}),
+        )
+        .await;
+    let mut visitor = Browser::new(&server.base_url);
+    let form = visitor.get("/register").await;
+    // A reserved name, an address the allowlist does not admit, a short password, and the
+    // terms not ticked: four problems, told together.
+    let refused = send_form(
+        &mut visitor,
+        &form,
+        "relay",
+        &[("email", "zoe@elsewhere.example"), ("password", "short")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = &refused.body;
+    for (field, words) in [
+        ("username", "This username is taken: choose another."),
+        ("email", "this one is not among them"),
+        ("password", "Choose a password long enough"),
+        ("accept_terms", "Accept the terms to create an account."),
+    ] {
+        let note = format!("<p class=\"field-error\" id=\"{field}-error\">");
+        let at = body
+            .find(&note)
+            .unwrap_or_else(|| panic!("no problem beside {field}: {body}"));
+        assert!(body[at..].contains(words), "{field}: {body}");
+        assert!(
+            body.contains(&format!("id=\"{field}\"")) && body.contains(&format!("{field}-error")),
+            "{field} tied to its problem"
+        );
+    }
+    assert!(body.contains("things to fix"), "{body}");
+    assert_eq!(body.matches("class=\"field-error\"").count(), 4, "{body}");
+    assert!(
+        body.contains("aria-invalid=\"true\" autofocus"),
+        "the first is focused"
+    );
+
+    // In French, the same problems in French words, nothing in English.
+    visitor.accept_language = "fr".to_owned();
+    let form = visitor.get("/register").await;
+    let refused = send_form(
+        &mut visitor,
+        &form,
+        "relay",
+        &[("email", "zoe@elsewhere.example"), ("password", "short")],
+    )
+    .await;
+    assert!(
+        refused
+            .body
+            .contains("Les inscriptions ne sont ouvertes qu’à certaines adresses"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("This username is taken"));
+    assert!(!refused.body.contains("Accept the terms"));
+    // Put right, the same form is accepted.
+    let sent = send_form(
+        &mut visitor,
+        &form,
+        "zoe",
+        &[("email", "zoe@friends.example"), ("accept_terms", "yes")],
+    )
+    .await;
+    assert!(
+        sent.body.contains("Consultez votre messagerie"),
+        "{}",
+        sent.body
+    );
 }

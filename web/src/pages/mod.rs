@@ -29,6 +29,7 @@ mod place_fields;
 mod posts;
 mod repeats;
 mod reporting;
+mod rsvp;
 mod share;
 mod visitor;
 mod write_participants;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(about::routes())
         .merge(admin_users::routes())
         .merge(event::routes())
+        .merge(rsvp::routes())
         .merge(comments::routes())
         .merge(posts::routes())
         .merge(organize::routes())

@@ -3,6 +3,7 @@
 //! acts, in [`of_user`].
 
 pub mod of_user;
+mod sign_up;
 
 use entity::actor::{self, ActorKind, ActorVisibility, Openness};
 use entity::user;
@@ -10,6 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 pub use of_user::{acting_as, identities, own};
+pub use sign_up::{SignUpForm, SignUpOutcome, SignUpProblem, sign_up};
 
 use super::{LocalActorUrls, username};
 use crate::context::AppContext;
@@ -108,62 +110,6 @@ fn holds_account(
     let fresh = ctx.now() - user.created_at < crate::users::service::CONFIRMATION_VALIDITY;
     (fresh && user.registration_token_hash.as_deref() == Some(hash.as_str()))
         || user.confirmation_token_hash.as_deref() == Some(hash.as_str())
-}
-
-/// Registers an account and its first identity in one step (the sign-up form). The username
-/// is checked first, so a taken one does not leave an account without identity behind.
-pub async fn sign_up(
-    ctx: &AppContext,
-    client: &crate::rate_limits::Client,
-    account: crate::users::NewAccount,
-    raw_username: &str,
-) -> Result<actor::Model> {
-    // Every problem of the form at once: the username's, the address's and the password's.
-    let mut validation = Validation::new();
-    let username = match username::validate(raw_username, "username") {
-        Ok(username) => Some(username),
-        Err(Error::Invalid(errors)) => {
-            for error in errors {
-                validation.add(&error.field, error.message);
-            }
-            None
-        }
-        // Reserved: said as a name taken.
-        Err(other) => return Err(other),
-    };
-    validation.check(email::normalize(&account.email));
-    validation.check(crate::users::password::validate_new(
-        &account.password,
-        ctx.settings.auth.min_password_length,
-        "password",
-    ));
-    validation.finish()?;
-    let Some(username) = username else {
-        return Err(Error::internal("validation passed without a username"));
-    };
-    if crate::actors::find_local_by_username(&ctx.db, &username)
-        .await?
-        .is_some()
-    {
-        return Err(Error::conflict(
-            "username",
-            "this username is already taken",
-        ));
-    }
-    let email = account.email.clone();
-    let registration = crate::users::service::register(ctx, client, account).await?;
-    register(
-        ctx,
-        &Principal::Anonymous,
-        &email,
-        Some(&registration.registration_token),
-        NewPerson {
-            preferred_username: username.clone(),
-            name: Some(username),
-            summary: None,
-        },
-    )
-    .await
 }
 
 async fn insert(

@@ -1,7 +1,9 @@
 //! The account's details, each changed by the use case the API calls for it: an identity's
 //! display name (`updatePerson`), the password (`changePassword`: the current one first, the
 //! other sessions then end) and the email address (`changeEmail`: a link goes to the new
-//! address, which becomes the account's once it is followed).
+//! address, which becomes the account's once it is followed), and an identity's avatar,
+//! chosen in a plain file input and stored by the same media services as `uploadMedia` and
+//! `updatePerson(avatar)`.
 
 use askama::Template;
 use axum::Router;
@@ -10,11 +12,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use backend::actors::persons::{self, PersonChanges};
+use backend::media::ActorPicture;
 use serde::Deserialize;
 
-use crate::pages::form::Form;
+use crate::pages::event_fields::checkbox;
+use crate::pages::form::{Form, FormWithFiles};
 use crate::pages::form_problems::Problems;
 use crate::pages::i18n::{t, with};
+use crate::pages::pictures::{self, Picture, Shown};
 use crate::pages::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
@@ -26,12 +31,15 @@ pub fn routes() -> Router<AppState> {
         .route("/me/account/name", post(change_name))
         .route("/me/account/password", post(change_password))
         .route("/me/account/email", post(change_email))
+        .route("/me/account/avatar", post(change_avatar))
 }
 
 /// The page's fields, in their order (the problems are listed so).
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 8] = [
     "identity",
     "display_name",
+    "avatar",
+    "avatar_alt",
     "current_password",
     "new_password",
     "new_email",
@@ -49,6 +57,9 @@ struct DetailsPage {
     /// The identity whose name the form shows.
     identity: String,
     display_name: String,
+    /// The shown identity's avatar now, described as it was uploaded.
+    avatar: Option<Picture>,
+    avatar_alt: String,
     email: String,
     /// The address waiting for its link to be followed.
     pending_email: Option<String>,
@@ -61,6 +72,7 @@ struct DetailsPage {
 struct Typed {
     identity: Option<String>,
     display_name: Option<String>,
+    avatar_alt: String,
     new_email: String,
 }
 
@@ -98,6 +110,15 @@ async fn page(
         .display_name
         .or_else(|| shown.and_then(|a| a.name.clone()))
         .unwrap_or_default();
+    let avatar_id = shown.and_then(|a| a.avatar_media_id);
+    let loaded =
+        match backend::media::find_many(&state.ctx.db, &avatar_id.into_iter().collect::<Vec<_>>())
+            .await
+        {
+            Ok(loaded) => loaded,
+            Err(err) => return error_page(visitor, &err),
+        };
+    let avatar = Picture::of_id(&loaded, avatar_id, Shown::Avatar, true);
     let page = DetailsPage {
         frame: Frame {
             title: t(locale, "account-title"),
@@ -117,6 +138,8 @@ async fn page(
             .collect(),
         identity: identity.unwrap_or_default(),
         display_name,
+        avatar,
+        avatar_alt: typed.avatar_alt,
         email: user.email.clone(),
         pending_email: user.unconfirmed_email.clone(),
         new_email: typed.new_email,
@@ -214,7 +237,7 @@ pub async fn change_name(
     let typed = Typed {
         identity: Some(form.identity),
         display_name: Some(form.display_name),
-        new_email: String::new(),
+        ..Typed::default()
     };
     after(
         &state,
@@ -315,4 +338,111 @@ pub async fn change_email(
         typed,
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct AvatarForm {
+    #[serde(default)]
+    identity: String,
+    #[serde(default)]
+    avatar_alt: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    remove_avatar: bool,
+}
+
+/// Gives the identity an avatar, replaces it or takes it off; a picture without a
+/// description, or one the media service refuses, comes back beside its field.
+pub async fn change_avatar(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    FormWithFiles(form, mut files): FormWithFiles<AvatarForm>,
+) -> Response {
+    let Some(session) = visitor.session.clone() else {
+        return see_other(&visitor, "/login?next=/me/account");
+    };
+    let ctx = &state.ctx;
+    let locale = visitor.locale;
+    let asked = async {
+        let identity = persons::identities(&ctx.db, session.user.id)
+            .await?
+            .into_iter()
+            .find(|a| a.preferred_username == form.identity)
+            .ok_or_else(|| backend::Error::invalid("identity", "not one of the account's"))?;
+        let asked = pictures::asked(
+            files.take("avatar"),
+            &form.avatar_alt,
+            form.remove_avatar,
+            "avatar_alt",
+            t(locale, "form-picture-alt-needed"),
+        )?;
+        Ok::<_, backend::Error>((identity, asked))
+    }
+    .await;
+    let typed = Typed {
+        identity: Some(form.identity),
+        avatar_alt: form.avatar_alt,
+        ..Typed::default()
+    };
+    let (identity, asked) = match asked {
+        Ok(asked) => asked,
+        Err(err) => {
+            let field_of = |api: &str| match api {
+                "identity" => Some("identity"),
+                "avatar_alt" => Some("avatar_alt"),
+                _ => None,
+            };
+            return after(&state, visitor, Err(err), field_of, typed).await;
+        }
+    };
+    let key = match asked {
+        pictures::Asked::Keep => {
+            let mut problems = Problems::default();
+            problems.add("avatar", t(locale, "account-avatar-none"));
+            return page(
+                &state,
+                visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                problems,
+                typed,
+            )
+            .await;
+        }
+        pictures::Asked::Remove => "account-avatar-removed",
+        pictures::Asked::Replace { .. } => "account-avatar-saved",
+    };
+    let applied = pictures::apply_to_actor(
+        ctx,
+        &visitor.principal(),
+        identity.id,
+        ActorPicture::Avatar,
+        asked,
+    )
+    .await;
+    match applied {
+        Ok(()) => after(&state, visitor, Ok(t(locale, key)), |_| None, typed).await,
+        // Not a picture, too big, over the quota: told beside the file input.
+        Err(err) if !err.is_internal() => {
+            let mut problems = Problems::default();
+            problems.add(
+                "avatar",
+                with(
+                    locale,
+                    "account-avatar-not-saved",
+                    "reason",
+                    pictures::refusal(locale, &err),
+                ),
+            );
+            page(
+                &state,
+                visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                problems,
+                typed,
+            )
+            .await
+        }
+        Err(err) => error_page(visitor, &err),
+    }
 }

@@ -7,9 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use backend::actors::persons;
+use backend::actors::persons::{self, SignUpForm, SignUpOutcome, SignUpProblem};
 use backend::i18n::Locale;
 use backend::users::browser;
+use backend::users::policy::Refusal;
 use backend::users::registration::{self, RegistrationMode};
 use backend::users::service::{self as users, NewAccount};
 use serde::Deserialize;
@@ -318,10 +319,6 @@ pub async fn register_form(
     .await
 }
 
-/// The code of a sign-up whose terms were not accepted (a rule of this form only: the API's
-/// clients show the terms themselves, as Mobilizon's).
-const TERMS_NOT_ACCEPTED: &str = "terms_not_accepted";
-
 #[derive(Deserialize)]
 pub struct RegisterForm {
     username: String,
@@ -352,32 +349,26 @@ pub async fn register(
 ) -> Response {
     let ctx = &state.ctx;
     let locale = visitor.locale;
-    let result = async {
-        registration::check_form(ctx, &form.ticket, &form.website)?;
-        if form.accept_terms.is_empty() && backend::about::get(&ctx.db).await?.terms.is_published()
-        {
-            return Err(backend::Error::rule(
-                TERMS_NOT_ACCEPTED,
-                t(locale, "register-terms-needed"),
-            ));
-        }
-        persons::sign_up(
-            ctx,
-            &client,
-            NewAccount {
+    let result = persons::sign_up(
+        ctx,
+        &client,
+        SignUpForm {
+            username: form.username.clone(),
+            account: NewAccount {
                 email: form.email.clone(),
                 password: form.password.clone(),
                 locale: Some(locale.code().to_owned()),
                 timezone: Some(form.timezone.clone()).filter(|tz| !tz.trim().is_empty()),
                 invitation: Some(form.invitation.clone()).filter(|i| !i.trim().is_empty()),
             },
-            &form.username,
-        )
-        .await
-    }
+            accepted_terms: !form.accept_terms.is_empty(),
+            ticket: form.ticket.clone(),
+            honeypot: form.website.clone(),
+        },
+    )
     .await;
-    match result {
-        Ok(identity) => {
+    let problems = match result {
+        Ok(SignUpOutcome::Registered(identity)) => {
             let next = safe_next(&form.next);
             if next != "/" {
                 visitor.remember_next(&next);
@@ -393,40 +384,67 @@ pub async fn register(
             if awaiting {
                 text = format!("{text} {}", t(locale, "register-sent-approval"));
             }
-            message(
+            return message(
                 &visitor,
                 t(locale, "register-title"),
                 Some(text),
                 None,
                 String::new(),
-            )
+            );
         }
-        Err(err) if !err.is_internal() => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(SignUpOutcome::Refused(refusals)) => {
             let mut problems = Problems::of_form("signup");
-            match err.code() {
-                "sign_up_refused" => problems.add("", t(locale, "register-refused")),
-                "registrations_closed" => problems.add("", t(locale, "register-mode-closed")),
-                "registration_not_allowed" => problems.add("", t(locale, "register-not-allowed")),
-                "invitation_required" => problems.add("", t(locale, "register-mode-invitation")),
-                TERMS_NOT_ACCEPTED => {
-                    problems.add("accept_terms", t(locale, "form-error-accept_terms"))
-                }
-                _ => problems.add_backend(locale, &err, |api| match api {
-                    "username" | "preferredUsername" => Some("username"),
-                    "email" => Some("email"),
-                    "password" => Some("password"),
-                    _ => None,
-                }),
+            for refusal in refusals {
+                let (field, key) = sign_up_problem(refusal);
+                problems.add(field, t(locale, key));
             }
-            let form_again = SignUp {
-                email: form.email,
-                username: form.username,
-                invitation: form.invitation,
-            };
-            register_page(&state, &visitor, status, problems, form.next, form_again).await
+            problems
         }
-        Err(err) => error_page(visitor, &err),
+        // Taken by someone else in the meantime, or too many sign-ups from here.
+        Err(err) if !err.is_internal() => {
+            let mut problems = Problems::of_form("signup");
+            problems.add_backend(locale, &err, |api| match api {
+                "username" | "preferredUsername" => Some("username"),
+                "email" => Some("email"),
+                "password" => Some("password"),
+                _ => None,
+            });
+            problems
+        }
+        Err(err) => return error_page(visitor, &err),
+    };
+    let form_again = SignUp {
+        email: form.email,
+        username: form.username,
+        invitation: form.invitation,
+    };
+    register_page(
+        &state,
+        &visitor,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        problems,
+        form.next,
+        form_again,
+    )
+    .await
+}
+
+/// Where the sign-up form tells a problem (a field's id, or above the form) and its words.
+fn sign_up_problem(problem: SignUpProblem) -> (&'static str, &'static str) {
+    match problem {
+        SignUpProblem::FormRefused => ("", "register-refused"),
+        SignUpProblem::NotAdmitted(Refusal::Closed) => ("", "register-mode-closed"),
+        SignUpProblem::NotAdmitted(Refusal::NotOnAllowlist) => ("email", "register-not-allowed"),
+        SignUpProblem::NotAdmitted(Refusal::InvitationNeeded) => ("", "register-mode-invitation"),
+        SignUpProblem::NotAdmitted(Refusal::InvitationInvalid) => {
+            ("", "register-invitation-invalid")
+        }
+        SignUpProblem::TermsNotAccepted => ("accept_terms", "form-error-accept_terms"),
+        SignUpProblem::UsernameInvalid => ("username", "form-error-signup-username"),
+        SignUpProblem::UsernameTaken => ("username", "form-taken-signup-username"),
+        SignUpProblem::EmailInvalid => ("email", "form-error-signup-email"),
+        SignUpProblem::EmailTaken => ("email", "form-taken-signup-email"),
+        SignUpProblem::PasswordInvalid => ("password", "form-error-signup-password"),
     }
 }
 

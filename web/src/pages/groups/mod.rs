@@ -40,7 +40,10 @@ pub struct ActorView {
     id: i64,
     handle: String,
     name: String,
+    /// As text, for the page's description in its `<meta>`.
     summary: String,
+    /// As safe HTML, for the page (see `backend::actors::summary`).
+    summary_html: String,
     facts: Option<String>,
     is_group: bool,
     membership: Option<String>,
@@ -139,6 +142,7 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         Page::new(Some(1), Some(10))?,
     )
     .await?;
+    let summary_html = backend::actors::summary::to_html(actor.summary.as_deref().unwrap_or(""));
     let picture_ids: Vec<i64> = [actor.avatar_media_id, actor.banner_media_id]
         .into_iter()
         .chain(
@@ -174,7 +178,10 @@ async fn build(state: &AppState, visitor: &Visitor, segment: &str) -> backend::R
         id: actor.id,
         handle: backend::actors::handle(&actor),
         name: backend::actors::display_name(&actor),
-        summary: actor.summary.clone().unwrap_or_default(),
+        summary: backend::events::sanitize::plain_text(&summary_html)
+            .trim()
+            .to_owned(),
+        summary_html,
         facts: None,
         is_group: actor.kind == ActorKind::Group,
         membership: None,

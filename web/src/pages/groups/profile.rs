@@ -262,7 +262,7 @@ pub async fn edit_group_form(
             let fields = NewGroupForm {
                 username: group.preferred_username.clone(),
                 name: backend::actors::display_name(&group),
-                summary: group.summary.clone().unwrap_or_default(),
+                summary: backend::actors::summary::to_text(group.summary.as_deref().unwrap_or("")),
                 openness: match group.openness {
                     Openness::Open => "open",
                     Openness::Moderated => "moderated",
