@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod admin_users;
 mod assets;
+mod comment_address;
 mod comments;
 mod confirm;
 mod discussions;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin_users::routes())
         .merge(event::routes())
         .merge(comments::routes())
+        .merge(comment_address::routes())
         .merge(posts::routes())
         .merge(organize::routes())
         .merge(event_ending::routes())
