@@ -141,7 +141,7 @@ pub async fn comment_json(
         return Err(Error::NotFound);
     }
     if comment.deleted_at.is_some() {
-        return Ok(gone(&comment.ap_id)?);
+        return gone(&comment.ap_id);
     }
     let note = crate::objects::comment::to_note(&snapshot, &comment).await?;
     snapshot.commit().await?;
