@@ -126,6 +126,24 @@ pub enum Happened {
         actor_id: i64,
         inboxes: Vec<String>,
     },
+    /// A comment of a group's discussion was written, changed or deleted. For a discussion
+    /// of one of our groups, its members on other instances hear of it; for another
+    /// instance's group, that instance does (of what was written here). `came_from` is the
+    /// remote actor whose activity brought the change: its instance has it already.
+    DiscussionCommentChanged {
+        comment_id: i64,
+        change: Change,
+        came_from: Option<i64>,
+    },
+}
+
+/// What became of a thing other instances keep a copy of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Posted,
+    Updated,
+    Deleted,
 }
 
 /// Records that a local actor is about to be deleted, when anyone elsewhere may know it (it

@@ -216,6 +216,35 @@ fn authority(url: &Url) -> Option<String> {
     })
 }
 
+/// The remote actor that signed a fetch (a `GET` of one of our objects), when its
+/// signature verifies with its key; `None` for an unsigned or badly signed request.
+pub(crate) async fn signed_fetcher(
+    data: &Data<AppContext>,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Option<entity::actor::Model> {
+    let public_url = data.settings.public_url.url();
+    let incoming = Incoming {
+        method,
+        uri,
+        headers,
+        body: &[],
+        scheme: public_url.scheme(),
+        authority: data.domain(),
+    };
+    let signed = signatures::read(&incoming, Utc::now()).ok()?;
+    let mut actor_id = Url::parse(&signed.key_id).ok()?;
+    actor_id.set_fragment(None);
+    match signing_actor(&actor_id, &signed, data).await {
+        Ok(actor) => Some(actor.model),
+        Err(err) => {
+            tracing::debug!(key = signed.key_id, error = %err, "fetch: signature refused");
+            None
+        }
+    }
+}
+
 /// How long a stored copy of an actor is used before its document is fetched again.
 const ACTOR_REFRESH: chrono::Duration = chrono::Duration::days(1);
 

@@ -38,7 +38,9 @@ pub use config::{Federation, FederationData};
 pub use delivery::{follow_remote, resolve_handle};
 pub use error::{Error, Result};
 pub use resolve::{NodeInfo, Resolved, nodeinfo, other_instance_handle, resolve, resolve_instance};
-pub use routes::{actor_events_json, actor_json, event_json, members_json, post_json, routes};
+pub use routes::{
+    actor_events_json, actor_json, comment_json, event_json, members_json, post_json, routes,
+};
 
 /// The federation job handlers, for the start-up registry: turning what backend recorded into
 /// activities, delivering them, copying the pictures of remote events and actors, and

@@ -469,6 +469,11 @@ impl JobHandler for PublishJob {
             Happened::ActorSuspended { actor_id, inboxes } => {
                 Self::actor_suspended(ctx, actor_id, inboxes).await?
             }
+            Happened::DiscussionCommentChanged {
+                comment_id,
+                change,
+                came_from,
+            } => crate::activities::discussion::publish(ctx, comment_id, change, came_from).await?,
         }
         Ok(())
     }

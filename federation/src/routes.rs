@@ -29,7 +29,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: &Federation) -> Rout
         .route("/{handle}/followers", get(followers))
         .route("/relay", get(relay))
         .route("/relay/outbox", get(relay_outbox))
-        .route("/comments/{uuid}", get(comment))
         .route("/events/{uuid}/replies", get(event_replies))
         .route("/.well-known/webfinger", get(crate::webfinger::webfinger))
         .route("/.well-known/host-meta", get(crate::webfinger::host_meta))
@@ -114,39 +113,82 @@ pub async fn post_json(ctx: &AppContext, slug: &str) -> Result<Response> {
     Ok(activity_json(document))
 }
 
-/// A comment written here: its `Note` for peers (a `Tombstone`, gone, once deleted), and for
-/// people its place on the event's page.
-async fn comment(
-    data: FederationData,
-    Path(uuid): Path<String>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    let result = async {
-        let snapshot = backend::db::begin_snapshot(&data.db).await?;
-        let comment = backend::comments::find_by_uuid(&snapshot, &uuid)
-            .await
-            .map_err(|_| Error::NotFound)?;
-        let event = backend::events::find(&snapshot, comment.event_id).await?;
-        if !comment.local || !backend::events::policy::federates(&event) {
-            return Err(Error::NotFound);
-        }
-        if !crate::negotiate::wants_activity_json(&headers) {
-            let place = format!("/events/{}#comment-{}", event.uuid, comment.uuid);
-            return Ok(axum::response::Redirect::to(&place).into_response());
-        }
-        if comment.deleted_at.is_some() {
-            let tombstone =
-                crate::activities::delete::Tombstone::of(url::Url::parse(&comment.ap_id)?, "Note");
-            let mut response = activity_json(tombstone);
-            *response.status_mut() = axum::http::StatusCode::GONE;
-            return Ok(response);
-        }
-        let note = crate::objects::comment::to_note(&snapshot, &comment).await?;
-        snapshot.commit().await?;
-        Ok::<_, Error>(activity_json(note))
+/// The `Note` of a comment written here, by its address `/comments/{uuid}`, for the HTML
+/// handler of that address when [`crate::negotiate::wants_activity_json`] says so. A comment
+/// of an event that federates is everyone's (410 and a `Tombstone` once deleted); a comment
+/// of a group's discussion is only for the instances of the group's members, asking with a
+/// signed fetch (404 for anyone else: nothing says it exists).
+pub async fn comment_json(
+    federation: &crate::Federation,
+    uuid: &str,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response> {
+    let data = federation.data();
+    if backend::comments::find_by_uuid(&data.db, uuid)
+        .await
+        .is_err()
+    {
+        return discussion_comment(&data, uuid, method, uri, headers).await;
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    let snapshot = backend::db::begin_snapshot(&data.db).await?;
+    let comment = backend::comments::find_by_uuid(&snapshot, uuid)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let event = backend::events::find(&snapshot, comment.event_id).await?;
+    if !comment.local || !backend::events::policy::federates(&event) {
+        return Err(Error::NotFound);
+    }
+    if comment.deleted_at.is_some() {
+        return gone(&comment.ap_id);
+    }
+    let note = crate::objects::comment::to_note(&snapshot, &comment).await?;
+    snapshot.commit().await?;
+    Ok(activity_json(note))
+}
+
+/// 410 and the `Tombstone` of a deleted comment.
+fn gone(ap_id: &str) -> Result<Response> {
+    let tombstone = crate::activities::delete::Tombstone::of(url::Url::parse(ap_id)?, "Note");
+    let mut response = activity_json(tombstone);
+    *response.status_mut() = axum::http::StatusCode::GONE;
+    Ok(response)
+}
+
+async fn discussion_comment(
+    data: &FederationData,
+    uuid: &str,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response> {
+    let fetcher = crate::inbox::signed_fetcher(data, method, uri, headers)
+        .await
+        .ok_or(Error::NotFound)?;
+    let principal = backend::principal::Principal::Remote {
+        actor_id: fetcher.id,
+        activity_id: data
+            .settings
+            .public_url
+            .url()
+            .join(&uri.to_string())?
+            .to_string(),
+    };
+    let snapshot = backend::db::begin_snapshot(&data.db).await?;
+    let (comment, _) = backend::discussions::find_comment_for(&snapshot, &principal, uuid)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    if !comment.local {
+        // Its own instance serves it.
+        return Err(Error::NotFound);
+    }
+    if comment.deleted_at.is_some() {
+        return gone(&comment.ap_id);
+    }
+    let note = crate::objects::discussion_comment::to_note(&snapshot, &comment).await?;
+    snapshot.commit().await?;
+    Ok(activity_json(note))
 }
 
 /// The comments of a local event that federates (the `replies` of its document), as the ids

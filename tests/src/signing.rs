@@ -163,3 +163,40 @@ impl SignedPost {
         ]
     }
 }
+
+/// Fetches `url` as Mobilizon fetches what is not public: a `GET` for
+/// `application/activity+json`, signed (draft-cavage) over `(request-target) host date`,
+/// without a digest since there is no body.
+pub async fn signed_get(url: &str, signer: &Signer) -> reqwest::Response {
+    let parsed = url::Url::parse(url).expect("url");
+    let host = match parsed.port() {
+        Some(port) => format!("{}:{port}", parsed.host_str().expect("host")),
+        None => parsed.host_str().expect("host").to_owned(),
+    };
+    let date = Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let signing_string = format!(
+        "(request-target): get {}\nhost: {host}\ndate: {date}",
+        parsed.path()
+    );
+    let key = RsaPrivateKey::from_pkcs8_pem(&signer.private_key_pem).expect("private key");
+    let signature = key
+        .sign(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(signing_string.as_bytes()),
+        )
+        .expect("sign");
+    let header = format!(
+        "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date\",signature=\"{}\"",
+        signer.key_id,
+        BASE64.encode(signature)
+    );
+    reqwest::Client::new()
+        .get(url)
+        .header("accept", "application/activity+json")
+        .header("host", host)
+        .header("date", date)
+        .header("signature", header)
+        .send()
+        .await
+        .expect("the instance answers")
+}

@@ -9,10 +9,11 @@ use sea_orm::{
     Set,
 };
 
-use super::{notices, policy};
+use super::{federated, notices, policy};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
+use crate::outbox::Change;
 use crate::principal::Principal;
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -28,10 +29,12 @@ pub enum DiscussionRef {
 }
 
 /// Which comment of a discussion: by its uuid (the API answers comments of discussions by
-/// their uuid, as messages of conversations, since their ids are not event comments' ones).
+/// their uuid, as messages of conversations, since their ids are not event comments' ones),
+/// or by its address (another instance's `Update` or `Delete` names it so).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommentRef {
     Uuid(String),
+    ApId(String),
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +92,12 @@ pub async fn create(
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let group = crate::groups::find(&tx, new.group_id).await?;
+    if !policy::starts_here(group.is_local()) {
+        return Err(Error::rule(
+            "discussion_elsewhere",
+            "discussions of a group of another instance start on that instance",
+        ));
+    }
     let (author, _) = member_writing(&tx, principal, group.id).await?;
     let uuid = uuid::Uuid::new_v4();
     let slug = crate::posts::slug_of(&title, &uuid);
@@ -107,13 +116,19 @@ pub async fn create(
     }
     .insert(&tx)
     .await?;
+    // As Mobilizon: the first comment is the discussion's `Note`, with its address.
+    let first_note = RemoteComment {
+        ap_id: row.ap_id.clone(),
+        published_at: Some(now),
+    };
     let written = Written {
         text,
-        remote: None,
+        remote: Some(&first_note),
         now,
     };
     let first = insert_comment(ctx, &tx, &row, &author, written).await?;
     notices::queue_to_members(ctx, &tx, &group, &row, &first, &author, true, now).await?;
+    federated::record(ctx, &tx, now, &group, &first, Change::Posted, None).await?;
     tx.commit().await?;
     Ok((row, first))
 }
@@ -163,6 +178,8 @@ pub async fn reply(
     moved.updated_at = Set(now);
     let discussion = moved.update(&tx).await?;
     notices::queue_to_members(ctx, &tx, &group, &discussion, &comment, &author, false, now).await?;
+    let came_from = federated::came_from(principal);
+    federated::record(ctx, &tx, now, &group, &comment, Change::Posted, came_from).await?;
     tx.commit().await?;
     Ok((discussion, comment))
 }
@@ -184,6 +201,16 @@ pub async fn rename(
     row.title = Set(title);
     row.updated_at = Set(now);
     let row = row.update(&tx).await?;
+    // The first comment is the discussion's `Note`, which carries the title: members
+    // elsewhere hear of the new one through its `Update`.
+    let first = discussion_comment::Entity::find()
+        .filter(discussion_comment::Column::ApId.eq(row.ap_id.as_str()))
+        .one(&tx)
+        .await?;
+    if let Some(first) = first.filter(|c| c.deleted_at.is_none()) {
+        let group = crate::actors::find(&tx, row.group_id).await?;
+        federated::record(ctx, &tx, now, &group, &first, Change::Updated, None).await?;
+    }
     tx.commit().await?;
     Ok(row)
 }
@@ -231,10 +258,18 @@ pub async fn update_comment(
             "this comment was deleted: it cannot change any more",
         ));
     }
+    if comment.text == text {
+        // The same text saved again (or sent again): nobody elsewhere needs to hear it.
+        tx.commit().await?;
+        return Ok(comment);
+    }
     let mut row: discussion_comment::ActiveModel = comment.into();
     row.text = Set(text);
     row.updated_at = Set(now);
     let row = row.update(&tx).await?;
+    let group = crate::actors::find(&tx, discussion.group_id).await?;
+    let came_from = federated::came_from(principal);
+    federated::record(ctx, &tx, now, &group, &row, Change::Updated, came_from).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -265,6 +300,9 @@ pub async fn delete_comment(
     row.deleted_at = Set(Some(now));
     row.updated_at = Set(now);
     let row = row.update(&tx).await?;
+    let group = crate::actors::find(&tx, discussion.group_id).await?;
+    let came_from = federated::came_from(principal);
+    federated::record(ctx, &tx, now, &group, &row, Change::Deleted, came_from).await?;
     tx.commit().await?;
     Ok(Deleted::Deleted(row))
 }
@@ -275,8 +313,14 @@ async fn visible_comment(
     principal: &Principal,
     which: &CommentRef,
 ) -> Result<(discussion_comment::Model, discussion::Model)> {
-    let CommentRef::Uuid(uuid) = which;
-    let comment = super::find_comment(conn, uuid).await?;
+    let comment = match which {
+        CommentRef::Uuid(uuid) => super::find_comment(conn, uuid).await?,
+        CommentRef::ApId(ap_id) => discussion_comment::Entity::find()
+            .filter(discussion_comment::Column::ApId.eq(ap_id.as_str()))
+            .one(conn)
+            .await?
+            .ok_or(Error::not_found("comment"))?,
+    };
     let discussion =
         super::find_visible(conn, principal, &DiscussionRef::Id(comment.discussion_id))
             .await
@@ -362,7 +406,7 @@ async fn insert_comment(
     .await?)
 }
 
-fn clean_title(raw: &str) -> Result<String> {
+pub(super) fn clean_title(raw: &str) -> Result<String> {
     let title = raw.trim();
     let chars = title.chars().count();
     if chars == 0 || chars > MAX_TITLE_CHARS {

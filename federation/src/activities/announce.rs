@@ -1,7 +1,8 @@
 //! `Announce` of an event by the group it belongs to (Mobilizon's groups relay their events
 //! this way; Mastodon shows it as a boost). The announced object is an event id, an embedded
 //! `Event`, or an embedded `Create`/`Update` of one. Announces of anything else (boosts of
-//! notes) are accepted and ignored. And our own: a group's of its new events, the instance
+//! notes) are accepted and ignored, but a group's relay of a comment of its discussions (see
+//! [`super::discussion`]). And our own: a group's of its new events, the instance
 //! actor's of public events to the instances that follow it.
 
 use activitypub_federation::config::Data;
@@ -19,6 +20,7 @@ use super::create_or_update::CreateOrUpdate;
 use super::remote_events::{store_asked_for, store_remote_event, verify_owner};
 use crate::error::{Error, Result};
 use crate::protocol::event::Event;
+use crate::protocol::note::Note;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Announce {
@@ -80,6 +82,24 @@ impl Announce {
         })
     }
 
+    /// A group relays a member's comment of one of its discussions to its members elsewhere,
+    /// the `Note` inside (Mobilizon's groups relay their members' activities so).
+    pub fn of_note(group: &actor::Model, note: &Note, now: DateTime<Utc>) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!(
+                "{}/announces/{}",
+                group.ap_id,
+                uuid::Uuid::new_v4()
+            ))?,
+            kind: AnnounceType::Announce,
+            actor: Url::parse(&group.ap_id)?,
+            to: note.to.clone(),
+            cc: Vec::new(),
+            published: Some(now),
+            object: serde_json::to_value(note)?,
+        })
+    }
+
     fn new(
         id: &str,
         sender: &actor::Model,
@@ -110,11 +130,26 @@ pub(crate) enum Announced {
 }
 
 impl Announce {
-    pub(crate) fn announced(&self) -> Announced {
-        let object = match self.object.get("type").and_then(Value::as_str) {
+    /// The announced object, out of its `Create` or `Update` if it is wrapped in one.
+    fn inner(&self) -> &Value {
+        match self.object.get("type").and_then(Value::as_str) {
             Some("Create" | "Update") => self.object.get("object").unwrap_or(&Value::Null),
             _ => &self.object,
-        };
+        }
+    }
+
+    /// The announced `Note` of a group's discussion (it names one as its `context`), if any.
+    pub(crate) fn discussion_note(&self) -> Option<Note> {
+        let object = self.inner();
+        let is_note = object.get("type").and_then(Value::as_str) == Some("Note");
+        if !is_note || object.get("context").is_none() {
+            return None;
+        }
+        serde_json::from_value(object.clone()).ok()
+    }
+
+    pub(crate) fn announced(&self) -> Announced {
+        let object = self.inner();
         match object {
             Value::String(id) => Url::parse(id).map_or(Announced::Other, Announced::Address),
             Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("Event") => {
@@ -178,6 +213,12 @@ impl Activity for Announce {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
+        if let Some(note) = self.discussion_note() {
+            let via = super::discussion::Via::Group;
+            if super::discussion::receive_note(data, via, &self.actor, &self.id, &note).await? {
+                return Ok(());
+            }
+        }
         if backend::instances::is_followed_instance(&data.db, self.actor.as_str()).await? {
             return self.relayed(data).await;
         }

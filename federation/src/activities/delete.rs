@@ -1,5 +1,5 @@
 //! `Delete` of a remote event by its owner (a `Tombstone` or a bare id), of a comment by its
-//! author or the event's organizers, of a group's post by its instance, or of an actor by
+//! author or the event's organizers, of a discussion's comment (see [`super::discussion`]), of a group's post by its instance, or of an actor by
 //! itself. Deletions of things not kept here are remembered like an event's, in case the
 //! thing is an event still on its way. And our own: of an event (a `Tombstone`), of an actor
 //! by itself (deleted, or suspended by our moderators).
@@ -79,6 +79,25 @@ impl Delete<Tombstone> {
 }
 
 impl Delete<Tombstone> {
+    /// The deletion of a comment of a group's discussion, to the group's members (or, for
+    /// another instance's group, to the group): never to the public.
+    /// Its id is the sender's: a group relays the deletion of a member's words from elsewhere.
+    pub fn discussion_comment(comment_id: &str, sender: &actor::Model, to: Url) -> Result<Self> {
+        Ok(Self {
+            id: Url::parse(&format!(
+                "{}/deletes/{}",
+                sender.ap_id,
+                uuid::Uuid::new_v4()
+            ))?,
+            kind: DeleteType::Delete,
+            actor: Url::parse(&sender.ap_id)?,
+            to: vec![to],
+            object: Tombstone::of(Url::parse(comment_id)?, "Note"),
+        })
+    }
+}
+
+impl Delete<Tombstone> {
     /// A group's deletion of its post (Mobilizon's shape: a `Tombstone` that was an
     /// `Article`).
     pub fn post(post_id: &str, group: &actor::Model) -> Result<Self> {
@@ -145,8 +164,17 @@ impl Activity for Delete {
         &self.actor
     }
 
-    async fn verify(&self, _data: &Data<AppContext>) -> Result<()> {
-        crate::origin::verify_same_origin(&self.object_id()?, &self.actor)?;
+    async fn verify(&self, data: &Data<AppContext>) -> Result<()> {
+        let object = self.object_id()?;
+        if crate::origin::verify_same_origin(&object, &self.actor).is_err() {
+            // A group's instance deletes its members' words in its discussions, wherever
+            // they were written: backend says whether this sender speaks for the group.
+            let of_discussion =
+                backend::discussions::find_comment_by_ap_id(&data.db, object.as_str()).await?;
+            if of_discussion.is_none() {
+                return crate::origin::verify_same_origin(&object, &self.actor);
+            }
+        }
         Ok(())
     }
 
@@ -166,6 +194,9 @@ impl Activity for Delete {
             .await?
             .ok_or(Error::NotFound)?;
         let principal = super::senders::remote_principal(&sender, &self.id);
+        if super::discussion::receive_delete(data, &principal, &object).await? {
+            return Ok(());
+        }
         if backend::comments::find_by_ap_id(&data.db, object.as_str())
             .await?
             .is_some()

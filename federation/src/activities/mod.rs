@@ -8,6 +8,7 @@ pub mod announce;
 pub mod article;
 pub mod create_or_update;
 pub mod delete;
+pub(crate) mod discussion;
 pub mod flag;
 pub mod follow;
 pub mod join;

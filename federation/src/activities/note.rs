@@ -5,8 +5,8 @@
 //! answers something we do not have is refused (404) and logged. And our own, of the comments
 //! written here, to the event's audience. A `Note` answering one of the messages organizers
 //! here wrote to a participant becomes an answer in that conversation
-//! (`backend::conversations::answer`). One whose `context` is a discussion of one of our
-//! groups is a member's answer there (`backend::discussions::reply`).
+//! (`backend::conversations::answer`). One whose `context` is a group's discussion goes to
+//! [`super::discussion`].
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -92,11 +92,9 @@ impl Activity for CreateOrUpdateNote {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<()> {
         let note = &self.object;
-        if let Some(context) = &note.context
-            && let Some(discussion) =
-                backend::discussions::find_by_ap_id(&data.db, context.as_str()).await?
-        {
-            return answer_discussion(data, &self, discussion.id).await;
+        let via = super::discussion::Via::Author(self.kind);
+        if super::discussion::receive_note(data, via, &self.actor, &self.id, note).await? {
+            return Ok(());
         }
         let Some(in_reply_to) = &note.in_reply_to else {
             tracing::debug!(id = %note.id, "ignoring a note that answers nothing");
@@ -159,30 +157,4 @@ impl Activity for CreateOrUpdateNote {
         tracing::info!(ap_id = %note.id, comment_id = posted.comment().id, "remote comment stored");
         Ok(())
     }
-}
-
-/// A `Note` whose `context` is one of our groups' discussions: a member on another instance
-/// answers it (`backend::discussions::reply`, as members here do). Edits of it are not kept:
-/// the same `Note` again is the same answer.
-async fn answer_discussion(
-    data: &Data<AppContext>,
-    activity: &CreateOrUpdateNote,
-    discussion_id: i64,
-) -> Result<()> {
-    let note = &activity.object;
-    let principal = super::senders::sender(data, &activity.actor, &activity.id).await?;
-    let reply = backend::discussions::Reply {
-        discussion: backend::discussions::DiscussionRef::Id(discussion_id),
-        text: text_of(note),
-        remote: Some(backend::discussions::RemoteComment {
-            ap_id: note.id.to_string(),
-            published_at: note.published.map(|p| p.to_utc()),
-        }),
-    };
-    let (_, comment) = backend::discussions::reply(data.app_data(), &principal, reply).await?;
-    tracing::info!(
-        comment_id = comment.id,
-        "remote answer in a discussion stored"
-    );
-    Ok(())
 }

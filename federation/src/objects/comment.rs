@@ -53,6 +53,7 @@ pub async fn to_note(conn: &impl ConnectionTrait, comment: &comment::Model) -> R
         is_announcement: Some(comment.is_announcement),
         summary: None,
         context: None,
+        name: None,
     })
 }
 

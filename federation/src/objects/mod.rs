@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod comment;
+pub mod discussion_comment;
 pub mod event;
 pub mod image;
 pub mod post;

@@ -40,5 +40,6 @@ pub async fn to_note(
         is_announcement: None,
         summary: None,
         context: None,
+        name: None,
     })
 }

@@ -94,6 +94,14 @@ pub struct Note {
         deserialize_with = "lenient"
     )]
     pub context: Option<Url>,
+    /// The title of a group's discussion, on the `Note` that starts it (Mobilizon's shape:
+    /// that `Note`'s `id` is the discussion's address, as its `context`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub name: Option<String>,
 }
 
 impl Note {

@@ -18,7 +18,7 @@ use thirtyfour::prelude::*;
 
 pub(crate) struct Driver {
     process: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Driver {

@@ -23,7 +23,7 @@ use super::{Frame, Visitor, error_page, render, see_other};
 use crate::state::AppState;
 
 /// Comments shown on one page of a discussion.
-const PER_PAGE: u64 = 50;
+pub(super) const PER_PAGE: u64 = 50;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -75,7 +75,7 @@ fn path_of(group: &actor::Model, discussion: &discussion::Model) -> String {
 }
 
 /// Anonymous visitors log in first, and come back.
-fn login_first(visitor: &Visitor, to: &str) -> Option<Response> {
+pub(super) fn login_first(visitor: &Visitor, to: &str) -> Option<Response> {
     visitor
         .session
         .is_none()

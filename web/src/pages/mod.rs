@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod admin_users;
 mod assets;
+mod comment_address;
 mod comments;
 mod confirm;
 mod discussions;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(event::routes())
         .merge(rsvp::routes())
         .merge(comments::routes())
+        .merge(comment_address::routes())
         .merge(posts::routes())
         .merge(organize::routes())
         .merge(event_ending::routes())
