@@ -33,6 +33,7 @@ mod feeds;
 mod form_problems_pages;
 mod fuzz;
 mod hardening;
+mod instance_identity;
 mod interop;
 mod mobilizon_client;
 mod mobilizon_clients_real;
