@@ -191,9 +191,12 @@ pub fn apply(chosen: &mut Chosen, changes: IdentityChanges, validation: &mut Val
     }
 }
 
+/// An identity and the generation it was read under.
+type ReadAt = (u64, Arc<Identity>);
+
 /// The last identity this node read, under the generation it read it.
 #[derive(Debug, Clone, Default)]
-pub struct KeptIdentity(Arc<RwLock<Option<(u64, Arc<Identity>)>>>);
+pub struct KeptIdentity(Arc<RwLock<Option<ReadAt>>>);
 
 impl AppContext {
     /// The instance's identity now: kept while the database is unchanged, read again after
