@@ -3,9 +3,10 @@
 //! and two colours for clients' themes. Kept as one document in `instance_settings`, so every
 //! node reads the same; everyone reads it through `config`, administrators change it.
 //!
-//! The name, description, contact and languages come from the configuration
-//! file (who may register is `users::registration`'s): a change to one of them is refused, naming the key to edit, rather than accepted and
-//! forgotten. The instance's pictures (logo, favicon, default picture) are not set here.
+//! The name, description, contact, default language and time zone are saved here too, in a
+//! document of their own ([`crate::identity`], which falls back to the configuration file);
+//! who may register is `users::registration`'s. The instance's pictures (logo, favicon,
+//! default picture) are not set here.
 
 use entity::action_log::{ActionLogAction, ObjectKind};
 use entity::instance_setting;
@@ -18,6 +19,8 @@ use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, Validation};
 use crate::events::sanitize;
+use crate::i18n::Locale;
+use crate::identity::{self, Identity, IdentityChanges};
 use crate::principal::Principal;
 
 const KEY: &str = "about";
@@ -91,11 +94,15 @@ pub struct AboutChanges {
     pub privacy_body: Option<String>,
     pub primary_color: Option<String>,
     pub secondary_color: Option<String>,
-    /// What the configuration file sets: accepted only unchanged.
+    /// The identity ([`crate::identity`]): what is not set here stays the file's.
     pub name: Option<String>,
     pub description: Option<String>,
+    /// Empty removes the contact address.
     pub contact: Option<String>,
+    /// The first is the default language.
     pub languages: Option<Vec<String>>,
+    /// An IANA name.
+    pub timezone: Option<String>,
 }
 
 /// What the administrators said (all empty until they say something).
@@ -126,15 +133,66 @@ pub async fn for_administrators(
 pub async fn save(ctx: &AppContext, principal: &Principal, changes: AboutChanges) -> Result<About> {
     principal.require_admin("only administrators change what the instance says about itself")?;
     let mut validation = Validation::new();
-    check_configured(ctx, &changes, &mut validation);
+    let identity_changes = identity_changes(&changes, &mut validation);
+    let mut chosen = identity::chosen(&ctx.db).await?;
+    let changes_identity = !identity_changes.is_empty();
+    identity::apply(&mut chosen, identity_changes, &mut validation);
     let mut about = get(&ctx.db).await?;
     apply(&mut about, changes, &mut validation);
     validation.finish()?;
-    let value = serde_json::to_string(&about).map_err(Error::internal)?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
+    keep(&tx, KEY, &about, now).await?;
+    if changes_identity {
+        keep(&tx, identity::KEY, &chosen, now).await?;
+    }
+    let moderator = action_log::moderator_of(&tx, principal).await?;
+    let object = Object {
+        kind: ObjectKind::Instance,
+        id: 0,
+        label: Identity::with(&ctx.settings.instance, &chosen).name,
+    };
+    let action = ActionLogAction::InstanceSettingsChange;
+    action_log::record(&tx, now, moderator, action, object, None).await?;
+    tx.commit().await?;
+    tracing::info!("the instance's description was changed");
+    Ok(about)
+}
+
+/// The identity part of an administrator's changes. Mobilizon's `instanceLanguages` lists the
+/// languages the instance speaks: Convive speaks all of its translations, and the first
+/// listed becomes the default language.
+fn identity_changes(changes: &AboutChanges, validation: &mut Validation) -> IdentityChanges {
+    let default_locale = changes.languages.as_ref().and_then(|languages| {
+        let known = |code: &String| Locale::parse(code).is_some_and(|l| l.code() == code.trim());
+        if languages.is_empty() || !languages.iter().all(known) {
+            validation.add(
+                "instanceLanguages",
+                format!("one or more of {}", Locale::all_codes().join(", ")),
+            );
+            return None;
+        }
+        languages.first().cloned()
+    });
+    IdentityChanges {
+        name: changes.name.clone(),
+        description: changes.description.clone(),
+        contact_email: changes.contact.clone(),
+        default_locale,
+        default_timezone: changes.timezone.clone(),
+    }
+}
+
+/// Writes one document of `instance_settings`, replacing what was under its key.
+async fn keep(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    document: &impl Serialize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let value = serde_json::to_string(document).map_err(Error::internal)?;
     instance_setting::Entity::insert(instance_setting::ActiveModel {
-        key: Set(KEY.to_owned()),
+        key: Set(key.to_owned()),
         value: Set(value),
         updated_at: Set(now),
     })
@@ -146,59 +204,9 @@ pub async fn save(ctx: &AppContext, principal: &Principal, changes: AboutChanges
             ])
             .to_owned(),
     )
-    .exec_without_returning(&tx)
+    .exec_without_returning(conn)
     .await?;
-    let moderator = action_log::moderator_of(&tx, principal).await?;
-    let object = Object {
-        kind: ObjectKind::Instance,
-        id: 0,
-        label: ctx.settings.instance.name.clone(),
-    };
-    let action = ActionLogAction::InstanceSettingsChange;
-    action_log::record(&tx, now, moderator, action, object, None).await?;
-    tx.commit().await?;
-    tracing::info!("the instance's description was changed");
-    Ok(about)
-}
-
-/// Refuses changes to what the configuration file sets.
-fn check_configured(ctx: &AppContext, changes: &AboutChanges, validation: &mut Validation) {
-    let instance = &ctx.settings.instance;
-    let trimmed = |value: &Option<String>| value.as_deref().map(str::trim).map(str::to_owned);
-    let mut refuse_change = |field: &str, key: &str, same: bool| {
-        if !same {
-            validation.add(
-                field,
-                format!("set in the configuration file ({key}), not here"),
-            );
-        }
-    };
-    if let Some(name) = trimmed(&changes.name) {
-        refuse_change("instanceName", "instance.name", name == instance.name);
-    }
-    if let Some(description) = trimmed(&changes.description) {
-        refuse_change(
-            "instanceDescription",
-            "instance.description",
-            description == instance.description,
-        );
-    }
-    if let Some(contact) = trimmed(&changes.contact) {
-        let current = instance.contact_email.clone().unwrap_or_default();
-        refuse_change("contact", "instance.contact_email", contact == current);
-    }
-    if let Some(languages) = &changes.languages {
-        let mut asked: Vec<String> = languages.iter().map(|l| l.trim().to_lowercase()).collect();
-        asked.sort();
-        asked.dedup();
-        let mut spoken = crate::i18n::Locale::all_codes();
-        spoken.sort_unstable();
-        refuse_change(
-            "instanceLanguages",
-            "the languages Convive is translated to",
-            asked == spoken,
-        );
-    }
+    Ok(())
 }
 
 fn apply(about: &mut About, changes: AboutChanges, validation: &mut Validation) {
@@ -369,14 +377,14 @@ mod tests {
         );
         assert_eq!(log.elements[0].actor_id, Some(admin.actor.id));
 
-        // A change to what the file sets, or a document without its content, is refused
-        // whole, field by field.
+        // A nameless instance, or a document without its content, is refused whole, field
+        // by field.
         let err = save(
             &t.ctx,
             &admin.principal(),
             AboutChanges {
                 slogan: Some("Changed".to_owned()),
-                name: Some("Another name".to_owned()),
+                name: Some(" ".to_owned()),
                 terms_kind: Some(DocumentKind::Custom),
                 ..AboutChanges::default()
             },
@@ -402,5 +410,64 @@ mod tests {
         .await
         .expect("default terms");
         assert!(!saved.terms.is_published());
+    }
+
+    #[tokio::test]
+    async fn a_renamed_instance_is_seen_at_once_and_the_rest_stays_the_files() {
+        let t = TestContext::new().await;
+        let admin = t.person_with("rosa", UserRole::Administrator, |_| {}).await;
+        let file = &t.ctx.settings.instance;
+        let before = t.ctx.instance().await.expect("identity");
+        assert_eq!(*before, Identity::of_file(file), "nothing set: the file's");
+        save(
+            &t.ctx,
+            &admin.principal(),
+            AboutChanges {
+                name: Some("Hill events".to_owned()),
+                contact: Some("team@hill.example".to_owned()),
+                languages: Some(vec!["fr".to_owned(), "en".to_owned()]),
+                timezone: Some("America/Montreal".to_owned()),
+                ..AboutChanges::default()
+            },
+        )
+        .await
+        .expect("saved");
+        let after = t.ctx.instance().await.expect("identity");
+        assert_eq!(after.name, "Hill events");
+        assert_eq!(after.description, file.description);
+        assert_eq!(after.contact_email.as_deref(), Some("team@hill.example"));
+        assert_eq!(after.default_locale, Locale::Fr);
+        assert_eq!(after.default_timezone, chrono_tz::America::Montreal);
+        assert_eq!(t.ctx.default_locale().await.expect("locale"), Locale::Fr);
+        let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Default::default())
+            .await
+            .expect("log");
+        assert_eq!(
+            log.elements[0].action,
+            ActionLogAction::InstanceSettingsChange
+        );
+
+        // Unknown languages and zones are refused with the rest, and nothing changes.
+        let err = save(
+            &t.ctx,
+            &admin.principal(),
+            AboutChanges {
+                name: Some("Other".to_owned()),
+                languages: Some(vec!["tlh".to_owned()]),
+                timezone: Some("Nowhere/Town".to_owned()),
+                contact: Some("nobody".to_owned()),
+                ..AboutChanges::default()
+            },
+        )
+        .await
+        .expect_err("refused");
+        let message = format!("{err:?}");
+        for field in ["instanceLanguages", "defaultTimezone", "contact"] {
+            assert!(message.contains(field), "{field}: {message}");
+        }
+        assert_eq!(
+            t.ctx.instance().await.expect("identity").name,
+            "Hill events"
+        );
     }
 }

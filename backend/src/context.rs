@@ -9,7 +9,6 @@ use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
-use crate::i18n::Locale;
 use crate::instance::InstanceSecrets;
 use crate::mail::Mailer;
 use crate::settings::Settings;
@@ -46,6 +45,9 @@ pub struct AppContext {
     pub logins: crate::users::kept_logins::KeptLogins,
     /// The tiles of `[maps]`, served from our origin; `None` without a tile server.
     pub tiles: Option<crate::maps::TileProxy>,
+    /// The instance's name, description, contact, language and zone as last read
+    /// ([`Self::instance`]).
+    pub identity: crate::identity::KeptIdentity,
 }
 
 impl AppContext {
@@ -114,6 +116,7 @@ impl AppContext {
             written_events: crate::feeds::WrittenEvents::new(WRITTEN_EVENTS_BUDGET),
             changes: crate::changes::Changes::default(),
             logins: Default::default(),
+            identity: Default::default(),
         })
     }
 
@@ -125,10 +128,6 @@ impl AppContext {
     /// does so itself when it planned one; this is for jobs planned outside of one.
     pub fn wake_workers(&self) {
         self.job_wakeup.notify_one();
-    }
-
-    pub fn default_locale(&self) -> Locale {
-        Locale::parse(&self.settings.instance.default_locale).unwrap_or_default()
     }
 
     /// Absolute URL of a path on this instance.

@@ -25,6 +25,7 @@ pub mod feeds;
 pub mod geocoding;
 pub mod groups;
 pub mod i18n;
+pub mod identity;
 pub mod instance;
 pub mod instance_dashboard;
 pub mod instances;

@@ -179,6 +179,7 @@ struct Metadata {
 async fn nodeinfo(data: FederationData, version: &'static str) -> Result<Response> {
     let usage = backend::instance::usage(&data.db).await?;
     let registration = backend::users::registration::rules(&data, &data.db).await?;
+    let instance = data.instance().await?;
     let body = OurNodeInfo {
         version,
         software: Software {
@@ -197,8 +198,8 @@ async fn nodeinfo(data: FederationData, version: &'static str) -> Result<Respons
             local_posts: usage.local_events,
         },
         metadata: Metadata {
-            node_name: data.settings.instance.name.clone(),
-            node_description: data.settings.instance.description.clone(),
+            node_name: instance.name.clone(),
+            node_description: instance.description.clone(),
         },
     };
     let profile = match version {

@@ -64,7 +64,7 @@ pub async fn queue_to_recipient(
     let locale = recipient.locale;
     let a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", ctx.instance().await?.name.clone()),
     ]);
     let mut layout = Layout::new(i18n::text_with(locale, "private-message-title", &a))
         .paragraph(i18n::text_with(locale, "private-message-intro", &a));

@@ -81,7 +81,7 @@ pub(super) async fn queue_to_members(
         ("title", discussion.title.clone()),
         ("group", crate::actors::display_name(group)),
         ("author", crate::actors::display_name(author)),
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", ctx.instance().await?.name.clone()),
     ]);
     let (subject, intro) = if started {
         ("discussion-started-subject", "discussion-started-intro")

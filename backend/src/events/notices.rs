@@ -431,7 +431,7 @@ impl JobHandler for AnnounceJob {
             let a = args([
                 ("title", event.title.clone()),
                 ("group", group_name.clone()),
-                ("instance", ctx.settings.instance.name.clone()),
+                ("instance", ctx.instance().await?.name.clone()),
             ]);
             let layout = Layout::new(i18n::text_with(locale, "new-group-event-title", &a))
                 .paragraph(i18n::text_with(locale, "new-group-event-intro", &a));

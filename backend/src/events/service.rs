@@ -50,12 +50,6 @@ async fn check_group(
     Ok(())
 }
 
-fn default_timezone(ctx: &AppContext, user_timezone: Option<&str>) -> chrono_tz::Tz {
-    user_timezone
-        .and_then(|tz| tz.parse().ok())
-        .unwrap_or_else(|| ctx.settings.instance.timezone())
-}
-
 /// Publishes (or drafts) a new event; its organizer becomes its creator participant.
 pub async fn create(
     ctx: &AppContext,
@@ -83,7 +77,10 @@ pub(crate) async fn zone_for(
         Principal::User(user) => crate::users::service::find(conn, user.id).await?.timezone,
         _ => None,
     };
-    Ok(default_timezone(ctx, user_timezone.as_deref()))
+    match user_timezone.as_deref().and_then(|tz| tz.parse().ok()) {
+        Some(zone) => Ok(zone),
+        None => Ok(ctx.instance().await?.default_timezone),
+    }
 }
 
 /// [`create`] within the caller's transaction (a recurring event's first date).

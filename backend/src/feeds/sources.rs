@@ -218,7 +218,7 @@ impl Feed {
             }
             Source::Token { token } => {
                 let owner = tokens::resolve(conn, &token).await?;
-                let instance = &ctx.settings.instance.name;
+                let instance = &ctx.instance().await?.name;
                 let (title, changed_at) = match owner.actor_id {
                     Some(actor_id) => {
                         let actor = crate::actors::find(conn, actor_id)
@@ -387,7 +387,7 @@ impl Feed {
                         subtitle: self.description.clone(),
                         self_url: url,
                         page_url: self.page_url.clone(),
-                        author: ctx.settings.instance.name.clone(),
+                        author: ctx.instance().await?.name.clone(),
                         // An empty feed still needs a stable date.
                         updated: validator
                             .last_modified

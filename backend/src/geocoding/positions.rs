@@ -72,7 +72,7 @@ pub async fn find_positions(ctx: &AppContext, limit: u64) -> Result<usize> {
         .limit(limit)
         .all(&ctx.db)
         .await?;
-    let language = ctx.default_locale().code().to_owned();
+    let language = ctx.default_locale().await?.code().to_owned();
     let mut found = 0;
     for (i, row) in waiting.into_iter().enumerate() {
         if i > 0 {

@@ -107,7 +107,7 @@ pub async fn export(
     let actor_ids: Vec<i64> = participants.iter().map(|p| p.actor_id).collect();
     let actors = crate::actors::find_many(&ctx.db, &actor_ids).await?;
     let account = crate::users::service::find(&ctx.db, user.id).await?;
-    let locale = Locale::parse(&account.locale).unwrap_or_else(|| ctx.default_locale());
+    let locale = Locale::parse(&account.locale).unwrap_or(ctx.default_locale().await?);
     let zone = crate::events::timezone(&event);
     let mut csv = String::new();
     push_row(

@@ -302,7 +302,7 @@ async fn join_by_email(
         .locale
         .as_deref()
         .and_then(Locale::parse)
-        .unwrap_or_else(|| ctx.default_locale());
+        .unwrap_or(ctx.default_locale().await?);
     let timezone = timezone(request.timezone.as_deref())?;
     let tx = begin_write(ctx).await?;
     let event = visible_event(&tx, &Principal::Anonymous, request.event_id).await?;

@@ -46,7 +46,7 @@ impl Recipient {
     pub fn from_user(ctx: &AppContext, user: &user::Model, participant_id: Option<i64>) -> Self {
         Self {
             email: user.email.clone(),
-            locale: Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale()),
+            locale: Locale::parse(&user.locale).unwrap_or_else(|| ctx.file_default_locale()),
             timezone: user.timezone.clone(),
             user_id: Some(user.id),
             participant_id,
@@ -62,7 +62,7 @@ impl Recipient {
                 .locale
                 .as_deref()
                 .and_then(Locale::parse)
-                .unwrap_or_else(|| ctx.default_locale()),
+                .unwrap_or_else(|| ctx.file_default_locale()),
             timezone: participant.timezone.clone(),
             user_id: None,
             participant_id: Some(participant.id),

@@ -79,7 +79,7 @@ async fn compose(
     let locale = recipient.locale;
     let mut a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", ctx.instance().await?.name.clone()),
     ]);
     if let Some(position) = position {
         a.insert("position".into(), i18n::ordinal(locale, position).into());
@@ -313,7 +313,7 @@ impl JobHandler for PendingDigestJob {
         let locale: Locale = recipient.locale;
         let total: usize = waiting.iter().map(|(_, n)| *n).sum();
         let a = i18n::with_count(
-            args([("instance", ctx.settings.instance.name.clone())]),
+            args([("instance", ctx.instance().await?.name.clone())]),
             total,
         );
         let mut layout = Layout::new(i18n::text_with(locale, "pending-title", &a))

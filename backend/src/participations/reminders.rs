@@ -308,7 +308,7 @@ impl JobHandler for OnDayReminderJob {
         let recipient = Recipient::from_user(ctx, &user, None);
         let locale = recipient.locale;
         let a = i18n::with_count(
-            args([("instance", ctx.settings.instance.name.clone())]),
+            args([("instance", ctx.instance().await?.name.clone())]),
             events.len(),
         );
         let mut layout = Layout::new(i18n::text_with(locale, "reminder-day-title", &a))

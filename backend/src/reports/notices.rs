@@ -18,7 +18,7 @@ async fn recipient(
     report: &report::Model,
 ) -> Result<Option<(String, Locale)>> {
     if let Some(email) = &report.reporter_email {
-        return Ok(Some((email.clone(), ctx.default_locale())));
+        return Ok(Some((email.clone(), ctx.default_locale().await?)));
     }
     let reporter = crate::actors::find(conn, report.reporter_actor_id).await?;
     let Some(user_id) = reporter.user_id else {
@@ -105,7 +105,7 @@ pub async fn queue_to_moderators(
     }
     let reported = crate::actors::find(conn, report.reported_actor_id).await?;
     let name = crate::actors::handle(&reported);
-    let instance = ctx.settings.instance.name.clone();
+    let instance = ctx.instance().await?.name.clone();
     let a = args([("instance", instance.clone()), ("reported", name)]);
     for moderator in moderators {
         let locale = crate::users::user_locale(ctx, &moderator);

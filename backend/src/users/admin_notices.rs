@@ -60,7 +60,7 @@ pub async fn queue_changes(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let locale = super::user_locale(ctx, after);
-    let a = args([("instance", ctx.settings.instance.name.clone())]);
+    let a = args([("instance", ctx.instance().await?.name.clone())]);
     let mut layout = Layout::new(i18n::text_with(locale, "account-changed-title", &a));
     for action in actions {
         if let Some(sentence) = change_sentence(locale, *action, after) {
@@ -88,7 +88,7 @@ pub async fn queue_approval(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let locale = super::user_locale(ctx, account);
-    let a = args([("instance", ctx.settings.instance.name.clone())]);
+    let a = args([("instance", ctx.instance().await?.name.clone())]);
     let mut layout = Layout::new(i18n::text_with(locale, "account-approved-title", &a))
         .paragraph(i18n::text_with(locale, "account-approved-intro", &a));
     if account.confirmed_at.is_none() {

@@ -55,7 +55,7 @@ impl CurrentUser {
 
 /// The language the account chose, or the instance's when it is no longer offered.
 pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
-    Locale::parse(&user.locale).unwrap_or_else(|| ctx.default_locale())
+    Locale::parse(&user.locale).unwrap_or_else(|| ctx.file_default_locale())
 }
 
 #[cfg(test)]

@@ -53,9 +53,9 @@ pub struct AdminAccountOptions {
     pub confirmed: bool,
 }
 
-fn parse_locale(ctx: &AppContext, raw: Option<&str>) -> Result<Locale> {
+async fn parse_locale(ctx: &AppContext, raw: Option<&str>) -> Result<Locale> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(ctx.default_locale()),
+        None => ctx.default_locale().await,
         Some(tag) => Locale::parse(tag).ok_or_else(|| {
             Error::invalid(
                 "locale",
@@ -145,7 +145,7 @@ async fn insert_account(
         ctx.settings.auth.min_password_length,
         "password",
     ));
-    let locale = validation.check(parse_locale(ctx, input.locale.as_deref()));
+    let locale = validation.check(parse_locale(ctx, input.locale.as_deref()).await);
     validation.finish()?;
     let (Some(email), Some(locale)) = (email, locale) else {
         return Err(Error::internal("validation passed without values"));
@@ -167,7 +167,7 @@ async fn insert_account(
                 .timezone
                 .as_deref()
                 .and_then(|tz| tz.trim().parse::<chrono_tz::Tz>().ok())
-                .unwrap_or_else(|| ctx.settings.instance.timezone())
+                .unwrap_or(ctx.instance().await?.default_timezone)
                 .name()
                 .to_owned(),
         )),
@@ -531,7 +531,7 @@ pub async fn send_reset_password(
 ) -> Result<()> {
     let email = email::normalize(raw_email)?;
     // Checked even though unused when the account exists, so bad input is reported the same.
-    let _ = parse_locale(ctx, locale)?;
+    let _ = parse_locale(ctx, locale).await?;
     spend_account_mail(ctx, client, &email).await?;
     let now = ctx.now();
     let Some(user) = find_by_email(&ctx.db, &email).await? else {
@@ -710,7 +710,7 @@ pub async fn set_locale(
     current: &CurrentUser,
     locale: &str,
 ) -> Result<user::Model> {
-    let locale = parse_locale(ctx, Some(locale))?;
+    let locale = parse_locale(ctx, Some(locale)).await?;
     let user = find(&ctx.db, current.id).await?;
     let mut active: user::ActiveModel = user.into();
     active.locale = Set(locale.code().to_owned());

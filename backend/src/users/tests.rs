@@ -141,7 +141,7 @@ async fn an_account_speaks_its_language_or_the_instances_when_that_is_no_longer_
         )
     };
     assert_eq!(speaking("fr"), crate::i18n::Locale::Fr);
-    assert_eq!(speaking("tlh"), t.ctx.default_locale());
+    assert_eq!(speaking("tlh"), t.ctx.file_default_locale());
 }
 
 /// A full event of one seat, taken by `holder`, with `waiting` first in line.

@@ -28,7 +28,7 @@ fn status_name(status: EventStatus) -> &'static str {
 /// What Mastodon shows under the title, since it ignores the event fields: when (with the
 /// zone), where, and the status when it is not simply confirmed.
 pub fn summary(ctx: &AppContext, event: &event::Model, place: Option<&address::Model>) -> String {
-    let locale = ctx.default_locale();
+    let locale = ctx.file_default_locale();
     let mut parts = vec![format!(
         "🗓️ {}",
         backend::events::notices::format_when(locale, event)

@@ -82,13 +82,15 @@ async fn an_administrator_publishes_rules_terms_and_colours_that_every_client_re
         json!({ "type": "URL", "url": "https://example.org/privacy", "bodyHtml": null })
     );
 
-    // What the configuration file sets is not changed from here, nor are pictures.
-    let error = admin
-        .gql
-        .error(SAVE, json!({ "instanceName": "Another name" }))
-        .await;
+    // An instance keeps a name, speaks languages Convive knows; pictures are not set here.
+    let error = admin.gql.error(SAVE, json!({ "instanceName": " " })).await;
     assert_eq!(error["extensions"]["code"], "invalid");
     assert_eq!(error["extensions"]["field"], "instanceName");
+    let error = admin
+        .gql
+        .error(SAVE, json!({ "instanceLanguages": ["tlh"] }))
+        .await;
+    assert_eq!(error["extensions"]["field"], "instanceLanguages");
     let error = admin
         .gql
         .error(

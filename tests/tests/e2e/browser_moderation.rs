@@ -199,7 +199,7 @@ async fn an_administrator_sets_the_instance_up_and_blocks_a_domain_on_a_phone_an
         .click()
         .await
         .unwrap();
-    wait_for(&page, "Set in the configuration file").await;
+    wait_for(&page, "Until you change them here").await;
     fill(&page, "slogan", "Events of the valley").await;
     fill(&page, "rules", "Be kind.").await;
     fill(&page, "primary_color", "#1e7d97").await;

@@ -36,6 +36,7 @@ mod feeds;
 mod form_problems_pages;
 mod fuzz;
 mod hardening;
+mod instance_identity;
 mod interop;
 mod invite_and_restricted;
 mod mobilizon_client;

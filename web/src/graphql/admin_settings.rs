@@ -1,6 +1,6 @@
 //! Mobilizon's `adminSettings` and `saveAdminSettings`: what administrators say about the
-//! instance (`backend::about`), beside what its configuration file sets, which is shown as it
-//! is and refused when changed.
+//! instance (`backend::about`), its name, description, contact and languages included
+//! (`backend::identity`, which falls back to the configuration file).
 
 use async_graphql::{Context, Object, SimpleObject};
 use backend::about::{About, AboutChanges, DocumentKind};
@@ -41,11 +41,13 @@ pub struct AdminSettings {
     registration_mode: RegistrationMode,
     /// Convive: the email domains and addresses that may register in the `ALLOWLIST` mode.
     registration_allowlist: Vec<String>,
+    /// Convive: the time zone of accounts that have none (an IANA name).
+    default_timezone: String,
 }
 
 impl AdminSettings {
-    fn new(ctx: &Context<'_>, about: About, rules: RegistrationRules) -> GqlResult<Self> {
-        let instance = &app(ctx)?.settings.instance;
+    async fn new(ctx: &Context<'_>, about: About, rules: RegistrationRules) -> GqlResult<Self> {
+        let instance = app(ctx)?.instance().await.gql()?;
         Ok(Self {
             instance_name: instance.name.clone(),
             instance_description: instance.description.clone(),
@@ -65,10 +67,8 @@ impl AdminSettings {
             instance_privacy_policy_url: about.privacy.url,
             instance_rules: about.rules,
             registrations_open: rules.open_to_all(),
-            instance_languages: backend::i18n::Locale::all_codes()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            instance_languages: instance.languages(),
+            default_timezone: instance.default_timezone.name().to_owned(),
             registration_mode: rules.mode.into(),
             registration_allowlist: rules.allowlist,
         })
@@ -103,7 +103,7 @@ impl AdminSettingsQuery {
             .await
             .gql()?;
         let rules = registration::rules(app, &app.db).await.gql()?;
-        AdminSettings::new(ctx, about, rules)
+        AdminSettings::new(ctx, about, rules).await
     }
 }
 
@@ -113,8 +113,8 @@ pub struct AdminSettingsMutation;
 #[Object]
 impl AdminSettingsMutation {
     /// Changes what the instance says about itself and who may register (administrators).
-    /// What the configuration file sets (name, description, contact, languages) is accepted
-    /// unchanged only; the instance's pictures are not set here. `registrationsOpen: false`
+    /// The name, description, contact and languages (the first is the default language)
+    /// override the configuration file's; the instance's pictures are not set here. `registrationsOpen: false`
     /// closes registrations and `true` opens them to all, unless `registrationMode` says more.
     #[allow(clippy::too_many_arguments)]
     async fn save_admin_settings(
@@ -145,6 +145,8 @@ impl AdminSettingsMutation {
                           `ALLOWLIST` mode."
         )]
         registration_allowlist: Option<Vec<String>>,
+        #[graphql(desc = "Convive: the time zone of accounts that have none (an IANA name).")]
+        default_timezone: Option<String>,
     ) -> GqlResult<AdminSettings> {
         for (field, picture) in [
             ("instanceLogo", &instance_logo),
@@ -174,6 +176,7 @@ impl AdminSettingsMutation {
                 description: instance_description,
                 contact,
                 languages: instance_languages.map(|l| l.into_iter().flatten().collect()),
+                timezone: default_timezone,
             },
         )
         .await
@@ -197,6 +200,6 @@ impl AdminSettingsMutation {
         } else {
             current
         };
-        AdminSettings::new(ctx, about, rules)
+        AdminSettings::new(ctx, about, rules).await
     }
 }

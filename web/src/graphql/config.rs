@@ -256,11 +256,11 @@ pub struct Privacy {
 #[Object]
 impl Config {
     async fn name(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        Ok(app(ctx)?.settings.instance.name.clone())
+        Ok(app(ctx)?.instance().await.gql()?.name.clone())
     }
 
     async fn description(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        Ok(app(ctx)?.settings.instance.description.clone())
+        Ok(app(ctx)?.instance().await.gql()?.description.clone())
     }
 
     /// Sanitized HTML, as an administrator wrote it (`saveAdminSettings`).
@@ -272,17 +272,15 @@ impl Config {
         Ok(about(ctx).await?.slogan)
     }
 
-    /// The instance's contact address, when set (`instance.contact_email`).
+    /// The instance's contact address, when set (by administrators, else
+    /// `instance.contact_email`).
     async fn contact(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
-        Ok(app(ctx)?.settings.instance.contact_email.clone())
+        Ok(app(ctx)?.instance().await.gql()?.contact_email.clone())
     }
 
-    /// Languages the instance speaks.
-    async fn languages(&self) -> Vec<String> {
-        backend::i18n::Locale::all_codes()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+    /// Languages the instance speaks, its default first.
+    async fn languages(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
+        Ok(app(ctx)?.instance().await.gql()?.languages())
     }
 
     async fn event_categories(&self) -> Vec<EventCategoryOption> {

@@ -61,7 +61,7 @@ async fn about(State(state): State<AppState>, visitor: Visitor) -> Response {
             .collect(),
         Err(err) => return error_page(visitor, &err),
     };
-    let instance = &state.ctx.settings.instance;
+    let instance = visitor.instance.clone();
     let page = AboutPage {
         frame: Frame {
             title: instance.name.clone(),

@@ -86,6 +86,11 @@ impl Frame {
         i18n::t(self.visitor.locale, key)
     }
 
+    /// The instance's name as its administrators set it.
+    pub fn instance_name(&self) -> &str {
+        &self.visitor.instance.name
+    }
+
     pub fn lang(&self) -> &'static str {
         self.visitor.locale.code()
     }

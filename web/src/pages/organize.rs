@@ -249,7 +249,7 @@ async fn user_timezone(state: &AppState, visitor: &Visitor) -> String {
         None => None,
     };
     own.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
-        .unwrap_or_else(|| state.ctx.settings.instance.timezone().name().to_owned())
+        .unwrap_or_else(|| visitor.instance.default_timezone.name().to_owned())
 }
 
 /// When the event's zone is not the organizer's, what its start is in their own zone.

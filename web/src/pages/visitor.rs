@@ -23,6 +23,8 @@ pub struct Visitor {
     pub locale: Locale,
     /// The value forms must send back in their `csrf` field.
     pub csrf: String,
+    /// The instance's name, language and zone as administrators set them.
+    pub instance: std::sync::Arc<backend::identity::Identity>,
     /// Cookies to set on the response.
     set_cookies: Vec<String>,
     secure: bool,
@@ -74,6 +76,14 @@ impl Visitor {
                 }
             },
         };
+        let instance = match ctx.instance().await {
+            Ok(instance) => instance,
+            Err(err) => {
+                // The page still shows, named as the configuration file names the instance.
+                tracing::error!(error = %err, "reading the instance's identity failed");
+                std::sync::Arc::new(backend::identity::Identity::of_file(&ctx.settings.instance))
+            }
+        };
         let locale = session
             .as_ref()
             .map(|s| s.user.locale)
@@ -84,11 +94,12 @@ impl Visitor {
                     .and_then(|v| v.to_str().ok())
                     .and_then(Locale::from_accept_language)
             })
-            .unwrap_or_else(|| ctx.default_locale());
+            .unwrap_or(instance.default_locale);
         Self {
             session,
             locale,
             csrf,
+            instance,
             set_cookies,
             secure,
         }

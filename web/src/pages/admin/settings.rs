@@ -1,9 +1,8 @@
-//! `/admin/settings`, for administrators: what the instance says about itself (slogan, long
-//! description, rules, terms, privacy policy, colours), saved through `backend::about` as
-//! `saveAdminSettings` is, so it lives in the database and every node shows it at once. What
-//! the configuration file sets (name, description, contact, language, time zone) is shown
-//! with the key to edit, since the backend refuses to change it here; who may register is set
-//! on `/admin/users`.
+//! `/admin/settings`, for administrators: the instance's name, description, contact, default
+//! language and time zone, and what it says about itself (slogan, long description, rules,
+//! terms, privacy policy, colours), saved through `backend::about` as `saveAdminSettings` is,
+//! so it lives in the database and every node shows it at once. Who may register is set on
+//! `/admin/users`.
 //!
 //! The texts are typed as in the event form (line breaks kept, Markdown works) and stored as
 //! the sanitized HTML Mobilizon's clients read; the form shows them back as text.
@@ -14,6 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use backend::about::{About, AboutChanges, Document, DocumentKind};
 use backend::events::description;
+use backend::i18n::Locale;
+use backend::identity::Identity;
 use serde::Deserialize;
 
 use super::super::form::Form;
@@ -24,7 +25,12 @@ use super::{Nav, Section, refused};
 use crate::state::AppState;
 
 /// The form's fields, in their order on the page.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 16] = [
+    "name",
+    "description",
+    "contact",
+    "language",
+    "timezone",
     "slogan",
     "long_description",
     "rules",
@@ -41,6 +47,11 @@ const FIELDS: [&str; 11] = [
 /// The form's field for the backend's (the API's) name of one.
 fn field_of(api: &str) -> Option<&'static str> {
     Some(match api {
+        "instanceName" => "name",
+        "instanceDescription" => "description",
+        "contact" => "contact",
+        "instanceLanguages" => "language",
+        "defaultTimezone" => "timezone",
         "instanceSlogan" => "slogan",
         "instanceLongDescription" => "long_description",
         "instanceRules" => "rules",
@@ -56,9 +67,15 @@ fn field_of(api: &str) -> Option<&'static str> {
     })
 }
 
-/// What the page sends, as typed.
+/// What the page sends, as typed. The instance's identity is left as it is when a field is
+/// not sent at all (an empty contact is sent, and removes the address).
 #[derive(Deserialize, Default)]
 pub struct SettingsForm {
+    name: Option<String>,
+    description: Option<String>,
+    contact: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
     #[serde(default)]
     slogan: String,
     #[serde(default)]
@@ -116,7 +133,7 @@ fn as_html(text: &str) -> String {
 }
 
 impl SettingsForm {
-    fn of(about: &About) -> Self {
+    fn of(about: &About, instance: &Identity) -> Self {
         let document = |d: &Document| {
             (
                 kind_code(d.kind).to_owned(),
@@ -127,6 +144,11 @@ impl SettingsForm {
         let (terms_kind, terms_url, terms) = document(&about.terms);
         let (privacy_kind, privacy_url, privacy) = document(&about.privacy);
         Self {
+            name: Some(instance.name.clone()),
+            description: Some(instance.description.clone()),
+            contact: Some(instance.contact_email.clone().unwrap_or_default()),
+            language: Some(instance.default_locale.code().to_owned()),
+            timezone: Some(instance.default_timezone.name().to_owned()),
             slogan: about.slogan.clone().unwrap_or_default(),
             long_description: as_text(about.long_description.as_deref()),
             rules: as_text(about.rules.as_deref()),
@@ -163,7 +185,23 @@ impl SettingsForm {
         if !problems.is_empty() {
             return Err(problems);
         }
+        // The default language first, then the others Convive speaks.
+        let languages = self.language.as_deref().map(str::trim).map(|first| {
+            let mut languages = vec![first.to_owned()];
+            languages.extend(
+                Locale::all_codes()
+                    .into_iter()
+                    .filter(|code| *code != first)
+                    .map(str::to_owned),
+            );
+            languages
+        });
         Ok(AboutChanges {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            contact: self.contact.clone(),
+            languages,
+            timezone: self.timezone.clone(),
             slogan: Some(self.slogan.clone()),
             long_description: Some(as_html(&self.long_description)),
             rules: Some(as_html(&self.rules)),
@@ -175,16 +213,8 @@ impl SettingsForm {
             privacy_body: Some(as_html(&self.privacy)),
             primary_color: Some(self.primary_color.clone()),
             secondary_color: Some(self.secondary_color.clone()),
-            ..AboutChanges::default()
         })
     }
-}
-
-/// One thing the configuration file sets: its label, its value, its key.
-struct Configured {
-    label: String,
-    value: String,
-    key: &'static str,
 }
 
 #[derive(Template)]
@@ -194,8 +224,9 @@ struct SettingsPage {
     nav: Nav,
     problems: Problems,
     problems_title: String,
-    configured: Vec<Configured>,
     form: SettingsForm,
+    /// (code, name) of the languages Convive speaks.
+    languages: Vec<(&'static str, String)>,
     /// (value, label) of the choices for the terms and the privacy policy.
     kinds: Vec<(&'static str, String)>,
 }
@@ -217,7 +248,7 @@ pub async fn show(
         Err(err) => return refused(visitor, "/admin/settings", &err),
     };
     let notice = (done.done == "saved").then(|| t(visitor.locale, "admin-settings-saved"));
-    let form = SettingsForm::of(&about);
+    let form = SettingsForm::of(&about, &visitor.instance);
     page(&state, visitor, form, Problems::of_form("settings"), notice)
 }
 
@@ -243,42 +274,18 @@ pub async fn save(
 }
 
 fn page(
-    state: &AppState,
+    _state: &AppState,
     visitor: Visitor,
     form: SettingsForm,
     problems: Problems,
     notice: Option<String>,
 ) -> Response {
     let locale = visitor.locale;
-    let instance = &state.ctx.settings.instance;
-    let none = || t(locale, "admin-settings-unset");
-    let configured = vec![
-        Configured {
-            label: t(locale, "admin-settings-name"),
-            value: instance.name.clone(),
-            key: "instance.name",
-        },
-        Configured {
-            label: t(locale, "admin-settings-description"),
-            value: instance.description.clone(),
-            key: "instance.description",
-        },
-        Configured {
-            label: t(locale, "admin-settings-contact"),
-            value: instance.contact_email.clone().unwrap_or_else(none),
-            key: "instance.contact_email",
-        },
-        Configured {
-            label: t(locale, "admin-settings-language"),
-            value: instance.default_locale.clone(),
-            key: "instance.default_locale",
-        },
-        Configured {
-            label: t(locale, "admin-settings-timezone"),
-            value: instance.default_timezone.clone(),
-            key: "instance.default_timezone",
-        },
-    ];
+    let languages = Locale::ALL
+        .iter()
+        // Each in its own language, as the footer's switch names them.
+        .map(|l| (l.code(), l.native_name().to_owned()))
+        .collect();
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
@@ -293,8 +300,8 @@ fn page(
         nav: Nav::new(locale, Section::Settings, true),
         problems_title: problems.title(locale),
         problems: problems.sorted(&FIELDS),
-        configured,
         form,
+        languages,
         kinds: ["default", "url", "custom"]
             .into_iter()
             .map(|k| (k, t(locale, &format!("admin-settings-kind-{k}"))))
@@ -310,6 +317,11 @@ mod tests {
     #[test]
     fn every_field_the_backend_names_has_its_place_on_the_form() {
         for api in [
+            "instanceName",
+            "instanceDescription",
+            "contact",
+            "instanceLanguages",
+            "defaultTimezone",
             "instanceSlogan",
             "instanceLongDescription",
             "instanceRules",
@@ -325,7 +337,7 @@ mod tests {
             let field = field_of(api).unwrap_or_else(|| panic!("{api}"));
             assert!(FIELDS.contains(&field), "{api}");
         }
-        assert_eq!(field_of("instanceName"), None);
+        assert_eq!(field_of("instanceLogo"), None);
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! The instance's name, description, contact, language and zone as administrators set them on
+//! `/admin/settings` (`backend::identity`): every page, NodeInfo and the API's `config` show
+//! them at once, on every node of one database.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tests::TestServer;
+use tests::browser::Browser;
+use tests::people::{Member, sign_up_admin};
+
+async fn logged_in(server: &TestServer, member: &Member) -> Browser {
+    let mut browser = Browser::new(&server.base_url);
+    let form = browser.get("/login").await;
+    let done = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", &member.email),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    browser
+}
+
+async fn node_name(server: &TestServer) -> Value {
+    let info: Value = reqwest::get(server.url("/nodeinfo/2.1"))
+        .await
+        .expect("nodeinfo")
+        .json()
+        .await
+        .expect("json");
+    info["metadata"]["nodeName"].clone()
+}
+
+const CONFIG: &str = "{ config { name description contact languages } }";
+
+#[tokio::test]
+async fn an_administrator_renames_the_instance_and_every_page_and_peer_reads_the_new_name() {
+    let server = TestServer::start().await;
+    let boss = sign_up_admin(&server, "boss").await;
+    let mut admin = logged_in(&server, &boss).await;
+    let file_name = server.ctx.settings.instance.name.clone();
+    assert_eq!(node_name(&server).await, json!(file_name));
+
+    // Every problem at once, beside its field, nothing saved.
+    let page = admin.get("/admin/settings").await;
+    let csrf = page.csrf();
+    let refused = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", " "),
+                ("contact", "nobody"),
+                ("language", "tlh"),
+                ("timezone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "contact", "language", "timezone"] {
+        assert!(
+            refused.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            refused.body
+        );
+    }
+    assert!(
+        refused
+            .body
+            .contains("Give a time zone name such as Europe/Paris")
+    );
+
+    let saved = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Hill events"),
+                ("description", "What happens on the hill"),
+                ("contact", "team@hill.example"),
+                ("language", "fr"),
+                ("timezone", "America/Montreal"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let form = admin.get("/admin/settings").await;
+    assert!(
+        form.body.contains("value=\"America/Montreal\""),
+        "{}",
+        form.body
+    );
+
+    let mut visitor = Browser::new(&server.base_url);
+    let home = visitor.get("/").await;
+    assert!(home.body.contains("Hill events"), "{}", home.body);
+    assert!(!home.body.contains(&format!(">{file_name}<")));
+    // Without a language of their own, visitors read the instance's.
+    visitor.accept_language = String::new();
+    let about = visitor.get("/about").await;
+    assert!(
+        about.body.contains("<h1>Hill events</h1>"),
+        "{}",
+        about.body
+    );
+    assert!(
+        about.body.contains("<html lang=\"fr\">"),
+        "the instance's language"
+    );
+    assert!(about.body.contains("What happens on the hill"));
+    assert!(about.body.contains("mailto:team@hill.example"));
+    assert_eq!(node_name(&server).await, json!("Hill events"));
+    let config = server.gql().data(CONFIG, json!({})).await["config"].clone();
+    assert_eq!(
+        config,
+        json!({
+            "name": "Hill events",
+            "description": "What happens on the hill",
+            "contact": "team@hill.example",
+            "languages": ["fr", "en"],
+        })
+    );
+    let log = boss
+        .gql
+        .data("{ actionLogs { elements { action } } }", json!({}))
+        .await;
+    assert_eq!(
+        log["actionLogs"]["elements"][0]["action"],
+        "INSTANCE_SETTINGS_CHANGE"
+    );
+}
+
+#[tokio::test]
+async fn a_rename_on_one_node_shows_on_another_node_of_the_same_database() {
+    let first = TestServer::start().await;
+    let second = TestServer::builder()
+        .database(first.database())
+        .start()
+        .await;
+    let boss = sign_up_admin(&first, "boss").await;
+    // The second node has read (and kept) the file's name before the change.
+    let before = second.gql().data(CONFIG, json!({})).await;
+    assert_eq!(
+        before["config"]["name"],
+        json!(second.ctx.settings.instance.name)
+    );
+    boss.gql
+        .data(
+            "mutation { saveAdminSettings(instanceName: \"Hill events\") { instanceName } }",
+            json!({}),
+        )
+        .await;
+    // Other nodes hear of the change through the database's notifications.
+    let mut seen = Value::Null;
+    for _ in 0..50 {
+        seen = second.gql().data(CONFIG, json!({})).await["config"]["name"].clone();
+        if seen == json!("Hill events") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, json!("Hill events"));
+    let home = Browser::new(&second.base_url).get("/").await;
+    assert!(home.body.contains("Hill events"), "{}", home.body);
+    assert_eq!(node_name(&second).await, json!("Hill events"));
+}
