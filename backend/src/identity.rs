@@ -202,6 +202,13 @@ impl AppContext {
     /// The instance's identity now: kept while the database is unchanged, read again after
     /// any change on any node (one query then).
     pub async fn instance(&self) -> Result<Arc<Identity>> {
+        self.instance_in(&self.db).await
+    }
+
+    /// [`Self::instance`], read again through `conn` when it must be: code inside a
+    /// transaction passes it, so as not to wait for a second connection from the pool, which
+    /// the transactions waiting behind it may all hold (200 joins at once did).
+    pub async fn instance_in(&self, conn: &impl ConnectionTrait) -> Result<Arc<Identity>> {
         // Read before the database: a change committed meanwhile makes a newer generation.
         let generation = self.changes.generation();
         if let Some(generation) = generation
@@ -213,7 +220,7 @@ impl AppContext {
         }
         let identity = Arc::new(Identity::with(
             &self.settings.instance,
-            &chosen(&self.db).await?,
+            &chosen(conn).await?,
         ));
         if let Some(generation) = generation
             && let Ok(mut kept) = self.identity.0.write()

@@ -79,7 +79,7 @@ pub(crate) async fn zone_for(
     };
     match user_timezone.as_deref().and_then(|tz| tz.parse().ok()) {
         Some(zone) => Ok(zone),
-        None => Ok(ctx.instance().await?.default_timezone),
+        None => Ok(ctx.instance_in(conn).await?.default_timezone),
     }
 }
 

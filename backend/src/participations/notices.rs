@@ -79,7 +79,7 @@ async fn compose(
     let locale = recipient.locale;
     let mut a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.instance().await?.name.clone()),
+        ("instance", ctx.instance_in(conn).await?.name.clone()),
     ]);
     if let Some(position) = position {
         a.insert("position".into(), i18n::ordinal(locale, position).into());

@@ -167,7 +167,7 @@ async fn insert_account(
                 .timezone
                 .as_deref()
                 .and_then(|tz| tz.trim().parse::<chrono_tz::Tz>().ok())
-                .unwrap_or(ctx.instance().await?.default_timezone)
+                .unwrap_or(ctx.instance_in(&tx).await?.default_timezone)
                 .name()
                 .to_owned(),
         )),
