@@ -137,11 +137,13 @@ async fn an_administrator_renames_the_instance_and_every_page_and_peer_reads_the
 #[tokio::test]
 async fn a_rename_on_one_node_shows_on_another_node_of_the_same_database() {
     let first = TestServer::start().await;
+    // Signed up (and confirmed by mail) before the second node starts: its job worker could
+    // otherwise send the first node's confirmation mail from its own mailbox.
+    let boss = sign_up_admin(&first, "boss").await;
     let second = TestServer::builder()
         .database(first.database())
         .start()
         .await;
-    let boss = sign_up_admin(&first, "boss").await;
     // The second node has read (and kept) the file's name before the change.
     let before = second.gql().data(CONFIG, json!({})).await;
     assert_eq!(
