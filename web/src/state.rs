@@ -24,7 +24,7 @@ pub struct StateParts {
     /// changed (`backend::changes`).
     pub feeds: crate::kept_feeds::BuiltFeeds,
     /// Event pages for people without a session, kept the same way.
-    pub pages: crate::kept_pages::AnonymousPages,
+    pub pages: crate::kept_pages::KeptPages,
 }
 
 impl std::ops::Deref for AppState {

@@ -39,6 +39,7 @@ mod hardening;
 mod instance_identity;
 mod interop;
 mod invite_and_restricted;
+mod member_pages;
 mod mobilizon_client;
 mod mobilizon_clients_real;
 mod mobilizon_shapes;

@@ -41,6 +41,7 @@ async fn series(
 
 /// A group or person as shown on an event: their name, and their page on this instance when
 /// there is one to see (a suspended actor's is gone).
+#[derive(Clone)]
 pub struct ActorLink {
     pub(super) name: String,
     pub(super) page: Option<String>,
@@ -124,6 +125,8 @@ struct EventPage {
     e: EventView,
     rsvp: Rsvp,
     comments: super::comments::CommentsView,
+    /// When the event is over, which changes the page.
+    over_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +151,13 @@ pub async fn show(
         super::vary_on_accept(&mut response);
         return response;
     }
-    let mut response = if visitor.session.is_none() && notice.done.is_none() {
-        match anonymous_event_page(&state, &visitor, &uuid).await {
+    let mut response = if notice.done.is_none() {
+        let page = if visitor.session.is_none() {
+            anonymous_event_page(&state, &visitor, &uuid).await
+        } else {
+            member_event_page(&state, &visitor, &uuid).await
+        };
+        match page {
             Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
             Err(err) => error_page(visitor, &err),
         }
@@ -218,6 +226,32 @@ async fn anonymous_event_page(
         .pages
         .keep(current_key.as_deref(), &html, over_at, now);
     Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
+}
+
+/// A member's event page, kept for their session while nothing changed in the database (it
+/// holds their RSVP, their comments' buttons and their token), until the event is over.
+async fn member_event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    uuid: &str,
+) -> backend::Result<String> {
+    let now = state.ctx.now();
+    // Read before the database is: a change committed meanwhile makes it outdated.
+    let generation = state.ctx.changes.generation();
+    let key = crate::kept_pages::member_key(generation, visitor, &format!("event|{uuid}"));
+    if let Some(html) = state.pages.member(key.as_deref(), now) {
+        return Ok(String::from_utf8_lossy(&html).into_owned());
+    }
+    let page = build_event_page(state, visitor, uuid, None).await?;
+    let over_at = page.over_at;
+    let html = page.render().map_err(backend::Error::internal)?;
+    state.pages.keep_member(
+        key.as_deref(),
+        &axum::body::Bytes::from(html.clone()),
+        over_at,
+        now,
+    );
+    Ok(html)
 }
 
 async fn build_event_page(
@@ -418,6 +452,7 @@ async fn compose_event_page(
         e: view,
         rsvp,
         comments,
+        over_at: events::over_at(&event),
     })
 }
 

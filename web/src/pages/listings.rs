@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use backend::events::{self, SearchQuery};
 use backend::i18n::Locale;
-use backend::pagination::{Page, Paginated};
+use backend::pagination::Page;
 use chrono::{NaiveDate, TimeZone, Utc};
 use entity::event::{self, EventStatus};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search))
 }
 
+#[derive(Clone)]
 pub struct Card {
     pub(super) url: String,
     pub(super) title: String,
@@ -130,13 +131,13 @@ fn events_template(
     search_form: bool,
     query: SearchForm,
     warning: Option<String>,
-    list: Paginated<event::Model>,
+    total: u64,
     cards: Vec<Card>,
     page: Page,
     base: &str,
 ) -> EventsPage {
     let locale = visitor.locale;
-    let (previous, next) = pager(base, page, list.total);
+    let (previous, next) = pager(base, page, total);
     let frame = Frame {
         title,
         visitor: visitor.clone(),
@@ -151,7 +152,7 @@ fn events_template(
             .map(|c| (*c, t(locale, &format!("category-{c}"))))
             .collect(),
         warning,
-        summary: count(locale, "search-results", list.total),
+        summary: count(locale, "search-results", total),
         empty: t(locale, "home-empty"),
         cards,
         previous,
@@ -171,43 +172,83 @@ pub async fn home(
     Query(p): Query<PageParam>,
 ) -> Response {
     let page = Page::new(p.page, Some(20)).unwrap_or_default();
-    if visitor.session.is_none() {
-        return match anonymous_home(&state, &visitor, page).await {
-            Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
-            Err(err) => error_page(visitor, &err),
-        };
-    }
-    let result = async {
-        let list = events::upcoming(&state.ctx.db, state.ctx.now(), page).await?;
-        let cards = cards(&state, visitor.locale, &list.elements).await?;
-        Ok::<_, backend::Error>((list, cards))
-    }
-    .await;
+    let result = if visitor.session.is_none() {
+        anonymous_home(&state, &visitor, page).await
+    } else {
+        member_home(&state, &visitor, page).await
+    };
     match result {
-        Ok((list, cards)) => {
-            let title = t(visitor.locale, "home-title");
-            let template = events_template(
-                &visitor,
-                title,
-                false,
-                SearchForm::default(),
-                None,
-                list,
-                cards,
-                page,
-                "/",
-            );
-            render(&visitor, StatusCode::OK, &template)
-        }
+        Ok(html) => super::html_page(&visitor, StatusCode::OK, html),
         Err(err) => error_page(visitor, &err),
     }
 }
 
+/// The events of one page of the home page with their cards: the same for everyone, so kept
+/// under the database's generation (any change on any node makes a new one) until the first
+/// moment one of its upcoming events is over, which alone changes the list and its count.
+/// Members' home pages differ only by their header: without it, each member's first visit
+/// after a change would count and read the upcoming events again.
+pub(crate) struct HomeListing {
+    total: u64,
+    cards: Vec<Card>,
+    over_at: chrono::DateTime<Utc>,
+}
+
+impl HomeListing {
+    /// Roughly what it holds, for the budget it is kept under.
+    pub(crate) fn size(&self) -> usize {
+        self.cards
+            .iter()
+            .map(|c| 256 + c.url.len() + c.title.len() + c.when.len())
+            .sum()
+    }
+}
+
+async fn home_listing(
+    state: &AppState,
+    locale: Locale,
+    page: Page,
+    generation: Option<u64>,
+    now: chrono::DateTime<Utc>,
+) -> backend::Result<std::sync::Arc<HomeListing>> {
+    let key = generation.map(|g| format!("{g}|{}|{}", locale.code(), page.page));
+    if let Some(kept) = key.as_deref().and_then(|k| state.pages.home.get(k))
+        && now <= kept.over_at
+    {
+        return Ok(kept);
+    }
+    let db = &state.ctx.db;
+    let changes_at = events::next_over_at(db, now).await?;
+    let list = events::upcoming(db, now, page).await?;
+    let cards = cards(state, locale, &list.elements).await?;
+    let listing = std::sync::Arc::new(HomeListing {
+        total: list.total,
+        cards,
+        // With no upcoming event, only a change in the database changes the list.
+        over_at: changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC),
+    });
+    if let Some(key) = key {
+        state.pages.home.replace(&key, listing.clone());
+    }
+    Ok(listing)
+}
+
+fn home_template(visitor: &Visitor, listing: &HomeListing, page: Page) -> EventsPage {
+    events_template(
+        visitor,
+        t(visitor.locale, "home-title"),
+        false,
+        SearchForm::default(),
+        None,
+        listing.total,
+        listing.cards.clone(),
+        page,
+        "/",
+    )
+}
+
 /// The home page people without a session see: the same for all of them but for the token of
-/// the forms, like the event page ([`anonymous_event_page`]). It counts and lists every
-/// upcoming event, so it is kept under the database's generation (`backend::changes`: any
-/// change on any node makes a new one) until the first moment an upcoming event is over,
-/// which alone changes the list and its count.
+/// the forms, like the event page ([`anonymous_event_page`]), kept as the listing it shows is.
 async fn anonymous_home(
     state: &AppState,
     visitor: &Visitor,
@@ -222,30 +263,39 @@ async fn anonymous_home(
     if let Some(html) = state.pages.kept(current_key.as_deref(), now, &visitor.csrf) {
         return Ok(html);
     }
+    let listing = home_listing(state, visitor.locale, page, generation, now).await?;
     let placeholder = state.pages.placeholder();
-    let changes_at = events::next_over_at(&ctx.db, now).await?;
-    let list = events::upcoming(&ctx.db, now, page).await?;
-    let cards = cards(state, visitor.locale, &list.elements).await?;
     let mut shared = visitor.clone();
     shared.csrf = placeholder.to_owned();
-    let template = events_template(
-        &shared,
-        t(visitor.locale, "home-title"),
-        false,
-        SearchForm::default(),
-        None,
-        list,
-        cards,
-        page,
-        "/",
-    );
-    let html = axum::body::Bytes::from(template.render().map_err(backend::Error::internal)?);
-    // With no upcoming event, only a change in the database changes the page.
-    let over_at = changes_at.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
+    let html = home_template(&shared, &listing, page)
+        .render()
+        .map_err(backend::Error::internal)?;
+    let html = axum::body::Bytes::from(html);
     state
         .pages
-        .keep(current_key.as_deref(), &html, over_at, now);
+        .keep(current_key.as_deref(), &html, listing.over_at, now);
     Ok(String::from_utf8_lossy(&html).replace(placeholder, &visitor.csrf))
+}
+
+/// A member's home page: the shared listing under their own header, kept for their session.
+async fn member_home(state: &AppState, visitor: &Visitor, page: Page) -> backend::Result<String> {
+    let now = state.ctx.now();
+    let generation = state.ctx.changes.generation();
+    let key = crate::kept_pages::member_key(generation, visitor, &format!("home|{}", page.page));
+    if let Some(html) = state.pages.member(key.as_deref(), now) {
+        return Ok(String::from_utf8_lossy(&html).into_owned());
+    }
+    let listing = home_listing(state, visitor.locale, page, generation, now).await?;
+    let html = home_template(visitor, &listing, page)
+        .render()
+        .map_err(backend::Error::internal)?;
+    state.pages.keep_member(
+        key.as_deref(),
+        &axum::body::Bytes::from(html.clone()),
+        listing.over_at,
+        now,
+    );
+    Ok(html)
 }
 
 fn parse_day(raw: &str) -> Option<chrono::DateTime<Utc>> {
@@ -359,7 +409,7 @@ pub async fn search(
             );
             let title = t(locale, "search-title");
             let template = events_template(
-                &visitor, title, true, form, warning, list, cards, page, &base,
+                &visitor, title, true, form, warning, list.total, cards, page, &base,
             );
             render(&visitor, StatusCode::OK, &template)
         }

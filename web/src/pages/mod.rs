@@ -20,7 +20,7 @@ mod form_problems;
 mod groups;
 pub mod i18n;
 mod interact;
-mod listings;
+pub(crate) mod listings;
 mod messages;
 mod month;
 mod organize;

@@ -44,6 +44,7 @@ impl Shown {
 }
 
 /// A picture as a page draws it.
+#[derive(Clone)]
 pub struct Picture {
     pub src: String,
     pub srcset: String,

@@ -11,7 +11,7 @@ use axum::routing::get;
 use super::message;
 use crate::pages::form::{Button, Form};
 use crate::pages::i18n::t;
-use crate::pages::{Frame, Visitor, error_page, render, see_other};
+use crate::pages::{Frame, Visitor, error_page, see_other};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -133,23 +133,64 @@ pub async fn my_events(
     visitor: Visitor,
     Query(done): Query<Done>,
 ) -> Response {
-    let Some(session) = &visitor.session else {
+    if visitor.session.is_none() {
         return see_other(&visitor, "/login?next=/me/events");
-    };
+    }
     let locale = visitor.locale;
-    let list = match backend::participations::of_user(
+    let notice = match done.done.as_deref() {
+        Some("deleted") => Some(t(locale, "done-deleted")),
+        _ => None,
+    };
+    let now = state.ctx.now();
+    // Kept for the session while nothing changed in the database (read before it is) and
+    // none of the listed events is over; a page asked with a notice is not.
+    let key = crate::kept_pages::member_key(state.ctx.changes.generation(), &visitor, "my-events")
+        .filter(|_| done.done.is_none());
+    if let Some(html) = state.pages.member(key.as_deref(), now) {
+        return crate::pages::html_page(
+            &visitor,
+            StatusCode::OK,
+            String::from_utf8_lossy(&html).into_owned(),
+        );
+    }
+    match my_events_page(&state, &visitor, notice, now).await {
+        Ok((html, over_at)) => {
+            state.pages.keep_member(
+                key.as_deref(),
+                &axum::body::Bytes::from(html.clone()),
+                over_at,
+                now,
+            );
+            crate::pages::html_page(&visitor, StatusCode::OK, html)
+        }
+        Err(err) => error_page(visitor, &err),
+    }
+}
+
+/// The page, and when the first of its events is over (it then leaves the list).
+async fn my_events_page(
+    state: &AppState,
+    visitor: &Visitor,
+    notice: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> backend::Result<(String, chrono::DateTime<chrono::Utc>)> {
+    let locale = visitor.locale;
+    let user_id = visitor.session.as_ref().map_or(0, |s| s.user.id);
+    let list = backend::participations::of_user(
         &state.ctx.db,
-        session.user.id,
+        user_id,
         None,
-        Some(state.ctx.now()),
+        Some(now),
         None,
         backend::pagination::Page::new(Some(1), Some(100)).unwrap_or_default(),
     )
-    .await
-    {
-        Ok(list) => list,
-        Err(err) => return error_page(visitor, &err),
-    };
+    .await?;
+    let over_at = list
+        .elements
+        .iter()
+        .map(|(_, e)| backend::events::over_at(e))
+        .min()
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
     let rows = list
         .elements
         .into_iter()
@@ -167,12 +208,10 @@ pub async fn my_events(
         frame: Frame {
             title: t(locale, "my-events-title"),
             visitor: visitor.clone(),
-            notice: match done.done.as_deref() {
-                Some("deleted") => Some(t(locale, "done-deleted")),
-                _ => None,
-            },
+            notice,
         },
         rows,
     };
-    render(&visitor, StatusCode::OK, &page)
+    let html = page.render().map_err(backend::Error::internal)?;
+    Ok((html, over_at))
 }
