@@ -120,6 +120,9 @@ async fn page_statements(server: &TestServer, cookie: &str, path: &str, shows: &
     let http = reqwest::Client::new();
     let url = server.url(path);
     statements(server, || {
+        // As after any change in the database: a member's page kept for their session is
+        // built again, and that build is what is counted.
+        server.ctx.changes.changed();
         let request = http.get(&url).header(reqwest::header::COOKIE, cookie);
         async move {
             let page = request.send().await.expect("page");
