@@ -83,6 +83,18 @@ pub enum ActionLogAction {
     DomainBlocking,
     #[sea_orm(string_value = "domain_unblocking")]
     DomainUnblocking,
+    // Our instance's follows of other instances and theirs of ours (Mobilizon's relays),
+    // which Mobilizon does not log.
+    #[sea_orm(string_value = "instance_following")]
+    InstanceFollowing,
+    #[sea_orm(string_value = "instance_unfollowing")]
+    InstanceUnfollowing,
+    #[sea_orm(string_value = "instance_follow_acceptance")]
+    InstanceFollowAcceptance,
+    #[sea_orm(string_value = "instance_follow_rejection")]
+    InstanceFollowRejection,
+    #[sea_orm(string_value = "instance_follower_removal")]
+    InstanceFollowerRemoval,
 }
 
 /// What an action was done on.

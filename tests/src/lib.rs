@@ -116,7 +116,7 @@ impl TestServerBuilder {
             Some(mailer) => mailer,
             None => match settings.mail.transport {
                 backend::settings::MailTransportKind::Memory => {
-                    Mailer::memory(&settings.instance.name, &settings.mail_from_address())
+                    Mailer::memory(&settings.mail_from_address())
                 }
                 _ => Mailer::from_settings(&settings).expect("mailer"),
             },

@@ -66,6 +66,18 @@ impl Object {
         }
     }
 
+    /// Another instance, by its instance actor: its domain.
+    pub fn instance(actor: &entity::actor::Model) -> Self {
+        Self {
+            kind: ObjectKind::Instance,
+            id: actor.id,
+            label: actor
+                .domain
+                .clone()
+                .unwrap_or_else(|| crate::actors::handle(actor)),
+        }
+    }
+
     pub fn user(user: &entity::user::Model) -> Self {
         Self {
             kind: ObjectKind::User,

@@ -62,9 +62,10 @@ pub async fn queue_to_recipient(
         return Ok(());
     };
     let locale = recipient.locale;
+    let instance = ctx.instance_in(conn).await?;
     let a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.instance().await?.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     let mut layout = Layout::new(i18n::text_with(locale, "private-message-title", &a))
         .paragraph(i18n::text_with(locale, "private-message-intro", &a));
@@ -78,7 +79,7 @@ pub async fn queue_to_recipient(
         .button(i18n::text(locale, "event-open"), event.url.clone())
         .footnote(i18n::text_with(locale, "footer-participant", &a));
     let mail = build(
-        ctx,
+        &instance,
         &recipient,
         i18n::text_with(locale, "private-message-subject", &a),
         layout,

@@ -77,11 +77,12 @@ pub(super) async fn queue_to_members(
         .all(conn)
         .await?;
     let url = page_url(ctx, group, discussion);
+    let instance = ctx.instance_in(conn).await?;
     let a = args([
         ("title", discussion.title.clone()),
         ("group", crate::actors::display_name(group)),
         ("author", crate::actors::display_name(author)),
-        ("instance", ctx.instance().await?.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     let (subject, intro) = if started {
         ("discussion-started-subject", "discussion-started-intro")
@@ -100,7 +101,7 @@ pub(super) async fn queue_to_members(
             .button(i18n::text(locale, "discussion-open"), url.clone())
             .footnote(i18n::text_with(locale, "discussion-why", &a));
         let mail = build(
-            ctx,
+            &instance,
             &recipient,
             i18n::text_with(locale, subject, &a),
             layout,

@@ -10,20 +10,30 @@ use entity::domain_block;
 use entity::{actor, event, follow, participant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 
 use crate::action_log::{self, Object};
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, conflict_on_unique};
+use crate::pagination::{Page, Paginated};
 use crate::principal::Principal;
 
 pub mod lookup;
+mod preview;
 pub use lookup::{domain_of, is_blocked, is_url_blocked, lock_domain, normalize};
+pub use preview::{BlockPreview, preview};
 
 const MAX_REASON_CHARS: usize = 1000;
+const ALREADY_BLOCKED: &str = "this domain is already blocked";
+
+fn newest_first() -> sea_orm::Select<domain_block::Entity> {
+    domain_block::Entity::find()
+        .order_by_desc(domain_block::Column::CreatedAt)
+        .order_by_asc(domain_block::Column::Domain)
+}
 
 /// The blocked instances, newest first: administrators only (and the instance itself).
 pub async fn list(
@@ -31,24 +41,37 @@ pub async fn list(
     principal: &Principal,
 ) -> Result<Vec<domain_block::Model>> {
     principal.require_admin("only administrators see blocked instances")?;
-    Ok(domain_block::Entity::find()
-        .order_by_desc(domain_block::Column::CreatedAt)
-        .order_by_asc(domain_block::Column::Domain)
+    Ok(newest_first().all(conn).await?)
+}
+
+/// One page of [`list`], and how many there are.
+pub async fn page(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    page: Page,
+) -> Result<Paginated<domain_block::Model>> {
+    principal.require_admin("only administrators see blocked instances")?;
+    let total = domain_block::Entity::find().count(conn).await?;
+    let elements = newest_first()
+        .offset(page.offset())
+        .limit(page.limit)
         .all(conn)
-        .await?)
+        .await?;
+    Ok(Paginated { total, elements })
 }
 
 fn admin_only(principal: &Principal) -> Result<()> {
     principal.require_admin("only administrators block instances")
 }
 
-/// Blocks `domain` (see the module's documentation for what follows).
-pub async fn block(
+/// What a block of `domain` would be asked with, checked as [`block`] and [`preview`] both
+/// check it: the domain as stored and the reason as kept.
+fn checked(
     ctx: &AppContext,
     principal: &Principal,
     domain: &str,
     reason: Option<&str>,
-) -> Result<domain_block::Model> {
+) -> Result<(String, Option<String>)> {
     admin_only(principal)?;
     let domain = normalize(domain)?;
     if domain == ctx.settings.public_url.host() {
@@ -58,6 +81,17 @@ pub async fn block(
         ));
     }
     let reason = crate::actors::username::optional_text(reason, "reason", MAX_REASON_CHARS)?;
+    Ok((domain, reason))
+}
+
+/// Blocks `domain` (see the module's documentation for what follows).
+pub async fn block(
+    ctx: &AppContext,
+    principal: &Principal,
+    domain: &str,
+    reason: Option<&str>,
+) -> Result<domain_block::Model> {
+    let (domain, reason) = checked(ctx, principal, domain, reason)?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     lock_domain(&tx, &domain).await?;
@@ -69,7 +103,7 @@ pub async fn block(
     })
     .exec_with_returning(&tx)
     .await
-    .map_err(|e| conflict_on_unique(e, "domain", "this domain is already blocked"))?;
+    .map_err(|e| conflict_on_unique(e, "domain", ALREADY_BLOCKED))?;
     forget_domain(ctx, &tx, &domain, now).await?;
     let action = ActionLogAction::DomainBlocking;
     let moderator = action_log::moderator_of(&tx, principal).await?;

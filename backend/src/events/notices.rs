@@ -16,6 +16,7 @@ use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::Result;
 use crate::i18n::{self, Locale, args};
+use crate::identity::Identity;
 use crate::jobs::{Job, JobError, JobHandler, NewJob, OnDuplicate, cancel_pending, enqueue};
 use crate::mail::{self, Layout, OutgoingMail};
 use crate::participations::{self, Recipient};
@@ -66,9 +67,10 @@ pub fn with_event_facts(
     layout
 }
 
-/// A message about `event` to `recipient`, with the event's facts and link.
+/// A message about `event` to `recipient`, with the event's facts and link, signed with the
+/// instance's name as `instance` (the administrators' choice) says.
 pub fn event_mail(
-    ctx: &AppContext,
+    instance: &Identity,
     recipient: &Recipient,
     event: &event::Model,
     address: Option<&address::Model>,
@@ -78,7 +80,7 @@ pub fn event_mail(
     let locale = recipient.locale;
     let a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     let mut layout = Layout::new(i18n::text_with(locale, &format!("{key}-title"), &a))
         .paragraph(i18n::text_with(locale, &format!("{key}-intro"), &a));
@@ -89,26 +91,26 @@ pub fn event_mail(
         .button(i18n::text(locale, "event-open"), event.url.clone())
         .footnote(i18n::text_with(locale, "footer-participant", &a));
     build(
-        ctx,
+        instance,
         recipient,
         i18n::text_with(locale, &format!("{key}-subject"), &a),
         layout,
     )
 }
 
+/// The message to `recipient`, signed with the instance's name.
 pub fn build(
-    ctx: &AppContext,
+    instance: &Identity,
     recipient: &Recipient,
     subject: String,
     layout: Layout,
 ) -> OutgoingMail {
-    let instance = &ctx.settings.instance.name;
     OutgoingMail {
         to: recipient.email.clone(),
         locale: recipient.locale,
         subject,
-        text: layout.text(instance),
-        html: layout.html(instance, recipient.locale.code()),
+        text: layout.text(&instance.name),
+        html: layout.html(&instance.name, recipient.locale.code()),
         attachments: Vec::new(),
     }
 }
@@ -156,9 +158,10 @@ async fn queue_to_participants(
 ) -> Result<usize> {
     let address = load_address(conn, event).await?;
     let recipients = participations::recipients(ctx, conn, event.id, &TOLD_ABOUT_CHANGES).await?;
+    let instance = ctx.instance_in(conn).await?;
     for recipient in &recipients {
         let message = event_mail(
-            ctx,
+            &instance,
             recipient,
             event,
             address.as_ref(),
@@ -422,6 +425,7 @@ impl JobHandler for AnnounceJob {
             .and_then(|a| a.user_id);
         let address = load_address(&tx, &event).await?;
         let group_name = crate::actors::display_name(&group);
+        let instance = ctx.instance_in(&tx).await?;
         for user in crate::groups::users_to_notify(&tx, group_id).await? {
             if Some(user.id) == organizer_user {
                 continue;
@@ -431,7 +435,7 @@ impl JobHandler for AnnounceJob {
             let a = args([
                 ("title", event.title.clone()),
                 ("group", group_name.clone()),
-                ("instance", ctx.instance().await?.name.clone()),
+                ("instance", instance.name.clone()),
             ]);
             let layout = Layout::new(i18n::text_with(locale, "new-group-event-title", &a))
                 .paragraph(i18n::text_with(locale, "new-group-event-intro", &a));
@@ -439,7 +443,7 @@ impl JobHandler for AnnounceJob {
                 .button(i18n::text(locale, "event-open"), event.url.clone())
                 .footnote(i18n::text_with(locale, "footer-group", &a));
             let message = build(
-                ctx,
+                &instance,
                 &recipient,
                 i18n::text_with(locale, "new-group-event-subject", &a),
                 layout,

@@ -134,6 +134,9 @@ pub struct Feed {
     page_url: Option<String>,
     /// When the feed's own facts (an actor's name) last changed.
     changed_at: Option<DateTime<Utc>>,
+    /// The instance's name when the feed was opened (its author; administrators may change
+    /// it, and the validator then changes with it).
+    instance_name: String,
 }
 
 impl Feed {
@@ -141,6 +144,8 @@ impl Feed {
     /// revoked all answer `not_found` alike.
     pub async fn open(ctx: &AppContext, source: Source) -> Result<Self> {
         let conn = &ctx.db;
+        let instance = ctx.instance().await?;
+        let instance_name = instance.name.clone();
         match source {
             Source::Event { uuid } => {
                 let event = events::find_by_uuid(conn, &uuid).await?;
@@ -160,6 +165,7 @@ impl Feed {
                     description: None,
                     page_url: Some(event.url.clone()),
                     changed_at: None,
+                    instance_name,
                     scope: Scope::Event(Box::new(event)),
                 })
             }
@@ -180,6 +186,7 @@ impl Feed {
                     description: actor.summary.as_deref().map(html_to_text),
                     page_url: Some(actor.url.clone().unwrap_or_else(|| actor.ap_id.clone())),
                     changed_at: Some(actor.updated_at),
+                    instance_name,
                     scope: Scope::Actor(Box::new(actor)),
                 })
             }
@@ -198,7 +205,6 @@ impl Feed {
                 };
                 // Refuses an unknown category now rather than serving an empty feed.
                 events::search_select(ctx.db.get_database_backend(), ctx.now(), &query)?;
-                let instance = &ctx.settings.instance;
                 let mut filters: Vec<String> = query.tags.clone();
                 filters.extend(query.category.as_deref().map(events::categories::label));
                 let title = if filters.is_empty() {
@@ -213,23 +219,23 @@ impl Feed {
                     description: Some(instance.description.clone()),
                     page_url: Some(ctx.url("/")),
                     changed_at: None,
+                    instance_name,
                     scope: Scope::Instance(Box::new(query)),
                 })
             }
             Source::Token { token } => {
                 let owner = tokens::resolve(conn, &token).await?;
-                let instance = &ctx.instance().await?.name;
                 let (title, changed_at) = match owner.actor_id {
                     Some(actor_id) => {
                         let actor = crate::actors::find(conn, actor_id)
                             .await
                             .map_err(|_| Error::not_found("feed"))?;
                         (
-                            format!("{} — {instance}", crate::actors::display_name(&actor)),
+                            format!("{} — {instance_name}", crate::actors::display_name(&actor)),
                             Some(actor.updated_at),
                         )
                     }
-                    None => (format!("My events — {instance}"), None),
+                    None => (format!("My events — {instance_name}"), None),
                 };
                 Ok(Self {
                     path_prefix: format!("/feed/{}/", token.trim()),
@@ -238,6 +244,7 @@ impl Feed {
                     description: None,
                     page_url: None,
                     changed_at,
+                    instance_name,
                     scope: Scope::Participations(owner),
                 })
             }
@@ -387,7 +394,7 @@ impl Feed {
                         subtitle: self.description.clone(),
                         self_url: url,
                         page_url: self.page_url.clone(),
-                        author: ctx.instance().await?.name.clone(),
+                        author: self.instance_name.clone(),
                         // An empty feed still needs a stable date.
                         updated: validator
                             .last_modified
@@ -565,7 +572,7 @@ impl Feed {
             env!("CARGO_PKG_VERSION"),
             format.extension(),
             &self.url(ctx, format),
-            &ctx.settings.instance.name,
+            &self.instance_name,
             &self.title,
             self.description.as_deref().unwrap_or(""),
             self.page_url.as_deref().unwrap_or(""),

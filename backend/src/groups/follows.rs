@@ -3,6 +3,7 @@
 //! federation). Following, stopping and deciding on a follower are one function each, for
 //! people here and remote actors alike (our instance actor's follows of other instances too).
 
+use entity::action_log::ActionLogAction;
 use entity::actor::{self, ActorKind};
 use entity::follow;
 use sea_orm::{
@@ -111,7 +112,14 @@ pub async fn follow(
         Principal::Remote { activity_id, .. } => Some(activity_id.clone()),
         _ => None,
     };
-    let follow = match find_follow(&tx, follower.id, target.id).await? {
+    let existing = find_follow(&tx, follower.id, target.id).await?;
+    // Our instance following another, by an administrator's hand, goes on record once: asking
+    // again only sends the `Follow` again.
+    if existing.is_none() && crate::instances::is_ours(&follower) {
+        let action = ActionLogAction::InstanceFollowing;
+        crate::instances::log_follow_change(&tx, principal, now, action, &target).await?;
+    }
+    let follow = match existing {
         Some(existing) => {
             let mut active: follow::ActiveModel = existing.into();
             match &remote_activity {
@@ -206,6 +214,10 @@ pub async fn unfollow(
     };
     follow::Entity::delete_by_id(follow.id).exec(&tx).await?;
     let target = followable(&tx, request.target_id, &follower).await?;
+    if crate::instances::is_ours(&follower) {
+        let action = ActionLogAction::InstanceUnfollowing;
+        crate::instances::log_follow_change(&tx, principal, ctx.now(), action, &target).await?;
+    }
     if let (false, Some(ap_id)) = (target.is_local(), &follow.ap_id) {
         let undone = Happened::FollowUndone {
             follower_id: follower.id,
@@ -291,6 +303,20 @@ pub async fn decide(
         }));
     }
     let follower = crate::actors::find(&tx, follow.follower_id).await?;
+    // An administrator answering another instance about following ours goes on record; an
+    // answer that changes nothing (accepting an accepted follow) does not.
+    let logged = match (approve, follow.approved) {
+        (true, true) => None,
+        (true, false) => Some(ActionLogAction::InstanceFollowAcceptance),
+        (false, false) => Some(ActionLogAction::InstanceFollowRejection),
+        (false, true) => Some(ActionLogAction::InstanceFollowerRemoval),
+    }
+    .filter(|_| {
+        crate::instances::is_ours(&target) && !matches!(principal, Principal::Remote { .. })
+    });
+    if let Some(action) = logged {
+        crate::instances::log_follow_change(&tx, principal, now, action, &follower).await?;
+    }
     let decided = if approve {
         let mut active: follow::ActiveModel = follow.clone().into();
         active.approved = Set(true);

@@ -10,6 +10,8 @@
 mod known;
 pub mod software;
 
+use chrono::{DateTime, Utc};
+use entity::action_log::ActionLogAction;
 use entity::actor::{self, ActorKind};
 use entity::follow::{self, FollowStatus};
 use sea_orm::{
@@ -35,6 +37,26 @@ pub struct Instance {
     pub followed: FollowStatus,
     /// Whether it follows us.
     pub follower: FollowStatus,
+}
+
+/// Whether `actor` is our instance actor (the follower or followed side of instance follows).
+pub(crate) fn is_ours(actor: &actor::Model) -> bool {
+    actor.is_local() && actor.kind == ActorKind::Application
+}
+
+/// Records in the follow's own transaction what an administrator did to a follow between our
+/// instance and `other`'s: the follow use case calls it, whichever edge asked.
+pub(crate) async fn log_follow_change(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    now: DateTime<Utc>,
+    action: ActionLogAction,
+    other: &actor::Model,
+) -> Result<()> {
+    let moderator = crate::action_log::moderator_of(conn, principal).await?;
+    let object = crate::action_log::Object::instance(other);
+    crate::action_log::record(conn, now, moderator, action, object, None).await?;
+    Ok(())
 }
 
 /// Refuses anyone who may not manage instance follows, before any work is done for them
@@ -408,5 +430,84 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((none.total, none.elements.len()), (1, 0));
+    }
+
+    #[tokio::test]
+    async fn every_change_an_administrator_makes_to_instance_follows_goes_into_the_action_log() {
+        use entity::action_log::{ActionLogAction as A, ObjectKind};
+        let t = TestContext::new().await;
+        let admin = t.person_with("rosa", UserRole::Administrator, |_| {}).await;
+        let followed = t.remote_actor("relay", ActorKind::Application).await;
+        let ours = crate::actors::system::relay(&t.ctx.db).await.unwrap();
+        let request = follow_request(&t.ctx.db, &followed).await.unwrap();
+        follows::follow(&t.ctx, &admin.principal(), request.clone())
+            .await
+            .unwrap();
+        // Asking again sends the `Follow` again; it is not a second decision.
+        follows::follow(&t.ctx, &admin.principal(), request)
+            .await
+            .unwrap();
+        let undo = unfollow_request(&t.ctx.db, &admin.principal(), "far.example")
+            .await
+            .unwrap();
+        follows::unfollow(&t.ctx, &admin.principal(), undo)
+            .await
+            .unwrap();
+
+        // Two instances ask to follow ours: one accepted then removed, one refused.
+        let mut asked = Vec::new();
+        let mut askers = Vec::new();
+        for name in ["one", "two"] {
+            let other = t.remote_actor(name, ActorKind::Application).await;
+            askers.push(other.id);
+            let principal = Principal::Remote {
+                actor_id: other.id,
+                activity_id: format!("{}#follows/1", other.ap_id),
+            };
+            let request = FollowRequest {
+                target_id: ours.id,
+                ..FollowRequest::default()
+            };
+            asked.push(follows::follow(&t.ctx, &principal, request).await.unwrap());
+        }
+        follows::decide(&t.ctx, &admin.principal(), asked[0].id, true)
+            .await
+            .unwrap();
+        // Accepting again changes nothing, and is not logged again.
+        follows::decide(&t.ctx, &admin.principal(), asked[0].id, true)
+            .await
+            .unwrap();
+        follows::decide(&t.ctx, &admin.principal(), asked[0].id, false)
+            .await
+            .unwrap();
+        follows::decide(&t.ctx, &admin.principal(), asked[1].id, false)
+            .await
+            .unwrap();
+
+        let log = crate::action_log::list(&t.ctx.db, &admin.principal(), Page::default())
+            .await
+            .unwrap();
+        let mut entries: Vec<_> = log
+            .elements
+            .iter()
+            .map(|e| (e.action, e.object_id))
+            .collect();
+        entries.reverse();
+        let (one, two) = (Some(askers[0]), Some(askers[1]));
+        assert_eq!(
+            entries,
+            vec![
+                (A::InstanceFollowing, Some(followed.id)),
+                (A::InstanceUnfollowing, Some(followed.id)),
+                (A::InstanceFollowAcceptance, one),
+                (A::InstanceFollowerRemoval, one),
+                (A::InstanceFollowRejection, two),
+            ]
+        );
+        for entry in &log.elements {
+            assert_eq!(entry.object_kind, ObjectKind::Instance);
+            assert_eq!(entry.object_label, "far.example", "the instance's domain");
+            assert_eq!(entry.actor_id, Some(admin.actor.id), "the administrator");
+        }
     }
 }

@@ -59,7 +59,10 @@ impl JobHandler for SendMailJob {
         let key = queued
             .key
             .unwrap_or_else(|| MessageKey::of_job(job.id, job.created_at));
-        ctx.mailer.send(&queued.mail, &key).await.map_err(|err| {
+        // The name as it is when the message leaves, from memory while nothing changed.
+        let instance = ctx.instance().await?;
+        let sent = ctx.mailer.send(&instance.name, &queued.mail, &key).await;
+        sent.map_err(|err| {
             if err.is_transient() {
                 JobError::Retry(err.to_string())
             } else {

@@ -21,11 +21,12 @@ enum Transport {
     Memory(Arc<Mutex<Vec<SentMail>>>),
 }
 
-/// Delivers messages through the configured transport.
+/// Delivers messages through the configured transport. The sender's address is the file's;
+/// its display name is the instance's name at the moment of sending, which administrators
+/// may change at any time (the caller passes it).
 #[derive(Clone)]
 pub struct Mailer {
     transport: Transport,
-    from_name: String,
     from_address: String,
 }
 
@@ -53,16 +54,14 @@ impl Mailer {
         };
         Ok(Self {
             transport,
-            from_name: settings.instance.name.clone(),
             from_address: settings.mail_from_address(),
         })
     }
 
     /// A mailer that keeps messages in memory.
-    pub fn memory(from_name: &str, from_address: &str) -> Self {
+    pub fn memory(from_address: &str) -> Self {
         Self {
             transport: Transport::Memory(Arc::default()),
-            from_name: from_name.to_owned(),
             from_address: from_address.to_owned(),
         }
     }
@@ -75,10 +74,15 @@ impl Mailer {
         }
     }
 
-    /// Sends `mail` as the message `key` names: sent again with the same key, it is the same
-    /// message (the same file, the same `Message-ID`).
-    pub async fn send(&self, mail: &OutgoingMail, key: &MessageKey) -> Result<(), MailError> {
-        let message = mail.to_message(&self.from_name, &self.from_address, key)?;
+    /// Sends `mail` as the message `key` names, from `from_name` (the instance's name): sent
+    /// again with the same key, it is the same message (the same file, the same `Message-ID`).
+    pub async fn send(
+        &self,
+        from_name: &str,
+        mail: &OutgoingMail,
+        key: &MessageKey,
+    ) -> Result<(), MailError> {
+        let message = mail.to_message(from_name, &self.from_address, key)?;
         match &self.transport {
             Transport::Smtp(relay) => {
                 relay.send(message.envelope(), &message.formatted()).await?;

@@ -77,9 +77,10 @@ async fn compose(
         position,
     } = content;
     let locale = recipient.locale;
+    let instance = ctx.instance_in(conn).await?;
     let mut a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.instance_in(conn).await?.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     if let Some(position) = position {
         a.insert("position".into(), i18n::ordinal(locale, position).into());
@@ -97,7 +98,7 @@ async fn compose(
     }
     layout = layout.footnote(i18n::text_with(locale, "footer-participant", &a));
     let mut message = build(
-        ctx,
+        &instance,
         recipient,
         i18n::text_with(locale, &format!("{key}-subject"), &a),
         layout,
@@ -312,10 +313,8 @@ impl JobHandler for PendingDigestJob {
         let recipient = Recipient::from_user(ctx, &user, None);
         let locale: Locale = recipient.locale;
         let total: usize = waiting.iter().map(|(_, n)| *n).sum();
-        let a = i18n::with_count(
-            args([("instance", ctx.instance().await?.name.clone())]),
-            total,
-        );
+        let instance = ctx.instance().await?;
+        let a = i18n::with_count(args([("instance", instance.name.clone())]), total);
         let mut layout = Layout::new(i18n::text_with(locale, "pending-title", &a))
             .paragraph(i18n::text_with(locale, "pending-intro", &a));
         for (event, count) in &waiting {
@@ -330,7 +329,7 @@ impl JobHandler for PendingDigestJob {
             );
         }
         let message = build(
-            ctx,
+            &instance,
             &recipient,
             i18n::text_with(locale, "pending-subject", &a),
             layout.footnote(i18n::text_with(locale, "footer-organizer", &a)),

@@ -239,7 +239,7 @@ impl JobHandler for BeforeEventReminderJob {
         }
         let recipient = Recipient::from_user(ctx, &user, Some(participant.id));
         let message = crate::events::notices::event_mail(
-            ctx,
+            &*ctx.instance().await?,
             &recipient,
             &event,
             match event.physical_address_id {
@@ -307,10 +307,8 @@ impl JobHandler for OnDayReminderJob {
         }
         let recipient = Recipient::from_user(ctx, &user, None);
         let locale = recipient.locale;
-        let a = i18n::with_count(
-            args([("instance", ctx.instance().await?.name.clone())]),
-            events.len(),
-        );
+        let instance = ctx.instance().await?;
+        let a = i18n::with_count(args([("instance", instance.name.clone())]), events.len());
         let mut layout = Layout::new(i18n::text_with(locale, "reminder-day-title", &a))
             .paragraph(i18n::text_with(locale, "reminder-day-intro", &a));
         if let [only] = events.as_slice() {
@@ -329,7 +327,7 @@ impl JobHandler for OnDayReminderJob {
             }
         }
         let message = build(
-            ctx,
+            &instance,
             &recipient,
             i18n::text_with(locale, "reminder-day-subject", &a),
             layout.footnote(i18n::text_with(locale, "footer-participant", &a)),

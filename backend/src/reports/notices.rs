@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use crate::context::AppContext;
 use crate::error::Result;
 use crate::i18n::{self, Locale, args};
+use crate::identity::Identity;
 use crate::mail::{self, Layout, OutgoingMail};
 
 /// Where and in which language the reporter hears: the account behind their identity, or
@@ -18,7 +19,8 @@ async fn recipient(
     report: &report::Model,
 ) -> Result<Option<(String, Locale)>> {
     if let Some(email) = &report.reporter_email {
-        return Ok(Some((email.clone(), ctx.default_locale().await?)));
+        let locale = ctx.instance_in(conn).await?.default_locale;
+        return Ok(Some((email.clone(), locale)));
     }
     let reporter = crate::actors::find(conn, report.reporter_actor_id).await?;
     let Some(user_id) = reporter.user_id else {
@@ -34,15 +36,14 @@ async fn recipient(
 }
 
 pub fn outcome_mail(
-    ctx: &AppContext,
+    instance: &Identity,
     to: &str,
     locale: Locale,
     reported: &str,
     status: ReportStatus,
 ) -> OutgoingMail {
-    let instance = ctx.settings.instance.name.clone();
     let a = args([
-        ("instance", instance.clone()),
+        ("instance", instance.name.clone()),
         ("reported", reported.to_owned()),
     ]);
     let outcome = match status {
@@ -56,8 +57,8 @@ pub fn outcome_mail(
         to: to.to_owned(),
         locale,
         subject: i18n::text_with(locale, "report-outcome-subject", &a),
-        text: layout.text(&instance),
-        html: layout.html(&instance, locale.code()),
+        text: layout.text(&instance.name),
+        html: layout.html(&instance.name, locale.code()),
         attachments: Vec::new(),
     }
 }
@@ -74,10 +75,11 @@ pub async fn queue_outcome(
     };
     let reported = crate::actors::find(conn, report.reported_actor_id).await?;
     let name = crate::actors::handle(&reported);
+    let instance = ctx.instance_in(conn).await?;
     mail::queue(
         conn,
         now,
-        &outcome_mail(ctx, &to, locale, &name, report.status),
+        &outcome_mail(&instance, &to, locale, &name, report.status),
     )
     .await?;
     Ok(())
@@ -105,7 +107,7 @@ pub async fn queue_to_moderators(
     }
     let reported = crate::actors::find(conn, report.reported_actor_id).await?;
     let name = crate::actors::handle(&reported);
-    let instance = ctx.instance().await?.name.clone();
+    let instance = ctx.instance_in(conn).await?.name.clone();
     let a = args([("instance", instance.clone()), ("reported", name)]);
     for moderator in moderators {
         let locale = crate::users::user_locale(ctx, &moderator);

@@ -52,6 +52,7 @@ pub(super) async fn queue_several(
     } else {
         "series-updated"
     };
+    let instance = ctx.instance_in(tx).await?;
     for email in &order {
         let Some((recipient, index, count)) = told.get(email) else {
             continue;
@@ -66,7 +67,14 @@ pub(super) async fn queue_several(
         let mut a = args([("title", date.title.clone())]);
         a.insert("count".into(), FluentValue::from(*count));
         let extra = i18n::text_with(recipient.locale, "series-dates", &a);
-        let message = event_mail(ctx, recipient, date, address.as_ref(), key, Some(extra));
+        let message = event_mail(
+            &instance,
+            recipient,
+            date,
+            address.as_ref(),
+            key,
+            Some(extra),
+        );
         crate::mail::queue(tx, now, &message).await?;
     }
     Ok(order.len())

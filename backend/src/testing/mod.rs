@@ -167,7 +167,7 @@ impl TestContext {
         settings.media.dir = media_dir.path().to_owned();
         adjust(&mut settings);
         let clock = ManualClock::new(default_now());
-        let mailer = Mailer::memory(&settings.instance.name, &settings.mail_from_address());
+        let mailer = Mailer::memory(&settings.mail_from_address());
         let searches = crate::db::connect_for_searches(
             &database.db,
             &database.url,

@@ -9,22 +9,22 @@ use sea_orm::ConnectionTrait;
 use crate::context::AppContext;
 use crate::error::Result;
 use crate::i18n::{self, Locale, args};
+use crate::identity::Identity;
 use crate::mail::{self, Layout, OutgoingMail};
 
 fn build(
-    ctx: &AppContext,
+    instance: &Identity,
     to: &str,
     locale: Locale,
     subject: String,
     layout: Layout,
 ) -> OutgoingMail {
-    let instance = &ctx.settings.instance.name;
     OutgoingMail {
         to: to.to_owned(),
         locale,
         subject,
-        text: layout.text(instance),
-        html: layout.html(instance, locale.code()),
+        text: layout.text(&instance.name),
+        html: layout.html(&instance.name, locale.code()),
         attachments: Vec::new(),
     }
 }
@@ -60,7 +60,8 @@ pub async fn queue_changes(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let locale = super::user_locale(ctx, after);
-    let a = args([("instance", ctx.instance().await?.name.clone())]);
+    let instance = ctx.instance_in(conn).await?;
+    let a = args([("instance", instance.name.clone())]);
     let mut layout = Layout::new(i18n::text_with(locale, "account-changed-title", &a));
     for action in actions {
         if let Some(sentence) = change_sentence(locale, *action, after) {
@@ -74,7 +75,7 @@ pub async fn queue_changes(
         recipients.push(before.email.clone());
     }
     for to in recipients {
-        let message = build(ctx, &to, locale, subject.clone(), layout.clone());
+        let message = build(&instance, &to, locale, subject.clone(), layout.clone());
         mail::queue(conn, now, &message).await?;
     }
     Ok(())
@@ -88,7 +89,8 @@ pub async fn queue_approval(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let locale = super::user_locale(ctx, account);
-    let a = args([("instance", ctx.instance().await?.name.clone())]);
+    let instance = ctx.instance_in(conn).await?;
+    let a = args([("instance", instance.name.clone())]);
     let mut layout = Layout::new(i18n::text_with(locale, "account-approved-title", &a))
         .paragraph(i18n::text_with(locale, "account-approved-intro", &a));
     if account.confirmed_at.is_none() {
@@ -102,7 +104,7 @@ pub async fn queue_approval(
     mail::queue(
         conn,
         now,
-        &build(ctx, &account.email, locale, subject, layout),
+        &build(&instance, &account.email, locale, subject, layout),
     )
     .await?;
     Ok(())

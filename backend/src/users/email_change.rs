@@ -16,6 +16,7 @@ use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::error::{Error, Result, conflict_on_unique};
 use crate::i18n::{self, args};
+use crate::identity::Identity;
 use crate::mail::{self, Layout, OutgoingMail};
 
 /// How long the link mailed to the new address works.
@@ -46,6 +47,9 @@ pub async fn request(
     }
     let now = ctx.now();
     let (token, token_hash) = random_token();
+    // Read before the transaction: reading it through the pool inside would hold two
+    // connections at once.
+    let instance = ctx.instance().await?;
     let tx = begin_write(ctx).await?;
     user::Entity::update_many()
         .col_expr(
@@ -61,8 +65,10 @@ pub async fn request(
         .filter(user::Column::Id.eq(account.id))
         .exec(&tx)
         .await?;
-    mail::queue(&tx, now, &confirm_mail(ctx, &account, &new_email, &token)).await?;
-    mail::queue(&tx, now, &notice_mail(ctx, &account, &new_email)).await?;
+    let confirm = confirm_mail(ctx, &instance, &account, &new_email, &token);
+    mail::queue(&tx, now, &confirm).await?;
+    let notice = notice_mail(ctx, &instance, &account, &new_email);
+    mail::queue(&tx, now, &notice).await?;
     tx.commit().await?;
     tracing::info!(user_id = account.id, "email change asked");
     service::find(&ctx.db, account.id).await
@@ -122,19 +128,20 @@ pub async fn confirm(ctx: &AppContext, token: &str) -> Result<user::Model> {
 
 fn build(
     ctx: &AppContext,
+    instance: &Identity,
     to: &str,
     account: &user::Model,
     subject: &str,
     layout: Layout,
 ) -> OutgoingMail {
     let locale = super::user_locale(ctx, account);
-    let instance = &ctx.settings.instance.name;
+    let name = &instance.name;
     OutgoingMail {
         to: to.to_owned(),
         locale,
-        subject: i18n::text_with(locale, subject, &args([("instance", instance.clone())])),
-        text: layout.text(instance),
-        html: layout.html(instance, locale.code()),
+        subject: i18n::text_with(locale, subject, &args([("instance", name.clone())])),
+        text: layout.text(name),
+        html: layout.html(name, locale.code()),
         attachments: Vec::new(),
     }
 }
@@ -142,12 +149,13 @@ fn build(
 /// To the new address: the link that makes it the account's.
 fn confirm_mail(
     ctx: &AppContext,
+    instance: &Identity,
     account: &user::Model,
     new_email: &str,
     token: &str,
 ) -> OutgoingMail {
     let locale = super::user_locale(ctx, account);
-    let a = args([("instance", ctx.settings.instance.name.clone())]);
+    let a = args([("instance", instance.name.clone())]);
     let layout = Layout::new(i18n::text(locale, "email-change-title"))
         .paragraph(i18n::text_with(locale, "email-change-intro", &a))
         .button(
@@ -156,15 +164,27 @@ fn confirm_mail(
         )
         .paragraph(i18n::text(locale, "email-change-expiry"))
         .footnote(i18n::text(locale, "email-change-not-you"));
-    build(ctx, new_email, account, "email-change-subject", layout)
+    build(
+        ctx,
+        instance,
+        new_email,
+        account,
+        "email-change-subject",
+        layout,
+    )
 }
 
 /// To the current address: what was asked, so that its owner notices a change they did not
 /// make.
-fn notice_mail(ctx: &AppContext, account: &user::Model, new_email: &str) -> OutgoingMail {
+fn notice_mail(
+    ctx: &AppContext,
+    instance: &Identity,
+    account: &user::Model,
+    new_email: &str,
+) -> OutgoingMail {
     let locale = super::user_locale(ctx, account);
     let a = args([
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", instance.name.clone()),
         ("email", new_email.to_owned()),
     ]);
     let layout = Layout::new(i18n::text(locale, "email-change-notice-title"))
@@ -172,6 +192,7 @@ fn notice_mail(ctx: &AppContext, account: &user::Model, new_email: &str) -> Outg
         .footnote(i18n::text(locale, "email-change-notice-not-you"));
     build(
         ctx,
+        instance,
         &account.email,
         account,
         "email-change-notice-subject",

@@ -215,13 +215,19 @@ async fn only_administrators_open_and_use_the_settings_and_instances_pages() {
     ];
     let to_login = StatusCode::SEE_OTHER;
     let no = StatusCode::FORBIDDEN;
-    let cases: [Case; 9] = [
+    let cases: [Case; 10] = [
         ("/admin/settings", None, [to_login, no, no, StatusCode::OK]),
         ("/admin/instances", None, [to_login, no, no, StatusCode::OK]),
         (
             "/admin/settings",
             Some(&[("slogan", "Meet"), ("terms_kind", "default")]),
             [to_login, no, no, StatusCode::SEE_OTHER],
+        ),
+        // The confirmation a block asks first.
+        (
+            "/admin/instances/block?domain=spam.example&reason=Spam",
+            None,
+            [to_login, no, no, StatusCode::OK],
         ),
         (
             "/admin/instances/block",
@@ -335,7 +341,8 @@ async fn two_instances_follow_each_other_from_their_administration_and_one_block
         a.ctx.settings.public_url.host(),
         b.ctx.settings.public_url.host(),
     );
-    let mut on_a = logged_in(&a, &sign_up_admin(&a, "anna").await).await;
+    let anna = sign_up_admin(&a, "anna").await;
+    let mut on_a = logged_in(&a, &anna).await;
     let mut on_b = logged_in(&b, &sign_up_admin(&b, "bruno").await).await;
 
     // Nobody answers at this domain: said beside the field.
@@ -388,6 +395,20 @@ async fn two_instances_follow_each_other_from_their_administration_and_one_block
         .await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     assert_eq!(relay_follow(&b, &a, true).await, Some(true));
+    // Blocking A would end that follow: B's confirmation says so, and going back keeps it.
+    let question = on_b
+        .get(&format!("/admin/instances/block?domain={a_host}"))
+        .await;
+    assert_eq!(question.status, StatusCode::OK, "{}", question.body);
+    assert!(
+        question
+            .body
+            .contains("1 follow of its people, groups or instance here ends."),
+        "{}",
+        question.body
+    );
+    assert!(question.body.contains("known profile"), "{}", question.body);
+    assert_eq!(relay_follow(&b, &a, true).await, Some(true));
     wait_for("A to hear B's Accept", || async {
         relay_follow(&a, &b, false)
             .await
@@ -409,11 +430,52 @@ async fn two_instances_follow_each_other_from_their_administration_and_one_block
     })
     .await;
 
-    // Blocking a domain, twice (said beside the field), then unblocking it; all on record.
+    // Blocking a domain asks first, saying what goes; twice is said beside the field; then
+    // unblocking it; all on record.
     let page = on_a.get("/admin/instances").await;
     assert!(page.body.contains("No instance is blocked."));
+    assert!(
+        page.body
+            .contains("<form method=\"get\" action=\"/admin/instances/block\""),
+        "the block form only leads to the confirmation: {}",
+        page.body
+    );
+    let question = on_a
+        .get("/admin/instances/block?domain=Spam.Example&reason=Spam")
+        .await;
+    assert_eq!(question.status, StatusCode::OK, "{}", question.body);
+    assert!(
+        question.body.contains("Block spam.example?"),
+        "{}",
+        question.body
+    );
+    assert!(question.body.contains("No profile of it is known here."));
+    assert!(question.body.contains("No event of it is stored here."));
+    assert!(
+        question
+            .body
+            .contains("<button class=\"danger\" type=\"submit\">Block</button>")
+    );
+    assert!(
+        question.body.contains("href=\"/admin/instances#blocks\""),
+        "a way back"
+    );
+    assert!(
+        question
+            .body
+            .contains("name=\"domain\" value=\"spam.example\"")
+    );
+    assert!(
+        question.body.contains(">Spam</textarea>"),
+        "the reason as typed"
+    );
+    let page = on_a.get("/admin/instances").await;
+    assert!(
+        page.body.contains("No instance is blocked."),
+        "asking blocks nothing"
+    );
     let block = [
-        ("csrf", page.csrf()),
+        ("csrf", question.csrf()),
         ("domain", "spam.example".to_owned()),
         ("reason", "Spam".to_owned()),
     ];
@@ -430,6 +492,15 @@ async fn two_instances_follow_each_other_from_their_administration_and_one_block
         "{}",
         again.body
     );
+    // Said before asking, too.
+    let again = on_a.get("/admin/instances/block?domain=spam.example").await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("id=\"block_domain-error\""),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("value=\"spam.example\""));
     let unblocked = on_a
         .post(
             "/admin/instances/unblock",
@@ -440,4 +511,85 @@ async fn two_instances_follow_each_other_from_their_administration_and_one_block
     let log = on_a.get("/admin/log").await;
     assert!(log.body.contains("blocked an instance"), "{}", log.body);
     assert!(log.body.contains("unblocked an instance"));
+    // What the administrators did to the follows is on record on both sides, in their words
+    // and in the API's.
+    assert!(log.body.contains("made our instance follow another"));
+    assert!(
+        log.body
+            .contains("made our instance stop following another")
+    );
+    assert!(log.body.contains(&b_host));
+    let on_b_log = on_b.get("/admin/log").await;
+    assert!(
+        on_b_log.body.contains("let another instance follow ours"),
+        "{}",
+        on_b_log.body
+    );
+    let actions = |log: serde_json::Value| -> Vec<String> {
+        log["actionLogs"]["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let query = "{ actionLogs(limit: 20) { elements { action objectLabel object { id } } } }";
+    let on_record = actions(anna.gql.data(query, json!({})).await);
+    assert_eq!(
+        on_record,
+        [
+            "DOMAIN_UNBLOCKING",
+            "DOMAIN_BLOCKING",
+            "INSTANCE_UNFOLLOWING",
+            "INSTANCE_FOLLOWING"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_blocked_instances_are_listed_a_page_at_a_time() {
+    let clock = backend::clock::ManualClock::new(chrono::Utc::now());
+    let server = TestServer::builder()
+        .manual_clock(clock.clone())
+        .start()
+        .await;
+    let boss = sign_up_admin(&server, "boss").await;
+    let mut admin = logged_in(&server, &boss).await;
+    // 31 blocks, one a minute: one more than a page holds.
+    for n in 0..31 {
+        backend::domain_blocks::block(
+            &server.ctx,
+            &backend::principal::Principal::System,
+            &format!("spam{n:02}.example"),
+            None,
+        )
+        .await
+        .unwrap();
+        clock.advance(chrono::Duration::minutes(1));
+    }
+    let first = admin.get("/admin/instances").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("spam30.example"), "newest first");
+    assert!(first.body.contains("spam01.example"));
+    assert!(!first.body.contains("spam00.example"), "on the next page");
+    let next = "/admin/instances?page=1&#38;blocks=2#blocks";
+    assert!(
+        first
+            .body
+            .contains(&format!("href=\"{next}\" rel=\"next\"")),
+        "{}",
+        first.body
+    );
+    let second = admin.get(&next.replace("&#38;", "&")).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("spam00.example"), "{}", second.body);
+    assert!(!second.body.contains("spam01.example"));
+    assert!(
+        second
+            .body
+            .contains("href=\"/admin/instances?page=1&#38;blocks=1#blocks\" rel=\"prev\""),
+        "{}",
+        second.body
+    );
+    assert!(!second.body.contains("rel=\"next\""));
 }

@@ -181,3 +181,55 @@ async fn a_remote_groups_profile_is_fetched_again_when_an_administrator_asks() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_administrations_times_are_shown_in_the_zone_the_administrators_chose() {
+    use backend::i18n::Locale;
+    use sea_orm::{EntityTrait, QueryOrder};
+    let server = TestServer::start().await;
+    let admin = sign_up_admin(&server, "rosa").await;
+    let saved = admin
+        .gql
+        .data(
+            "mutation { saveAdminSettings(defaultTimezone: \"Pacific/Auckland\") { defaultTimezone } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        saved["saveAdminSettings"]["defaultTimezone"],
+        "Pacific/Auckland"
+    );
+    let entry = entity::action_log::Entity::find()
+        .order_by_desc(entity::action_log::Column::Id)
+        .one(&server.ctx.db)
+        .await
+        .unwrap()
+        .expect("the change is on record");
+    let zone = server.ctx.instance().await.unwrap().default_timezone;
+    assert_eq!(zone.name(), "Pacific/Auckland");
+    let there = Locale::En.format_datetime(&entry.created_at.with_timezone(&zone));
+    let file_zone = server.ctx.settings.instance.timezone();
+    let in_file_zone = Locale::En.format_datetime(&entry.created_at.with_timezone(&file_zone));
+    assert_ne!(
+        there, in_file_zone,
+        "Auckland is hours away from the file's zone"
+    );
+
+    let mut browser = tests::browser::Browser::new(&server.base_url);
+    let form = browser.get("/login").await;
+    let csrf = form.csrf();
+    let logged = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", admin.email.as_str()),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, reqwest::StatusCode::SEE_OTHER);
+    let log = browser.get("/admin/log").await;
+    assert!(log.body.contains(&there), "{there}: {}", log.body);
+    assert!(!log.body.contains(&in_file_zone));
+}

@@ -170,3 +170,110 @@ async fn a_rename_on_one_node_shows_on_another_node_of_the_same_database() {
     assert!(home.body.contains("Hill events"), "{}", home.body);
     assert_eq!(node_name(&second).await, json!("Hill events"));
 }
+
+/// The `From:` header of a sent message, as its raw MIME text has it.
+fn from_header(sent: &backend::mail::SentMail) -> String {
+    sent.raw
+        .lines()
+        .find(|line| line.starts_with("From: "))
+        .unwrap_or_else(|| panic!("no From header in {}", sent.raw))
+        .to_owned()
+}
+
+/// Signed and sent in the name the administrators chose, not the file's.
+fn assert_signed_by(sent: &backend::mail::SentMail, name: &str, file_name: &str) {
+    let what = &sent.mail.subject;
+    assert!(
+        sent.mail.text.ends_with(&format!("\n{name}\n")),
+        "{what}: {}",
+        sent.mail.text
+    );
+    assert!(
+        !sent.mail.text.contains(&format!("\n{file_name}\n")),
+        "{what}: {}",
+        sent.mail.text
+    );
+    assert!(
+        sent.mail.html.contains(&format!(">{name}</p>")),
+        "{what}: {}",
+        sent.mail.html
+    );
+    let from = from_header(sent);
+    assert!(from.contains(name), "{what}: {from}");
+    assert!(!from.contains(file_name), "{what}: {from}");
+}
+
+#[tokio::test]
+async fn after_a_rename_every_kind_of_mail_is_signed_and_sent_in_the_new_name() {
+    let server = TestServer::start().await;
+    let file_name = server.ctx.settings.instance.name.clone();
+    let boss = sign_up_admin(&server, "boss").await;
+    let ada = tests::people::sign_up(&server, "ada").await;
+    let host = tests::people::sign_up(&server, "host").await;
+    // Mail sent before the rename carries the file's name.
+    let before = server.wait_for_mail(&ada.email, "Confirm").await;
+    assert!(from_header(&before).contains(&file_name));
+    boss.gql
+        .data(
+            "mutation { saveAdminSettings(instanceName: \"Hill events\") { instanceName } }",
+            json!({}),
+        )
+        .await;
+
+    // A notice about the account itself.
+    let late = tests::people::sign_up(&server, "late").await;
+    let confirm = server.wait_for_mail(&late.email, "Confirm").await;
+    assert!(confirm.mail.subject.contains("Hill events"));
+    assert_signed_by(&confirm, "Hill events", &file_name);
+
+    // A notice about an event.
+    let event = host
+        .gql
+        .data(
+            "mutation($a: ID!) { createEvent(organizerActorId: $a, title: \"Open house\",
+                beginsOn: \"2030-05-01T10:00:00Z\") { id } }",
+            json!({ "a": host.person_id }),
+        )
+        .await["createEvent"]["id"]
+        .clone();
+    ada.gql
+        .data(
+            "mutation($e: ID!, $a: ID!) { joinEvent(eventId: $e, actorId: $a) { role } }",
+            json!({ "e": event, "a": ada.person_id }),
+        )
+        .await;
+    host.gql
+        .data(
+            "mutation($id: ID!) { updateEvent(eventId: $id, status: CANCELLED) { id } }",
+            json!({ "id": event }),
+        )
+        .await;
+    let cancelled = server
+        .wait_for_mail(&ada.email, "Cancelled: Open house")
+        .await;
+    assert_signed_by(&cancelled, "Hill events", &file_name);
+
+    // The report's notices: to the moderators, then to the reporter.
+    let report = ada
+        .gql
+        .data(
+            "mutation($r: ID!) { createReport(reportedId: $r, content: \"Spam\") { id } }",
+            json!({ "r": host.person_id }),
+        )
+        .await["createReport"]["id"]
+        .clone();
+    let new_report = server
+        .wait_for_mail(&boss.email, "New report on Hill events")
+        .await;
+    assert_signed_by(&new_report, "Hill events", &file_name);
+    boss.gql
+        .data(
+            "mutation($id: ID!) { updateReportStatus(reportId: $id, status: RESOLVED) { id } }",
+            json!({ "id": report }),
+        )
+        .await;
+    let outcome = server
+        .wait_for_mail(&ada.email, "Your report on Hill events")
+        .await;
+    assert_signed_by(&outcome, "Hill events", &file_name);
+}

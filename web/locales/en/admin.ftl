@@ -4,6 +4,11 @@ admin-nav-instances = Instances
 admin-action-settings-changed = changed what the instance says about itself
 admin-action-domain-blocked = blocked an instance
 admin-action-domain-unblocked = unblocked an instance
+admin-action-instance-followed = made our instance follow another
+admin-action-instance-unfollowed = made our instance stop following another
+admin-action-instance-follow-accepted = let another instance follow ours
+admin-action-instance-follow-refused = refused another instance's request to follow ours
+admin-action-instance-follower-removed = removed an instance from our followers
 
 admin-settings-title = The instance's settings
 admin-settings-saved = The settings are saved: every page shows them now.
@@ -86,6 +91,25 @@ admin-instances-done-accepted = It follows our instance now.
 admin-instances-done-rejected = It does not follow our instance.
 admin-instances-done-blocked = The instance is blocked.
 admin-instances-done-unblocked = The instance is unblocked.
+admin-block-question = Block { $domain }?
+admin-block-cut = Nothing will be received from it or sent to it any more. Its profiles are hidden here until it is unblocked; its comments here and the pictures copied from it are deleted.
+admin-block-follows = { $count ->
+    [0] None of its people, groups or instance follows anyone here.
+    [one] 1 follow of its people, groups or instance here ends.
+   *[other] { $count } follows of its people, groups or instance here end.
+}
+admin-block-actors = { $count ->
+    [0] No profile of it is known here.
+    [one] 1 known profile of it (person, group or instance) is hidden.
+   *[other] { $count } known profiles of it (people, groups, its instance) are hidden.
+}
+admin-block-events = { $count ->
+    [0] No event of it is stored here.
+    [one] 1 of its events stored here is deleted, with its participations.
+   *[other] { $count } of its events stored here are deleted, with their participations.
+}
+admin-block-undo = Unblocking shows its profiles again; its events and follows come back only as it sends them again.
+admin-block-back = Do not block it
 form-error-instances-follow_domain = No Convive or Mobilizon instance answers at this domain: check it, such as events.example.org.
 form-error-instances-block_domain = Give a domain such as spam.example, other than this instance's.
 form-taken-instances-block_domain = This domain is blocked already.

@@ -4,6 +4,11 @@ admin-nav-instances = Instances
 admin-action-settings-changed = a modifié la présentation de l'instance
 admin-action-domain-blocked = a bloqué une instance
 admin-action-domain-unblocked = a débloqué une instance
+admin-action-instance-followed = a fait suivre une autre instance par la nôtre
+admin-action-instance-unfollowed = a fait cesser notre instance de suivre une autre
+admin-action-instance-follow-accepted = a accepté qu'une autre instance suive la nôtre
+admin-action-instance-follow-refused = a refusé qu'une autre instance suive la nôtre
+admin-action-instance-follower-removed = a retiré une instance de celles qui suivent la nôtre
 
 admin-settings-title = Réglages de l'instance
 admin-settings-saved = Les réglages sont enregistrés : toutes les pages les montrent désormais.
@@ -86,6 +91,25 @@ admin-instances-done-accepted = Elle suit notre instance désormais.
 admin-instances-done-rejected = Elle ne suit pas notre instance.
 admin-instances-done-blocked = L'instance est bloquée.
 admin-instances-done-unblocked = L'instance est débloquée.
+admin-block-question = Bloquer { $domain } ?
+admin-block-cut = Plus rien ne sera reçu d'elle ni envoyé vers elle. Ses profils sont masqués ici jusqu'à ce qu'elle soit débloquée ; ses commentaires ici et les images copiées depuis elle sont supprimés.
+admin-block-follows = { $count ->
+    [0] Aucun de ses membres, groupes ni son instance ne suit quelqu'un ici.
+    [one] 1 abonnement de ses membres, groupes ou de son instance prend fin ici.
+   *[other] { $count } abonnements de ses membres, groupes ou de son instance prennent fin ici.
+}
+admin-block-actors = { $count ->
+    [0] Aucun de ses profils n'est connu ici.
+    [one] 1 de ses profils connus ici (personne, groupe ou instance) est masqué.
+   *[other] { $count } de ses profils connus ici (personnes, groupes, son instance) sont masqués.
+}
+admin-block-events = { $count ->
+    [0] Aucun de ses événements n'est conservé ici.
+    [one] 1 de ses événements conservés ici est supprimé, avec ses participations.
+   *[other] { $count } de ses événements conservés ici sont supprimés, avec leurs participations.
+}
+admin-block-undo = Débloquer montre de nouveau ses profils ; ses événements et abonnements ne reviennent que lorsqu'elle les envoie de nouveau.
+admin-block-back = Ne pas la bloquer
 form-error-instances-follow_domain = Aucune instance Convive ou Mobilizon ne répond à ce domaine : vérifiez-le, comme evenements.example.org.
 form-error-instances-block_domain = Donnez un domaine comme spam.example, autre que celui de cette instance.
 form-taken-instances-block_domain = Ce domaine est déjà bloqué.

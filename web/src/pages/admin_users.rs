@@ -319,10 +319,10 @@ async fn show(
         confirmed: account.confirmed_at.is_some(),
         disabled: account.disabled_at.is_some(),
         waiting: account.awaiting_approval,
-        created: account.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        created: super::admin::when(&visitor, account.created_at),
         last_login: account
             .last_login_at
-            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+            .map(|at| super::admin::when(&visitor, at))
             .unwrap_or_else(|| t(locale, "admin-users-never")),
         identities: identities
             .iter()

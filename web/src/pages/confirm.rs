@@ -20,6 +20,10 @@ struct ConfirmPage {
     back_label: String,
     /// The label of a "why" field sent with the form, when the action keeps a reason.
     reason: Option<String>,
+    /// What the "why" field holds at first (what the previous form had).
+    reason_text: String,
+    /// Fields the form sends again as the previous form had them (name, value).
+    hidden: Vec<(String, String)>,
 }
 
 /// What a confirmation page says and where its buttons go.
@@ -39,16 +43,36 @@ pub struct Confirmation {
 }
 
 pub fn page(visitor: Visitor, c: Confirmation) -> Response {
-    show(visitor, c, None)
+    show(visitor, c, None, Fields::default())
 }
 
 /// A confirmation whose form also asks why (`reason`, labelled `reason_label`): a suspension
 /// keeps its reason in the action log.
 pub fn page_with_reason(visitor: Visitor, c: Confirmation, reason_label: String) -> Response {
-    show(visitor, c, Some(reason_label))
+    show(visitor, c, Some(reason_label), Fields::default())
 }
 
-fn show(visitor: Visitor, c: Confirmation, reason: Option<String>) -> Response {
+/// What a confirmation's form carries over from the form that led to it.
+#[derive(Default)]
+pub struct Fields {
+    /// The "why" as typed before.
+    pub reason: String,
+    /// Sent again as they were (name, value): what the action is done to.
+    pub hidden: Vec<(String, String)>,
+}
+
+/// [`page_with_reason`] for an action asked on another form first (blocking an instance):
+/// the confirmation sends again what that form said, its reason still editable.
+pub fn page_with_fields(
+    visitor: Visitor,
+    c: Confirmation,
+    reason_label: String,
+    fields: Fields,
+) -> Response {
+    show(visitor, c, Some(reason_label), fields)
+}
+
+fn show(visitor: Visitor, c: Confirmation, reason: Option<String>, fields: Fields) -> Response {
     let page = ConfirmPage {
         frame: Frame {
             title: c.title,
@@ -62,6 +86,8 @@ fn show(visitor: Visitor, c: Confirmation, reason: Option<String>) -> Response {
         back: c.back,
         back_label: c.back_label,
         reason,
+        reason_text: fields.reason,
+        hidden: fields.hidden,
     };
     render(&visitor, StatusCode::OK, &page)
 }

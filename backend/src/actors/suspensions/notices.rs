@@ -13,6 +13,7 @@ use crate::context::AppContext;
 use crate::error::Result;
 use crate::events::notices::{TOLD_ABOUT_CHANGES, build, load_address, with_event_facts};
 use crate::i18n::{self, args};
+use crate::identity::Identity;
 use crate::mail::{self, Layout};
 use crate::participations::{self, Recipient};
 
@@ -46,6 +47,7 @@ pub(super) async fn tell_participants(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut queued = 0;
+    let instance = ctx.instance_in(conn).await?;
     for shown in events {
         let event = crate::events::find(conn, shown.id).await?;
         if !event.hidden {
@@ -58,7 +60,7 @@ pub(super) async fn tell_participants(
             mail::queue(
                 conn,
                 now,
-                &hidden_mail(ctx, recipient, &event, address.as_ref()),
+                &hidden_mail(&instance, recipient, &event, address.as_ref()),
             )
             .await?;
             queued += 1;
@@ -68,7 +70,7 @@ pub(super) async fn tell_participants(
 }
 
 fn hidden_mail(
-    ctx: &AppContext,
+    instance: &Identity,
     recipient: &Recipient,
     event: &event::Model,
     address: Option<&entity::address::Model>,
@@ -76,7 +78,7 @@ fn hidden_mail(
     let locale = recipient.locale;
     let a = args([
         ("title", event.title.clone()),
-        ("instance", ctx.settings.instance.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     let layout = Layout::new(i18n::text_with(locale, "event-hidden-title", &a))
         .paragraph(i18n::text_with(locale, "event-hidden-intro", &a));
@@ -86,7 +88,7 @@ fn hidden_mail(
         &a,
     ));
     build(
-        ctx,
+        instance,
         recipient,
         i18n::text_with(locale, "event-hidden-subject", &a),
         layout,

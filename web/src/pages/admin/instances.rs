@@ -1,7 +1,8 @@
 //! `/admin/instances`, for administrators: the other instances we know through their instance
 //! actors (Mobilizon's relays) and how the follows between us stand both ways, with what this
 //! instance stored from each; following one by its domain, stopping, answering one that asks
-//! to follow ours; and the blocked domains, blocked and unblocked here. Every action is the
+//! to follow ours; and the blocked domains, a page at a time, blocked (after a confirmation)
+//! and unblocked in [`super::instance_blocks`]. Every action is the
 //! backend's use case behind GraphQL's `addInstance`/`removeRelay`/`acceptRelay`/
 //! `rejectRelay`/`blockDomain`/`unblockDomain` (`groups::follows`, `instances`,
 //! `domain_blocks`), which decides who may; finding another instance's actor by its domain is
@@ -61,6 +62,8 @@ struct InstancesPage {
     previous: Option<String>,
     next: Option<String>,
     blocks: Vec<Blocked>,
+    blocks_previous: Option<String>,
+    blocks_next: Option<String>,
     /// What the follow and block forms held when refused.
     follow_domain: String,
     block_domain: String,
@@ -70,8 +73,17 @@ struct InstancesPage {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     page: Option<i64>,
+    /// The page of the blocked instances.
+    blocks: Option<i64>,
     #[serde(default)]
     done: String,
+}
+
+/// Which page of each list is shown.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Pages {
+    known: Option<i64>,
+    blocks: Option<i64>,
 }
 
 fn status_words(locale: backend::i18n::Locale, status: FollowStatus) -> String {
@@ -87,10 +99,10 @@ fn status_words(locale: backend::i18n::Locale, status: FollowStatus) -> String {
 
 /// What a form left typed, to show again beside its problems.
 #[derive(Default)]
-struct Typed {
-    follow_domain: String,
-    block_domain: String,
-    block_reason: String,
+pub(super) struct Typed {
+    pub follow_domain: String,
+    pub block_domain: String,
+    pub block_reason: String,
 }
 
 pub async fn show(
@@ -103,21 +115,17 @@ pub async fn show(
         done => super::super::i18n::try_t(visitor.locale, &format!("admin-instances-done-{done}")),
     };
     let problems = Problems::of_form("instances");
-    list(
-        &state,
-        visitor,
-        query.page,
-        notice,
-        problems,
-        Typed::default(),
-    )
-    .await
+    let pages = Pages {
+        known: query.page,
+        blocks: query.blocks,
+    };
+    list(&state, visitor, pages, notice, problems, Typed::default()).await
 }
 
 async fn list(
     state: &AppState,
     visitor: Visitor,
-    page: Option<i64>,
+    pages: Pages,
     notice: Option<String>,
     problems: Problems,
     typed: Typed,
@@ -126,13 +134,14 @@ async fn list(
     let principal = visitor.principal();
     let db = &state.ctx.db;
     let found = async {
-        let page = Page::new(page, Some(PER_PAGE))?;
+        let page = Page::new(pages.known, Some(PER_PAGE))?;
         let known = instances::known(db, &principal, &InstanceQuery::default(), page).await?;
-        let blocks = backend::domain_blocks::list(db, &principal).await?;
-        Ok::<_, backend::Error>((page, known, blocks))
+        let blocks_page = Page::new(pages.blocks, Some(PER_PAGE))?;
+        let blocks = backend::domain_blocks::page(db, &principal, blocks_page).await?;
+        Ok::<_, backend::Error>((page, known, blocks_page, blocks))
     }
     .await;
-    let (page, known, blocks) = match found {
+    let (page, known, blocks_page, blocks) = match found {
         Ok(found) => found,
         Err(err) => return refused(visitor, "/admin/instances", &err),
     };
@@ -165,6 +174,8 @@ async fn list(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let link = |n: u64| format!("/admin/instances?page={n}");
+    // The blocked instances' pages keep the instances' page as it is.
+    let blocks_link = |n: u64| format!("/admin/instances?page={}&blocks={n}#blocks", page.page);
     let view = InstancesPage {
         frame: Frame {
             title: t(locale, "admin-instances-title"),
@@ -178,10 +189,14 @@ async fn list(
         rows,
         previous: (page.page > 1).then(|| link(page.page - 1)),
         next: (page.offset() + page.limit < known.total).then(|| link(page.page + 1)),
+        blocks_previous: (blocks_page.page > 1).then(|| blocks_link(blocks_page.page - 1)),
+        blocks_next: (blocks_page.offset() + blocks_page.limit < blocks.total)
+            .then(|| blocks_link(blocks_page.page + 1)),
         blocks: blocks
+            .elements
             .into_iter()
             .map(|b| Blocked {
-                when: when(state, locale, b.created_at),
+                when: when(&visitor, b.created_at),
                 domain: b.domain,
                 reason: b.reason,
             })
@@ -195,7 +210,7 @@ async fn list(
 
 /// A refused form: its problems beside its fields, the rest of the page as it is; a refusal
 /// of the visitor, as the administration answers it.
-async fn refused_form(
+pub(super) async fn refused_form(
     state: &AppState,
     visitor: Visitor,
     err: backend::Error,
@@ -208,7 +223,7 @@ async fn refused_form(
         | backend::Error::Conflict { .. } => {
             let mut problems = Problems::of_form("instances");
             problems.add_backend(visitor.locale, &err, field_of);
-            list(state, visitor, None, None, problems, typed).await
+            list(state, visitor, Pages::default(), None, problems, typed).await
         }
         err => refused(visitor, "/admin/instances", &err),
     }
@@ -316,47 +331,4 @@ pub async fn reject(
     Form(form): Form<DomainForm>,
 ) -> Response {
     answer(&state, visitor, &form.domain, false).await
-}
-
-#[derive(Deserialize)]
-pub struct BlockForm {
-    #[serde(default)]
-    domain: String,
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn block(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<BlockForm>,
-) -> Response {
-    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-    let principal = visitor.principal();
-    match backend::domain_blocks::block(&state.ctx, &principal, &form.domain, reason).await {
-        Ok(_) => see_other(&visitor, "/admin/instances?done=blocked"),
-        Err(err) => {
-            let typed = Typed {
-                block_domain: form.domain,
-                block_reason: form.reason,
-                ..Typed::default()
-            };
-            let field = |api: &str| match api {
-                "reason" => Some("block_reason"),
-                _ => Some("block_domain"),
-            };
-            refused_form(&state, visitor, err, field, typed).await
-        }
-    }
-}
-
-pub async fn unblock(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<DomainForm>,
-) -> Response {
-    match backend::domain_blocks::unblock(&state.ctx, &visitor.principal(), &form.domain).await {
-        Ok(()) => see_other(&visitor, "/admin/instances?done=unblocked"),
-        Err(err) => refused(visitor, "/admin/instances", &err),
-    }
 }

@@ -78,7 +78,7 @@ pub async fn show(
                 id: job.id,
                 kind: job.kind.clone(),
                 attempts: job.attempts,
-                when: when(&state, locale, job.finished_at.unwrap_or(job.updated_at)),
+                when: when(&visitor, job.finished_at.unwrap_or(job.updated_at)),
                 error: job
                     .last_error
                     .as_deref()

@@ -66,6 +66,11 @@ fn action_key(action: ActionLogAction) -> &'static str {
         ActionLogAction::InstanceSettingsChange => "admin-action-settings-changed",
         ActionLogAction::DomainBlocking => "admin-action-domain-blocked",
         ActionLogAction::DomainUnblocking => "admin-action-domain-unblocked",
+        ActionLogAction::InstanceFollowing => "admin-action-instance-followed",
+        ActionLogAction::InstanceUnfollowing => "admin-action-instance-unfollowed",
+        ActionLogAction::InstanceFollowAcceptance => "admin-action-instance-follow-accepted",
+        ActionLogAction::InstanceFollowRejection => "admin-action-instance-follow-refused",
+        ActionLogAction::InstanceFollowerRemoval => "admin-action-instance-follower-removed",
     }
 }
 
@@ -93,7 +98,7 @@ pub async fn show(
         .elements
         .iter()
         .map(|e| Entry {
-            when: when(&state, locale, e.created_at),
+            when: when(&visitor, e.created_at),
             who: e.actor_id.and_then(|id| actors.get(&id)).map_or_else(
                 || t(locale, "admin-log-instance"),
                 backend::actors::display_name,
@@ -103,6 +108,7 @@ pub async fn show(
             link: match (e.object_kind, e.object_id) {
                 (ObjectKind::Report, Some(id)) => Some(format!("/admin/reports/{id}")),
                 (ObjectKind::Actor, Some(_)) => Some(format!("/admin/profiles/{}", e.object_label)),
+                (ObjectKind::Instance, Some(_)) => Some("/admin/instances".to_owned()),
                 _ => None,
             },
             reason: e.reason.clone(),

@@ -8,6 +8,7 @@
 //! links to it.
 
 mod dashboard;
+mod instance_blocks;
 mod instances;
 mod jobs;
 mod log;
@@ -51,8 +52,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/instances/unfollow", post(instances::unfollow))
         .route("/admin/instances/accept", post(instances::accept))
         .route("/admin/instances/reject", post(instances::reject))
-        .route("/admin/instances/block", post(instances::block))
-        .route("/admin/instances/unblock", post(instances::unblock))
+        .route(
+            "/admin/instances/block",
+            get(instance_blocks::confirm).post(instance_blocks::block),
+        )
+        .route("/admin/instances/unblock", post(instance_blocks::unblock))
         .route("/admin/jobs", get(jobs::show))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
 }
@@ -144,8 +148,9 @@ impl ProfileLink {
     }
 }
 
-/// A time as moderators read it, in the instance's default zone.
-fn when(state: &AppState, locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
-    let tz = state.ctx.settings.instance.timezone();
-    locale.format_datetime(&at.with_timezone(&tz))
+/// A time as moderators read it, in their language and in the instance's default zone as
+/// the administrators set it (read with the visitor, not the file's).
+pub(super) fn when(visitor: &Visitor, at: chrono::DateTime<chrono::Utc>) -> String {
+    let tz = visitor.instance.default_timezone;
+    visitor.locale.format_datetime(&at.with_timezone(&tz))
 }

@@ -68,7 +68,7 @@ pub async fn show(
             Some(name) => with(locale, "admin-suspended-by", "moderator", name.clone()),
             None => t(locale, "admin-suspended-by-instance"),
         };
-        (by, when(&state, locale, s.created_at))
+        (by, when(&visitor, s.created_at))
     });
     let notice = match query.done.as_str() {
         "suspended" => Some(t(locale, "admin-notice-suspended")),

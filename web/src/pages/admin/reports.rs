@@ -110,7 +110,7 @@ pub async fn list(
                 id: r.id,
                 reported: ProfileLink::of(reported),
                 excerpt: excerpt(r.content.as_deref().unwrap_or_default()),
-                when: when(&state, locale, r.created_at),
+                when: when(&visitor, r.created_at),
             })
         })
         .collect();
@@ -299,7 +299,7 @@ async fn build(
         reporter: reporter.map(ProfileLink::of),
         origin: origin(locale, &report, reported),
         content: report.content.clone(),
-        when: when(state, locale, report.created_at),
+        when: when(visitor, report.created_at),
         events,
         comments,
         notes: notes
@@ -310,7 +310,7 @@ async fn build(
                     .get(&n.moderator_actor_id)
                     .map(backend::actors::display_name)
                     .unwrap_or_default(),
-                when: when(state, locale, n.created_at),
+                when: when(visitor, n.created_at),
                 can_delete: reports::policy::can_delete_note(mine.contains(&n.moderator_actor_id)),
                 content: n.content,
             })
