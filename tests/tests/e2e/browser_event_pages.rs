@@ -18,6 +18,7 @@ use super::browser::{
     assert_accessible_without_scripts, assert_same_origin, browser, chromium_with_axe, fill, find,
     screenshot, set_browser_zone, set_javascript, submit, wait_for,
 };
+use super::browser_layout::{assert_header_fits_two_lines, open_menu_from_the_keyboard};
 
 /// The Redis databases of this module's Addok (see `places::start_addok`).
 const ADDOK_REDIS_DBS: (u8, u8) = (10, 11);
@@ -98,8 +99,10 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     set_javascript(&page, false).await;
     page.goto(format!("{origin}/")).await.unwrap();
     wait_for(&page, "Log out").await;
+    assert_header_fits_two_lines(&page, "logged in on a phone").await;
 
     // "Create a group" is in the header menu; its creator is told they administer it.
+    open_menu_from_the_keyboard(&page).await;
     find(&page, By::LinkText("Create a group"))
         .await
         .click()
@@ -348,6 +351,7 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     assert_accessible_without_scripts(&page, &axe, "event in French").await;
     screenshot(&page, "event-going-desktop-fr").await;
     page.set_window_rect(0, 0, 390, 844).await.unwrap();
+    assert_header_fits_two_lines(&page, "logged in on a phone, in French").await;
     screenshot(&page, "event-going-phone-fr").await;
 
     // Cancelling her participation asks first, on a page that names the event.

@@ -6,6 +6,8 @@ nav-new-event = New event
 nav-login = Log in
 nav-register = Sign up
 nav-logout = Log out
+# The header's menu of a logged-in person's pages (a list that opens, without JavaScript).
+nav-menu = Menu
 footer-language = Language
 footer-change = Change
 footer-about = A Convive instance: events of collectives, without tracking.

@@ -6,6 +6,8 @@ nav-new-event = Nouvel événement
 nav-login = Se connecter
 nav-register = S’inscrire
 nav-logout = Se déconnecter
+# Le menu de l’en-tête, pour une personne connectée (une liste qui s’ouvre, sans JavaScript).
+nav-menu = Menu
 footer-language = Langue
 footer-change = Changer
 footer-about = Une instance Convive : les événements des collectifs, sans pistage.
