@@ -410,3 +410,89 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     server.wait_for_mail("zoe@example.org", "Cancelled").await;
     page.quit().await.unwrap();
 }
+
+/// Whether the event page's "Share…" button is drawn.
+async fn native_share_shown(page: &WebDriver) -> bool {
+    find(page, By::Id("share-native"))
+        .await
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_opens_the_browsers_own_sharing_where_it_has_one_and_nothing_changes_without_it() {
+    let Some((driver, axe)) = chromium_with_axe().await else {
+        return;
+    };
+    let server = TestServer::start().await;
+    let origin = server.base_url.clone();
+    let olga = tests::people::sign_up(&server, "olga").await;
+    let begins = chrono::Utc::now() + chrono::Duration::days(3);
+    let uuid = olga
+        .gql
+        .data(
+            "mutation($b: DateTime!) { createEvent(title: \"Apéro du canal\", beginsOn: $b) { uuid } }",
+            serde_json::json!({ "b": begins }),
+        )
+        .await["createEvent"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let event_url = format!("{origin}/events/{uuid}");
+    let page = browser(&driver).await;
+    page.set_window_rect(0, 0, 390, 844).await.unwrap();
+
+    // Without scripts: the address to copy and its QR code, no button that does nothing.
+    set_javascript(&page, false).await;
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    assert!(!native_share_shown(&page).await);
+    find(&page, By::Id("share-link")).await;
+
+    // A browser without its own sharing (Chromium on a Linux desktop) shows no button either.
+    set_javascript(&page, true).await;
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    let has_share = page
+        .execute("return typeof navigator.share === 'function';", vec![])
+        .await
+        .unwrap()
+        .json()
+        .as_bool()
+        .unwrap();
+    assert_eq!(native_share_shown(&page).await, has_share);
+
+    // A phone's browser (its share sheet stood in for by a function that keeps what it got).
+    page.cdp()
+        .send_raw(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source":
+                "Object.defineProperty(navigator, 'share', { configurable: true, value: (data) => { window.shared = data; return Promise.resolve(); } });" }),
+        )
+        .await
+        .unwrap();
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    assert!(native_share_shown(&page).await, "the button shows");
+    find(&page, By::Id("share-native"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let shared = page
+        .execute("return window.shared;", vec![])
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    assert_eq!(shared["url"], Value::String(event_url.clone()), "{shared}");
+    assert_eq!(shared["title"], Value::String("Apéro du canal".to_owned()));
+    assert_same_origin(&page, &origin).await;
+    assert_accessible_without_scripts(&page, &axe, "event with Share…").await;
+    page.execute("document.getElementById('share').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    screenshot(&page, "event-share-phone-en").await;
+    page.quit().await.unwrap();
+}

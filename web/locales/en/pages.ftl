@@ -427,6 +427,8 @@ event-seats-taken = { $taken } of { $count ->
 event-published-by = Published by
 event-share = Share
 event-share-link = Address of this event, to copy
+# Shown only where the browser has its own way to share (a phone's share sheet).
+event-share-native = Share…
 event-share-qr = QR code of this event’s address
 event-share-qr-hint = Scan it with a phone to open this event.
 validate-continue = Continue to the page you were on
