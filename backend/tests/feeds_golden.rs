@@ -36,6 +36,7 @@ fn base(uuid: &str) -> CalendarEvent {
         last_modified: at(2026, 11, 20, 9, 15),
         sequence: 0,
         status: EventStatus::Confirmed,
+        visibility: entity::event::EventVisibility::Public,
         location: None,
         geo: None,
         categories: Vec::new(),

@@ -1,2 +1,4 @@
-// Convive's one script: a new account takes the browser's time zone (the sign-up form's hidden field); without it, the instance's default zone.
+// Convive's one script; every page works without it. A new account takes the browser's time zone (the sign-up form's hidden field); without it, the instance's default zone.
 (function () { var field = document.getElementById("browser-timezone"); if (field) { try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { field.value = ""; } } })();
+// The event page's "Share…" opens the browser's own sharing (a phone's share sheet) where there is one; elsewhere it stays hidden, and the address to copy and its QR code are there for everyone.
+(function () { var button = document.getElementById("share-native"); if (!button || typeof navigator.share !== "function") { return; } button.hidden = false; button.addEventListener("click", function () { navigator.share({ title: button.getAttribute("data-title") || document.title, url: button.getAttribute("data-url") || location.href }).catch(function () { /* dismissed: nothing to do */ }); }); })();

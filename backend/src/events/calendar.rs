@@ -69,6 +69,7 @@ pub async fn calendar_events(
                 last_modified: event.updated_at,
                 sequence: event.sequence,
                 status: event.status,
+                visibility: event.visibility,
                 location: address.map(crate::addresses::one_line),
                 geo: match (event.latitude, event.longitude) {
                     (Some(lat), Some(lon)) => Some((lat, lon)),

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::event::{EventStatus, EventVisibility, JoinOptions};
+use sea_orm::{ActiveEnum, Iterable};
 
 use super::{categories, sanitize};
 use crate::addresses::{self, AddressInput, Place};
@@ -188,6 +189,43 @@ pub fn category(raw: &str) -> Result<Option<String>> {
                 format!(
                     "\"{raw}\" is not a category; expected one of {}",
                     categories::CATEGORIES.join(", ")
+                ),
+            )
+        })
+}
+
+/// Who may see the event, by its name (`public`, `unlisted`, `restricted`, `private`, in any
+/// case, as forms and Mobilizon's enums write it); `None` when none is given. An unknown name
+/// is refused rather than read as public: a typo must not publish a private event.
+pub fn visibility(raw: &str) -> Result<Option<EventVisibility>> {
+    named(raw, "visibility", "a visibility")
+}
+
+/// How people take part, by its name (`free`, `restricted`, `invite`, `external`); `None`
+/// when none is given. An unknown name is refused rather than read as free.
+pub fn join_options(raw: &str) -> Result<Option<JoinOptions>> {
+    named(raw, "joinOptions", "a way to take part")
+}
+
+/// One of an enum's stored names, which the entity spells once for the database and clients.
+fn named<E>(raw: &str, field: &str, what: &str) -> Result<Option<E>>
+where
+    E: ActiveEnum<Value = String> + Iterable,
+{
+    let wanted = raw.trim().to_ascii_lowercase();
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    E::iter()
+        .find(|e| e.to_value() == wanted)
+        .map(Some)
+        .ok_or_else(|| {
+            let names: Vec<String> = E::iter().map(|e| e.to_value()).collect();
+            Error::invalid(
+                field,
+                format!(
+                    "\"{raw}\" is not {what}; expected one of {}",
+                    names.join(", ")
                 ),
             )
         })
@@ -407,6 +445,32 @@ mod tests {
         assert_eq!(category("meeting").ok(), Some(Some("MEETING".to_owned())));
         assert_eq!(category("").ok(), Some(None));
         assert!(category("KNITTING").is_err());
+    }
+
+    #[test]
+    fn visibility_and_join_options_are_known_names_or_refused_with_their_field() {
+        assert_eq!(
+            visibility(" Private ").ok(),
+            Some(Some(EventVisibility::Private))
+        );
+        assert_eq!(
+            visibility("UNLISTED").ok(),
+            Some(Some(EventVisibility::Unlisted))
+        );
+        assert_eq!(visibility("").ok(), Some(None));
+        assert_eq!(join_options("invite").ok(), Some(Some(JoinOptions::Invite)));
+        assert_eq!(join_options(" ").ok(), Some(None));
+        fn refused_field<T: std::fmt::Debug>(result: Result<T>) -> String {
+            match result {
+                Err(Error::Invalid(fields)) if fields.len() == 1 => {
+                    assert!(fields[0].message.contains("weird"), "{fields:?}");
+                    fields[0].field.clone()
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(refused_field(visibility("weird")), "visibility");
+        assert_eq!(refused_field(join_options("weird")), "joinOptions");
     }
 
     #[test]

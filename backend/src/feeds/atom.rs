@@ -351,6 +351,7 @@ mod tests {
             last_modified: at(2026, 11, 20, 9, 15),
             sequence: 0,
             status: EventStatus::Confirmed,
+            visibility: entity::event::EventVisibility::Public,
             location: Some("Le Caveau, Paris".to_owned()),
             geo: None,
             categories: vec!["Music".to_owned(), "jazz".to_owned(), "Music".to_owned()],

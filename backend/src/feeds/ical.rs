@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use entity::event::EventStatus;
+use entity::event::{EventStatus, EventVisibility};
 
 use super::content_line::ContentLines;
 use super::text::html_to_text;
@@ -52,6 +52,9 @@ pub struct CalendarEvent {
     /// Bumped whenever the event changes in a way attendees care about.
     pub sequence: i32,
     pub status: EventStatus,
+    /// Who may see it: a private or restricted event is `CLASS:PRIVATE`, so that a calendar
+    /// shared with others (a family's, an office's) does not show its details.
+    pub visibility: EventVisibility,
     /// One line, the address as people read it.
     pub location: Option<String>,
     /// Latitude, longitude.
@@ -258,7 +261,7 @@ fn write_event(lines: &mut ContentLines, event: &CalendarEvent) {
             &picture.url,
         );
     }
-    lines.value("CLASS", &[], "PUBLIC");
+    lines.value("CLASS", &[], class(event.visibility));
     lines.value("TRANSP", &[], "OPAQUE");
     lines.end("VEVENT");
 }
@@ -304,6 +307,15 @@ fn status(status: EventStatus) -> &'static str {
         EventStatus::Tentative => "TENTATIVE",
         EventStatus::Confirmed => "CONFIRMED",
         EventStatus::Cancelled => "CANCELLED",
+    }
+}
+
+/// The access classification (RFC 5545 §3.8.1.3). An unlisted event is seen by anyone given
+/// its link, as a public one is.
+fn class(visibility: EventVisibility) -> &'static str {
+    match visibility {
+        EventVisibility::Public | EventVisibility::Unlisted => "PUBLIC",
+        EventVisibility::Restricted | EventVisibility::Private => "PRIVATE",
     }
 }
 

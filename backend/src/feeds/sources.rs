@@ -21,8 +21,8 @@ use entity::participant::{self, ParticipantRole};
 use entity::{ActorKind, actor};
 use sea_orm::QueryTrait as _;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use sha2::{Digest, Sha256};
 
@@ -498,10 +498,11 @@ impl Feed {
                 BTreeSet::from([event.attributed_to_id.unwrap_or(event.organizer_actor_id)]);
             return Ok(Versions {
                 events: Some(format!(
-                    "{}@{}#{}",
+                    "{}@{}#{}#{}",
                     event.id,
                     event.updated_at.timestamp_micros(),
-                    event.sequence
+                    event.sequence,
+                    event.visibility.to_value()
                 )),
                 newest: Some(event.updated_at),
                 organizers_changed: newest_change(conn, shown).await?,
@@ -518,6 +519,7 @@ impl Feed {
                 .column(event::Column::EndsOn)
                 .column(event::Column::UpdatedAt)
                 .column(event::Column::Sequence)
+                .column(event::Column::Visibility)
                 .column(event::Column::OrganizerActorId)
                 .column(event::Column::AttributedToId)
                 .as_query(),
@@ -533,7 +535,8 @@ impl Feed {
         };
         let sql = format!(
             "WITH shown AS ({}) SELECT \
-             {concat}(CAST(id AS TEXT) || '@' || {changed} || '#' || CAST(sequence AS TEXT), ';' \
+             {concat}(CAST(id AS TEXT) || '@' || {changed} || '#' || CAST(sequence AS TEXT) \
+               || '#' || visibility, ';' \
                ORDER BY begins_on, id) AS events, \
              MAX(updated_at) AS newest, \
              MIN(COALESCE(ends_on, begins_on)) AS first_over, \
@@ -640,7 +643,9 @@ fn fold_series(
 /// What identifies the version of the events a feed shows.
 #[derive(Debug, Default)]
 struct Versions {
-    /// `id@change#sequence` of each event, in the feed's order, joined by `;`.
+    /// `id@change#sequence#visibility` of each event, in the feed's order, joined by `;`. The
+    /// visibility is the entry's `CLASS`: written out, so that an edit made within the same
+    /// instant as the last one (two nodes, a test's clock) still rebuilds the entry.
     events: Option<String>,
     /// The newest of their last changes.
     newest: Option<DateTime<Utc>>,
@@ -655,7 +660,7 @@ struct Versions {
 }
 
 impl Versions {
-    /// Each event shown, in order, with its version (`id@change#sequence`).
+    /// Each event shown, in order, with its version (`id@change#sequence#visibility`).
     fn shown(&self) -> Result<Vec<(i64, &str)>> {
         let Some(events) = self.events.as_deref().filter(|e| !e.is_empty()) else {
             return Ok(Vec::new());

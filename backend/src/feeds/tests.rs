@@ -514,3 +514,70 @@ async fn the_cheap_validator_equals_the_rendered_one_and_follows_every_change_sh
         "public feeds drop past events"
     );
 }
+
+/// The `CLASS` of each VEVENT of a calendar, read by the `ical` crate's parser.
+fn classes(ics: &[u8]) -> Vec<String> {
+    let mut parser = ::ical::IcalParser::new(std::io::BufReader::new(ics));
+    let calendar = parser
+        .next()
+        .expect("a calendar")
+        .expect("a valid calendar");
+    calendar
+        .events
+        .iter()
+        .map(|event| {
+            event
+                .properties
+                .iter()
+                .find(|p| p.name == "CLASS")
+                .and_then(|p| p.value.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+async fn classes_of(t: &TestContext, token: &str) -> Vec<String> {
+    let source = Source::Token {
+        token: token.to_owned(),
+    };
+    let feed = Feed::open(&t.ctx, source).await.expect("feed opens");
+    classes(&feed.render(&t.ctx, Format::Ics).await.expect("ics").bytes)
+}
+
+#[tokio::test]
+async fn a_private_or_restricted_event_is_private_in_calendars_as_soon_as_it_becomes_so() {
+    let t = TestContext::new().await;
+    let org = t.person("org").await;
+    let bob = t.person("bob").await;
+    let dinner = create(
+        &t,
+        &org,
+        new_event("Dinner", t.ctx.now() + Duration::days(1)),
+    )
+    .await;
+    join(&t, &bob, dinner, None).await;
+    let token = tokens::create(&t.ctx, &bob.user, None)
+        .await
+        .expect("token")
+        .token;
+    assert_eq!(classes_of(&t, &token).await, ["PUBLIC"]);
+    // The clock does not move: the entry kept for the public version must not be served.
+    for (visibility, expected) in [
+        (EventVisibility::Private, "PRIVATE"),
+        (EventVisibility::Unlisted, "PUBLIC"),
+        (EventVisibility::Restricted, "PRIVATE"),
+    ] {
+        service::update(
+            &t.ctx,
+            &org.principal(),
+            dinner,
+            EventChanges {
+                visibility: Some(visibility),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("visibility changed");
+        assert_eq!(classes_of(&t, &token).await, [expected], "{visibility:?}");
+    }
+}

@@ -18,6 +18,7 @@ use super::browser::{
     assert_accessible_without_scripts, assert_same_origin, browser, chromium_with_axe, fill, find,
     screenshot, set_browser_zone, set_javascript, submit, wait_for,
 };
+use super::browser_layout::{assert_header_fits_two_lines, open_menu_from_the_keyboard};
 
 /// The Redis databases of this module's Addok (see `places::start_addok`).
 const ADDOK_REDIS_DBS: (u8, u8) = (10, 11);
@@ -98,8 +99,10 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     set_javascript(&page, false).await;
     page.goto(format!("{origin}/")).await.unwrap();
     wait_for(&page, "Log out").await;
+    assert_header_fits_two_lines(&page, "logged in on a phone").await;
 
     // "Create a group" is in the header menu; its creator is told they administer it.
+    open_menu_from_the_keyboard(&page).await;
     find(&page, By::LinkText("Create a group"))
         .await
         .click()
@@ -348,6 +351,7 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     assert_accessible_without_scripts(&page, &axe, "event in French").await;
     screenshot(&page, "event-going-desktop-fr").await;
     page.set_window_rect(0, 0, 390, 844).await.unwrap();
+    assert_header_fits_two_lines(&page, "logged in on a phone, in French").await;
     screenshot(&page, "event-going-phone-fr").await;
 
     // Cancelling her participation asks first, on a page that names the event.
@@ -404,5 +408,91 @@ async fn people_publish_edit_join_and_cancel_an_event_from_a_phone_with_the_page
     .await;
     screenshot(&page, "event-cancelled-desktop-en").await;
     server.wait_for_mail("zoe@example.org", "Cancelled").await;
+    page.quit().await.unwrap();
+}
+
+/// Whether the event page's "Share…" button is drawn.
+async fn native_share_shown(page: &WebDriver) -> bool {
+    find(page, By::Id("share-native"))
+        .await
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_opens_the_browsers_own_sharing_where_it_has_one_and_nothing_changes_without_it() {
+    let Some((driver, axe)) = chromium_with_axe().await else {
+        return;
+    };
+    let server = TestServer::start().await;
+    let origin = server.base_url.clone();
+    let olga = tests::people::sign_up(&server, "olga").await;
+    let begins = chrono::Utc::now() + chrono::Duration::days(3);
+    let uuid = olga
+        .gql
+        .data(
+            "mutation($b: DateTime!) { createEvent(title: \"Apéro du canal\", beginsOn: $b) { uuid } }",
+            serde_json::json!({ "b": begins }),
+        )
+        .await["createEvent"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let event_url = format!("{origin}/events/{uuid}");
+    let page = browser(&driver).await;
+    page.set_window_rect(0, 0, 390, 844).await.unwrap();
+
+    // Without scripts: the address to copy and its QR code, no button that does nothing.
+    set_javascript(&page, false).await;
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    assert!(!native_share_shown(&page).await);
+    find(&page, By::Id("share-link")).await;
+
+    // A browser without its own sharing (Chromium on a Linux desktop) shows no button either.
+    set_javascript(&page, true).await;
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    let has_share = page
+        .execute("return typeof navigator.share === 'function';", vec![])
+        .await
+        .unwrap()
+        .json()
+        .as_bool()
+        .unwrap();
+    assert_eq!(native_share_shown(&page).await, has_share);
+
+    // A phone's browser (its share sheet stood in for by a function that keeps what it got).
+    page.cdp()
+        .send_raw(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source":
+                "Object.defineProperty(navigator, 'share', { configurable: true, value: (data) => { window.shared = data; return Promise.resolve(); } });" }),
+        )
+        .await
+        .unwrap();
+    page.goto(&event_url).await.unwrap();
+    wait_for(&page, "Apéro du canal").await;
+    assert!(native_share_shown(&page).await, "the button shows");
+    find(&page, By::Id("share-native"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let shared = page
+        .execute("return window.shared;", vec![])
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    assert_eq!(shared["url"], Value::String(event_url.clone()), "{shared}");
+    assert_eq!(shared["title"], Value::String("Apéro du canal".to_owned()));
+    assert_same_origin(&page, &origin).await;
+    assert_accessible_without_scripts(&page, &axe, "event with Share…").await;
+    page.execute("document.getElementById('share').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    screenshot(&page, "event-share-phone-en").await;
     page.quit().await.unwrap();
 }

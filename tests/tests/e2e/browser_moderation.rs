@@ -17,6 +17,7 @@ use super::browser::{
     assert_accessible, assert_same_origin, browser, chromium_with_axe, fill, find, screenshot,
     submit, text, wait_for,
 };
+use super::browser_layout::open_menu_from_the_keyboard;
 
 async fn log_in(page: &WebDriver, origin: &str, member: &Member) {
     page.goto(format!("{origin}/login")).await.unwrap();
@@ -87,6 +88,7 @@ async fn a_member_reports_a_comment_and_a_moderator_suspends_its_author_in_a_bro
 
     // The moderator sees it on the dashboard and suspends the author.
     log_in(&page, &origin, &modo).await;
+    open_menu_from_the_keyboard(&page).await;
     find(&page, By::Css("header a[href='/admin']"))
         .await
         .click()
@@ -189,6 +191,7 @@ async fn an_administrator_sets_the_instance_up_and_blocks_a_domain_on_a_phone_an
     let boss = sign_up_admin(&server, "boss").await;
     let page = browser(&driver).await;
     log_in(&page, &origin, &boss).await;
+    open_menu_from_the_keyboard(&page).await;
     find(&page, By::Css("header a[href='/admin']"))
         .await
         .click()

@@ -17,6 +17,7 @@ use super::browser::{
     assert_accessible_without_scripts, assert_same_origin, browser, chromium_with_axe, fill, find,
     set_javascript, submit, text, wait_for,
 };
+use super::browser_layout::assert_header_fits_two_lines;
 
 /// A tile server on a loopback port answering every tile with the same small grey picture,
 /// so the event page has a map to draw.
@@ -326,6 +327,13 @@ async fn every_page_fits_a_phone_and_a_desktop_in_both_languages_without_scripts
                 .unwrap();
             wait_for(&page, "Se déconnecter").await;
         }
+        // An administrator's header, the longest, keeps to two lines on a phone.
+        page.set_window_rect(0, 0, 390, 900).await.unwrap();
+        page.goto(format!("{origin}/events/{}", c.mapped))
+            .await
+            .unwrap();
+        wait_for(&page, "Montreuil").await;
+        assert_header_fits_two_lines(&page, &format!("an event, logged in ({language})")).await;
 
         // An organizer's and an administrator's pages.
         let member: Vec<(&str, String, &str)> = vec![

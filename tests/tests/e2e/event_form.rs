@@ -272,6 +272,70 @@ async fn every_problem_of_the_event_form_is_told_at_once_beside_its_field_in_the
 }
 
 #[tokio::test]
+async fn an_unknown_visibility_or_way_to_take_part_is_refused_beside_its_field_not_read_as_public()
+{
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let server = TestServer::start().await;
+    let (mut organizer, _) = logged_in_browser(&server, "olga").await;
+    let begins = tomorrow_evening();
+    for (lang, visibility_words, join_words) in [
+        (
+            "en",
+            "Choose who can see the event.",
+            "Choose how people take part.",
+        ),
+        (
+            "fr",
+            "Choisissez qui peut voir l’événement.",
+            "Choisissez comment participer.",
+        ),
+    ] {
+        if lang == "fr" {
+            let home = organizer.get("/").await;
+            let french = organizer
+                .post("/language", &[("csrf", &home.csrf()), ("lang", "fr")])
+                .await;
+            assert_eq!(french.status, StatusCode::SEE_OTHER);
+        }
+        let form = organizer.get("/events/new").await;
+        let csrf = form.csrf();
+        let mut fields = event_fields(&csrf, &begins, "Venez");
+        for (name, value) in fields.iter_mut() {
+            if *name == "visibility" || *name == "join" {
+                *value = "weird";
+            }
+        }
+        let refused = organizer.post("/events/new", &fields).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{lang}: {}",
+            refused.body
+        );
+        let body = &refused.body;
+        for (field, words) in [("visibility", visibility_words), ("join", join_words)] {
+            assert!(
+                body.contains(&format!(
+                    "<p class=\"field-error\" id=\"{field}-error\">{words}</p>"
+                )),
+                "{lang}: {field} has its message beside it: {body}"
+            );
+            let input_start = body.find(&format!(" id=\"{field}\"")).unwrap();
+            let input = &body[input_start..body[input_start..].find('>').unwrap() + input_start];
+            assert!(input.contains("aria-invalid=\"true\""), "{field}: {input}");
+        }
+        assert!(!body.contains("joinOptions"), "{body}");
+        // What was typed comes back.
+        assert!(body.contains("value=\"Apéro de quartier\""), "{body}");
+    }
+    let events = entity::event::Entity::find()
+        .count(&server.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(events, 0, "nothing was created");
+}
+
+#[tokio::test]
 async fn cancelling_an_event_asks_first_says_who_will_be_told_then_says_it_is_done() {
     let server = TestServer::start().await;
     let (mut organizer, _) = logged_in_browser(&server, "olga").await;

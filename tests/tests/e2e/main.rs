@@ -16,6 +16,7 @@ mod api_endpoint;
 mod browser;
 mod browser_cors;
 mod browser_event_pages;
+mod browser_layout;
 mod browser_moderation;
 mod browser_recurrence;
 mod browser_screens;

@@ -6,6 +6,8 @@ nav-new-event = New event
 nav-login = Log in
 nav-register = Sign up
 nav-logout = Log out
+# The header's menu of a logged-in person's pages (a list that opens, without JavaScript).
+nav-menu = Menu
 footer-language = Language
 footer-change = Change
 footer-about = A Convive instance: events of collectives, without tracking.
@@ -425,6 +427,8 @@ event-seats-taken = { $taken } of { $count ->
 event-published-by = Published by
 event-share = Share
 event-share-link = Address of this event, to copy
+# Shown only where the browser has its own way to share (a phone's share sheet).
+event-share-native = Share…
 event-share-qr = QR code of this event’s address
 event-share-qr-hint = Scan it with a phone to open this event.
 validate-continue = Continue to the page you were on

@@ -6,6 +6,8 @@ nav-new-event = Nouvel événement
 nav-login = Se connecter
 nav-register = S’inscrire
 nav-logout = Se déconnecter
+# Le menu de l’en-tête, pour une personne connectée (une liste qui s’ouvre, sans JavaScript).
+nav-menu = Menu
 footer-language = Langue
 footer-change = Changer
 footer-about = Une instance Convive : les événements des collectifs, sans pistage.
@@ -426,6 +428,8 @@ event-seats-taken = { $taken ->
 event-published-by = Publié par
 event-share = Partager
 event-share-link = Adresse de cet événement, à copier
+# Affiché seulement là où le navigateur sait partager lui-même (le partage d’un téléphone).
+event-share-native = Partager…
 event-share-qr = QR code de l’adresse de cet événement
 event-share-qr-hint = Scannez-le avec un téléphone pour ouvrir cet événement.
 validate-continue = Revenir à la page où vous étiez

@@ -37,7 +37,8 @@ pub async fn favicon() -> Response {
     response
 }
 
-/// Fills the sign-up form's time zone from the browser; every page works without it.
+/// Fills the sign-up form's time zone from the browser and shows the event page's "Share…" where
+/// the browser can share; every page works without it.
 const SCRIPT: &str = include_str!("../../assets/convive.js");
 
 static SCRIPT_PATH: LazyLock<String> = LazyLock::new(|| {

@@ -212,7 +212,17 @@ pub(super) fn parsed(f: &EventFields, locale: Locale) -> Result<NewEvent, Proble
             }
         },
     };
-    let new = new_event(f, begins_on, ends_on, capacity);
+    let mut new = new_event(f, begins_on, ends_on, capacity);
+    // Which names exist is the backend's to say; an unknown one is a problem of its field,
+    // never read as public or free.
+    match events::input::visibility(&f.visibility) {
+        Ok(visibility) => new.visibility = visibility,
+        Err(err) => problems.add_backend(locale, &err, form_field),
+    }
+    match events::input::join_options(&f.join) {
+        Ok(join_options) => new.join_options = join_options,
+        Err(err) => problems.add_backend(locale, &err, form_field),
+    }
     let checked = events::input::check_fields(
         Some(&new.title),
         None,
@@ -262,18 +272,9 @@ fn new_event(
             "tentative" => EventStatus::Tentative,
             _ => EventStatus::Confirmed,
         }),
-        visibility: Some(match f.visibility.as_str() {
-            "unlisted" => EventVisibility::Unlisted,
-            "restricted" => EventVisibility::Restricted,
-            "private" => EventVisibility::Private,
-            _ => EventVisibility::Public,
-        }),
-        join_options: Some(match f.join.as_str() {
-            "restricted" => JoinOptions::Restricted,
-            "invite" => JoinOptions::Invite,
-            "external" => JoinOptions::External,
-            _ => JoinOptions::Free,
-        }),
+        // Read by `parsed`, through the backend's names.
+        visibility: None,
+        join_options: None,
         external_participation_url: none_if_empty(&f.external),
         draft: Some(f.draft),
         category: none_if_empty(&f.category),

@@ -38,6 +38,7 @@ fn event() -> CalendarEvent {
         last_modified: at(2026, 11, 20, 9, 15),
         sequence: 2,
         status: EventStatus::Confirmed,
+        visibility: entity::event::EventVisibility::Public,
         location: Some("Le Caveau, 5 rue de la Huchette, Paris".to_owned()),
         geo: Some((48.8527, 2.3469)),
         categories: vec!["MUSIC".to_owned(), "jazz".to_owned()],
@@ -414,6 +415,23 @@ fn place_categories_organizer_and_links_are_written() {
         value(properties, "UID"),
         "0193c1f4-7a2b-7c3d-9e4f-5a6b7c8d9e0f@convive.example"
     );
+}
+
+#[test]
+fn the_class_of_an_event_says_whether_it_is_private() {
+    use entity::event::EventVisibility;
+    for (visibility, class) in [
+        (EventVisibility::Public, "PUBLIC"),
+        (EventVisibility::Unlisted, "PUBLIC"),
+        (EventVisibility::Restricted, "PRIVATE"),
+        (EventVisibility::Private, "PRIVATE"),
+    ] {
+        let parsed = parse(&ics(&[CalendarEvent {
+            visibility,
+            ..event()
+        }]));
+        assert_eq!(value(&parsed.events[0].properties, "CLASS"), class);
+    }
 }
 
 #[test]
