@@ -224,6 +224,11 @@ async fn an_administrator_sets_the_instance_up_and_blocks_a_domain_on_a_phone_an
     fill(&page, "block_domain", "spam.example").await;
     fill(&page, "block_reason", "Spam from everywhere").await;
     submit(&page, "/admin/instances/block").await;
+    // Blocking asks first, saying what goes.
+    wait_for(&page, "Block spam.example?").await;
+    assert_accessible(&page, &axe, "block-confirmation").await;
+    screenshot(&page, "admin-instances-block-confirmation").await;
+    submit(&page, "/admin/instances/block").await;
     wait_for(&page, "The instance is blocked.").await;
     assert!(text(&page).await.contains("Spam from everywhere"));
     assert_accessible(&page, &axe, "instances").await;
