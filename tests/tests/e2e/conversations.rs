@@ -156,7 +156,7 @@ async fn the_organizer_writes_to_those_going_one_answers_on_the_site_and_the_org
     let mut guest = logged_in(&server, &gus).await;
     let list = guest.get("/messages").await;
     assert!(list.body.contains("Soup night"), "{}", list.body);
-    assert!(list.body.contains("Unread"));
+    assert!(list.body.contains("1 unread message<"), "{}", list.body);
     let page = guest.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(text), "{}", page.body);
@@ -171,7 +171,7 @@ async fn the_organizer_writes_to_those_going_one_answers_on_the_site_and_the_org
 
     // The organizer sees the answer, unread, in their messages.
     let theirs = organizer.get("/messages").await;
-    assert!(theirs.body.contains("Unread"), "{}", theirs.body);
+    assert!(theirs.body.contains("1 unread message<"), "{}", theirs.body);
     assert!(theirs.body.contains("gus"), "{}", theirs.body);
     let href = theirs
         .body
