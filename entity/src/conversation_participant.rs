@@ -11,6 +11,8 @@ pub struct Model {
     pub conversation_id: i64,
     pub actor_id: i64,
     pub unread: bool,
+    /// Messages of the other side written since the reader last read (0 when read).
+    pub unread_messages: i32,
     pub updated_at: DateTimeUtc,
 }
 

@@ -11,7 +11,8 @@
 //!   those without (`Link`s with `href`, `PropertyValue`s) are skipped;
 //! - the visibility: public when `to` has the public collection, unlisted when `cc` has it,
 //!   followers-only when `to` has the sender's followers, else direct;
-//! - `Hashtag` tags become tags (their `name` without `#`, in lower case);
+//! - `Hashtag` tags become tags (their `name` without `#`, in lower case); `Mention` tags
+//!   mention the account their `href` names (`process_mention`);
 //! - `inReplyTo` (an id or an object with one) makes it a reply in that thread.
 //!
 //! And for an actor (`fetch_remote_actor_service.rb`, `process_account_service.rb`): its type
@@ -43,6 +44,8 @@ struct Status {
     media: Vec<(String, Option<String>)>,
     visibility: &'static str,
     tags: Vec<String>,
+    /// The accounts mentioned, by their actor's id.
+    mentions: Vec<String>,
     in_reply_to: Option<String>,
 }
 
@@ -132,6 +135,12 @@ fn mastodon_status(object: &Value, followers: &str) -> Option<Status> {
         .filter_map(|t| t["name"].as_str())
         .map(|n| n.trim_start_matches('#').to_lowercase())
         .collect();
+    let mentions = as_array(&object["tag"])
+        .iter()
+        .filter(|t| t["type"].as_str() == Some("Mention"))
+        .filter_map(|t| t["href"].as_str())
+        .map(str::to_owned)
+        .collect();
     Some(Status {
         text,
         spoiler_text,
@@ -139,6 +148,7 @@ fn mastodon_status(object: &Value, followers: &str) -> Option<Status> {
         media,
         visibility,
         tags,
+        mentions,
         in_reply_to: value_or_id(&object["inReplyTo"]),
     })
 }
@@ -368,6 +378,72 @@ async fn mastodon_shows_our_comment_as_a_reply_to_the_event_with_its_text() {
     assert_eq!(status.in_reply_to.as_deref(), Some(event.ap_id.as_str()));
     assert_eq!(status.visibility, "public");
     assert!(status.media.is_empty());
+    assert!(status.mentions.is_empty());
+}
+
+#[tokio::test]
+async fn mastodon_notifies_the_people_our_comment_mentions_as_it_does_for_its_own() {
+    let t = TestContext::new().await;
+    let alice = t.person("alice").await;
+    let bob = t.person("bob").await;
+    let zoe = t
+        .remote_actor("zoe", entity::actor::ActorKind::Person)
+        .await;
+    let event = backend::events::service::create(
+        &t.ctx,
+        &alice.principal(),
+        new_event("Repair café", t.ctx.now() + Duration::days(3)),
+    )
+    .await
+    .unwrap();
+    let posted = backend::comments::create(
+        &t.ctx,
+        &alice.principal(),
+        NewComment {
+            target: Target::Event(event.id),
+            text: "<p>@zoe@far.example and @bob: see you there</p>".to_owned(),
+            is_announcement: false,
+            language: None,
+            identity: None,
+            remote: None,
+        },
+    )
+    .await
+    .unwrap();
+    let note = federation::objects::comment::to_note(&t.ctx.db, posted.comment())
+        .await
+        .unwrap();
+    let object = serde_json::to_value(&note).unwrap();
+    let host = url::Url::parse(&bob.actor.ap_id).unwrap();
+    let host = match host.port() {
+        Some(port) => format!("{}:{port}", host.host_str().unwrap()),
+        None => host.host_str().unwrap().to_owned(),
+    };
+    let mut tags = as_array(&object["tag"]);
+    tags.sort_by_key(|t| t["name"].as_str().map(str::to_owned));
+    assert_eq!(
+        tags,
+        vec![
+            serde_json::json!({"type": "Mention", "href": bob.actor.ap_id, "name": format!("@bob@{host}")}),
+            serde_json::json!({"type": "Mention", "href": zoe.ap_id, "name": "@zoe@far.example"}),
+        ]
+    );
+    let cc = as_array(&object["cc"]);
+    assert!(cc.contains(&Value::from(zoe.ap_id.as_str())), "{cc:?}");
+    let content = object["content"].as_str().unwrap();
+    assert!(
+        content.contains(&format!(
+            "<a href=\"{}\" class=\"u-url mention\">@zoe@far.example</a>",
+            zoe.ap_id
+        )),
+        "{content}"
+    );
+    let status = mastodon_status(&object, "").expect("a Note is a status");
+    assert_eq!(
+        status.visibility, "public",
+        "mentions do not make it direct"
+    );
+    assert!(status.mentions.contains(&zoe.ap_id));
 }
 
 #[tokio::test]
@@ -424,6 +500,7 @@ async fn mastodon_shows_our_groups_post_as_a_public_status_with_its_title_and_li
     assert_eq!(status.url, post.ap_id, "the link to the post's page");
     assert_eq!(status.visibility, "public");
     assert!(status.media.is_empty());
+    assert!(status.mentions.is_empty());
 }
 
 #[test]

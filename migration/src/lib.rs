@@ -46,6 +46,7 @@ mod m20261209_000500_account_administration;
 mod m20261210_000100_report_mail_opt_out;
 mod m20261210_000200_discussions;
 mod m20261211_000500_remote_actor_deletions;
+mod m20261212_000300_unread_messages;
 
 pub struct Migrator;
 
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000100_report_mail_opt_out::Migration),
             Box::new(m20261210_000200_discussions::Migration),
             Box::new(m20261211_000500_remote_actor_deletions::Migration),
+            Box::new(m20261212_000300_unread_messages::Migration),
         ]
     }
 }

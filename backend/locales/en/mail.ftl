@@ -150,3 +150,9 @@ discussion-reply-subject = { $group }: { $author } answered in “{ $title }”
 discussion-reply-intro = { $author } answered in a discussion of { $group }:
 discussion-open = Open the discussion
 discussion-why = You receive this message because you are a member of { $group } on { $instance }. The group's discussions page lets you stop these messages.
+
+# A comment mentions a person of this instance (`@name`).
+comment-mention-subject = { $author } mentioned you under “{ $title }”
+comment-mention-intro = { $author } mentioned you in a comment under the event “{ $title }”:
+comment-mention-open = See the comment
+comment-mention-why = You receive this message because { $author } mentioned you on { $instance }.

@@ -150,3 +150,9 @@ discussion-reply-subject = { $group } : { $author } a répondu dans « { $title 
 discussion-reply-intro = { $author } a répondu dans une discussion de { $group } :
 discussion-open = Ouvrir la discussion
 discussion-why = Vous recevez ce message parce que vous êtes membre de { $group } sur { $instance }. La page des discussions du groupe vous permet de ne plus les recevoir.
+
+# Un commentaire mentionne une personne de cette instance (`@nom`).
+comment-mention-subject = { $author } vous a mentionné sous « { $title } »
+comment-mention-intro = { $author } vous a mentionné dans un commentaire sous l'événement « { $title } » :
+comment-mention-open = Voir le commentaire
+comment-mention-why = Vous recevez ce message parce que { $author } vous a mentionné sur { $instance }.

@@ -3,6 +3,8 @@
 //! [`update`], [`delete`] (a local person through the API or a page, a remote actor through
 //! the `Note` its instance sent). Reading: [`threads_of`], [`thread`]. Rules in [`policy`].
 
+pub mod mentions;
+mod notices;
 pub mod policy;
 mod write;
 
@@ -17,7 +19,7 @@ pub use write::{
     CommentChanges, CommentRef, Deleted, MAX_TEXT_BYTES, NewComment, Posted, RemoteNote, Target,
     create, delete, update,
 };
-pub(crate) use write::{check_author, clean_text, spend};
+pub(crate) use write::{check_author, clean_text, spend, written_text};
 
 use crate::error::{Error, Result};
 use crate::principal::Principal;
@@ -163,7 +165,8 @@ pub async fn thread(conn: &impl ConnectionTrait, root_id: i64) -> Result<Vec<com
 
 /// Where a comment goes, besides the public: the instances of those who follow the event's
 /// organizer or group and of its remote participants, the remote authors of the thread it
-/// answers, and the instance of a remote event's owner. Shared inboxes once per host.
+/// answers, the people it mentions, and the instance of a remote event's owner. Shared
+/// inboxes once per host.
 pub async fn audience(
     conn: &impl ConnectionTrait,
     comment: &comment::Model,
@@ -200,9 +203,12 @@ pub async fn audience(
         actor_ids.extend(owners);
     }
     let actors = crate::actors::find_many(conn, &actor_ids).await?;
+    // The people it mentions elsewhere hear of it, as Mastodon and Mobilizon tell them.
+    let mentioned = mentions::mentioned(conn, &comment.text).await?;
     inboxes.extend(
         actors
             .into_values()
+            .chain(mentioned)
             .filter(|a| !a.is_local() && !a.suspended && a.id != comment.actor_id)
             .filter_map(|a| a.shared_inbox_url.or(a.inbox_url)),
     );
@@ -211,5 +217,7 @@ pub async fn audience(
     Ok(inboxes)
 }
 
+#[cfg(test)]
+mod mention_tests;
 #[cfg(test)]
 mod tests;

@@ -111,7 +111,7 @@ impl Deleted {
 /// the event's audience (a `Create` of a `Note`).
 pub async fn create(ctx: &AppContext, principal: &Principal, new: NewComment) -> Result<Posted> {
     principal.require_known()?;
-    let text = clean_text(&new.text)?;
+    let text = written_text(&ctx.db, principal, &new.text).await?;
     match (principal, &new.remote) {
         (Principal::Remote { .. }, None) => {
             return Err(Error::invalid("id", "a comment from elsewhere has an id"));
@@ -214,6 +214,7 @@ pub async fn create(ctx: &AppContext, principal: &Principal, new: NewComment) ->
         let what = Happened::CommentPosted { comment_id: row.id };
         outbox::record(ctx, &tx, now, what).await?;
     }
+    super::notices::queue_to_mentioned(ctx, &tx, &event, &row, &author, now).await?;
     tx.commit().await?;
     Ok(Posted::New(row))
 }
@@ -226,7 +227,7 @@ pub async fn update(
     changes: CommentChanges,
 ) -> Result<comment::Model> {
     principal.require_known()?;
-    let text = clean_text(&changes.text)?;
+    let text = written_text(&ctx.db, principal, &changes.text).await?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let comment = resolve(&tx, &changes.comment).await?;
@@ -341,6 +342,21 @@ pub(crate) fn clean_text(raw: &str) -> Result<String> {
         return Err(Error::invalid("text", "a comment needs some text"));
     }
     Ok(clean)
+}
+
+/// The text as kept, with the mentions a person of this instance wrote linked
+/// ([`super::mentions`]). Text from elsewhere keeps the links its instance made: our names
+/// are not theirs.
+pub(crate) async fn written_text(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    raw: &str,
+) -> Result<String> {
+    let clean = clean_text(raw)?;
+    match principal {
+        Principal::User(_) => super::mentions::link_known(conn, &clean).await,
+        _ => Ok(clean),
+    }
 }
 
 /// A suspended actor, or one of a blocked instance, writes nothing here.

@@ -275,9 +275,16 @@ pub async fn answer(ctx: &AppContext, principal: &Principal, answer: Answer) -> 
         now,
     )
     .await?;
-    // The other side has something new to read; the side that wrote has read it all.
+    // The other side has one more message to read; the side that wrote has read it all.
     conversation_participant::Entity::update_many()
         .col_expr(conversation_participant::Column::Unread, Expr::value(true))
+        .col_expr(
+            conversation_participant::Column::UnreadMessages,
+            sea_orm::sea_query::ExprTrait::add(
+                Expr::col(conversation_participant::Column::UnreadMessages),
+                1,
+            ),
+        )
         .col_expr(
             conversation_participant::Column::UpdatedAt,
             Expr::value(now),
@@ -288,6 +295,10 @@ pub async fn answer(ctx: &AppContext, principal: &Principal, answer: Answer) -> 
         .await?;
     conversation_participant::Entity::update_many()
         .col_expr(conversation_participant::Column::Unread, Expr::value(false))
+        .col_expr(
+            conversation_participant::Column::UnreadMessages,
+            Expr::value(0),
+        )
         .col_expr(
             conversation_participant::Column::UpdatedAt,
             Expr::value(now),
@@ -358,7 +369,8 @@ pub struct Answered {
     pub message: conversation_message::Model,
 }
 
-/// A reader marks a conversation read or unread (Mobilizon's `updateConversation`).
+/// A reader marks a conversation read or unread (Mobilizon's `updateConversation`): read,
+/// none of its messages waits; unread again, its last one does (or those that already did).
 pub async fn mark_read(
     ctx: &AppContext,
     principal: &Principal,
@@ -367,8 +379,14 @@ pub async fn mark_read(
 ) -> Result<View> {
     principal.require_known()?;
     let view = super::find_view(&ctx.db, principal, participant_id).await?;
+    let unread_messages = if read {
+        0
+    } else {
+        view.participant.unread_messages.max(1)
+    };
     let mut row: conversation_participant::ActiveModel = view.participant.into();
     row.unread = Set(!read);
+    row.unread_messages = Set(unread_messages);
     let participant = row.update(&ctx.db).await?;
     Ok(View {
         participant,
@@ -406,6 +424,7 @@ async fn add_participant(
         conversation_id: Set(conversation_id),
         actor_id: Set(actor_id),
         unread: Set(unread),
+        unread_messages: Set(i32::from(unread)),
         updated_at: Set(now),
     }
     .insert(conn)

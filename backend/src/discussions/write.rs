@@ -87,7 +87,7 @@ pub async fn create(
 ) -> Result<(discussion::Model, discussion_comment::Model)> {
     principal.require_known()?;
     let title = clean_title(&new.title)?;
-    let text = crate::comments::clean_text(&new.text)?;
+    let text = crate::comments::written_text(&ctx.db, principal, &new.text).await?;
     crate::comments::spend(ctx, principal).await?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
@@ -141,7 +141,7 @@ pub async fn reply(
     reply: Reply,
 ) -> Result<(discussion::Model, discussion_comment::Model)> {
     principal.require_known()?;
-    let text = crate::comments::clean_text(&reply.text)?;
+    let text = crate::comments::written_text(&ctx.db, principal, &reply.text).await?;
     match (principal, &reply.remote) {
         (Principal::Remote { .. }, None) => {
             return Err(Error::invalid("id", "an answer from elsewhere has an id"));
@@ -243,7 +243,7 @@ pub async fn update_comment(
     text: &str,
 ) -> Result<discussion_comment::Model> {
     principal.require_known()?;
-    let text = crate::comments::clean_text(text)?;
+    let text = crate::comments::written_text(&ctx.db, principal, text).await?;
     let now = ctx.now();
     let tx = begin_write(ctx).await?;
     let (comment, discussion) = visible_comment(&tx, principal, &which).await?;

@@ -1,7 +1,9 @@
 //! Descriptions are HTML written by people: only a fixed set of tags and attributes is kept,
 //! links open safely, and nothing can load from elsewhere (no images, styles or scripts).
+//! Links keep the classes that mark a mention (`u-url mention`, as Mastodon and we write
+//! them: `comments::mentions` reads who was mentioned from them), and no other class.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -33,6 +35,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 .into_iter()
                 .collect(),
         )
+        .allowed_classes(HashMap::from([("a", HashSet::from(["u-url", "mention"]))]))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("nofollow noopener noreferrer"))
         .strip_comments(true);
@@ -88,6 +91,17 @@ mod tests {
         assert_eq!(
             html,
             r#"<a href="https://example.org" rel="nofollow noopener noreferrer">site</a> <a rel="nofollow noopener noreferrer">x</a>"#
+        );
+    }
+
+    #[test]
+    fn links_keep_the_classes_of_a_mention_and_no_other() {
+        let html = description(
+            r#"<a href="https://x.example/@bob" class="u-url mention big">@bob</a><p class="mention">x</p>"#,
+        );
+        assert_eq!(
+            html,
+            r#"<a href="https://x.example/@bob" class="u-url mention" rel="nofollow noopener noreferrer">@bob</a><p>x</p>"#
         );
     }
 

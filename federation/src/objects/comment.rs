@@ -1,6 +1,7 @@
 //! Our comments as `Note` objects, in Mobilizon's shape: `inReplyTo` the parent comment or the
-//! event (so Mastodon shows them as replies), addressed to the public and the event's owner,
-//! `uuid` and `isAnnouncement` beside.
+//! event (so Mastodon shows them as replies), addressed to the public and the event's owner
+//! (and `cc` the people it mentions, with a `Mention` tag each), `uuid` and `isAnnouncement`
+//! beside.
 
 use entity::comment;
 use entity::event::EventVisibility;
@@ -27,13 +28,20 @@ pub async fn to_note(conn: &impl ConnectionTrait, comment: &comment::Model) -> R
         .as_deref()
         .and_then(|u| Url::parse(u).ok());
     let owner_url = Url::parse(&owner.ap_id)?;
-    let (to, mut cc) = match event.visibility {
+    let (to, mut cc): (Vec<Url>, Vec<Url>) = match event.visibility {
         EventVisibility::Public => (vec![public], vec![owner_url]),
         EventVisibility::Unlisted | EventVisibility::Restricted | EventVisibility::Private => {
             (vec![owner_url], vec![public])
         }
     };
     cc.extend(followers);
+    // The people it mentions, as Mastodon addresses them.
+    let (tag, mentioned) = super::mention::of_text(conn, &comment.text).await?;
+    for url in mentioned {
+        if !to.contains(&url) && !cc.contains(&url) {
+            cc.push(url);
+        }
+    }
     let author_url = Url::parse(&author.ap_id)?;
     Ok(Note {
         kind: NoteType::Note,
@@ -54,6 +62,7 @@ pub async fn to_note(conn: &impl ConnectionTrait, comment: &comment::Model) -> R
         summary: None,
         context: None,
         name: None,
+        tag,
     })
 }
 

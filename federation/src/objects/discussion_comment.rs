@@ -31,6 +31,8 @@ pub async fn to_note(
     let discussion_url = Url::parse(&discussion.ap_id)?;
     let starts = comment.ap_id == discussion.ap_id;
     let author_url = Url::parse(&author.ap_id)?;
+    // Tags only: a discussion stays among the group's members, whoever it mentions.
+    let (tag, _) = super::mention::of_text(conn, &comment.text).await?;
     Ok(Note {
         kind: NoteType::Note,
         id: Url::parse(&comment.ap_id)?,
@@ -50,5 +52,6 @@ pub async fn to_note(
         summary: None,
         context: Some(discussion_url),
         name: starts.then(|| discussion.title.clone()),
+        tag,
     })
 }

@@ -5,5 +5,6 @@ pub mod comment;
 pub mod discussion_comment;
 pub mod event;
 pub mod image;
+pub mod mention;
 pub mod post;
 pub mod private_message;

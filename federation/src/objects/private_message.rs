@@ -41,5 +41,6 @@ pub async fn to_note(
         summary: None,
         context: None,
         name: None,
+        tag: Vec::new(),
     })
 }

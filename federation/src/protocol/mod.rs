@@ -36,6 +36,23 @@ where
     }
 }
 
+/// Like [`one_or_many`], but an item that does not read is left out rather than failing the
+/// whole object (a `tag` list mixes kinds we know with kinds we do not).
+pub fn each_readable<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    T: DeserializeOwned,
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| serde_json::from_value(item).ok())
+            .collect(),
+        other => serde_json::from_value(other).into_iter().collect(),
+    })
+}
+
 /// One value that others may send as a list (the first counts), or `null`.
 pub fn first_of<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
 where

@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{first_of, lenient, one_or_many};
+use super::event::Tag;
+use super::{each_readable, first_of, lenient, one_or_many};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NoteType {
@@ -102,6 +103,14 @@ pub struct Note {
         deserialize_with = "lenient"
     )]
     pub name: Option<String>,
+    /// The people the text mentions (`Mention`, `href` their actor), as Mastodon and
+    /// Mobilizon send them; other kinds (hashtags, emoji) are read and not used.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "each_readable"
+    )]
+    pub tag: Vec<Tag>,
 }
 
 impl Note {
@@ -141,5 +150,11 @@ mod tests {
         let toot: Note = serde_json::from_value(activity["object"].clone()).unwrap();
         assert_eq!(toot.summary.as_deref(), Some("cw"));
         assert!(toot.in_reply_to.is_none(), "inReplyTo: null reads as none");
+        assert_eq!(toot.tag.len(), 1);
+        assert_eq!(toot.tag[0].kind.as_deref(), Some("Mention"));
+        assert_eq!(
+            toot.tag[0].href.as_deref(),
+            Some("https://framapiaf.org/users/tcit")
+        );
     }
 }

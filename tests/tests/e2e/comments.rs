@@ -451,3 +451,46 @@ async fn a_participant_asks_a_question_from_the_event_page_and_the_organizer_ans
     assert!(!after.body.contains("parking"));
     assert!(after.body.contains("Yes, behind the hall"));
 }
+
+#[tokio::test]
+async fn a_comment_naming_a_person_here_links_to_their_profile_and_mails_them() {
+    let server = TestServer::start().await;
+    let olga = sign_up(&server, "olga").await;
+    let bob = sign_up(&server, "bob").await;
+    let created = olga
+        .gql
+        .data(
+            "mutation($b: DateTime!) { createEvent(title: \"Soup\", beginsOn: $b) { uuid } }",
+            json!({ "b": Utc::now() + Duration::days(2) }),
+        )
+        .await;
+    let uuid = created["createEvent"]["uuid"].as_str().unwrap().to_owned();
+    let path = format!("/events/{uuid}");
+
+    let mut gus = logged_in_browser(&server, "gus").await;
+    let page = gus.get(&path).await;
+    let csrf = page.csrf();
+    let posted = gus
+        .post(
+            &format!("{path}/comments"),
+            &[
+                ("csrf", &csrf),
+                ("text", "Ask @bob, not @nobody or @<b>x</b>"),
+                ("reply_to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+
+    let page = Browser::new(&server.base_url).get(&path).await;
+    let profile = server.url("/@bob");
+    assert!(
+        page.body.contains(&format!(
+            "Ask <a href=\"{profile}\" class=\"u-url mention\">@bob</a>, not @nobody or @&lt;b&gt;x&lt;/b&gt;"
+        )),
+        "{}",
+        page.body
+    );
+    let mail = server.wait_for_mail(&bob.email, "mentioned you").await;
+    assert!(mail.mail.text.contains(&path), "{}", mail.mail.text);
+}

@@ -156,7 +156,7 @@ async fn the_organizer_writes_to_those_going_one_answers_on_the_site_and_the_org
     let mut guest = logged_in(&server, &gus).await;
     let list = guest.get("/messages").await;
     assert!(list.body.contains("Soup night"), "{}", list.body);
-    assert!(list.body.contains("Unread"));
+    assert!(list.body.contains("1 unread message<"), "{}", list.body);
     let page = guest.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(text), "{}", page.body);
@@ -171,7 +171,7 @@ async fn the_organizer_writes_to_those_going_one_answers_on_the_site_and_the_org
 
     // The organizer sees the answer, unread, in their messages.
     let theirs = organizer.get("/messages").await;
-    assert!(theirs.body.contains("Unread"), "{}", theirs.body);
+    assert!(theirs.body.contains("1 unread message<"), "{}", theirs.body);
     assert!(theirs.body.contains("gus"), "{}", theirs.body);
     let href = theirs
         .body
@@ -283,4 +283,80 @@ async fn a_participant_cannot_write_to_everyone_and_mobilizons_api_writes_and_an
         )
         .await;
     assert_eq!(code, "not_found");
+}
+
+#[tokio::test]
+async fn the_header_and_the_list_say_how_many_messages_wait_until_the_conversation_is_opened() {
+    let server = TestServer::start().await;
+    let alice = sign_up(&server, "alice").await;
+    let bob = sign_up(&server, "bob").await;
+    let event = event_of(&alice).await;
+    join(&bob, &event).await;
+    let mut reader = logged_in(&server, &bob).await;
+    let before = reader.get("/messages").await;
+    assert!(!before.body.contains("class=\"badge\""), "{}", before.body);
+
+    // Alice writes, then writes again in the same conversation.
+    let sent = alice
+        .gql
+        .data(
+            SEND,
+            json!({ "event": event.id, "actor": alice.person_id, "text": "Room changed",
+                    "roles": ["PARTICIPANT"] }),
+        )
+        .await;
+    let conversation = sent["sendEventPrivateMessage"]["id"].clone();
+    let page = reader.get("/messages").await;
+    assert!(page.body.contains("1 unread message<"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "<span class=\"badge\" aria-hidden=\"true\">1</span><span class=\"visually-hidden\">(1 conversation unread)</span>"
+        ),
+        "{}",
+        page.body
+    );
+    alice
+        .gql
+        .data(
+            REPLY,
+            json!({ "actor": alice.person_id, "conversation": conversation, "text": "Room 4" }),
+        )
+        .await;
+    let page = reader.get("/messages").await;
+    assert!(page.body.contains("2 unread messages"), "{}", page.body);
+    assert!(page.body.contains("(1 conversation unread)"));
+    let mine = bob.gql.data(MINE, json!({})).await;
+    assert_eq!(mine["loggedPerson"]["unreadConversationsCount"], 1);
+    let first = mine["loggedPerson"]["conversations"]["elements"][0].clone();
+    assert_eq!(first["unread"], true);
+
+    // Bob opens it: nothing waits any more, in the header, the list or the API.
+    let href = format!(
+        "/messages/{}",
+        first["conversationParticipantId"].as_str().unwrap()
+    );
+    let opened = reader.get(&href).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.body.contains("Room 4"));
+    let page = reader.get("/messages").await;
+    assert!(!page.body.contains("unread"), "{}", page.body);
+    assert!(!page.body.contains("class=\"badge\""));
+    let mine = bob.gql.data(MINE, json!({})).await;
+    assert_eq!(mine["loggedPerson"]["unreadConversationsCount"], 0);
+    assert_eq!(
+        mine["loggedPerson"]["conversations"]["elements"][0]["unread"],
+        false
+    );
+
+    // Marked unread again through Mobilizon's mutation: its last message waits.
+    let unread = bob
+        .gql
+        .data(
+            "mutation($id: ID!) { updateConversation(conversationId: $id, read: false) { unread } }",
+            json!({ "id": first["conversationParticipantId"] }),
+        )
+        .await;
+    assert_eq!(unread["updateConversation"]["unread"], true);
+    let page = reader.get("/messages").await;
+    assert!(page.body.contains("1 unread message<"), "{}", page.body);
 }

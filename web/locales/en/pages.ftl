@@ -691,6 +691,10 @@ report-thanks-next = You will get an email when they have decided.
 report-back = Back to where you were
 
 nav-messages = Messages
+nav-messages-unread = { $count ->
+    [one] 1 conversation unread
+   *[other] { $count } conversations unread
+}
 event-write-participants = Write to participants
 write-title = Write to participants
 write-who = Who gets the message
@@ -710,7 +714,10 @@ write-problem-empty = Write a message first.
 write-problem-nobody = Nobody has this status: pick other recipients.
 messages-title = Messages
 messages-none = No messages yet. When the organizers of an event you take part in write to you, their message shows here.
-messages-unread = Unread
+messages-unread = { $count ->
+    [one] 1 unread message
+   *[other] { $count } unread messages
+}
 messages-sent = { $count ->
     [one] Your message went to 1 person.
    *[other] Your message went to { $count } people.

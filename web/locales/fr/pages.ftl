@@ -692,6 +692,10 @@ report-thanks-next = Vous recevrez un courriel quand elle aura décidé.
 report-back = Revenir à la page précédente
 
 nav-messages = Messages
+nav-messages-unread = { $count ->
+    [one] 1 conversation non lue
+   *[other] { $count } conversations non lues
+}
 event-write-participants = Écrire aux participant·es
 write-title = Écrire aux participant·es
 write-who = Qui reçoit le message
@@ -711,7 +715,10 @@ write-problem-empty = Écrivez d’abord un message.
 write-problem-nobody = Personne n’a ce statut : choisissez d’autres destinataires.
 messages-title = Messages
 messages-none = Pas encore de message. Quand les organisateurs d’un événement auquel vous participez vous écrivent, leur message s’affiche ici.
-messages-unread = Non lu
+messages-unread = { $count ->
+    [one] 1 message non lu
+   *[other] { $count } messages non lus
+}
 messages-sent = { $count ->
     [one] Votre message est parti à 1 personne.
    *[other] Votre message est parti à { $count } personnes.

@@ -37,7 +37,8 @@ pub struct ConversationRow {
     with: String,
     excerpt: String,
     when: String,
-    unread: bool,
+    /// "2 unread messages", when there are.
+    unread: Option<String>,
 }
 
 #[derive(Template)]
@@ -122,7 +123,10 @@ pub async fn list(
                 when: last
                     .map(|m| locale.format_datetime(&m.published_at.with_timezone(&tz)))
                     .unwrap_or_default(),
-                unread: view.participant.unread,
+                unread: view.participant.unread.then(|| {
+                    let n = u64::try_from(view.participant.unread_messages.max(1)).unwrap_or(1);
+                    count(locale, "messages-unread", n)
+                }),
             });
         }
         Ok::<_, backend::Error>(rows)

@@ -119,6 +119,18 @@ impl Frame {
             .is_some_and(|s| s.user.is_moderator())
     }
 
+    /// How many of the visitor's conversations have unread messages, and that said in words
+    /// for those who do not see the number.
+    pub fn unread_conversations(&self) -> Option<(u64, String)> {
+        let n = self.visitor.unread_conversations;
+        (n > 0).then(|| {
+            (
+                n,
+                i18n::count(self.visitor.locale, "nav-messages-unread", n),
+            )
+        })
+    }
+
     pub fn other_locale(&self) -> (&'static str, &'static str) {
         match self.visitor.locale {
             backend::i18n::Locale::En => ("fr", "Français"),

@@ -25,6 +25,8 @@ pub struct Visitor {
     pub csrf: String,
     /// The instance's name, language and zone as administrators set them.
     pub instance: std::sync::Arc<backend::identity::Identity>,
+    /// Conversations with unread messages, for the header (0 without a session).
+    pub unread_conversations: u64,
     /// Cookies to set on the response.
     set_cookies: Vec<String>,
     secure: bool,
@@ -95,11 +97,25 @@ impl Visitor {
                     .and_then(Locale::from_accept_language)
             })
             .unwrap_or(instance.default_locale);
+        let unread_conversations = match &session {
+            Some(session) => {
+                let principal = backend::principal::Principal::User(session.user.clone());
+                backend::conversations::unread_count(&ctx.db, &principal)
+                    .await
+                    .unwrap_or_else(|err| {
+                        // The page still shows, without the count.
+                        tracing::error!(error = %err, "counting unread conversations failed");
+                        0
+                    })
+            }
+            None => 0,
+        };
         Self {
             session,
             locale,
             csrf,
             instance,
+            unread_conversations,
             set_cookies,
             secure,
         }
