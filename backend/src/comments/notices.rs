@@ -42,10 +42,12 @@ pub(super) async fn queue_to_mentioned(
         .all(conn)
         .await?;
     let url = ctx.url(&format!("/events/{}#comment-{}", event.uuid, comment.uuid));
+    // Through the caller's transaction: the pool may have no other connection to give.
+    let instance = ctx.instance_in(conn).await?;
     let a = args([
         ("title", event.title.clone()),
         ("author", crate::actors::display_name(author)),
-        ("instance", ctx.instance().await?.name.clone()),
+        ("instance", instance.name.clone()),
     ]);
     for user in &users {
         let recipient = Recipient::from_user(ctx, user, None);
@@ -67,7 +69,7 @@ pub(super) async fn queue_to_mentioned(
             .button(i18n::text(locale, "comment-mention-open"), url.clone())
             .footnote(i18n::text_with(locale, "comment-mention-why", &a));
         let subject = i18n::text_with(locale, "comment-mention-subject", &a);
-        mail::queue(conn, now, &build(ctx, &recipient, subject, layout)).await?;
+        mail::queue(conn, now, &build(&instance, &recipient, subject, layout)).await?;
     }
     Ok(())
 }
