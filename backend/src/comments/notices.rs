@@ -4,8 +4,8 @@
 //! comment, nor about an event they may not see.
 
 use chrono::{DateTime, Utc};
-use entity::{actor, comment, event, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{actor, comment, event};
+use sea_orm::ConnectionTrait;
 
 use crate::context::AppContext;
 use crate::conversations::notices::paragraphs;
@@ -35,12 +35,7 @@ pub(super) async fn queue_to_mentioned(
     if user_ids.is_empty() {
         return Ok(());
     }
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .filter(user::Column::DisabledAt.is_null())
-        .filter(user::Column::ConfirmedAt.is_not_null())
-        .all(conn)
-        .await?;
+    let users = crate::users::reachable_by_mail(conn, user_ids).await?;
     let url = ctx.url(&format!("/events/{}#comment-{}", event.uuid, comment.uuid));
     // Through the caller's transaction: the pool may have no other connection to give.
     let instance = ctx.instance_in(conn).await?;

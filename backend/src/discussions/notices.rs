@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::member::{self, MemberRole};
-use entity::{actor, discussion, discussion_comment, discussion_mail_stop, user};
+use entity::{actor, discussion, discussion_comment, discussion_mail_stop};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait, Set,
@@ -70,12 +70,7 @@ pub(super) async fn queue_to_members(
     if user_ids.is_empty() {
         return Ok(());
     }
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .filter(user::Column::DisabledAt.is_null())
-        .filter(user::Column::ConfirmedAt.is_not_null())
-        .all(conn)
-        .await?;
+    let users = crate::users::reachable_by_mail(conn, user_ids).await?;
     let url = page_url(ctx, group, discussion);
     let instance = ctx.instance_in(conn).await?;
     let a = args([

@@ -60,3 +60,17 @@ pub fn user_locale(ctx: &AppContext, user: &user::Model) -> Locale {
 
 #[cfg(test)]
 mod tests;
+
+/// Of these accounts, those a notification may be mailed to: confirmed and not disabled.
+pub async fn reachable_by_mail(
+    conn: &impl sea_orm::ConnectionTrait,
+    ids: Vec<i64>,
+) -> crate::error::Result<Vec<user::Model>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::ConfirmedAt.is_not_null())
+        .all(conn)
+        .await?)
+}
